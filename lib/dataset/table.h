@@ -1,0 +1,56 @@
+// A column-oriented table read from a CSV or NDJSON file, for offline work
+// (driftctl compare, reference import). Not for the streaming hot path.
+//
+// CSV: the first record is the header; every other record must have exactly
+// as many fields. An empty field is a missing value.
+// NDJSON: one JSON object per non-blank line; the columns are the union of
+// the top-level keys in order of first appearance. An absent key or null is a
+// missing value; strings are taken as they are, numbers and booleans by their
+// JSON text, arrays and objects by their compact JSON text.
+// The format is chosen by extension (.csv; .ndjson, .jsonl, .json), else by
+// the first non-blank character ('{' means NDJSON).
+//
+// Errors throw driftd::InputError with "PATH:LINE: problem" (or "PATH:
+// problem" when no line applies): unreadable file, empty file, ragged row,
+// unterminated quote, invalid JSON, a line that is not an object, duplicate
+// header names.
+#pragma once
+
+#include <cstddef>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace driftd {
+
+struct Column {
+  std::string name;
+  std::vector<std::optional<std::string>> values;  // nullopt: missing
+};
+
+class Table {
+ public:
+  const std::vector<Column>& columns() const { return columns_; }
+  std::size_t row_count() const { return row_count_; }
+  // nullptr when the table has no such column.
+  const Column* find(std::string_view name) const;
+
+  Column& column(std::size_t index) { return columns_[index]; }
+  // Appends a column; REQUIRES: no column of that name yet.
+  Column& add_column(std::string name);
+  void set_row_count(std::size_t rows) { row_count_ = rows; }
+
+ private:
+  std::vector<Column> columns_;
+  std::size_t row_count_ = 0;
+};
+
+Table read_table(const std::filesystem::path& path);
+
+// The value as a number when the whole text (surrounding blanks allowed) is
+// one: decimal or exponent notation, optional sign, "inf", "nan".
+std::optional<double> parse_number(std::string_view text);
+
+}  // namespace driftd
