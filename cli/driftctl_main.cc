@@ -1,3 +1,66 @@
-// driftctl: placeholder entry point until the CLI lands.
+// driftctl: the offline face of driftd. Dispatches to one subcommand; every
+// failure is one line on stderr and exit code 2.
 #include <cstdio>
-int main() { std::puts("driftctl"); return 0; }
+#include <exception>
+#include <string_view>
+
+#include <boost/program_options/errors.hpp>
+
+#include "cli/cli_error.h"
+#include "cli/compare_command.h"
+#include "cli/divergence_command.h"
+#include "common/error.h"
+
+namespace {
+
+struct Subcommand {
+  std::string_view name;
+  std::string_view summary;
+  int (*run)(int argc, const char* const* argv);
+};
+
+constexpr Subcommand kSubcommands[] = {
+    {"divergence", "every measure for two distributions given on the command line",
+     driftd::cli::run_divergence},
+    {"compare", "compare the columns of a current file with a reference file",
+     driftd::cli::run_compare},
+};
+
+void print_usage(std::FILE* out) {
+  std::fputs("usage: driftctl <command> [options]   (driftctl <command> --help)\n\ncommands:\n",
+             out);
+  for (const Subcommand& command : kSubcommands) {
+    std::fprintf(out, "  %-12.*s %.*s\n", static_cast<int>(command.name.size()),
+                 command.name.data(), static_cast<int>(command.summary.size()),
+                 command.summary.data());
+  }
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc < 2) {
+    print_usage(stderr);
+    return driftd::cli::kExitUsage;
+  }
+  const std::string_view name = argv[1];
+  if (name == "--help" || name == "-h" || name == "help") {
+    print_usage(stdout);
+    return driftd::cli::kExitOk;
+  }
+  for (const Subcommand& command : kSubcommands) {
+    if (command.name != name) continue;
+    try {
+      return command.run(argc - 1, argv + 1);
+    } catch (const driftd::cli::UsageError& error) {
+      std::fprintf(stderr, "driftctl %s: %s\n", argv[1], error.what());
+    } catch (const driftd::InputError& error) {
+      std::fprintf(stderr, "driftctl %s: %s\n", argv[1], error.what());
+    } catch (const boost::program_options::error& error) {
+      std::fprintf(stderr, "driftctl %s: %s\n", argv[1], error.what());
+    }
+    return driftd::cli::kExitUsage;
+  }
+  std::fprintf(stderr, "driftctl: unknown command '%s' (driftctl --help lists them)\n", argv[1]);
+  return driftd::cli::kExitUsage;
+}

@@ -1,0 +1,224 @@
+#include "cli/compare_command.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include <boost/program_options.hpp>
+#include <nlohmann/json.hpp>
+
+#include "cli/cli_error.h"
+#include "cli/column_comparison.h"
+#include "cli/measure_output.h"
+#include "dataset/table.h"
+
+namespace driftd::cli {
+namespace {
+
+namespace po = boost::program_options;
+
+constexpr const char* kUsage =
+    "usage: driftctl compare --reference FILE --current FILE [--columns a,b,...]\n"
+    "         [--bins B] [--binning quantile|uniform] [--smoothing ALPHA] [--top K]\n"
+    "         [--max-categories N] [--metric KEY] [--threshold T] [--max-p-value P]\n"
+    "         [--fail-on-drift] [--format table|json]\n"
+    "\n"
+    "FILEs are CSV with a header row, or NDJSON. A column is numeric when every\n"
+    "present value parses as a number, else categorical. Bins come from the\n"
+    "reference. A column is flagged DRIFT when METRIC >= T and p_value <= P\n"
+    "(defaults: jsd, 0.01 i.e. js_distance 0.1, and 0.001). With\n"
+    "--fail-on-drift the exit code is 1 when any column drifted.\n";
+
+struct DriftRule {
+  std::string metric = "jsd";
+  double threshold = 0.01;
+  double max_p_value = 0.001;
+};
+
+double metric_value(const ColumnComparison& column, const std::string& metric) {
+  for (const auto& field : kMeasureFields) {
+    if (field.key == metric) return column.result.measures.*field.member;
+  }
+  if (metric == "kl_pq_corrected") return column.result.significance.kl_pq_corrected;
+  throw UsageError("--metric: unknown measure '" + metric + "'");
+}
+
+bool drifted(const ColumnComparison& column, const DriftRule& rule) {
+  return metric_value(column, rule.metric) >= rule.threshold &&
+         column.result.significance.p_value <= rule.max_p_value;
+}
+
+std::vector<std::string> split_names(const std::string& text) {
+  std::vector<std::string> names;
+  std::size_t start = 0;
+  for (;;) {
+    const std::size_t comma = text.find(',', start);
+    names.push_back(text.substr(start, comma - start));
+    if (comma == std::string::npos) return names;
+    start = comma + 1;
+  }
+}
+
+nlohmann::ordered_json column_json(const ColumnComparison& column, bool drift) {
+  nlohmann::ordered_json out;
+  out["type"] = column.numeric ? "numeric" : "categorical";
+  out["n_ref"] = column.n_reference;
+  out["n_cur"] = column.n_current;
+  out["missing_ref"] = column.missing_reference;
+  out["missing_cur"] = column.missing_current;
+  out["bins"] = column.bins;
+  add_measures_json(column.result.measures, &column.result.significance, out);
+  nlohmann::ordered_json top = nlohmann::ordered_json::array();
+  for (const LabelledContribution& bin : column.top_bins) {
+    top.push_back({{"bin", bin.contribution.bin},
+                   {"label", bin.label},
+                   {"p", bin.contribution.p},
+                   {"q", bin.contribution.q},
+                   {"contribution", bin.contribution.contribution}});
+  }
+  out["top_bins"] = std::move(top);
+  out["drift"] = drift;
+  return out;
+}
+
+std::string format_p_value(double p_value) {
+  if (p_value > 0 && p_value < 1e-300) return "<1e-300";
+  return format_number(p_value);
+}
+
+void print_table(const std::vector<ColumnComparison>& columns, const std::vector<bool>& drift,
+                 const DriftRule& rule) {
+  std::printf("%-5s  %-20s %-11s %8s %8s %13s %5s %10s %10s %10s %10s %10s  %s\n", "", "column",
+              "type", "n_ref", "n_cur", "missing r/c", "bins", "jsd", "psi", "kl_pq", "kl_qp",
+              "p_value", "top bin (p vs q)");
+  for (std::size_t i = 0; i < columns.size(); ++i) {
+    const ColumnComparison& c = columns[i];
+    const DivergenceMeasures& m = c.result.measures;
+    std::string top = "-";
+    if (!c.top_bins.empty()) {
+      const auto& bin = c.top_bins.front();
+      top = bin.label + " " + format_number(bin.contribution.p) + " vs " +
+            format_number(bin.contribution.q);
+    }
+    const std::string missing =
+        std::to_string(c.missing_reference) + "/" + std::to_string(c.missing_current);
+    std::printf("%-5s  %-20s %-11s %8llu %8llu %13s %5zu %10s %10s %10s %10s %10s  %s\n",
+                drift[i] ? "DRIFT" : "", c.name.c_str(), c.numeric ? "numeric" : "categorical",
+                static_cast<unsigned long long>(c.n_reference),
+                static_cast<unsigned long long>(c.n_current), missing.c_str(), c.bins,
+                format_number(m.jsd).c_str(), format_number(m.psi).c_str(),
+                format_number(m.kl_pq).c_str(), format_number(m.kl_qp).c_str(),
+                format_p_value(c.result.significance.p_value).c_str(), top.c_str());
+  }
+  std::printf("\nDRIFT: %s >= %s and p_value <= %s. Values in nats; P = current, Q = reference.\n",
+              rule.metric.c_str(), format_number(rule.threshold).c_str(),
+              format_number(rule.max_p_value).c_str());
+}
+
+}  // namespace
+
+int run_compare(int argc, const char* const* argv) {
+  po::options_description options("options");
+  std::string reference_path, current_path, columns_text, binning = "quantile", format = "table";
+  ColumnCompareOptions compare;
+  DriftRule rule;
+  int bins = static_cast<int>(compare.bins);
+  int top_k = static_cast<int>(compare.top_k);
+  int max_categories = static_cast<int>(compare.max_categories);
+  options.add_options()("help,h", "this help")("reference", po::value(&reference_path))(
+      "current", po::value(&current_path))("columns", po::value(&columns_text))(
+      "bins", po::value(&bins))("binning", po::value(&binning))(
+      "smoothing", po::value(&compare.smoothing))("top", po::value(&top_k))(
+      "max-categories", po::value(&max_categories))("metric", po::value(&rule.metric))(
+      "threshold", po::value(&rule.threshold))("max-p-value", po::value(&rule.max_p_value))(
+      "fail-on-drift", "exit 1 when a column drifted")("format", po::value(&format));
+  po::variables_map args;
+  po::store(po::command_line_parser(argc, argv).options(options).run(), args);
+  po::notify(args);
+  if (args.count("help")) {
+    std::cout << kUsage;
+    return kExitOk;
+  }
+  if (reference_path.empty()) throw UsageError("--reference is required");
+  if (current_path.empty()) throw UsageError("--current is required");
+  if (bins < 1 || bins > 4096) {
+    throw UsageError("--bins: must be an integer between 1 and 4096, got " + std::to_string(bins));
+  }
+  if (top_k < 0) throw UsageError("--top: must be >= 0, got " + std::to_string(top_k));
+  if (max_categories < 1) {
+    throw UsageError("--max-categories: must be >= 1, got " + std::to_string(max_categories));
+  }
+  if (binning == "quantile") {
+    compare.binning = NumericBinningMethod::kQuantile;
+  } else if (binning == "uniform") {
+    compare.binning = NumericBinningMethod::kUniform;
+  } else {
+    throw UsageError("--binning: must be 'quantile' or 'uniform', got '" + binning + "'");
+  }
+  if (!std::isfinite(compare.smoothing) || compare.smoothing < 0) {
+    throw UsageError("--smoothing: must be a finite number >= 0");
+  }
+  if (args.count("metric") && rule.metric != "jsd" && !args.count("threshold")) {
+    throw UsageError("--threshold is required with --metric " + rule.metric);
+  }
+  if (format != "table" && format != "json") {
+    throw UsageError("--format: must be 'table' or 'json', got '" + format + "'");
+  }
+  compare.bins = static_cast<std::size_t>(bins);
+  compare.top_k = static_cast<std::size_t>(top_k);
+  compare.max_categories = static_cast<std::size_t>(max_categories);
+
+  const Table reference = read_table(reference_path);
+  const Table current = read_table(current_path);
+  std::vector<std::string> names;
+  if (args.count("columns")) {
+    names = split_names(columns_text);
+  } else {
+    for (const Column& column : reference.columns()) names.push_back(column.name);
+  }
+
+  std::vector<ColumnComparison> results;
+  for (const std::string& name : names) {
+    const Column* ref_column = reference.find(name);
+    if (ref_column == nullptr) throw UsageError(reference_path + ": no column '" + name + "'");
+    const Column* cur_column = current.find(name);
+    if (cur_column == nullptr) throw UsageError(current_path + ": no column '" + name + "'");
+    results.push_back(compare_column(*ref_column, *cur_column, compare));
+  }
+  metric_value(results.front(), rule.metric);  // validates --metric before output
+
+  std::vector<std::size_t> order(results.size());
+  for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+    return results[a].result.measures.jsd > results[b].result.measures.jsd;
+  });
+  std::vector<ColumnComparison> sorted;
+  std::vector<bool> drift;
+  for (std::size_t i : order) {
+    drift.push_back(drifted(results[i], rule));
+    sorted.push_back(std::move(results[i]));
+  }
+
+  if (format == "json") {
+    nlohmann::ordered_json out;
+    out["reference"] = reference_path;
+    out["current"] = current_path;
+    out["smoothing"] = compare.smoothing;
+    out["binning"] = binning;
+    nlohmann::ordered_json features = nlohmann::ordered_json::object();
+    for (std::size_t i = 0; i < sorted.size(); ++i) {
+      features[sorted[i].name] = column_json(sorted[i], drift[i]);
+    }
+    out["features"] = std::move(features);
+    std::cout << out.dump(2) << '\n';
+  } else {
+    print_table(sorted, drift, rule);
+  }
+  const bool any_drift = std::find(drift.begin(), drift.end(), true) != drift.end();
+  return any_drift && args.count("fail-on-drift") ? kExitDrift : kExitOk;
+}
+
+}  // namespace driftd::cli

@@ -1,0 +1,25 @@
+#include "config/config.h"
+
+namespace driftd::config {
+namespace {
+
+template <class Enum, std::size_t N>
+std::string_view name_of(const std::array<EnumName<Enum>, N>& names, Enum value) {
+  for (const EnumName<Enum>& entry : names) {
+    if (entry.value == value) return entry.name;
+  }
+  return "?";  // not reached: every enumerator has a name
+}
+
+}  // namespace
+
+std::string_view to_string(SyncMode value) { return name_of(kSyncModeNames, value); }
+std::string_view to_string(SourceType value) { return name_of(kSourceTypeNames, value); }
+std::string_view to_string(TimeUnit value) { return name_of(kTimeUnitNames, value); }
+std::string_view to_string(WindowType value) { return name_of(kWindowTypeNames, value); }
+std::string_view to_string(ReferenceType value) { return name_of(kReferenceTypeNames, value); }
+std::string_view to_string(FeatureType value) { return name_of(kFeatureTypeNames, value); }
+std::string_view to_string(Binning value) { return name_of(kBinningNames, value); }
+std::string_view to_string(Metric value) { return name_of(kMetricNames, value); }
+
+}  // namespace driftd::config

@@ -1,0 +1,298 @@
+// The driftd configuration model: typed, validated, with every default filled.
+//
+// A Config is what parse_config() / load_config_file() (config/config_parser.h)
+// return. Every Config they return satisfies all the rules in the tables below,
+// so the daemon never re-checks them; a Config built by hand (tests) carries
+// no such promise. config/README.md holds the same tables for users.
+//
+// Durations are std::chrono::milliseconds, written in the file as "500ms",
+// "30s", "5m", "1h", "1d" (config/duration.h). JSON Pointers follow RFC 6901
+// (config/json_pointer.h). Unknown fields are errors everywhere. Relative file
+// paths are kept as written (relative to the daemon's working directory).
+//
+// Top level
+// | field     | type   | default  | rules |
+// |-----------|--------|----------|-------|
+// | `storage` | object | required | see storage |
+// | `http`    | object | all defaults | see http |
+// | `kafka`   | object | absent   | required when any stream has a kafka source |
+// | `streams` | array  | required | at least one stream; names unique |
+//
+// storage
+// | field                 | type     | default  | rules |
+// |-----------------------|----------|----------|-------|
+// | `path`                | string   | required | SQLite database file; not empty |
+// | `synchronous`         | string   | `"full"` | `"full"` or `"normal"` (SQLite PRAGMA synchronous) |
+// | `checkpoint_interval` | duration | `"10s"`  | > 0; how often open windows are checkpointed |
+// | `retention`           | duration | absent (keep all) | > 0; closed windows older than this are deleted |
+//
+// http
+// | field             | type     | default            | rules |
+// |-------------------|----------|--------------------|-------|
+// | `listen`          | string   | `"127.0.0.1:8080"` | "host:port", IPv6 as "[::1]:8080", port 0..65535 |
+// | `auth_token`      | string   | absent (no auth)   | at least 16 characters, no spaces or control characters |
+// | `max_body_bytes`  | integer  | 16777216 (16 MiB)  | >= 1; larger ingest bodies are refused |
+// | `max_connections` | integer  | 1024               | >= 1 |
+// | `idle_timeout`    | duration | `"60s"`            | > 0; idle keep-alive connections are closed |
+//
+// kafka
+// | field        | type    | default  | rules |
+// |--------------|---------|----------|-------|
+// | `brokers`    | string  | required | librdkafka bootstrap.servers; not empty |
+// | `group_id`   | string  | required | consumer group; not empty |
+// | `properties` | object  | `{}`     | string -> string librdkafka settings; `bootstrap.servers`, `group.id` and `enable.auto.offset.store` are refused (driftd sets them) |
+// | `poll_batch` | integer | 1000     | >= 1; messages per consumer poll |
+//
+// streams[i]
+// | field             | type   | default  | rules |
+// |-------------------|--------|----------|-------|
+// | `name`            | string | required | 1-64 characters of `A-Z a-z 0-9 _ . -`; unique |
+// | `source`          | object | required | `{"type": "kafka", "topic": T}` or `{"type": "http"}`; T a Kafka topic name |
+// | `event_time`      | object | absent (processing time) | see event_time |
+// | `window`          | object | required | see window |
+// | `reference`       | object | `{"type": "capture"}` | see reference |
+// | `smoothing_alpha` | number | 0.5      | >= 0; additive smoothing of both histograms (metrics.md) |
+// | `fdr`             | number | absent (off) | in (0, 1): Benjamini-Hochberg level across the stream's features |
+// | `features`        | array  | required | at least one; names unique in the stream |
+// | `alerts`          | array  | `[]`     | alert rules |
+//
+// streams[i].event_time: exactly one of `field` and `kafka_timestamp`.
+// | field             | type    | default  | rules |
+// |-------------------|---------|----------|-------|
+// | `field`           | string  | -        | JSON Pointer to a number in the event |
+// | `unit`            | string  | `"ms"`   | `"s"`, `"ms"`, `"us"` or `"ns"` since the Unix epoch; only with `field` |
+// | `kafka_timestamp` | boolean | -        | `true`: use the Kafka message timestamp (ms); kafka sources only |
+//
+// streams[i].window
+// | field              | type     | default  | rules |
+// |--------------------|----------|----------|-------|
+// | `type`             | string   | required | `"tumbling"`, `"sliding"` or `"count"` |
+// | `size`             | duration | required for tumbling and sliding | > 0; for sliding a multiple of `slide` |
+// | `slide`            | duration | required for sliding | > 0 |
+// | `events`           | integer  | required for count | >= 1; events per window |
+// | `allowed_lateness` | duration | `"0s"`   | tumbling and sliding with `event_time` only |
+//
+// streams[i].reference
+// | field    | type    | default  | rules |
+// |----------|---------|----------|-------|
+// | `type`   | string  | required | `"capture"` (learn it from the stream) or `"file"` |
+// | `events` | integer | absent: the first closed window | capture only; >= 1 events captured |
+// | `path`   | string  | required for file | file only; not empty |
+//
+// streams[i].features[j]
+// | field            | type    | default      | rules |
+// |------------------|---------|--------------|-------|
+// | `name`           | string  | required     | 1-64 characters of `A-Z a-z 0-9 _ . -`; unique in the stream |
+// | `path`           | string  | required     | JSON Pointer into the event |
+// | `type`           | string  | required     | `"numeric"` or `"categorical"` |
+// | `bins`           | integer | 20           | numeric, not with edges; 2..4096 |
+// | `binning`        | string  | `"quantile"` | numeric; `"quantile"`, `"uniform"` or `"edges"` |
+// | `edges`          | array   | required for edges binning | numeric with binning edges only; 1..4095 finite, strictly increasing numbers |
+// | `max_categories` | integer | 50           | categorical only; 1..4096 (plus one `__other__` bin) |
+// | `gaussian`       | boolean | true         | numeric only; also compute the Gaussian KL |
+//
+// streams[i].alerts[k]
+// | field           | type    | default   | rules |
+// |-----------------|---------|-----------|-------|
+// | `metric`        | string  | required  | one of kl_pq, kl_qp, jsd, js_distance, tv, hellinger, psi, kl_pq_corrected, g_statistic |
+// | `warn`          | number  | required  | >= 0 |
+// | `critical`      | number  | required  | >= warn |
+// | `for`           | integer | 1         | >= 1 consecutive windows at or above a level before it fires |
+// | `min_samples`   | integer | 0         | evaluate only windows with at least this many (non-missing) values |
+// | `max_p_value`   | number  | absent    | in (0, 1]; fire only when the G-test p-value is at most this |
+// | `resolve_below` | number  | = warn    | 0 <= resolve_below <= warn; hysteresis: resolves below this |
+// | `features`      | array   | all features | non-empty list of distinct feature names of the stream |
+//
+// Thread safety: plain values; a Config is immutable once returned and may be
+// shared between threads by const reference.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <filesystem>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "config/duration.h"
+#include "config/listen_address.h"
+
+namespace driftd::config {
+
+// SQLite PRAGMA synchronous.
+enum class SyncMode { full, normal };
+
+struct StorageConfig {
+  std::filesystem::path path;                           // required
+  SyncMode synchronous = SyncMode::full;                // "full" | "normal"
+  Duration checkpoint_interval = std::chrono::seconds(10);
+  std::optional<Duration> retention;                    // nullopt: keep everything
+
+  friend bool operator==(const StorageConfig&, const StorageConfig&) = default;
+};
+
+struct HttpConfig {
+  ListenAddress listen{"127.0.0.1", 8080};
+  std::optional<std::string> auth_token;                // nullopt: no authentication
+  std::uint64_t max_body_bytes = 16 * 1024 * 1024;
+  std::uint32_t max_connections = 1024;
+  Duration idle_timeout = std::chrono::seconds(60);
+
+  friend bool operator==(const HttpConfig&, const HttpConfig&) = default;
+};
+
+struct KafkaConfig {
+  std::string brokers;                                  // required
+  std::string group_id;                                 // required
+  std::map<std::string, std::string> properties;        // extra librdkafka settings
+  std::uint32_t poll_batch = 1000;
+
+  friend bool operator==(const KafkaConfig&, const KafkaConfig&) = default;
+};
+
+enum class SourceType { kafka, http };
+
+struct SourceConfig {
+  SourceType type = SourceType::http;
+  std::string topic;                                    // kafka only; "" for http
+
+  friend bool operator==(const SourceConfig&, const SourceConfig&) = default;
+};
+
+enum class EventTimeSource { field, kafka_timestamp };
+enum class TimeUnit { s, ms, us, ns };
+
+struct EventTimeConfig {
+  EventTimeSource source = EventTimeSource::field;
+  std::string field;                                    // JSON Pointer; "" for kafka_timestamp
+  TimeUnit unit = TimeUnit::ms;                         // always ms for kafka_timestamp
+
+  friend bool operator==(const EventTimeConfig&, const EventTimeConfig&) = default;
+};
+
+enum class WindowType { tumbling, sliding, count };
+
+struct WindowConfig {
+  WindowType type = WindowType::tumbling;
+  Duration size{0};              // tumbling, sliding; 0 for count
+  Duration slide{0};             // sliding; equals size for tumbling; 0 for count
+  std::uint64_t events = 0;      // count; 0 otherwise
+  Duration allowed_lateness{0};  // event-time tumbling/sliding; 0 otherwise
+
+  friend bool operator==(const WindowConfig&, const WindowConfig&) = default;
+};
+
+enum class ReferenceType { capture, file };
+
+struct ReferenceConfig {
+  ReferenceType type = ReferenceType::capture;
+  std::optional<std::uint64_t> events;  // capture: events to capture; nullopt: first window
+  std::filesystem::path path;           // file only
+
+  friend bool operator==(const ReferenceConfig&, const ReferenceConfig&) = default;
+};
+
+enum class FeatureType { numeric, categorical };
+enum class Binning { quantile, uniform, edges };
+
+struct FeatureConfig {
+  std::string name;
+  std::string path;                     // JSON Pointer, validated
+  FeatureType type = FeatureType::numeric;
+  // Numeric: number of bins (edges.size() + 1 with Binning::edges). Categorical: unused (0).
+  std::uint32_t bins = 20;
+  Binning binning = Binning::quantile;  // numeric only
+  std::vector<double> edges;            // Binning::edges only; strictly increasing, finite
+  std::uint32_t max_categories = 50;    // categorical only; 0 for numeric
+  bool gaussian = true;                 // numeric only; always false for categorical
+
+  friend bool operator==(const FeatureConfig&, const FeatureConfig&) = default;
+};
+
+// The measures an alert rule may watch; their names are the metrics.md keys.
+enum class Metric { kl_pq, kl_qp, jsd, js_distance, tv, hellinger, psi, kl_pq_corrected, g_statistic };
+
+struct AlertRule {
+  Metric metric = Metric::jsd;
+  double warn = 0;
+  double critical = 0;                  // >= warn
+  std::uint32_t for_windows = 1;        // "for": consecutive windows
+  std::uint64_t min_samples = 0;
+  std::optional<double> max_p_value;    // in (0, 1]
+  double resolve_below = 0;             // <= warn; the parser sets it to warn when absent
+  std::vector<std::string> features;    // empty: every feature of the stream
+
+  friend bool operator==(const AlertRule&, const AlertRule&) = default;
+};
+
+struct StreamConfig {
+  std::string name;
+  SourceConfig source;
+  std::optional<EventTimeConfig> event_time;  // nullopt: processing time
+  WindowConfig window;
+  ReferenceConfig reference;
+  double smoothing_alpha = 0.5;
+  std::optional<double> fdr;                  // Benjamini-Hochberg level; nullopt: off
+  std::vector<FeatureConfig> features;        // at least one
+  std::vector<AlertRule> alerts;
+
+  friend bool operator==(const StreamConfig&, const StreamConfig&) = default;
+};
+
+struct Config {
+  StorageConfig storage;
+  HttpConfig http;
+  std::optional<KafkaConfig> kafka;
+  std::vector<StreamConfig> streams;          // at least one, names unique
+
+  friend bool operator==(const Config&, const Config&) = default;
+};
+
+// The configuration spelling of every enum value, in documentation order.
+// The parser and to_string() use these tables; nothing else retypes a name.
+template <class Enum>
+struct EnumName {
+  Enum value;
+  std::string_view name;
+};
+
+inline constexpr std::array<EnumName<SyncMode>, 2> kSyncModeNames{{
+    {SyncMode::full, "full"}, {SyncMode::normal, "normal"}}};
+inline constexpr std::array<EnumName<SourceType>, 2> kSourceTypeNames{{
+    {SourceType::kafka, "kafka"}, {SourceType::http, "http"}}};
+inline constexpr std::array<EnumName<TimeUnit>, 4> kTimeUnitNames{{
+    {TimeUnit::s, "s"}, {TimeUnit::ms, "ms"}, {TimeUnit::us, "us"}, {TimeUnit::ns, "ns"}}};
+inline constexpr std::array<EnumName<WindowType>, 3> kWindowTypeNames{{
+    {WindowType::tumbling, "tumbling"}, {WindowType::sliding, "sliding"},
+    {WindowType::count, "count"}}};
+inline constexpr std::array<EnumName<ReferenceType>, 2> kReferenceTypeNames{{
+    {ReferenceType::capture, "capture"}, {ReferenceType::file, "file"}}};
+inline constexpr std::array<EnumName<FeatureType>, 2> kFeatureTypeNames{{
+    {FeatureType::numeric, "numeric"}, {FeatureType::categorical, "categorical"}}};
+inline constexpr std::array<EnumName<Binning>, 3> kBinningNames{{
+    {Binning::quantile, "quantile"}, {Binning::uniform, "uniform"}, {Binning::edges, "edges"}}};
+// The metrics.md keys (lib/divergence/measures.h spells the same names).
+inline constexpr std::array<EnumName<Metric>, 9> kMetricNames{{
+    {Metric::kl_pq, "kl_pq"},
+    {Metric::kl_qp, "kl_qp"},
+    {Metric::jsd, "jsd"},
+    {Metric::js_distance, "js_distance"},
+    {Metric::tv, "tv"},
+    {Metric::hellinger, "hellinger"},
+    {Metric::psi, "psi"},
+    {Metric::kl_pq_corrected, "kl_pq_corrected"},
+    {Metric::g_statistic, "g_statistic"},
+}};
+
+std::string_view to_string(SyncMode value);
+std::string_view to_string(SourceType value);
+std::string_view to_string(TimeUnit value);
+std::string_view to_string(WindowType value);
+std::string_view to_string(ReferenceType value);
+std::string_view to_string(FeatureType value);
+std::string_view to_string(Binning value);
+std::string_view to_string(Metric value);
+
+}  // namespace driftd::config

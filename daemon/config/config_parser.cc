@@ -1,0 +1,513 @@
+#include "config/config_parser.h"
+
+#include <algorithm>
+#include <cerrno>
+#include <charconv>
+#include <cstdio>
+#include <cstring>
+#include <limits>
+#include <memory>
+#include <string>
+
+#include "config/json_pointer.h"
+#include "config/json_reader.h"
+#include "config/listen_address.h"
+
+namespace driftd::config {
+namespace {
+
+using detail::Json;
+using detail::Node;
+using detail::ObjectReader;
+
+constexpr std::uint64_t kU32Max = std::numeric_limits<std::uint32_t>::max();
+constexpr std::uint64_t kU64Max = std::numeric_limits<std::uint64_t>::max();
+constexpr std::uint64_t kMaxBins = 4096;
+constexpr std::uint64_t kMaxCategories = 4096;
+constexpr std::size_t kMinAuthTokenLength = 16;
+
+const ObjectReader::Handler kAlreadyRead = [](const Node&) {};
+
+// Shortest text that reads back to `value`: 0.05 -> "0.05".
+std::string format_number(double value) {
+  char buffer[64];
+  const auto result = std::to_chars(buffer, buffer + sizeof buffer, value);
+  return std::string(buffer, result.ptr);
+}
+
+std::string in_quotes(std::string_view text) { return "\"" + std::string(text) + "\""; }
+
+std::string not_allowed_for(std::string_view field, std::string_view value) {
+  return "not allowed when " + std::string(field) + " is " + in_quotes(value);
+}
+
+// The member `key`, which must be present ("required field is missing").
+Node discriminator(const ObjectReader& reader, std::string_view key) {
+  std::optional<Node> node = reader.member(key);
+  if (!node) throw ConfigError(append_key(reader.node().path(), key), "required field is missing");
+  return *node;
+}
+
+std::uint32_t to_u32(std::uint64_t value) { return static_cast<std::uint32_t>(value); }
+
+// Stream and feature names: [A-Za-z0-9_.-]{1,64}.
+std::string read_name(const Node& node) {
+  std::string name = node.string();
+  const bool valid = !name.empty() && name.size() <= 64 &&
+                     std::all_of(name.begin(), name.end(), [](char c) {
+                       return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+                              (c >= '0' && c <= '9') || c == '_' || c == '.' || c == '-';
+                     });
+  if (!valid) node.fail("must be 1 to 64 characters from A-Z, a-z, 0-9, '_', '.' and '-'");
+  return name;
+}
+
+std::string read_json_pointer(const Node& node) {
+  std::string pointer = node.string();
+  std::string problem;
+  if (!parse_json_pointer(pointer, problem)) node.fail(problem);
+  return pointer;
+}
+
+double read_non_negative(const Node& node) {
+  if (!node.json().is_number() || !(node.number() >= 0)) node.fail("must be a number >= 0");
+  return node.number();
+}
+
+// ---------------------------------------------------------------- storage
+
+StorageConfig read_storage(const Node& node) {
+  StorageConfig out;
+  ObjectReader reader(node);
+  reader.required("path", [&](const Node& n) { out.path = n.non_empty_string(); })
+      .optional("synchronous", [&](const Node& n) { out.synchronous = n.choice(kSyncModeNames); })
+      .optional("checkpoint_interval",
+                [&](const Node& n) { out.checkpoint_interval = n.positive_duration(); })
+      .optional("retention", [&](const Node& n) { out.retention = n.positive_duration(); });
+  reader.read();
+  return out;
+}
+
+// ---------------------------------------------------------------- http
+
+HttpConfig read_http(const Node& node) {
+  HttpConfig out;
+  ObjectReader reader(node);
+  reader
+      .optional("listen",
+                [&](const Node& n) {
+                  std::string problem;
+                  std::optional<ListenAddress> address = parse_listen_address(n.string(), problem);
+                  if (!address) n.fail(problem);
+                  out.listen = std::move(*address);
+                })
+      .optional("auth_token",
+                [&](const Node& n) {
+                  std::string token = n.string();
+                  if (token.size() < kMinAuthTokenLength) {
+                    n.fail("must be at least " + std::to_string(kMinAuthTokenLength) +
+                           " characters long");
+                  }
+                  const bool clean = std::all_of(token.begin(), token.end(), [](char c) {
+                    return static_cast<unsigned char>(c) > 0x20 && c != 0x7f;
+                  });
+                  if (!clean) n.fail("must not contain spaces or control characters");
+                  out.auth_token = std::move(token);
+                })
+      .optional("max_body_bytes",
+                [&](const Node& n) { out.max_body_bytes = n.integer(1, kU64Max, true); })
+      .optional("max_connections",
+                [&](const Node& n) { out.max_connections = to_u32(n.integer(1, kU32Max, true)); })
+      .optional("idle_timeout", [&](const Node& n) { out.idle_timeout = n.positive_duration(); });
+  reader.read();
+  return out;
+}
+
+// ---------------------------------------------------------------- kafka
+
+// librdkafka settings driftd sets itself, and why.
+struct ReservedProperty {
+  std::string_view key;
+  std::string_view problem;
+};
+constexpr std::array<ReservedProperty, 3> kReservedProperties{{
+    {"bootstrap.servers", "is set by driftd from kafka.brokers"},
+    {"group.id", "is set by driftd from kafka.group_id"},
+    {"enable.auto.offset.store",
+     "is set by driftd (offsets are stored only after their window is committed)"},
+}};
+
+std::map<std::string, std::string> read_properties(const Node& node) {
+  if (!node.json().is_object()) node.fail("must be an object");
+  std::map<std::string, std::string> out;
+  for (const auto& [key, value] : node.json().items()) {
+    const Node property(value, append_key(node.path(), key));
+    for (const ReservedProperty& reserved : kReservedProperties) {
+      if (key == reserved.key) property.fail(std::string(reserved.problem));
+    }
+    out[key] = property.string();
+  }
+  return out;
+}
+
+KafkaConfig read_kafka(const Node& node) {
+  KafkaConfig out;
+  ObjectReader reader(node);
+  reader.required("brokers", [&](const Node& n) { out.brokers = n.non_empty_string(); })
+      .required("group_id", [&](const Node& n) { out.group_id = n.non_empty_string(); })
+      .optional("properties", [&](const Node& n) { out.properties = read_properties(n); })
+      .optional("poll_batch",
+                [&](const Node& n) { out.poll_batch = to_u32(n.integer(1, kU32Max, true)); });
+  reader.read();
+  return out;
+}
+
+// ---------------------------------------------------------------- streams
+
+std::string read_topic(const Node& node) {
+  std::string topic = node.string();
+  const bool valid = !topic.empty() && topic.size() <= 249 && topic != "." && topic != ".." &&
+                     std::all_of(topic.begin(), topic.end(), [](char c) {
+                       return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+                              (c >= '0' && c <= '9') || c == '_' || c == '.' || c == '-';
+                     });
+  if (!valid) {
+    node.fail(
+        "must be a Kafka topic name: 1 to 249 characters from A-Z, a-z, 0-9, '_', '.' and '-'");
+  }
+  return topic;
+}
+
+SourceConfig read_source(const Node& node, bool has_kafka_section) {
+  SourceConfig out;
+  ObjectReader reader(node);
+  const Node type = discriminator(reader, "type");
+  out.type = type.choice(kSourceTypeNames);
+  if (out.type == SourceType::kafka && !has_kafka_section) {
+    type.fail("a kafka source needs the top-level \"kafka\" section");
+  }
+  reader.required("type", kAlreadyRead);
+  if (out.type == SourceType::kafka) {
+    reader.required("topic", [&](const Node& n) { out.topic = read_topic(n); });
+  } else {
+    reader.refused("topic", not_allowed_for("type", "http"));
+  }
+  reader.read();
+  return out;
+}
+
+EventTimeConfig read_event_time(const Node& node) {
+  EventTimeConfig out;
+  bool kafka_timestamp = false;
+  ObjectReader reader(node);
+  reader.optional("field", [&](const Node& n) { out.field = read_json_pointer(n); })
+      .optional("unit", [&](const Node& n) { out.unit = n.choice(kTimeUnitNames); })
+      .optional("kafka_timestamp", [&](const Node& n) { kafka_timestamp = n.boolean(); });
+  reader.read();
+  if (kafka_timestamp) {
+    out.source = EventTimeSource::kafka_timestamp;
+    if (reader.has("field")) {
+      reader.member("field")->fail("not allowed with \"kafka_timestamp\": true");
+    }
+    if (reader.has("unit")) {
+      reader.member("unit")->fail(
+          "not allowed with \"kafka_timestamp\": true (Kafka timestamps are milliseconds)");
+    }
+  } else if (!reader.has("field")) {
+    node.fail("needs \"field\" (a JSON Pointer) or \"kafka_timestamp\": true");
+  }
+  return out;
+}
+
+WindowConfig read_window(const Node& node, bool has_event_time) {
+  WindowConfig out;
+  ObjectReader reader(node);
+  const Node type = discriminator(reader, "type");
+  out.type = type.choice(kWindowTypeNames);
+  const std::string_view type_name = to_string(out.type);
+  reader.required("type", kAlreadyRead);
+  const auto read_size = [&](const Node& n) { out.size = n.positive_duration(); };
+  const auto read_slide = [&](const Node& n) { out.slide = n.positive_duration(); };
+  const auto read_lateness = [&](const Node& n) { out.allowed_lateness = n.duration(); };
+  switch (out.type) {
+    case WindowType::tumbling:
+      reader.required("size", read_size)
+          .optional("allowed_lateness", read_lateness)
+          .refused("slide", not_allowed_for("type", type_name))
+          .refused("events", not_allowed_for("type", type_name));
+      break;
+    case WindowType::sliding:
+      reader.required("size", read_size)
+          .required("slide", read_slide)
+          .optional("allowed_lateness", read_lateness)
+          .refused("events", not_allowed_for("type", type_name));
+      break;
+    case WindowType::count:
+      reader
+          .required("events",
+                    [&](const Node& n) { out.events = n.integer(1, kU64Max, true); })
+          .refused("size", not_allowed_for("type", type_name))
+          .refused("slide", not_allowed_for("type", type_name))
+          .refused("allowed_lateness", not_allowed_for("type", type_name));
+      break;
+  }
+  reader.read();
+  if (out.type == WindowType::tumbling) out.slide = out.size;
+  if (out.type == WindowType::sliding && out.size % out.slide != Duration::zero()) {
+    reader.member("size")->fail("must be a multiple of slide (" + format_duration(out.slide) +
+                                ")");
+  }
+  if (reader.has("allowed_lateness") && !has_event_time) {
+    reader.member("allowed_lateness")
+        ->fail("needs event_time (without it, windows close on processing time)");
+  }
+  return out;
+}
+
+ReferenceConfig read_reference(const Node& node) {
+  ReferenceConfig out;
+  ObjectReader reader(node);
+  const Node type = discriminator(reader, "type");
+  out.type = type.choice(kReferenceTypeNames);
+  reader.required("type", kAlreadyRead);
+  if (out.type == ReferenceType::capture) {
+    reader.optional("events", [&](const Node& n) { out.events = n.integer(1, kU64Max, true); })
+        .refused("path", not_allowed_for("type", "capture"));
+  } else {
+    reader.required("path", [&](const Node& n) { out.path = n.non_empty_string(); })
+        .refused("events", not_allowed_for("type", "file"));
+  }
+  reader.read();
+  return out;
+}
+
+std::vector<double> read_edges(const Node& node) {
+  const std::vector<Node> elements = node.elements();
+  if (elements.empty()) node.fail("must hold at least one edge");
+  if (elements.size() > kMaxBins - 1) {
+    node.fail("must hold at most " + std::to_string(kMaxBins - 1) + " edges (" +
+              std::to_string(kMaxBins) + " bins)");
+  }
+  std::vector<double> edges;
+  edges.reserve(elements.size());
+  for (const Node& element : elements) {
+    const double edge = element.number();
+    if (!edges.empty() && !(edge > edges.back())) {
+      element.fail("must be greater than the previous edge (" + format_number(edges.back()) + ")");
+    }
+    edges.push_back(edge);
+  }
+  return edges;
+}
+
+FeatureConfig read_feature(const Node& node) {
+  FeatureConfig out;
+  ObjectReader reader(node);
+  const Node type = discriminator(reader, "type");
+  out.type = type.choice(kFeatureTypeNames);
+  const std::string_view type_name = to_string(out.type);
+  reader.required("name", [&](const Node& n) { out.name = read_name(n); })
+      .required("path", [&](const Node& n) { out.path = read_json_pointer(n); })
+      .required("type", kAlreadyRead);
+  if (out.type == FeatureType::numeric) {
+    out.max_categories = 0;
+    reader.optional("bins", [&](const Node& n) { out.bins = to_u32(n.integer(2, kMaxBins)); })
+        .optional("binning", [&](const Node& n) { out.binning = n.choice(kBinningNames); })
+        .optional("edges", [&](const Node& n) { out.edges = read_edges(n); })
+        .optional("gaussian", [&](const Node& n) { out.gaussian = n.boolean(); })
+        .refused("max_categories", not_allowed_for("type", type_name));
+  } else {
+    out.bins = 0;
+    out.gaussian = false;
+    reader
+        .optional("max_categories",
+                  [&](const Node& n) {
+                    out.max_categories = to_u32(n.integer(1, kMaxCategories));
+                  })
+        .refused("bins", not_allowed_for("type", type_name))
+        .refused("binning", not_allowed_for("type", type_name))
+        .refused("edges", not_allowed_for("type", type_name))
+        .refused("gaussian", not_allowed_for("type", type_name));
+  }
+  reader.read();
+  if (out.type == FeatureType::numeric) {
+    if (out.binning == Binning::edges) {
+      if (!reader.has("edges")) {
+        throw ConfigError(append_key(node.path(), "edges"), "required when binning is \"edges\"");
+      }
+      if (reader.has("bins")) {
+        reader.member("bins")->fail(
+            "not allowed when binning is \"edges\" (the edges define the bins)");
+      }
+      out.bins = to_u32(out.edges.size() + 1);
+    } else if (reader.has("edges")) {
+      reader.member("edges")->fail("only allowed when binning is \"edges\"");
+    }
+  }
+  return out;
+}
+
+// An alert rule's feature list, checked against the stream's features later.
+struct AlertFeatureRefs {
+  std::vector<Node> names;
+};
+
+AlertRule read_alert(const Node& node, AlertFeatureRefs& refs) {
+  AlertRule out;
+  ObjectReader reader(node);
+  reader.required("metric", [&](const Node& n) { out.metric = n.choice(kMetricNames); })
+      .required("warn", [&](const Node& n) { out.warn = read_non_negative(n); })
+      .required("critical", [&](const Node& n) { out.critical = read_non_negative(n); })
+      .optional("for",
+                [&](const Node& n) { out.for_windows = to_u32(n.integer(1, kU32Max, true)); })
+      .optional("min_samples",
+                [&](const Node& n) { out.min_samples = n.integer(0, kU64Max, true); })
+      .optional("max_p_value",
+                [&](const Node& n) {
+                  const double p = n.json().is_number() ? n.number() : -1;
+                  if (!(p > 0 && p <= 1)) n.fail("must be a number greater than 0 and at most 1");
+                  out.max_p_value = p;
+                })
+      .optional("resolve_below", [&](const Node& n) { out.resolve_below = read_non_negative(n); })
+      .optional("features", [&](const Node& n) {
+        const std::vector<Node> elements = n.elements();
+        if (elements.empty()) n.fail("must name at least one feature");
+        for (const Node& element : elements) {
+          std::string name = element.string();
+          if (std::find(out.features.begin(), out.features.end(), name) != out.features.end()) {
+            element.fail("duplicate feature " + in_quotes(name));
+          }
+          out.features.push_back(std::move(name));
+          refs.names.push_back(element);
+        }
+      });
+  reader.read();
+  if (out.critical < out.warn) {
+    reader.member("critical")->fail("must be >= warn (" + format_number(out.warn) + ")");
+  }
+  if (!reader.has("resolve_below")) {
+    out.resolve_below = out.warn;
+  } else if (out.resolve_below > out.warn) {
+    reader.member("resolve_below")->fail("must be <= warn (" + format_number(out.warn) + ")");
+  }
+  return out;
+}
+
+StreamConfig read_stream(const Node& node, bool has_kafka_section) {
+  StreamConfig out;
+  std::vector<AlertFeatureRefs> alert_refs;
+  ObjectReader reader(node);
+  const bool has_event_time = reader.has("event_time");
+  reader.required("name", [&](const Node& n) { out.name = read_name(n); })
+      .required("source", [&](const Node& n) { out.source = read_source(n, has_kafka_section); })
+      .optional("event_time", [&](const Node& n) { out.event_time = read_event_time(n); })
+      .required("window", [&](const Node& n) { out.window = read_window(n, has_event_time); })
+      .optional("reference", [&](const Node& n) { out.reference = read_reference(n); })
+      .optional("smoothing_alpha",
+                [&](const Node& n) { out.smoothing_alpha = read_non_negative(n); })
+      .optional("fdr",
+                [&](const Node& n) {
+                  const double q = n.json().is_number() ? n.number() : -1;
+                  if (!(q > 0 && q < 1)) n.fail("must be a number greater than 0 and less than 1");
+                  out.fdr = q;
+                })
+      .required("features",
+                [&](const Node& n) {
+                  const std::vector<Node> elements = n.elements();
+                  if (elements.empty()) n.fail("must hold at least one feature");
+                  for (std::size_t j = 0; j < elements.size(); ++j) {
+                    FeatureConfig feature = read_feature(elements[j]);
+                    for (std::size_t k = 0; k < j; ++k) {
+                      if (out.features[k].name == feature.name) {
+                        elements[j].member("name")->fail(
+                            "duplicate feature name " + in_quotes(feature.name) +
+                            " (also features[" + std::to_string(k) + "])");
+                      }
+                    }
+                    out.features.push_back(std::move(feature));
+                  }
+                })
+      .optional("alerts", [&](const Node& n) {
+        for (const Node& element : n.elements()) {
+          alert_refs.emplace_back();
+          out.alerts.push_back(read_alert(element, alert_refs.back()));
+        }
+      });
+  reader.read();
+
+  if (out.event_time && out.event_time->source == EventTimeSource::kafka_timestamp &&
+      out.source.type != SourceType::kafka) {
+    reader.member("event_time")
+        ->member("kafka_timestamp")
+        ->fail("needs a kafka source (this stream's source is \"" +
+               std::string(to_string(out.source.type)) + "\")");
+  }
+  for (const AlertFeatureRefs& refs : alert_refs) {
+    for (const Node& ref : refs.names) {
+      const std::string name = ref.string();
+      const bool known = std::any_of(out.features.begin(), out.features.end(),
+                                     [&](const FeatureConfig& f) { return f.name == name; });
+      if (!known) {
+        std::string list;
+        for (const FeatureConfig& f : out.features) list += (list.empty() ? "" : ", ") + f.name;
+        ref.fail("unknown feature " + in_quotes(name) + " (this stream's features: " + list + ")");
+      }
+    }
+  }
+  return out;
+}
+
+std::vector<StreamConfig> read_streams(const Node& node, bool has_kafka_section) {
+  const std::vector<Node> elements = node.elements();
+  if (elements.empty()) node.fail("must hold at least one stream");
+  std::vector<StreamConfig> out;
+  for (std::size_t i = 0; i < elements.size(); ++i) {
+    StreamConfig stream = read_stream(elements[i], has_kafka_section);
+    for (std::size_t k = 0; k < i; ++k) {
+      if (out[k].name == stream.name) {
+        elements[i].member("name")->fail("duplicate stream name " + in_quotes(stream.name) +
+                                         " (also streams[" + std::to_string(k) + "])");
+      }
+    }
+    out.push_back(std::move(stream));
+  }
+  return out;
+}
+
+}  // namespace
+
+Config parse_config(std::string_view json_text) {
+  const Json document = detail::parse_json_text(json_text);
+  if (!document.is_object()) throw ConfigError("", "the configuration must be a JSON object");
+  Config out;
+  ObjectReader reader(Node(document, ""));
+  const bool has_kafka_section = reader.has("kafka");
+  reader.required("storage", [&](const Node& n) { out.storage = read_storage(n); })
+      .optional("http", [&](const Node& n) { out.http = read_http(n); })
+      .optional("kafka", [&](const Node& n) { out.kafka = read_kafka(n); })
+      .required("streams",
+                [&](const Node& n) { out.streams = read_streams(n, has_kafka_section); });
+  reader.read();
+  return out;
+}
+
+Config load_config_file(const std::filesystem::path& file) {
+  const auto fail = [&](int error) {
+    throw ConfigError("", "cannot read config file \"" + file.string() +
+                              "\": " + std::strerror(error));
+  };
+  std::unique_ptr<std::FILE, int (*)(std::FILE*)> stream(std::fopen(file.c_str(), "rb"),
+                                                         &std::fclose);
+  if (!stream) fail(errno);
+  std::string text;
+  char buffer[65536];
+  while (true) {
+    const std::size_t n = std::fread(buffer, 1, sizeof buffer, stream.get());
+    text.append(buffer, n);
+    if (n < sizeof buffer) break;
+  }
+  if (std::ferror(stream.get())) fail(errno);
+  return parse_config(text);
+}
+
+}  // namespace driftd::config

@@ -1,0 +1,42 @@
+// Reading and validating a driftd configuration (the model: config/config.h).
+//
+// parse_config() takes JSON text, with // and /* */ comments allowed, and
+// returns a Config that satisfies every rule of config/config.h with every
+// default filled in, or throws ConfigError (config/config_error.h) for the
+// FIRST problem found. "First" is deterministic:
+//   1. JSON syntax errors ("line L, column C: ...") and repeated keys
+//      ("streams[0].name: duplicate field"), found while parsing;
+//   2. then the document is walked in document order, each object's members
+//      in the order written. Two refinements keep messages meaningful:
+//      - an object's discriminator (`type` of source, window, reference and
+//        feature) is checked before its other members, since it decides which
+//        members exist;
+//      - rules that relate several fields (critical >= warn, size a multiple
+//        of slide, edges only with binning "edges", alert features naming
+//        features of the stream, required fields) are checked once the
+//        object's own members have been read, at the path of the field to fix.
+//
+// Error messages are stable (tests assert them verbatim); see
+// tests/config/config_parser_test.cc for one of each kind.
+//
+// Thread safety: reentrant; no shared state.
+#pragma once
+
+#include <filesystem>
+#include <string_view>
+
+#include "config/config.h"
+#include "config/config_error.h"
+
+namespace driftd::config {
+
+// Parses and validates `json_text`. Throws ConfigError.
+Config parse_config(std::string_view json_text);
+
+// Reads `file` and parses it as parse_config() does. A file that cannot be
+// read throws ConfigError with path "" and the problem
+// `cannot read config file "FILE": <strerror>`. Errors inside the file carry
+// no file name: the caller prefixes it.
+Config load_config_file(const std::filesystem::path& file);
+
+}  // namespace driftd::config

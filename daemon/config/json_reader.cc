@@ -1,0 +1,232 @@
+#include "config/json_reader.h"
+
+#include <cmath>
+#include <set>
+
+namespace driftd::config::detail {
+namespace {
+
+// Tracks the config path of the parser's position through nlohmann's parse
+// callback events, to name the place of a duplicate key.
+class DuplicateKeyGuard {
+ public:
+  bool operator()(int /*depth*/, Json::parse_event_t event, Json& parsed) {
+    switch (event) {
+      case Json::parse_event_t::object_start:
+      case Json::parse_event_t::array_start: {
+        Frame frame;
+        frame.path = child_path();
+        frame.is_object = event == Json::parse_event_t::object_start;
+        frames_.push_back(std::move(frame));
+        break;
+      }
+      case Json::parse_event_t::key: {
+        Frame& frame = frames_.back();
+        frame.key = parsed.get<std::string>();
+        if (!frame.keys.insert(frame.key).second) {
+          throw ConfigError(append_key(frame.path, frame.key), "duplicate field");
+        }
+        break;
+      }
+      case Json::parse_event_t::value:
+        element_done();
+        break;
+      case Json::parse_event_t::object_end:
+      case Json::parse_event_t::array_end:
+        frames_.pop_back();
+        element_done();
+        break;
+    }
+    return true;
+  }
+
+ private:
+  struct Frame {
+    std::string path;
+    bool is_object = false;
+    std::set<std::string> keys;  // objects: keys seen so far
+    std::string key;             // objects: the current key
+    std::size_t index = 0;       // arrays: the current element
+  };
+
+  // The path of the value that starts now, inside the innermost container.
+  std::string child_path() const {
+    if (frames_.empty()) return "";
+    const Frame& parent = frames_.back();
+    return parent.is_object ? append_key(parent.path, parent.key)
+                            : append_index(parent.path, parent.index);
+  }
+
+  void element_done() {
+    if (!frames_.empty() && !frames_.back().is_object) ++frames_.back().index;
+  }
+
+  std::vector<Frame> frames_;
+};
+
+std::string trim(std::string_view text) {
+  const auto first = text.find_first_not_of(" \t\r\n");
+  if (first == std::string_view::npos) return "";
+  const auto last = text.find_last_not_of(" \t\r\n");
+  return std::string(text.substr(first, last - first + 1));
+}
+
+// "[json.exception.parse_error.101] parse error at line 3, column 5: syntax
+// error ..." -> "line 3, column 5: syntax error ...".
+std::string syntax_error_message(const std::string& what) {
+  const std::size_t at = what.find("line ");
+  if (at != std::string::npos) return trim(std::string_view(what).substr(at));
+  const std::size_t bracket = what.find("] ");
+  return trim(bracket == std::string::npos ? what : what.substr(bracket + 2));
+}
+
+std::string to_decimal(std::uint64_t value) { return std::to_string(value); }
+
+}  // namespace
+
+Json parse_json_text(std::string_view text) {
+  try {
+    return Json::parse(text.begin(), text.end(), DuplicateKeyGuard{}, /*allow_exceptions=*/true,
+                       /*ignore_comments=*/true);
+  } catch (const Json::parse_error& e) {
+    throw ConfigError("", syntax_error_message(e.what()));
+  } catch (const Json::exception& e) {  // e.g. excessive depth or size
+    throw ConfigError("", syntax_error_message(e.what()));
+  }
+}
+
+void Node::fail(std::string problem) const { throw ConfigError(path_, std::move(problem)); }
+
+std::optional<Node> Node::member(std::string_view key) const {
+  const auto it = value_->find(key);
+  if (it == value_->end()) return std::nullopt;
+  return Node(*it, append_key(path_, key));
+}
+
+std::vector<Node> Node::elements() const {
+  if (!value_->is_array()) fail("must be an array");
+  std::vector<Node> out;
+  out.reserve(value_->size());
+  for (std::size_t i = 0; i < value_->size(); ++i) {
+    out.emplace_back((*value_)[i], append_index(path_, i));
+  }
+  return out;
+}
+
+std::string Node::string() const {
+  if (!value_->is_string()) fail("must be a string");
+  return value_->get<std::string>();
+}
+
+std::string Node::non_empty_string() const {
+  if (!value_->is_string() || value_->get_ref<const std::string&>().empty()) {
+    fail("must be a non-empty string");
+  }
+  return value_->get<std::string>();
+}
+
+bool Node::boolean() const {
+  if (!value_->is_boolean()) fail("must be true or false");
+  return value_->get<bool>();
+}
+
+double Node::number() const {
+  if (!value_->is_number()) fail("must be a number");
+  const double value = value_->get<double>();
+  if (!std::isfinite(value)) fail("must be a finite number");
+  return value;
+}
+
+std::uint64_t Node::integer(std::uint64_t min, std::uint64_t max, bool open_ended) const {
+  const std::string range =
+      open_ended ? "must be an integer >= " + to_decimal(min)
+                 : "must be an integer between " + to_decimal(min) + " and " + to_decimal(max);
+  const std::string too_large = open_ended ? "must be at most " + to_decimal(max) : range;
+  std::uint64_t value = 0;
+  if (value_->is_number_unsigned()) {
+    value = value_->get<std::uint64_t>();
+  } else if (value_->is_number_integer()) {
+    if (value_->get<std::int64_t>() < 0) fail(range);
+    value = static_cast<std::uint64_t>(value_->get<std::int64_t>());
+  } else if (value_->is_number_float()) {
+    const double v = value_->get<double>();
+    if (!std::isfinite(v) || std::trunc(v) != v || v < 0) fail(range);
+    // 2^64 as a double; anything at or above it exceeds every max.
+    if (v >= 18446744073709551616.0) fail(too_large);
+    value = static_cast<std::uint64_t>(v);
+  } else {
+    fail(range);
+  }
+  if (value < min) fail(range);
+  if (value > max) fail(too_large);
+  return value;
+}
+
+Duration Node::duration() const {
+  std::string problem;
+  std::optional<Duration> value;
+  if (value_->is_string()) {
+    value = parse_duration(value_->get_ref<const std::string&>(), problem);
+  } else {
+    problem = kDurationSyntaxProblem;
+  }
+  if (!value) fail(problem);
+  return *value;
+}
+
+Duration Node::positive_duration() const {
+  const Duration value = duration();
+  if (value.count() <= 0) fail("must be greater than 0s");
+  return value;
+}
+
+ObjectReader::ObjectReader(const Node& object) : object_(object) {
+  if (!object.json().is_object()) object.fail("must be an object");
+}
+
+ObjectReader& ObjectReader::optional(std::string_view key, Handler handler) {
+  fields_.push_back(Field{std::string(key), std::move(handler), false, ""});
+  return *this;
+}
+
+ObjectReader& ObjectReader::required(std::string_view key, Handler handler) {
+  fields_.push_back(Field{std::string(key), std::move(handler), true, ""});
+  return *this;
+}
+
+ObjectReader& ObjectReader::refused(std::string_view key, std::string problem) {
+  fields_.push_back(Field{std::string(key), nullptr, false, std::move(problem)});
+  return *this;
+}
+
+const ObjectReader::Field* ObjectReader::find(std::string_view key) const {
+  for (const Field& field : fields_) {
+    if (field.key == key) return &field;
+  }
+  return nullptr;
+}
+
+void ObjectReader::read() const {
+  for (const auto& [key, value] : object_.json().items()) {
+    const Node node(value, append_key(object_.path(), key));
+    const Field* field = find(key);
+    if (field == nullptr) {
+      std::string expected;
+      for (const Field& f : fields_) {
+        if (!f.handler) continue;
+        if (!expected.empty()) expected += ", ";
+        expected += f.key;
+      }
+      node.fail("unknown field (expected one of: " + expected + ")");
+    }
+    if (!field->handler) node.fail(field->refusal);
+    field->handler(node);
+  }
+  for (const Field& field : fields_) {
+    if (field.required && !has(field.key)) {
+      throw ConfigError(append_key(object_.path(), field.key), "required field is missing");
+    }
+  }
+}
+
+}  // namespace driftd::config::detail

@@ -1,0 +1,132 @@
+// Reading a JSON configuration text into typed values, with ConfigErrors.
+//
+// Internal to driftd_config (used by config_parser.cc); not part of its
+// interface, and the only header that exposes nlohmann/json.
+//
+// parse_json_text() turns text into a document that remembers the order of
+// its keys, so that errors can be reported in document order:
+//   - JSON with // and /* */ comments (nlohmann ignore_comments);
+//   - a syntax error throws ConfigError("", "line L, column C: <nlohmann's
+//     message without its '[json.exception...] parse error at ...' prefix>");
+//   - a key repeated in one object throws ConfigError(<path of the key>,
+//     "duplicate field"): plain JSON would silently keep the last one.
+//
+// Node is a value of that document with its config path; its accessors either
+// return a typed value or throw ConfigError(path, "must be ..."). ObjectReader
+// walks an object's members in document order, dispatching each to the
+// handler declared for its key, and refuses unknown keys.
+//
+// Thread safety: none needed; everything lives on one parsing call's stack.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <functional>
+#include <limits>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "config/config.h"
+#include "config/config_error.h"
+#include "config/duration.h"
+
+namespace driftd::config::detail {
+
+using Json = nlohmann::ordered_json;
+
+Json parse_json_text(std::string_view text);
+
+class Node {
+ public:
+  // `value` must outlive the Node.
+  Node(const Json& value, std::string path) : value_(&value), path_(std::move(path)) {}
+
+  const Json& json() const { return *value_; }
+  const std::string& path() const { return path_; }
+
+  // Throws ConfigError(path(), problem).
+  [[noreturn]] void fail(std::string problem) const;
+
+  // The member `key` of this object, if present. REQUIRES: json().is_object().
+  std::optional<Node> member(std::string_view key) const;
+  // The elements, in order ("must be an array").
+  std::vector<Node> elements() const;
+
+  std::string string() const;            // "must be a string"
+  std::string non_empty_string() const;  // "must be a non-empty string"
+  bool boolean() const;                  // "must be true or false"
+  double number() const;                 // "must be a number"; finite
+  // An integer in [min, max]; integral floats (2.0, 1e3) count as integers.
+  // Messages: "must be an integer between MIN and MAX", or, with
+  // `open_ended` (max is only the type's limit), "must be an integer >= MIN"
+  // and "must be at most MAX".
+  std::uint64_t integer(std::uint64_t min, std::uint64_t max, bool open_ended = false) const;
+  Duration duration() const;           // config/duration.h syntax
+  Duration positive_duration() const;  // and > 0 ("must be greater than 0s")
+
+  // The enum value spelled by this string ("must be one of: "a", "b"").
+  template <class Enum, std::size_t N>
+  Enum choice(const std::array<EnumName<Enum>, N>& names) const {
+    if (value_->is_string()) {
+      const auto& text = value_->get_ref<const std::string&>();
+      for (const EnumName<Enum>& entry : names) {
+        if (entry.name == text) return entry.value;
+      }
+    }
+    std::string problem = "must be one of:";
+    for (std::size_t i = 0; i < N; ++i) {
+      problem += i == 0 ? " \"" : ", \"";
+      problem += names[i].name;
+      problem += '"';
+    }
+    fail(problem);
+  }
+
+ private:
+  const Json* value_;
+  std::string path_;
+};
+
+class ObjectReader {
+ public:
+  using Handler = std::function<void(const Node&)>;
+
+  // Throws "must be an object" unless `object` is one.
+  explicit ObjectReader(const Node& object);
+
+  // Declares a field, read by `handler` when present. Declaration order is
+  // the order of the "expected one of" list.
+  ObjectReader& optional(std::string_view key, Handler handler);
+  // Same, and its absence is "required field is missing" (at the field's path).
+  ObjectReader& required(std::string_view key, Handler handler);
+  // A field that exists elsewhere but is refused here with `problem`, e.g.
+  // "not allowed when type is \"count\"".
+  ObjectReader& refused(std::string_view key, std::string problem);
+
+  // Visits the members in document order: declared ones go to their handler,
+  // refused and unknown ones throw ("unknown field (expected one of: ...)").
+  // Then throws for the first missing required field, in declaration order.
+  void read() const;
+
+  std::optional<Node> member(std::string_view key) const { return object_.member(key); }
+  bool has(std::string_view key) const { return member(key).has_value(); }
+  const Node& node() const { return object_; }
+
+ private:
+  struct Field {
+    std::string key;
+    Handler handler;  // empty for refused fields
+    bool required = false;
+    std::string refusal;
+  };
+  const Field* find(std::string_view key) const;
+
+  Node object_;
+  std::vector<Field> fields_;
+};
+
+}  // namespace driftd::config::detail

@@ -1,0 +1,91 @@
+#include "histogram/category_dictionary.h"
+
+#include <algorithm>
+#include <stdexcept>
+#include <utility>
+
+#include "common/error.h"
+
+namespace driftd {
+namespace {
+
+// Occurrences per distinct value; the views point into the caller's samples.
+using ValueCounts = std::unordered_map<std::string_view, std::uint64_t>;
+
+void check_max_categories(std::size_t max_categories) {
+  if (max_categories < 1 || max_categories > kMaxCategories) {
+    throw InputError("max_categories must be between 1 and " + std::to_string(kMaxCategories) +
+                     ", got " + std::to_string(max_categories));
+  }
+}
+
+void add_occurrences(std::span<const std::string_view> sample, ValueCounts& counts) {
+  for (std::string_view value : sample) ++counts[value];
+}
+
+// The max_categories most frequent values, most frequent first, ties in
+// byte-wise order.
+std::vector<std::string> most_frequent(const ValueCounts& counts, std::size_t max_categories) {
+  std::vector<std::pair<std::string_view, std::uint64_t>> ranked(counts.begin(), counts.end());
+  const auto kept = std::min(max_categories, ranked.size());
+  std::partial_sort(ranked.begin(), ranked.begin() + static_cast<std::ptrdiff_t>(kept),
+                    ranked.end(), [](const auto& a, const auto& b) {
+                      return a.second != b.second ? a.second > b.second : a.first < b.first;
+                    });
+  std::vector<std::string> categories;
+  categories.reserve(kept);
+  for (std::size_t i = 0; i < kept; ++i) categories.emplace_back(ranked[i].first);
+  return categories;
+}
+
+}  // namespace
+
+CategoryDictionary::CategoryDictionary(std::vector<std::string> categories)
+    : categories_(std::move(categories)) {
+  LayoutFingerprint fingerprint(BinKind::categorical);
+  fingerprint.add(static_cast<std::uint64_t>(categories_.size()));
+  bin_by_category_.reserve(categories_.size());
+  for (std::size_t bin = 0; bin < categories_.size(); ++bin) {
+    bin_by_category_.emplace(categories_[bin], bin);
+    fingerprint.add(std::string_view(categories_[bin]));
+  }
+  fingerprint_ = fingerprint.value();
+}
+
+CategoryDictionary CategoryDictionary::from_reference(std::span<const std::string_view> reference,
+                                                      std::size_t max_categories) {
+  check_max_categories(max_categories);
+  if (reference.empty()) throw InputError("reference has no values");
+  ValueCounts counts;
+  add_occurrences(reference, counts);
+  return CategoryDictionary(most_frequent(counts, max_categories));
+}
+
+CategoryDictionary CategoryDictionary::from_union(std::span<const std::string_view> first,
+                                                  std::span<const std::string_view> second,
+                                                  std::size_t max_categories) {
+  check_max_categories(max_categories);
+  if (first.empty() && second.empty()) throw InputError("neither sample has a value");
+  ValueCounts counts;
+  add_occurrences(first, counts);
+  add_occurrences(second, counts);
+  return CategoryDictionary(most_frequent(counts, max_categories));
+}
+
+std::size_t CategoryDictionary::bin_of(std::string_view value) const {
+  const auto found = bin_by_category_.find(value);
+  return found == bin_by_category_.end() ? other_bin() : found->second;
+}
+
+std::string_view CategoryDictionary::label(std::size_t bin) const {
+  if (bin < categories_.size()) return categories_[bin];
+  if (bin == other_bin()) return kOtherLabel;
+  throw std::out_of_range("bin " + std::to_string(bin) + " of a dictionary with " +
+                          std::to_string(bin_count()) + " bins");
+}
+
+BinLayout CategoryDictionary::layout() const {
+  return BinLayout{BinKind::categorical, fingerprint_, bin_count()};
+}
+
+}  // namespace driftd

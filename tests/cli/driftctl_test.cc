@@ -1,0 +1,202 @@
+// driftctl run as a subprocess: outputs, exit codes and error messages.
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+
+#include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
+
+namespace {
+
+struct RunResult {
+  int exit_code;
+  std::string out;
+  std::string err;
+};
+
+// One directory per process: ctest runs test cases in parallel processes.
+std::filesystem::path scratch_dir() {
+  const auto dir = std::filesystem::temp_directory_path() /
+                   ("driftd_driftctl_test." + std::to_string(getpid()));
+  std::filesystem::create_directories(dir);
+  return dir;
+}
+
+RunResult run(const std::string& arguments) {
+  const auto err_path = scratch_dir() / "stderr.txt";
+  const std::string command =
+      std::string(DRIFTCTL_PATH) + " " + arguments + " 2>" + err_path.string();
+  FILE* pipe = popen(command.c_str(), "r");
+  REQUIRE(pipe != nullptr);
+  std::string out;
+  char buffer[4096];
+  while (std::size_t n = std::fread(buffer, 1, sizeof buffer, pipe)) out.append(buffer, n);
+  const int status = pclose(pipe);
+  std::ifstream err_file(err_path);
+  std::stringstream err;
+  err << err_file.rdbuf();
+  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, out, err.str()};
+}
+
+std::string write_file(const std::string& name, const std::string& text) {
+  const auto path = scratch_dir() / name;
+  std::ofstream(path) << text;
+  return path.string();
+}
+
+const std::string kExamples = std::string(DRIFTD_SOURCE_DIR) + "/examples/";
+
+TEST_CASE("divergence gives the seed example of metrics.md") {
+  const RunResult result = run("divergence --p 0.5,0.25,0.25 --q 0.4,0.4,0.2 --format json");
+  REQUIRE(result.exit_code == 0);
+  const auto json = nlohmann::json::parse(result.out);
+  CHECK(json["kl_pq"].get<double>() == Approx(0.04986).epsilon(1e-4));
+  CHECK(json["psi"].get<double>() ==
+        Approx(json["kl_pq"].get<double>() + json["kl_qp"].get<double>()));
+  CHECK_FALSE(json.contains("p_value"));
+}
+
+TEST_CASE("divergence with counts adds the G-test and smoothing") {
+  const RunResult result =
+      run("divergence --counts --p 50,25,25 --q 40,40,20 --smoothing 0 --format json");
+  REQUIRE(result.exit_code == 0);
+  const auto json = nlohmann::json::parse(result.out);
+  CHECK(json["kl_pq"].get<double>() == Approx(0.04986).epsilon(1e-4));
+  CHECK(json["dof"].get<int>() == 2);
+  CHECK(json["n_p"].get<int>() == 100);
+  CHECK(json["p_value"].get<double>() > 0.0);
+  CHECK(json["p_value"].get<double>() < 1.0);
+}
+
+TEST_CASE("divergence reports an infinite KL as null and lists it") {
+  const RunResult result =
+      run("divergence --counts --p 1,1 --q 2,0 --smoothing 0 --format json");
+  REQUIRE(result.exit_code == 0);
+  const auto json = nlohmann::json::parse(result.out);
+  CHECK(json["kl_pq"].is_null());
+  CHECK(json["infinite"].size() >= 1);
+  CHECK(json["infinite"][0] == "kl_pq");
+}
+
+TEST_CASE("divergence table prints one line per measure") {
+  const RunResult result = run("divergence --p 0.5,0.5 --q 0.5,0.5");
+  REQUIRE(result.exit_code == 0);
+  CHECK(result.out.find("kl_pq") != std::string::npos);
+  CHECK(result.out.find("hellinger") != std::string::npos);
+}
+
+TEST_CASE("divergence bad arguments are one line naming the problem and exit 2") {
+  struct Case {
+    const char* arguments;
+    const char* message;
+  };
+  const Case cases[] = {
+      {"--p 0.5,0.5 --q 0.2,0.3,0.5", "different lengths"},
+      {"--p 0.5,abc --q 0.5,0.5", "--p: item 2 ('abc') is not a finite number"},
+      {"--p 1.5,-0.5 --q 0.5,0.5", "--p: item 2 (-0.5) is negative"},
+      {"--counts --p 0,0 --q 1,2", "all zero"},
+      {"--counts --p 1.5,2 --q 1,2", "--p: item 1 (1.5) is not a whole count"},
+      {"--p 0.5,0.5 --q 0.5,0.5 --smoothing 1", "--smoothing applies to --counts only"},
+      {"--q 0.5,0.5", "--p is required"},
+      {"--p 0.5,0.5 --q 0.5,0.5 --format xml", "--format: must be 'table' or 'json'"},
+  };
+  for (const Case& c : cases) {
+    INFO(c.arguments);
+    const RunResult result = run(std::string("divergence ") + c.arguments);
+    CHECK(result.exit_code == 2);
+    CHECK(result.out.empty());
+    CHECK(result.err.find(c.message) != std::string::npos);
+    CHECK(std::count(result.err.begin(), result.err.end(), '\n') == 1);
+  }
+}
+
+TEST_CASE("compare flags the drifted example columns and only those") {
+  const RunResult result = run("compare --reference " + kExamples + "reference.csv --current " +
+                               kExamples + "current.csv --format json");
+  REQUIRE(result.exit_code == 0);
+  const auto features = nlohmann::json::parse(result.out)["features"];
+  CHECK(features["amount"]["drift"] == true);
+  CHECK(features["country"]["drift"] == true);
+  CHECK(features["latency_ms"]["drift"] == false);
+  CHECK(features["device"]["drift"] == false);
+  CHECK(features["amount"]["type"] == "numeric");
+  CHECK(features["country"]["type"] == "categorical");
+  CHECK(features["country"]["top_bins"][0]["label"] == "BR");
+  CHECK(features["amount"]["missing_ref"].get<int>() > 0);
+  CHECK(features["amount"]["n_ref"].get<int>() + features["amount"]["missing_ref"].get<int>() ==
+        5000);
+}
+
+TEST_CASE("compare table sorts by drift and exits 1 with --fail-on-drift") {
+  const RunResult result = run("compare --reference " + kExamples + "reference.csv --current " +
+                               kExamples + "current.csv --fail-on-drift");
+  CHECK(result.exit_code == 1);
+  const auto first_line_end = result.out.find('\n');
+  const std::string first_row = result.out.substr(first_line_end + 1, result.out.find('\n', first_line_end + 1) - first_line_end);
+  CHECK(first_row.rfind("DRIFT", 0) == 0);
+}
+
+TEST_CASE("compare reads NDJSON as well as CSV") {
+  const std::string ref = write_file("ref.ndjson",
+                                     "{\"x\": 1, \"c\": \"a\"}\n{\"x\": 2, \"c\": \"b\"}\n"
+                                     "{\"x\": 3, \"c\": \"a\"}\n{\"x\": null, \"c\": \"b\"}\n");
+  const std::string cur = write_file("cur.ndjson", "{\"x\": 1.5, \"c\": \"a\"}\n{\"c\": \"z\"}\n");
+  const RunResult result =
+      run("compare --reference " + ref + " --current " + cur + " --bins 2 --format json");
+  REQUIRE(result.exit_code == 0);
+  const auto features = nlohmann::json::parse(result.out)["features"];
+  CHECK(features["x"]["missing_ref"] == 1);
+  CHECK(features["x"]["missing_cur"] == 1);
+  CHECK(features["x"]["n_cur"] == 1);
+  CHECK(features["c"]["type"] == "categorical");
+}
+
+TEST_CASE("compare bad input is one line naming the file or argument and exit 2") {
+  const std::string good = write_file("good.csv", "a,b\n1,x\n2,y\n");
+  const std::string empty = write_file("empty.csv", "");
+  const std::string ragged = write_file("ragged.csv", "a,b\n1,x\n2\n");
+  const std::string other = write_file("other.csv", "a,c\n1,x\n");
+  const std::string all_missing = write_file("missing.csv", "a,b\n,x\n,y\n");
+  struct Case {
+    std::string arguments;
+    std::string message;
+  };
+  const Case cases[] = {
+      {"--reference " + good + " --current " + empty, empty + ": empty file"},
+      {"--reference " + good + " --current " + ragged,
+       ragged + ":3: row has 1 fields, the header has 2"},
+      {"--reference " + good + " --current " + other, other + ": no column 'b'"},
+      {"--reference " + good + " --current " + good + " --columns a,zz",
+       good + ": no column 'zz'"},
+      {"--reference " + good + " --current " + all_missing + " --columns a",
+       "column 'a': every current value is missing"},
+      {"--reference " + good + " --current /nonexistent.csv", "/nonexistent.csv: cannot open file"},
+      {"--reference " + good + " --current " + good + " --bins 0",
+       "--bins: must be an integer between 1 and 4096, got 0"},
+      {"--reference " + good + " --current " + good + " --binning fancy", "--binning: must be"},
+      {"--current " + good, "--reference is required"},
+      {"--reference " + good + " --current " + good + " --metric nope --threshold 1",
+       "--metric: unknown measure 'nope'"},
+  };
+  for (const Case& c : cases) {
+    INFO(c.arguments);
+    const RunResult result = run("compare " + c.arguments);
+    CHECK(result.exit_code == 2);
+    CHECK(result.err.find(c.message) != std::string::npos);
+    CHECK(std::count(result.err.begin(), result.err.end(), '\n') == 1);
+  }
+}
+
+TEST_CASE("an unknown command or option is an error with exit 2") {
+  CHECK(run("frobnicate").exit_code == 2);
+  const RunResult result = run("compare --bogus 1");
+  CHECK(result.exit_code == 2);
+  CHECK(result.err.find("bogus") != std::string::npos);
+}
+
+}  // namespace

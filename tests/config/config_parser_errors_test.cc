@@ -1,0 +1,416 @@
+// parse_config() on invalid configurations: each case asserts the exact
+// message, path included, so that a change of wording is a visible decision.
+#include <string>
+#include <vector>
+
+#include <catch2/catch.hpp>
+
+#include "config/config_parser.h"
+
+namespace driftd::config {
+namespace {
+
+// A config made of a valid storage section and the given streams.
+std::string with_streams(const std::string& streams) {
+  return R"({"storage": {"path": "x.db"}, "streams": [)" + streams + "]}";
+}
+
+// A config whose only stream has a count window and the given members.
+std::string with_stream_members(const std::string& members) {
+  return with_streams(R"({"name": "s", "source": {"type": "http"}, )" + members + "}");
+}
+
+// A config whose only stream (count window) has the given features.
+std::string with_features(const std::string& features) {
+  return with_stream_members(R"("window": {"type": "count", "events": 10}, "features": [)" +
+                             features + "]");
+}
+
+// A config whose only stream has features "f" and "g" and the given alert.
+std::string with_alert(const std::string& alert) {
+  return with_stream_members(R"("window": {"type": "count", "events": 10},
+      "features": [{"name": "f", "path": "/f", "type": "numeric"},
+                   {"name": "g", "path": "/g", "type": "categorical"}],
+      "alerts": [)" + alert + "]");
+}
+
+// A config whose only stream has the given window (and event time members).
+std::string with_window(const std::string& window, const std::string& more = "") {
+  return with_stream_members(more + R"("window": )" + window +
+                             R"(, "features": [{"name": "f", "path": "/f", "type": "numeric"}])");
+}
+
+// A config with the given http section.
+std::string with_http(const std::string& http) {
+  return R"({"storage": {"path": "x.db"}, "http": )" + http + R"(, "streams": [
+      {"name": "s", "source": {"type": "http"}, "window": {"type": "count", "events": 10},
+       "features": [{"name": "f", "path": "/f", "type": "numeric"}]}]})";
+}
+
+// A config with the given storage section.
+std::string with_storage(const std::string& storage) {
+  return R"({"storage": )" + storage + R"(, "streams": [
+      {"name": "s", "source": {"type": "http"}, "window": {"type": "count", "events": 10},
+       "features": [{"name": "f", "path": "/f", "type": "numeric"}]}]})";
+}
+
+// A config with the given kafka section and one kafka stream.
+std::string with_kafka(const std::string& kafka) {
+  return R"({"storage": {"path": "x.db"}, "kafka": )" + kafka + R"(, "streams": [
+      {"name": "s", "source": {"type": "kafka", "topic": "t"},
+       "window": {"type": "count", "events": 10},
+       "features": [{"name": "f", "path": "/f", "type": "numeric"}]}]})";
+}
+
+const std::string kNumeric = R"({"name": "f", "path": "/f", "type": "numeric"})";
+// Features "f" and "g", for cases about features[2].
+const std::string kTwoFeatures = kNumeric + R"(, {"name": "g", "path": "/g", "type": "numeric"})";
+const std::string kStreamFields =
+    "name, source, event_time, window, reference, smoothing_alpha, fdr, features, alerts";
+const std::string kDurationProblem =
+    "must be a duration: an integer and a unit (ms, s, m, h or d), such as \"30s\"";
+const std::string kBins = "streams[0].features[2].bins: must be an integer between 2 and 4096";
+const std::string kShape = "must be \"host:port\", such as \"127.0.0.1:8080\" or \"[::1]:8080\"";
+
+struct BadConfig {
+  std::string config;
+  std::string message;
+};
+
+const std::vector<BadConfig>& bad_configs() {
+  static const std::vector<BadConfig> cases = {
+      // ---- JSON syntax, reported with nlohmann's line and column
+      {"", "line 1, column 1: syntax error while parsing value - unexpected end of input; "
+           "expected '[', '{', or a literal"},
+      {"// only a comment\n", "line 2, column 1: syntax error while parsing value - unexpected "
+                              "end of input; expected '[', '{', or a literal"},
+      {"{\n  \"storage\": {\"path\": \"x.db\"},\n  \"streams\": [}\n}",
+       "line 3, column 15: syntax error while parsing value - unexpected '}'; expected '[', '{', "
+       "or a literal"},
+      {"{\n  \"storage\": {\"path\": \"x.db\",}\n}",
+       "line 2, column 30: syntax error while parsing object key - unexpected '}'; expected "
+       "string literal"},
+      {"{\"storage\": {\"path\": \"x.db\"}} trailing",
+       "line 1, column 33: syntax error while parsing value - invalid literal; last read: "
+       "'\"x.db\"}} tra'; expected end of input"},
+      {"{\"storage\": /* unterminated",
+       "line 1, column 28: syntax error while parsing value - invalid comment; missing closing "
+       "'*/'; last read: '\"storage\": /* unterminated'"},
+      {"[1, 2]", "the configuration must be a JSON object"},
+      // ---- repeated keys
+      {with_stream_members(R"("window": {"type": "count", "events": 10, "events": 20},
+          "features": [)" + kNumeric + "]"),
+       "streams[0].window.events: duplicate field"},
+      {with_features(kNumeric + ", " + R"({"name": "g", "path": "/g", "path": "/h",
+          "type": "numeric"})"),
+       "streams[0].features[1].path: duplicate field"},
+      // ---- top level
+      {with_streams(R"({"name": "s"})").replace(1, 0, R"("strems": 1, )"),
+       "strems: unknown field (expected one of: storage, http, kafka, streams)"},
+      {R"({"streams": []})", "streams: must hold at least one stream"},
+      {R"({"storage": {"path": "x.db"}})", "streams: required field is missing"},
+      {R"({"storage": {"path": "x.db"}, "streams": {}})", "streams: must be an array"},
+      {with_storage(R"("x.db")"), "storage: must be an object"},
+      // ---- storage
+      {with_storage("{}"), "storage.path: required field is missing"},
+      {with_storage(R"({"path": ""})"), "storage.path: must be a non-empty string"},
+      {with_storage(R"({"path": "x.db", "synchronous": "off"})"),
+       "storage.synchronous: must be one of: \"full\", \"normal\""},
+      {with_storage(R"({"path": "x.db", "checkpoint_interval": "5"})"),
+       "storage.checkpoint_interval: " + kDurationProblem},
+      {with_storage(R"({"path": "x.db", "checkpoint_interval": "-1s"})"),
+       "storage.checkpoint_interval: " + kDurationProblem},
+      {with_storage(R"({"path": "x.db", "checkpoint_interval": "1.5m"})"),
+       "storage.checkpoint_interval: " + kDurationProblem},
+      {with_storage(R"({"path": "x.db", "checkpoint_interval": ""})"),
+       "storage.checkpoint_interval: " + kDurationProblem},
+      {with_storage(R"({"path": "x.db", "checkpoint_interval": 10})"),
+       "storage.checkpoint_interval: " + kDurationProblem},
+      {with_storage(R"({"path": "x.db", "retention": "99999999999999999999d"})"),
+       "storage.retention: is too large for a duration"},
+      {with_storage(R"({"path": "x.db", "checkpoint_interval": "0s"})"),
+       "storage.checkpoint_interval: must be greater than 0s"},
+      {with_storage(R"({"path": "x.db", "retention": {"days": 30}})"),
+       "storage.retention: " + kDurationProblem},
+      // ---- http
+      {with_http(R"({"listen": "localhost"})"), "http.listen: " + kShape},
+      {with_http(R"({"listen": "127.0.0.1:65536"})"),
+       "http.listen: port must be an integer between 0 and 65535"},
+      {with_http(R"({"listen": "::1:8080"})"),
+       "http.listen: an IPv6 address must be in brackets, such as \"[::1]:8080\""},
+      {with_http(R"({"listen": "300.1.1.1:80"})"),
+       "http.listen: \"300.1.1.1\" is not a valid IPv4 address"},
+      {with_http(R"({"listen": 8080})"), "http.listen: must be a string"},
+      {with_http(R"({"auth_token": "short"})"),
+       "http.auth_token: must be at least 16 characters long"},
+      {with_http(R"({"auth_token": "0123456789 abcdef"})"),
+       "http.auth_token: must not contain spaces or control characters"},
+      {with_http(R"({"max_connections": 0})"), "http.max_connections: must be an integer >= 1"},
+      {with_http(R"({"max_connections": 4294967296})"),
+       "http.max_connections: must be at most 4294967295"},
+      {with_http(R"({"max_body_bytes": -1})"), "http.max_body_bytes: must be an integer >= 1"},
+      {with_http(R"({"port": 8080})"),
+       "http.port: unknown field (expected one of: listen, auth_token, max_body_bytes, "
+       "max_connections, idle_timeout)"},
+      // ---- kafka
+      {with_streams(R"({"name": "s", "source": {"type": "kafka", "topic": "t"},
+          "window": {"type": "count", "events": 10}, "features": [)" + kNumeric + "]}"),
+       "streams[0].source.type: a kafka source needs the top-level \"kafka\" section"},
+      {with_kafka(R"({"brokers": "b:9092"})"), "kafka.group_id: required field is missing"},
+      {with_kafka(R"({"brokers": "", "group_id": "g"})"),
+       "kafka.brokers: must be a non-empty string"},
+      {with_kafka(R"({"brokers": "b", "group_id": "g", "properties": {"group.id": "x"}})"),
+       "kafka.properties[\"group.id\"]: is set by driftd from kafka.group_id"},
+      {with_kafka(R"({"brokers": "b", "group_id": "g", "properties": {"fetch.min.bytes": 1}})"),
+       "kafka.properties[\"fetch.min.bytes\"]: must be a string"},
+      {with_kafka(R"({"brokers": "b", "group_id": "g", "properties": ["a=b"]})"),
+       "kafka.properties: must be an object"},
+      {with_kafka(R"({"brokers": "b", "group_id": "g", "poll_batch": 0})"),
+       "kafka.poll_batch: must be an integer >= 1"},
+      // ---- stream members
+      {with_streams(R"({"name": "pay ments"})"),
+       "streams[0].name: must be 1 to 64 characters from A-Z, a-z, 0-9, '_', '.' and '-'"},
+      {with_streams(R"({"name": ")" + std::string(65, 'a') + R"("})"),
+       "streams[0].name: must be 1 to 64 characters from A-Z, a-z, 0-9, '_', '.' and '-'"},
+      {with_streams(R"({"name": 7})"), "streams[0].name: must be a string"},
+      {with_streams(R"({"name": "s", "source": {"type": "http"},
+          "window": {"type": "count", "events": 10}, "features": [)" + kNumeric + R"(]},
+          {"name": "s", "source": {"type": "http"},
+          "window": {"type": "count", "events": 10}, "features": [)" + kNumeric + "]}"),
+       "streams[1].name: duplicate stream name \"s\" (also streams[0])"},
+      {with_stream_members(R"("windw": {"type": "count", "events": 10})"),
+       "streams[0].windw: unknown field (expected one of: " + kStreamFields + ")"},
+      {with_stream_members(R"("features": [)" + kNumeric + "]"),
+       "streams[0].window: required field is missing"},
+      {with_stream_members(R"("window": {"type": "count", "events": 10})"),
+       "streams[0].features: required field is missing"},
+      {with_stream_members(R"("window": {"type": "count", "events": 10}, "features": [],
+          "smoothing_alpha": -1)"),
+       "streams[0].features: must hold at least one feature"},
+      {with_stream_members(R"("smoothing_alpha": -0.5)"),
+       "streams[0].smoothing_alpha: must be a number >= 0"},
+      {with_stream_members(R"("fdr": 1)"),
+       "streams[0].fdr: must be a number greater than 0 and less than 1"},
+      {with_stream_members(R"("window": [])"), "streams[0].window: must be an object"},
+      // ---- source
+      {with_streams(R"({"name": "s", "source": {"type": "file"}})"),
+       "streams[0].source.type: must be one of: \"kafka\", \"http\""},
+      {with_streams(R"({"name": "s", "source": {"topic": "t"}})"),
+       "streams[0].source.type: required field is missing"},
+      {with_streams(R"({"name": "s", "source": {"type": "http", "topic": "t"}})"),
+       "streams[0].source.topic: not allowed when type is \"http\""},
+      {with_kafka(R"({"brokers": "b", "group_id": "g"})").replace(
+           with_kafka(R"({"brokers": "b", "group_id": "g"})").find(R"(, "topic": "t")"), 14, ""),
+       "streams[0].source.topic: required field is missing"},
+      {with_kafka(R"({"brokers": "b", "group_id": "g"})").replace(
+           with_kafka(R"({"brokers": "b", "group_id": "g"})").find(R"("t")"), 3, R"("a/b")"),
+       "streams[0].source.topic: must be a Kafka topic name: 1 to 249 characters from A-Z, a-z, "
+       "0-9, '_', '.' and '-'"},
+      // ---- event_time
+      {with_window(R"({"type": "count", "events": 1})", R"("event_time": {"field": "ts"}, )"),
+       "streams[0].event_time.field: must be a JSON Pointer (RFC 6901) starting with \"/\", such "
+       "as \"/amount\""},
+      {with_window(R"({"type": "count", "events": 1})", R"("event_time": {"field": "/a~2"}, )"),
+       "streams[0].event_time.field: is not a valid JSON Pointer (RFC 6901): \"~\" must be "
+       "followed by \"0\" or \"1\""},
+      {with_window(R"({"type": "count", "events": 1})",
+                   R"("event_time": {"field": "/t", "unit": "sec"}, )"),
+       "streams[0].event_time.unit: must be one of: \"s\", \"ms\", \"us\", \"ns\""},
+      {with_window(R"({"type": "count", "events": 1})", R"("event_time": {}, )"),
+       "streams[0].event_time: needs \"field\" (a JSON Pointer) or \"kafka_timestamp\": true"},
+      {with_window(R"({"type": "count", "events": 1})",
+                   R"("event_time": {"kafka_timestamp": true}, )"),
+       "streams[0].event_time.kafka_timestamp: needs a kafka source (this stream's source is "
+       "\"http\")"},
+      {with_window(R"({"type": "count", "events": 1})",
+                   R"("event_time": {"kafka_timestamp": true, "unit": "s"}, )"),
+       "streams[0].event_time.unit: not allowed with \"kafka_timestamp\": true (Kafka timestamps "
+       "are milliseconds)"},
+      {with_window(R"({"type": "count", "events": 1})",
+                   R"("event_time": {"kafka_timestamp": "yes"}, )"),
+       "streams[0].event_time.kafka_timestamp: must be true or false"},
+      // ---- window
+      {with_window(R"({"type": "sliding", "size": "5m", "slide": "2m"})"),
+       "streams[0].window.size: must be a multiple of slide (2m)"},
+      {with_window(R"({"type": "sliding", "size": "1m", "slide": "90s"})"),
+       "streams[0].window.size: must be a multiple of slide (90s)"},
+      {with_window(R"({"type": "sliding", "size": "1m"})"),
+       "streams[0].window.slide: required field is missing"},
+      {with_window(R"({"type": "tumbling"})"), "streams[0].window.size: required field is missing"},
+      {with_window(R"({"type": "tumbling", "size": "1m", "slide": "1m"})"),
+       "streams[0].window.slide: not allowed when type is \"tumbling\""},
+      {with_window(R"({"type": "count", "size": "1m"})"),
+       "streams[0].window.size: not allowed when type is \"count\""},
+      {with_window(R"({"type": "count", "events": 0})"),
+       "streams[0].window.events: must be an integer >= 1"},
+      {with_window(R"({"type": "hopping"})"),
+       "streams[0].window.type: must be one of: \"tumbling\", \"sliding\", \"count\""},
+      {with_window(R"({"size": "1m"})"), "streams[0].window.type: required field is missing"},
+      {with_window(R"({"type": "tumbling", "size": "1m", "allowed_lateness": "5s"})"),
+       "streams[0].window.allowed_lateness: needs event_time (without it, windows close on "
+       "processing time)"},
+      {with_window(R"({"type": "tumbling", "size": "1m", "allowed_lateness": "-5s"})",
+                   R"("event_time": {"field": "/t"}, )"),
+       "streams[0].window.allowed_lateness: " + kDurationProblem},
+      // ---- reference
+      {with_stream_members(R"("reference": {"type": "file"})"),
+       "streams[0].reference.path: required field is missing"},
+      {with_stream_members(R"("reference": {"type": "capture", "path": "r.bin"})"),
+       "streams[0].reference.path: not allowed when type is \"capture\""},
+      {with_stream_members(R"("reference": {"type": "capture", "events": 0})"),
+       "streams[0].reference.events: must be an integer >= 1"},
+      {with_stream_members(R"("reference": {"type": "file", "path": "r", "events": 5})"),
+       "streams[0].reference.events: not allowed when type is \"file\""},
+      // ---- features: bins
+      {with_features(kTwoFeatures + R"(,
+          {"name": "h", "path": "/h", "type": "numeric", "bins": 0})"), kBins},
+      {with_features(kTwoFeatures + R"(,
+          {"name": "h", "path": "/h", "type": "numeric", "bins": 1})"), kBins},
+      {with_features(kTwoFeatures + R"(,
+          {"name": "h", "path": "/h", "type": "numeric", "bins": 4097})"), kBins},
+      {with_features(kTwoFeatures + R"(,
+          {"name": "h", "path": "/h", "type": "numeric", "bins": "20"})"), kBins},
+      {with_features(kTwoFeatures + R"(,
+          {"name": "h", "path": "/h", "type": "numeric", "bins": 2.5})"), kBins},
+      {with_features(kTwoFeatures + R"(,
+          {"name": "h", "path": "/h", "type": "numeric", "bins": -3})"), kBins},
+      // ---- features: other members
+      {with_features(R"({"name": "f", "path": "/f", "type": "numeric", "bin": 20})"),
+       "streams[0].features[0].bin: unknown field (expected one of: name, path, type, bins, "
+       "binning, edges, gaussian)"},
+      {with_features(R"({"name": "f", "path": "/f", "type": "categorical", "bins": 20})"),
+       "streams[0].features[0].bins: not allowed when type is \"categorical\""},
+      {with_features(R"({"name": "f", "path": "/f", "type": "numeric", "max_categories": 20})"),
+       "streams[0].features[0].max_categories: not allowed when type is \"numeric\""},
+      {with_features(R"({"name": "f", "path": "/f", "type": "categorical", "max_categories": 0})"),
+       "streams[0].features[0].max_categories: must be an integer between 1 and 4096"},
+      {with_features(R"({"name": "f", "path": "/f", "type": "categorical",
+          "max_categories": 4097})"),
+       "streams[0].features[0].max_categories: must be an integer between 1 and 4096"},
+      {with_features(R"({"name": "f", "type": "numeric"})"),
+       "streams[0].features[0].path: required field is missing"},
+      {with_features(R"({"name": "f", "path": "amount", "type": "numeric"})"),
+       "streams[0].features[0].path: must be a JSON Pointer (RFC 6901) starting with \"/\", such "
+       "as \"/amount\""},
+      {with_features(R"({"name": "f", "path": "/f", "type": "text"})"),
+       "streams[0].features[0].type: must be one of: \"numeric\", \"categorical\""},
+      {with_features(R"({"name": "f", "path": "/f", "type": "numeric", "gaussian": "yes"})"),
+       "streams[0].features[0].gaussian: must be true or false"},
+      {with_features(kNumeric + ", " + kNumeric),
+       "streams[0].features[1].name: duplicate feature name \"f\" (also features[0])"},
+      {with_features(R"("f")"), "streams[0].features[0]: must be an object"},
+      // ---- features: edges
+      {with_features(R"({"name": "f", "path": "/f", "type": "numeric", "binning": "edges",
+          "edges": [1, 3, 2]})"),
+       "streams[0].features[0].edges[2]: must be greater than the previous edge (3)"},
+      {with_features(R"({"name": "f", "path": "/f", "type": "numeric", "binning": "edges",
+          "edges": [0.5, 0.5]})"),
+       "streams[0].features[0].edges[1]: must be greater than the previous edge (0.5)"},
+      {with_features(R"({"name": "f", "path": "/f", "type": "numeric", "binning": "edges",
+          "edges": [1, "2"]})"),
+       "streams[0].features[0].edges[1]: must be a number"},
+      {with_features(R"({"name": "f", "path": "/f", "type": "numeric", "binning": "edges",
+          "edges": []})"),
+       "streams[0].features[0].edges: must hold at least one edge"},
+      {with_features(R"({"name": "f", "path": "/f", "type": "numeric", "binning": "edges"})"),
+       "streams[0].features[0].edges: required when binning is \"edges\""},
+      {with_features(R"({"name": "f", "path": "/f", "type": "numeric", "edges": [1, 2]})"),
+       "streams[0].features[0].edges: only allowed when binning is \"edges\""},
+      {with_features(R"({"name": "f", "path": "/f", "type": "numeric", "bins": 3,
+          "edges": [1, 2], "binning": "edges"})"),
+       "streams[0].features[0].bins: not allowed when binning is \"edges\" (the edges define "
+       "the bins)"},
+      {with_features(R"({"name": "f", "path": "/f", "type": "numeric", "binning": "log"})"),
+       "streams[0].features[0].binning: must be one of: \"quantile\", \"uniform\", \"edges\""},
+      // ---- alerts
+      {with_alert(R"({"metric": "kl", "warn": 0.1, "critical": 0.2})"),
+       "streams[0].alerts[0].metric: must be one of: \"kl_pq\", \"kl_qp\", \"jsd\", "
+       "\"js_distance\", \"tv\", \"hellinger\", \"psi\", \"kl_pq_corrected\", \"g_statistic\""},
+      {with_alert(R"({"warn": 0.1, "critical": 0.2})"),
+       "streams[0].alerts[0].metric: required field is missing"},
+      {with_alert(R"({"metric": "jsd", "warn": 0.05, "critical": 0.02})"),
+       "streams[0].alerts[0].critical: must be >= warn (0.05)"},
+      {with_alert(R"({"metric": "jsd", "warn": -0.1, "critical": 0.2})"),
+       "streams[0].alerts[0].warn: must be a number >= 0"},
+      {with_alert(R"({"metric": "jsd", "warn": "0.1", "critical": 0.2})"),
+       "streams[0].alerts[0].warn: must be a number >= 0"},
+      {with_alert(R"({"metric": "jsd", "warn": 0.1})"),
+       "streams[0].alerts[0].critical: required field is missing"},
+      {with_alert(R"({"metric": "jsd", "warn": 0.1, "critical": 0.2, "for": 0})"),
+       "streams[0].alerts[0].for: must be an integer >= 1"},
+      {with_alert(R"({"metric": "jsd", "warn": 0.1, "critical": 0.2, "min_samples": 1.5})"),
+       "streams[0].alerts[0].min_samples: must be an integer >= 0"},
+      {with_alert(R"({"metric": "jsd", "warn": 0.1, "critical": 0.2, "max_p_value": 0})"),
+       "streams[0].alerts[0].max_p_value: must be a number greater than 0 and at most 1"},
+      {with_alert(R"({"metric": "jsd", "warn": 0.1, "critical": 0.2, "max_p_value": 1.5})"),
+       "streams[0].alerts[0].max_p_value: must be a number greater than 0 and at most 1"},
+      {with_alert(R"({"metric": "jsd", "warn": 0.1, "critical": 0.2, "resolve_below": 0.15})"),
+       "streams[0].alerts[0].resolve_below: must be <= warn (0.1)"},
+      {with_alert(
+           R"({"metric": "jsd", "warn": 0.1, "critical": 0.2, "features": ["f", "amount"]})"),
+       "streams[0].alerts[0].features[1]: unknown feature \"amount\" (this stream's features: f, "
+       "g)"},
+      {with_alert(R"({"metric": "jsd", "warn": 0.1, "critical": 0.2, "features": []})"),
+       "streams[0].alerts[0].features: must name at least one feature"},
+      {with_alert(R"({"metric": "jsd", "warn": 0.1, "critical": 0.2, "features": ["g", "g"]})"),
+       "streams[0].alerts[0].features[1]: duplicate feature \"g\""},
+      {with_alert(R"({"metric": "jsd", "warn": 0.1, "critical": 0.2, "features": "f"})"),
+       "streams[0].alerts[0].features: must be an array"},
+      {with_alert(R"({"metric": "jsd", "threshold": 0.1})"),
+       "streams[0].alerts[0].threshold: unknown field (expected one of: metric, warn, critical, "
+       "for, min_samples, max_p_value, resolve_below, features)"},
+  };
+  return cases;
+}
+
+TEST_CASE("Bad configs are refused with the exact message") {
+  const std::vector<BadConfig>& cases = bad_configs();
+  CHECK(cases.size() >= 40);
+  for (const BadConfig& bad : cases) {
+    INFO("config: " << bad.config);
+    try {
+      parse_config(bad.config);
+      FAIL_CHECK("accepted, expected: " << bad.message);
+    } catch (const ConfigError& e) {
+      CHECK(std::string(e.what()) == bad.message);
+    }
+  }
+}
+
+TEST_CASE("The first error in document order is the one reported") {
+  // Two errors: the unknown field comes first in the document.
+  CHECK_THROWS_WITH(parse_config(with_stream_members(R"("nmae": 1, "window": {"type": "count",
+      "events": 0}, "features": [{"name": "f", "path": "/f", "type": "numeric", "bins": 1}])")),
+                    "streams[0].nmae: unknown field (expected one of: " + kStreamFields + ")");
+  // Features before window: the feature's bins are reported, not the window.
+  CHECK_THROWS_WITH(
+      parse_config(with_stream_members(
+          R"("features": [{"name": "f", "path": "/f", "type": "numeric", "bins": 1}],
+             "window": {"type": "count", "events": 0})")),
+      "streams[0].features[0].bins: must be an integer between 2 and 4096");
+  // Streams before storage: the stream's error comes first.
+  CHECK_THROWS_WITH(parse_config(R"({"streams": [{"name": "bad name"}], "storage": {}})"),
+                    "streams[0].name: must be 1 to 64 characters from A-Z, a-z, 0-9, '_', '.' "
+                    "and '-'");
+  // A stream's own fields are read before the alerts' feature names are
+  // matched against its features.
+  CHECK_THROWS_WITH(
+      parse_config(with_stream_members(
+          R"("alerts": [{"metric": "jsd", "warn": 1, "critical": 2, "features": ["nope"]}],
+             "window": {"type": "count", "events": 1}, "smoothing_alpha": -1,
+             "features": [{"name": "f", "path": "/f", "type": "numeric"}])")),
+      "streams[0].smoothing_alpha: must be a number >= 0");
+}
+
+TEST_CASE("ConfigError separates the path from the problem") {
+  try {
+    parse_config(with_window(R"({"type": "count", "events": 0})"));
+    FAIL("no error");
+  } catch (const ConfigError& e) {
+    CHECK(e.path() == "streams[0].window.events");
+    CHECK(e.problem() == "must be an integer >= 1");
+  }
+}
+
+}  // namespace
+}  // namespace driftd::config

@@ -1,0 +1,355 @@
+// parse_config() and load_config_file() on valid configurations: the example
+// from the docs, the shipped files, defaults, comments and every variant.
+#include "config/config_parser.h"
+
+#include <fstream>
+
+#include <catch2/catch.hpp>
+
+namespace driftd::config {
+namespace {
+
+using namespace std::chrono_literals;
+
+// The example of the configuration brief, verbatim.
+constexpr const char* kExample = R"json({
+  "storage": { "path": "driftd.db" },
+  "http": { "listen": "127.0.0.1:8080" },
+  "kafka": { "brokers": "127.0.0.1:9092", "group_id": "driftd" },
+  "streams": [
+    {
+      "name": "payments",
+      "source": { "type": "kafka", "topic": "payments" },
+      "event_time": { "field": "/ts", "unit": "ms" },
+      "window": { "type": "tumbling", "size": "1m", "allowed_lateness": "10s" },
+      "reference": { "type": "capture", "events": 5000 },
+      "features": [
+        { "name": "amount", "path": "/amount", "type": "numeric", "bins": 20 },
+        { "name": "country", "path": "/country", "type": "categorical", "max_categories": 50 }
+      ],
+      "alerts": [
+        { "metric": "jsd", "warn": 0.02, "critical": 0.05, "for": 2, "min_samples": 500, "max_p_value": 0.001 }
+      ]
+    },
+    {
+      "name": "clicks",
+      "source": { "type": "http" },
+      "window": { "type": "count", "events": 2000 },
+      "reference": { "type": "capture", "events": 2000 },
+      "features": [ { "name": "latency_ms", "path": "/latency_ms", "type": "numeric" } ],
+      "alerts": [ { "metric": "psi", "warn": 0.1, "critical": 0.25 } ]
+    }
+  ]
+})json";
+
+// A stream with one numeric feature, wrapped in the smallest valid config.
+std::string minimal_with_stream(const std::string& stream) {
+  return R"({"storage": {"path": "x.db"}, "streams": [)" + stream + "]}";
+}
+
+void check_example(const Config& config) {
+  CHECK(config.storage.path == "driftd.db");
+  CHECK(config.storage.synchronous == SyncMode::full);
+  CHECK(config.storage.checkpoint_interval == 10s);
+  CHECK_FALSE(config.storage.retention.has_value());
+
+  CHECK(config.http.listen == ListenAddress{"127.0.0.1", 8080});
+  CHECK_FALSE(config.http.auth_token.has_value());
+  CHECK(config.http.max_body_bytes == 16u * 1024 * 1024);
+  CHECK(config.http.max_connections == 1024u);
+  CHECK(config.http.idle_timeout == 60s);
+
+  REQUIRE(config.kafka.has_value());
+  CHECK(config.kafka->brokers == "127.0.0.1:9092");
+  CHECK(config.kafka->group_id == "driftd");
+  CHECK(config.kafka->properties.empty());
+  CHECK(config.kafka->poll_batch == 1000u);
+
+  REQUIRE(config.streams.size() == 2);
+  const StreamConfig& payments = config.streams[0];
+  CHECK(payments.name == "payments");
+  CHECK(payments.source.type == SourceType::kafka);
+  CHECK(payments.source.topic == "payments");
+  REQUIRE(payments.event_time.has_value());
+  CHECK(payments.event_time->source == EventTimeSource::field);
+  CHECK(payments.event_time->field == "/ts");
+  CHECK(payments.event_time->unit == TimeUnit::ms);
+  CHECK(payments.window.type == WindowType::tumbling);
+  CHECK(payments.window.size == 1min);
+  CHECK(payments.window.slide == 1min);
+  CHECK(payments.window.events == 0u);
+  CHECK(payments.window.allowed_lateness == 10s);
+  CHECK(payments.reference.type == ReferenceType::capture);
+  CHECK(payments.reference.events == std::optional<std::uint64_t>(5000));
+  CHECK(payments.reference.path.empty());
+  CHECK(payments.smoothing_alpha == 0.5);
+  CHECK_FALSE(payments.fdr.has_value());
+  REQUIRE(payments.features.size() == 2);
+  const FeatureConfig& amount = payments.features[0];
+  CHECK(amount.name == "amount");
+  CHECK(amount.path == "/amount");
+  CHECK(amount.type == FeatureType::numeric);
+  CHECK(amount.bins == 20u);
+  CHECK(amount.binning == Binning::quantile);
+  CHECK(amount.edges.empty());
+  CHECK(amount.max_categories == 0u);
+  CHECK(amount.gaussian);
+  const FeatureConfig& country = payments.features[1];
+  CHECK(country.name == "country");
+  CHECK(country.path == "/country");
+  CHECK(country.type == FeatureType::categorical);
+  CHECK(country.bins == 0u);
+  CHECK(country.max_categories == 50u);
+  CHECK_FALSE(country.gaussian);
+  REQUIRE(payments.alerts.size() == 1);
+  const AlertRule& jsd = payments.alerts[0];
+  CHECK(jsd.metric == Metric::jsd);
+  CHECK(jsd.warn == 0.02);
+  CHECK(jsd.critical == 0.05);
+  CHECK(jsd.for_windows == 2u);
+  CHECK(jsd.min_samples == 500u);
+  CHECK(jsd.max_p_value == std::optional<double>(0.001));
+  CHECK(jsd.resolve_below == 0.02);
+  CHECK(jsd.features.empty());
+
+  const StreamConfig& clicks = config.streams[1];
+  CHECK(clicks.name == "clicks");
+  CHECK(clicks.source.type == SourceType::http);
+  CHECK(clicks.source.topic.empty());
+  CHECK_FALSE(clicks.event_time.has_value());
+  CHECK(clicks.window.type == WindowType::count);
+  CHECK(clicks.window.events == 2000u);
+  CHECK(clicks.window.size == 0ms);
+  CHECK(clicks.window.slide == 0ms);
+  CHECK(clicks.window.allowed_lateness == 0ms);
+  CHECK(clicks.reference.type == ReferenceType::capture);
+  CHECK(clicks.reference.events == std::optional<std::uint64_t>(2000));
+  CHECK(clicks.smoothing_alpha == 0.5);
+  REQUIRE(clicks.features.size() == 1);
+  CHECK(clicks.features[0].name == "latency_ms");
+  CHECK(clicks.features[0].path == "/latency_ms");
+  CHECK(clicks.features[0].type == FeatureType::numeric);
+  CHECK(clicks.features[0].bins == 20u);
+  CHECK(clicks.features[0].binning == Binning::quantile);
+  CHECK(clicks.features[0].gaussian);
+  REQUIRE(clicks.alerts.size() == 1);
+  const AlertRule& psi = clicks.alerts[0];
+  CHECK(psi.metric == Metric::psi);
+  CHECK(psi.warn == 0.1);
+  CHECK(psi.critical == 0.25);
+  CHECK(psi.for_windows == 1u);
+  CHECK(psi.min_samples == 0u);
+  CHECK_FALSE(psi.max_p_value.has_value());
+  CHECK(psi.resolve_below == 0.1);
+  CHECK(psi.features.empty());
+}
+
+TEST_CASE("The documented example loads with every value as written or defaulted") {
+  check_example(parse_config(kExample));
+}
+
+TEST_CASE("config/driftd.example.json loads and equals the documented example") {
+  const Config config = load_config_file(DRIFTD_SOURCE_DIR "/config/driftd.example.json");
+  check_example(config);
+  CHECK(config == parse_config(kExample));
+}
+
+TEST_CASE("config/embedded.json loads as the demo's HTTP stream") {
+  const Config config = load_config_file(DRIFTD_SOURCE_DIR "/config/embedded.json");
+  CHECK_FALSE(config.kafka.has_value());
+  CHECK(config.storage.path == "driftd.db");
+  CHECK(config.http.listen == ListenAddress{"127.0.0.1", 8080});
+  REQUIRE(config.streams.size() == 1);
+  const StreamConfig& demo = config.streams[0];
+  CHECK(demo.name == "demo");
+  CHECK(demo.source.type == SourceType::http);
+  CHECK((demo.window.type == WindowType::count || demo.window.type == WindowType::tumbling));
+  CHECK(demo.reference.type == ReferenceType::capture);
+  REQUIRE(demo.features.size() == 2);
+  CHECK(demo.features[0].type == FeatureType::numeric);
+  CHECK(demo.features[1].type == FeatureType::categorical);
+  REQUIRE(demo.alerts.size() == 1);
+  CHECK(demo.alerts[0].metric == Metric::jsd);
+}
+
+TEST_CASE("Line and block comments are accepted anywhere whitespace is") {
+  const Config config = parse_config(R"(// leading comment
+    /* block
+       comment */ {
+      "storage": /* inline */ { "path": "x.db" }, // trailing
+      "streams": [ { "name": "s", "source": { "type": "http" },
+        "window": { "type": "count", "events": 10 }, // count window
+        "features": [ { "name": "f", "path": "/f", "type": "numeric" } ] } ]
+    } // after the document
+    /* and a last one */)");
+  CHECK(config.streams.at(0).name == "s");
+}
+
+TEST_CASE("A minimal config gets every documented default") {
+  const Config config = parse_config(minimal_with_stream(R"({"name": "s",
+      "source": {"type": "http"}, "window": {"type": "tumbling", "size": "30s"},
+      "features": [{"name": "f", "path": "/f", "type": "categorical"}]})"));
+  CHECK(config.http == HttpConfig{});
+  CHECK(config.storage.synchronous == SyncMode::full);
+  CHECK(config.storage.checkpoint_interval == 10s);
+  const StreamConfig& stream = config.streams.at(0);
+  CHECK(stream.reference.type == ReferenceType::capture);
+  CHECK_FALSE(stream.reference.events.has_value());
+  CHECK(stream.window.allowed_lateness == 0ms);
+  CHECK(stream.smoothing_alpha == 0.5);
+  CHECK(stream.alerts.empty());
+  CHECK(stream.features.at(0).max_categories == 50u);
+}
+
+TEST_CASE("Every optional field is read when given") {
+  const Config config = parse_config(R"({
+    "storage": {"path": "/var/lib/driftd/driftd.db", "synchronous": "normal",
+                "checkpoint_interval": "500ms", "retention": "30d"},
+    "http": {"listen": "[::1]:0", "auth_token": "0123456789abcdef", "max_body_bytes": 1048576,
+             "max_connections": 8, "idle_timeout": "5m"},
+    "kafka": {"brokers": "k1:9092,k2:9092", "group_id": "g",
+              "properties": {"security.protocol": "SASL_SSL", "fetch.min.bytes": "1"},
+              "poll_batch": 50},
+    "streams": [{
+      "name": "orders.v2",
+      "source": {"type": "kafka", "topic": "orders.v2"},
+      "event_time": {"kafka_timestamp": true},
+      "window": {"type": "sliding", "size": "1h", "slide": "15m", "allowed_lateness": "2m"},
+      "reference": {"type": "file", "path": "ref/orders.snapshot"},
+      "smoothing_alpha": 0,
+      "fdr": 0.05,
+      "features": [
+        {"name": "price", "path": "/price", "type": "numeric", "binning": "edges",
+         "edges": [-1.5, 0, 10, 1e3], "gaussian": false},
+        {"name": "qty", "path": "/items/0/qty", "type": "numeric", "bins": 4096,
+         "binning": "uniform"},
+        {"name": "a-b", "path": "/a~1b", "type": "numeric", "bins": 2.0}
+      ],
+      "alerts": [
+        {"metric": "kl_pq_corrected", "warn": 0.1, "critical": 0.1, "for": 3, "min_samples": 1e3,
+         "max_p_value": 1, "resolve_below": 0.05, "features": ["qty", "price"]},
+        {"metric": "g_statistic", "warn": 0, "critical": 100}
+      ]
+    }]
+  })");
+  CHECK(config.storage.path == "/var/lib/driftd/driftd.db");
+  CHECK(config.storage.synchronous == SyncMode::normal);
+  CHECK(config.storage.checkpoint_interval == 500ms);
+  CHECK(config.storage.retention == std::optional<Duration>(24h * 30));
+  CHECK(config.http.listen == ListenAddress{"::1", 0});
+  CHECK(config.http.auth_token == std::optional<std::string>("0123456789abcdef"));
+  CHECK(config.http.max_body_bytes == 1048576u);
+  CHECK(config.http.max_connections == 8u);
+  CHECK(config.http.idle_timeout == 5min);
+  REQUIRE(config.kafka.has_value());
+  CHECK(config.kafka->brokers == "k1:9092,k2:9092");
+  CHECK(config.kafka->properties ==
+        std::map<std::string, std::string>{{"fetch.min.bytes", "1"},
+                                           {"security.protocol", "SASL_SSL"}});
+  CHECK(config.kafka->poll_batch == 50u);
+  const StreamConfig& stream = config.streams.at(0);
+  CHECK(stream.name == "orders.v2");
+  CHECK(stream.source.topic == "orders.v2");
+  REQUIRE(stream.event_time.has_value());
+  CHECK(stream.event_time->source == EventTimeSource::kafka_timestamp);
+  CHECK(stream.event_time->field.empty());
+  CHECK(stream.event_time->unit == TimeUnit::ms);
+  CHECK(stream.window.type == WindowType::sliding);
+  CHECK(stream.window.size == 1h);
+  CHECK(stream.window.slide == 15min);
+  CHECK(stream.window.allowed_lateness == 2min);
+  CHECK(stream.reference.type == ReferenceType::file);
+  CHECK(stream.reference.path == "ref/orders.snapshot");
+  CHECK_FALSE(stream.reference.events.has_value());
+  CHECK(stream.smoothing_alpha == 0.0);
+  CHECK(stream.fdr == std::optional<double>(0.05));
+  REQUIRE(stream.features.size() == 3);
+  CHECK(stream.features[0].binning == Binning::edges);
+  CHECK(stream.features[0].edges == std::vector<double>{-1.5, 0, 10, 1000});
+  CHECK(stream.features[0].bins == 5u);
+  CHECK_FALSE(stream.features[0].gaussian);
+  CHECK(stream.features[1].path == "/items/0/qty");
+  CHECK(stream.features[1].bins == 4096u);
+  CHECK(stream.features[1].binning == Binning::uniform);
+  CHECK(stream.features[2].name == "a-b");
+  CHECK(stream.features[2].path == "/a~1b");
+  CHECK(stream.features[2].bins == 2u);
+  REQUIRE(stream.alerts.size() == 2);
+  CHECK(stream.alerts[0].metric == Metric::kl_pq_corrected);
+  CHECK(stream.alerts[0].for_windows == 3u);
+  CHECK(stream.alerts[0].min_samples == 1000u);
+  CHECK(stream.alerts[0].max_p_value == std::optional<double>(1.0));
+  CHECK(stream.alerts[0].resolve_below == 0.05);
+  CHECK(stream.alerts[0].features == std::vector<std::string>{"qty", "price"});
+  CHECK(stream.alerts[1].metric == Metric::g_statistic);
+  CHECK(stream.alerts[1].resolve_below == 0.0);
+}
+
+TEST_CASE("Event time from a field takes every unit") {
+  for (const auto& [unit, name] : kTimeUnitNames) {
+    const Config config = parse_config(minimal_with_stream(
+        R"({"name": "s", "source": {"type": "http"},
+            "event_time": {"field": "/t", "unit": ")" + std::string(name) + R"("},
+            "window": {"type": "tumbling", "size": "1s"},
+            "features": [{"name": "f", "path": "/f", "type": "numeric"}]})"));
+    CHECK(config.streams.at(0).event_time->unit == unit);
+  }
+}
+
+TEST_CASE("Every alert metric name parses to its enum") {
+  for (const auto& [metric, name] : kMetricNames) {
+    const Config config = parse_config(minimal_with_stream(
+        R"({"name": "s", "source": {"type": "http"}, "window": {"type": "count", "events": 1},
+            "features": [{"name": "f", "path": "/f", "type": "numeric"}],
+            "alerts": [{"metric": ")" + std::string(name) + R"(", "warn": 1, "critical": 2}]})"));
+    CHECK(config.streams.at(0).alerts.at(0).metric == metric);
+    CHECK(to_string(metric) == name);
+  }
+}
+
+TEST_CASE("A kafka section without kafka streams is allowed") {
+  const Config config = parse_config(R"({"storage": {"path": "x.db"},
+      "kafka": {"brokers": "b:9092", "group_id": "g"},
+      "streams": [{"name": "s", "source": {"type": "http"},
+                   "window": {"type": "count", "events": 1},
+                   "features": [{"name": "f", "path": "/f", "type": "numeric"}]}]})");
+  CHECK(config.kafka.has_value());
+}
+
+TEST_CASE("load_config_file names a file it cannot read") {
+  try {
+    load_config_file("/nonexistent/driftd.json");
+    FAIL("no error");
+  } catch (const ConfigError& e) {
+    CHECK(e.path().empty());
+    CHECK(std::string(e.what()) ==
+          "cannot read config file \"/nonexistent/driftd.json\": No such file or directory");
+  }
+  CHECK_THROWS_WITH(load_config_file(DRIFTD_SOURCE_DIR "/config"),
+                    "cannot read config file \"" DRIFTD_SOURCE_DIR
+                    "/config\": Is a directory");
+}
+
+// The rows of every Markdown table in `path`, after stripping `prefix` from
+// each line that has it.
+std::vector<std::string> table_rows(const std::string& path, const std::string& prefix) {
+  std::ifstream input(path);
+  REQUIRE(input.good());
+  std::vector<std::string> rows;
+  std::string line;
+  while (std::getline(input, line)) {
+    if (line.rfind(prefix, 0) == 0) line.erase(0, prefix.size());
+    if (line.rfind("|", 0) == 0) rows.push_back(line);
+  }
+  return rows;
+}
+
+TEST_CASE("config/README.md documents the same fields as config.h") {
+  const auto header = table_rows(DRIFTD_SOURCE_DIR "/daemon/config/config.h", "// ");
+  const auto readme = table_rows(DRIFTD_SOURCE_DIR "/config/README.md", "");
+  CHECK(header.size() > 50);
+  CHECK(header == readme);
+}
+
+}  // namespace
+}  // namespace driftd::config

@@ -1,0 +1,172 @@
+#!/usr/bin/python3
+"""Writes tests/fixtures/divergence_oracle.json: divergence measures and G-tests
+computed with scipy, the oracle test_divergence compares the C++ code with.
+
+Run with Debian's interpreter, which has scipy and numpy:
+    /usr/bin/python3 tests/divergence/make_oracle.py
+
+Every measure follows docs/metrics.md, from scipy's own functions where scipy
+has one: rel_entr (KL), jensenshannon (natural log), entropy, xlogy (cross
+entropy) and chi2_contingency(correction=False, lambda_="log-likelihood")
+(G-test). Hellinger is sqrt(sum (sqrt p - sqrt q)^2 / 2); the script checks
+that it agrees with the metrics.md form sqrt(1 - sum sqrt(p q)).
+
+JSON has no infinity: +inf is written as the string "inf".
+"""
+
+import json
+import math
+import pathlib
+
+import numpy as np
+from scipy.spatial.distance import jensenshannon
+from scipy.special import rel_entr, xlogy
+from scipy.stats import chi2_contingency, entropy
+
+OUTPUT = pathlib.Path(__file__).resolve().parents[1] / "fixtures" / "divergence_oracle.json"
+rng = np.random.default_rng(20240611)
+
+
+def number(x):
+    x = float(x)
+    assert not math.isnan(x)
+    if math.isinf(x):
+        assert x > 0
+        return "inf"
+    return x
+
+
+def measures(p, q):
+    """Every measure of metrics.md for two distributions (each summing to 1)."""
+    kl_pq = rel_entr(p, q).sum()
+    kl_qp = rel_entr(q, p).sum()
+    js_distance = jensenshannon(p, q)
+    hellinger = math.sqrt(0.5 * ((np.sqrt(p) - np.sqrt(q)) ** 2).sum())
+    definition = math.sqrt(max(0.0, 1.0 - math.fsum(np.sqrt(p * q))))
+    assert abs(hellinger - definition) < 1e-7, (hellinger, definition)
+    return {
+        "kl_pq": number(kl_pq),
+        "kl_qp": number(kl_qp),
+        "jsd": number(js_distance**2),
+        "js_distance": number(js_distance),
+        "tv": number(0.5 * np.abs(p - q).sum()),
+        "pinsker_bound": number(math.sqrt(kl_pq / 2)),
+        "hellinger": number(hellinger),
+        "psi": number(kl_pq + kl_qp),
+        "entropy_p": number(entropy(p)),
+        "entropy_q": number(entropy(q)),
+        "cross_entropy_pq": number(-xlogy(p, q).sum()),
+    }
+
+
+def probability_case(name, p, q):
+    p = np.asarray(p, dtype=float)
+    q = np.asarray(q, dtype=float)
+    return {
+        "name": name,
+        "p": [float(x) for x in p],
+        "q": [float(x) for x in q],
+        "measures": measures(p / p.sum(), q / q.sum()),
+    }
+
+
+def count_case(name, p_counts, q_counts, alpha):
+    p_counts = [int(c) for c in p_counts]
+    q_counts = [int(c) for c in q_counts]
+    c = np.asarray(p_counts, dtype=float)
+    d = np.asarray(q_counts, dtype=float)
+    bins = len(c)
+    n, m = c.sum(), d.sum()
+    p = (c + alpha) / (n + bins * alpha)
+    q = (d + alpha) / (m + bins * alpha)
+    result = measures(p, q)
+
+    occupied = (c + d) > 0
+    if occupied.sum() >= 2:
+        table = np.vstack([c[occupied], d[occupied]])
+        g, p_value, dof, _ = chi2_contingency(table, correction=False, lambda_="log-likelihood")
+    else:
+        g, p_value, dof = 0.0, 1.0, 0
+    assert dof == occupied.sum() - 1
+    kl_pq = rel_entr(p, q).sum()
+    return {
+        "name": name,
+        "p_counts": p_counts,
+        "q_counts": q_counts,
+        "alpha": alpha,
+        "measures": result,
+        "significance": {
+            "g_statistic": number(g),
+            "dof": int(dof),
+            "p_value": number(p_value),
+            "kl_pq_corrected": number(max(0.0, kl_pq - dof / 2 * (1 / n + 1 / m))),
+        },
+    }
+
+
+def dirichlet(bins, concentration=1.0):
+    return rng.dirichlet(np.full(bins, concentration))
+
+
+def multinomial(total, probabilities):
+    return rng.multinomial(total, probabilities)
+
+
+def cases():
+    seed_p, seed_q = [0.5, 0.25, 0.25], [0.4, 0.4, 0.2]
+    yield probability_case("seed example", seed_p, seed_q)
+    yield probability_case("seed example reversed", seed_q, seed_p)
+    yield probability_case("identical uniform", [0.25] * 4, [0.25] * 4)
+    yield probability_case("one bin", [1.0], [1.0])
+    yield probability_case("two bins", [0.3, 0.7], [0.6, 0.4])
+    yield probability_case("zero in p only", [0.5, 0.0, 0.5], [0.2, 0.3, 0.5])
+    yield probability_case("zero in q only", [0.2, 0.3, 0.5], [0.5, 0.0, 0.5])
+    yield probability_case("disjoint supports", [0.6, 0.4, 0.0, 0.0], [0.0, 0.0, 0.3, 0.7])
+    yield probability_case("very skewed", [1 - 3e-12, 1e-12, 1e-12, 1e-12], [0.25] * 4)
+    yield probability_case("sums to 1 within 1e-6 (renormalised)",
+                           [0.5 + 4e-7, 0.3, 0.2], [0.1, 0.6, 0.3 - 3e-7])
+    yield probability_case("random 10 bins", dirichlet(10), dirichlet(10))
+    yield probability_case("random 1000 bins", dirichlet(1000), dirichlet(1000))
+    yield probability_case("random 1031 bins, sparse", dirichlet(1031, 0.1), dirichlet(1031, 0.1))
+
+    seed_counts = ([50, 25, 25], [40, 40, 20])
+    for alpha in (0.0, 0.5, 1.0):
+        yield count_case(f"seed counts, alpha {alpha}", *seed_counts, alpha)
+    zeros = ([10, 0, 5, 0], [0, 8, 4, 0])
+    for alpha in (0.0, 0.5, 1.0):
+        yield count_case(f"zeros on both sides and an empty bin, alpha {alpha}", *zeros, alpha)
+    yield count_case("empty reference bin, alpha 0", [3, 4, 5], [6, 0, 9], 0.0)
+    yield count_case("identical counts", [7, 1, 0, 12], [7, 1, 0, 12], 0.5)
+    yield count_case("proportional counts", [20, 6, 14], [10, 3, 7], 0.0)
+    yield count_case("one occupied bin", [0, 7, 0], [0, 3, 0], 0.5)
+    yield count_case("two bins", [30, 70], [55, 45], 0.5)
+    reference = dirichlet(10, 2.0)
+    yield count_case("small window against a large reference",
+                     multinomial(12, reference), multinomial(10000, reference), 0.5)
+    shape = dirichlet(64, 2.0)
+    yield count_case("64 bins, same distribution",
+                     multinomial(5000, shape), multinomial(5000, shape), 0.5)
+    yield count_case("64 bins, shifted",
+                     multinomial(5000, np.roll(shape, 3)), multinomial(5000, shape), 0.5)
+    yield count_case("256 bins, sparse, alpha 0.5",
+                     multinomial(800, dirichlet(256, 0.2)), multinomial(900, dirichlet(256, 0.2)), 0.5)
+    yield count_case("1000 bins, alpha 0", multinomial(10**6, dirichlet(1000)),
+                     multinomial(10**6, dirichlet(1000)), 0.0)
+    yield count_case("very skewed counts", [10**9, 1, 0, 0], [1, 10**9, 0, 2], 0.5)
+    yield count_case("huge counts", multinomial(10**13, dirichlet(20)),
+                     multinomial(3 * 10**12, dirichlet(20)), 0.5)
+    yield count_case("tiny p-value", [400, 100, 100, 400], [100, 400, 400, 100], 0.5)
+    yield count_case("p-value near 0.5", [52, 48, 50, 50], [50, 50, 49, 51], 0.5)
+
+
+def main():
+    document = {
+        "generator": "tests/divergence/make_oracle.py",
+        "cases": list(cases()),
+    }
+    OUTPUT.write_text(json.dumps(document, indent=1) + "\n")
+    print(f"wrote {len(document['cases'])} cases to {OUTPUT}")
+
+
+if __name__ == "__main__":
+    main()
