@@ -1,0 +1,49 @@
+// Maps a categorical value to its bin id the moment the decoder reads it, so
+// no string outlives the event that carried it.
+//
+// The decoder calls resolve() with the value's text: a JSON string unescaped,
+// a number as its JSON text ("1", "1.0" and "1e0" are three categories), a
+// boolean as "true" or "false". Null, absent and array/object values never
+// reach the resolver; they become kMissingCategory and kInvalidCategory,
+// the two ids the decoder reserves.
+//
+// REQUIRES of implementations: resolve() returns an id below
+// kInvalidCategory, does not throw, and copies the text if it keeps it (the
+// view dies with the event).
+//
+// Thread safety: a resolver is called from the thread of the decoder that
+// holds it; one shared by several decoders must allow concurrent calls
+// (DictionaryResolver does: it is immutable).
+#pragma once
+
+#include <cstdint>
+#include <string_view>
+
+namespace driftd {
+class CategoryDictionary;
+}
+
+namespace driftd::ingest {
+
+inline constexpr std::uint32_t kMissingCategory = 0xFFFFFFFFu;
+inline constexpr std::uint32_t kInvalidCategory = 0xFFFFFFFEu;
+
+class CategoryResolver {
+ public:
+  virtual ~CategoryResolver() = default;
+  virtual std::uint32_t resolve(std::string_view value) = 0;
+};
+
+// The bins of a reference's CategoryDictionary: a known category's bin, else
+// the __other__ bin. Does not allocate.
+class DictionaryResolver final : public CategoryResolver {
+ public:
+  // REQUIRES: dictionary outlives the resolver.
+  explicit DictionaryResolver(const CategoryDictionary& dictionary) : dictionary_(&dictionary) {}
+  std::uint32_t resolve(std::string_view value) override;
+
+ private:
+  const CategoryDictionary* dictionary_;
+};
+
+}  // namespace driftd::ingest

@@ -1,0 +1,35 @@
+#include "ingest/decoded_batch.h"
+
+namespace driftd::ingest {
+
+void DecodedBatch::clear() noexcept {
+  rows_ = 0;
+  malformed_ = 0;
+  invalid_event_time_ = 0;
+  event_time_ms_.clear();
+  for (auto& column : numeric_) column.clear();
+  for (auto& column : categorical_) column.clear();
+  for (auto& counts : numeric_counts_) counts = {};
+  for (auto& counts : categorical_counts_) counts = {};
+}
+
+void DecodedBatch::reserve(std::size_t rows) {
+  if (has_event_time_) event_time_ms_.reserve(rows);
+  for (auto& column : numeric_) column.reserve(rows);
+  for (auto& column : categorical_) column.reserve(rows);
+}
+
+void DecodedBatch::shape(std::size_t numeric, std::size_t categorical, bool has_event_time) {
+  if (numeric == numeric_.size() && categorical == categorical_.size() &&
+      has_event_time == has_event_time_) {
+    return;
+  }
+  clear();
+  has_event_time_ = has_event_time;
+  numeric_.resize(numeric);
+  numeric_counts_.resize(numeric);
+  categorical_.resize(categorical);
+  categorical_counts_.resize(categorical);
+}
+
+}  // namespace driftd::ingest

@@ -1,0 +1,97 @@
+// The columns an EventDecoder produces from a batch of events: one row per
+// accepted event, one column per feature, plus the event time.
+//
+// Columns (all of length rows()):
+// - event_time_ms(): int64 milliseconds since the epoch; empty when the
+//   schema has no event time.
+// - numeric(c): doubles; NaN where the value was missing or invalid (JSON
+//   has no NaN, so NaN is never a value). numeric_counts(c) tells which.
+// - categorical(c): bin ids from the feature's CategoryResolver, or
+//   kMissingCategory / kInvalidCategory.
+// Counters:
+// - FeatureCounts::missing: the member was absent or null.
+//   FeatureCounts::invalid: it was there with the wrong type (numeric: a
+//   string, boolean, array or object, or a number beyond double range;
+//   categorical: an array or object). Valid values = rows() - both.
+// - malformed(): events that were not one valid JSON object (syntax error,
+//   not an object, trailing characters). They add no row and touch no
+//   feature counter.
+// - invalid_event_time(): events dropped because the schema has an event
+//   time and theirs was missing or invalid. They add no row and touch no
+//   feature counter either.
+// So events() = rows() + malformed() + invalid_event_time() is every event
+// the batch has seen.
+//
+// Guarantees: clear() keeps every column's capacity, so a batch reused for
+// batches of similar size allocates nothing in steady state. A batch takes
+// the shape of the decoder that fills it on first use (re-shaping clears
+// it); it should serve one schema at a time.
+//
+// Thread safety: none; one thread at a time (the decoding worker, then
+// whoever it hands the batch to).
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <span>
+#include <vector>
+
+#include "ingest/category_resolver.h"
+
+namespace driftd::ingest {
+
+struct FeatureCounts {
+  std::uint64_t missing = 0;
+  std::uint64_t invalid = 0;
+};
+
+class DecodedBatch {
+ public:
+  DecodedBatch() = default;
+
+  // Drops every row and zeroes every counter; keeps shape and capacity.
+  void clear() noexcept;
+  // Reserves room for rows in every column (optional; columns also grow).
+  void reserve(std::size_t rows);
+
+  std::size_t rows() const noexcept { return rows_; }
+  std::uint64_t malformed() const noexcept { return malformed_; }
+  std::uint64_t invalid_event_time() const noexcept { return invalid_event_time_; }
+  std::uint64_t events() const noexcept { return rows_ + malformed_ + invalid_event_time_; }
+
+  bool has_event_time() const noexcept { return has_event_time_; }
+  std::size_t numeric_columns() const noexcept { return numeric_.size(); }
+  std::size_t categorical_columns() const noexcept { return categorical_.size(); }
+
+  std::span<const std::int64_t> event_time_ms() const noexcept { return event_time_ms_; }
+  // REQUIRES: column < numeric_columns() (else std::out_of_range).
+  std::span<const double> numeric(std::size_t column) const { return numeric_.at(column); }
+  const FeatureCounts& numeric_counts(std::size_t column) const {
+    return numeric_counts_.at(column);
+  }
+  // REQUIRES: column < categorical_columns() (else std::out_of_range).
+  std::span<const std::uint32_t> categorical(std::size_t column) const {
+    return categorical_.at(column);
+  }
+  const FeatureCounts& categorical_counts(std::size_t column) const {
+    return categorical_counts_.at(column);
+  }
+
+ private:
+  friend class EventDecoder;
+
+  // Gives the batch this shape, clearing it if it had another.
+  void shape(std::size_t numeric, std::size_t categorical, bool has_event_time);
+
+  std::size_t rows_ = 0;
+  std::uint64_t malformed_ = 0;
+  std::uint64_t invalid_event_time_ = 0;
+  bool has_event_time_ = false;
+  std::vector<std::int64_t> event_time_ms_;
+  std::vector<std::vector<double>> numeric_;
+  std::vector<FeatureCounts> numeric_counts_;
+  std::vector<std::vector<std::uint32_t>> categorical_;
+  std::vector<FeatureCounts> categorical_counts_;
+};
+
+}  // namespace driftd::ingest
