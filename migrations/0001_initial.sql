@@ -62,15 +62,15 @@ CREATE TABLE alerts (
   feature      TEXT NOT NULL,
   rule         INTEGER NOT NULL,      -- index of the rule in the stream's alerts[]
   metric       TEXT NOT NULL,
-  value        REAL,                  -- NULL when +inf
-  threshold    REAL NOT NULL,
-  severity     TEXT NOT NULL CHECK (severity IN ('warn', 'critical')),
+  value        REAL,                  -- latest value; NULL when +inf
+  threshold    REAL NOT NULL,         -- the threshold the latest value is held against
+  severity     TEXT NOT NULL CHECK (severity IN ('warn', 'critical')),  -- current (or last)
   state        TEXT NOT NULL CHECK (state IN ('firing', 'resolved')),
-  window_start INTEGER NOT NULL,
+  window_start INTEGER NOT NULL,      -- the window that opened the alert
   window_end   INTEGER NOT NULL,
   opened_at    INTEGER NOT NULL,
   resolved_at  INTEGER,
-  evidence     TEXT NOT NULL          -- JSON: measures, p_value, n, top bins, direction
+  evidence     TEXT NOT NULL          -- JSON of the latest window: measures, n, top bins, direction
 ) STRICT;
 CREATE UNIQUE INDEX alerts_one_open ON alerts (stream, feature, rule) WHERE state = 'firing';
 

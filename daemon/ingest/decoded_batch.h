@@ -5,7 +5,10 @@
 // - event_time_ms(): int64 milliseconds since the epoch; empty when the
 //   schema has no event time.
 // - numeric(c): doubles; NaN where the value was missing or invalid (JSON
-//   has no NaN, so NaN is never a value). numeric_counts(c) tells which.
+//   has no NaN, so NaN is never a value). numeric_counts(c) tells how many
+//   of each; is_invalid_number() tells which, row by row (an invalid value
+//   is kInvalidNumber, a NaN with its own payload, so a subset of the rows
+//   can be split into missing and invalid without another column).
 // - categorical(c): bin ids from the feature's CategoryResolver, or
 //   kMissingCategory / kInvalidCategory.
 // Counters:
@@ -31,6 +34,7 @@
 // whoever it hands the batch to).
 #pragma once
 
+#include <bit>
 #include <cstddef>
 #include <cstdint>
 #include <span>
@@ -39,6 +43,15 @@
 #include "ingest/category_resolver.h"
 
 namespace driftd::ingest {
+
+// The NaN written for an invalid numeric value; a missing one is the default
+// quiet NaN. Both are NaN to every comparison (the binner counts both as
+// not binned).
+inline constexpr double kInvalidNumber = std::bit_cast<double>(std::uint64_t{0x7FF80000000DEAD1});
+inline bool is_invalid_number(double value) {
+  return std::bit_cast<std::uint64_t>(value) == std::bit_cast<std::uint64_t>(kInvalidNumber);
+}
+
 
 struct FeatureCounts {
   std::uint64_t missing = 0;
@@ -75,6 +88,11 @@ class DecodedBatch {
   }
   const FeatureCounts& categorical_counts(std::size_t column) const {
     return categorical_counts_.at(column);
+  }
+  // For re-mapping ids decoded with one resolver to another's bins (the
+  // events that complete a reference capture).
+  std::span<std::uint32_t> mutable_categorical(std::size_t column) {
+    return categorical_.at(column);
   }
 
  private:

@@ -248,11 +248,14 @@ EventOutcome EventDecoder::Impl::commit(DecodedBatch& batch) {
     batch.event_time_ms_.push_back(time_ms);
   }
   for (std::size_t c = 0; c < numbers.size(); ++c) {
-    batch.numeric_[c].push_back(numbers[c]);
     if (number_slots[c] == Slot::kMissing) {
       ++batch.numeric_counts_[c].missing;
+      batch.numeric_[c].push_back(kNaN);
     } else if (number_slots[c] == Slot::kInvalid) {
       ++batch.numeric_counts_[c].invalid;
+      batch.numeric_[c].push_back(kInvalidNumber);
+    } else {
+      batch.numeric_[c].push_back(numbers[c]);
     }
   }
   for (std::size_t c = 0; c < categories.size(); ++c) {

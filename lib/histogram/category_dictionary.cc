@@ -72,6 +72,18 @@ CategoryDictionary CategoryDictionary::from_union(std::span<const std::string_vi
   return CategoryDictionary(most_frequent(counts, max_categories));
 }
 
+CategoryDictionary CategoryDictionary::from_categories(std::vector<std::string> categories) {
+  if (categories.size() > kMaxCategories) {
+    throw InputError("too many categories: " + std::to_string(categories.size()) + " (at most " +
+                     std::to_string(kMaxCategories) + ")");
+  }
+  CategoryDictionary dictionary(std::move(categories));
+  if (dictionary.bin_by_category_.size() != dictionary.categories_.size()) {
+    throw InputError("duplicate category in the dictionary");
+  }
+  return dictionary;
+}
+
 std::size_t CategoryDictionary::bin_of(std::string_view value) const {
   const auto found = bin_by_category_.find(value);
   return found == bin_by_category_.end() ? other_bin() : found->second;

@@ -45,6 +45,10 @@ class CategoryDictionary {
                                        std::span<const std::string_view> second,
                                        std::size_t max_categories);
 
+  // The dictionary with exactly these categories in this order (as stored
+  // with a reference). REQUIRES: at most kMaxCategories, no duplicates.
+  static CategoryDictionary from_categories(std::vector<std::string> categories);
+
   std::size_t bin_count() const { return categories_.size() + 1; }
   std::size_t other_bin() const { return categories_.size(); }
   // The categories in bin order (without __other__).

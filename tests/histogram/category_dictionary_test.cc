@@ -122,3 +122,21 @@ TEST_CASE("the layout identifies the categories and their order", "[category_dic
 
 }  // namespace
 }  // namespace driftd
+
+namespace driftd {
+namespace {
+
+TEST_CASE("a stored category list restores the same bins and fingerprint", "[category_dictionary]") {
+  const std::vector<std::string_view> values{"b", "a", "b", "c", "b", "a"};
+  const CategoryDictionary original = CategoryDictionary::from_reference(values, 10);
+  const std::vector<std::string> stored(original.categories().begin(), original.categories().end());
+  const CategoryDictionary restored = CategoryDictionary::from_categories(stored);
+  CHECK(restored.layout() == original.layout());
+  CHECK(restored.bin_of("b") == original.bin_of("b"));
+  CHECK(restored.bin_of("zzz") == restored.other_bin());
+  CHECK_THROWS_WITH(CategoryDictionary::from_categories({"a", "a"}),
+                    "duplicate category in the dictionary");
+}
+
+}  // namespace
+}  // namespace driftd

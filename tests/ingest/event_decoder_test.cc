@@ -83,6 +83,7 @@ TEST_CASE("Numeric features: numbers are values and the rest missing or invalid"
     }
     CHECK(f.batch.numeric_counts(0).missing == (c.missing ? 1u : 0u));
     CHECK(f.batch.numeric_counts(0).invalid == (c.invalid ? 1u : 0u));
+    CHECK(is_invalid_number(f.x(0)) == c.invalid);
   }
 }
 

@@ -1,0 +1,164 @@
+#include "app/api_routes.h"
+
+#include <chrono>
+#include <sstream>
+
+#include <nlohmann/json.hpp>
+
+#include "http/json_response.h"
+#include "ingest/error_sink.h"
+
+namespace driftd {
+namespace {
+
+thread_local std::size_t writer_index = 0;
+
+constexpr std::size_t kReportedErrors = 5;
+
+int64_t wall_clock_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+StreamRuntime* find_stream(const ApiContext& context, std::string_view name) {
+  for (auto& stream : *context.streams) {
+    if (stream->config().name == name) return stream.get();
+  }
+  return nullptr;
+}
+
+const char* outcome_name(ingest::EventOutcome outcome) {
+  return outcome == ingest::EventOutcome::kInvalidEventTime ? "invalid_event_time" : "malformed";
+}
+
+void ingest_events(const ApiContext& context, http::Request& request, http::Responder respond) {
+  StreamRuntime* stream = find_stream(context, request.param("stream"));
+  if (stream == nullptr) {
+    respond(http::json_error(http::Status::not_found,
+                             "no stream named '" + std::string(request.param("stream")) + "'"));
+    return;
+  }
+  if (stream->config().source.type != config::SourceType::http) {
+    respond(http::json_error(http::Status::conflict,
+                             "stream '" + stream->config().name + "' is fed by Kafka, not HTTP"));
+    return;
+  }
+  std::string& body = request.mutable_body();
+  if (body.find_first_not_of(" \t\r\n") == std::string::npos) {
+    respond(http::json_error(http::Status::bad_request,
+                             "empty body: send one JSON object per line (NDJSON) or a JSON array"));
+    return;
+  }
+  ingest::FirstErrors errors(kReportedErrors);
+  const IngestResult result =
+      stream->ingest_ndjson(writer_index, body, body.capacity(), &errors, wall_clock_ms());
+  nlohmann::json error_list = nlohmann::json::array();
+  for (const auto& entry : errors.entries()) {
+    error_list.push_back(
+        {{"line", entry.line}, {"error", outcome_name(entry.outcome)}, {"reason", entry.reason}});
+  }
+  const auto& summary = result.summary;
+  if (summary.rows == 0 && summary.malformed == summary.events) {
+    respond(http::json_response(
+        http::Status::bad_request,
+        {{"error", {{"status", 400},
+                    {"message", "the body is not NDJSON: no line is a JSON object"},
+                    {"errors", error_list}}}}));
+    return;
+  }
+  respond(http::json_response(http::Status::accepted,
+                              {{"accepted", summary.rows},
+                               {"rejected", summary.malformed + summary.invalid_event_time},
+                               {"late", result.late},
+                               {"errors", error_list}}));
+}
+
+nlohmann::json stream_json(const StreamRuntime& stream) {
+  const StreamCounters& c = stream.counters();
+  return {{"name", stream.config().name},
+          {"source", config::to_string(stream.config().source.type)},
+          {"phase", stream.monitoring() ? "monitoring" : "capturing_reference"},
+          {"events", c.events.load(std::memory_order_relaxed)},
+          {"accepted", c.accepted.load(std::memory_order_relaxed)},
+          {"malformed", c.malformed.load(std::memory_order_relaxed)},
+          {"invalid_event_time", c.invalid_event_time.load(std::memory_order_relaxed)},
+          {"late", c.late.load(std::memory_order_relaxed)},
+          {"windows_closed", c.windows_closed.load(std::memory_order_relaxed)}};
+}
+
+std::string prometheus_text(const ApiContext& context) {
+  std::ostringstream out;
+  const auto family = [&](const char* name, const char* type, const char* help) {
+    out << "# HELP " << name << ' ' << help << "\n# TYPE " << name << ' ' << type << '\n';
+  };
+  const auto per_stream = [&](const char* name, const char* help,
+                              const std::atomic<uint64_t> StreamCounters::*member) {
+    family(name, "counter", help);
+    for (const auto& stream : *context.streams) {
+      out << name << "{stream=\"" << stream->config().name << "\"} "
+          << (stream->counters().*member).load(std::memory_order_relaxed) << '\n';
+    }
+  };
+  per_stream("driftd_events_total", "Events received, accepted or not.", &StreamCounters::events);
+  per_stream("driftd_events_accepted_total", "Events decoded into windows.",
+             &StreamCounters::accepted);
+  per_stream("driftd_events_malformed_total", "Events that were not one valid JSON object.",
+             &StreamCounters::malformed);
+  per_stream("driftd_events_invalid_event_time_total",
+             "Events whose event time was missing or invalid.",
+             &StreamCounters::invalid_event_time);
+  per_stream("driftd_events_late_total", "Events that arrived after their window closed.",
+             &StreamCounters::late);
+  per_stream("driftd_windows_closed_total", "Windows closed and evaluated.",
+             &StreamCounters::windows_closed);
+  family("driftd_sqlite_commits_total", "counter", "Window commits to SQLite.");
+  out << "driftd_sqlite_commits_total " << context.manager->commits() << '\n';
+  family("driftd_sqlite_commit_failures_total", "counter", "Failed window commits (retried).");
+  out << "driftd_sqlite_commit_failures_total " << context.manager->commit_failures() << '\n';
+  family("driftd_sqlite_commit_seconds_total", "counter", "Time spent committing windows.");
+  out << "driftd_sqlite_commit_seconds_total " << context.manager->commit_seconds() << '\n';
+  const http::ServerCounters& http = context.server->counters();
+  family("driftd_http_responses_total", "counter", "HTTP responses by status class.");
+  for (int status_class = 1; status_class <= 5; ++status_class) {
+    out << "driftd_http_responses_total{class=\"" << status_class << "xx\"} "
+        << http.responses(status_class) << '\n';
+  }
+  family("driftd_http_open_connections", "gauge", "Open HTTP connections.");
+  out << "driftd_http_open_connections " << context.server->open_connections() << '\n';
+  return out.str();
+}
+
+}  // namespace
+
+void set_writer_index(std::size_t index) { writer_index = index; }
+
+void register_api_routes(http::Router& router, ApiContext context) {
+  router.post("/v1/streams/{stream}/events", [context](http::Request& request, http::Responder respond) {
+    ingest_events(context, request, std::move(respond));
+  });
+  router.get("/v1/streams", [context](http::Request&, http::Responder respond) {
+    nlohmann::json streams = nlohmann::json::array();
+    for (const auto& stream : *context.streams) streams.push_back(stream_json(*stream));
+    respond(http::json_response(http::Status::ok, {{"streams", streams}}));
+  });
+  router.get(
+      "/healthz",
+      [](http::Request&, http::Responder respond) {
+        respond(http::json_response(http::Status::ok, {{"status", "ok"}}));
+      },
+      {.public_access = true});
+  router.get("/readyz", [context](http::Request&, http::Responder respond) {
+    if (!context.ready->load(std::memory_order_acquire)) {
+      respond(http::json_response(http::Status::service_unavailable, {{"status", "starting"}}));
+      return;
+    }
+    respond(http::json_response(http::Status::ok, {{"status", "ready"}}));
+  });
+  router.get("/metrics", [context](http::Request&, http::Responder respond) {
+    respond(http::text_response(http::Status::ok, prometheus_text(context),
+                                "text/plain; version=0.0.4; charset=utf-8"));
+  });
+}
+
+}  // namespace driftd

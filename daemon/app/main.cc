@@ -1,0 +1,167 @@
+// driftd: the streaming data-drift monitor daemon.
+//
+//   driftd --config FILE        run
+//   driftd --check-config FILE  validate the configuration and exit
+//
+// Exit codes: 0 after a clean drain (SIGTERM/SIGINT), 78 (EX_CONFIG) for a
+// bad configuration, 64 (EX_USAGE) for bad arguments, 1 for a failure at
+// start (database, listening socket).
+#include <csignal>
+#include <cstdio>
+#include <cstring>
+#include <string>
+#include <string_view>
+#include <thread>
+#include <vector>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/signal_set.hpp>
+
+#include "app/api_routes.h"
+#include "app/systemd_notify.h"
+#include "app/window_manager.h"
+#include "config/config_error.h"
+#include "config/config_parser.h"
+#include "http/server.h"
+#include "store/drift_store.h"
+
+namespace {
+
+constexpr int kExitUsage = 64;
+constexpr int kExitConfig = 78;
+constexpr int kExitStartFailure = 1;
+
+constexpr const char* kUsage =
+    "usage: driftd --config FILE        run the daemon\n"
+    "       driftd --check-config FILE  validate FILE and exit (78 when invalid)\n";
+
+driftd::config::Config load_or_exit(const std::string& path) {
+  try {
+    return driftd::config::load_config_file(path);
+  } catch (const driftd::config::ConfigError& error) {
+    std::fprintf(stderr, "driftd: %s: %s\n", path.c_str(), error.what());
+    std::exit(kExitConfig);
+  }
+}
+
+driftd::http::ServerOptions server_options(const driftd::config::HttpConfig& http) {
+  driftd::http::ServerOptions options;
+  options.listen = http.listen.host.find(':') != std::string::npos
+                       ? "[" + http.listen.host + "]:" + std::to_string(http.listen.port)
+                       : http.listen.host + ":" + std::to_string(http.listen.port);
+  options.bearer_token = http.auth_token;
+  options.limits.max_body_bytes = http.max_body_bytes;
+  options.limits.max_connections = http.max_connections;
+  options.limits.idle_timeout = http.idle_timeout;
+  return options;
+}
+
+int run(const std::string& config_path) {
+  const driftd::config::Config config = load_or_exit(config_path);
+  for (std::size_t i = 0; i < config.streams.size(); ++i) {
+    if (config.streams[i].source.type == driftd::config::SourceType::kafka) {
+      std::fprintf(stderr,
+                   "driftd: %s: streams[%zu].source: Kafka sources are not available in this "
+                   "version yet; use \"type\": \"http\"\n",
+                   config_path.c_str(), i);
+      return kExitConfig;
+    }
+  }
+
+  const std::size_t io_threads = std::max(2u, std::thread::hardware_concurrency());
+  std::vector<std::unique_ptr<driftd::StreamRuntime>> streams;
+  for (const auto& stream : config.streams) {
+    streams.push_back(std::make_unique<driftd::StreamRuntime>(stream, io_threads));
+  }
+
+  std::unique_ptr<driftd::store::DriftStore> store;
+  std::unique_ptr<driftd::WindowManager> manager;
+  try {
+    store = std::make_unique<driftd::store::DriftStore>(config.storage);
+    manager = std::make_unique<driftd::WindowManager>(config, *store, streams);
+    manager->start();
+  } catch (const std::exception& error) {
+    std::fprintf(stderr, "driftd: cannot start: %s\n", error.what());
+    return kExitStartFailure;
+  }
+
+  boost::asio::io_context io;
+  driftd::http::HttpServer server(io, server_options(config.http));
+  std::atomic<bool> ready{false};
+  driftd::register_api_routes(server.router(), {&streams, manager.get(), &server, &ready});
+  try {
+    server.start();
+  } catch (const std::exception& error) {
+    std::fprintf(stderr, "driftd: cannot listen on %s: %s\n",
+                 server_options(config.http).listen.c_str(), error.what());
+    manager->stop();
+    return kExitStartFailure;
+  }
+
+  boost::asio::signal_set signals(io, SIGINT, SIGTERM, SIGHUP);
+  std::function<void(const boost::system::error_code&, int)> on_signal =
+      [&](const boost::system::error_code& error, int signal) {
+        if (error) return;
+        if (signal == SIGHUP) {
+          try {
+            const auto reloaded = driftd::config::load_config_file(config_path);
+            std::fprintf(stderr, reloaded == config
+                                     ? "driftd: SIGHUP: configuration unchanged\n"
+                                     : "driftd: SIGHUP: the new configuration is valid; changes "
+                                       "take effect at the next restart\n");
+          } catch (const driftd::config::ConfigError& bad) {
+            std::fprintf(stderr, "driftd: SIGHUP: %s: %s (keeping the running configuration)\n",
+                         config_path.c_str(), bad.what());
+          }
+          signals.async_wait(on_signal);
+          return;
+        }
+        std::fprintf(stderr, "driftd: %s: draining\n", strsignal(signal));
+        driftd::notify_stopping();
+        ready.store(false, std::memory_order_release);
+        server.stop(std::chrono::seconds(5), [&] { io.stop(); });
+      };
+  signals.async_wait(on_signal);
+
+  std::fprintf(stderr, "driftd: listening on %s:%u with %zu stream(s), database %s\n",
+               config.http.listen.host.c_str(), server.port(), streams.size(),
+               config.storage.path.c_str());
+  ready.store(true, std::memory_order_release);
+  driftd::notify_ready("serving");
+
+  std::vector<std::thread> threads;
+  for (std::size_t i = 1; i < io_threads; ++i) {
+    threads.emplace_back([&io, i] {
+      driftd::set_writer_index(i);
+      io.run();
+    });
+  }
+  driftd::set_writer_index(0);
+  io.run();
+  for (std::thread& thread : threads) thread.join();
+
+  manager->stop();  // closes and commits the windows that are due
+  std::fprintf(stderr, "driftd: stopped\n");
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const std::vector<std::string_view> args(argv + 1, argv + argc);
+  if (args.size() == 1 && (args[0] == "--help" || args[0] == "-h")) {
+    std::fputs(kUsage, stdout);
+    return 0;
+  }
+  if (args.size() != 2 || (args[0] != "--config" && args[0] != "--check-config")) {
+    std::fputs(kUsage, stderr);
+    return kExitUsage;
+  }
+  const std::string path(args[1]);
+  if (args[0] == "--check-config") {
+    const auto config = load_or_exit(path);
+    std::printf("%s: valid (%zu stream(s))\n", path.c_str(), config.streams.size());
+    return 0;
+  }
+  return run(path);
+}

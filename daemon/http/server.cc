@@ -1,0 +1,79 @@
+#include "http/server.h"
+
+#include <stdexcept>
+
+#include "http/detail/server_state.h"
+#include "http/endpoint.h"
+
+namespace driftd::http {
+
+namespace {
+
+void validate(const ServerOptions& options) {
+  const ServerLimits& l = options.limits;
+  auto require = [](bool ok, const char* what) {
+    if (!ok) {
+      throw std::invalid_argument(std::string("HTTP server: ") + what);
+    }
+  };
+  require(l.max_body_bytes > 0, "max_body_bytes must be > 0");
+  require(l.max_header_bytes > 0, "max_header_bytes must be > 0");
+  require(l.header_timeout.count() > 0, "header_timeout must be > 0");
+  require(l.body_timeout.count() > 0, "body_timeout must be > 0");
+  require(l.idle_timeout.count() > 0, "idle_timeout must be > 0");
+  require(l.write_timeout.count() > 0, "write_timeout must be > 0");
+  require(l.linger_timeout.count() > 0, "linger_timeout must be > 0");
+  require(l.max_connections > 0, "max_connections must be > 0");
+  require(l.stream_max_buffered_bytes > 0, "stream_max_buffered_bytes must be > 0");
+  require(l.stream_write_timeout.count() > 0, "stream_write_timeout must be > 0");
+  require(l.stream_heartbeat_interval.count() >= 0, "stream_heartbeat_interval must be >= 0");
+  require(!options.bearer_token || !options.bearer_token->empty(),
+          "bearer_token must not be empty");
+}
+
+}  // namespace
+
+HttpServer::HttpServer(boost::asio::io_context& io, ServerOptions options)
+    : listen_(options.listen) {
+  validate(options);
+  state_ = std::make_shared<detail::ServerState>(io, options.limits, options.bearer_token);
+}
+
+HttpServer::~HttpServer() {
+  if (!state_->stop_finished()) {
+    state_->stop(std::chrono::milliseconds(0), {});
+  }
+}
+
+Router& HttpServer::router() { return state_->router(); }
+
+void HttpServer::start() {
+  if (started_ || state_->stopping()) {
+    throw std::logic_error("HttpServer::start() called twice or after stop()");
+  }
+  const auto endpoint = resolve_listen_address(listen_);
+  started_ = true;
+  state_->listen_and_accept(endpoint);
+}
+
+boost::asio::ip::tcp::endpoint HttpServer::local_endpoint() const {
+  return state_->local_endpoint();
+}
+
+void HttpServer::stop(std::chrono::milliseconds grace, std::function<void()> on_stopped) {
+  state_->stop(grace, std::move(on_stopped));
+}
+
+bool HttpServer::stopped() const { return state_->stop_finished(); }
+
+const ServerCounters& HttpServer::counters() const { return state_->counters(); }
+
+std::int64_t HttpServer::open_connections() const {
+  return state_->counters().open_connections.load(std::memory_order_relaxed);
+}
+
+std::int64_t HttpServer::open_streams() const {
+  return state_->counters().open_streams.load(std::memory_order_relaxed);
+}
+
+}  // namespace driftd::http

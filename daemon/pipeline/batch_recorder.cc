@@ -1,0 +1,106 @@
+#include "pipeline/batch_recorder.h"
+
+#include <algorithm>
+#include <utility>
+
+namespace driftd {
+
+void DeferredPieces::push(PaneId pane, std::span<const uint64_t> deltas) {
+  std::lock_guard lock(mutex_);
+  pieces_.push_back({pane, std::vector<uint64_t>(deltas.begin(), deltas.end())});
+}
+
+std::vector<DeferredPieces::Piece> DeferredPieces::take() {
+  std::lock_guard lock(mutex_);
+  return std::exchange(pieces_, {});
+}
+
+BatchRecorder::BatchRecorder(const CounterLayout& layout,
+                             std::span<const FeatureReference> references,
+                             std::span<const FeatureColumn> columns)
+    : layout_(layout), references_(references), columns_(columns), deltas_(layout.size(), 0) {}
+
+void BatchRecorder::fill_deltas(const ingest::DecodedBatch& batch, std::size_t begin,
+                                std::size_t end) {
+  std::fill(deltas_.begin(), deltas_.end(), 0);
+  deltas_[CounterLayout::kEvents] = end - begin;
+  for (std::size_t f = 0; f < columns_.size(); ++f) {
+    const FeatureSlots& slots = layout_.feature(f);
+    const FeatureColumn& column = columns_[f];
+    if (column.numeric) {
+      const auto values = batch.numeric(column.column).subspan(begin, end - begin);
+      // The binner's last slot (NaN) is the feature's missing counter; the
+      // invalid values among them are moved over below.
+      references_[f].bins.binner().count(
+          values, std::span(deltas_).subspan(slots.first, slots.bins + 1));
+      if (batch.numeric_counts(column.column).invalid > 0) {
+        const auto invalid = static_cast<uint64_t>(
+            std::count_if(values.begin(), values.end(), ingest::is_invalid_number));
+        deltas_[slots.missing()] -= invalid;
+        deltas_[slots.invalid()] += invalid;
+      }
+      if (slots.has_moments) {
+        MomentSums sums;
+        add_moments(values, references_[f].standardisation(), sums);
+        deltas_[slots.moments()] = sums.sum_z;
+        deltas_[slots.moments() + 1] = sums.sum_z2;
+      }
+    } else {
+      for (uint32_t id : batch.categorical(column.column).subspan(begin, end - begin)) {
+        if (id == ingest::kMissingCategory) {
+          ++deltas_[slots.missing()];
+        } else if (id == ingest::kInvalidCategory) {
+          ++deltas_[slots.invalid()];
+        } else {
+          ++deltas_[slots.first + id];
+        }
+      }
+    }
+  }
+}
+
+uint64_t BatchRecorder::record(WindowAssembler& assembler, const WindowSpec& spec,
+                               std::size_t writer, const ingest::DecodedBatch& batch,
+                               std::size_t first_row, int64_t now_ms, DeferredPieces& deferred) {
+  const std::size_t rows = batch.rows();
+  if (first_row >= rows) return 0;
+  uint64_t late = 0;
+  auto recorder_batch = assembler.recorder().begin_batch(writer);
+  const auto record_piece = [&](PaneId pane, std::size_t begin, std::size_t end) {
+    fill_deltas(batch, begin, end);
+    switch (recorder_batch.record(pane, deltas_)) {
+      case RecordOutcome::recorded: break;
+      case RecordOutcome::late: late += end - begin; break;
+      case RecordOutcome::beyond_horizon: deferred.push(pane, deltas_); break;
+    }
+  };
+
+  if (!spec.is_time_window()) {
+    const auto count = static_cast<int64_t>(rows - first_row);
+    const SequenceRange range = assembler.sequencer().reserve(count);
+    for (int64_t offset = 0; offset < count;) {
+      const CountPiece piece = assembler.sequencer().piece_at(range, offset);
+      const std::size_t begin = first_row + static_cast<std::size_t>(piece.offset);
+      record_piece(piece.pane, begin, begin + static_cast<std::size_t>(piece.length));
+      offset = piece.offset + piece.length;
+    }
+  } else if (spec.domain() == TimeDomain::processing_time) {
+    record_piece(assembler.clock().pane_of(now_ms), first_row, rows);
+  } else {
+    const auto times = batch.event_time_ms();
+    assembler.watermark().observe(*std::max_element(times.begin() + first_row, times.end()));
+    // Rows mostly arrive in time order: record each run of rows that share a
+    // pane as one piece.
+    std::size_t begin = first_row;
+    while (begin < rows) {
+      const PaneId pane = assembler.clock().pane_of(times[begin]);
+      std::size_t end = begin + 1;
+      while (end < rows && assembler.clock().pane_of(times[end]) == pane) ++end;
+      record_piece(pane, begin, end);
+      begin = end;
+    }
+  }
+  return late;
+}
+
+}  // namespace driftd

@@ -1,0 +1,103 @@
+#include "pipeline/checkpoint_codec.h"
+
+#include <cstring>
+#include <string>
+
+#include <boost/crc.hpp>
+
+#include "common/error.h"
+
+namespace driftd {
+namespace {
+
+constexpr char kMagic[4] = {'D', 'W', 'C', 'K'};
+constexpr uint8_t kVersion = 1;
+
+uint32_t crc32c(std::span<const std::byte> bytes) {
+  boost::crc_optimal<32, 0x1EDC6F41, 0xFFFFFFFF, 0xFFFFFFFF, true, true> crc;
+  crc.process_bytes(bytes.data(), bytes.size());
+  return crc.checksum();
+}
+
+template <class T>
+void put(std::vector<std::byte>& out, T value) {
+  static_assert(std::is_integral_v<T>);
+  for (std::size_t i = 0; i < sizeof(T); ++i) {
+    out.push_back(static_cast<std::byte>(static_cast<uint64_t>(value) >> (8 * i)));
+  }
+}
+
+class Reader {
+ public:
+  explicit Reader(std::span<const std::byte> bytes) : bytes_(bytes) {}
+
+  template <class T>
+  T get(const char* field) {
+    if (bytes_.size() - offset_ < sizeof(T)) {
+      throw InputError(std::string("window checkpoint is truncated at ") + field);
+    }
+    uint64_t value = 0;
+    for (std::size_t i = 0; i < sizeof(T); ++i) {
+      value |= static_cast<uint64_t>(bytes_[offset_ + i]) << (8 * i);
+    }
+    offset_ += sizeof(T);
+    return static_cast<T>(value);
+  }
+  std::size_t remaining() const { return bytes_.size() - offset_; }
+
+ private:
+  std::span<const std::byte> bytes_;
+  std::size_t offset_ = 0;
+};
+
+}  // namespace
+
+std::vector<std::byte> encode_checkpoint(const StreamCheckpoint& checkpoint) {
+  std::vector<std::byte> out;
+  for (char c : kMagic) out.push_back(static_cast<std::byte>(c));
+  put<uint8_t>(out, kVersion);
+  put<uint8_t>(out, 0);
+  put<uint16_t>(out, 0);
+  put<int64_t>(out, checkpoint.windows.first_pane);
+  put<int64_t>(out, checkpoint.windows.first_open_pane);
+  put<int64_t>(out, checkpoint.windows.next_sequence);
+  put<uint32_t>(out, static_cast<uint32_t>(checkpoint.reference_ids.size()));
+  for (int64_t id : checkpoint.reference_ids) put<int64_t>(out, id);
+  put<uint64_t>(out, checkpoint.windows.counts.size());
+  for (uint64_t count : checkpoint.windows.counts) put<uint64_t>(out, count);
+  put<uint32_t>(out, crc32c(out));
+  return out;
+}
+
+StreamCheckpoint decode_checkpoint(std::span<const std::byte> bytes) {
+  if (bytes.size() < 4 + 4 || std::memcmp(bytes.data(), kMagic, 4) != 0) {
+    throw InputError("not a window checkpoint (bad magic)");
+  }
+  const auto body = bytes.first(bytes.size() - 4);
+  Reader trailer(bytes.last(4));
+  if (trailer.get<uint32_t>("crc") != crc32c(body)) {
+    throw InputError("window checkpoint is corrupt (CRC mismatch)");
+  }
+  Reader reader(body.subspan(4));
+  if (const auto version = reader.get<uint8_t>("version"); version != kVersion) {
+    throw InputError("window checkpoint has unknown format version " + std::to_string(version));
+  }
+  reader.get<uint8_t>("reserved");
+  reader.get<uint16_t>("reserved");
+  StreamCheckpoint out;
+  out.windows.first_pane = reader.get<int64_t>("first_pane");
+  out.windows.first_open_pane = reader.get<int64_t>("first_open_pane");
+  out.windows.next_sequence = reader.get<int64_t>("next_sequence");
+  const auto references = reader.get<uint32_t>("reference count");
+  if (references > reader.remaining() / 8) throw InputError("window checkpoint is truncated");
+  for (uint32_t i = 0; i < references; ++i) out.reference_ids.push_back(reader.get<int64_t>("id"));
+  const auto counters = reader.get<uint64_t>("counter count");
+  if (counters != reader.remaining() / 8 || reader.remaining() % 8 != 0) {
+    throw InputError("window checkpoint counter count does not match its size");
+  }
+  out.windows.counts.reserve(counters);
+  for (uint64_t i = 0; i < counters; ++i) out.windows.counts.push_back(reader.get<uint64_t>("count"));
+  return out;
+}
+
+}  // namespace driftd

@@ -1,0 +1,41 @@
+// The binary form of a stream's open windows (window_checkpoints.state), so
+// a restart resumes them instead of losing them.
+//
+// Layout (little-endian):
+//   offset size  field
+//   0      4     magic "DWCK"
+//   4      1     format version (1)
+//   5      3     reserved, zero
+//   8      8     first_pane
+//   16     8     first_open_pane
+//   24     8     next_sequence
+//   32     4     R, number of reference ids
+//   36     8*R   reference ids the counts were binned against, feature order
+//   ..     8     C, number of counters
+//   ..     8*C   counts
+//   ..     4     CRC-32C of everything before
+// A checkpoint only applies to the references it names: with another active
+// reference the bins differ, so decode() callers compare the ids first.
+// Corrupt, truncated or foreign bytes throw InputError, never crash.
+//
+// Thread safety: pure functions.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <span>
+#include <vector>
+
+#include "window/window_assembler.h"
+
+namespace driftd {
+
+struct StreamCheckpoint {
+  WindowCheckpoint windows;
+  std::vector<int64_t> reference_ids;
+};
+
+std::vector<std::byte> encode_checkpoint(const StreamCheckpoint& checkpoint);
+StreamCheckpoint decode_checkpoint(std::span<const std::byte> bytes);
+
+}  // namespace driftd

@@ -1,0 +1,98 @@
+#include "pipeline/reference_capture.h"
+
+#include "common/error.h"
+
+namespace driftd {
+
+uint32_t InterningResolver::resolve(std::string_view value) {
+  const auto found = ids_.find(value);
+  if (found != ids_.end()) return found->second;
+  const auto id = static_cast<uint32_t>(values_.size());
+  values_.emplace_back(value);
+  ids_.emplace(values_.back(), id);
+  return id;
+}
+
+ReferenceCapture::ReferenceCapture(const config::StreamConfig& stream, const StreamSchema& schema)
+    : stream_(stream),
+      schema_(schema),
+      resolvers_(schema.decoder.categorical_count()),
+      numeric_values_(schema.decoder.numeric_count()),
+      category_values_(schema.decoder.categorical_count()) {
+  if (stream.reference.events) {
+    target_events_ = *stream.reference.events;
+  } else if (stream.window.type == config::WindowType::count) {
+    target_events_ = stream.window.events;
+  } else {
+    window_length_ms_ = stream.window.size.count();
+  }
+}
+
+std::vector<ingest::CategoryResolver*> ReferenceCapture::resolvers() {
+  std::vector<ingest::CategoryResolver*> out;
+  for (InterningResolver& resolver : resolvers_) out.push_back(&resolver);
+  return out;
+}
+
+bool ReferenceCapture::row_ends_capture(const ingest::DecodedBatch& batch, std::size_t row,
+                                        int64_t now_ms) {
+  if (target_events_) return captured_ >= *target_events_;
+  const int64_t time = batch.event_time_ms().empty() ? now_ms : batch.event_time_ms()[row];
+  if (!first_window_end_) {
+    // The first window is the tumbling/sliding window containing the first
+    // event: [floor(t / length) * length, + length).
+    const int64_t start = time >= 0 ? time / window_length_ms_ * window_length_ms_
+                                    : -((-time - 1) / window_length_ms_ + 1) * window_length_ms_;
+    first_window_end_ = start + window_length_ms_;
+  }
+  return time >= *first_window_end_;
+}
+
+std::size_t ReferenceCapture::absorb(const ingest::DecodedBatch& batch, int64_t now_ms) {
+  std::size_t row = 0;
+  for (; row < batch.rows(); ++row) {
+    if (row_ends_capture(batch, row, now_ms)) {
+      complete_ = true;
+      break;
+    }
+    for (std::size_t c = 0; c < numeric_values_.size(); ++c) {
+      numeric_values_[c].push_back(batch.numeric(c)[row]);
+    }
+    for (std::size_t c = 0; c < category_values_.size(); ++c) {
+      category_values_[c].push_back(batch.categorical(c)[row]);
+    }
+    ++captured_;
+  }
+  if (target_events_ && captured_ >= *target_events_) complete_ = true;
+  return row;
+}
+
+void ReferenceCapture::extend() {
+  complete_ = false;
+  if (target_events_) *target_events_ += *target_events_;
+  if (first_window_end_) *first_window_end_ += window_length_ms_;
+}
+
+std::vector<FeatureReference> ReferenceCapture::build() const {
+  std::vector<FeatureReference> references;
+  for (std::size_t f = 0; f < stream_.features.size(); ++f) {
+    const FeatureColumn& column = schema_.columns[f];
+    if (column.numeric) {
+      references.push_back(numeric_reference(stream_.features[f], numeric_values_[column.column]));
+      continue;
+    }
+    std::vector<std::string_view> values;
+    uint64_t missing = 0;
+    for (uint32_t id : category_values_[column.column]) {
+      if (id == ingest::kMissingCategory || id == ingest::kInvalidCategory) {
+        ++missing;
+      } else {
+        values.push_back(resolvers_[column.column].value(id));
+      }
+    }
+    references.push_back(categorical_reference(stream_.features[f], values, missing));
+  }
+  return references;
+}
+
+}  // namespace driftd

@@ -1,0 +1,240 @@
+#include "pipeline/stream_runtime.h"
+
+#include <algorithm>
+#include <stdexcept>
+#include <utility>
+
+#include "common/error.h"
+
+namespace driftd {
+namespace {
+
+WindowSpec window_spec(const config::StreamConfig& stream) {
+  const TimeDomain domain = stream.event_time ? TimeDomain::event_time : TimeDomain::processing_time;
+  switch (stream.window.type) {
+    case config::WindowType::tumbling:
+      return WindowSpec::tumbling(stream.window.size, domain, stream.window.allowed_lateness);
+    case config::WindowType::sliding:
+      return WindowSpec::sliding(stream.window.size, stream.window.slide, domain,
+                                 stream.window.allowed_lateness);
+    case config::WindowType::count: break;
+  }
+  return WindowSpec::count(static_cast<int64_t>(stream.window.events));
+}
+
+std::vector<CounterLayout::FeatureShape> shapes(const config::StreamConfig& stream,
+                                                std::span<const FeatureReference> references) {
+  std::vector<CounterLayout::FeatureShape> out;
+  for (std::size_t f = 0; f < references.size(); ++f) {
+    out.push_back({references[f].bins.bin_count(),
+                   stream.features[f].gaussian && references[f].bins.is_numeric()});
+  }
+  return out;
+}
+
+}  // namespace
+
+// One writer's private monitoring state: its decoder (with resolvers onto
+// the reference dictionaries), its reusable batch and its recorder.
+struct StreamRuntime::Writer {
+  Writer(const StreamSchema& schema, const std::vector<FeatureReference>& references,
+         const CounterLayout& layout)
+      : recorder(layout, references, schema.columns) {
+    for (std::size_t f = 0; f < references.size(); ++f) {
+      if (!schema.columns[f].numeric) resolvers.emplace_back(references[f].bins.dictionary());
+    }
+    std::vector<ingest::CategoryResolver*> pointers;
+    for (ingest::DictionaryResolver& resolver : resolvers) pointers.push_back(&resolver);
+    decoder = std::make_unique<ingest::EventDecoder>(schema.decoder, std::move(pointers));
+  }
+
+  std::vector<ingest::DictionaryResolver> resolvers;  // per categorical column
+  std::unique_ptr<ingest::EventDecoder> decoder;
+  ingest::DecodedBatch batch;
+  BatchRecorder recorder;
+};
+
+StreamRuntime::StreamRuntime(config::StreamConfig config, std::size_t writers)
+    : config_(std::move(config)),
+      writers_(writers),
+      schema_(make_stream_schema(config_)),
+      window_spec_(window_spec(config_)) {
+  alert_states_.assign(config_.features.size(),
+                       std::vector<AlertRuleState>(config_.alerts.size()));
+  if (config_.reference.type == config::ReferenceType::capture) {
+    capture_ = std::make_unique<ReferenceCapture>(config_, schema_);
+    capture_decoder_ = std::make_unique<ingest::EventDecoder>(schema_.decoder, capture_->resolvers());
+  }
+}
+
+StreamRuntime::~StreamRuntime() = default;
+
+void StreamRuntime::count(const ingest::BodySummary& summary) {
+  counters_.events.fetch_add(summary.events, std::memory_order_relaxed);
+  counters_.accepted.fetch_add(summary.rows, std::memory_order_relaxed);
+  counters_.malformed.fetch_add(summary.malformed, std::memory_order_relaxed);
+  counters_.invalid_event_time.fetch_add(summary.invalid_event_time, std::memory_order_relaxed);
+}
+
+IngestResult StreamRuntime::ingest_ndjson(std::size_t writer, std::string_view body,
+                                          std::size_t capacity, ingest::ErrorSink* errors,
+                                          int64_t now_ms) {
+  // Acquire: a writer that sees monitoring also sees the state built before.
+  if (!monitoring_.load(std::memory_order_acquire)) {
+    return ingest_capturing(writer, body, capacity, errors, now_ms);
+  }
+  Writer& state = *writer_states_[writer];
+  state.batch.clear();
+  IngestResult result;
+  result.summary = state.decoder->decode_ndjson(body, capacity, state.batch, errors);
+  count(result.summary);
+  result.late =
+      state.recorder.record(*assembler_, window_spec_, writer, state.batch, 0, now_ms, deferred_);
+  return result;
+}
+
+IngestResult StreamRuntime::ingest_capturing(std::size_t writer, std::string_view body,
+                                             std::size_t capacity, ingest::ErrorSink* errors,
+                                             int64_t now_ms) {
+  std::unique_lock lock(capture_mutex_);
+  if (monitoring_.load(std::memory_order_acquire)) {
+    lock.unlock();
+    return ingest_ndjson(writer, body, capacity, errors, now_ms);
+  }
+  if (!capture_) {
+    throw std::logic_error("stream '" + config_.name + "' has no reference installed");
+  }
+  capture_batch_.clear();
+  IngestResult result;
+  result.summary = capture_decoder_->decode_ndjson(body, capacity, capture_batch_, errors);
+  count(result.summary);
+  const std::size_t taken = capture_->absorb(capture_batch_, now_ms);
+  if (!capture_->complete()) return result;
+
+  std::vector<FeatureReference> references;
+  try {
+    references = capture_->build();
+  } catch (const InputError&) {
+    capture_->extend();  // a feature had no value yet: keep capturing
+    return result;
+  }
+  start_monitoring(std::move(references));
+  new_references_ = true;
+  record_capture_remainder(writer, capture_batch_, taken, now_ms);
+  return result;
+}
+
+void StreamRuntime::record_capture_remainder(std::size_t writer, ingest::DecodedBatch& batch,
+                                             std::size_t first_row, int64_t now_ms) {
+  if (first_row >= batch.rows()) return;
+  for (std::size_t f = 0; f < references_.size(); ++f) {
+    const FeatureColumn& column = schema_.columns[f];
+    if (column.numeric) continue;
+    for (uint32_t& id : batch.mutable_categorical(column.column).subspan(first_row)) {
+      if (id != ingest::kMissingCategory && id != ingest::kInvalidCategory) {
+        id = static_cast<uint32_t>(
+            references_[f].bins.dictionary().bin_of(capture_->category(column.column, id)));
+      }
+    }
+  }
+  writer_states_[writer]->recorder.record(*assembler_, window_spec_, writer, batch, first_row,
+                                         now_ms, deferred_);
+}
+
+void StreamRuntime::install_references(std::vector<FeatureReference> references) {
+  std::lock_guard lock(capture_mutex_);
+  start_monitoring(std::move(references));
+}
+
+void StreamRuntime::start_monitoring(std::vector<FeatureReference> references) {
+  references_ = std::move(references);
+  const auto feature_shapes = shapes(config_, references_);
+  layout_ = std::make_unique<CounterLayout>(feature_shapes);
+  assembler_ = std::make_unique<WindowAssembler>(window_spec_, layout_->size(), writers_);
+  writer_states_.clear();
+  for (std::size_t w = 0; w < writers_; ++w) {
+    writer_states_.push_back(std::make_unique<Writer>(schema_, references_, *layout_));
+  }
+  // Release: publishes everything above to writers that load monitoring_.
+  monitoring_.store(true, std::memory_order_release);
+}
+
+std::vector<FeatureReference>* StreamRuntime::take_new_references() {
+  std::lock_guard lock(capture_mutex_);
+  if (!new_references_) return nullptr;
+  new_references_ = false;
+  return &references_;
+}
+
+void StreamRuntime::poll(int64_t now_ms,
+                         const std::function<void(const WindowEvaluation&, uint64_t)>& on_window) {
+  if (!monitoring()) return;
+  if (window_spec_.is_time_window() && window_spec_.domain() == TimeDomain::processing_time) {
+    assembler_->watermark().observe(now_ms);
+  }
+  const auto emit_due_windows = [&] {
+    while (auto window = assembler_->next_window()) {
+      const uint64_t late_now = assembler_->late_counts()[CounterLayout::kEvents];
+      const uint64_t late = late_now - late_reported_;
+      late_reported_ = late_now;
+      counters_.late.store(late_now, std::memory_order_relaxed);
+      const WindowEvaluation evaluation =
+          evaluate_window(config_, references_, *layout_, window->counts, window->bounds);
+      counters_.windows_closed.fetch_add(1, std::memory_order_relaxed);
+      on_window(evaluation, late);
+    }
+  };
+  emit_due_windows();
+  for (DeferredPieces::Piece& piece : deferred_.take()) {
+    emit_due_windows();
+    assembler_->record_deferred(piece.pane, piece.deltas);
+  }
+  emit_due_windows();
+}
+
+bool StreamRuntime::checkpoint(StreamCheckpoint& out) {
+  if (!assembler_->checkpoint(out.windows)) return false;
+  out.reference_ids.clear();
+  for (const FeatureReference& reference : references_) out.reference_ids.push_back(reference.id);
+  return true;
+}
+
+bool StreamRuntime::restore(const StreamCheckpoint& checkpoint) {
+  if (checkpoint.reference_ids.size() != references_.size()) return false;
+  for (std::size_t f = 0; f < references_.size(); ++f) {
+    if (checkpoint.reference_ids[f] != references_[f].id) return false;
+  }
+  assembler_->restore(checkpoint.windows);
+  return true;
+}
+
+std::vector<AlertChange> StreamRuntime::apply_alerts(const WindowEvaluation& window) {
+  std::vector<AlertChange> changes;
+  for (std::size_t r = 0; r < config_.alerts.size(); ++r) {
+    const config::AlertRule& rule = config_.alerts[r];
+    for (std::size_t f = 0; f < config_.features.size(); ++f) {
+      if (!rule.features.empty() &&
+          std::find(rule.features.begin(), rule.features.end(), config_.features[f].name) ==
+              rule.features.end()) {
+        continue;
+      }
+      const FeatureEvaluation& feature = window.features[f];
+      if (!feature.comparison) continue;
+      const double value = metric_value(feature, rule.metric);
+      AlertRuleState& state = alert_states_[f][r];
+      const Transition transition = state.observe(
+          rule, {value, feature.comparison->significance.p_value, feature.n,
+                 feature.fdr_significant});
+      if (transition != Transition::kNone) {
+        changes.push_back({f, r, transition, state.severity(), value});
+      }
+    }
+  }
+  return changes;
+}
+
+void StreamRuntime::restore_alert(std::size_t feature, std::size_t rule, Severity severity) {
+  alert_states_[feature][rule] = AlertRuleState::restore(severity, 0);
+}
+
+}  // namespace driftd

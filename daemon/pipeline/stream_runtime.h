@@ -1,0 +1,154 @@
+// Everything driftd keeps in memory for one stream: the reference (captured
+// from the first events, or installed from SQLite), the open windows, the
+// per-writer decoders, and the state of its alert rules.
+//
+// Two phases:
+//   capturing   no reference yet: events feed the ReferenceCapture under a
+//               mutex (a bounded, one-time phase);
+//   monitoring  events are decoded, binned and recorded by each writer on
+//               its own state, with no lock and no allocation per batch.
+// The switch happens once, inside the ingest call that completes the
+// capture (or install_references() at start); `monitoring_` publishes it.
+//
+// Thread safety:
+//   ingest_*(writer, ...) from many threads, each writer index used by one
+//   thread at a time (the daemon gives each I/O or Kafka thread its own).
+//   Everything else -- take_new_references(), poll(), apply_alerts(),
+//   counters -- belongs to the stream's window manager thread.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string_view>
+#include <vector>
+
+#include "config/config.h"
+#include "ingest/decoded_batch.h"
+#include "ingest/error_sink.h"
+#include "ingest/event_decoder.h"
+#include "pipeline/alert_rule.h"
+#include "pipeline/batch_recorder.h"
+#include "pipeline/checkpoint_codec.h"
+#include "pipeline/counter_layout.h"
+#include "pipeline/feature_reference.h"
+#include "pipeline/reference_capture.h"
+#include "pipeline/stream_schema.h"
+#include "pipeline/window_evaluator.h"
+#include "window/window_assembler.h"
+
+namespace driftd {
+
+struct IngestResult {
+  ingest::BodySummary summary;
+  uint64_t late = 0;  // rows whose window had already closed
+};
+
+// Stream-level counters, readable from any thread (relaxed: statistics).
+struct StreamCounters {
+  std::atomic<uint64_t> events{0};  // every event seen, accepted or not
+  std::atomic<uint64_t> accepted{0};
+  std::atomic<uint64_t> malformed{0};
+  std::atomic<uint64_t> invalid_event_time{0};
+  std::atomic<uint64_t> late{0};
+  std::atomic<uint64_t> windows_closed{0};
+};
+
+struct AlertChange {
+  std::size_t feature;
+  std::size_t rule;
+  Transition transition;
+  Severity severity;  // after the transition
+  double value;
+};
+
+class StreamRuntime {
+ public:
+  StreamRuntime(config::StreamConfig config, std::size_t writers);
+  ~StreamRuntime();
+  StreamRuntime(const StreamRuntime&) = delete;
+  StreamRuntime& operator=(const StreamRuntime&) = delete;
+
+  const config::StreamConfig& config() const { return config_; }
+  const StreamCounters& counters() const { return counters_; }
+  bool monitoring() const { return monitoring_.load(std::memory_order_acquire); }
+
+  // ---- Writers --------------------------------------------------------------
+  // An NDJSON (or JSON array) body; the caller guarantees kJsonPadding bytes
+  // of capacity after it. REQUIRES: writer < writers.
+  IngestResult ingest_ndjson(std::size_t writer, std::string_view body, std::size_t capacity,
+                             ingest::ErrorSink* errors, int64_t now_ms);
+
+  // ---- Window manager ---------------------------------------------------------
+  // Installs references loaded from storage, skipping the capture.
+  // REQUIRES: called before any ingest; one reference per feature.
+  void install_references(std::vector<FeatureReference> references);
+
+  // The references of a capture that just completed, once, so the manager
+  // can store them (and set their ids) before windows refer to them.
+  std::vector<FeatureReference>* take_new_references();
+  std::vector<FeatureReference>& references() { return references_; }
+
+  // Closes every window that is due at `now_ms` and hands each evaluation to
+  // `on_window` (with the events found late since the previous window).
+  void poll(int64_t now_ms, const std::function<void(const WindowEvaluation&, uint64_t late)>&
+                                on_window);
+
+  // A consistent copy of the open windows, to store with the windows just
+  // committed. False when the cut is not possible right now (count-window
+  // events still in flight): try at the next tick. REQUIRES: monitoring, and
+  // called right after poll().
+  bool checkpoint(StreamCheckpoint& out);
+  // Resumes open windows from a checkpoint taken with the same references.
+  // Returns false (changing nothing) when the references differ.
+  // REQUIRES: after install_references(), before any ingest.
+  bool restore(const StreamCheckpoint& checkpoint);
+
+  // Runs the alert rules on a window's evaluation; returns what changed.
+  std::vector<AlertChange> apply_alerts(const WindowEvaluation& window);
+  // Restores a rule's state (open alerts found in storage at start).
+  void restore_alert(std::size_t feature, std::size_t rule, Severity severity);
+
+ private:
+  struct Writer;
+
+  IngestResult ingest_capturing(std::size_t writer, std::string_view body, std::size_t capacity,
+                                ingest::ErrorSink* errors, int64_t now_ms);
+  void start_monitoring(std::vector<FeatureReference> references);
+  void count(const ingest::BodySummary& summary);
+  // Records rows of a batch decoded by the capture decoder (their category
+  // ids are the capture's) after translating them to the dictionaries.
+  void record_capture_remainder(std::size_t writer, ingest::DecodedBatch& batch,
+                                std::size_t first_row, int64_t now_ms);
+
+  const config::StreamConfig config_;
+  const std::size_t writers_;
+  const StreamSchema schema_;
+  const WindowSpec window_spec_;
+  StreamCounters counters_;
+
+  // Capture phase, guarded by capture_mutex_.
+  std::mutex capture_mutex_;
+  std::unique_ptr<ReferenceCapture> capture_;
+  std::unique_ptr<ingest::EventDecoder> capture_decoder_;
+  ingest::DecodedBatch capture_batch_;
+
+  // Monitoring phase: written once before monitoring_ is set (release),
+  // read-only afterwards except each Writer by its own thread.
+  std::atomic<bool> monitoring_{false};
+  std::vector<FeatureReference> references_;
+  std::unique_ptr<CounterLayout> layout_;
+  std::unique_ptr<WindowAssembler> assembler_;
+  std::vector<std::unique_ptr<Writer>> writer_states_;
+  DeferredPieces deferred_;
+  bool new_references_ = false;  // guarded by capture_mutex_
+
+  // Window manager only.
+  uint64_t late_reported_ = 0;
+  std::vector<std::vector<AlertRuleState>> alert_states_;  // [feature][rule]
+};
+
+}  // namespace driftd

@@ -1,0 +1,60 @@
+// Evaluation of one closed window of a stream against its reference: every
+// measure of metrics.md per feature, the G-test, the bins that drive kl_pq,
+// the Gaussian KL of numeric features, and the Benjamini-Hochberg decision
+// across the stream's features when the stream configures `fdr`.
+//
+// Thread safety: pure functions of their arguments.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "config/config.h"
+#include "divergence/contributions.h"
+#include "divergence/divergence.h"
+#include "gaussian/gaussian_kl.h"
+#include "pipeline/counter_layout.h"
+#include "pipeline/feature_reference.h"
+#include "window/pane.h"
+
+namespace driftd {
+
+struct LabelledBin {
+  std::string label;
+  BinContribution contribution;
+};
+
+struct FeatureEvaluation {
+  uint64_t n = 0;  // values binned
+  uint64_t missing = 0;
+  uint64_t invalid = 0;
+  std::vector<uint64_t> counts;  // the window's histogram, per bin
+  // nullopt when the window holds no value of the feature (nothing to compare).
+  std::optional<CountComparison> comparison;
+  std::vector<LabelledBin> top_bins;  // largest kl_pq contributions first
+  std::optional<GaussianKl> gaussian;  // numeric, both sides with variance
+  bool fdr_significant = true;         // false when BH rejects it
+};
+
+struct WindowEvaluation {
+  Interval bounds;  // [start, end): ms, or sequence numbers for count windows
+  uint64_t events = 0;  // accepted events in the window
+  std::vector<FeatureEvaluation> features;  // in the stream's feature order
+};
+
+inline constexpr std::size_t kTopBins = 5;
+
+// REQUIRES: references and layout describe the stream's features in order;
+// counts.size() == layout.size().
+WindowEvaluation evaluate_window(const config::StreamConfig& stream,
+                                 std::span<const FeatureReference> references,
+                                 const CounterLayout& layout, std::span<const uint64_t> counts,
+                                 Interval bounds);
+
+// The value of an alert metric for a feature with a comparison.
+double metric_value(const FeatureEvaluation& feature, config::Metric metric);
+
+}  // namespace driftd

@@ -1,0 +1,374 @@
+#include "store/drift_store.h"
+
+#include <chrono>
+#include <cmath>
+
+#include <nlohmann/json.hpp>
+
+#include "histogram/histogram_snapshot.h"
+#include "store/migrations.h"
+
+namespace driftd::store {
+namespace {
+
+int64_t now_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+std::vector<std::byte> histogram_blob(const FeatureBins& bins, std::span<const uint64_t> counts,
+                                      uint64_t missing, uint64_t invalid) {
+  HistogramSnapshot snapshot(bins.layout());
+  std::vector<uint64_t> binned(counts.begin(), counts.end());
+  binned.push_back(missing);
+  snapshot.add_binned(binned);
+  snapshot.add_invalid(invalid);
+  return snapshot.serialize();
+}
+
+std::string stream_json(const config::StreamConfig& stream) {
+  nlohmann::json json;
+  json["window"] = config::to_string(stream.window.type);
+  json["reference"] = config::to_string(stream.reference.type);
+  json["smoothing_alpha"] = stream.smoothing_alpha;
+  for (const auto& feature : stream.features) {
+    json["features"].push_back(
+        {{"name", feature.name}, {"path", feature.path}, {"type", config::to_string(feature.type)}});
+  }
+  return json.dump();
+}
+
+// Which direction of KL moved, in the words of metrics.md.
+std::string direction(const DivergenceMeasures& m) {
+  if (m.kl_pq >= m.kl_qp) {
+    return "kl_pq >= kl_qp: the current window puts mass where the reference had little "
+           "(new values, values out of the reference range, or a new mode)";
+  }
+  return "kl_qp > kl_pq: mass the reference had has vanished from the current window "
+         "(a value that stopped arriving, or a mode that is gone)";
+}
+
+nlohmann::json top_bins_json(const FeatureEvaluation& feature) {
+  nlohmann::json out = nlohmann::json::array();
+  for (const LabelledBin& bin : feature.top_bins) {
+    out.push_back({{"bin", bin.contribution.bin},
+                   {"label", bin.label},
+                   {"p", bin.contribution.p},
+                   {"q", bin.contribution.q},
+                   {"contribution", std::isinf(bin.contribution.contribution)
+                                        ? nlohmann::json(nullptr)
+                                        : nlohmann::json(bin.contribution.contribution)}});
+  }
+  return out;
+}
+
+nlohmann::json measures_json(const CountComparison& comparison) {
+  nlohmann::json out;
+  for (const auto& field : kMeasureFields) {
+    const double value = comparison.measures.*field.member;
+    out[std::string(field.key)] = std::isinf(value) ? nlohmann::json(nullptr) : nlohmann::json(value);
+  }
+  out["g_statistic"] = comparison.significance.g_statistic;
+  out["dof"] = comparison.significance.dof;
+  out["p_value"] = comparison.significance.p_value;
+  out["kl_pq_corrected"] = comparison.significance.kl_pq_corrected;
+  return out;
+}
+
+double threshold_for(const config::AlertRule& rule, Severity severity) {
+  return severity == Severity::kCritical ? rule.critical : rule.warn;
+}
+
+}  // namespace
+
+DriftStore::DriftStore(const config::StorageConfig& storage)
+    : db_(storage.path, Database::Mode::kReadWrite) {
+  db_.execute("PRAGMA journal_mode = WAL");
+  db_.execute(storage.synchronous == config::SyncMode::full ? "PRAGMA synchronous = FULL"
+                                                            : "PRAGMA synchronous = NORMAL");
+  db_.execute("PRAGMA foreign_keys = ON");
+  apply_migrations(db_, bundled_migrations());
+}
+
+void DriftStore::sync_stream(const config::StreamConfig& stream) {
+  const int64_t now = now_ms();
+  db_.prepare(
+         "INSERT INTO streams (name, source_type, config_json, created_at, updated_at) "
+         "VALUES (?1, ?2, ?3, ?4, ?4) ON CONFLICT (name) DO UPDATE SET "
+         "source_type = excluded.source_type, config_json = excluded.config_json, "
+         "updated_at = excluded.updated_at")
+      .bind(1, std::string_view(stream.name))
+      .bind(2, config::to_string(stream.source.type))
+      .bind(3, std::string_view(stream_json(stream)))
+      .bind(4, now)
+      .run();
+}
+
+std::optional<std::vector<FeatureReference>> DriftStore::load_active_references(
+    const config::StreamConfig& stream) {
+  std::vector<FeatureReference> references;
+  Statement query = db_.prepare(
+      "SELECT id, version, feature_type, bins_json, histogram, moments_json "
+      "FROM reference_distributions WHERE stream = ?1 AND feature = ?2 AND active = 1");
+  for (const config::FeatureConfig& feature : stream.features) {
+    query.bind(1, std::string_view(stream.name)).bind(2, std::string_view(feature.name));
+    if (!query.step()) return std::nullopt;
+    const bool numeric = query.column_text(2) == "numeric";
+    if (numeric != (feature.type == config::FeatureType::numeric)) return std::nullopt;
+    FeatureReference reference;
+    reference.id = query.column_int(0);
+    reference.version = query.column_int(1);
+    reference.bins = FeatureBins::from_json(query.column_text(3));
+    const HistogramSnapshot histogram = HistogramSnapshot::deserialize(query.column_blob(4));
+    if (!(histogram.layout() == reference.bins.layout())) return std::nullopt;
+    reference.counts.assign(histogram.counts().begin(), histogram.counts().end());
+    reference.missing = histogram.missing();
+    if (!query.is_null(5)) {
+      const auto moments = nlohmann::json::parse(query.column_text(5));
+      reference.moments = MeanVariance{moments.at("mean").get<double>(),
+                                       moments.at("variance").get<double>()};
+    }
+    query.reset();
+    references.push_back(std::move(reference));
+  }
+  return references;
+}
+
+void DriftStore::save_references(const config::StreamConfig& stream,
+                                 std::vector<FeatureReference>& references,
+                                 const std::string& origin) {
+  Transaction transaction(db_);
+  Statement deactivate = db_.prepare(
+      "UPDATE reference_distributions SET active = 0 WHERE stream = ?1 AND feature = ?2");
+  Statement next_version = db_.prepare(
+      "SELECT coalesce(max(version), 0) + 1 FROM reference_distributions "
+      "WHERE stream = ?1 AND feature = ?2");
+  Statement insert = db_.prepare(
+      "INSERT INTO reference_distributions (stream, feature, version, feature_type, origin, "
+      "bins_json, histogram, n, missing, moments_json, active, created_at) "
+      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, 1, ?11)");
+  const int64_t now = now_ms();
+  for (std::size_t f = 0; f < references.size(); ++f) {
+    const std::string& feature = stream.features[f].name;
+    FeatureReference& reference = references[f];
+    deactivate.bind(1, std::string_view(stream.name)).bind(2, std::string_view(feature)).run();
+    next_version.bind(1, std::string_view(stream.name)).bind(2, std::string_view(feature));
+    next_version.step();
+    reference.version = next_version.column_int(0);
+    next_version.reset();
+    insert.bind(1, std::string_view(stream.name))
+        .bind(2, std::string_view(feature))
+        .bind(3, reference.version)
+        .bind(4, std::string_view(reference.bins.is_numeric() ? "numeric" : "categorical"))
+        .bind(5, std::string_view(origin))
+        .bind(6, std::string_view(reference.bins.to_json()))
+        .bind_blob(7, histogram_blob(reference.bins, reference.counts, reference.missing, 0))
+        .bind(8, static_cast<int64_t>(reference.n()))
+        .bind(9, static_cast<int64_t>(reference.missing));
+    if (reference.moments) {
+      insert.bind(10, std::string_view(nlohmann::json{{"mean", reference.moments->mean},
+                                                      {"variance", reference.moments->variance}}
+                                           .dump()));
+    } else {
+      insert.bind_null(10);
+    }
+    insert.bind(11, now).run();
+    reference.id = db_.last_insert_rowid();
+  }
+  transaction.commit();
+}
+
+void DriftStore::commit_windows(const config::StreamConfig& stream,
+                                std::span<const FeatureReference> references,
+                                std::span<const WindowCommit> windows,
+                                const std::vector<std::byte>* checkpoint) {
+  const int64_t now = now_ms();
+  Transaction transaction(db_);
+  for (const WindowCommit& commit : windows) insert_window(stream, references, commit, now);
+  if (checkpoint != nullptr) {
+    db_.prepare(
+           "INSERT INTO window_checkpoints (stream, state, updated_at) VALUES (?1, ?2, ?3) "
+           "ON CONFLICT (stream) DO UPDATE SET state = excluded.state, "
+           "updated_at = excluded.updated_at")
+        .bind(1, std::string_view(stream.name))
+        .bind_blob(2, *checkpoint)
+        .bind(3, now)
+        .run();
+  }
+  transaction.commit();
+}
+
+std::optional<std::vector<std::byte>> DriftStore::load_checkpoint(
+    const config::StreamConfig& stream) {
+  Statement query = db_.prepare("SELECT state FROM window_checkpoints WHERE stream = ?1");
+  query.bind(1, std::string_view(stream.name));
+  if (!query.step()) return std::nullopt;
+  const auto blob = query.column_blob(0);
+  return std::vector<std::byte>(blob.begin(), blob.end());
+}
+
+void DriftStore::insert_window(const config::StreamConfig& stream,
+                               std::span<const FeatureReference> references,
+                               const WindowCommit& commit, int64_t now) {
+  const WindowEvaluation& window = commit.window;
+  const uint64_t late = commit.late;
+  const std::span<const AlertChange> changes = commit.changes;
+  Statement insert = db_.prepare(
+      "INSERT INTO window_metrics (stream, feature, window_start, window_end, reference_id, n, "
+      "missing, invalid, late, kl_pq, kl_qp, jsd, js_distance, tv, pinsker_bound, hellinger, "
+      "psi, entropy_p, entropy_q, cross_entropy_pq, g_statistic, dof, p_value, kl_pq_corrected, "
+      "gaussian_kl, gaussian_location, gaussian_shape, gaussian_scale, infinite, top_bins, "
+      "histogram, closed_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, "
+      "?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30, "
+      "?31, ?32)");
+  for (std::size_t f = 0; f < window.features.size(); ++f) {
+    const FeatureEvaluation& feature = window.features[f];
+    insert.bind(1, std::string_view(stream.name))
+        .bind(2, std::string_view(stream.features[f].name))
+        .bind(3, window.bounds.start)
+        .bind(4, window.bounds.end)
+        .bind(5, references[f].id)
+        .bind(6, static_cast<int64_t>(feature.n))
+        .bind(7, static_cast<int64_t>(feature.missing))
+        .bind(8, static_cast<int64_t>(feature.invalid))
+        .bind(9, static_cast<int64_t>(late));
+    nlohmann::json infinite = nlohmann::json::array();
+    if (feature.comparison) {
+      int index = 10;
+      for (const auto& field : kMeasureFields) {
+        const double value = feature.comparison->measures.*field.member;
+        if (std::isinf(value)) infinite.push_back(field.key);
+        insert.bind(index++, value);  // +inf binds as NULL
+      }
+      const Significance& s = feature.comparison->significance;
+      insert.bind(21, s.g_statistic).bind(22, int64_t{s.dof}).bind(23, s.p_value);
+      if (std::isinf(s.kl_pq_corrected)) infinite.push_back("kl_pq_corrected");
+      insert.bind(24, s.kl_pq_corrected);
+    }
+    if (feature.gaussian) {
+      insert.bind(25, feature.gaussian->total)
+          .bind(26, feature.gaussian->location)
+          .bind(27, feature.gaussian->shape)
+          .bind(28, feature.gaussian->scale);
+    }
+    insert.bind(29, std::string_view(infinite.dump()))
+        .bind(30, std::string_view(top_bins_json(feature).dump()))
+        .bind_blob(31, histogram_blob(references[f].bins, feature.counts, feature.missing,
+                                      feature.invalid))
+        .bind(32, now)
+        .run();
+  }
+
+  Statement open = db_.prepare(
+      "INSERT INTO alerts (stream, feature, rule, metric, value, threshold, severity, state, "
+      "window_start, window_end, opened_at, evidence) "
+      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 'firing', ?8, ?9, ?10, ?11)");
+  Statement find_open = db_.prepare(
+      "SELECT id FROM alerts WHERE stream = ?1 AND feature = ?2 AND rule = ?3 AND state = 'firing'");
+  Statement update = db_.prepare(
+      "UPDATE alerts SET value = ?2, threshold = ?3, severity = coalesce(?4, severity), "
+      "evidence = ?5, state = ?6, resolved_at = ?7 WHERE id = ?1");
+  Statement event = db_.prepare(
+      "INSERT INTO alert_events (alert_id, transition, severity, at, payload) "
+      "VALUES (?1, ?2, ?3, ?4, ?5)");
+  for (const AlertChange& change : changes) {
+    const config::AlertRule& rule = stream.alerts[change.rule];
+    const FeatureEvaluation& feature = window.features[change.feature];
+    const std::string& feature_name = stream.features[change.feature].name;
+    const double threshold = change.transition == Transition::kResolved
+                                 ? rule.resolve_below
+                                 : threshold_for(rule, change.severity);
+    nlohmann::json evidence;
+    evidence["metric"] = config::to_string(rule.metric);
+    evidence["value"] = std::isinf(change.value) ? nlohmann::json(nullptr) : nlohmann::json(change.value);
+    evidence["threshold"] = threshold;
+    evidence["n"] = feature.n;
+    evidence["n_ref"] = references[change.feature].n();
+    evidence["measures"] = measures_json(*feature.comparison);
+    evidence["direction"] = direction(feature.comparison->measures);
+    evidence["top_bins"] = top_bins_json(feature);
+    evidence["window"] = {{"start", window.bounds.start}, {"end", window.bounds.end}};
+    const std::string evidence_text = evidence.dump();
+    const std::string_view severity = to_string(change.transition == Transition::kResolved
+                                                    ? Severity::kNone
+                                                    : change.severity);
+
+    int64_t alert_id = 0;
+    if (change.transition == Transition::kFired) {
+      open.bind(1, std::string_view(stream.name))
+          .bind(2, std::string_view(feature_name))
+          .bind(3, static_cast<int64_t>(change.rule))
+          .bind(4, config::to_string(rule.metric))
+          .bind(5, change.value)
+          .bind(6, threshold)
+          .bind(7, severity)
+          .bind(8, window.bounds.start)
+          .bind(9, window.bounds.end)
+          .bind(10, now)
+          .bind(11, std::string_view(evidence_text))
+          .run();
+      alert_id = db_.last_insert_rowid();
+    } else {
+      find_open.bind(1, std::string_view(stream.name))
+          .bind(2, std::string_view(feature_name))
+          .bind(3, static_cast<int64_t>(change.rule));
+      if (!find_open.step()) {
+        find_open.reset();
+        continue;  // no open alert row (state restored without one): nothing to update
+      }
+      alert_id = find_open.column_int(0);
+      find_open.reset();
+      const bool resolved = change.transition == Transition::kResolved;
+      update.bind(1, alert_id)
+          .bind(2, change.value)
+          .bind(3, threshold);
+      if (resolved) {
+        update.bind_null(4);  // an episode keeps the severity it ended with
+      } else {
+        update.bind(4, severity);
+      }
+      update.bind(5, std::string_view(evidence_text))
+          .bind(6, std::string_view(resolved ? "resolved" : "firing"));
+      if (resolved) {
+        update.bind(7, now);
+      } else {
+        update.bind_null(7);
+      }
+      update.run();
+    }
+    nlohmann::json payload = evidence;
+    payload["alert_id"] = alert_id;
+    payload["stream"] = stream.name;
+    payload["feature"] = feature_name;
+    payload["rule"] = change.rule;
+    payload["transition"] = to_string(change.transition);
+    payload["severity"] = severity;
+    event.bind(1, alert_id)
+        .bind(2, std::string_view(to_string(change.transition)))
+        .bind(3, severity)
+        .bind(4, now)
+        .bind(5, std::string_view(payload.dump()))
+        .run();
+  }
+}
+
+std::vector<OpenAlert> DriftStore::open_alerts(const config::StreamConfig& stream) {
+  std::vector<OpenAlert> out;
+  Statement query = db_.prepare(
+      "SELECT feature, rule, severity FROM alerts WHERE stream = ?1 AND state = 'firing'");
+  query.bind(1, std::string_view(stream.name));
+  while (query.step()) {
+    const std::string feature = query.column_text(0);
+    const auto rule = static_cast<std::size_t>(query.column_int(1));
+    for (std::size_t f = 0; f < stream.features.size(); ++f) {
+      if (stream.features[f].name == feature && rule < stream.alerts.size()) {
+        out.push_back({f, rule, query.column_text(2) == "critical" ? Severity::kCritical
+                                                                   : Severity::kWarn});
+      }
+    }
+  }
+  return out;
+}
+
+}  // namespace driftd::store

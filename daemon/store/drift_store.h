@@ -1,0 +1,80 @@
+// driftd's SQLite store: opens the database (WAL, synchronous as configured,
+// migrations applied), and writes what the pipeline produces -- stream rows,
+// reference distributions, and for each closed window ONE transaction with
+// its per-feature metrics, histograms and alert changes.
+//
+// Thread safety: one DriftStore per process, used by the window manager
+// thread only (the single writer). Readers open their own read-only
+// connections (store/sqlite.h).
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "config/config.h"
+#include "pipeline/feature_reference.h"
+#include "pipeline/stream_runtime.h"
+#include "pipeline/window_evaluator.h"
+#include "store/sqlite.h"
+
+namespace driftd::store {
+
+// A closed window and what it changed, as the window manager commits it.
+struct WindowCommit {
+  WindowEvaluation window;
+  uint64_t late;
+  std::vector<AlertChange> changes;
+};
+
+struct OpenAlert {
+  std::size_t feature;
+  std::size_t rule;
+  Severity severity;
+};
+
+class DriftStore {
+ public:
+  explicit DriftStore(const config::StorageConfig& storage);
+
+  Database& database() { return db_; }
+
+  // Inserts or updates the stream's row.
+  void sync_stream(const config::StreamConfig& stream);
+
+  // The active reference of every feature, or nullopt when a feature has
+  // none (a new stream, or a feature added since).
+  std::optional<std::vector<FeatureReference>> load_active_references(
+      const config::StreamConfig& stream);
+
+  // Stores references as the new active version of each feature and sets
+  // their id and version. `origin`: "capture", "file:<path>", ...
+  void save_references(const config::StreamConfig& stream,
+                       std::vector<FeatureReference>& references, const std::string& origin);
+
+  // One transaction: for each window a window_metrics row per feature and
+  // the alert rows and alert_events of its changes, and the checkpoint of
+  // the stream's open windows taken after them (when given), so a restart
+  // neither loses an open window nor re-emits a committed one.
+  void commit_windows(const config::StreamConfig& stream,
+                      std::span<const FeatureReference> references,
+                      std::span<const WindowCommit> windows,
+                      const std::vector<std::byte>* checkpoint);
+
+  // The stored checkpoint of the stream's open windows, if any.
+  std::optional<std::vector<std::byte>> load_checkpoint(const config::StreamConfig& stream);
+
+  // Alerts still firing, to restore the rules' state at start.
+  std::vector<OpenAlert> open_alerts(const config::StreamConfig& stream);
+
+ private:
+  void insert_window(const config::StreamConfig& stream,
+                     std::span<const FeatureReference> references, const WindowCommit& commit,
+                     int64_t now);
+
+  Database db_;
+};
+
+}  // namespace driftd::store
