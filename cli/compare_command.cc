@@ -12,6 +12,7 @@
 
 #include "cli/cli_error.h"
 #include "cli/column_comparison.h"
+#include "cli/command_line.h"
 #include "cli/measure_output.h"
 #include "dataset/table.h"
 
@@ -135,13 +136,9 @@ int run_compare(int argc, const char* const* argv) {
       "max-categories", po::value(&max_categories))("metric", po::value(&rule.metric))(
       "threshold", po::value(&rule.threshold))("max-p-value", po::value(&rule.max_p_value))(
       "fail-on-drift", "exit 1 when a column drifted")("format", po::value(&format));
-  po::variables_map args;
-  po::store(po::command_line_parser(argc, argv).options(options).run(), args);
-  po::notify(args);
-  if (args.count("help")) {
-    std::cout << kUsage;
-    return kExitOk;
-  }
+  const auto parsed = parse_arguments(argc, argv, options, kUsage);
+  if (!parsed) return kExitOk;
+  const po::variables_map& args = *parsed;
   if (reference_path.empty()) throw UsageError("--reference is required");
   if (current_path.empty()) throw UsageError("--current is required");
   if (bins < 1 || bins > 4096) {
@@ -164,9 +161,7 @@ int run_compare(int argc, const char* const* argv) {
   if (args.count("metric") && rule.metric != "jsd" && !args.count("threshold")) {
     throw UsageError("--threshold is required with --metric " + rule.metric);
   }
-  if (format != "table" && format != "json") {
-    throw UsageError("--format: must be 'table' or 'json', got '" + format + "'");
-  }
+  const OutputFormat output = parse_output_format(format);
   compare.bins = static_cast<std::size_t>(bins);
   compare.top_k = static_cast<std::size_t>(top_k);
   compare.max_categories = static_cast<std::size_t>(max_categories);
@@ -202,7 +197,7 @@ int run_compare(int argc, const char* const* argv) {
     sorted.push_back(std::move(results[i]));
   }
 
-  if (format == "json") {
+  if (output == OutputFormat::kJson) {
     nlohmann::ordered_json out;
     out["reference"] = reference_path;
     out["current"] = current_path;

@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/cli_error.h"
+#include "cli/command_line.h"
 #include "cli/measure_output.h"
 #include "dataset/table.h"
 #include "divergence/divergence.h"
@@ -89,18 +90,12 @@ int run_divergence(int argc, const char* const* argv) {
       "q", po::value(&q_text), "reference distribution")("counts", "the lists are raw counts")(
       "smoothing", po::value(&alpha), "additive smoothing alpha for --counts (default 0.5)")(
       "format", po::value(&format), "table (default) or json");
-  po::variables_map args;
-  po::store(po::command_line_parser(argc, argv).options(options).run(), args);
-  po::notify(args);
-  if (args.count("help")) {
-    std::cout << kUsage;
-    return kExitOk;
-  }
+  const auto parsed = parse_arguments(argc, argv, options, kUsage);
+  if (!parsed) return kExitOk;
+  const po::variables_map& args = *parsed;
   if (p_text.empty()) throw UsageError("--p is required (comma-separated values)");
   if (q_text.empty()) throw UsageError("--q is required (comma-separated values)");
-  if (format != "table" && format != "json") {
-    throw UsageError("--format: must be 'table' or 'json', got '" + format + "'");
-  }
+  const OutputFormat output = parse_output_format(format);
   const bool counts = args.count("counts") > 0;
   if (args.count("smoothing") && !counts) {
     throw UsageError("--smoothing applies to --counts only (probabilities are used as given)");
@@ -124,7 +119,7 @@ int run_divergence(int argc, const char* const* argv) {
     add_measures_json(measures_from_probabilities(p, q), nullptr, result);
   }
 
-  if (format == "json") {
+  if (output == OutputFormat::kJson) {
     std::cout << result.dump(2) << '\n';
   } else {
     print_table(result);

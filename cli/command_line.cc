@@ -1,0 +1,29 @@
+#include "cli/command_line.h"
+
+#include <iostream>
+
+#include "cli/cli_error.h"
+
+namespace driftd::cli {
+
+std::optional<boost::program_options::variables_map> parse_arguments(
+    int argc, const char* const* argv, const boost::program_options::options_description& options,
+    const char* usage) {
+  namespace po = boost::program_options;
+  po::variables_map args;
+  po::store(po::command_line_parser(argc, argv).options(options).run(), args);
+  po::notify(args);
+  if (args.count("help")) {
+    std::cout << usage;
+    return std::nullopt;
+  }
+  return args;
+}
+
+OutputFormat parse_output_format(const std::string& text) {
+  if (text == "table") return OutputFormat::kTable;
+  if (text == "json") return OutputFormat::kJson;
+  throw UsageError("--format: must be 'table' or 'json', got '" + text + "'");
+}
+
+}  // namespace driftd::cli
