@@ -12,6 +12,7 @@
 #include "common/error.h"
 #include "ingest/event_time.h"
 #include "ingest/path_trie.h"
+#include "window/pane.h"
 
 namespace driftd::ingest {
 
@@ -239,6 +240,12 @@ void EventDecoder::Impl::begin_event() {
 }
 
 EventOutcome EventDecoder::Impl::commit(DecodedBatch& batch) {
+  // Times the window arithmetic cannot represent (about +-146 million years)
+  // are as invalid as a string that is not a time.
+  if (has_time && time_slot == Slot::kValue &&
+      (time_ms < kMinTimestampMs || time_ms > kMaxTimestampMs)) {
+    time_slot = Slot::kInvalid;
+  }
   if (has_time && time_slot != Slot::kValue) {
     ++batch.invalid_event_time_;
     reason = time_slot == Slot::kMissing ? "event time missing" : "event time invalid";

@@ -15,6 +15,7 @@
 
 #include "ingest/event_decoder.h"
 #include "ingest/event_time.h"
+#include "window/pane.h"
 #include "test_support.h"
 
 namespace driftd::ingest {
@@ -150,7 +151,7 @@ class ReferenceDecoder {
       if (!document.at_pointer(schema_.event_time()->pointer.text()).get(value)) {
         ms = event_time(value);
       }
-      if (!ms) {
+      if (!ms || *ms < kMinTimestampMs || *ms > kMaxTimestampMs) {
         out.outcome = EventOutcome::kInvalidEventTime;
         return out;
       }
