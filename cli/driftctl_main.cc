@@ -9,7 +9,9 @@
 #include "cli/cli_error.h"
 #include "cli/compare_command.h"
 #include "cli/divergence_command.h"
+#include "cli/reference_command.h"
 #include "common/error.h"
+#include "store/sqlite.h"
 
 namespace {
 
@@ -24,6 +26,8 @@ constexpr Subcommand kSubcommands[] = {
      driftd::cli::run_divergence},
     {"compare", "compare the columns of a current file with a reference file",
      driftd::cli::run_compare},
+    {"reference", "list or show the reference distributions in a driftd database",
+     driftd::cli::run_reference},
 };
 
 void print_usage(std::FILE* out) {
@@ -57,6 +61,8 @@ int main(int argc, char** argv) {
     } catch (const driftd::InputError& error) {
       std::fprintf(stderr, "driftctl %s: %s\n", argv[1], error.what());
     } catch (const boost::program_options::error& error) {
+      std::fprintf(stderr, "driftctl %s: %s\n", argv[1], error.what());
+    } catch (const driftd::store::SqliteError& error) {
       std::fprintf(stderr, "driftctl %s: %s\n", argv[1], error.what());
     }
     return driftd::cli::kExitUsage;

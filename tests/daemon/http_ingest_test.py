@@ -13,7 +13,9 @@ does, and checks what a user would check:
     /readyz, /metrics;
   * SIGTERM drains and exits 0; a restart reuses the stored reference
     (no second capture) and keeps counting windows.
-usage: /usr/bin/python3 http_ingest_test.py DRIFTD_BINARY
+  * `driftctl reference list|show` read the stored references from the
+    database file.
+usage: /usr/bin/python3 http_ingest_test.py DRIFTD_BINARY DRIFTCTL_BINARY
 """
 import json
 import os
@@ -98,6 +100,7 @@ def events(rng, count, drifted):
 
 def main():
     binary = os.path.abspath(sys.argv[1])
+    driftctl = os.path.abspath(sys.argv[2])
     workdir = tempfile.mkdtemp(prefix="driftd-http-")
     config_path = os.path.join(workdir, "driftd.json")
     with open(config_path, "w") as f:
@@ -204,6 +207,19 @@ def main():
         # events still open.
         check(total == sent_after_capture + WINDOW - 4,
               "nothing lost or counted twice across the restart (open window resumed)")
+
+    listed = json.loads(subprocess.run(
+        [driftctl, "reference", "list", "--db", db_path, "--format", "json"],
+        check=True, capture_output=True, text=True).stdout)
+    check(sorted((r["feature"], r["version"], r["active"], r["n"]) for r in listed) ==
+          [("amount", 1, True, CAPTURE), ("country", 1, True, CAPTURE), ("latency", 1, True, CAPTURE)],
+          "driftctl reference list shows the three captured references")
+    shown = json.loads(subprocess.run(
+        [driftctl, "reference", "show", "--db", db_path, "--stream", "clicks", "--feature",
+         "country", "--format", "json"], check=True, capture_output=True, text=True).stdout)
+    check(sorted(b["label"] for b in shown["bins"]) == ["DE", "FR", "US", "__other__"] and
+          sum(b["count"] for b in shown["bins"]) == CAPTURE,
+          "driftctl reference show gives the categorical reference's bins and counts")
     print("http ingest end to end: all checks passed")
 
 
