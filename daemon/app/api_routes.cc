@@ -112,6 +112,21 @@ std::string prometheus_text(const ApiContext& context) {
              &StreamCounters::late);
   per_stream("driftd_windows_closed_total", "Windows closed and evaluated.",
              &StreamCounters::windows_closed);
+  const auto per_feature = [&](const char* name, const char* help,
+                               const std::atomic<uint64_t> FeatureCounters::*member) {
+    family(name, "counter", help);
+    for (const auto& stream : *context.streams) {
+      for (std::size_t f = 0; f < stream->config().features.size(); ++f) {
+        out << name << "{stream=\"" << stream->config().name << "\",feature=\""
+            << stream->config().features[f].name << "\"} "
+            << (stream->feature_counters(f).*member).load(std::memory_order_relaxed) << '\n';
+      }
+    }
+  };
+  per_feature("driftd_feature_missing_total",
+              "Values absent or null, in closed windows.", &FeatureCounters::missing);
+  per_feature("driftd_feature_invalid_total",
+              "Values of the wrong type, in closed windows.", &FeatureCounters::invalid);
   family("driftd_sqlite_commits_total", "counter", "Window commits to SQLite.");
   out << "driftd_sqlite_commits_total " << context.manager->commits() << '\n';
   family("driftd_sqlite_commit_failures_total", "counter", "Failed window commits (retried).");

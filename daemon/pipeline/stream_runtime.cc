@@ -58,7 +58,8 @@ StreamRuntime::StreamRuntime(config::StreamConfig config, std::size_t writers)
     : config_(std::move(config)),
       writers_(writers),
       schema_(make_stream_schema(config_)),
-      window_spec_(window_spec(config_)) {
+      window_spec_(window_spec(config_)),
+      feature_counters_(std::make_unique<FeatureCounters[]>(config_.features.size())) {
   alert_states_.assign(config_.features.size(),
                        std::vector<AlertRuleState>(config_.alerts.size()));
   if (config_.reference.type == config::ReferenceType::capture) {
@@ -181,13 +182,36 @@ void StreamRuntime::poll(int64_t now_ms,
       const WindowEvaluation evaluation =
           evaluate_window(config_, references_, *layout_, window->counts, window->bounds);
       counters_.windows_closed.fetch_add(1, std::memory_order_relaxed);
+      for (std::size_t f = 0; f < evaluation.features.size(); ++f) {
+        feature_counters_[f].missing.fetch_add(evaluation.features[f].missing,
+                                               std::memory_order_relaxed);
+        feature_counters_[f].invalid.fetch_add(evaluation.features[f].invalid,
+                                               std::memory_order_relaxed);
+      }
       on_window(evaluation, late);
     }
   };
   emit_due_windows();
-  for (DeferredPieces::Piece& piece : deferred_.take()) {
-    emit_due_windows();
-    assembler_->record_deferred(piece.pane, piece.deltas);
+  // The slow path: pieces writers found beyond the open horizon, recorded in
+  // pane order. A piece can still be beyond the horizon (a count window
+  // ahead of one whose events are still missing): it waits for the next
+  // round, or the next poll, but is never dropped.
+  std::vector<DeferredPieces::Piece> taken = deferred_.take();
+  for (DeferredPieces::Piece& piece : taken) waiting_pieces_.push_back(std::move(piece));
+  std::stable_sort(waiting_pieces_.begin(), waiting_pieces_.end(),
+                   [](const auto& a, const auto& b) { return a.pane < b.pane; });
+  for (bool progress = true; progress && !waiting_pieces_.empty();) {
+    progress = false;
+    for (auto piece = waiting_pieces_.begin(); piece != waiting_pieces_.end();) {
+      emit_due_windows();
+      if (assembler_->record_deferred(piece->pane, piece->deltas) ==
+          RecordOutcome::beyond_horizon) {
+        ++piece;
+      } else {
+        piece = waiting_pieces_.erase(piece);
+        progress = true;
+      }
+    }
   }
   emit_due_windows();
 }

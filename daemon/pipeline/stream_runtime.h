@@ -57,6 +57,13 @@ struct StreamCounters {
   std::atomic<uint64_t> windows_closed{0};
 };
 
+// Per-feature totals of values that could not be binned, summed over the
+// closed windows (the open ones are in their windows' rows once they close).
+struct FeatureCounters {
+  std::atomic<uint64_t> missing{0};  // absent, null
+  std::atomic<uint64_t> invalid{0};  // wrong type
+};
+
 struct AlertChange {
   std::size_t feature;
   std::size_t rule;
@@ -74,6 +81,10 @@ class StreamRuntime {
 
   const config::StreamConfig& config() const { return config_; }
   const StreamCounters& counters() const { return counters_; }
+  // REQUIRES: feature < config().features.size().
+  const FeatureCounters& feature_counters(std::size_t feature) const {
+    return feature_counters_[feature];
+  }
   bool monitoring() const { return monitoring_.load(std::memory_order_acquire); }
 
   // ---- Writers --------------------------------------------------------------
@@ -129,6 +140,7 @@ class StreamRuntime {
   const StreamSchema schema_;
   const WindowSpec window_spec_;
   StreamCounters counters_;
+  std::unique_ptr<FeatureCounters[]> feature_counters_;
 
   // Capture phase, guarded by capture_mutex_.
   std::mutex capture_mutex_;
@@ -147,6 +159,7 @@ class StreamRuntime {
   bool new_references_ = false;  // guarded by capture_mutex_
 
   // Window manager only.
+  std::vector<DeferredPieces::Piece> waiting_pieces_;  // deferred, still beyond the horizon
   uint64_t late_reported_ = 0;
   std::vector<std::vector<AlertRuleState>> alert_states_;  // [feature][rule]
 };

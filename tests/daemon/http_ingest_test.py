@@ -165,6 +165,8 @@ def main():
     # 1 malformed line in the mixed body + 2 in the body that is not NDJSON.
     check(status == 200 and 'driftd_events_malformed_total{stream="clicks"} 3' in metrics,
           "/metrics counts the malformed events")
+    check('driftd_feature_missing_total{stream="clicks",feature="amount"} 0' in metrics,
+          "/metrics has per-feature missing counts")
     check(daemon.stop() == 0, "SIGTERM drains and exits 0")
 
     with sqlite3.connect(db_path) as db:
