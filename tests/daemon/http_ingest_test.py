@@ -52,6 +52,8 @@ class Daemon:
     def __init__(self, binary, workdir, config_path):
         self.log_path = os.path.join(workdir, "driftd.log")
         self.log = open(self.log_path, "a")
+        # Only what this run writes counts (an earlier run's port is stale).
+        start_offset = os.path.getsize(self.log_path)
         self.process = subprocess.Popen([binary, "--config", config_path], cwd=workdir,
                                         stdout=self.log, stderr=self.log)
         RUNNING.append(self.process)
@@ -60,8 +62,11 @@ class Daemon:
         while time.time() < deadline and self.port is None:
             time.sleep(0.05)
             if self.process.poll() is not None:
-                fail(f"driftd exited at start: {open(self.log_path).read()}")
-            found = re.findall(r"listening on [0-9.]+:(\d+)", open(self.log_path).read())
+                with open(self.log_path) as log:
+                    fail(f"driftd exited at start: {log.read()}")
+            with open(self.log_path) as log:
+                log.seek(start_offset)
+                found = re.findall(r"listening on [0-9.]+:(\d+)", log.read())
             if found:
                 self.port = int(found[-1])
         if self.port is None:
@@ -226,4 +231,8 @@ def main():
 
 
 if __name__ == "__main__":
-    main()
+    try:
+        main()
+    finally:
+        for process in RUNNING:  # whatever failed, leave no daemon behind
+            process.kill()
