@@ -14,7 +14,9 @@ does, and checks what a user would check:
   * SIGTERM drains and exits 0; a restart reuses the stored reference
     (no second capture) and keeps counting windows.
   * `driftctl reference list|show` read the stored references from the
-    database file.
+    database file;
+  * every worked query of docs/schema.md runs in the sqlite3 shell on the
+    database and returns rows.
 usage: /usr/bin/python3 http_ingest_test.py DRIFTD_BINARY DRIFTCTL_BINARY
 """
 import json
@@ -227,6 +229,19 @@ def main():
     check(sorted(b["label"] for b in shown["bins"]) == ["DE", "FR", "US", "__other__"] and
           sum(b["count"] for b in shown["bins"]) == CAPTURE,
           "driftctl reference show gives the categorical reference's bins and counts")
+    schema_doc = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "docs",
+                              "schema.md")
+    queries = re.findall(r"```sql\n(.*?)```", open(schema_doc).read(), re.S)
+    check(len(queries) >= 4, "docs/schema.md has its worked queries")
+    answered = 0
+    for query in queries:
+        result = subprocess.run(["sqlite3", "-readonly", "-bail", db_path],
+                                input=query.replace("'demo'", "'clicks'"), capture_output=True,
+                                text=True)
+        check(result.returncode == 0, f"documented query runs: {query.splitlines()[0][:60]}")
+        answered += result.stdout.strip() != ""
+    # All but the open-alerts query (the alert resolved after the restart).
+    check(answered == len(queries) - 1, "the documented queries return rows")
     print("http ingest end to end: all checks passed")
 
 
