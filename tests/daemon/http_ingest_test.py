@@ -95,6 +95,18 @@ def curl(url, body=None, method=None):
     return int(status), text
 
 
+def wait_for_windows(db_path, count, seconds=20):
+    """The number of windows stored for `amount`, once it reaches `count` (or time is up)."""
+    deadline = time.time() + seconds
+    while True:
+        with sqlite3.connect(db_path) as db:
+            windows = db.execute(
+                "SELECT count(*) FROM window_metrics WHERE feature='amount'").fetchone()[0]
+        if windows >= count or time.time() > deadline:
+            return windows
+        time.sleep(0.1)
+
+
 def events(rng, count, drifted):
     lines = []
     for _ in range(count):
@@ -158,15 +170,8 @@ def main():
     status, _ = curl(daemon.url("/v1/streams/clicks/events"), b" " * 1_100_000)
     check(status == 413, "a body over max_body_bytes is 413")
 
-    deadline = time.time() + 10
     db_path = os.path.join(workdir, "test.db")
-    while time.time() < deadline:
-        with sqlite3.connect(db_path) as db:
-            windows = db.execute("SELECT count(*) FROM window_metrics WHERE feature='amount'").fetchone()[0]
-        if windows >= 8:
-            break
-        time.sleep(0.1)
-    check(windows == 8, "8 complete windows closed")
+    check(wait_for_windows(db_path, 8) == 8, "8 complete windows closed")
 
     status, metrics = curl(daemon.url("/metrics"))
     # 1 malformed line in the mixed body + 2 in the body that is not NDJSON.
@@ -198,14 +203,7 @@ def main():
           "after a restart the stream monitors with the stored reference")
     status, text = curl(daemon.url("/v1/streams/clicks/events"), events(rng, WINDOW, False).encode())
     check(status == 202, "ingest after restart")
-    deadline = time.time() + 10
-    while time.time() < deadline:
-        with sqlite3.connect(db_path) as db:
-            windows = db.execute("SELECT count(*) FROM window_metrics WHERE feature='amount'").fetchone()[0]
-        if windows >= 9:
-            break
-        time.sleep(0.1)
-    check(windows == 9, "a window closes after the restart")
+    check(wait_for_windows(db_path, 9) == 9, "a window closes after the restart")
     check(daemon.stop() == 0, "second SIGTERM exits 0")
     with sqlite3.connect(db_path) as db:
         versions = db.execute("SELECT count(*) FROM reference_distributions").fetchone()[0]
