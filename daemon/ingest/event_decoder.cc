@@ -6,6 +6,8 @@
 #include <bit>
 #include <cstring>
 #include <limits>
+#include <optional>
+#include <stdexcept>
 #include <string>
 #include <utility>
 
@@ -175,6 +177,8 @@ struct EventDecoder::Impl {
   std::vector<std::uint32_t> categories;
   std::int64_t time_ms = 0;
   Slot time_slot = Slot::kMissing;
+  // The time the caller supplies for this event (decode_one with a time).
+  std::optional<std::int64_t> supplied_time;
   // seen[node] == epoch: node already visited in this event (duplicate key).
   std::vector<std::uint64_t> seen;
   std::uint64_t epoch = 0;
@@ -236,22 +240,24 @@ void EventDecoder::Impl::begin_event() {
   std::fill(numbers.begin(), numbers.end(), kNaN);
   std::fill(number_slots.begin(), number_slots.end(), Slot::kMissing);
   std::fill(categories.begin(), categories.end(), kMissingCategory);
-  time_slot = Slot::kMissing;
+  time_slot = supplied_time ? Slot::kValue : Slot::kMissing;
+  time_ms = supplied_time.value_or(0);
 }
 
 EventOutcome EventDecoder::Impl::commit(DecodedBatch& batch) {
+  const bool timed = has_time || supplied_time.has_value();
   // Times the window arithmetic cannot represent (about +-146 million years)
   // are as invalid as a string that is not a time.
-  if (has_time && time_slot == Slot::kValue &&
+  if (timed && time_slot == Slot::kValue &&
       (time_ms < kMinTimestampMs || time_ms > kMaxTimestampMs)) {
     time_slot = Slot::kInvalid;
   }
-  if (has_time && time_slot != Slot::kValue) {
+  if (timed && time_slot != Slot::kValue) {
     ++batch.invalid_event_time_;
     reason = time_slot == Slot::kMissing ? "event time missing" : "event time invalid";
     return EventOutcome::kInvalidEventTime;
   }
-  if (has_time) {
+  if (timed) {
     batch.event_time_ms_.push_back(time_ms);
   }
   for (std::size_t c = 0; c < numbers.size(); ++c) {
@@ -692,6 +698,20 @@ std::string_view EventDecoder::last_reason() const { return impl_->reason; }
 EventOutcome EventDecoder::decode_one(std::string_view json, std::size_t capacity,
                                       DecodedBatch& batch) {
   batch.shape(impl_->numbers.size(), impl_->categories.size(), impl_->has_time);
+  return impl_->decode_document(json.data(), json.size(), capacity, batch);
+}
+
+EventOutcome EventDecoder::decode_one(std::string_view json, std::size_t capacity,
+                                      DecodedBatch& batch, std::int64_t event_time_ms) {
+  if (impl_->has_time) {
+    throw std::logic_error("the decoder reads event times from the events; none can be supplied");
+  }
+  batch.shape(impl_->numbers.size(), impl_->categories.size(), true);
+  struct Supplied {
+    Impl& impl;
+    Supplied(Impl& i, std::int64_t time) : impl(i) { impl.supplied_time = time; }
+    ~Supplied() { impl.supplied_time.reset(); }
+  } supplied(*impl_, event_time_ms);
   return impl_->decode_document(json.data(), json.size(), capacity, batch);
 }
 

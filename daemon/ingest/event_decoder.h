@@ -102,6 +102,13 @@ class EventDecoder {
   // number of readable bytes from json.data(); >= json.size() +
   // kJsonPadding avoids a copy.
   EventOutcome decode_one(std::string_view json, std::size_t capacity, DecodedBatch& batch);
+  // The same with the event's time supplied by the caller (a Kafka message
+  // timestamp, ms since the epoch): the batch gets an event-time column,
+  // and a time outside the windows' range (e.g. INT64_MIN for "none") makes
+  // the event an invalid-event-time rejection. REQUIRES: the schema has no
+  // event-time pointer (else std::logic_error).
+  EventOutcome decode_one(std::string_view json, std::size_t capacity, DecodedBatch& batch,
+                          std::int64_t event_time_ms);
 
   // Decodes an HTTP body: NDJSON (one object per line, blank lines skipped,
   // "\r\n" accepted) or, when its first non-blank byte is '[', one JSON

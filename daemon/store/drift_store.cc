@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <cmath>
+#include <stdexcept>
 
 #include <nlohmann/json.hpp>
 
@@ -182,7 +183,11 @@ void DriftStore::save_references(const config::StreamConfig& stream,
 void DriftStore::commit_windows(const config::StreamConfig& stream,
                                 std::span<const FeatureReference> references,
                                 std::span<const WindowCommit> windows,
-                                const std::vector<std::byte>* checkpoint) {
+                                const std::vector<std::byte>* checkpoint,
+                                std::span<const SourcePosition> positions) {
+  if (checkpoint == nullptr && !positions.empty()) {
+    throw std::logic_error("source positions are only stored with the checkpoint they cover");
+  }
   const int64_t now = now_ms();
   Transaction transaction(db_);
   for (const WindowCommit& commit : windows) insert_window(stream, references, commit, now);
@@ -195,8 +200,37 @@ void DriftStore::commit_windows(const config::StreamConfig& stream,
         .bind_blob(2, *checkpoint)
         .bind(3, now)
         .run();
+  } else if (!windows.empty()) {
+    db_.prepare("DELETE FROM window_checkpoints WHERE stream = ?1")
+        .bind(1, std::string_view(stream.name))
+        .run();
+  }
+  Statement position = db_.prepare(
+      "INSERT INTO source_positions (stream, topic, partition, next_offset, updated_at) "
+      "VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (stream, topic, partition) DO UPDATE SET "
+      "next_offset = excluded.next_offset, updated_at = excluded.updated_at");
+  for (const SourcePosition& at : positions) {
+    position.bind(1, std::string_view(stream.name))
+        .bind(2, std::string_view(at.topic))
+        .bind(3, int64_t{at.partition})
+        .bind(4, at.next_offset)
+        .bind(5, now)
+        .run();
   }
   transaction.commit();
+}
+
+std::vector<SourcePosition> DriftStore::load_positions(const config::StreamConfig& stream) {
+  std::vector<SourcePosition> out;
+  Statement query = db_.prepare(
+      "SELECT topic, partition, next_offset FROM source_positions WHERE stream = ?1 "
+      "ORDER BY topic, partition");
+  query.bind(1, std::string_view(stream.name));
+  while (query.step()) {
+    out.push_back({query.column_text(0), static_cast<int32_t>(query.column_int(1)),
+                   query.column_int(2)});
+  }
+  return out;
 }
 
 std::optional<std::vector<std::byte>> DriftStore::load_checkpoint(

@@ -16,6 +16,7 @@
 
 #include "config/config.h"
 #include "pipeline/feature_reference.h"
+#include "pipeline/source_position.h"
 #include "pipeline/stream_runtime.h"
 #include "pipeline/window_evaluator.h"
 #include "store/sqlite.h"
@@ -55,13 +56,22 @@ class DriftStore {
                        std::vector<FeatureReference>& references, const std::string& origin);
 
   // One transaction: for each window a window_metrics row per feature and
-  // the alert rows and alert_events of its changes, and the checkpoint of
-  // the stream's open windows taken after them (when given), so a restart
-  // neither loses an open window nor re-emits a committed one.
+  // the alert rows and alert_events of its changes, then the checkpoint of
+  // the stream's open windows taken after them and the source positions
+  // that checkpoint covers (Kafka streams), so a restart neither loses an
+  // open window nor re-emits a committed one nor re-reads a message.
+  // Without a checkpoint (none could be taken) windows still commit and the
+  // stored checkpoint, now stale, is deleted: a restart then starts fresh
+  // windows rather than count events twice. REQUIRES positions empty when
+  // checkpoint is null. Nests into an enclosing Transaction.
   void commit_windows(const config::StreamConfig& stream,
                       std::span<const FeatureReference> references,
                       std::span<const WindowCommit> windows,
-                      const std::vector<std::byte>* checkpoint);
+                      const std::vector<std::byte>* checkpoint,
+                      std::span<const SourcePosition> positions = {});
+
+  // The stream's stored source positions (empty for a new stream).
+  std::vector<SourcePosition> load_positions(const config::StreamConfig& stream);
 
   // The stored checkpoint of the stream's open windows, if any.
   std::optional<std::vector<std::byte>> load_checkpoint(const config::StreamConfig& stream);

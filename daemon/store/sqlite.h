@@ -93,6 +93,10 @@ class Statement {
 // BEGIN IMMEDIATE on construction; ROLLBACK on destruction unless commit()
 // was called. IMMEDIATE takes the write lock up front, so a transaction
 // never fails half-way with SQLITE_BUSY on its first write.
+// Nested inside another Transaction on the same connection it becomes a
+// SAVEPOINT: commit() releases it into the outer transaction, destruction
+// without commit() rolls back only what it did. So units that each write in
+// a Transaction compose into one atomic commit.
 class Transaction {
  public:
   explicit Transaction(Database& db);
@@ -103,6 +107,7 @@ class Transaction {
 
  private:
   Database& db_;
+  bool nested_;
   bool done_ = false;
 };
 

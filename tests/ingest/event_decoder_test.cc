@@ -2,7 +2,9 @@
 
 #include <cmath>
 #include <cstring>
+#include <limits>
 #include <memory>
+#include <stdexcept>
 #include <string>
 #include <tuple>
 #include <vector>
@@ -464,6 +466,35 @@ TEST_CASE("The event time may share its pointer with features") {
   CHECK(batch.numeric_counts(0).invalid == 1);
   CHECK(resolver.name(batch.categorical(0)[1]) == "2023-11-14T22:13:20Z");
   CHECK(batch.event_time_ms()[1] == 1700000000000);
+}
+
+TEST_CASE("A supplied event time (a Kafka timestamp) becomes the row time") {
+  XcFixture f;
+  const std::string event = R"({"x": 2, "c": "a"})";
+  CHECK(f.decoder.decode_one(event, event.size(), f.batch, 1700000000123) == EventOutcome::kRow);
+  CHECK(f.decoder.decode_one(R"({"x": )", 6, f.batch, 5) == EventOutcome::kMalformed);
+  // No timestamp (librdkafka reports -1; the source passes INT64_MIN) and
+  // times beyond the windows' range are invalid event times.
+  CHECK(f.decoder.decode_one(event, event.size(), f.batch,
+                             std::numeric_limits<std::int64_t>::min()) ==
+        EventOutcome::kInvalidEventTime);
+  CHECK(f.decoder.decode_one(event, event.size(), f.batch, int64_t{1} << 62 | 1) ==
+        EventOutcome::kInvalidEventTime);
+  CHECK(f.decoder.decode_one(event, event.size(), f.batch, -7) == EventOutcome::kRow);
+  REQUIRE(f.batch.rows() == 2);
+  CHECK(f.batch.event_time_ms()[0] == 1700000000123);
+  CHECK(f.batch.event_time_ms()[1] == -7);
+  CHECK(f.batch.invalid_event_time() == 2);
+  CHECK(f.batch.malformed() == 1);
+  // A supplied time does not leak into the next event decoded without one.
+  DecodedBatch plain;
+  CHECK(f.decoder.decode_one(event, event.size(), plain) == EventOutcome::kRow);
+  CHECK_FALSE(plain.has_event_time());
+
+  DecoderSchema timed;
+  timed.add_numeric("x", "/x").set_event_time("/ts", TimeUnit::kMilliseconds);
+  EventDecoder reads_its_own(timed, {});
+  CHECK_THROWS_AS(reads_its_own.decode_one(event, event.size(), f.batch, 5), std::logic_error);
 }
 
 TEST_CASE("decode_one copies buffers without padding and accepts padded ones") {

@@ -57,6 +57,41 @@ TEST_CASE("A transaction that is not committed is rolled back") {
   CHECK(query.column_text(0) == "2");
 }
 
+TEST_CASE("A nested transaction commits into the outer one or rolls back only itself") {
+  Database db(fresh_db("nested.db"), Database::Mode::kReadWrite);
+  db.execute("CREATE TABLE t (x INTEGER)");
+  const auto contents = [&] {
+    Statement query = db.prepare("SELECT coalesce(group_concat(x), '') FROM t");
+    REQUIRE(query.step());
+    return query.column_text(0);
+  };
+  {
+    Transaction outer(db);
+    db.execute("INSERT INTO t VALUES (1)");
+    {
+      Transaction inner(db);
+      db.execute("INSERT INTO t VALUES (2)");
+    }  // rolled back: only 2 goes
+    {
+      Transaction inner(db);
+      db.execute("INSERT INTO t VALUES (3)");
+      inner.commit();
+    }
+    CHECK(contents() == "1,3");
+  }  // the outer one is not committed: everything goes
+  CHECK(contents() == "");
+  {
+    Transaction outer(db);
+    {
+      Transaction inner(db);
+      db.execute("INSERT INTO t VALUES (4)");
+      inner.commit();
+    }
+    outer.commit();
+  }
+  CHECK(contents() == "4");
+}
+
 TEST_CASE("SQL errors name the database and the problem") {
   const auto path = fresh_db("errors.db");
   Database db(path, Database::Mode::kReadWrite);
