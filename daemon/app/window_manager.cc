@@ -4,7 +4,7 @@
 
 #include "app/systemd_notify.h"
 #include "common/error.h"
-#include "dataset/table.h"
+#include "pipeline/file_reference.h"
 
 namespace driftd {
 namespace {
@@ -13,39 +13,6 @@ int64_t wall_clock_ms() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(
              std::chrono::system_clock::now().time_since_epoch())
       .count();
-}
-
-// A reference of type "file": each feature's values from the CSV or NDJSON
-// file's column of the same name.
-std::vector<FeatureReference> references_from_file(const config::StreamConfig& stream) {
-  const Table table = read_table(stream.reference.path);
-  std::vector<FeatureReference> references;
-  for (const config::FeatureConfig& feature : stream.features) {
-    const Column* column = table.find(feature.name);
-    if (column == nullptr) {
-      throw InputError(stream.reference.path.string() + ": no column '" + feature.name + "'");
-    }
-    if (feature.type == config::FeatureType::numeric) {
-      std::vector<double> values;
-      for (const auto& value : column->values) {
-        const auto number = value ? parse_number(*value) : std::nullopt;
-        values.push_back(number ? *number : std::nan(""));
-      }
-      references.push_back(numeric_reference(feature, values));
-    } else {
-      std::vector<std::string_view> values;
-      uint64_t missing = 0;
-      for (const auto& value : column->values) {
-        if (value) {
-          values.push_back(*value);
-        } else {
-          ++missing;
-        }
-      }
-      references.push_back(categorical_reference(feature, values, missing));
-    }
-  }
-  return references;
 }
 
 }  // namespace
@@ -72,7 +39,8 @@ void WindowManager::load_references(StreamRuntime& stream) {
       }
     }
   } else if (config.reference.type == config::ReferenceType::file) {
-    std::vector<FeatureReference> references = references_from_file(config);
+    std::vector<FeatureReference> references =
+        references_from_file(config.features, config.reference.path);
     store_.save_references(config, references, "file:" + config.reference.path.string());
     stream.install_references(std::move(references));
   }
