@@ -25,7 +25,8 @@
 // order from a shared counter; anything but 202 with every event accepted
 // stops the run with exit code 1.
 //
-// The last line on stdout is the result as key=value pairs, for scripts.
+// The last line on stdout is the result as key=value pairs, for scripts;
+// started_unix_ms is when the timed part began (after the generation).
 #include <librdkafka/rdkafka.h>
 
 #include <boost/asio/connect.hpp>
@@ -373,6 +374,7 @@ int run_kafka(const Options& options) {
 
   // (window index, unix ms when its last event was handed to the producer)
   std::vector<std::pair<std::size_t, double>> window_ends;
+  const double started_unix_ms = unix_ms_now();
   const auto started = Clock::now();
   for (std::size_t i = 0; i < count; ++i) {
     if (rate != 0) {
@@ -412,9 +414,9 @@ int run_kafka(const Options& options) {
                 marks->capture + (window + 1) * marks->window - 1, unix_ms);
   }
   std::printf(
-      "kafka produced=%zu delivered=%zu failed=%zu seconds=%.3f handed_over_seconds=%.3f "
-      "events_per_s=%.0f bytes_per_event=%.1f\n",
-      count, tally.delivered, tally.failed, seconds, handed_over_seconds,
+      "kafka produced=%zu delivered=%zu failed=%zu started_unix_ms=%.3f seconds=%.3f "
+      "handed_over_seconds=%.3f events_per_s=%.0f bytes_per_event=%.1f\n",
+      count, tally.delivered, tally.failed, started_unix_ms, seconds, handed_over_seconds,
       static_cast<double>(tally.delivered) / seconds,
       static_cast<double>(events.bytes()) / static_cast<double>(count) - 1.0);
   if (tally.failed != 0 || tally.delivered != count) {
@@ -523,6 +525,7 @@ int run_http(const Options& options) {
   const EventLines events = generate_events(count, drift_after(options), options.number("seed", 1));
 
   HttpRun run(target, events, batch);
+  const double started_unix_ms = unix_ms_now();
   const auto started = Clock::now();
   std::vector<std::thread> threads;
   for (std::size_t c = 0; c < connections; ++c) threads.emplace_back([&run] { run.post_batches(); });
@@ -532,8 +535,10 @@ int run_http(const Options& options) {
     std::fprintf(stderr, "loadgen: http: %s\n", run.first_error().c_str());
     return 1;
   }
-  std::printf("http accepted=%zu seconds=%.3f events_per_s=%.0f bytes_per_event=%.1f\n",
-              run.accepted(), seconds, static_cast<double>(run.accepted()) / seconds,
+  std::printf(
+      "http accepted=%zu started_unix_ms=%.3f seconds=%.3f events_per_s=%.0f "
+      "bytes_per_event=%.1f\n",
+      run.accepted(), started_unix_ms, seconds, static_cast<double>(run.accepted()) / seconds,
               static_cast<double>(events.bytes()) / static_cast<double>(count) - 1.0);
   return 0;
 }
