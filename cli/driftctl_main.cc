@@ -1,7 +1,10 @@
 // driftctl: the offline face of driftd. Dispatches to one subcommand; every
-// failure is one line on stderr and exit code 2.
+// failure is one line on stderr, "driftctl <command>: <message>" (the command
+// with its action, such as "reference promote", for commands that have
+// actions), and exit code 2.
 #include <cstdio>
 #include <exception>
+#include <string>
 #include <string_view>
 
 #include <boost/program_options/errors.hpp>
@@ -19,6 +22,7 @@ struct Subcommand {
   std::string_view name;
   std::string_view summary;
   int (*run)(int argc, const char* const* argv);
+  bool has_actions = false;  // the first argument is an action: "reference list"
 };
 
 constexpr Subcommand kSubcommands[] = {
@@ -26,8 +30,8 @@ constexpr Subcommand kSubcommands[] = {
      driftd::cli::run_divergence},
     {"compare", "compare the columns of a current file with a reference file",
      driftd::cli::run_compare},
-    {"reference", "list or show the reference distributions in a driftd database",
-     driftd::cli::run_reference},
+    {"reference", "list, show, import or promote the references in a driftd database",
+     driftd::cli::run_reference, true},
 };
 
 void print_usage(std::FILE* out) {
@@ -38,6 +42,13 @@ void print_usage(std::FILE* out) {
                  command.name.data(), static_cast<int>(command.summary.size()),
                  command.summary.data());
   }
+}
+
+// What an error line names: the command, and its action when it has one.
+std::string command_label(const Subcommand& command, int argc, char** argv) {
+  std::string label(command.name);
+  if (command.has_actions && argc > 2 && argv[2][0] != '-') label += std::string(" ") + argv[2];
+  return label;
 }
 
 }  // namespace
@@ -54,16 +65,17 @@ int main(int argc, char** argv) {
   }
   for (const Subcommand& command : kSubcommands) {
     if (command.name != name) continue;
+    const std::string label = command_label(command, argc, argv);
     try {
       return command.run(argc - 1, argv + 1);
     } catch (const driftd::cli::UsageError& error) {
-      std::fprintf(stderr, "driftctl %s: %s\n", argv[1], error.what());
+      std::fprintf(stderr, "driftctl %s: %s\n", label.c_str(), error.what());
     } catch (const driftd::InputError& error) {
-      std::fprintf(stderr, "driftctl %s: %s\n", argv[1], error.what());
+      std::fprintf(stderr, "driftctl %s: %s\n", label.c_str(), error.what());
     } catch (const boost::program_options::error& error) {
-      std::fprintf(stderr, "driftctl %s: %s\n", argv[1], error.what());
+      std::fprintf(stderr, "driftctl %s: %s\n", label.c_str(), error.what());
     } catch (const driftd::store::SqliteError& error) {
-      std::fprintf(stderr, "driftctl %s: %s\n", argv[1], error.what());
+      std::fprintf(stderr, "driftctl %s: %s\n", label.c_str(), error.what());
     }
     return driftd::cli::kExitUsage;
   }

@@ -10,6 +10,8 @@
 
 #include "cli/cli_error.h"
 #include "cli/command_line.h"
+#include "cli/reference_import_command.h"
+#include "cli/reference_promote_command.h"
 #include "histogram/histogram_snapshot.h"
 #include "pipeline/feature_bins.h"
 #include "store/sqlite.h"
@@ -23,9 +25,16 @@ constexpr const char* kUsage =
     "usage: driftctl reference list --db FILE [--stream NAME] [--format table|json]\n"
     "       driftctl reference show --db FILE --stream NAME --feature NAME [--version N]\n"
     "                               [--format table|json]\n"
+    "       driftctl reference import --config DRIFTD.json --stream NAME --file DATA [--db FILE]\n"
+    "       driftctl reference promote --db FILE --stream NAME --window-start MS\n"
+    "                                  [--feature NAME ...]\n"
     "\n"
     "list: every stored reference version (* marks the active one).\n"
-    "show: one reference's bins and counts (default: the active version).\n";
+    "show: one reference's bins and counts (default: the active version).\n"
+    "import: new active references for a stream's features from a CSV or NDJSON file.\n"
+    "promote: a stored closed window becomes the new active reference.\n"
+    "import and promote keep the previous versions (inactive); a running driftd installs\n"
+    "the new references at its next restart. driftctl reference <action> --help: details.\n";
 
 nlohmann::ordered_json list_json(store::Database& db, const std::string& stream) {
   store::Statement query = db.prepare(
@@ -117,14 +126,16 @@ void print_show(const nlohmann::ordered_json& reference) {
 }  // namespace
 
 int run_reference(int argc, const char* const* argv) {
-  if (argc < 2 || (std::string_view(argv[1]) != "list" && std::string_view(argv[1]) != "show")) {
-    if (argc >= 2 && (std::string_view(argv[1]) == "--help" || std::string_view(argv[1]) == "-h")) {
+  const std::string_view action = argc >= 2 ? argv[1] : "";
+  if (action == "import") return run_reference_import(argc - 1, argv + 1);
+  if (action == "promote") return run_reference_promote(argc - 1, argv + 1);
+  if (action != "list" && action != "show") {
+    if (action == "--help" || action == "-h") {
       std::cout << kUsage;
       return kExitOk;
     }
-    throw UsageError("expected 'list' or 'show' (driftctl reference --help)");
+    throw UsageError("expected 'list', 'show', 'import' or 'promote' (driftctl reference --help)");
   }
-  const std::string action = argv[1];
   po::options_description options("options");
   std::string db_path, stream, feature, format = "table";
   int64_t version = 0;

@@ -1,6 +1,8 @@
-// `driftctl reference list|show --db FILE`: the reference distributions a
-// driftd database holds, read through a read-only connection (safe while the
-// daemon runs: WAL lets readers and the writer work at once).
+// `driftctl reference list|show|import|promote`: list and show read the
+// reference distributions a driftd database holds through a read-only
+// connection (safe while the daemon runs: WAL lets readers and the writer
+// work at once); import and promote store new versions
+// (cli/reference_import_command.h, cli/reference_promote_command.h).
 #pragma once
 
 namespace driftd::cli {

@@ -1,58 +1,23 @@
 // driftctl run as a subprocess: outputs, exit codes and error messages.
-#include <sys/wait.h>
-#include <unistd.h>
-
-#include <cstdio>
-#include <filesystem>
-#include <fstream>
-#include <sstream>
+#include <algorithm>
 #include <string>
 
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
+#include "driftctl_process.h"
+
 namespace {
 
-struct RunResult {
-  int exit_code;
-  std::string out;
-  std::string err;
-};
-
-// One directory per process: ctest runs test cases in parallel processes.
-std::filesystem::path scratch_dir() {
-  const auto dir = std::filesystem::temp_directory_path() /
-                   ("driftd_driftctl_test." + std::to_string(getpid()));
-  std::filesystem::create_directories(dir);
-  return dir;
-}
-
-RunResult run(const std::string& arguments) {
-  const auto err_path = scratch_dir() / "stderr.txt";
-  const std::string command =
-      std::string(DRIFTCTL_PATH) + " " + arguments + " 2>" + err_path.string();
-  FILE* pipe = popen(command.c_str(), "r");
-  REQUIRE(pipe != nullptr);
-  std::string out;
-  char buffer[4096];
-  while (std::size_t n = std::fread(buffer, 1, sizeof buffer, pipe)) out.append(buffer, n);
-  const int status = pclose(pipe);
-  std::ifstream err_file(err_path);
-  std::stringstream err;
-  err << err_file.rdbuf();
-  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, out, err.str()};
-}
-
-std::string write_file(const std::string& name, const std::string& text) {
-  const auto path = scratch_dir() / name;
-  std::ofstream(path) << text;
-  return path.string();
-}
+using driftd::test::run_driftctl;
+using driftd::test::RunResult;
+using driftd::test::write_file;
 
 const std::string kExamples = std::string(DRIFTD_SOURCE_DIR) + "/examples/";
 
 TEST_CASE("divergence gives the seed example of metrics.md") {
-  const RunResult result = run("divergence --p 0.5,0.25,0.25 --q 0.4,0.4,0.2 --format json");
+  const RunResult result =
+      run_driftctl("divergence --p 0.5,0.25,0.25 --q 0.4,0.4,0.2 --format json");
   REQUIRE(result.exit_code == 0);
   const auto json = nlohmann::json::parse(result.out);
   CHECK(json["kl_pq"].get<double>() == Approx(0.04986).epsilon(1e-4));
@@ -63,7 +28,7 @@ TEST_CASE("divergence gives the seed example of metrics.md") {
 
 TEST_CASE("divergence with counts adds the G-test and smoothing") {
   const RunResult result =
-      run("divergence --counts --p 50,25,25 --q 40,40,20 --smoothing 0 --format json");
+      run_driftctl("divergence --counts --p 50,25,25 --q 40,40,20 --smoothing 0 --format json");
   REQUIRE(result.exit_code == 0);
   const auto json = nlohmann::json::parse(result.out);
   CHECK(json["kl_pq"].get<double>() == Approx(0.04986).epsilon(1e-4));
@@ -75,7 +40,7 @@ TEST_CASE("divergence with counts adds the G-test and smoothing") {
 
 TEST_CASE("divergence reports an infinite KL as null and lists it") {
   const RunResult result =
-      run("divergence --counts --p 1,1 --q 2,0 --smoothing 0 --format json");
+      run_driftctl("divergence --counts --p 1,1 --q 2,0 --smoothing 0 --format json");
   REQUIRE(result.exit_code == 0);
   const auto json = nlohmann::json::parse(result.out);
   CHECK(json["kl_pq"].is_null());
@@ -84,7 +49,7 @@ TEST_CASE("divergence reports an infinite KL as null and lists it") {
 }
 
 TEST_CASE("divergence table prints one line per measure") {
-  const RunResult result = run("divergence --p 0.5,0.5 --q 0.5,0.5");
+  const RunResult result = run_driftctl("divergence --p 0.5,0.5 --q 0.5,0.5");
   REQUIRE(result.exit_code == 0);
   CHECK(result.out.find("kl_pq") != std::string::npos);
   CHECK(result.out.find("hellinger") != std::string::npos);
@@ -107,7 +72,7 @@ TEST_CASE("divergence bad arguments are one line naming the problem and exit 2")
   };
   for (const Case& c : cases) {
     INFO(c.arguments);
-    const RunResult result = run(std::string("divergence ") + c.arguments);
+    const RunResult result = run_driftctl(std::string("divergence ") + c.arguments);
     CHECK(result.exit_code == 2);
     CHECK(result.out.empty());
     CHECK(result.err.find(c.message) != std::string::npos);
@@ -116,8 +81,9 @@ TEST_CASE("divergence bad arguments are one line naming the problem and exit 2")
 }
 
 TEST_CASE("compare flags the drifted example columns and only those") {
-  const RunResult result = run("compare --reference " + kExamples + "reference.csv --current " +
-                               kExamples + "current.csv --format json");
+  const RunResult result = run_driftctl("compare --reference " + kExamples +
+                                        "reference.csv --current " + kExamples +
+                                        "current.csv --format json");
   REQUIRE(result.exit_code == 0);
   const auto features = nlohmann::json::parse(result.out)["features"];
   CHECK(features["amount"]["drift"] == true);
@@ -133,8 +99,9 @@ TEST_CASE("compare flags the drifted example columns and only those") {
 }
 
 TEST_CASE("compare table sorts by drift and exits 1 with --fail-on-drift") {
-  const RunResult result = run("compare --reference " + kExamples + "reference.csv --current " +
-                               kExamples + "current.csv --fail-on-drift");
+  const RunResult result = run_driftctl("compare --reference " + kExamples +
+                                        "reference.csv --current " + kExamples +
+                                        "current.csv --fail-on-drift");
   CHECK(result.exit_code == 1);
   const auto first_line_end = result.out.find('\n');
   const std::string first_row = result.out.substr(first_line_end + 1, result.out.find('\n', first_line_end + 1) - first_line_end);
@@ -147,7 +114,7 @@ TEST_CASE("compare reads NDJSON as well as CSV") {
                                      "{\"x\": 3, \"c\": \"a\"}\n{\"x\": null, \"c\": \"b\"}\n");
   const std::string cur = write_file("cur.ndjson", "{\"x\": 1.5, \"c\": \"a\"}\n{\"c\": \"z\"}\n");
   const RunResult result =
-      run("compare --reference " + ref + " --current " + cur + " --bins 2 --format json");
+      run_driftctl("compare --reference " + ref + " --current " + cur + " --bins 2 --format json");
   REQUIRE(result.exit_code == 0);
   const auto features = nlohmann::json::parse(result.out)["features"];
   CHECK(features["x"]["missing_ref"] == 1);
@@ -185,7 +152,7 @@ TEST_CASE("compare bad input is one line naming the file or argument and exit 2"
   };
   for (const Case& c : cases) {
     INFO(c.arguments);
-    const RunResult result = run("compare " + c.arguments);
+    const RunResult result = run_driftctl("compare " + c.arguments);
     CHECK(result.exit_code == 2);
     CHECK(result.err.find(c.message) != std::string::npos);
     CHECK(std::count(result.err.begin(), result.err.end(), '\n') == 1);
@@ -193,8 +160,8 @@ TEST_CASE("compare bad input is one line naming the file or argument and exit 2"
 }
 
 TEST_CASE("an unknown command or option is an error with exit 2") {
-  CHECK(run("frobnicate").exit_code == 2);
-  const RunResult result = run("compare --bogus 1");
+  CHECK(run_driftctl("frobnicate").exit_code == 2);
+  const RunResult result = run_driftctl("compare --bogus 1");
   CHECK(result.exit_code == 2);
   CHECK(result.err.find("bogus") != std::string::npos);
 }

@@ -27,6 +27,10 @@ inline void insert_window_row(store::Database& db, const std::string& stream,
   active.bind(1, std::string_view(stream)).bind(2, std::string_view(feature));
   if (!active.step()) throw std::logic_error("insert_window_row: no active reference");
   HistogramSnapshot histogram(FeatureBins::from_json(active.column_text(1)).layout());
+  if (counts.size() != histogram.counts().size()) {
+    throw std::logic_error("insert_window_row: the reference has " +
+                           std::to_string(histogram.counts().size()) + " bins");
+  }
   std::vector<uint64_t> binned = counts;
   binned.push_back(missing);
   histogram.add_binned(binned);
