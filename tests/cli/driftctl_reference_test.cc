@@ -2,8 +2,11 @@
 // real SQLite file: what they store, what they print, and their refusals
 // (one line on stderr, exit 2).
 #include <algorithm>
+#include <chrono>
 #include <filesystem>
+#include <memory>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include <catch2/catch.hpp>
@@ -56,9 +59,13 @@ Setup setup(const std::string& name) {
   return s;
 }
 
+std::string import_arguments(const Setup& s) {
+  return "reference import --config " + s.config + " --stream demo --file " + s.csv +
+         " --format json";
+}
+
 nlohmann::json import_json(const Setup& s) {
-  const RunResult result = run_driftctl("reference import --config " + s.config +
-                                        " --stream demo --file " + s.csv + " --format json");
+  const RunResult result = run_driftctl(import_arguments(s));
   INFO(result.err);
   REQUIRE(result.exit_code == 0);
   return nlohmann::json::parse(result.out);
@@ -154,6 +161,25 @@ TEST_CASE("reference import again makes a new active version and keeps the old i
   REQUIRE(overridden.exit_code == 0);
   CHECK(nlohmann::json::parse(overridden.out)["references"][0]["version"] == 1);
   CHECK(show_json(s.db, "amount")["version"] == 2);
+}
+
+TEST_CASE("reference import waits for a writer that holds the database as driftd does") {
+  const Setup s = setup("import_waits");
+  import_json(s);
+  store::Database daemon(s.db, store::Database::Mode::kReadWrite);
+  auto transaction = std::make_unique<store::Transaction>(daemon);  // the write lock
+  std::thread release([&] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(500));
+    transaction->commit();
+  });
+  const auto started = std::chrono::steady_clock::now();
+  const RunResult result = run_driftctl(import_arguments(s));
+  const auto waited = std::chrono::steady_clock::now() - started;
+  release.join();
+  INFO(result.err);
+  REQUIRE(result.exit_code == 0);
+  CHECK(nlohmann::json::parse(result.out)["references"][0]["version"] == 2);
+  CHECK(waited >= std::chrono::milliseconds(400));
 }
 
 TEST_CASE("reference import bad input is one line and exit 2") {
