@@ -264,6 +264,12 @@ class Options {
   std::map<std::string, std::string> values_;
 };
 
+std::size_t event_count(const Options& options) {
+  const std::size_t count = options.number("events");
+  if (count == 0) throw UsageError("--events must be at least 1");
+  return count;
+}
+
 std::optional<std::size_t> drift_after(const Options& options) {
   if (!options.has("drift-after")) return std::nullopt;
   return options.number("drift-after");
@@ -348,8 +354,9 @@ struct WindowMarks {
 WindowMarks parse_window_marks(const std::string& text) {
   const std::size_t colon = text.find(':');
   if (colon == std::string::npos) throw UsageError("--mark-windows must be CAPTURE:WINDOW");
-  WindowMarks marks{Options::parse_number("mark-windows", std::string_view(text).substr(0, colon)),
-                    Options::parse_number("mark-windows", std::string_view(text).substr(colon + 1))};
+  const std::string_view both = text;
+  WindowMarks marks{Options::parse_number("mark-windows", both.substr(0, colon)),
+                    Options::parse_number("mark-windows", both.substr(colon + 1))};
   if (marks.window == 0) throw UsageError("--mark-windows: WINDOW must be at least 1");
   return marks;
 }
@@ -357,7 +364,7 @@ WindowMarks parse_window_marks(const std::string& text) {
 int run_kafka(const Options& options) {
   const std::string brokers = options.text("brokers");
   const std::string topic_name = options.text("topic");
-  const std::size_t count = options.number("events");
+  const std::size_t count = event_count(options);
   const std::uint64_t rate = options.number("rate", 0);
   std::optional<WindowMarks> marks;
   if (options.has("mark-windows")) {
@@ -370,7 +377,10 @@ int run_kafka(const Options& options) {
   auto producer = make_producer(brokers, tally);
   std::unique_ptr<rd_kafka_topic_t, KafkaDeleter> topic(
       rd_kafka_topic_new(producer.get(), topic_name.c_str(), nullptr));
-  if (!topic) throw std::runtime_error("topic handle: " + std::string(rd_kafka_err2str(rd_kafka_last_error())));
+  if (!topic) {
+    throw std::runtime_error(std::string("topic handle: ") +
+                             rd_kafka_err2str(rd_kafka_last_error()));
+  }
 
   // (window index, unix ms when its last event was handed to the producer)
   std::vector<std::pair<std::size_t, double>> window_ends;
@@ -397,7 +407,9 @@ int run_kafka(const Options& options) {
       }
       rd_kafka_poll(producer.get(), 5);  // the local queue is full: let deliveries drain it
     }
-    if (marks && marks->closes_window(i)) window_ends.emplace_back(marks->window_of(i), unix_ms_now());
+    if (marks && marks->closes_window(i)) {
+      window_ends.emplace_back(marks->window_of(i), unix_ms_now());
+    }
     if (i % 1024 == 0) rd_kafka_poll(producer.get(), 0);
   }
   const double handed_over_seconds = seconds_since(started);
@@ -518,7 +530,7 @@ class HttpRun {
 
 int run_http(const Options& options) {
   const HttpTarget target = parse_url(options.text("url"));
-  const std::size_t count = options.number("events");
+  const std::size_t count = event_count(options);
   const std::size_t batch = options.number("batch", 1000);
   const std::size_t connections = options.number("connections", 2);
   if (batch == 0 || connections == 0) throw UsageError("--batch and --connections must be >= 1");
@@ -528,7 +540,9 @@ int run_http(const Options& options) {
   const double started_unix_ms = unix_ms_now();
   const auto started = Clock::now();
   std::vector<std::thread> threads;
-  for (std::size_t c = 0; c < connections; ++c) threads.emplace_back([&run] { run.post_batches(); });
+  for (std::size_t c = 0; c < connections; ++c) {
+    threads.emplace_back([&run] { run.post_batches(); });
+  }
   for (std::thread& thread : threads) thread.join();
   const double seconds = seconds_since(started);
   if (run.failed()) {
