@@ -61,7 +61,8 @@ void BatchRecorder::fill_deltas(const ingest::DecodedBatch& batch, std::size_t b
 
 uint64_t BatchRecorder::record(WindowAssembler& assembler, const WindowSpec& spec,
                                std::size_t writer, const ingest::DecodedBatch& batch,
-                               std::size_t first_row, int64_t now_ms, DeferredPieces& deferred) {
+                               std::size_t first_row, int64_t now_ms, DeferredPieces& deferred,
+                               std::optional<int64_t> time_limit) {
   const std::size_t rows = batch.rows();
   if (first_row >= rows) return 0;
   uint64_t late = 0;
@@ -88,7 +89,9 @@ uint64_t BatchRecorder::record(WindowAssembler& assembler, const WindowSpec& spe
     record_piece(assembler.clock().pane_of(now_ms), first_row, rows);
   } else {
     const auto times = batch.event_time_ms();
-    assembler.watermark().observe(*std::max_element(times.begin() + first_row, times.end()));
+    const int64_t latest = *std::max_element(times.begin() + first_row, times.end());
+    const int64_t observed = time_limit ? std::min(latest, *time_limit) : latest;
+    if (observed > kMinTimestampMs) assembler.watermark().observe(observed);
     // Rows mostly arrive in time order: record each run of rows that share a
     // pane as one piece.
     std::size_t begin = first_row;

@@ -16,6 +16,7 @@
 
 #include <cstdint>
 #include <mutex>
+#include <optional>
 #include <span>
 #include <vector>
 
@@ -51,12 +52,17 @@ class BatchRecorder {
                 std::span<const FeatureColumn> columns);
 
   // Records rows [first_row, batch.rows()) as writer `writer`. now_ms is the
-  // processing time (used by processing-time windows). Returns the number of
-  // rows that were late (their pane had closed).
+  // processing time (used by processing-time windows). Event-time windows
+  // first raise the watermark to the batch's latest event time, capped by
+  // `time_limit` when the source gives one (a Kafka source: the latest time
+  // every other partition of the topic has reached, so one partition running
+  // ahead does not make the others' events late); rows ahead of the horizon
+  // that leaves wait in `deferred`. Returns the number of rows that were
+  // late (their pane had closed).
   // REQUIRES: spec is the assembler's.
   uint64_t record(WindowAssembler& assembler, const WindowSpec& spec, std::size_t writer,
                   const ingest::DecodedBatch& batch, std::size_t first_row, int64_t now_ms,
-                  DeferredPieces& deferred);
+                  DeferredPieces& deferred, std::optional<int64_t> time_limit = std::nullopt);
 
  private:
   void fill_deltas(const ingest::DecodedBatch& batch, std::size_t begin, std::size_t end);

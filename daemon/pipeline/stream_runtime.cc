@@ -80,35 +80,84 @@ void StreamRuntime::count(const ingest::BodySummary& summary) {
 IngestResult StreamRuntime::ingest_ndjson(std::size_t writer, std::string_view body,
                                           std::size_t capacity, ingest::ErrorSink* errors,
                                           int64_t now_ms) {
+  return ingest(
+      writer,
+      [&](ingest::EventDecoder& decoder, ingest::DecodedBatch& batch) {
+        return decoder.decode_ndjson(body, capacity, batch, errors);
+      },
+      now_ms, std::nullopt);
+}
+
+IngestResult StreamRuntime::ingest_documents(std::size_t writer,
+                                             std::span<const SourceDocument> documents,
+                                             int64_t now_ms, std::optional<int64_t> time_limit) {
+  const bool message_time = config_.event_time &&
+                            config_.event_time->source == config::EventTimeSource::kafka_timestamp;
+  return ingest(
+      writer,
+      [&](ingest::EventDecoder& decoder, ingest::DecodedBatch& batch) {
+        ingest::BodySummary summary;
+        for (const SourceDocument& document : documents) {
+          const std::string_view json = document.json;
+          const ingest::EventOutcome outcome =
+              message_time ? decoder.decode_one(json, json.size(), batch, document.timestamp_ms)
+                           : decoder.decode_one(json, json.size(), batch);
+          ++summary.events;
+          switch (outcome) {
+            case ingest::EventOutcome::kRow: ++summary.rows; break;
+            case ingest::EventOutcome::kMalformed: ++summary.malformed; break;
+            case ingest::EventOutcome::kInvalidEventTime: ++summary.invalid_event_time; break;
+          }
+        }
+        return summary;
+      },
+      now_ms, time_limit);
+}
+
+namespace {
+
+// The latest event time of a decoded batch's rows (none: kMinTimestampMs).
+int64_t latest_event_time(const ingest::DecodedBatch& batch) {
+  const auto times = batch.event_time_ms();
+  return times.empty() ? kMinTimestampMs : *std::max_element(times.begin(), times.end());
+}
+
+}  // namespace
+
+template <class Decode>
+IngestResult StreamRuntime::ingest(std::size_t writer, const Decode& decode, int64_t now_ms,
+                                   std::optional<int64_t> time_limit) {
   // Acquire: a writer that sees monitoring also sees the state built before.
   if (!monitoring_.load(std::memory_order_acquire)) {
-    return ingest_capturing(writer, body, capacity, errors, now_ms);
+    return ingest_capturing(writer, decode, now_ms);
   }
   Writer& state = *writer_states_[writer];
   state.batch.clear();
   IngestResult result;
-  result.summary = state.decoder->decode_ndjson(body, capacity, state.batch, errors);
+  result.summary = decode(*state.decoder, state.batch);
   count(result.summary);
-  result.late =
-      state.recorder.record(*assembler_, window_spec_, writer, state.batch, 0, now_ms, deferred_);
+  result.latest_event_time = latest_event_time(state.batch);
+  result.late = state.recorder.record(*assembler_, window_spec_, writer, state.batch, 0, now_ms,
+                                      deferred_, time_limit);
   return result;
 }
 
-IngestResult StreamRuntime::ingest_capturing(std::size_t writer, std::string_view body,
-                                             std::size_t capacity, ingest::ErrorSink* errors,
+template <class Decode>
+IngestResult StreamRuntime::ingest_capturing(std::size_t writer, const Decode& decode,
                                              int64_t now_ms) {
   std::unique_lock lock(capture_mutex_);
   if (monitoring_.load(std::memory_order_acquire)) {
     lock.unlock();
-    return ingest_ndjson(writer, body, capacity, errors, now_ms);
+    return ingest(writer, decode, now_ms, std::nullopt);
   }
   if (!capture_) {
     throw std::logic_error("stream '" + config_.name + "' has no reference installed");
   }
   capture_batch_.clear();
   IngestResult result;
-  result.summary = capture_decoder_->decode_ndjson(body, capacity, capture_batch_, errors);
+  result.summary = decode(*capture_decoder_, capture_batch_);
   count(result.summary);
+  result.latest_event_time = latest_event_time(capture_batch_);
   const std::size_t taken = capture_->absorb(capture_batch_, now_ms);
   if (!capture_->complete()) return result;
 
@@ -173,47 +222,53 @@ void StreamRuntime::poll(int64_t now_ms,
   if (window_spec_.is_time_window() && window_spec_.domain() == TimeDomain::processing_time) {
     assembler_->watermark().observe(now_ms);
   }
-  const auto emit_due_windows = [&] {
-    while (auto window = assembler_->next_window()) {
-      const uint64_t late_now = assembler_->late_counts()[CounterLayout::kEvents];
-      const uint64_t late = late_now - late_reported_;
-      late_reported_ = late_now;
-      counters_.late.store(late_now, std::memory_order_relaxed);
-      const WindowEvaluation evaluation =
-          evaluate_window(config_, references_, *layout_, window->counts, window->bounds);
-      counters_.windows_closed.fetch_add(1, std::memory_order_relaxed);
-      for (std::size_t f = 0; f < evaluation.features.size(); ++f) {
-        feature_counters_[f].missing.fetch_add(evaluation.features[f].missing,
-                                               std::memory_order_relaxed);
-        feature_counters_[f].invalid.fetch_add(evaluation.features[f].invalid,
-                                               std::memory_order_relaxed);
-      }
-      on_window(evaluation, late);
+  const auto emit = [&](const ClosedWindow& window) {
+    const uint64_t late_now = assembler_->late_counts()[CounterLayout::kEvents];
+    const uint64_t late = late_now - late_reported_;
+    late_reported_ = late_now;
+    counters_.late.store(late_now, std::memory_order_relaxed);
+    const WindowEvaluation evaluation =
+        evaluate_window(config_, references_, *layout_, window.counts, window.bounds);
+    counters_.windows_closed.fetch_add(1, std::memory_order_relaxed);
+    for (std::size_t f = 0; f < evaluation.features.size(); ++f) {
+      feature_counters_[f].missing.fetch_add(evaluation.features[f].missing,
+                                             std::memory_order_relaxed);
+      feature_counters_[f].invalid.fetch_add(evaluation.features[f].invalid,
+                                             std::memory_order_relaxed);
     }
+    on_window(evaluation, late);
   };
-  emit_due_windows();
-  // The slow path: pieces writers found beyond the open horizon, recorded in
-  // pane order. A piece can still be beyond the horizon (a count window
-  // ahead of one whose events are still missing): it waits for the next
-  // round, or the next poll, but is never dropped.
+  // The slow path first: pieces writers found beyond the open horizon (ahead
+  // of it, or before the first poll opened it), recorded in pane order, each
+  // as soon as closing the windows before it admits it. So the watermark
+  // never closes a pane under a piece that was on time when its writer
+  // recorded it. A piece still beyond the horizon (its windows not due yet,
+  // or a count window ahead of one whose events are in flight) waits, with
+  // every piece after it, for a later poll, but is never dropped.
   std::vector<DeferredPieces::Piece> taken = deferred_.take();
   for (DeferredPieces::Piece& piece : taken) waiting_pieces_.push_back(std::move(piece));
   std::stable_sort(waiting_pieces_.begin(), waiting_pieces_.end(),
                    [](const auto& a, const auto& b) { return a.pane < b.pane; });
-  for (bool progress = true; progress && !waiting_pieces_.empty();) {
-    progress = false;
-    for (auto piece = waiting_pieces_.begin(); piece != waiting_pieces_.end();) {
-      emit_due_windows();
-      if (assembler_->record_deferred(piece->pane, piece->deltas) ==
-          RecordOutcome::beyond_horizon) {
-        ++piece;
-      } else {
-        piece = waiting_pieces_.erase(piece);
-        progress = true;
+  std::size_t recorded = 0;
+  for (; recorded < waiting_pieces_.size(); ++recorded) {
+    const DeferredPieces::Piece& piece = waiting_pieces_[recorded];
+    RecordOutcome outcome;
+    for (;;) {
+      outcome = assembler_->record_deferred(piece.pane, piece.deltas);
+      if (outcome != RecordOutcome::beyond_horizon) break;
+      const auto window = assembler_->next_window_admitting(piece.pane);
+      if (!window) {
+        // The horizon may have moved past empty panes without a window.
+        outcome = assembler_->record_deferred(piece.pane, piece.deltas);
+        break;
       }
+      emit(*window);
     }
+    if (outcome == RecordOutcome::beyond_horizon) break;
   }
-  emit_due_windows();
+  waiting_pieces_.erase(waiting_pieces_.begin(),
+                        waiting_pieces_.begin() + static_cast<std::ptrdiff_t>(recorded));
+  while (const auto window = assembler_->next_window()) emit(*window);
 }
 
 bool StreamRuntime::checkpoint(StreamCheckpoint& out) {

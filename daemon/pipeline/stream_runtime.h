@@ -23,6 +23,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <span>
 #include <string_view>
 #include <vector>
 
@@ -42,9 +43,18 @@
 
 namespace driftd {
 
+// One event from a message source (a Kafka message).
+struct SourceDocument {
+  std::string_view json;
+  int64_t timestamp_ms;  // the message timestamp; INT64_MIN when it has none
+};
+
 struct IngestResult {
   ingest::BodySummary summary;
   uint64_t late = 0;  // rows whose window had already closed
+  // The latest event time among the rows (kMinTimestampMs when none, or
+  // when the stream has no event time).
+  int64_t latest_event_time = kMinTimestampMs;
 };
 
 // Stream-level counters, readable from any thread (relaxed: statistics).
@@ -92,6 +102,12 @@ class StreamRuntime {
   // of capacity after it. REQUIRES: writer < writers.
   IngestResult ingest_ndjson(std::size_t writer, std::string_view body, std::size_t capacity,
                              ingest::ErrorSink* errors, int64_t now_ms);
+  // A batch of single-document events. With `event_time.kafka_timestamp`
+  // each event's time is its document's timestamp. `time_limit` caps how
+  // far the batch raises the watermark (see BatchRecorder::record).
+  // REQUIRES: writer < writers.
+  IngestResult ingest_documents(std::size_t writer, std::span<const SourceDocument> documents,
+                                int64_t now_ms, std::optional<int64_t> time_limit = std::nullopt);
 
   // ---- Window manager ---------------------------------------------------------
   // Installs references loaded from storage, skipping the capture.
@@ -126,8 +142,13 @@ class StreamRuntime {
  private:
   struct Writer;
 
-  IngestResult ingest_capturing(std::size_t writer, std::string_view body, std::size_t capacity,
-                                ingest::ErrorSink* errors, int64_t now_ms);
+  // Decodes with decode(EventDecoder&, DecodedBatch&) -> BodySummary and
+  // records, in the stream's current phase. Defined in the .cc only.
+  template <class Decode>
+  IngestResult ingest(std::size_t writer, const Decode& decode, int64_t now_ms,
+                      std::optional<int64_t> time_limit);
+  template <class Decode>
+  IngestResult ingest_capturing(std::size_t writer, const Decode& decode, int64_t now_ms);
   void start_monitoring(std::vector<FeatureReference> references);
   void count(const ingest::BodySummary& summary);
   // Records rows of a batch decoded by the capture decoder (their category

@@ -1,6 +1,7 @@
 #include "window/window_assembler.h"
 
 #include <algorithm>
+#include <limits>
 #include <cassert>
 #include <string>
 
@@ -56,9 +57,18 @@ WindowAssembler::WindowAssembler(const WindowSpec& spec, std::size_t counters,
       window_counts_(counters, 0) {}
 
 std::optional<ClosedWindow> WindowAssembler::next_window() {
+  return next_window_before(std::numeric_limits<PaneId>::max());
+}
+
+std::optional<ClosedWindow> WindowAssembler::next_window_admitting(PaneId pane) {
+  const auto horizon = static_cast<PaneId>(recorder_.open_panes());
+  return next_window_before(pane - horizon + 1);
+}
+
+std::optional<ClosedWindow> WindowAssembler::next_window_before(PaneId limit) {
   for (;;) {
     if (next_to_fold_ == last_closed_.end) {
-      const PaneId due = first_unclosable_pane();
+      const PaneId due = std::min(first_unclosable_pane(), limit);
       if (due <= recorder_.first_open_pane()) {
         return std::nullopt;
       }

@@ -124,6 +124,11 @@ class WindowAssembler {
 
   // The next closed window, or nullopt when none is due yet.
   std::optional<ClosedWindow> next_window();
+  // The same, but closing only as far as needed to admit a deferred piece of
+  // `pane` into the horizon: nullopt when the piece is admitted already (or
+  // is late) or no more is due. Lets the manager record deferred pieces in
+  // pane order before the watermark closes their panes (see stream_runtime).
+  std::optional<ClosedWindow> next_window_admitting(PaneId pane);
 
   // Records a piece a writer got beyond_horizon for (see above).
   // REQUIRES: deltas.size() == counters().
@@ -145,6 +150,8 @@ class WindowAssembler {
 
  private:
   PaneId first_unclosable_pane();
+  // next_window() closing no pane at or above `limit`.
+  std::optional<ClosedWindow> next_window_before(PaneId limit);
   Interval window_bounds(PaneId last_pane) const;
   void fold(PaneId pane, std::span<const std::uint64_t> pane_counts);
   std::span<std::uint64_t> recent_pane(PaneId pane);  // Its block in recent_panes_.
