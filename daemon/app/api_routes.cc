@@ -87,6 +87,39 @@ nlohmann::json stream_json(const StreamRuntime& stream) {
           {"windows_closed", c.windows_closed.load(std::memory_order_relaxed)}};
 }
 
+void kafka_metrics(std::ostringstream& out, const kafka::KafkaCounters& kafka) {
+  const auto metric = [&](const char* name, const char* type, const char* help, auto value) {
+    out << "# HELP " << name << ' ' << help << "\n# TYPE " << name << ' ' << type << '\n'
+        << name << ' ' << value << '\n';
+  };
+  const auto load = [](const auto& counter) { return counter.load(std::memory_order_relaxed); };
+  const auto seconds = [](const std::atomic<uint64_t>& nanoseconds) {
+    return static_cast<double>(nanoseconds.load(std::memory_order_relaxed)) / 1e9;
+  };
+  metric("driftd_kafka_messages_total", "counter", "Kafka messages consumed.",
+         load(kafka.messages));
+  metric("driftd_kafka_errors_total", "counter", "Kafka client and consumer errors.",
+         load(kafka.errors));
+  metric("driftd_kafka_rebalances_total", "counter", "Partition assignments and revocations.",
+         load(kafka.rebalances));
+  metric("driftd_kafka_offset_commits_total", "counter",
+         "Offset commits to Kafka (after the windows they cover were committed to SQLite).",
+         load(kafka.offset_commits));
+  metric("driftd_kafka_offset_commit_failures_total", "counter", "Failed offset commits.",
+         load(kafka.offset_commit_failures));
+  metric("driftd_kafka_consumer_lag", "gauge",
+         "Messages behind the high watermark, summed over assigned partitions.",
+         load(kafka.consumer_lag));
+  metric("driftd_kafka_brokers_up", "gauge", "Kafka brokers the consumer is connected to.",
+         load(kafka.brokers_up));
+  metric("driftd_kafka_poll_seconds_total", "counter",
+         "Consumer thread time in librdkafka, fetching batches (idle waits included).",
+         seconds(kafka.poll_nanoseconds));
+  metric("driftd_kafka_process_seconds_total", "counter",
+         "Consumer thread time decoding and recording messages.",
+         seconds(kafka.process_nanoseconds));
+}
+
 std::string prometheus_text(const ApiContext& context) {
   std::ostringstream out;
   const auto family = [&](const char* name, const char* type, const char* help) {
@@ -141,6 +174,7 @@ std::string prometheus_text(const ApiContext& context) {
   }
   family("driftd_http_open_connections", "gauge", "Open HTTP connections.");
   out << "driftd_http_open_connections " << context.server->open_connections() << '\n';
+  if (context.kafka != nullptr) kafka_metrics(out, context.kafka->counters());
   return out.str();
 }
 
@@ -166,6 +200,19 @@ void register_api_routes(http::Router& router, ApiContext context) {
   router.get("/readyz", [context](http::Request&, http::Responder respond) {
     if (!context.ready->load(std::memory_order_acquire)) {
       respond(http::json_response(http::Status::service_unavailable, {{"status", "starting"}}));
+      return;
+    }
+    nlohmann::json reasons = nlohmann::json::array();
+    if (context.kafka != nullptr) {
+      if (const auto problem = context.kafka->problem()) reasons.push_back(*problem);
+    }
+    if (const uint64_t behind = context.manager->streams_behind(); behind > 0) {
+      reasons.push_back(std::to_string(behind) +
+                        " stream(s) cannot commit to SQLite (windows kept for retry)");
+    }
+    if (!reasons.empty()) {
+      respond(http::json_response(http::Status::service_unavailable,
+                                  {{"status", "degraded"}, {"reasons", reasons}}));
       return;
     }
     respond(http::json_response(http::Status::ok, {{"status", "ready"}}));

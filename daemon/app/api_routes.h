@@ -3,6 +3,8 @@
 //   GET  /v1/streams                  streams, their phase and counters
 //   GET  /healthz                     the process answers (public)
 //   GET  /readyz                      ready to ingest and commit, else 503
+//                                     ("starting", or "degraded" with reasons:
+//                                     Kafka unreachable, commits failing)
 //   GET  /metrics                     Prometheus text format
 //
 // Thread safety: handlers run on the I/O threads; each I/O thread has its own
@@ -15,6 +17,7 @@
 
 #include "app/window_manager.h"
 #include "http/server.h"
+#include "kafka/kafka_source.h"
 #include "pipeline/stream_runtime.h"
 
 namespace driftd {
@@ -28,6 +31,7 @@ struct ApiContext {
   const WindowManager* manager;
   const http::HttpServer* server;
   std::atomic<bool>* ready;
+  const kafka::KafkaSource* kafka;  // null without Kafka streams
 };
 
 void register_api_routes(http::Router& router, ApiContext context);

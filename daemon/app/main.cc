@@ -23,6 +23,8 @@
 #include "config/config_error.h"
 #include "config/config_parser.h"
 #include "http/server.h"
+#include "kafka/consumer_config.h"
+#include "kafka/kafka_source.h"
 #include "store/drift_store.h"
 
 namespace {
@@ -35,9 +37,12 @@ constexpr const char* kUsage =
     "usage: driftd --config FILE        run the daemon\n"
     "       driftd --check-config FILE  validate FILE and exit (78 when invalid)\n";
 
+// A configuration driftd can run, librdkafka properties included.
 driftd::config::Config load_or_exit(const std::string& path) {
   try {
-    return driftd::config::load_config_file(path);
+    driftd::config::Config config = driftd::config::load_config_file(path);
+    if (config.kafka) driftd::kafka::make_consumer_config(*config.kafka);
+    return config;
   } catch (const driftd::config::ConfigError& error) {
     std::fprintf(stderr, "driftd: %s: %s\n", path.c_str(), error.what());
     std::exit(kExitConfig);
@@ -58,28 +63,32 @@ driftd::http::ServerOptions server_options(const driftd::config::HttpConfig& htt
 
 int run(const std::string& config_path) {
   const driftd::config::Config config = load_or_exit(config_path);
-  for (std::size_t i = 0; i < config.streams.size(); ++i) {
-    if (config.streams[i].source.type == driftd::config::SourceType::kafka) {
-      std::fprintf(stderr,
-                   "driftd: %s: streams[%zu].source: Kafka sources are not available in this "
-                   "version yet; use \"type\": \"http\"\n",
-                   config_path.c_str(), i);
-      return kExitConfig;
+
+  // Writer indices: one per I/O thread, then the Kafka consumer thread's.
+  const std::size_t io_threads = std::max(2u, std::thread::hardware_concurrency());
+  const std::size_t kafka_writer = io_threads;
+  std::vector<std::unique_ptr<driftd::StreamRuntime>> streams;
+  std::vector<driftd::StreamRuntime*> kafka_streams;
+  for (const auto& stream : config.streams) {
+    streams.push_back(std::make_unique<driftd::StreamRuntime>(stream, io_threads + 1));
+    if (stream.source.type == driftd::config::SourceType::kafka) {
+      kafka_streams.push_back(streams.back().get());
     }
   }
 
-  const std::size_t io_threads = std::max(2u, std::thread::hardware_concurrency());
-  std::vector<std::unique_ptr<driftd::StreamRuntime>> streams;
-  for (const auto& stream : config.streams) {
-    streams.push_back(std::make_unique<driftd::StreamRuntime>(stream, io_threads));
-  }
-
   std::unique_ptr<driftd::store::DriftStore> store;
+  std::unique_ptr<driftd::kafka::KafkaSource> kafka;
   std::unique_ptr<driftd::WindowManager> manager;
   try {
     store = std::make_unique<driftd::store::DriftStore>(config.storage);
     manager = std::make_unique<driftd::WindowManager>(config, *store, streams);
+    if (!kafka_streams.empty()) {
+      kafka = std::make_unique<driftd::kafka::KafkaSource>(*config.kafka, kafka_streams,
+                                                           kafka_writer);
+      manager->set_kafka_source(kafka.get());
+    }
     manager->start();
+    if (kafka) kafka->start();
   } catch (const std::exception& error) {
     std::fprintf(stderr, "driftd: cannot start: %s\n", error.what());
     return kExitStartFailure;
@@ -88,12 +97,14 @@ int run(const std::string& config_path) {
   boost::asio::io_context io;
   driftd::http::HttpServer server(io, server_options(config.http));
   std::atomic<bool> ready{false};
-  driftd::register_api_routes(server.router(), {&streams, manager.get(), &server, &ready});
+  driftd::register_api_routes(server.router(),
+                              {&streams, manager.get(), &server, &ready, kafka.get()});
   try {
     server.start();
   } catch (const std::exception& error) {
     std::fprintf(stderr, "driftd: cannot listen on %s: %s\n",
                  server_options(config.http).listen.c_str(), error.what());
+    if (kafka) kafka->stop();
     manager->stop();
     return kExitStartFailure;
   }
@@ -140,7 +151,9 @@ int run(const std::string& config_path) {
   io.run();
   for (std::thread& thread : threads) thread.join();
 
-  manager->stop();  // closes and commits the windows that are due
+  if (kafka) kafka->stop();  // at a batch boundary: nothing more is recorded
+  manager->stop();          // closes and commits what is due, checkpoints exactly
+  if (kafka) kafka->close();  // commits the durable offsets, leaves the group
   std::fprintf(stderr, "driftd: stopped\n");
   return 0;
 }

@@ -1,5 +1,6 @@
 #include "app/window_manager.h"
 
+#include <algorithm>
 #include <cstdio>
 
 #include "app/systemd_notify.h"
@@ -23,7 +24,7 @@ WindowManager::WindowManager(const config::Config& config, store::DriftStore& st
 
 WindowManager::~WindowManager() { stop(); }
 
-void WindowManager::load_references(StreamRuntime& stream) {
+void WindowManager::load_stream(StreamRuntime& stream) {
   const config::StreamConfig& config = stream.config();
   store_.sync_stream(config);
   if (auto stored = store_.load_active_references(config)) {
@@ -47,10 +48,15 @@ void WindowManager::load_references(StreamRuntime& stream) {
   for (const store::OpenAlert& alert : store_.open_alerts(config)) {
     stream.restore_alert(alert.feature, alert.rule, alert.severity);
   }
+  if (kafka_ != nullptr) kafka_->restore(stream, store_.load_positions(config));
 }
 
 void WindowManager::start() {
-  for (auto& stream : streams_) load_references(*stream);
+  pending_.resize(streams_.size());
+  references_unsaved_.assign(streams_.size(), false);
+  behind_.assign(streams_.size(), false);
+  last_checkpoint_.assign(streams_.size(), std::chrono::steady_clock::now());
+  for (auto& stream : streams_) load_stream(*stream);
   thread_ = std::thread([this] { run(); });
 }
 
@@ -83,32 +89,69 @@ void WindowManager::run() {
   tick(true);  // what became due while stopping, and the exact last checkpoint
 }
 
-void WindowManager::commit(std::size_t stream_index, bool final) {
+WindowManager::Cut WindowManager::prepare(std::size_t stream_index, bool final, int64_t now) {
+  StreamRuntime& stream = *streams_[stream_index];
+  std::vector<store::WindowCommit>& pending = pending_[stream_index];
+  if (stream.take_new_references() != nullptr) references_unsaved_[stream_index] = true;
+  Cut cut;
+  if (!stream.monitoring()) return cut;
+  stream.poll(now, [&](const WindowEvaluation& window, uint64_t late) {
+    pending.push_back({window, late, stream.apply_alerts(window)});
+  });
+  const bool checkpoint_due =
+      final || !pending.empty() || references_unsaved_[stream_index] ||
+      std::chrono::steady_clock::now() - last_checkpoint_[stream_index] >=
+          config_.storage.checkpoint_interval;
+  // Taken after poll(), the checkpoint holds exactly the windows still open
+  // after those in `pending`; with the consumer paused, the positions cover
+  // exactly the events in both.
+  if (checkpoint_due) {
+    StreamCheckpoint checkpoint;
+    if (stream.checkpoint(checkpoint)) {
+      cut.checkpoint = std::move(checkpoint);
+      if (kafka_ != nullptr) cut.positions = kafka_->positions(stream).value_or(cut.positions);
+    }
+  }
+  return cut;
+}
+
+void WindowManager::commit(std::size_t stream_index, Cut cut) {
   StreamRuntime& stream = *streams_[stream_index];
   const config::StreamConfig& config = stream.config();
   std::vector<store::WindowCommit>& pending = pending_[stream_index];
-  const auto now = std::chrono::steady_clock::now();
-  const bool checkpoint_due =
-      final || !pending.empty() ||
-      now - last_checkpoint_[stream_index] >= config_.storage.checkpoint_interval;
-  if (!checkpoint_due) return;
-  StreamCheckpoint checkpoint;
-  std::vector<std::byte> bytes;
-  // The checkpoint is taken after poll(), so it holds exactly the windows
-  // that are still open after those in `pending`.
-  const bool have_checkpoint = stream.checkpoint(checkpoint);
-  if (have_checkpoint) bytes = encode_checkpoint(checkpoint);
-  if (pending.empty() && !have_checkpoint) return;
+  const bool save_references = references_unsaved_[stream_index];
+  if (!save_references && pending.empty() && !cut.checkpoint) return;
 
   const auto started = std::chrono::steady_clock::now();
-  store_.commit_windows(config, stream.references(), pending, have_checkpoint ? &bytes : nullptr);
+  std::vector<FeatureReference>& references = stream.references();
+  store::Transaction transaction(store_.database());
+  if (save_references) store_.save_references(config, references, "capture");
+  std::vector<std::byte> bytes;
+  if (cut.checkpoint) {
+    // The ids of references saved just above, in this transaction.
+    for (std::size_t f = 0; f < references.size(); ++f) {
+      cut.checkpoint->reference_ids[f] = references[f].id;
+    }
+    bytes = encode_checkpoint(*cut.checkpoint);
+  }
+  store_.commit_windows(config, references, pending, cut.checkpoint ? &bytes : nullptr,
+                        cut.positions);
+  transaction.commit();
+
   commit_microseconds_.fetch_add(
       static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::microseconds>(
                                 std::chrono::steady_clock::now() - started)
                                 .count()),
       std::memory_order_relaxed);
   commits_.fetch_add(1, std::memory_order_relaxed);
-  if (have_checkpoint) last_checkpoint_[stream_index] = now;
+  if (cut.checkpoint) last_checkpoint_[stream_index] = started;
+  if (kafka_ != nullptr && cut.checkpoint) kafka_->durable(stream, std::move(cut.positions));
+  if (save_references) {
+    references_unsaved_[stream_index] = false;
+    std::fprintf(stderr, "driftd: stream '%s': reference captured from %llu events\n",
+                 config.name.c_str(),
+                 static_cast<unsigned long long>(references[0].n() + references[0].missing));
+  }
   for (const store::WindowCommit& window : pending) {
     for (const AlertChange& change : window.changes) {
       std::fprintf(stderr, "driftd: alert %s: stream '%s' feature '%s' %s = %g (%s)\n",
@@ -123,34 +166,43 @@ void WindowManager::commit(std::size_t stream_index, bool final) {
 
 void WindowManager::tick(bool final) {
   const int64_t now = wall_clock_ms();
-  pending_.resize(streams_.size());
-  references_unsaved_.resize(streams_.size(), false);
-  last_checkpoint_.resize(streams_.size(), std::chrono::steady_clock::now());
-  for (std::size_t s = 0; s < streams_.size(); ++s) {
-    StreamRuntime& stream = *streams_[s];
-    std::vector<store::WindowCommit>& pending = pending_[s];
-    const config::StreamConfig& config = stream.config();
+  std::vector<std::optional<Cut>> cuts(streams_.size());
+  const auto prepare_safely = [&](std::size_t s) {
     try {
-      if (stream.take_new_references() != nullptr) references_unsaved_[s] = true;
-      if (references_unsaved_[s]) {
-        std::vector<FeatureReference>& captured = stream.references();
-        store_.save_references(config, captured, "capture");
-        references_unsaved_[s] = false;
-        std::fprintf(stderr, "driftd: stream '%s': reference captured from %llu events\n",
-                     config.name.c_str(),
-                     static_cast<unsigned long long>(captured[0].n() + captured[0].missing));
-      }
-      if (!stream.monitoring()) continue;
-      stream.poll(now, [&](const WindowEvaluation& window, uint64_t late) {
-        pending.push_back({window, late, stream.apply_alerts(window)});
-      });
-      commit(s, final);
+      cuts[s] = prepare(s, final, now);
     } catch (const std::exception& error) {
-      commit_failures_.fetch_add(1, std::memory_order_relaxed);
-      std::fprintf(stderr, "driftd: stream '%s': %s (%zu window(s) kept for retry)\n",
-                   config.name.c_str(), error.what(), pending.size());
+      std::fprintf(stderr, "driftd: stream '%s': closing windows: %s\n",
+                   streams_[s]->config().name.c_str(), error.what());
+    }
+  };
+  const auto is_kafka = [](const StreamRuntime& stream) {
+    return stream.config().source.type == config::SourceType::kafka;
+  };
+  if (kafka_ != nullptr) {
+    // One cut across the Kafka streams: the consumer waits at a batch
+    // boundary while their windows close and their checkpoints are taken.
+    const kafka::KafkaSource::Pause paused = kafka_->pause();
+    for (std::size_t s = 0; s < streams_.size(); ++s) {
+      if (is_kafka(*streams_[s])) prepare_safely(s);
     }
   }
+  for (std::size_t s = 0; s < streams_.size(); ++s) {
+    if (!is_kafka(*streams_[s])) prepare_safely(s);
+  }
+  for (std::size_t s = 0; s < streams_.size(); ++s) {
+    if (!cuts[s]) continue;
+    try {
+      commit(s, std::move(*cuts[s]));
+      behind_[s] = false;
+    } catch (const std::exception& error) {
+      commit_failures_.fetch_add(1, std::memory_order_relaxed);
+      behind_[s] = true;
+      std::fprintf(stderr, "driftd: stream '%s': %s (%zu window(s) kept for retry)\n",
+                   streams_[s]->config().name.c_str(), error.what(), pending_[s].size());
+    }
+  }
+  streams_behind_.store(static_cast<uint64_t>(std::count(behind_.begin(), behind_.end(), true)),
+                        std::memory_order_relaxed);
 }
 
 }  // namespace driftd

@@ -1,9 +1,16 @@
 // The window manager: the one thread that owns the SQLite writer connection.
 // At start it installs each stream's stored references (or leaves the stream
-// capturing); then, every tick, for every stream it stores newly captured
-// references, closes the windows that are due, evaluates them, runs the alert
-// rules and commits each window in one transaction. It pets the systemd
-// watchdog from this loop, so a wedged pipeline gets the service restarted.
+// capturing), open windows, alert states and Kafka positions; then, every
+// tick, for every stream it closes the windows that are due, evaluates them,
+// runs the alert rules and commits, in ONE transaction per stream, newly
+// captured references, the closed windows with their alert changes, the
+// checkpoint of the open windows and (Kafka streams) the source positions
+// that checkpoint covers. Kafka streams are polled and checkpointed while
+// the Kafka consumer is paused at a batch boundary, so windows, checkpoint
+// and positions are one consistent cut; the transaction is written after
+// the consumer resumed, and only then are the positions reported durable.
+// It pets the systemd watchdog from this loop, so a wedged pipeline gets the
+// service restarted.
 //
 // Thread safety: start()/stop() from the main thread; everything else runs
 // on the manager's own thread. The runtimes' manager-side methods are only
@@ -16,10 +23,12 @@
 #include <cstdint>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <thread>
 #include <vector>
 
 #include "config/config.h"
+#include "kafka/kafka_source.h"
 #include "pipeline/stream_runtime.h"
 #include "store/drift_store.h"
 
@@ -29,10 +38,14 @@ class WindowManager {
  public:
   WindowManager(const config::Config& config, store::DriftStore& store,
                 std::vector<std::unique_ptr<StreamRuntime>>& streams);
+
+  // The Kafka source of the Kafka streams, if any; start() installs their
+  // stored positions into it. REQUIRES: before start().
+  void set_kafka_source(kafka::KafkaSource* kafka) { kafka_ = kafka; }
   ~WindowManager();
 
-  // Loads references, open windows and open alerts (on the calling thread,
-  // before any ingest), then starts the loop.
+  // Loads references, open windows, open alerts and Kafka positions (on the
+  // calling thread, before any ingest), then starts the loop.
   void start();
   // Stops the loop after a last tick that closes what is due and
   // checkpoints the open windows. REQUIRES: ingest has stopped.
@@ -44,18 +57,31 @@ class WindowManager {
   uint64_t commit_failures() const { return commit_failures_.load(std::memory_order_relaxed); }
   // Cumulative seconds spent in window commits (for /metrics).
   double commit_seconds() const;
+  // Streams whose last commit failed (their windows wait for a retry).
+  uint64_t streams_behind() const { return streams_behind_.load(std::memory_order_relaxed); }
 
  private:
+  // What a tick takes from a stream to commit: closed windows go to
+  // pending_, the checkpoint (when due and possible) and its positions here.
+  struct Cut {
+    std::optional<StreamCheckpoint> checkpoint;
+    std::vector<SourcePosition> positions;
+  };
+
   void run();
   // REQUIRES final: no writer runs any more (drain), so the checkpoint is
   // exact and must not be skipped.
   void tick(bool final);
-  void load_references(StreamRuntime& stream);
-  void commit(std::size_t stream_index, bool final);
+  void load_stream(StreamRuntime& stream);
+  // Closes the due windows and takes the cut. For a Kafka stream, REQUIRES
+  // the consumer paused or stopped.
+  Cut prepare(std::size_t stream_index, bool final, int64_t now);
+  void commit(std::size_t stream_index, Cut cut);
 
   const config::Config& config_;
   store::DriftStore& store_;
   std::vector<std::unique_ptr<StreamRuntime>>& streams_;
+  kafka::KafkaSource* kafka_ = nullptr;
   std::chrono::milliseconds tick_interval_{100};
   // Per stream; manager thread only. Closed windows not committed yet: kept
   // in order and retried at the next tick, so a transient SQLite error loses
@@ -63,6 +89,7 @@ class WindowManager {
   std::vector<std::vector<store::WindowCommit>> pending_;
   std::vector<std::chrono::steady_clock::time_point> last_checkpoint_;
   std::vector<bool> references_unsaved_;  // captured, not yet stored
+  std::vector<bool> behind_;              // the last commit failed
 
   std::mutex mutex_;
   std::condition_variable wake_;
@@ -72,6 +99,7 @@ class WindowManager {
   std::atomic<uint64_t> commits_{0};
   std::atomic<uint64_t> commit_failures_{0};
   std::atomic<uint64_t> commit_microseconds_{0};
+  std::atomic<uint64_t> streams_behind_{0};
 };
 
 }  // namespace driftd

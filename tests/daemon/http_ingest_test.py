@@ -23,76 +23,16 @@ import json
 import os
 import random
 import re
-import signal
 import sqlite3
 import subprocess
 import sys
 import tempfile
 import time
 
+from driftd_harness import RUNNING, Daemon, check, curl
+
 WINDOW = 500
 CAPTURE = 1000
-
-
-RUNNING = []  # daemons to kill if the test fails half-way
-
-
-def fail(message):
-    print(f"FAIL: {message}")
-    for process in RUNNING:
-        process.kill()
-    sys.exit(1)
-
-
-def check(condition, message):
-    if not condition:
-        fail(message)
-    print(f"ok: {message}")
-
-
-class Daemon:
-    def __init__(self, binary, workdir, config_path):
-        self.log_path = os.path.join(workdir, "driftd.log")
-        self.log = open(self.log_path, "a")
-        # Only what this run writes counts (an earlier run's port is stale).
-        start_offset = os.path.getsize(self.log_path)
-        self.process = subprocess.Popen([binary, "--config", config_path], cwd=workdir,
-                                        stdout=self.log, stderr=self.log)
-        RUNNING.append(self.process)
-        self.port = None
-        deadline = time.time() + 30
-        while time.time() < deadline and self.port is None:
-            time.sleep(0.05)
-            if self.process.poll() is not None:
-                with open(self.log_path) as log:
-                    fail(f"driftd exited at start: {log.read()}")
-            with open(self.log_path) as log:
-                log.seek(start_offset)
-                found = re.findall(r"listening on [0-9.]+:(\d+)", log.read())
-            if found:
-                self.port = int(found[-1])
-        if self.port is None:
-            fail("driftd did not start listening")
-
-    def url(self, path):
-        return f"http://127.0.0.1:{self.port}{path}"
-
-    def stop(self):
-        self.process.send_signal(signal.SIGTERM)
-        code = self.process.wait(timeout=30)
-        RUNNING.remove(self.process)
-        return code
-
-
-def curl(url, body=None, method=None):
-    """Returns (status, body text) using the curl command-line client."""
-    command = ["curl", "-sS", "-o", "-", "-w", "\n%{http_code}", url]
-    if body is not None:
-        command += ["-X", method or "POST", "-H", "Content-Type: application/x-ndjson",
-                    "--data-binary", "@-"]
-    result = subprocess.run(command, input=body, capture_output=True, check=True)
-    text, _, status = result.stdout.decode().rpartition("\n")
-    return int(status), text
 
 
 def wait_for_windows(db_path, count, seconds=20):

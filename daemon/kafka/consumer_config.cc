@@ -1,0 +1,40 @@
+#include "kafka/consumer_config.h"
+
+#include <string>
+
+#include "config/config_error.h"
+
+namespace driftd::kafka {
+namespace {
+
+void set(rd_kafka_conf_t* conf, const std::string& key, const std::string& value,
+         const std::string& path) {
+  char error[512];
+  if (rd_kafka_conf_set(conf, key.c_str(), value.c_str(), error, sizeof error) !=
+      RD_KAFKA_CONF_OK) {
+    throw config::ConfigError(path, error);
+  }
+}
+
+}  // namespace
+
+ConfPtr make_consumer_config(const config::KafkaConfig& kafka) {
+  ConfPtr conf(rd_kafka_conf_new());
+  const std::pair<const char*, const char*> defaults[] = {
+      {"partition.assignment.strategy", "cooperative-sticky"},
+      {"auto.offset.reset", "earliest"},
+      {"statistics.interval.ms", "1000"},
+      {"enable.partition.eof", "false"},
+  };
+  for (const auto& [key, value] : defaults) set(conf.get(), key, value, "kafka");
+  for (const auto& [key, value] : kafka.properties) {
+    set(conf.get(), key, value, config::append_key("kafka.properties", key));
+  }
+  set(conf.get(), "bootstrap.servers", kafka.brokers, "kafka.brokers");
+  set(conf.get(), "group.id", kafka.group_id, "kafka.group_id");
+  set(conf.get(), "enable.auto.commit", "false", "kafka");
+  set(conf.get(), "enable.auto.offset.store", "false", "kafka");
+  return conf;
+}
+
+}  // namespace driftd::kafka

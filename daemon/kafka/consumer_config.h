@@ -1,0 +1,33 @@
+// The librdkafka configuration of driftd's consumer: the user's
+// `kafka.properties` first, then what driftd needs for its reliability
+// protocol, which the user cannot change:
+//   bootstrap.servers, group.id       from kafka.brokers / kafka.group_id
+//   enable.auto.commit=false          offsets are committed only after the
+//   enable.auto.offset.store=false    windows they cover are in SQLite
+// and defaults the user may override:
+//   partition.assignment.strategy=cooperative-sticky
+//   auto.offset.reset=earliest        (a new group reads the topic from the start)
+//   statistics.interval.ms=1000       (broker state and consumer lag)
+//   enable.partition.eof=false
+//
+// Guarantees: make_consumer_config throws config::ConfigError naming
+// `kafka.properties.<key>` and librdkafka's reason for a property librdkafka
+// refuses, so a typo fails at start with exit 78, not at the first poll.
+#pragma once
+
+#include <memory>
+
+#include <librdkafka/rdkafka.h>
+
+#include "config/config.h"
+
+namespace driftd::kafka {
+
+struct ConfDeleter {
+  void operator()(rd_kafka_conf_t* conf) const { rd_kafka_conf_destroy(conf); }
+};
+using ConfPtr = std::unique_ptr<rd_kafka_conf_t, ConfDeleter>;
+
+ConfPtr make_consumer_config(const config::KafkaConfig& kafka);
+
+}  // namespace driftd::kafka

@@ -1,0 +1,470 @@
+#include "kafka/kafka_source.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstring>
+#include <limits>
+#include <stdexcept>
+
+#include <librdkafka/rdkafka.h>
+
+#include "kafka/broker_stats.h"
+#include "kafka/consumer_config.h"
+
+namespace driftd::kafka {
+namespace {
+
+constexpr int kPollTimeoutMs = 50;
+
+int64_t wall_clock_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+uint64_t nanoseconds_since(std::chrono::steady_clock::time_point start) {
+  return static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::nanoseconds>(
+                                   std::chrono::steady_clock::now() - start)
+                                   .count());
+}
+
+struct PartitionListDeleter {
+  void operator()(rd_kafka_topic_partition_list_t* list) const {
+    rd_kafka_topic_partition_list_destroy(list);
+  }
+};
+using PartitionList = std::unique_ptr<rd_kafka_topic_partition_list_t, PartitionListDeleter>;
+
+}  // namespace
+
+struct KafkaSource::Handle {
+  ~Handle() {
+    if (rk != nullptr) rd_kafka_destroy(rk);
+  }
+  rd_kafka_t* rk = nullptr;
+  bool closed = false;
+};
+
+// librdkafka's C callbacks, forwarding to the source given as opaque.
+struct Callbacks {
+  static KafkaSource& self(void* opaque) { return *static_cast<KafkaSource*>(opaque); }
+  static void rebalance(rd_kafka_t*, rd_kafka_resp_err_t error,
+                        rd_kafka_topic_partition_list_t* partitions, void* opaque) {
+    self(opaque).on_rebalance(error, partitions);
+  }
+  static void error(rd_kafka_t*, int error, const char* reason, void* opaque) {
+    self(opaque).on_error(error, reason);
+  }
+  static int stats(rd_kafka_t*, char* json, size_t length, void* opaque) {
+    self(opaque).on_stats(json, length);
+    return 0;  // librdkafka frees json
+  }
+  static void offset_commit(rd_kafka_t*, rd_kafka_resp_err_t error,
+                            rd_kafka_topic_partition_list_t*, void* opaque) {
+    self(opaque).on_offset_commit(error);
+  }
+};
+
+KafkaSource::KafkaSource(const config::KafkaConfig& kafka, std::vector<StreamRuntime*> streams,
+                         std::size_t writer)
+    : config_(kafka), writer_(writer), streams_(std::move(streams)) {
+  for (std::size_t s = 0; s < streams_.size(); ++s) {
+    const std::string& topic = streams_[s]->config().source.topic;
+    auto found = std::find_if(topics_.begin(), topics_.end(),
+                              [&](const Topic& t) { return t.name == topic; });
+    if (found == topics_.end()) found = topics_.insert(topics_.end(), Topic{topic, {}, {}});
+    found->streams.push_back(s);
+    positions_.emplace_back(topic);
+    times_.emplace_back();
+  }
+  documents_.resize(streams_.size());
+  for (auto& documents : documents_) documents.reserve(config_.poll_batch);
+  durable_.resize(streams_.size());
+
+  ConfPtr conf = make_consumer_config(kafka);  // throws ConfigError for a bad property
+  rd_kafka_conf_set_opaque(conf.get(), this);
+  rd_kafka_conf_set_rebalance_cb(conf.get(), &Callbacks::rebalance);
+  rd_kafka_conf_set_error_cb(conf.get(), &Callbacks::error);
+  rd_kafka_conf_set_stats_cb(conf.get(), &Callbacks::stats);
+  rd_kafka_conf_set_offset_commit_cb(conf.get(), &Callbacks::offset_commit);
+  char error[512];
+  handle_ = std::make_unique<Handle>();
+  handle_->rk = rd_kafka_new(RD_KAFKA_CONSUMER, conf.get(), error, sizeof error);
+  if (handle_->rk == nullptr) throw std::runtime_error(std::string("Kafka consumer: ") + error);
+  conf.release();  // owned by the handle from now on
+  rd_kafka_poll_set_consumer(handle_->rk);
+}
+
+KafkaSource::~KafkaSource() {
+  stop();
+  close();
+}
+
+void KafkaSource::restore(const StreamRuntime& stream, std::span<const SourcePosition> stored) {
+  const std::size_t index = stream_index(stream);
+  if (index < streams_.size()) positions_[index].restore(stored);
+}
+
+void KafkaSource::start() {
+  PartitionList topics(rd_kafka_topic_partition_list_new(static_cast<int>(topics_.size())));
+  for (const Topic& topic : topics_) {
+    rd_kafka_topic_partition_list_add(topics.get(), topic.name.c_str(), RD_KAFKA_PARTITION_UA);
+  }
+  if (const rd_kafka_resp_err_t error = rd_kafka_subscribe(handle_->rk, topics.get())) {
+    throw std::runtime_error(std::string("Kafka subscribe: ") + rd_kafka_err2str(error));
+  }
+  {
+    std::lock_guard lock(pause_mutex_);
+    running_ = true;
+  }
+  thread_ = std::thread([this] { run(); });
+}
+
+void KafkaSource::stop() {
+  stopping_.store(true, std::memory_order_relaxed);
+  if (thread_.joinable()) thread_.join();
+}
+
+void KafkaSource::close() {
+  if (handle_ == nullptr || handle_->closed) return;
+  handle_->closed = true;
+  commit_durable_offsets(true);
+  // Leaves the group (revoking through on_rebalance, on this thread).
+  if (const rd_kafka_resp_err_t error = rd_kafka_consumer_close(handle_->rk)) {
+    std::fprintf(stderr, "driftd: kafka: closing the consumer: %s\n", rd_kafka_err2str(error));
+  }
+}
+
+// ---- The pause handshake ------------------------------------------------------
+// Invariants (all guarded by pause_mutex_):
+// - parked_ is true only while the consumer thread waits in
+//   wait_while_paused(), which it enters only between batches: every message
+//   it took from librdkafka so far is recorded and its position advanced.
+// - running_ is false once the consumer thread has left run() for good.
+// - pause() returns only when parked_ or !running_, and the consumer leaves
+//   the wait only after resume() cleared pause_requested_. So between the two
+//   the window manager has the positions and the recorders' contents to
+//   itself; the mutex hand-off orders the consumer's writes before its reads
+//   and its reads before the consumer's next writes.
+// pause_hint_ mirrors pause_requested_ so the consumer checks it with one
+// atomic load per batch instead of a lock.
+
+KafkaSource::Pause KafkaSource::pause() {
+  std::unique_lock lock(pause_mutex_);
+  pause_requested_ = true;
+  pause_hint_.store(true, std::memory_order_release);
+  pause_changed_.wait(lock, [this] { return parked_ || !running_; });
+  return Pause(this);
+}
+
+void KafkaSource::resume() {
+  {
+    std::lock_guard lock(pause_mutex_);
+    pause_requested_ = false;
+    pause_hint_.store(false, std::memory_order_release);
+  }
+  pause_changed_.notify_all();
+}
+
+void KafkaSource::wait_while_paused() {
+  if (!pause_hint_.load(std::memory_order_acquire)) return;
+  std::unique_lock lock(pause_mutex_);
+  parked_ = true;
+  pause_changed_.notify_all();
+  pause_changed_.wait(lock, [this] { return !pause_requested_; });
+  parked_ = false;
+}
+
+std::optional<std::vector<SourcePosition>> KafkaSource::positions(
+    const StreamRuntime& stream) const {
+  const std::size_t index = stream_index(stream);
+  if (index == streams_.size()) return std::nullopt;
+  return positions_[index].snapshot();
+}
+
+void KafkaSource::durable(const StreamRuntime& stream, std::vector<SourcePosition> positions) {
+  const std::size_t index = stream_index(stream);
+  if (index == streams_.size()) return;
+  {
+    std::lock_guard lock(durable_mutex_);
+    durable_[index] = std::move(positions);
+  }
+  durable_changed_.store(true, std::memory_order_release);
+}
+
+std::size_t KafkaSource::stream_index(const StreamRuntime& stream) const {
+  for (std::size_t s = 0; s < streams_.size(); ++s) {
+    if (streams_[s] == &stream) return s;
+  }
+  return streams_.size();
+}
+
+// ---- The consumer thread ------------------------------------------------------
+
+void KafkaSource::run() {
+  std::vector<rd_kafka_message_t*> messages;
+  messages.reserve(config_.poll_batch);
+  while (!stopping_.load(std::memory_order_relaxed)) {
+    wait_while_paused();
+    commit_durable_offsets(false);
+    const auto polling = std::chrono::steady_clock::now();
+    if (rd_kafka_message_t* first = rd_kafka_consumer_poll(handle_->rk, kPollTimeoutMs)) {
+      messages.push_back(first);
+      while (messages.size() < config_.poll_batch) {
+        rd_kafka_message_t* next = rd_kafka_consumer_poll(handle_->rk, 0);
+        if (next == nullptr) break;
+        messages.push_back(next);
+      }
+    }
+    counters_.poll_nanoseconds.fetch_add(nanoseconds_since(polling), std::memory_order_relaxed);
+    if (messages.empty()) continue;
+    const auto processing = std::chrono::steady_clock::now();
+    process_batch(messages);
+    for (rd_kafka_message_t* message : messages) rd_kafka_message_destroy(message);
+    messages.clear();
+    counters_.process_nanoseconds.fetch_add(nanoseconds_since(processing),
+                                            std::memory_order_relaxed);
+  }
+  {
+    std::lock_guard lock(pause_mutex_);
+    running_ = false;
+  }
+  pause_changed_.notify_all();
+}
+
+KafkaSource::Topic* KafkaSource::find_topic(const char* name) {
+  for (Topic& topic : topics_) {
+    if (std::strcmp(topic.name.c_str(), name) == 0) return &topic;
+  }
+  return nullptr;
+}
+
+// Messages come in runs of one partition (librdkafka hands out each fetched
+// partition batch in order); each run is recorded as one batch per stream,
+// so that event-time alignment (PartitionTimes) knows the partition.
+void KafkaSource::process_batch(std::vector<rd_kafka_message_t*>& messages) {
+  const int64_t now = wall_clock_ms();
+  uint64_t delivered = 0;
+  const Topic* run_topic = nullptr;
+  int32_t run_partition = -1;
+  for (const rd_kafka_message_t* message : messages) {
+    if (message->err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+      counters_.errors.fetch_add(1, std::memory_order_relaxed);
+      const char* topic = message->rkt != nullptr ? rd_kafka_topic_name(message->rkt) : "";
+      report(std::string(topic) + (*topic != '\0' ? ": " : "") +
+             rd_kafka_message_errstr(message));
+      continue;
+    }
+    const Topic* topic = find_topic(rd_kafka_topic_name(message->rkt));
+    if (topic == nullptr || message->partition < 0 || message->offset < 0) continue;
+    if (topic != run_topic || message->partition != run_partition) {
+      if (run_topic != nullptr) record_run(*run_topic, run_partition, now);
+      run_topic = topic;
+      run_partition = message->partition;
+    }
+    ++delivered;
+    rd_kafka_timestamp_type_t type;
+    const int64_t timestamp = rd_kafka_message_timestamp(message, &type);
+    const SourceDocument document{
+        {static_cast<const char*>(message->payload), message->len},
+        type == RD_KAFKA_TIMESTAMP_NOT_AVAILABLE || timestamp < 0
+            ? std::numeric_limits<int64_t>::min()
+            : timestamp};
+    for (const std::size_t s : topic->streams) {
+      if (positions_[s].take(message->partition, message->offset)) {
+        documents_[s].push_back(document);
+      }
+    }
+  }
+  if (run_topic != nullptr) record_run(*run_topic, run_partition, now);
+  counters_.messages.fetch_add(delivered, std::memory_order_relaxed);
+  if (delivered > 0) all_brokers_down_.store(false, std::memory_order_relaxed);
+}
+
+void KafkaSource::record_run(const Topic& topic, int32_t partition, int64_t now_ms) {
+  for (const std::size_t s : topic.streams) {
+    std::vector<SourceDocument>& documents = documents_[s];
+    if (documents.empty()) continue;
+    StreamRuntime& stream = *streams_[s];
+    const std::optional<int64_t> limit =
+        stream.config().event_time
+            ? times_[s].limit_for(partition, topic.assigned,
+                                  [&](int32_t other) { return behind(s, other); })
+            : std::nullopt;
+    try {
+      const IngestResult result = stream.ingest_documents(writer_, documents, now_ms, limit);
+      times_[s].advance(partition, result.latest_event_time);
+    } catch (const std::exception& error) {
+      // Not bad input (that is counted, never thrown): a bug. Say it loudly.
+      std::fprintf(stderr, "driftd: kafka: stream '%s': %zu message(s) not recorded: %s\n",
+                   stream.config().name.c_str(), documents.size(), error.what());
+    }
+    documents.clear();
+  }
+}
+
+bool KafkaSource::behind(std::size_t stream, int32_t partition) const {
+  int64_t low = 0;
+  int64_t high = 0;
+  // Cached from the latest fetch responses: no request to the broker.
+  if (rd_kafka_get_watermark_offsets(handle_->rk, positions_[stream].topic().c_str(), partition,
+                                     &low, &high) != RD_KAFKA_RESP_ERR_NO_ERROR ||
+      high < 0) {
+    return true;  // not fetched yet: assume it has messages
+  }
+  const std::optional<int64_t> next = positions_[stream].next_offset(partition);
+  return next ? *next < high : low < high;
+}
+
+std::optional<int64_t> KafkaSource::start_offset(const Topic& topic, int32_t partition) const {
+  std::optional<int64_t> start;
+  for (const std::size_t s : topic.streams) {
+    if (const auto next = positions_[s].next_offset(partition)) {
+      start = start ? std::min(*start, *next) : *next;
+    }
+  }
+  return start;
+}
+
+void KafkaSource::commit_durable_offsets(bool wait) {
+  if (!durable_changed_.exchange(false, std::memory_order_acquire) && !wait) return;
+  std::vector<std::vector<SourcePosition>> durable;
+  {
+    std::lock_guard lock(durable_mutex_);
+    durable = durable_;
+  }
+  PartitionList offsets(rd_kafka_topic_partition_list_new(0));
+  for (const Topic& topic : topics_) {
+    for (const int32_t partition : topic.assigned) {
+      std::optional<int64_t> lowest;
+      for (const std::size_t s : topic.streams) {
+        for (const SourcePosition& position : durable[s]) {
+          if (position.partition == partition) {
+            lowest = lowest ? std::min(*lowest, position.next_offset) : position.next_offset;
+          }
+        }
+      }
+      if (lowest) {
+        rd_kafka_topic_partition_list_add(offsets.get(), topic.name.c_str(), partition)->offset =
+            *lowest;
+      }
+    }
+  }
+  if (offsets->cnt == 0) return;
+  const rd_kafka_resp_err_t error = rd_kafka_commit(handle_->rk, offsets.get(), wait ? 0 : 1);
+  if (wait && error != RD_KAFKA_RESP_ERR_NO_ERROR) {
+    std::fprintf(stderr, "driftd: kafka: committing offsets: %s\n", rd_kafka_err2str(error));
+  }
+}
+
+// ---- Callbacks ------------------------------------------------------------------
+
+void KafkaSource::on_rebalance(int error, rd_kafka_topic_partition_list_t* partitions) {
+  counters_.rebalances.fetch_add(1, std::memory_order_relaxed);
+  rd_kafka_t* rk = handle_->rk;
+  const bool cooperative = std::strcmp(rd_kafka_rebalance_protocol(rk), "COOPERATIVE") == 0;
+  const auto check = [this](rd_kafka_error_t* failure) {
+    if (failure == nullptr) return;
+    report(std::string("rebalance: ") + rd_kafka_error_string(failure));
+    rd_kafka_error_destroy(failure);
+  };
+  if (error == RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS) {
+    for (int i = 0; i < partitions->cnt; ++i) {
+      rd_kafka_topic_partition_t& partition = partitions->elems[i];
+      Topic* topic = find_topic(partition.topic);
+      if (topic == nullptr) continue;
+      // The positions in SQLite decide where reading starts.
+      partition.offset =
+          start_offset(*topic, partition.partition).value_or(RD_KAFKA_OFFSET_INVALID);
+      topic->assigned.push_back(partition.partition);
+    }
+    std::fprintf(stderr, "driftd: kafka: %d partition(s) assigned\n", partitions->cnt);
+    if (cooperative) {
+      check(rd_kafka_incremental_assign(rk, partitions));
+    } else if (const rd_kafka_resp_err_t failure = rd_kafka_assign(rk, partitions)) {
+      report(std::string("assign: ") + rd_kafka_err2str(failure));
+    }
+    return;
+  }
+  if (error == RD_KAFKA_RESP_ERR__REVOKE_PARTITIONS) {
+    // What is durable in SQLite goes to Kafka before another member reads on.
+    if (!rd_kafka_assignment_lost(rk)) {
+      durable_changed_.store(true, std::memory_order_relaxed);
+      commit_durable_offsets(false);
+    }
+    for (int i = 0; i < partitions->cnt; ++i) {
+      if (Topic* topic = find_topic(partitions->elems[i].topic)) {
+        std::erase(topic->assigned, partitions->elems[i].partition);
+      }
+    }
+    std::fprintf(stderr, "driftd: kafka: %d partition(s) revoked\n", partitions->cnt);
+    if (cooperative) {
+      check(rd_kafka_incremental_unassign(rk, partitions));
+    } else {
+      rd_kafka_assign(rk, nullptr);
+    }
+    return;
+  }
+  report(std::string("rebalance failed: ") + rd_kafka_err2str(static_cast<rd_kafka_resp_err_t>(error)));
+  for (Topic& topic : topics_) topic.assigned.clear();
+  rd_kafka_assign(rk, nullptr);
+}
+
+void KafkaSource::on_error(int error, const char* reason) {
+  counters_.errors.fetch_add(1, std::memory_order_relaxed);
+  if (error == RD_KAFKA_RESP_ERR__ALL_BROKERS_DOWN) {
+    all_brokers_down_.store(true, std::memory_order_relaxed);
+  }
+  if (error == RD_KAFKA_RESP_ERR__FATAL) {
+    char why[512];
+    rd_kafka_fatal_error(handle_->rk, why, sizeof why);
+    std::lock_guard lock(problem_mutex_);
+    fatal_ = std::string("fatal Kafka client error: ") + why;
+  }
+  report(reason);
+}
+
+void KafkaSource::on_stats(const char* json, std::size_t length) {
+  const auto stats = parse_broker_stats({json, length});
+  if (!stats) return;
+  counters_.brokers_up.store(stats->brokers_up, std::memory_order_relaxed);
+  counters_.consumer_lag.store(stats->consumer_lag, std::memory_order_relaxed);
+  if (stats->brokers_up > 0) all_brokers_down_.store(false, std::memory_order_relaxed);
+}
+
+void KafkaSource::on_offset_commit(int error) {
+  if (error == RD_KAFKA_RESP_ERR_NO_ERROR) {
+    counters_.offset_commits.fetch_add(1, std::memory_order_relaxed);
+  } else if (error != RD_KAFKA_RESP_ERR__NO_OFFSET) {
+    counters_.offset_commit_failures.fetch_add(1, std::memory_order_relaxed);
+    report(std::string("offset commit: ") +
+           rd_kafka_err2str(static_cast<rd_kafka_resp_err_t>(error)));
+  }
+}
+
+std::optional<std::string> KafkaSource::problem() const {
+  {
+    std::lock_guard lock(problem_mutex_);
+    if (fatal_) return fatal_;
+  }
+  if (all_brokers_down_.load(std::memory_order_relaxed)) {
+    return "no Kafka broker reachable (" + config_.brokers + ")";
+  }
+  return std::nullopt;
+}
+
+// Logs a client problem, once per distinct message and at most every 30 s
+// for a repeated one, so a broker outage does not flood the journal.
+void KafkaSource::report(const std::string& message) {
+  const auto now = std::chrono::steady_clock::now();
+  {
+    std::lock_guard lock(problem_mutex_);
+    if (message == last_report_ && now - last_report_at_ < std::chrono::seconds(30)) return;
+    last_report_ = message;
+    last_report_at_ = now;
+  }
+  std::fprintf(stderr, "driftd: kafka: %s\n", message.c_str());
+}
+
+}  // namespace driftd::kafka

@@ -1,0 +1,182 @@
+// driftd's Kafka source: one librdkafka high-level consumer in the
+// configured group, subscribed to the topics of every Kafka stream, and one
+// consumer thread that polls batches of messages and has each decoded and
+// recorded by the streams of its topic (as one writer index of each).
+//
+// The reliability protocol (docs/architecture.md):
+// - Positions: per stream and partition, the next offset not yet counted
+//   (StreamPositions). On assignment each partition is sought to the
+//   smallest position its topic's streams stored in SQLite (else the group's
+//   committed offset, then auto.offset.reset); a message a stream counted
+//   before is skipped.
+// - The cut: the window manager pauses the consumer at a batch boundary
+//   (pause()), closes the windows that are due, takes the checkpoint of the
+//   open ones and the positions (positions()) -- which then cover exactly
+//   the same messages -- and lets it go. It writes all three in one SQLite
+//   transaction and, after COMMIT, reports them durable(). Only durable
+//   positions are committed to Kafka (asynchronously, by the consumer thread
+//   at its next batch boundary, for the partitions it still owns). Kafka's
+//   committed offsets serve lag monitoring and the fallback for a partition
+//   SQLite knows nothing of; SQLite is the truth.
+//
+// Thread safety: start(), stop() and close() from one thread (main);
+// pause(), positions() and durable() from the window manager thread;
+// counters() and problem() from any thread. The pause handshake's
+// invariants are written next to its code in kafka_source.cc.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <span>
+#include <string>
+#include <thread>
+#include <utility>
+#include <vector>
+
+#include "config/config.h"
+#include "kafka/partition_times.h"
+#include "kafka/stream_positions.h"
+#include "pipeline/source_position.h"
+#include "pipeline/stream_runtime.h"
+
+struct rd_kafka_message_s;
+struct rd_kafka_topic_partition_list_s;
+
+namespace driftd::kafka {
+
+// Readable from any thread (relaxed: statistics).
+struct KafkaCounters {
+  std::atomic<uint64_t> messages{0};  // messages delivered to streams' topics
+  std::atomic<uint64_t> errors{0};    // consumer and client errors reported
+  std::atomic<uint64_t> rebalances{0};
+  std::atomic<uint64_t> offset_commits{0};
+  std::atomic<uint64_t> offset_commit_failures{0};
+  std::atomic<uint64_t> poll_nanoseconds{0};     // in librdkafka, fetching batches
+  std::atomic<uint64_t> process_nanoseconds{0};  // decoding and recording them
+  std::atomic<int64_t> consumer_lag{0};          // from the latest statistics
+  std::atomic<int> brokers_up{0};                // from the latest statistics
+};
+
+class KafkaSource {
+ public:
+  // `streams`: the runtimes whose source is Kafka. Each must have been
+  // built with more than `writer` writers; the consumer thread records as
+  // `writer`. Throws config::ConfigError for a property librdkafka refuses
+  // (see consumer_config.h).
+  KafkaSource(const config::KafkaConfig& kafka, std::vector<StreamRuntime*> streams,
+              std::size_t writer);
+  ~KafkaSource();
+  KafkaSource(const KafkaSource&) = delete;
+  KafkaSource& operator=(const KafkaSource&) = delete;
+
+  // Installs a stream's positions stored in SQLite. Ignored for a stream
+  // that is not a Kafka stream. REQUIRES: before start().
+  void restore(const StreamRuntime& stream, std::span<const SourcePosition> stored);
+  // Subscribes and starts the consumer thread. REQUIRES: the streams'
+  // references and checkpoints are installed (the window manager started).
+  void start();
+  // The consumer thread stops at a batch boundary: nothing is recorded any
+  // more. Positions stay readable.
+  void stop();
+  // After the last commit: commits the durable offsets to Kafka (waiting)
+  // and leaves the group. REQUIRES: stop() was called.
+  void close();
+
+  // ---- Window manager ---------------------------------------------------------
+  // While a Pause lives the consumer thread waits at a batch boundary (or
+  // has stopped): everything it consumed is recorded, nothing more is.
+  class [[nodiscard]] Pause {
+   public:
+    explicit Pause(KafkaSource* source) : source_(source) {}
+    Pause(Pause&& other) noexcept : source_(std::exchange(other.source_, nullptr)) {}
+    Pause& operator=(Pause&&) = delete;
+    ~Pause() {
+      if (source_ != nullptr) source_->resume();
+    }
+
+   private:
+    KafkaSource* source_;
+  };
+  Pause pause();
+  // The positions of `stream` (nullopt: not a Kafka stream).
+  // REQUIRES: paused or stopped.
+  std::optional<std::vector<SourcePosition>> positions(const StreamRuntime& stream) const;
+  // `positions` of `stream` are committed to SQLite.
+  void durable(const StreamRuntime& stream, std::vector<SourcePosition> positions);
+
+  // ---- Status -----------------------------------------------------------------
+  const KafkaCounters& counters() const { return counters_; }
+  // Why the source is degraded (no broker reachable, a fatal client error),
+  // or nullopt when it is healthy.
+  std::optional<std::string> problem() const;
+
+ private:
+  struct Topic {
+    std::string name;
+    std::vector<std::size_t> streams;  // indices into streams_
+    std::vector<int32_t> assigned;     // partitions owned now (consumer thread)
+  };
+  struct Handle;
+
+  void run();
+  void wait_while_paused();
+  void resume();
+  void process_batch(std::vector<rd_kafka_message_s*>& messages);
+  // Has the streams of `topic` record the documents gathered from one run
+  // of messages of `partition`.
+  void record_run(const Topic& topic, int32_t partition, int64_t now_ms);
+  // Whether `stream` still has messages to read in `partition`.
+  bool behind(std::size_t stream, int32_t partition) const;
+  void commit_durable_offsets(bool wait);
+  std::optional<int64_t> start_offset(const Topic& topic, int32_t partition) const;
+  Topic* find_topic(const char* name);
+  std::size_t stream_index(const StreamRuntime& stream) const;  // streams_.size(): none
+  void report(const std::string& message);
+
+  // librdkafka callbacks (served on the consumer thread, or in close()).
+  void on_rebalance(int error, rd_kafka_topic_partition_list_s* partitions);
+  void on_error(int error, const char* reason);
+  void on_stats(const char* json, std::size_t length);
+  void on_offset_commit(int error);
+  friend struct Callbacks;
+
+  const config::KafkaConfig config_;
+  const std::size_t writer_;
+  std::vector<StreamRuntime*> streams_;
+  std::vector<Topic> topics_;
+  std::unique_ptr<Handle> handle_;
+  KafkaCounters counters_;
+
+  // Consumer thread only (and the window manager while paused or stopped).
+  std::vector<StreamPositions> positions_;                 // by stream
+  std::vector<PartitionTimes> times_;                      // by stream
+  std::vector<std::vector<SourceDocument>> documents_;     // by stream, reused per run
+
+  // The pause handshake; see kafka_source.cc.
+  std::mutex pause_mutex_;
+  std::condition_variable pause_changed_;
+  bool pause_requested_ = false;  // guarded by pause_mutex_
+  bool parked_ = false;           // guarded by pause_mutex_
+  bool running_ = false;          // guarded by pause_mutex_
+  std::atomic<bool> pause_hint_{false};
+  std::atomic<bool> stopping_{false};
+  std::thread thread_;
+
+  // Durable positions, from the window manager to the consumer thread.
+  std::mutex durable_mutex_;
+  std::vector<std::vector<SourcePosition>> durable_;  // by stream; guarded
+  std::atomic<bool> durable_changed_{false};
+
+  mutable std::mutex problem_mutex_;
+  std::optional<std::string> fatal_;  // guarded by problem_mutex_
+  std::atomic<bool> all_brokers_down_{false};
+  std::string last_report_;           // guarded by problem_mutex_
+  std::chrono::steady_clock::time_point last_report_at_{};  // guarded by problem_mutex_
+};
+
+}  // namespace driftd::kafka

@@ -1,0 +1,60 @@
+// How far one stream has consumed each partition of its Kafka topic, and
+// which messages it must not count again.
+//
+// A stream's position in a partition is the offset of the next message it
+// has not yet counted. Positions come back from SQLite at start (restore);
+// a message below the position was counted before the restart (the consumer
+// may re-deliver it when several streams share a topic and the partition
+// was sought to the smallest of their positions) and is skipped. Gaps above
+// it are normal (compacted topics, transaction markers).
+//
+// Thread safety: none. The Kafka consumer thread owns it; the window
+// manager reads snapshot() only while the consumer is paused or stopped.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "pipeline/source_position.h"
+
+namespace driftd::kafka {
+
+class StreamPositions {
+ public:
+  explicit StreamPositions(std::string topic);
+
+  const std::string& topic() const { return topic_; }
+
+  // Installs stored positions (those of other topics are ignored: the
+  // stream's topic changed in the configuration).
+  void restore(std::span<const SourcePosition> stored);
+
+  // The stored or reached position in `partition`, if any.
+  std::optional<int64_t> next_offset(int32_t partition) const;
+
+  // True when the stream should count the message at `offset` (and moves
+  // its position past it); false when it was counted before.
+  // REQUIRES: partition >= 0, offset >= 0.
+  bool take(int32_t partition, int64_t offset) {
+    const auto index = static_cast<std::size_t>(partition);
+    if (index >= next_.size()) grow(index);
+    if (offset < next_[index]) return false;
+    next_[index] = offset + 1;
+    return true;
+  }
+
+  // Every partition with a position, in partition order.
+  std::vector<SourcePosition> snapshot() const;
+
+ private:
+  static constexpr int64_t kUnknown = -1;
+  void grow(std::size_t index);
+
+  std::string topic_;
+  std::vector<int64_t> next_;  // by partition; kUnknown when never read
+};
+
+}  // namespace driftd::kafka
