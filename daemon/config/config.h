@@ -40,7 +40,7 @@
 // |--------------|---------|----------|-------|
 // | `brokers`    | string  | required | librdkafka bootstrap.servers; not empty |
 // | `group_id`   | string  | required | consumer group; not empty |
-// | `properties` | object  | `{}`     | string -> string librdkafka settings; `bootstrap.servers`, `group.id` and `enable.auto.offset.store` are refused (driftd sets them) |
+// | `properties` | object  | `{}`     | string -> string librdkafka settings; `bootstrap.servers`, `group.id`, `enable.auto.commit` and `enable.auto.offset.store` are refused (driftd sets them); see below for the defaults driftd gives others |
 // | `poll_batch` | integer | 1000     | >= 1; messages per consumer poll |
 //
 // streams[i]

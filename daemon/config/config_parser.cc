@@ -130,11 +130,13 @@ struct ReservedProperty {
   std::string_view key;
   std::string_view problem;
 };
-constexpr std::array<ReservedProperty, 3> kReservedProperties{{
+constexpr std::array<ReservedProperty, 4> kReservedProperties{{
     {"bootstrap.servers", "is set by driftd from kafka.brokers"},
     {"group.id", "is set by driftd from kafka.group_id"},
     {"enable.auto.offset.store",
      "is set by driftd (offsets are stored only after their window is committed)"},
+    {"enable.auto.commit",
+     "is set by driftd (offsets are committed only after their window is committed)"},
 }};
 
 std::map<std::string, std::string> read_properties(const Node& node) {

@@ -114,10 +114,7 @@ void KafkaSource::start() {
   if (const rd_kafka_resp_err_t error = rd_kafka_subscribe(handle_->rk, topics.get())) {
     throw std::runtime_error(std::string("Kafka subscribe: ") + rd_kafka_err2str(error));
   }
-  {
-    std::lock_guard lock(pause_mutex_);
-    running_ = true;
-  }
+  gate_.start();
   thread_ = std::thread([this] { run(); });
 }
 
@@ -136,44 +133,9 @@ void KafkaSource::close() {
   }
 }
 
-// ---- The pause handshake ------------------------------------------------------
-// Invariants (all guarded by pause_mutex_):
-// - parked_ is true only while the consumer thread waits in
-//   wait_while_paused(), which it enters only between batches: every message
-//   it took from librdkafka so far is recorded and its position advanced.
-// - running_ is false once the consumer thread has left run() for good.
-// - pause() returns only when parked_ or !running_, and the consumer leaves
-//   the wait only after resume() cleared pause_requested_. So between the two
-//   the window manager has the positions and the recorders' contents to
-//   itself; the mutex hand-off orders the consumer's writes before its reads
-//   and its reads before the consumer's next writes.
-// pause_hint_ mirrors pause_requested_ so the consumer checks it with one
-// atomic load per batch instead of a lock.
-
 KafkaSource::Pause KafkaSource::pause() {
-  std::unique_lock lock(pause_mutex_);
-  pause_requested_ = true;
-  pause_hint_.store(true, std::memory_order_release);
-  pause_changed_.wait(lock, [this] { return parked_ || !running_; });
+  gate_.pause();
   return Pause(this);
-}
-
-void KafkaSource::resume() {
-  {
-    std::lock_guard lock(pause_mutex_);
-    pause_requested_ = false;
-    pause_hint_.store(false, std::memory_order_release);
-  }
-  pause_changed_.notify_all();
-}
-
-void KafkaSource::wait_while_paused() {
-  if (!pause_hint_.load(std::memory_order_acquire)) return;
-  std::unique_lock lock(pause_mutex_);
-  parked_ = true;
-  pause_changed_.notify_all();
-  pause_changed_.wait(lock, [this] { return !pause_requested_; });
-  parked_ = false;
 }
 
 std::optional<std::vector<SourcePosition>> KafkaSource::positions(
@@ -206,7 +168,7 @@ void KafkaSource::run() {
   std::vector<rd_kafka_message_t*> messages;
   messages.reserve(config_.poll_batch);
   while (!stopping_.load(std::memory_order_relaxed)) {
-    wait_while_paused();
+    gate_.at_boundary();
     commit_durable_offsets(false);
     const auto polling = std::chrono::steady_clock::now();
     if (rd_kafka_message_t* first = rd_kafka_consumer_poll(handle_->rk, kPollTimeoutMs)) {
@@ -226,11 +188,7 @@ void KafkaSource::run() {
     counters_.process_nanoseconds.fetch_add(nanoseconds_since(processing),
                                             std::memory_order_relaxed);
   }
-  {
-    std::lock_guard lock(pause_mutex_);
-    running_ = false;
-  }
-  pause_changed_.notify_all();
+  gate_.finish();
 }
 
 KafkaSource::Topic* KafkaSource::find_topic(const char* name) {

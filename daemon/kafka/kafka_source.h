@@ -21,13 +21,12 @@
 //
 // Thread safety: start(), stop() and close() from one thread (main);
 // pause(), positions() and durable() from the window manager thread;
-// counters() and problem() from any thread. The pause handshake's
-// invariants are written next to its code in kafka_source.cc.
+// counters() and problem() from any thread. The pause handshake is a
+// BatchBoundaryGate (its invariants are in its header).
 #pragma once
 
 #include <atomic>
 #include <chrono>
-#include <condition_variable>
 #include <cstdint>
 #include <memory>
 #include <mutex>
@@ -39,6 +38,7 @@
 #include <vector>
 
 #include "config/config.h"
+#include "kafka/batch_boundary_gate.h"
 #include "kafka/partition_times.h"
 #include "kafka/stream_positions.h"
 #include "pipeline/source_position.h"
@@ -96,7 +96,7 @@ class KafkaSource {
     Pause(Pause&& other) noexcept : source_(std::exchange(other.source_, nullptr)) {}
     Pause& operator=(Pause&&) = delete;
     ~Pause() {
-      if (source_ != nullptr) source_->resume();
+      if (source_ != nullptr) source_->gate_.resume();
     }
 
    private:
@@ -124,8 +124,6 @@ class KafkaSource {
   struct Handle;
 
   void run();
-  void wait_while_paused();
-  void resume();
   void process_batch(std::vector<rd_kafka_message_s*>& messages);
   // Has the streams of `topic` record the documents gathered from one run
   // of messages of `partition`.
@@ -157,13 +155,7 @@ class KafkaSource {
   std::vector<PartitionTimes> times_;                      // by stream
   std::vector<std::vector<SourceDocument>> documents_;     // by stream, reused per run
 
-  // The pause handshake; see kafka_source.cc.
-  std::mutex pause_mutex_;
-  std::condition_variable pause_changed_;
-  bool pause_requested_ = false;  // guarded by pause_mutex_
-  bool parked_ = false;           // guarded by pause_mutex_
-  bool running_ = false;          // guarded by pause_mutex_
-  std::atomic<bool> pause_hint_{false};
+  BatchBoundaryGate gate_;
   std::atomic<bool> stopping_{false};
   std::thread thread_;
 

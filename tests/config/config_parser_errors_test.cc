@@ -161,6 +161,10 @@ const std::vector<BadConfig>& bad_configs() {
        "kafka.brokers: must be a non-empty string"},
       {with_kafka(R"({"brokers": "b", "group_id": "g", "properties": {"group.id": "x"}})"),
        "kafka.properties[\"group.id\"]: is set by driftd from kafka.group_id"},
+      {with_kafka(R"({"brokers": "b", "group_id": "g",
+                      "properties": {"enable.auto.commit": "true"}})"),
+       "kafka.properties[\"enable.auto.commit\"]: is set by driftd (offsets are committed only "
+       "after their window is committed)"},
       {with_kafka(R"({"brokers": "b", "group_id": "g", "properties": {"fetch.min.bytes": 1}})"),
        "kafka.properties[\"fetch.min.bytes\"]: must be a string"},
       {with_kafka(R"({"brokers": "b", "group_id": "g", "properties": ["a=b"]})"),
