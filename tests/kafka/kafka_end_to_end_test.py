@@ -91,8 +91,44 @@ def wait_for(predicate, seconds, what):
         time.sleep(0.1)
 
 
+def check_degraded_without_broker(binary):
+    """No broker reachable: driftd still starts, serves HTTP and ingests into
+    its HTTP streams, and /readyz says it is degraded and why."""
+    workdir = tempfile.mkdtemp(prefix="driftd-kafka-down-")
+    config_path = os.path.join(workdir, "driftd.json")
+    with open(config_path, "w") as f:
+        json.dump({
+            "storage": {"path": "test.db"},
+            "http": {"listen": "127.0.0.1:0"},
+            "kafka": {"brokers": "127.0.0.1:1", "group_id": "nobody"},  # nothing listens
+            "streams": [
+                {"name": "payments", "source": {"type": "kafka", "topic": "payments"},
+                 "window": {"type": "count", "events": 100},
+                 "features": [{"name": "amount", "path": "/amount", "type": "numeric"}]},
+                {"name": "clicks", "source": {"type": "http"},
+                 "window": {"type": "count", "events": 100},
+                 "features": [{"name": "latency", "path": "/latency", "type": "numeric"}]}]},
+            f)
+    daemon = Daemon(binary, workdir, config_path)
+
+    def degraded():
+        status, text = curl(daemon.url("/readyz"))
+        return status == 503 and json.loads(text)["status"] == "degraded"
+    wait_for(degraded, 30, "/readyz to report the broker outage")
+    _, text = curl(daemon.url("/readyz"))
+    check(any("no Kafka broker reachable" in reason for reason in json.loads(text)["reasons"]),
+          "/readyz is 503 degraded and names the unreachable broker")
+    status, _ = curl(daemon.url("/healthz"))
+    check(status == 200, "/healthz still answers")
+    status, text = curl(daemon.url("/v1/streams/clicks/events"), b'{"latency": 12.5}\n')
+    check(status == 202 and json.loads(text)["accepted"] == 1,
+          "HTTP ingest keeps working while Kafka is down")
+    check(daemon.stop() == 0, "SIGTERM drains and exits 0 with the broker down")
+
+
 def main():
     binary = os.path.abspath(sys.argv[1])
+    check_degraded_without_broker(binary)
     broker = bootstrap()
     run_id = f"{os.getpid()}-{int(time.time())}"
     topic = f"e2e-{run_id}"
