@@ -3,9 +3,16 @@
 //   driftd --config FILE        run
 //   driftd --check-config FILE  validate the configuration and exit
 //
+// Signals: SIGTERM/SIGINT drain (stop intake, commit, checkpoint) and exit.
+// SIGHUP re-reads the configuration: an invalid one is reported and the
+// running one kept; a valid, changed one is applied by draining exactly as
+// for SIGTERM and re-executing driftd in place (same pid), which resumes from
+// what the drain committed; HTTP is unavailable for that moment.
+//
 // Exit codes: 0 after a clean drain (SIGTERM/SIGINT), 78 (EX_CONFIG) for a
 // bad configuration, 64 (EX_USAGE) for bad arguments, 1 for a failure at
 // start (database, listening socket).
+#include <cerrno>
 #include <csignal>
 #include <cstdio>
 #include <cstring>
@@ -13,6 +20,8 @@
 #include <string_view>
 #include <thread>
 #include <vector>
+
+#include <unistd.h>
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
@@ -37,12 +46,17 @@ constexpr const char* kUsage =
     "usage: driftd --config FILE        run the daemon\n"
     "       driftd --check-config FILE  validate FILE and exit (78 when invalid)\n";
 
-// A configuration driftd can run, librdkafka properties included.
+// A configuration driftd can run, librdkafka properties included; throws
+// ConfigError naming the field.
+driftd::config::Config load_runnable_config(const std::string& path) {
+  driftd::config::Config config = driftd::config::load_config_file(path);
+  if (config.kafka) driftd::kafka::make_consumer_config(*config.kafka);
+  return config;
+}
+
 driftd::config::Config load_or_exit(const std::string& path) {
   try {
-    driftd::config::Config config = driftd::config::load_config_file(path);
-    if (config.kafka) driftd::kafka::make_consumer_config(*config.kafka);
-    return config;
+    return load_runnable_config(path);
   } catch (const driftd::config::ConfigError& error) {
     std::fprintf(stderr, "driftd: %s: %s\n", path.c_str(), error.what());
     std::exit(kExitConfig);
@@ -61,7 +75,10 @@ driftd::http::ServerOptions server_options(const driftd::config::HttpConfig& htt
   return options;
 }
 
-int run(const std::string& config_path) {
+// Runs until SIGTERM/SIGINT, or until SIGHUP brings a valid new configuration
+// (then `reload` is set: the caller re-executes driftd, which resumes from
+// the checkpoint and positions this run committed while draining).
+int run(const std::string& config_path, bool& reload) {
   const driftd::config::Config config = load_or_exit(config_path);
 
   // Writer indices: one per I/O thread, then the Kafka consumer thread's.
@@ -115,16 +132,23 @@ int run(const std::string& config_path) {
         if (error) return;
         if (signal == SIGHUP) {
           try {
-            const auto reloaded = driftd::config::load_config_file(config_path);
-            std::fprintf(stderr, reloaded == config
-                                     ? "driftd: SIGHUP: configuration unchanged\n"
-                                     : "driftd: SIGHUP: the new configuration is valid; changes "
-                                       "take effect at the next restart\n");
+            if (load_runnable_config(config_path) == config) {
+              std::fprintf(stderr, "driftd: SIGHUP: configuration unchanged\n");
+              signals.async_wait(on_signal);
+              return;
+            }
           } catch (const driftd::config::ConfigError& bad) {
             std::fprintf(stderr, "driftd: SIGHUP: %s: %s (keeping the running configuration)\n",
                          config_path.c_str(), bad.what());
+            signals.async_wait(on_signal);
+            return;
           }
-          signals.async_wait(on_signal);
+          std::fprintf(stderr, "driftd: SIGHUP: new configuration: draining, then restarting "
+                               "in place with it\n");
+          reload = true;
+          driftd::notify_reloading();
+          ready.store(false, std::memory_order_release);
+          server.stop(std::chrono::seconds(5), [&] { io.stop(); });
           return;
         }
         std::fprintf(stderr, "driftd: %s: draining\n", strsignal(signal));
@@ -154,7 +178,7 @@ int run(const std::string& config_path) {
   if (kafka) kafka->stop();  // at a batch boundary: nothing more is recorded
   manager->stop();          // closes and commits what is due, checkpoints exactly
   if (kafka) kafka->close();  // commits the durable offsets, leaves the group
-  std::fprintf(stderr, "driftd: stopped\n");
+  std::fprintf(stderr, reload ? "driftd: stopped for the reload\n" : "driftd: stopped\n");
   return 0;
 }
 
@@ -176,5 +200,13 @@ int main(int argc, char** argv) {
     std::printf("%s: valid (%zu stream(s))\n", path.c_str(), config.streams.size());
     return 0;
   }
-  return run(path);
+  bool reload = false;
+  const int code = run(path, reload);
+  if (reload) {
+    std::fflush(nullptr);
+    execv("/proc/self/exe", argv);  // same pid: systemd keeps tracking it
+    std::fprintf(stderr, "driftd: cannot restart for the reload: %s\n", std::strerror(errno));
+    return kExitStartFailure;
+  }
+  return code;
 }

@@ -12,6 +12,8 @@ void notify_ready(std::string_view status) {
 
 void notify_stopping() { sd_notify(0, "STOPPING=1\nSTATUS=draining"); }
 
+void notify_reloading() { sd_notify(0, "RELOADING=1\nSTATUS=reloading the configuration"); }
+
 void notify_status(std::string_view status) {
   sd_notify(0, ("STATUS=" + std::string(status)).c_str());
 }

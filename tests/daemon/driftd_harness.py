@@ -40,20 +40,38 @@ class Daemon:
         self.process = subprocess.Popen([binary, "--config", config_path], cwd=workdir,
                                         stdout=self.log, stderr=self.log)
         RUNNING.append(self.process)
-        self.port = None
+        self.port = self._wait_for_port(start_offset)
+
+    def _wait_for_port(self, log_offset):
+        """The port of the first "listening on" line logged after log_offset."""
         deadline = time.time() + 30
-        while time.time() < deadline and self.port is None:
+        while time.time() < deadline:
             time.sleep(0.05)
             if self.process.poll() is not None:
                 with open(self.log_path) as log:
-                    fail(f"driftd exited at start: {log.read()}")
+                    fail(f"driftd exited: {log.read()}")
             with open(self.log_path) as log:
-                log.seek(start_offset)
+                log.seek(log_offset)
                 found = re.findall(r"listening on [0-9.]+:(\d+)", log.read())
             if found:
-                self.port = int(found[-1])
-        if self.port is None:
-            fail("driftd did not start listening")
+                return int(found[-1])
+        fail("driftd did not start listening")
+
+    def log_since(self, log_offset):
+        with open(self.log_path) as log:
+            log.seek(log_offset)
+            return log.read()
+
+    def log_size(self):
+        return os.path.getsize(self.log_path)
+
+    def reload(self):
+        """SIGHUP with a changed configuration: driftd drains and re-executes
+        itself (same pid) and listens again, on a new port when it is 0."""
+        offset = self.log_size()
+        self.process.send_signal(signal.SIGHUP)
+        self.port = self._wait_for_port(offset)
+        return self.log_since(offset)
 
     def url(self, path):
         return f"http://127.0.0.1:{self.port}{path}"

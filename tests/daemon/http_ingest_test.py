@@ -23,6 +23,7 @@ import json
 import os
 import random
 import re
+import signal
 import sqlite3
 import subprocess
 import sys
@@ -144,6 +145,35 @@ def main():
     status, text = curl(daemon.url("/v1/streams/clicks/events"), events(rng, WINDOW, False).encode())
     check(status == 202, "ingest after restart")
     check(wait_for_windows(db_path, 9) == 9, "a window closes after the restart")
+
+    # SIGHUP with an invalid configuration: reported, the running one kept.
+    with open(config_path) as f:
+        good = json.load(f)
+    bad = json.loads(json.dumps(good))
+    bad["streams"][0]["features"][0]["bins"] = 1
+    with open(config_path, "w") as f:
+        json.dump(bad, f)
+    offset = daemon.log_size()
+    daemon.process.send_signal(signal.SIGHUP)
+    time.sleep(0.5)
+    status, _ = curl(daemon.url("/healthz"))
+    check(status == 200 and "keeping the running configuration" in daemon.log_since(offset) and
+          "streams[0].features[0].bins" in daemon.log_since(offset),
+          "SIGHUP with an invalid configuration names the field and keeps running")
+    # SIGHUP with a valid new configuration (one more stream): applied in
+    # place, same process, and the open window (4 events) carried over.
+    good["streams"].append({"name": "extra", "source": {"type": "http"},
+                            "window": {"type": "count", "events": 10},
+                            "features": [{"name": "v", "path": "/v", "type": "numeric"}]})
+    with open(config_path, "w") as f:
+        json.dump(good, f)
+    pid = daemon.process.pid
+    reload_log = daemon.reload()
+    check("restarting in place" in reload_log and daemon.process.poll() is None and
+          daemon.process.pid == pid, "SIGHUP with a valid configuration restarts driftd in place")
+    status, text = curl(daemon.url("/v1/streams"))
+    check(sorted(s["name"] for s in json.loads(text)["streams"]) == ["clicks", "extra"],
+          "the reloaded configuration is the one running")
     check(daemon.stop() == 0, "second SIGTERM exits 0")
     with sqlite3.connect(db_path) as db:
         versions = db.execute("SELECT count(*) FROM reference_distributions").fetchone()[0]
