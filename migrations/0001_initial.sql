@@ -19,7 +19,7 @@ CREATE TABLE reference_distributions (
   feature     TEXT NOT NULL,
   version     INTEGER NOT NULL,
   feature_type TEXT NOT NULL CHECK (feature_type IN ('numeric', 'categorical')),
-  origin      TEXT NOT NULL,          -- 'capture', 'file:<path>', 'window:<id>'
+  origin      TEXT NOT NULL,          -- 'capture', 'file:<path>', 'import:<path>', 'window:<window_start>'
   bins_json   TEXT NOT NULL,          -- {"edges": [...]} or {"categories": [...]}
   histogram   BLOB NOT NULL,          -- docs/histogram-format.md
   n           INTEGER NOT NULL,

@@ -33,6 +33,12 @@ void WindowManager::load_stream(StreamRuntime& stream) {
       try {
         if (stream.restore(decode_checkpoint(*bytes))) {
           std::fprintf(stderr, "driftd: stream '%s': open windows restored\n", config.name.c_str());
+        } else {
+          std::fprintf(stderr,
+                       "driftd: stream '%s': the open windows were counted against references "
+                       "that are no longer active (imported or promoted since); new windows "
+                       "start with the active references\n",
+                       config.name.c_str());
         }
       } catch (const InputError& error) {
         std::fprintf(stderr, "driftd: stream '%s': ignoring the window checkpoint: %s\n",

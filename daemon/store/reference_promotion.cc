@@ -96,6 +96,7 @@ PromotedReference window_as_reference(Database& db, const std::string& stream,
 Promotion promote_window(DriftStore& store, const std::string& stream, int64_t window_start,
                          std::span<const std::string> features) {
   Database& db = store.database();
+  Transaction transaction(db);  // the checks and the write see one state
   config::StreamConfig promoted_features;  // the names save_references stores under
   promoted_features.name = stream;
   Promotion promotion{"window:" + std::to_string(window_start), {}};
@@ -108,7 +109,8 @@ Promotion promote_window(DriftStore& store, const std::string& stream, int64_t w
   for (PromotedReference& feature : promotion.features) {
     references.push_back(std::move(feature.reference));
   }
-  store.save_references(promoted_features, references, promotion.origin);
+  store.save_references(promoted_features, references, promotion.origin);  // nested
+  transaction.commit();
   for (std::size_t f = 0; f < references.size(); ++f) {
     promotion.features[f].reference = std::move(references[f]);
   }

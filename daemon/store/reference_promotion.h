@@ -20,10 +20,8 @@
 // compared with a reference version that is no longer active, or the window
 // holds no value of a feature.
 //
-// The checks and the write are two transactions: a reference stored by
-// another writer between them (another driftctl; driftd itself stores
-// references only when it captures or loads a file reference) is not noticed.
-// A running driftd keeps its references in memory and installs the new ones
+// The checks and the write are one (IMMEDIATE) transaction, so no reference
+// stored by another writer can slip in between them. A running driftd keeps its references in memory and installs the new ones
 // at its next start.
 #pragma once
 
