@@ -145,6 +145,18 @@ std::string prometheus_text(const ApiContext& context) {
              &StreamCounters::late);
   per_stream("driftd_windows_closed_total", "Windows closed and evaluated.",
              &StreamCounters::windows_closed);
+  family("driftd_ingest_stage_seconds_total", "counter",
+         "Writer time per stage of the hot path: decode (JSON) and record (bin and count).");
+  for (const auto& stream : *context.streams) {
+    const StreamCounters& counters = stream->counters();
+    for (const auto& [stage, nanoseconds] :
+         {std::pair{"decode", &counters.decode_nanoseconds},
+          std::pair{"record", &counters.record_nanoseconds}}) {
+      out << "driftd_ingest_stage_seconds_total{stream=\"" << stream->config().name
+          << "\",stage=\"" << stage << "\"} "
+          << static_cast<double>(nanoseconds->load(std::memory_order_relaxed)) / 1e9 << '\n';
+    }
+  }
   const auto per_feature = [&](const char* name, const char* help,
                                const std::atomic<uint64_t> FeatureCounters::*member) {
     family(name, "counter", help);

@@ -25,6 +25,12 @@ ConfPtr make_consumer_config(const config::KafkaConfig& kafka) {
       {"auto.offset.reset", "earliest"},
       {"statistics.interval.ms", "1000"},
       {"enable.partition.eof", "false"},
+      // librdkafka 2.0 pauses a partition's fetches for a whole
+      // fetch.queue.backoff (1 s) whenever its local queue reaches this many
+      // messages; at the default (100000) a consumer reading a backlog waits
+      // most of the time (librdkafka #2879). Memory stays bounded by
+      // queued.max.messages.kbytes (64 MiB per partition by default).
+      {"queued.min.messages", "1000000"},
   };
   for (const auto& [key, value] : defaults) set(conf.get(), key, value, "kafka");
   for (const auto& [key, value] : kafka.properties) {

@@ -9,6 +9,7 @@
 //   auto.offset.reset=earliest        (a new group reads the topic from the start)
 //   statistics.interval.ms=1000       (broker state and consumer lag)
 //   enable.partition.eof=false
+//   queued.min.messages=1000000       (librdkafka 2.0 stalls a backlog below it)
 //
 // Guarantees: make_consumer_config throws config::ConfigError naming
 // `kafka.properties.<key>` and librdkafka's reason for a property librdkafka

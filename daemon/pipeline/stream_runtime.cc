@@ -1,6 +1,7 @@
 #include "pipeline/stream_runtime.h"
 
 #include <algorithm>
+#include <chrono>
 #include <stdexcept>
 #include <utility>
 
@@ -134,11 +135,21 @@ IngestResult StreamRuntime::ingest(std::size_t writer, const Decode& decode, int
   Writer& state = *writer_states_[writer];
   state.batch.clear();
   IngestResult result;
+  const auto decoding = std::chrono::steady_clock::now();
   result.summary = decode(*state.decoder, state.batch);
+  const auto recording = std::chrono::steady_clock::now();
   count(result.summary);
   result.latest_event_time = latest_event_time(state.batch);
   result.late = state.recorder.record(*assembler_, window_spec_, writer, state.batch, 0, now_ms,
                                       deferred_, time_limit);
+  const auto done = std::chrono::steady_clock::now();
+  const auto nanoseconds = [](auto duration) {
+    return static_cast<uint64_t>(
+        std::chrono::duration_cast<std::chrono::nanoseconds>(duration).count());
+  };
+  counters_.decode_nanoseconds.fetch_add(nanoseconds(recording - decoding),
+                                         std::memory_order_relaxed);
+  counters_.record_nanoseconds.fetch_add(nanoseconds(done - recording), std::memory_order_relaxed);
   return result;
 }
 

@@ -65,6 +65,10 @@ struct StreamCounters {
   std::atomic<uint64_t> invalid_event_time{0};
   std::atomic<uint64_t> late{0};
   std::atomic<uint64_t> windows_closed{0};
+  // Writer time in the two stages of the hot path (monitoring phase), for
+  // finding the bottleneck: decoding JSON, and binning + recording.
+  std::atomic<uint64_t> decode_nanoseconds{0};
+  std::atomic<uint64_t> record_nanoseconds{0};
 };
 
 // Per-feature totals of values that could not be binned, summed over the
