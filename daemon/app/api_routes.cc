@@ -186,6 +186,8 @@ std::string prometheus_text(const ApiContext& context) {
   }
   family("driftd_http_open_connections", "gauge", "Open HTTP connections.");
   out << "driftd_http_open_connections " << context.server->open_connections() << '\n';
+  family("driftd_alert_subscribers", "gauge", "Server-sent event clients of /v1/alerts/stream.");
+  out << "driftd_alert_subscribers " << context.alert_feed->subscribers() << '\n';
   if (context.kafka != nullptr) kafka_metrics(out, context.kafka->counters());
   return out.str();
 }

@@ -32,6 +32,7 @@ struct ApiContext {
   const http::HttpServer* server;
   std::atomic<bool>* ready;
   const kafka::KafkaSource* kafka;  // null without Kafka streams
+  const alerts::AlertFeed* alert_feed;
 };
 
 void register_api_routes(http::Router& router, ApiContext context);

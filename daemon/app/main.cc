@@ -26,6 +26,7 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
 
+#include "app/alert_stream_route.h"
 #include "app/api_routes.h"
 #include "app/systemd_notify.h"
 #include "app/window_manager.h"
@@ -34,6 +35,7 @@
 #include "http/server.h"
 #include "kafka/consumer_config.h"
 #include "kafka/kafka_source.h"
+#include "store/alert_event_reader.h"
 #include "store/drift_store.h"
 
 namespace {
@@ -71,6 +73,7 @@ driftd::http::ServerOptions server_options(const driftd::config::HttpConfig& htt
   options.bearer_token = http.auth_token;
   options.limits.max_body_bytes = http.max_body_bytes;
   options.limits.max_connections = http.max_connections;
+  options.limits.max_streams = http.max_event_streams;
   options.limits.idle_timeout = http.idle_timeout;
   return options;
 }
@@ -93,12 +96,25 @@ int run(const std::string& config_path, bool& reload) {
     }
   }
 
+  // First, so that it outlives everything holding its sockets (the alert
+  // feed's subscribers hold event streams).
+  boost::asio::io_context io;
   std::unique_ptr<driftd::store::DriftStore> store;
+  std::unique_ptr<driftd::alerts::AlertFeed> alert_feed;
   std::unique_ptr<driftd::kafka::KafkaSource> kafka;
   std::unique_ptr<driftd::WindowManager> manager;
   try {
     store = std::make_unique<driftd::store::DriftStore>(config.storage);
+    auto reader = std::make_shared<driftd::store::Database>(
+        config.storage.path, driftd::store::Database::Mode::kReadOnly);
+    const int64_t last_event = driftd::store::last_alert_event_id(*reader);
+    alert_feed = std::make_unique<driftd::alerts::AlertFeed>(
+        [reader](int64_t after, std::size_t limit) {  // on the feed's catch-up thread only
+          return driftd::store::read_alert_events(*reader, after, limit);
+        },
+        last_event);
     manager = std::make_unique<driftd::WindowManager>(config, *store, streams);
+    manager->set_alert_feed(alert_feed.get());
     if (!kafka_streams.empty()) {
       kafka = std::make_unique<driftd::kafka::KafkaSource>(*config.kafka, kafka_streams,
                                                            kafka_writer);
@@ -111,11 +127,11 @@ int run(const std::string& config_path, bool& reload) {
     return kExitStartFailure;
   }
 
-  boost::asio::io_context io;
   driftd::http::HttpServer server(io, server_options(config.http));
   std::atomic<bool> ready{false};
-  driftd::register_api_routes(server.router(),
-                              {&streams, manager.get(), &server, &ready, kafka.get()});
+  driftd::register_api_routes(server.router(), {&streams, manager.get(), &server, &ready,
+                                                kafka.get(), alert_feed.get()});
+  driftd::register_alert_stream_route(server.router(), *alert_feed);
   try {
     server.start();
   } catch (const std::exception& error) {

@@ -140,9 +140,10 @@ void WindowManager::commit(std::size_t stream_index, Cut cut) {
     }
     bytes = encode_checkpoint(*cut.checkpoint);
   }
-  store_.commit_windows(config, references, pending, cut.checkpoint ? &bytes : nullptr,
-                        cut.positions);
+  const std::vector<store::AlertEvent> events = store_.commit_windows(
+      config, references, pending, cut.checkpoint ? &bytes : nullptr, cut.positions);
   transaction.commit();
+  if (alert_feed_ != nullptr && !events.empty()) alert_feed_->publish(events);
 
   commit_microseconds_.fetch_add(
       static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::microseconds>(

@@ -8,7 +8,8 @@
 // that checkpoint covers. Kafka streams are polled and checkpointed while
 // the Kafka consumer is paused at a batch boundary, so windows, checkpoint
 // and positions are one consistent cut; the transaction is written after
-// the consumer resumed, and only then are the positions reported durable.
+// the consumer resumed, and only then are the positions reported durable and
+// the alert events published to subscribers.
 // It pets the systemd watchdog from this loop, so a wedged pipeline gets the
 // service restarted.
 //
@@ -27,6 +28,7 @@
 #include <thread>
 #include <vector>
 
+#include "alerts/alert_feed.h"
 #include "config/config.h"
 #include "kafka/kafka_source.h"
 #include "pipeline/stream_runtime.h"
@@ -42,6 +44,8 @@ class WindowManager {
   // The Kafka source of the Kafka streams, if any; start() installs their
   // stored positions into it. REQUIRES: before start().
   void set_kafka_source(kafka::KafkaSource* kafka) { kafka_ = kafka; }
+  // Where committed alert events go (subscribers). REQUIRES: before start().
+  void set_alert_feed(alerts::AlertFeed* feed) { alert_feed_ = feed; }
   ~WindowManager();
 
   // Loads references, open windows, open alerts and Kafka positions (on the
@@ -82,6 +86,7 @@ class WindowManager {
   store::DriftStore& store_;
   std::vector<std::unique_ptr<StreamRuntime>>& streams_;
   kafka::KafkaSource* kafka_ = nullptr;
+  alerts::AlertFeed* alert_feed_ = nullptr;
   std::chrono::milliseconds tick_interval_{100};
   // Per stream; manager thread only. Closed windows not committed yet: kept
   // in order and retried at the next tick, so a transient SQLite error loses

@@ -33,6 +33,7 @@
 // | `auth_token`      | string   | absent (no auth)   | at least 16 characters, no spaces or control characters |
 // | `max_body_bytes`  | integer  | 16777216 (16 MiB)  | >= 1; larger ingest bodies are refused |
 // | `max_connections` | integer  | 1024               | >= 1 |
+// | `max_event_streams` | integer | 1000             | >= 1; open server-sent event streams (`/v1/alerts/stream`); more are answered 503 |
 // | `idle_timeout`    | duration | `"60s"`            | > 0; idle keep-alive connections are closed |
 //
 // kafka
@@ -138,6 +139,7 @@ struct HttpConfig {
   std::optional<std::string> auth_token;                // nullopt: no authentication
   std::uint64_t max_body_bytes = 16 * 1024 * 1024;
   std::uint32_t max_connections = 1024;
+  std::uint32_t max_event_streams = 1000;
   Duration idle_timeout = std::chrono::seconds(60);
 
   friend bool operator==(const HttpConfig&, const HttpConfig&) = default;

@@ -118,6 +118,8 @@ HttpConfig read_http(const Node& node) {
                 [&](const Node& n) { out.max_body_bytes = n.integer(1, kU64Max, true); })
       .optional("max_connections",
                 [&](const Node& n) { out.max_connections = to_u32(n.integer(1, kU32Max, true)); })
+      .optional("max_event_streams",
+                [&](const Node& n) { out.max_event_streams = to_u32(n.integer(1, kU32Max, true)); })
       .optional("idle_timeout", [&](const Node& n) { out.idle_timeout = n.positive_duration(); });
   reader.read();
   return out;

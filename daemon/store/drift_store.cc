@@ -180,11 +180,12 @@ void DriftStore::save_references(const config::StreamConfig& stream,
   transaction.commit();
 }
 
-void DriftStore::commit_windows(const config::StreamConfig& stream,
-                                std::span<const FeatureReference> references,
-                                std::span<const WindowCommit> windows,
-                                const std::vector<std::byte>* checkpoint,
-                                std::span<const SourcePosition> positions) {
+std::vector<AlertEvent> DriftStore::commit_windows(const config::StreamConfig& stream,
+                                                   std::span<const FeatureReference> references,
+                                                   std::span<const WindowCommit> windows,
+                                                   const std::vector<std::byte>* checkpoint,
+                                                   std::span<const SourcePosition> positions) {
+  published_.clear();
   if (checkpoint == nullptr && !positions.empty()) {
     throw std::logic_error("source positions are only stored with the checkpoint they cover");
   }
@@ -218,6 +219,7 @@ void DriftStore::commit_windows(const config::StreamConfig& stream,
         .run();
   }
   transaction.commit();
+  return std::move(published_);
 }
 
 std::vector<SourcePosition> DriftStore::load_positions(const config::StreamConfig& stream) {
@@ -299,13 +301,18 @@ void DriftStore::insert_window(const config::StreamConfig& stream,
       "window_start, window_end, opened_at, evidence) "
       "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 'firing', ?8, ?9, ?10, ?11)");
   Statement find_open = db_.prepare(
-      "SELECT id FROM alerts WHERE stream = ?1 AND feature = ?2 AND rule = ?3 AND state = 'firing'");
+      "SELECT id, severity FROM alerts "
+      "WHERE stream = ?1 AND feature = ?2 AND rule = ?3 AND state = 'firing'");
+  // AUTOINCREMENT's high-water mark: ids are never reused, even once
+  // retention deleted the newest rows.
+  Statement last_event_id = db_.prepare(
+      "SELECT coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'alert_events'), 0)");
   Statement update = db_.prepare(
       "UPDATE alerts SET value = ?2, threshold = ?3, severity = coalesce(?4, severity), "
       "evidence = ?5, state = ?6, resolved_at = ?7 WHERE id = ?1");
   Statement event = db_.prepare(
-      "INSERT INTO alert_events (alert_id, transition, severity, at, payload) "
-      "VALUES (?1, ?2, ?3, ?4, ?5)");
+      "INSERT INTO alert_events (id, alert_id, transition, severity, at, payload) "
+      "VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
   for (const AlertChange& change : changes) {
     const config::AlertRule& rule = stream.alerts[change.rule];
     const FeatureEvaluation& feature = window.features[change.feature];
@@ -324,9 +331,7 @@ void DriftStore::insert_window(const config::StreamConfig& stream,
     evidence["top_bins"] = top_bins_json(feature);
     evidence["window"] = {{"start", window.bounds.start}, {"end", window.bounds.end}};
     const std::string evidence_text = evidence.dump();
-    const std::string_view severity = to_string(change.transition == Transition::kResolved
-                                                    ? Severity::kNone
-                                                    : change.severity);
+    std::string severity = to_string(change.severity);  // resolved: the episode's last
 
     int64_t alert_id = 0;
     if (change.transition == Transition::kFired) {
@@ -352,6 +357,7 @@ void DriftStore::insert_window(const config::StreamConfig& stream,
         continue;  // no open alert row (state restored without one): nothing to update
       }
       alert_id = find_open.column_int(0);
+      if (change.transition == Transition::kResolved) severity = find_open.column_text(1);
       find_open.reset();
       const bool resolved = change.transition == Transition::kResolved;
       update.bind(1, alert_id)
@@ -360,7 +366,7 @@ void DriftStore::insert_window(const config::StreamConfig& stream,
       if (resolved) {
         update.bind_null(4);  // an episode keeps the severity it ended with
       } else {
-        update.bind(4, severity);
+        update.bind(4, std::string_view(severity));
       }
       update.bind(5, std::string_view(evidence_text))
           .bind(6, std::string_view(resolved ? "resolved" : "firing"));
@@ -371,19 +377,35 @@ void DriftStore::insert_window(const config::StreamConfig& stream,
       }
       update.run();
     }
+    // The event as every subscriber gets it (docs/api.md): the id is taken
+    // here, inside the single writer's transaction, so it can be part of it.
+    last_event_id.step();
+    const int64_t event_id = last_event_id.column_int(0) + 1;
+    last_event_id.reset();
     nlohmann::json payload = evidence;
+    payload["event_id"] = event_id;
     payload["alert_id"] = alert_id;
+    payload["at"] = now;
     payload["stream"] = stream.name;
     payload["feature"] = feature_name;
     payload["rule"] = change.rule;
     payload["transition"] = to_string(change.transition);
+    payload["state"] = change.transition == Transition::kResolved ? "resolved" : "firing";
     payload["severity"] = severity;
-    event.bind(1, alert_id)
-        .bind(2, std::string_view(to_string(change.transition)))
-        .bind(3, severity)
-        .bind(4, now)
-        .bind(5, std::string_view(payload.dump()))
+    AlertEvent published{event_id,
+                         stream.name,
+                         feature_name,
+                         severity,
+                         to_string(change.transition),
+                         payload.dump()};
+    event.bind(1, event_id)
+        .bind(2, alert_id)
+        .bind(3, std::string_view(published.transition))
+        .bind(4, std::string_view(severity))
+        .bind(5, now)
+        .bind(6, std::string_view(published.json))
         .run();
+    published_.push_back(std::move(published));
   }
 }
 

@@ -19,6 +19,7 @@
 #include "pipeline/source_position.h"
 #include "pipeline/stream_runtime.h"
 #include "pipeline/window_evaluator.h"
+#include "store/alert_event.h"
 #include "store/sqlite.h"
 
 namespace driftd::store {
@@ -64,11 +65,13 @@ class DriftStore {
   // stored checkpoint, now stale, is deleted: a restart then starts fresh
   // windows rather than count events twice. REQUIRES positions empty when
   // checkpoint is null. Nests into an enclosing Transaction.
-  void commit_windows(const config::StreamConfig& stream,
-                      std::span<const FeatureReference> references,
-                      std::span<const WindowCommit> windows,
-                      const std::vector<std::byte>* checkpoint,
-                      std::span<const SourcePosition> positions = {});
+  // Returns the alert events written (alert_events rows, in id order), to
+  // publish once the outermost transaction has committed.
+  std::vector<AlertEvent> commit_windows(const config::StreamConfig& stream,
+                                         std::span<const FeatureReference> references,
+                                         std::span<const WindowCommit> windows,
+                                         const std::vector<std::byte>* checkpoint,
+                                         std::span<const SourcePosition> positions = {});
 
   // The stream's stored source positions (empty for a new stream).
   std::vector<SourcePosition> load_positions(const config::StreamConfig& stream);
@@ -85,6 +88,7 @@ class DriftStore {
                      int64_t now);
 
   Database db_;
+  std::vector<AlertEvent> published_;  // by the commit_windows() in progress
 };
 
 }  // namespace driftd::store

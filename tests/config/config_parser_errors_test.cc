@@ -146,12 +146,14 @@ const std::vector<BadConfig>& bad_configs() {
       {with_http(R"({"auth_token": "0123456789 abcdef"})"),
        "http.auth_token: must not contain spaces or control characters"},
       {with_http(R"({"max_connections": 0})"), "http.max_connections: must be an integer >= 1"},
+      {with_http(R"({"max_event_streams": 0})"),
+       "http.max_event_streams: must be an integer >= 1"},
       {with_http(R"({"max_connections": 4294967296})"),
        "http.max_connections: must be at most 4294967295"},
       {with_http(R"({"max_body_bytes": -1})"), "http.max_body_bytes: must be an integer >= 1"},
       {with_http(R"({"port": 8080})"),
        "http.port: unknown field (expected one of: listen, auth_token, max_body_bytes, "
-       "max_connections, idle_timeout)"},
+       "max_connections, max_event_streams, idle_timeout)"},
       // ---- kafka
       {with_streams(R"({"name": "s", "source": {"type": "kafka", "topic": "t"},
           "window": {"type": "count", "events": 10}, "features": [)" + kNumeric + "]}"),
