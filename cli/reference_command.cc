@@ -12,8 +12,7 @@
 #include "cli/command_line.h"
 #include "cli/reference_import_command.h"
 #include "cli/reference_promote_command.h"
-#include "histogram/histogram_snapshot.h"
-#include "pipeline/feature_bins.h"
+#include "store/history_queries.h"
 #include "store/sqlite.h"
 
 namespace driftd::cli {
@@ -35,62 +34,6 @@ constexpr const char* kUsage =
     "promote: a stored closed window becomes the new active reference.\n"
     "import and promote keep the previous versions (inactive); a running driftd installs\n"
     "the new references at its next restart. driftctl reference <action> --help: details.\n";
-
-nlohmann::ordered_json list_json(store::Database& db, const std::string& stream) {
-  store::Statement query = db.prepare(
-      "SELECT stream, feature, version, feature_type, origin, n, missing, active, created_at "
-      "FROM reference_distributions WHERE ?1 = '' OR stream = ?1 "
-      "ORDER BY stream, feature, version");
-  query.bind(1, std::string_view(stream));
-  nlohmann::ordered_json rows = nlohmann::ordered_json::array();
-  while (query.step()) {
-    rows.push_back({{"stream", query.column_text(0)},
-                    {"feature", query.column_text(1)},
-                    {"version", query.column_int(2)},
-                    {"type", query.column_text(3)},
-                    {"origin", query.column_text(4)},
-                    {"n", query.column_int(5)},
-                    {"missing", query.column_int(6)},
-                    {"active", query.column_int(7) == 1},
-                    {"created_at", query.column_int(8)}});
-  }
-  return rows;
-}
-
-nlohmann::ordered_json show_json(store::Database& db, const std::string& stream,
-                                 const std::string& feature, int64_t version) {
-  store::Statement query = db.prepare(
-      "SELECT version, feature_type, origin, bins_json, histogram, moments_json, active "
-      "FROM reference_distributions WHERE stream = ?1 AND feature = ?2 AND "
-      "(?3 = 0 AND active = 1 OR version = ?3)");
-  query.bind(1, std::string_view(stream)).bind(2, std::string_view(feature)).bind(3, version);
-  if (!query.step()) {
-    throw UsageError("no reference for stream '" + stream + "' feature '" + feature + "'" +
-                     (version ? " version " + std::to_string(version) : std::string()));
-  }
-  const FeatureBins bins = FeatureBins::from_json(query.column_text(3));
-  const HistogramSnapshot histogram = HistogramSnapshot::deserialize(query.column_blob(4));
-  uint64_t n = 0;
-  for (uint64_t count : histogram.counts()) n += count;
-  nlohmann::ordered_json out = {{"stream", stream},
-                                {"feature", feature},
-                                {"version", query.column_int(0)},
-                                {"type", query.column_text(1)},
-                                {"origin", query.column_text(2)},
-                                {"active", query.column_int(6) == 1},
-                                {"n", n},
-                                {"missing", histogram.missing()}};
-  if (!query.is_null(5)) out["moments"] = nlohmann::ordered_json::parse(query.column_text(5));
-  nlohmann::ordered_json bin_rows = nlohmann::ordered_json::array();
-  for (std::size_t bin = 0; bin < bins.bin_count(); ++bin) {
-    const uint64_t count = histogram.counts()[bin];
-    bin_rows.push_back({{"label", bins.label(bin)},
-                        {"count", count},
-                        {"share", n ? static_cast<double>(count) / static_cast<double>(n) : 0.0}});
-  }
-  out["bins"] = std::move(bin_rows);
-  return out;
-}
 
 void print_list(const nlohmann::ordered_json& rows) {
   std::printf("%-20s %-20s %7s %-11s %10s %9s  %s\n", "stream", "feature", "version", "type", "n",
@@ -151,11 +94,11 @@ int run_reference(int argc, const char* const* argv) {
   store::Database db(db_path, store::Database::Mode::kReadOnly);
   nlohmann::ordered_json result;
   if (action == "list") {
-    result = list_json(db, stream);
+    result = store::references_json(db, stream);
     if (output == OutputFormat::kTable) print_list(result);
   } else {
     if (stream.empty() || feature.empty()) throw UsageError("show needs --stream and --feature");
-    result = show_json(db, stream, feature, version);
+    result = store::reference_json(db, stream, feature, version);
     if (output == OutputFormat::kTable) print_show(result);
   }
   if (output == OutputFormat::kJson) std::cout << result.dump(2) << '\n';

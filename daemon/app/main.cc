@@ -28,6 +28,7 @@
 
 #include "app/alert_stream_route.h"
 #include "app/api_routes.h"
+#include "app/history_routes.h"
 #include "app/systemd_notify.h"
 #include "app/window_manager.h"
 #include "config/config_error.h"
@@ -132,6 +133,8 @@ int run(const std::string& config_path, bool& reload) {
   driftd::register_api_routes(server.router(), {&streams, manager.get(), &server, &ready,
                                                 kafka.get(), alert_feed.get()});
   driftd::register_alert_stream_route(server.router(), *alert_feed);
+  driftd::store::ReadPool read_pool(config.storage.path, io_threads);
+  driftd::register_history_routes(server.router(), read_pool);
   try {
     server.start();
   } catch (const std::exception& error) {

@@ -12,11 +12,24 @@ std::string to_json_text(const nlohmann::json& value) {
   return value.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
-Response json_response(Status status, const nlohmann::json& value) {
+namespace {
+
+Response json_text_response(Status status, std::string text) {
   Response response{status, 11};
   response.set(beast_http::field::content_type, detail::to_beast(kJsonContentType));
-  response.body() = to_json_text(value);
+  response.body() = std::move(text);
   return response;
+}
+
+}  // namespace
+
+Response json_response(Status status, const nlohmann::json& value) {
+  return json_text_response(status, to_json_text(value));
+}
+
+Response ordered_json_response(Status status, const nlohmann::ordered_json& value) {
+  return json_text_response(
+      status, value.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace));
 }
 
 Response json_error(Status status, std::string_view message) {

@@ -29,6 +29,8 @@ std::string to_json_text(const nlohmann::json& value);
 
 // A response with `value` as its JSON body.
 Response json_response(Status status, const nlohmann::json& value);
+// The same for an ordered_json, whose keys keep their order.
+Response ordered_json_response(Status status, const nlohmann::ordered_json& value);
 
 // The error body {"error": {"status": N, "message": message}} as a response.
 Response json_error(Status status, std::string_view message);

@@ -1,0 +1,161 @@
+#include "app/history_routes.h"
+
+#include <charconv>
+#include <functional>
+#include <set>
+#include <string>
+
+#include "common/error.h"
+#include "http/json_response.h"
+#include "ingest/event_time.h"
+#include "store/history_queries.h"
+
+namespace driftd {
+namespace {
+
+using Json = nlohmann::ordered_json;
+
+// The query parameters of one request, checked against what the route takes.
+class Parameters {
+ public:
+  Parameters(const http::Request& request, std::set<std::string_view> known)
+      : request_(request) {
+    for (const auto& [name, value] : request.query_params().entries()) {
+      if (!known.contains(name)) {
+        std::string list;
+        for (const std::string_view option : known) list += (list.empty() ? "" : ", ") + std::string(option);
+        throw InputError("unknown query parameter '" + name + "' (this endpoint takes " +
+                         (list.empty() ? std::string("none") : list) + ")");
+      }
+    }
+  }
+
+  std::string text(std::string_view name, bool required = false) const {
+    const auto value = request_.query(name);
+    if (!value && required) {
+      throw InputError("query parameter '" + std::string(name) + "' is required");
+    }
+    return std::string(value.value_or(""));
+  }
+
+  std::string one_of(std::string_view name, std::initializer_list<std::string_view> allowed) const {
+    const std::string value = text(name);
+    if (value.empty()) return value;
+    for (const std::string_view option : allowed) {
+      if (value == option) return value;
+    }
+    std::string list;
+    for (const std::string_view option : allowed) list += (list.empty() ? "" : ", ") + std::string(option);
+    throw InputError("query parameter '" + std::string(name) + "': '" + value +
+                     "' is not one of " + list);
+  }
+
+  int64_t integer(std::string_view name, int64_t fallback, int64_t min, int64_t max) const {
+    const auto value = request_.query(name);
+    if (!value) return fallback;
+    int64_t number = 0;
+    const auto [end, error] = std::from_chars(value->data(), value->data() + value->size(), number);
+    if (error != std::errc() || end != value->data() + value->size() || number < min ||
+        number > max) {
+      throw InputError("query parameter '" + std::string(name) + "' must be an integer between " +
+                       std::to_string(min) + " and " + std::to_string(max));
+    }
+    return number;
+  }
+
+  // Milliseconds since the epoch, or an RFC 3339 timestamp.
+  int64_t time(std::string_view name, int64_t fallback) const {
+    const auto value = request_.query(name);
+    if (!value) return fallback;
+    int64_t number = 0;
+    const auto [end, error] = std::from_chars(value->data(), value->data() + value->size(), number);
+    if (error == std::errc() && end == value->data() + value->size()) return number;
+    if (const auto ms = ingest::epoch_ms_from_rfc3339(*value)) return *ms;
+    throw InputError("query parameter '" + std::string(name) +
+                     "' must be milliseconds since the epoch or an RFC 3339 time "
+                     "(2026-11-28T16:00:00Z), not '" + std::string(*value) + "'");
+  }
+
+ private:
+  const http::Request& request_;
+};
+
+// Runs a query on a pooled read connection and answers with its JSON, or
+// with the error a person can act on.
+void answer(store::ReadPool& pool, http::Responder& respond,
+            const std::function<Json(store::Database&)>& query) {
+  try {
+    store::ReadPool::Lease db = pool.acquire();
+    respond(http::ordered_json_response(http::Status::ok, query(*db)));
+  } catch (const store::NotFound& error) {
+    respond(http::json_error(http::Status::not_found, error.what()));
+  } catch (const InputError& error) {
+    respond(http::json_error(http::Status::bad_request, error.what()));
+  } catch (const store::SqliteError& error) {
+    respond(http::json_error(http::Status::service_unavailable,
+                             std::string("the database cannot answer now: ") + error.what()));
+  }
+}
+
+}  // namespace
+
+void register_history_routes(http::Router& router, store::ReadPool& pool) {
+  router.get("/v1/alerts", [&pool](http::Request& request, http::Responder respond) {
+    answer(pool, respond, [&](store::Database& db) {
+      const Parameters parameters(
+          request, {"stream", "feature", "severity", "state", "from", "to", "limit", "cursor"});
+      store::AlertQuery query;
+      query.stream = parameters.text("stream");
+      query.feature = parameters.text("feature");
+      query.severity = parameters.one_of("severity", {"warn", "critical"});
+      query.state = parameters.one_of("state", {"firing", "resolved"});
+      query.from = parameters.time("from", INT64_MIN);
+      query.to = parameters.time("to", INT64_MAX);
+      query.limit = static_cast<std::size_t>(parameters.integer("limit", 100, 1, 1000));
+      if (request.query("cursor")) {
+        query.before_id = parameters.integer("cursor", 0, 1, INT64_MAX);
+      }
+      return store::alerts_json(db, query);
+    });
+  });
+  router.get("/v1/metrics", [&pool](http::Request& request, http::Responder respond) {
+    answer(pool, respond, [&](store::Database& db) {
+      const Parameters parameters(request,
+                                  {"stream", "feature", "metric", "from", "to", "limit"});
+      return store::metric_series_json(
+          db, parameters.text("stream", true), parameters.text("feature", true),
+          parameters.text("metric", true), parameters.time("from", INT64_MIN),
+          parameters.time("to", INT64_MAX),
+          static_cast<std::size_t>(parameters.integer("limit", 10000, 1, 100000)));
+    });
+  });
+  router.get("/v1/windows/{id}", [&pool](http::Request& request, http::Responder respond) {
+    answer(pool, respond, [&](store::Database& db) {
+      const Parameters parameters(request, {});
+      const std::string_view text = request.param("id");
+      int64_t id = 0;
+      const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), id);
+      if (error != std::errc() || end != text.data() + text.size() || id < 1) {
+        throw InputError("window id must be a positive integer, not '" + std::string(text) + "'");
+      }
+      return store::window_json(db, id);
+    });
+  });
+  router.get("/v1/references", [&pool](http::Request& request, http::Responder respond) {
+    answer(pool, respond, [&](store::Database& db) {
+      const Parameters parameters(request, {"stream"});
+      return Json{{"references", store::references_json(db, parameters.text("stream"))}};
+    });
+  });
+  router.get("/v1/references/{stream}/{feature}",
+             [&pool](http::Request& request, http::Responder respond) {
+               answer(pool, respond, [&](store::Database& db) {
+                 const Parameters parameters(request, {"version"});
+                 return store::reference_json(db, std::string(request.param("stream")),
+                                              std::string(request.param("feature")),
+                                              parameters.integer("version", 0, 1, INT64_MAX));
+               });
+             });
+}
+
+}  // namespace driftd

@@ -1,0 +1,236 @@
+#include "store/history_queries.h"
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <string_view>
+#include <vector>
+
+#include "divergence/contributions.h"
+#include "divergence/divergence.h"
+#include "divergence/measures.h"
+#include "histogram/histogram_snapshot.h"
+#include "pipeline/feature_bins.h"
+
+namespace driftd::store {
+namespace {
+
+using Json = nlohmann::ordered_json;
+
+// window_metrics columns that hold a number per window, by API name.
+constexpr std::array<std::string_view, 12> kOtherSeriesColumns{
+    "g_statistic", "dof",   "p_value",  "kl_pq_corrected", "gaussian_kl", "gaussian_location",
+    "gaussian_shape", "gaussian_scale", "n", "missing", "invalid", "late"};
+
+Json nullable_double(const Statement& row, int column) {
+  return row.is_null(column) ? Json(nullptr) : Json(row.column_double(column));
+}
+
+Json nullable_int(const Statement& row, int column) {
+  return row.is_null(column) ? Json(nullptr) : Json(row.column_int(column));
+}
+
+}  // namespace
+
+nlohmann::ordered_json alerts_json(Database& db, const AlertQuery& query) {
+  if (query.limit < 1 || query.limit > 1000) {
+    throw InputError("limit must be between 1 and 1000");
+  }
+  Statement rows = db.prepare(
+      "SELECT id, stream, feature, rule, metric, value, threshold, severity, state, "
+      "window_start, window_end, opened_at, resolved_at, evidence FROM alerts "
+      "WHERE (?1 = '' OR stream = ?1) AND (?2 = '' OR feature = ?2) "
+      "AND (?3 = '' OR severity = ?3) AND (?4 = '' OR state = ?4) "
+      "AND opened_at < ?6 AND (resolved_at IS NULL OR resolved_at >= ?5) AND id < ?7 "
+      "ORDER BY id DESC LIMIT ?8");
+  rows.bind(1, std::string_view(query.stream))
+      .bind(2, std::string_view(query.feature))
+      .bind(3, std::string_view(query.severity))
+      .bind(4, std::string_view(query.state))
+      .bind(5, query.from)
+      .bind(6, query.to)
+      .bind(7, query.before_id.value_or(INT64_MAX))
+      .bind(8, static_cast<int64_t>(query.limit) + 1);  // one more: is there a next page?
+  Json alerts = Json::array();
+  bool more = false;
+  while (rows.step()) {
+    if (alerts.size() == query.limit) {
+      more = true;
+      break;
+    }
+    alerts.push_back({{"id", rows.column_int(0)},
+                      {"stream", rows.column_text(1)},
+                      {"feature", rows.column_text(2)},
+                      {"rule", rows.column_int(3)},
+                      {"metric", rows.column_text(4)},
+                      {"value", nullable_double(rows, 5)},
+                      {"threshold", rows.column_double(6)},
+                      {"severity", rows.column_text(7)},
+                      {"state", rows.column_text(8)},
+                      {"window_start", rows.column_int(9)},
+                      {"window_end", rows.column_int(10)},
+                      {"opened_at", rows.column_int(11)},
+                      {"resolved_at", nullable_int(rows, 12)},
+                      {"evidence", Json::parse(rows.column_text(13))}});
+  }
+  return {{"alerts", alerts},
+          {"next_cursor", more ? Json(alerts.back()["id"]) : Json(nullptr)}};
+}
+
+bool is_series_metric(std::string_view metric) {
+  return std::any_of(kMeasureFields.begin(), kMeasureFields.end(),
+                     [&](const auto& field) { return field.key == metric; }) ||
+         std::find(kOtherSeriesColumns.begin(), kOtherSeriesColumns.end(), metric) !=
+             kOtherSeriesColumns.end();
+}
+
+nlohmann::ordered_json metric_series_json(Database& db, const std::string& stream,
+                                          const std::string& feature, const std::string& metric,
+                                          int64_t from, int64_t to, std::size_t limit) {
+  if (!is_series_metric(metric)) {
+    std::string known;
+    for (const auto& field : kMeasureFields) known += std::string(field.key) + ", ";
+    for (const std::string_view column : kOtherSeriesColumns) known += std::string(column) + ", ";
+    known.resize(known.size() - 2);
+    throw InputError("metric '" + metric + "' is not one of " + known);
+  }
+  if (limit < 1 || limit > 100000) throw InputError("limit must be between 1 and 100000");
+  // The column name comes from the whitelist above, never from the request.
+  Statement rows = db.prepare("SELECT id, window_start, window_end, n, " + metric +
+                              " FROM window_metrics WHERE stream = ?1 AND feature = ?2 "
+                              "AND window_start >= ?3 AND window_start < ?4 "
+                              "ORDER BY window_start LIMIT ?5");
+  rows.bind(1, std::string_view(stream))
+      .bind(2, std::string_view(feature))
+      .bind(3, from)
+      .bind(4, to)
+      .bind(5, static_cast<int64_t>(limit));
+  Json points = Json::array();
+  while (rows.step()) {
+    points.push_back({{"window_id", rows.column_int(0)},
+                      {"start", rows.column_int(1)},
+                      {"end", rows.column_int(2)},
+                      {"n", rows.column_int(3)},
+                      {"value", nullable_double(rows, 4)}});
+  }
+  return {{"stream", stream}, {"feature", feature}, {"metric", metric}, {"points", points}};
+}
+
+nlohmann::ordered_json window_json(Database& db, int64_t window_id) {
+  std::string columns;
+  for (const auto& field : kMeasureFields) columns += std::string(field.key) + ", ";
+  Statement row = db.prepare(
+      "SELECT w.stream, w.feature, w.window_start, w.window_end, w.n, w.missing, w.invalid, "
+      "w.late, w.closed_at, w.histogram, w.infinite, r.id, r.version, r.bins_json, r.histogram, "
+      "s.config_json, " +
+      columns +
+      "w.g_statistic, w.dof, w.p_value, w.kl_pq_corrected, w.gaussian_kl, w.gaussian_location, "
+      "w.gaussian_shape, w.gaussian_scale "
+      "FROM window_metrics w JOIN reference_distributions r ON r.id = w.reference_id "
+      "JOIN streams s ON s.name = w.stream WHERE w.id = ?1");
+  row.bind(1, window_id);
+  if (!row.step()) throw NotFound("no window with id " + std::to_string(window_id));
+
+  Json out = {{"id", window_id},          {"stream", row.column_text(0)},
+              {"feature", row.column_text(1)}, {"start", row.column_int(2)},
+              {"end", row.column_int(3)},      {"n", row.column_int(4)},
+              {"missing", row.column_int(5)},  {"invalid", row.column_int(6)},
+              {"late", row.column_int(7)},     {"closed_at", row.column_int(8)},
+              {"reference", {{"id", row.column_int(11)}, {"version", row.column_int(12)}}}};
+  int column = 16;
+  Json measures;
+  for (const auto& field : kMeasureFields) measures[std::string(field.key)] = nullable_double(row, column++);
+  measures["g_statistic"] = nullable_double(row, column++);
+  measures["dof"] = nullable_int(row, column++);
+  measures["p_value"] = nullable_double(row, column++);
+  measures["kl_pq_corrected"] = nullable_double(row, column++);
+  out["measures"] = measures;
+  out["infinite"] = Json::parse(row.column_text(10));
+  Json gaussian;
+  for (const char* part : {"total", "location", "shape", "scale"}) {
+    gaussian[part] = nullable_double(row, column++);
+  }
+  out["gaussian_kl"] = gaussian;
+
+  const FeatureBins bins = FeatureBins::from_json(row.column_text(13));
+  const HistogramSnapshot current = HistogramSnapshot::deserialize(row.column_blob(9));
+  const HistogramSnapshot reference = HistogramSnapshot::deserialize(row.column_blob(14));
+  const double alpha =
+      Json::parse(row.column_text(15)).value("smoothing_alpha", 0.5);  // the stream's, as stored
+  const std::vector<double> p = smoothed_probabilities(current.counts(), alpha);
+  const std::vector<double> q = smoothed_probabilities(reference.counts(), alpha);
+  const std::vector<BinContribution> contributions = kl_contributions(p, q);
+  Json bin_rows = Json::array();
+  for (std::size_t bin = 0; bin < bins.bin_count(); ++bin) {
+    const double contribution = contributions[bin].contribution;
+    bin_rows.push_back({{"bin", bin},
+                        {"label", bins.label(bin)},
+                        {"count", current.counts()[bin]},
+                        {"reference_count", reference.counts()[bin]},
+                        {"p", p[bin]},
+                        {"q", q[bin]},
+                        {"contribution", std::isinf(contribution) ? Json(nullptr)
+                                                                  : Json(contribution)}});
+  }
+  out["smoothing_alpha"] = alpha;
+  out["bins"] = bin_rows;
+  return out;
+}
+
+nlohmann::ordered_json references_json(Database& db, const std::string& stream) {
+  Statement query = db.prepare(
+      "SELECT stream, feature, version, feature_type, origin, n, missing, active, created_at "
+      "FROM reference_distributions WHERE ?1 = '' OR stream = ?1 "
+      "ORDER BY stream, feature, version");
+  query.bind(1, std::string_view(stream));
+  Json rows = Json::array();
+  while (query.step()) {
+    rows.push_back({{"stream", query.column_text(0)},
+                    {"feature", query.column_text(1)},
+                    {"version", query.column_int(2)},
+                    {"type", query.column_text(3)},
+                    {"origin", query.column_text(4)},
+                    {"n", query.column_int(5)},
+                    {"missing", query.column_int(6)},
+                    {"active", query.column_int(7) == 1},
+                    {"created_at", query.column_int(8)}});
+  }
+  return rows;
+}
+
+nlohmann::ordered_json reference_json(Database& db, const std::string& stream,
+                                      const std::string& feature, int64_t version) {
+  Statement query = db.prepare(
+      "SELECT version, feature_type, origin, bins_json, histogram, moments_json, active "
+      "FROM reference_distributions WHERE stream = ?1 AND feature = ?2 AND "
+      "(?3 = 0 AND active = 1 OR version = ?3)");
+  query.bind(1, std::string_view(stream)).bind(2, std::string_view(feature)).bind(3, version);
+  if (!query.step()) {
+    throw NotFound("no reference for stream '" + stream + "' feature '" + feature + "'" +
+                   (version ? " version " + std::to_string(version) : std::string()));
+  }
+  const FeatureBins bins = FeatureBins::from_json(query.column_text(3));
+  const HistogramSnapshot histogram = HistogramSnapshot::deserialize(query.column_blob(4));
+  uint64_t n = 0;
+  for (uint64_t count : histogram.counts()) n += count;
+  Json out = {{"stream", stream},
+              {"feature", feature},
+              {"version", query.column_int(0)},
+              {"type", query.column_text(1)},
+              {"origin", query.column_text(2)},
+              {"active", query.column_int(6) == 1},
+              {"n", n},
+              {"missing", histogram.missing()}};
+  if (!query.is_null(5)) out["moments"] = Json::parse(query.column_text(5));
+  Json bin_rows = Json::array();
+  for (std::size_t bin = 0; bin < bins.bin_count(); ++bin) {
+    const uint64_t count = histogram.counts()[bin];
+    bin_rows.push_back({{"label", bins.label(bin)},
+                        {"count", count},
+                        {"share", n ? static_cast<double>(count) / static_cast<double>(n) : 0.0}});
+  }
+  out["bins"] = std::move(bin_rows);
+  return out;
+}
+
+}  // namespace driftd::store

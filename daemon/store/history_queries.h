@@ -1,0 +1,72 @@
+// What happened, read from a driftd database: the answers of the historical
+// API (GET /v1/alerts, /v1/metrics, /v1/windows/{id}, /v1/references) and of
+// `driftctl ... --format json`, so both speak one schema (docs/api.md).
+// Every function works on any connection, read-only ones included (safe
+// while the daemon writes: WAL).
+//
+// Guarantees: bad arguments (unknown metric, malformed cursor) and missing
+// rows throw driftd::InputError with a message for a person; the HTTP layer
+// turns them into 400 or 404 (NotFound).
+//
+// Thread safety: one Database per thread, as sqlite.h says.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "common/error.h"
+#include "store/sqlite.h"
+
+namespace driftd::store {
+
+// A row that does not exist (HTTP 404).
+class NotFound : public InputError {
+ public:
+  using InputError::InputError;
+};
+
+struct AlertQuery {
+  std::string stream;    // "" = any
+  std::string feature;   // "" = any
+  std::string severity;  // "" = any; "warn" | "critical"
+  std::string state;     // "" = any; "firing" | "resolved"
+  // Alerts active at some time in [from, to) (ms): opened before `to`, and
+  // firing or resolved at or after `from`.
+  int64_t from = INT64_MIN;
+  int64_t to = INT64_MAX;
+  std::size_t limit = 100;            // 1..1000
+  std::optional<int64_t> before_id;   // the cursor: alerts with a smaller id
+};
+
+// {"alerts": [...newest first...], "next_cursor": id | null}
+nlohmann::ordered_json alerts_json(Database& db, const AlertQuery& query);
+
+// The metrics a time series can be asked for: every measure of metrics.md,
+// the G-test fields, the Gaussian KL parts, and n, missing, invalid, late.
+bool is_series_metric(std::string_view metric);
+
+// {"stream", "feature", "metric", "points": [{"window_id", "start", "end",
+// "n", "value"}]} for windows starting in [from, to), oldest first, at most
+// `limit`; value null when +inf or not computed.
+nlohmann::ordered_json metric_series_json(Database& db, const std::string& stream,
+                                          const std::string& feature, const std::string& metric,
+                                          int64_t from, int64_t to, std::size_t limit);
+
+// One window row in full: counts, every measure, Gaussian KL, and each bin
+// of its histogram against the reference it was compared with (counts,
+// smoothed probabilities, contribution to kl_pq). Throws NotFound.
+nlohmann::ordered_json window_json(Database& db, int64_t window_id);
+
+// Every stored reference version of `stream` ("" = all streams).
+nlohmann::ordered_json references_json(Database& db, const std::string& stream);
+
+// One reference version's bins and counts (version 0 = the active one).
+// Throws NotFound.
+nlohmann::ordered_json reference_json(Database& db, const std::string& stream,
+                                      const std::string& feature, int64_t version);
+
+}  // namespace driftd::store
