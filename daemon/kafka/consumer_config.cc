@@ -18,10 +18,19 @@ void set(rd_kafka_conf_t* conf, const std::string& key, const std::string& value
 
 }  // namespace
 
+const char* default_assignment_strategy() {
+  // librdkafka before 2.3.0 aborts in rd_kafka_destroy() when a
+  // cooperative-sticky consumer is destroyed after joining its group but
+  // before its first assignment (confluentinc/librdkafka#4312, fixed by
+  // #4381): a shutdown or reload at the wrong moment would crash driftd.
+  constexpr int kFixedIn = 0x020300ff;
+  return rd_kafka_version() >= kFixedIn ? "cooperative-sticky" : "roundrobin";
+}
+
 ConfPtr make_consumer_config(const config::KafkaConfig& kafka) {
   ConfPtr conf(rd_kafka_conf_new());
   const std::pair<const char*, const char*> defaults[] = {
-      {"partition.assignment.strategy", "cooperative-sticky"},
+      {"partition.assignment.strategy", default_assignment_strategy()},
       {"auto.offset.reset", "earliest"},
       {"statistics.interval.ms", "1000"},
       {"enable.partition.eof", "false"},

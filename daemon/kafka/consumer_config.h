@@ -5,7 +5,8 @@
 //   enable.auto.commit=false          offsets are committed only after the
 //   enable.auto.offset.store=false    windows they cover are in SQLite
 // and defaults the user may override:
-//   partition.assignment.strategy=cooperative-sticky
+//   partition.assignment.strategy=cooperative-sticky with librdkafka >= 2.3,
+//                                 roundrobin before (default_assignment_strategy)
 //   auto.offset.reset=earliest        (a new group reads the topic from the start)
 //   statistics.interval.ms=1000       (broker state and consumer lag)
 //   enable.partition.eof=false
@@ -30,5 +31,9 @@ struct ConfDeleter {
 using ConfPtr = std::unique_ptr<rd_kafka_conf_t, ConfDeleter>;
 
 ConfPtr make_consumer_config(const config::KafkaConfig& kafka);
+
+// cooperative-sticky where the linked librdkafka can shut it down safely
+// (2.3.0 and later), else the eager roundrobin assignor.
+const char* default_assignment_strategy();
 
 }  // namespace driftd::kafka

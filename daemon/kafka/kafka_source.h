@@ -1,5 +1,5 @@
 // driftd's Kafka source: one librdkafka high-level consumer in the
-// configured group, subscribed to the topics of every Kafka stream, and one
+// configured group (rebalance protocol per consumer_config.h), subscribed to the topics of every Kafka stream, and one
 // consumer thread that polls batches of messages and has each decoded and
 // recorded by the streams of its topic (as one writer index of each).
 //

@@ -122,11 +122,11 @@ TEST_CASE("A broker outage makes the source degraded and it catches up without l
   kafka.produce("events", 2, 0, 600);
   kafka.flush();
   REQUIRE(wait_until([&] { return source.counters().messages.load() == 600; },
-                     std::chrono::seconds(30)));
+                     std::chrono::seconds(60)));
   CHECK_FALSE(source.problem());
 
   rd_kafka_mock_broker_set_down(kafka.cluster(), 1);
-  REQUIRE(wait_until([&] { return source.problem().has_value(); }, std::chrono::seconds(30)));
+  REQUIRE(wait_until([&] { return source.problem().has_value(); }, std::chrono::seconds(60)));
   CHECK(source.problem()->find("no Kafka broker reachable") != std::string::npos);
   kafka.produce("events", 2, 600, 400);  // queued by the producer meanwhile
 
@@ -134,7 +134,7 @@ TEST_CASE("A broker outage makes the source degraded and it catches up without l
   kafka.flush();
   REQUIRE(wait_until([&] { return source.counters().messages.load() == 1000; },
                      std::chrono::seconds(60)));
-  REQUIRE(wait_until([&] { return !source.problem(); }, std::chrono::seconds(30)));
+  REQUIRE(wait_until([&] { return !source.problem(); }, std::chrono::seconds(60)));
 
   uint64_t in_windows = 0;
   std::vector<SourcePosition> positions;
@@ -165,7 +165,7 @@ TEST_CASE("Failed fetches are retried and failed offset commits are counted") {
   kafka.produce("flaky", 1, 0, 300);
   kafka.flush();
   REQUIRE(wait_until([&] { return source.counters().messages.load() == 300; },
-                     std::chrono::seconds(30)));
+                     std::chrono::seconds(60)));
 
   // Durable positions go to Kafka; the first commit fails (an error
   // librdkafka does not retry), a later one lands.
@@ -184,7 +184,7 @@ TEST_CASE("Failed fetches are retried and failed offset commits are counted") {
         report_durable();
         return source.counters().offset_commits.load() >= 1;
       },
-      std::chrono::seconds(30)));
+      std::chrono::seconds(60)));
   CHECK(source.counters().offset_commit_failures.load() >= 1);
   CHECK(stream.counters().events.load() == 300);
   source.stop();
@@ -211,7 +211,7 @@ TEST_CASE("Reading starts at the stored positions and a stream skips what it cou
 
   // The partition is sought to 100, the smaller position: 400 messages.
   REQUIRE(wait_until([&] { return source.counters().messages.load() == 400; },
-                     std::chrono::seconds(30)));
+                     std::chrono::seconds(60)));
   CHECK(ahead.counters().events.load() == 200);
   CHECK(behind.counters().events.load() == 400);
   {
