@@ -6,6 +6,7 @@
 #include "app/systemd_notify.h"
 #include "common/error.h"
 #include "pipeline/file_reference.h"
+#include "store/retention.h"
 
 namespace driftd {
 namespace {
@@ -80,11 +81,34 @@ double WindowManager::commit_seconds() const {
   return static_cast<double>(commit_microseconds_.load(std::memory_order_relaxed)) / 1e6;
 }
 
+void WindowManager::apply_retention() {
+  if (!config_.storage.retention) return;
+  try {
+    const store::RetentionResult folded = store::apply_retention(
+        store_.database(), {*config_.storage.retention, config_.storage.hourly_retention},
+        wall_clock_ms());
+    if (folded.windows_folded > 0 || folded.hours_folded > 0) {
+      std::fprintf(stderr,
+                   "driftd: retention: %lld window row(s) folded into hourly rollups, %lld "
+                   "hourly rollup(s) into daily ones\n",
+                   static_cast<long long>(folded.windows_folded),
+                   static_cast<long long>(folded.hours_folded));
+    }
+  } catch (const std::exception& error) {
+    std::fprintf(stderr, "driftd: retention: %s (retrying later)\n", error.what());
+  }
+}
+
 void WindowManager::run() {
   const auto watchdog = watchdog_interval();
   auto last_pet = std::chrono::steady_clock::now();
+  auto next_retention = std::chrono::steady_clock::now();
   for (;;) {
     tick(false);
+    if (std::chrono::steady_clock::now() >= next_retention) {
+      apply_retention();
+      next_retention = std::chrono::steady_clock::now() + kRetentionInterval;
+    }
     if (watchdog && std::chrono::steady_clock::now() - last_pet >= *watchdog) {
       notify_watchdog();
       last_pet = std::chrono::steady_clock::now();

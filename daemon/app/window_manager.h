@@ -10,7 +10,8 @@
 // and positions are one consistent cut; the transaction is written after
 // the consumer resumed, and only then are the positions reported durable and
 // the alert events published to subscribers.
-// It pets the systemd watchdog from this loop, so a wedged pipeline gets the
+// Every minute it applies storage.retention (old window rows folded into
+// hourly, then daily rollups). It pets the systemd watchdog from this loop, so a wedged pipeline gets the
 // service restarted.
 //
 // Thread safety: start()/stop() from the main thread; everything else runs
@@ -77,6 +78,9 @@ class WindowManager {
   // exact and must not be skipped.
   void tick(bool final);
   void load_stream(StreamRuntime& stream);
+  // storage.retention: folds old window rows into rollups (store/retention.h).
+  void apply_retention();
+  static constexpr std::chrono::minutes kRetentionInterval{1};
   // Closes the due windows and takes the cut. For a Kafka stream, REQUIRES
   // the consumer paused or stopped.
   Cut prepare(std::size_t stream_index, bool final, int64_t now);

@@ -24,7 +24,8 @@
 // | `path`                | string   | required | SQLite database file; not empty |
 // | `synchronous`         | string   | `"full"` | `"full"` or `"normal"` (SQLite PRAGMA synchronous) |
 // | `checkpoint_interval` | duration | `"10s"`  | > 0; how often open windows are checkpointed |
-// | `retention`           | duration | absent (keep all) | > 0; closed windows older than this are deleted |
+// | `retention`           | duration | absent (keep all) | > 0; window rows older than this are folded into hourly rollups and deleted |
+// | `hourly_retention`    | duration | `"90d"`  | > 0; with `retention`: hourly rollups older than this are folded into daily ones, which are kept |
 //
 // http
 // | field             | type     | default            | rules |
@@ -129,7 +130,8 @@ struct StorageConfig {
   std::filesystem::path path;                           // required
   SyncMode synchronous = SyncMode::full;                // "full" | "normal"
   Duration checkpoint_interval = std::chrono::seconds(10);
-  std::optional<Duration> retention;                    // nullopt: keep everything
+  std::optional<Duration> retention;                    // nullopt: keep every window row
+  Duration hourly_retention = std::chrono::hours(24 * 90);
 
   friend bool operator==(const StorageConfig&, const StorageConfig&) = default;
 };

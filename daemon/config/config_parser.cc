@@ -83,7 +83,9 @@ StorageConfig read_storage(const Node& node) {
       .optional("synchronous", [&](const Node& n) { out.synchronous = n.choice(kSyncModeNames); })
       .optional("checkpoint_interval",
                 [&](const Node& n) { out.checkpoint_interval = n.positive_duration(); })
-      .optional("retention", [&](const Node& n) { out.retention = n.positive_duration(); });
+      .optional("retention", [&](const Node& n) { out.retention = n.positive_duration(); })
+      .optional("hourly_retention",
+                [&](const Node& n) { out.hourly_retention = n.positive_duration(); });
   reader.read();
   return out;
 }

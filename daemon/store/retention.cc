@@ -1,0 +1,82 @@
+#include "store/retention.h"
+
+#include <string>
+
+namespace driftd::store {
+namespace {
+
+// Merges `excluded` (the new part) into an existing bucket.
+constexpr const char* kMergeBucket =
+    " ON CONFLICT (stream, feature, resolution, bucket_start) DO UPDATE SET "
+    "windows = windows + excluded.windows, n = n + excluded.n, "
+    "missing = missing + excluded.missing, invalid = invalid + excluded.invalid, "
+    "late = late + excluded.late, measured = measured + excluded.measured, "
+    "kl_pq_sum = kl_pq_sum + excluded.kl_pq_sum, "
+    "kl_pq_max = max(coalesce(kl_pq_max, excluded.kl_pq_max), coalesce(excluded.kl_pq_max, kl_pq_max)), "
+    "jsd_sum = jsd_sum + excluded.jsd_sum, "
+    "jsd_max = max(coalesce(jsd_max, excluded.jsd_max), coalesce(excluded.jsd_max, jsd_max)), "
+    "psi_sum = psi_sum + excluded.psi_sum, "
+    "psi_max = max(coalesce(psi_max, excluded.psi_max), coalesce(excluded.psi_max, psi_max)), "
+    "hellinger_sum = hellinger_sum + excluded.hellinger_sum, "
+    "hellinger_max = max(coalesce(hellinger_max, excluded.hellinger_max), "
+    "coalesce(excluded.hellinger_max, hellinger_max)), "
+    "tv_sum = tv_sum + excluded.tv_sum, "
+    "tv_max = max(coalesce(tv_max, excluded.tv_max), coalesce(excluded.tv_max, tv_max)), "
+    "p_value_min = min(coalesce(p_value_min, excluded.p_value_min), "
+    "coalesce(excluded.p_value_min, p_value_min))";
+
+constexpr const char* kColumns =
+    "(stream, feature, resolution, bucket_start, windows, n, missing, invalid, late, measured, "
+    "kl_pq_sum, kl_pq_max, jsd_sum, jsd_max, psi_sum, psi_max, hellinger_sum, hellinger_max, "
+    "tv_sum, tv_max, p_value_min)";
+
+// The window rows with their time (see the header), as a CTE.
+constexpr const char* kTimedWindows =
+    "WITH timed AS (SELECT w.*, CASE WHEN json_extract(s.config_json, '$.window') = 'count' "
+    "THEN w.closed_at ELSE w.window_start END AS t "
+    "FROM window_metrics w JOIN streams s ON s.name = w.stream) ";
+
+}  // namespace
+
+RetentionResult apply_retention(Database& db, const RetentionPolicy& policy, int64_t now_ms) {
+  constexpr int64_t kHour = 3'600'000;
+  const int64_t window_cutoff = now_ms - policy.full.count();
+  const int64_t hour_cutoff = now_ms - policy.hourly.count();
+  RetentionResult result;
+  Transaction transaction(db);
+
+  db.prepare(std::string(kTimedWindows) + "INSERT INTO window_rollups " + kColumns +
+             " SELECT stream, feature, 'hour', (t / 3600000) * 3600000, count(*), sum(n), "
+             "sum(missing), sum(invalid), sum(late), count(jsd), total(kl_pq), max(kl_pq), "
+             "total(jsd), max(jsd), total(psi), max(psi), total(hellinger), max(hellinger), "
+             "total(tv), max(tv), min(p_value) FROM timed WHERE t < ?1 "
+             "GROUP BY stream, feature, t / 3600000" + kMergeBucket)
+      .bind(1, window_cutoff)
+      .run();
+  db.prepare(std::string(kTimedWindows) +
+             "DELETE FROM window_metrics WHERE id IN (SELECT id FROM timed WHERE t < ?1)")
+      .bind(1, window_cutoff)
+      .run();
+  result.windows_folded = db.changes();
+
+  db.prepare(std::string("INSERT INTO window_rollups ") + kColumns +
+             " SELECT stream, feature, 'day', (bucket_start / 86400000) * 86400000, "
+             "sum(windows), sum(n), sum(missing), sum(invalid), sum(late), sum(measured), "
+             "sum(kl_pq_sum), max(kl_pq_max), sum(jsd_sum), max(jsd_max), sum(psi_sum), "
+             "max(psi_max), sum(hellinger_sum), max(hellinger_max), sum(tv_sum), max(tv_max), "
+             "min(p_value_min) FROM window_rollups "
+             "WHERE resolution = 'hour' AND bucket_start + ?2 <= ?1 "
+             "GROUP BY stream, feature, bucket_start / 86400000" + kMergeBucket)
+      .bind(1, hour_cutoff)
+      .bind(2, kHour)
+      .run();
+  db.prepare("DELETE FROM window_rollups WHERE resolution = 'hour' AND bucket_start + ?2 <= ?1")
+      .bind(1, hour_cutoff)
+      .bind(2, kHour)
+      .run();
+  result.hours_folded = db.changes();
+  transaction.commit();
+  return result;
+}
+
+}  // namespace driftd::store
