@@ -9,7 +9,11 @@
 
 #include <boost/program_options/errors.hpp>
 
+#include "cli/alerts_command.h"
+#include "cli/backup_command.h"
 #include "cli/cli_error.h"
+#include "cli/history_command.h"
+#include "cli/status_command.h"
 #include "cli/compare_command.h"
 #include "cli/divergence_command.h"
 #include "cli/reference_command.h"
@@ -32,6 +36,12 @@ constexpr Subcommand kSubcommands[] = {
      driftd::cli::run_compare},
     {"reference", "list, show, import or promote the references in a driftd database",
      driftd::cli::run_reference, true},
+    {"alerts", "alert episodes from a driftd database or daemon", driftd::cli::run_alerts},
+    {"history", "one measure of one feature over time", driftd::cli::run_history},
+    {"status", "a daemon's readiness and streams, or a database's streams",
+     driftd::cli::run_status},
+    {"backup", "a consistent copy of a driftd database, safe while it runs",
+     driftd::cli::run_backup},
 };
 
 void print_usage(std::FILE* out) {
