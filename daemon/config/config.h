@@ -16,6 +16,7 @@
 // | `storage` | object | required | see storage |
 // | `http`    | object | all defaults | see http |
 // | `kafka`   | object | absent   | required when any stream has a kafka source |
+// | `webhooks` | object | all defaults | see webhooks |
 // | `streams` | array  | required | at least one stream; names unique |
 //
 // storage
@@ -36,6 +37,14 @@
 // | `max_connections` | integer  | 1024               | >= 1 |
 // | `max_event_streams` | integer | 1000             | >= 1; open server-sent event streams (`/v1/alerts/stream`); more are answered 503 |
 // | `idle_timeout`    | duration | `"60s"`            | > 0; idle keep-alive connections are closed |
+//
+// webhooks
+// | field           | type     | default | rules |
+// |-----------------|----------|---------|-------|
+// | `allowlist`     | array    | absent (any target) | "host" or "host:port" strings; subscriptions to other targets are refused |
+// | `timeout`       | duration | `"10s"` | > 0; one delivery attempt, connect to answer |
+// | `retry_initial` | duration | `"1s"`  | > 0; the first retry's delay (doubling, with jitter) |
+// | `retry_max`     | duration | `"5m"`  | >= retry_initial; the longest delay between attempts |
 //
 // kafka
 // | field        | type    | default  | rules |
@@ -147,6 +156,15 @@ struct HttpConfig {
   friend bool operator==(const HttpConfig&, const HttpConfig&) = default;
 };
 
+struct WebhookConfig {
+  std::optional<std::vector<std::string>> allowlist;  // nullopt: any target
+  Duration timeout = std::chrono::seconds(10);
+  Duration retry_initial = std::chrono::seconds(1);
+  Duration retry_max = std::chrono::minutes(5);
+
+  friend bool operator==(const WebhookConfig&, const WebhookConfig&) = default;
+};
+
 struct KafkaConfig {
   std::string brokers;                                  // required
   std::string group_id;                                 // required
@@ -249,6 +267,7 @@ struct Config {
   StorageConfig storage;
   HttpConfig http;
   std::optional<KafkaConfig> kafka;
+  WebhookConfig webhooks;
   std::vector<StreamConfig> streams;          // at least one, names unique
 
   friend bool operator==(const Config&, const Config&) = default;

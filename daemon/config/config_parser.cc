@@ -168,6 +168,32 @@ KafkaConfig read_kafka(const Node& node) {
   return out;
 }
 
+// ---------------------------------------------------------------- webhooks
+
+WebhookConfig read_webhooks(const Node& node) {
+  WebhookConfig out;
+  ObjectReader reader(node);
+  reader
+      .optional("allowlist",
+                [&](const Node& n) {
+                  std::vector<std::string> targets;
+                  for (const Node& element : n.elements()) {
+                    targets.push_back(element.non_empty_string());
+                  }
+                  out.allowlist = std::move(targets);
+                })
+      .optional("timeout", [&](const Node& n) { out.timeout = n.positive_duration(); })
+      .optional("retry_initial", [&](const Node& n) { out.retry_initial = n.positive_duration(); })
+      .optional("retry_max", [&](const Node& n) { out.retry_max = n.positive_duration(); });
+  reader.read();
+  if (out.retry_max < out.retry_initial) {
+    throw ConfigError(append_key(node.path(), "retry_max"),
+                      "must be at least retry_initial (" + format_duration(out.retry_initial) +
+                          ")");
+  }
+  return out;
+}
+
 // ---------------------------------------------------------------- streams
 
 std::string read_topic(const Node& node) {
@@ -491,6 +517,7 @@ Config parse_config(std::string_view json_text) {
   reader.required("storage", [&](const Node& n) { out.storage = read_storage(n); })
       .optional("http", [&](const Node& n) { out.http = read_http(n); })
       .optional("kafka", [&](const Node& n) { out.kafka = read_kafka(n); })
+      .optional("webhooks", [&](const Node& n) { out.webhooks = read_webhooks(n); })
       .required("streams",
                 [&](const Node& n) { out.streams = read_streams(n, has_kafka_section); });
   reader.read();

@@ -106,7 +106,7 @@ const std::vector<BadConfig>& bad_configs() {
        "streams[0].features[1].path: duplicate field"},
       // ---- top level
       {with_streams(R"({"name": "s"})").replace(1, 0, R"("strems": 1, )"),
-       "strems: unknown field (expected one of: storage, http, kafka, streams)"},
+       "strems: unknown field (expected one of: storage, http, kafka, webhooks, streams)"},
       {R"({"streams": []})", "streams: must hold at least one stream"},
       {R"({"storage": {"path": "x.db"}})", "streams: required field is missing"},
       {R"({"storage": {"path": "x.db"}, "streams": {}})", "streams: must be an array"},
@@ -154,6 +154,15 @@ const std::vector<BadConfig>& bad_configs() {
       {with_http(R"({"port": 8080})"),
        "http.port: unknown field (expected one of: listen, auth_token, max_body_bytes, "
        "max_connections, max_event_streams, idle_timeout)"},
+      // ---- webhooks
+      {R"({"storage": {"path": "x.db"}, "webhooks": {"retry_initial": "10m"}, "streams": [
+        {"name": "s", "source": {"type": "http"}, "window": {"type": "count", "events": 10},
+         "features": [{"name": "f", "path": "/f", "type": "numeric"}]}]})",
+       "webhooks.retry_max: must be at least retry_initial (10m)"},
+      {R"({"storage": {"path": "x.db"}, "webhooks": {"allowlist": ["a", ""]}, "streams": [
+        {"name": "s", "source": {"type": "http"}, "window": {"type": "count", "events": 10},
+         "features": [{"name": "f", "path": "/f", "type": "numeric"}]}]})",
+       "webhooks.allowlist[1]: must be a non-empty string"},
       // ---- kafka
       {with_streams(R"({"name": "s", "source": {"type": "kafka", "topic": "t"},
           "window": {"type": "count", "events": 10}, "features": [)" + kNumeric + "]}"),
