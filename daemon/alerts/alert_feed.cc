@@ -35,6 +35,11 @@ void AlertFeed::subscribe(AlertFilter filter, std::optional<int64_t> after,
 }
 
 void AlertFeed::publish(std::span<const store::AlertEvent> events) {
+  fan_out(events);
+  if (listener_) listener_();
+}
+
+void AlertFeed::fan_out(std::span<const store::AlertEvent> events) {
   std::lock_guard lock(mutex_);
   for (const store::AlertEvent& event : events) {
     last_published_ = std::max(last_published_, event.id);

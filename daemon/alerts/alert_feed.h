@@ -74,8 +74,11 @@ class AlertFeed {
   // Adds a subscriber resuming after event `after` (nullopt: from now on).
   void subscribe(AlertFilter filter, std::optional<int64_t> after, std::shared_ptr<AlertSink> sink);
 
-  // Events just committed to storage, in id order.
+  // Events just committed to storage, in id order. Then calls the publish
+  // listener, if any (outside the feed's lock).
   void publish(std::span<const store::AlertEvent> events);
+  // Called after each publish(); set before the first one.
+  void set_publish_listener(std::function<void()> listener) { listener_ = std::move(listener); }
 
   std::size_t subscribers() const;
   int64_t last_published() const;
@@ -88,12 +91,14 @@ class AlertFeed {
     bool live = false;  // guarded by mutex_
   };
 
+  void fan_out(std::span<const store::AlertEvent> events);
   void catch_up_loop();
   // Hands `subscriber` one page from storage, going live when storage has
   // nothing newer than the last event published. False when storage failed.
   bool catch_up(Subscriber& subscriber);
 
   const Storage storage_;
+  std::function<void()> listener_;
   const std::size_t page_size_;
   mutable std::mutex mutex_;
   std::condition_variable wake_;

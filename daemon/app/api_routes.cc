@@ -188,6 +188,12 @@ std::string prometheus_text(const ApiContext& context) {
   out << "driftd_http_open_connections " << context.server->open_connections() << '\n';
   family("driftd_alert_subscribers", "gauge", "Server-sent event clients of /v1/alerts/stream.");
   out << "driftd_alert_subscribers " << context.alert_feed->subscribers() << '\n';
+  family("driftd_webhook_backlog", "gauge", "Webhook deliveries waiting in the outbox.");
+  out << "driftd_webhook_backlog " << context.webhooks->backlog() << '\n';
+  family("driftd_webhook_attempts_total", "counter", "Webhook delivery attempts by result.");
+  out << "driftd_webhook_attempts_total{result=\"delivered\"} " << context.webhooks->delivered()
+      << "\ndriftd_webhook_attempts_total{result=\"failed\"} "
+      << context.webhooks->failed_attempts() << '\n';
   if (context.kafka != nullptr) kafka_metrics(out, context.kafka->counters());
   return out.str();
 }

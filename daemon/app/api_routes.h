@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "app/window_manager.h"
+#include "alerts/webhook_dispatcher.h"
 #include "http/server.h"
 #include "kafka/kafka_source.h"
 #include "pipeline/stream_runtime.h"
@@ -33,6 +34,7 @@ struct ApiContext {
   std::atomic<bool>* ready;
   const kafka::KafkaSource* kafka;  // null without Kafka streams
   const alerts::AlertFeed* alert_feed;
+  const alerts::WebhookDispatcher* webhooks;
 };
 
 void register_api_routes(http::Router& router, ApiContext context);

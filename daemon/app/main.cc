@@ -29,6 +29,7 @@
 #include "app/alert_stream_route.h"
 #include "app/api_routes.h"
 #include "app/history_routes.h"
+#include "app/subscription_routes.h"
 #include "app/systemd_notify.h"
 #include "app/window_manager.h"
 #include "config/config_error.h"
@@ -102,6 +103,8 @@ int run(const std::string& config_path, bool& reload) {
   boost::asio::io_context io;
   std::unique_ptr<driftd::store::DriftStore> store;
   std::unique_ptr<driftd::alerts::AlertFeed> alert_feed;
+  std::unique_ptr<driftd::alerts::WebhookStore> webhook_store;
+  std::unique_ptr<driftd::alerts::WebhookDispatcher> webhooks;
   std::unique_ptr<driftd::kafka::KafkaSource> kafka;
   std::unique_ptr<driftd::WindowManager> manager;
   try {
@@ -114,6 +117,9 @@ int run(const std::string& config_path, bool& reload) {
           return driftd::store::read_alert_events(*reader, after, limit);
         },
         last_event);
+    webhook_store = std::make_unique<driftd::alerts::WebhookStore>(config.storage.path);
+    webhooks = std::make_unique<driftd::alerts::WebhookDispatcher>(*webhook_store, config.webhooks);
+    alert_feed->set_publish_listener([dispatcher = webhooks.get()] { dispatcher->wake(); });
     manager = std::make_unique<driftd::WindowManager>(config, *store, streams);
     manager->set_alert_feed(alert_feed.get());
     if (!kafka_streams.empty()) {
@@ -131,7 +137,8 @@ int run(const std::string& config_path, bool& reload) {
   driftd::http::HttpServer server(io, server_options(config.http));
   std::atomic<bool> ready{false};
   driftd::register_api_routes(server.router(), {&streams, manager.get(), &server, &ready,
-                                                kafka.get(), alert_feed.get()});
+                                                kafka.get(), alert_feed.get(), webhooks.get()});
+  driftd::register_subscription_routes(server.router(), *webhook_store, config.webhooks);
   driftd::register_alert_stream_route(server.router(), *alert_feed);
   driftd::store::ReadPool read_pool(config.storage.path, io_threads);
   driftd::register_history_routes(server.router(), read_pool);

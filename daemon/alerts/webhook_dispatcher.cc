@@ -1,0 +1,105 @@
+#include "alerts/webhook_dispatcher.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+
+#include "alerts/webhook_post.h"
+#include "common/error.h"
+
+namespace driftd::alerts {
+namespace {
+
+constexpr std::chrono::milliseconds kIdleTick{200};
+constexpr std::size_t kEnqueueBatch = 1000;
+
+int64_t wall_clock_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+}  // namespace
+
+WebhookDispatcher::WebhookDispatcher(WebhookStore& store, config::WebhookConfig config)
+    : store_(store), config_(std::move(config)) {
+  thread_ = std::thread([this] { run(); });
+}
+
+WebhookDispatcher::~WebhookDispatcher() {
+  {
+    std::lock_guard lock(mutex_);
+    stopping_ = true;
+  }
+  wake_.notify_all();
+  thread_.join();
+}
+
+void WebhookDispatcher::wake() {
+  {
+    std::lock_guard lock(mutex_);
+    woken_ = true;
+  }
+  wake_.notify_all();
+}
+
+void WebhookDispatcher::run() {
+  for (;;) {
+    bool busy = false;
+    try {
+      store_.enqueue(kEnqueueBatch, wall_clock_ms());
+      busy = deliver_due();
+      backlog_.store(store_.backlog(), std::memory_order_relaxed);
+    } catch (const std::exception& error) {
+      std::fprintf(stderr, "driftd: webhooks: %s (retrying)\n", error.what());
+    }
+    std::unique_lock lock(mutex_);
+    if (stopping_) return;
+    if (!busy) wake_.wait_for(lock, kIdleTick, [this] { return woken_ || stopping_; });
+    if (stopping_) return;
+    woken_ = false;
+  }
+}
+
+bool WebhookDispatcher::deliver_due() {
+  const std::vector<Delivery> due = store_.due(wall_clock_ms());
+  for (const Delivery& delivery : due) {
+    {
+      std::lock_guard lock(mutex_);
+      if (stopping_) return true;
+    }
+    const auto started = std::chrono::steady_clock::now();
+    PostResult result;
+    try {
+      result = post_webhook(WebhookTarget::parse(delivery.url), delivery.body, delivery.event_id,
+                            delivery.subscription_id, delivery.secret, config_.timeout);
+    } catch (const InputError& error) {
+      result.error = error.what();  // a url stored before a stricter check: keep retrying slowly
+    }
+    const int64_t duration = std::chrono::duration_cast<std::chrono::milliseconds>(
+                                 std::chrono::steady_clock::now() - started)
+                                 .count();
+    const int64_t now = wall_clock_ms();
+    if (result.delivered()) {
+      store_.record_success(delivery, *result.status, now, duration);
+      delivered_.fetch_add(1, std::memory_order_relaxed);
+    } else {
+      store_.record_failure(delivery, result.status, result.error,
+                            now + retry_delay_ms(delivery.attempts + 1), now, duration);
+      failed_.fetch_add(1, std::memory_order_relaxed);
+    }
+  }
+  return !due.empty();
+}
+
+int64_t WebhookDispatcher::retry_delay_ms(int64_t failed_attempts) {
+  const int64_t initial = config_.retry_initial.count();
+  const int64_t cap = config_.retry_max.count();
+  int64_t delay = initial;
+  for (int64_t k = 1; k < failed_attempts && delay < cap; ++k) delay *= 2;
+  delay = std::min(delay, cap);
+  std::uniform_int_distribution<int64_t> upper_half(delay / 2, delay);
+  return upper_half(jitter_);
+}
+
+}  // namespace driftd::alerts

@@ -1,0 +1,61 @@
+// The webhook dispatcher: one thread that moves committed alert events into
+// each subscription's outbox and delivers them (webhook_store.h), oldest
+// first per subscription, retrying a failed delivery with exponential backoff
+// and jitter (webhooks.retry_initial doubling up to webhooks.retry_max, each
+// delay drawn uniformly from its upper half) until the receiver answers 2xx.
+// Later deliveries of that subscription wait: receivers get alerts in order.
+//
+// Delivery is at least once: an attempt whose 2xx answer is lost, or a crash
+// between the answer and its record, repeats the delivery with the same
+// Idempotency-Key, which receivers use to deduplicate.
+//
+// Thread safety: wake() and the counters from any thread; construction and
+// destruction from one.
+#pragma once
+
+#include <atomic>
+#include <condition_variable>
+#include <cstdint>
+#include <mutex>
+#include <random>
+#include <thread>
+
+#include "alerts/webhook_store.h"
+#include "config/config.h"
+
+namespace driftd::alerts {
+
+class WebhookDispatcher {
+ public:
+  WebhookDispatcher(WebhookStore& store, config::WebhookConfig config);
+  ~WebhookDispatcher();  // finishes the attempt in flight, then stops
+  WebhookDispatcher(const WebhookDispatcher&) = delete;
+  WebhookDispatcher& operator=(const WebhookDispatcher&) = delete;
+
+  // New alert events were committed: look at once instead of at the next tick.
+  void wake();
+
+  uint64_t delivered() const { return delivered_.load(std::memory_order_relaxed); }
+  uint64_t failed_attempts() const { return failed_.load(std::memory_order_relaxed); }
+  int64_t backlog() const { return backlog_.load(std::memory_order_relaxed); }
+
+ private:
+  void run();
+  // Delivers what is due; false when nothing was.
+  bool deliver_due();
+  int64_t retry_delay_ms(int64_t failed_attempts);
+
+  WebhookStore& store_;
+  const config::WebhookConfig config_;
+  std::mt19937_64 jitter_{std::random_device{}()};  // dispatcher thread only
+  std::mutex mutex_;
+  std::condition_variable wake_;
+  bool woken_ = false;     // guarded by mutex_
+  bool stopping_ = false;  // guarded by mutex_
+  std::atomic<uint64_t> delivered_{0};
+  std::atomic<uint64_t> failed_{0};
+  std::atomic<int64_t> backlog_{0};
+  std::thread thread_;
+};
+
+}  // namespace driftd::alerts

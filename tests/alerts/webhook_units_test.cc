@@ -1,0 +1,53 @@
+// Webhook building blocks without a network: the HMAC against RFC 4231's
+// test vectors, the signature header, target URLs and the allowlist.
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <catch2/catch.hpp>
+
+#include "alerts/webhook_signature.h"
+#include "alerts/webhook_target.h"
+#include "common/error.h"
+
+namespace driftd::alerts {
+namespace {
+
+TEST_CASE("HMAC-SHA256 matches the RFC 4231 test vectors") {
+  CHECK(hmac_sha256_hex("Jefe", "what do ya want for nothing?") ==
+        "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
+  CHECK(hmac_sha256_hex(std::string(20, '\x0b'), "Hi There") ==
+        "b0344c61d8db38535ca8afceaf0bf12b881dc200c9833da726e9376c2e32cff7");
+}
+
+TEST_CASE("The signature header covers the timestamp and the body") {
+  const std::string header = webhook_signature("secret", 1700000000123, R"({"a":1})");
+  CHECK(header == "t=1700000000123,v1=" + hmac_sha256_hex("secret", R"(1700000000123.{"a":1})"));
+  CHECK(webhook_signature("secret", 1700000000124, R"({"a":1})") != header);
+  CHECK(webhook_signature("other", 1700000000123, R"({"a":1})") != header);
+}
+
+TEST_CASE("Webhook targets parse and the allowlist admits host or host and port") {
+  const WebhookTarget plain = WebhookTarget::parse("http://hooks.example.com/drift?team=ml");
+  CHECK(plain.host == "hooks.example.com");
+  CHECK(plain.port == "80");
+  CHECK(plain.target == "/drift?team=ml");
+  const WebhookTarget v6 = WebhookTarget::parse("http://[::1]:9000");
+  CHECK(v6.host == "::1");
+  CHECK(v6.port == "9000");
+  CHECK(v6.target == "/");
+  CHECK(plain.allowed_by(std::nullopt));
+  CHECK(plain.allowed_by(std::vector<std::string>{"hooks.example.com"}));
+  CHECK(plain.allowed_by(std::vector<std::string>{"hooks.example.com:80"}));
+  CHECK_FALSE(plain.allowed_by(std::vector<std::string>{"hooks.example.com:8080"}));
+  CHECK_FALSE(plain.allowed_by(std::vector<std::string>{}));
+  CHECK(v6.allowed_by(std::vector<std::string>{"[::1]:9000"}));
+  for (const char* bad : {"https://a/b", "ftp://a", "http://", "http://a:0/", "http://a:99999",
+                          "http://user@a/", "http://[::1/"}) {
+    INFO(bad);
+    CHECK_THROWS_AS(WebhookTarget::parse(bad), InputError);
+  }
+}
+
+}  // namespace
+}  // namespace driftd::alerts
