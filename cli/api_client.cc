@@ -65,7 +65,8 @@ ApiClient::ApiClient(const std::string& url, std::string token) : url_(url), tok
   }
 }
 
-ApiClient::Answer ApiClient::fetch(const std::string& target) const {
+ApiClient::Answer ApiClient::send(const std::string& method, const std::string& target,
+                                  const std::string& body) const {
   http::response<http::string_body> response;
   try {
     boost::asio::io_context io;
@@ -73,11 +74,16 @@ ApiClient::Answer ApiClient::fetch(const std::string& target) const {
     stream.expires_after(std::chrono::seconds(10));
     boost::asio::ip::tcp::resolver resolver(io);
     stream.connect(resolver.resolve(host_, port_));
-    http::request<http::empty_body> request(http::verb::get, target, 11);
+    http::request<http::string_body> request(http::string_to_verb(method), target, 11);
     request.set(http::field::host, host_);
     request.set(http::field::accept, "application/json");
     request.set(http::field::user_agent, "driftctl");
     if (!token_.empty()) request.set(http::field::authorization, "Bearer " + token_);
+    if (!body.empty()) {
+      request.set(http::field::content_type, "application/json");
+      request.body() = body;
+    }
+    request.prepare_payload();
     http::write(stream, request);
     beast::flat_buffer buffer;
     http::read(stream, buffer, response);
@@ -90,8 +96,9 @@ ApiClient::Answer ApiClient::fetch(const std::string& target) const {
           nlohmann::ordered_json::parse(response.body(), nullptr, false)};
 }
 
-nlohmann::ordered_json ApiClient::get(const std::string& target) const {
-  const Answer answer = fetch(target);
+nlohmann::ordered_json ApiClient::call(const std::string& method, const std::string& target,
+                                       const std::string& request_body) const {
+  const Answer answer = send(method, target, request_body);
   const nlohmann::ordered_json& body = answer.body;
   if (answer.status / 100 != 2) {
     const std::string message =

@@ -27,9 +27,14 @@ class ApiClient {
     nlohmann::ordered_json body;  // discarded (is_discarded()) when not JSON
   };
   // target: a path with its query, "/v1/alerts?limit=5". Any HTTP status.
-  Answer fetch(const std::string& target) const;
-  // The same, for an answer that must be 2xx JSON.
-  nlohmann::ordered_json get(const std::string& target) const;
+  Answer fetch(const std::string& target) const { return send("GET", target, ""); }
+  // Any method; a non-empty body is sent as application/json.
+  Answer send(const std::string& method, const std::string& target, const std::string& body) const;
+  // send() for an answer that must be 2xx JSON.
+  nlohmann::ordered_json call(const std::string& method, const std::string& target,
+                              const std::string& body) const;
+  // GET, for an answer that must be 2xx JSON.
+  nlohmann::ordered_json get(const std::string& target) const { return call("GET", target, ""); }
 
   const std::string& url() const { return url_; }
 

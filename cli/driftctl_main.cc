@@ -14,6 +14,7 @@
 #include "cli/cli_error.h"
 #include "cli/history_command.h"
 #include "cli/status_command.h"
+#include "cli/subscriptions_command.h"
 #include "cli/compare_command.h"
 #include "cli/divergence_command.h"
 #include "cli/reference_command.h"
@@ -42,6 +43,8 @@ constexpr Subcommand kSubcommands[] = {
      driftd::cli::run_status},
     {"backup", "a consistent copy of a driftd database, safe while it runs",
      driftd::cli::run_backup},
+    {"subscriptions", "add, list, remove webhook subscriptions; their delivery attempts",
+     driftd::cli::run_subscriptions, true},
 };
 
 void print_usage(std::FILE* out) {

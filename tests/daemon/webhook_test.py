@@ -9,8 +9,9 @@ fails and goes down, and the SQLite file as the oracle.
     Idempotency-Key, in event order, each signed with HMAC-SHA256 over
     "<t>.<body>" with the subscription's secret;
   * the attempt log shows the failures; the backlog drains to 0;
-  * after DELETE nothing more is delivered.
-usage: /usr/bin/python3 webhook_test.py DRIFTD_BINARY
+  * after DELETE nothing more is delivered;
+  * driftctl subscriptions add|list|attempts|rm drive the same API.
+usage: /usr/bin/python3 webhook_test.py DRIFTD_BINARY DRIFTCTL_BINARY
 """
 import hashlib
 import hmac
@@ -20,6 +21,7 @@ import os
 import random
 import socket
 import sqlite3
+import subprocess
 import sys
 import tempfile
 import threading
@@ -187,6 +189,29 @@ def main():
     post_window(True)
     time.sleep(1.0)
     check(len(receiver.requests) == before, "nothing is delivered after DELETE")
+    driftctl = os.path.abspath(sys.argv[2])
+
+    def run_driftctl(*args):
+        result = subprocess.run([driftctl, "subscriptions", *args, "--url", daemon.url("")],
+                                capture_output=True, text=True)
+        return result.returncode, result.stdout, result.stderr
+
+    code, out, _ = run_driftctl("add", "--target", url, "--secret", SECRET, "--feature", "y",
+                                "--severity", "critical", "--format", "json")
+    added = json.loads(out)
+    check(code == 0 and added["filters"] == {"feature": ["y"], "severity": ["critical"]},
+          "driftctl subscriptions add")
+    code, out, _ = run_driftctl("list", "--format", "json")
+    status, listing = curl(daemon.url("/v1/subscriptions"))
+    check(code == 0 and json.loads(out) == json.loads(listing),
+          "driftctl subscriptions list shows what GET /v1/subscriptions does")
+    code, out, _ = run_driftctl("attempts", "--id", str(sub_id), "--format", "json")
+    check(code == 0 and len(json.loads(out)["attempts"]) == len(attempts),
+          "driftctl subscriptions attempts reads the log")
+    code, _, _ = run_driftctl("rm", "--id", str(added["id"]))
+    code_again, _, err = run_driftctl("rm", "--id", str(added["id"]))
+    check(code == 0 and code_again == 2 and "no subscription" in err,
+          "driftctl subscriptions rm, then one line and exit 2 for a second rm")
     receiver.stop()
     check(daemon.stop() == 0, "SIGTERM drains and exits 0")
     print("webhooks end to end: all checks passed")
