@@ -194,6 +194,11 @@ std::string prometheus_text(const ApiContext& context) {
   out << "driftd_webhook_attempts_total{result=\"delivered\"} " << context.webhooks->delivered()
       << "\ndriftd_webhook_attempts_total{result=\"failed\"} "
       << context.webhooks->failed_attempts() << '\n';
+  if (context.alert_topic != nullptr) {
+    family("driftd_kafka_alerts_published_total", "counter",
+           "Alert events acknowledged by the Kafka alert topic.");
+    out << "driftd_kafka_alerts_published_total " << context.alert_topic->published() << '\n';
+  }
   if (context.kafka != nullptr) kafka_metrics(out, context.kafka->counters());
   return out.str();
 }

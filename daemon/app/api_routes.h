@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "app/window_manager.h"
+#include "alerts/kafka_alert_publisher.h"
 #include "alerts/webhook_dispatcher.h"
 #include "http/server.h"
 #include "kafka/kafka_source.h"
@@ -35,6 +36,7 @@ struct ApiContext {
   const kafka::KafkaSource* kafka;  // null without Kafka streams
   const alerts::AlertFeed* alert_feed;
   const alerts::WebhookDispatcher* webhooks;
+  const alerts::KafkaAlertPublisher* alert_topic;  // null without kafka.alert_topic
 };
 
 void register_api_routes(http::Router& router, ApiContext context);

@@ -29,6 +29,7 @@
 #include "app/alert_stream_route.h"
 #include "app/api_routes.h"
 #include "app/history_routes.h"
+#include "alerts/kafka_alert_publisher.h"
 #include "app/subscription_routes.h"
 #include "app/systemd_notify.h"
 #include "app/window_manager.h"
@@ -105,6 +106,7 @@ int run(const std::string& config_path, bool& reload) {
   std::unique_ptr<driftd::alerts::AlertFeed> alert_feed;
   std::unique_ptr<driftd::alerts::WebhookStore> webhook_store;
   std::unique_ptr<driftd::alerts::WebhookDispatcher> webhooks;
+  std::unique_ptr<driftd::alerts::KafkaAlertPublisher> alert_topic;
   std::unique_ptr<driftd::kafka::KafkaSource> kafka;
   std::unique_ptr<driftd::WindowManager> manager;
   try {
@@ -119,7 +121,14 @@ int run(const std::string& config_path, bool& reload) {
         last_event);
     webhook_store = std::make_unique<driftd::alerts::WebhookStore>(config.storage.path);
     webhooks = std::make_unique<driftd::alerts::WebhookDispatcher>(*webhook_store, config.webhooks);
-    alert_feed->set_publish_listener([dispatcher = webhooks.get()] { dispatcher->wake(); });
+    if (config.kafka && config.kafka->alert_topic) {
+      alert_topic = std::make_unique<driftd::alerts::KafkaAlertPublisher>(*config.kafka,
+                                                                         config.storage.path);
+    }
+    alert_feed->set_publish_listener([dispatcher = webhooks.get(), topic = alert_topic.get()] {
+      dispatcher->wake();
+      if (topic != nullptr) topic->wake();
+    });
     manager = std::make_unique<driftd::WindowManager>(config, *store, streams);
     manager->set_alert_feed(alert_feed.get());
     if (!kafka_streams.empty()) {
@@ -129,6 +138,9 @@ int run(const std::string& config_path, bool& reload) {
     }
     manager->start();
     if (kafka) kafka->start();
+  } catch (const driftd::config::ConfigError& error) {
+    std::fprintf(stderr, "driftd: %s: %s\n", config_path.c_str(), error.what());
+    return kExitConfig;
   } catch (const std::exception& error) {
     std::fprintf(stderr, "driftd: cannot start: %s\n", error.what());
     return kExitStartFailure;
@@ -137,7 +149,8 @@ int run(const std::string& config_path, bool& reload) {
   driftd::http::HttpServer server(io, server_options(config.http));
   std::atomic<bool> ready{false};
   driftd::register_api_routes(server.router(), {&streams, manager.get(), &server, &ready,
-                                                kafka.get(), alert_feed.get(), webhooks.get()});
+                                                kafka.get(), alert_feed.get(), webhooks.get(),
+                                                alert_topic.get()});
   driftd::register_subscription_routes(server.router(), *webhook_store, config.webhooks);
   driftd::register_alert_stream_route(server.router(), *alert_feed);
   driftd::store::ReadPool read_pool(config.storage.path, io_threads);

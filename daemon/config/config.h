@@ -53,6 +53,7 @@
 // | `group_id`   | string  | required | consumer group; not empty |
 // | `properties` | object  | `{}`     | string -> string librdkafka settings; `bootstrap.servers`, `group.id`, `enable.auto.commit` and `enable.auto.offset.store` are refused (driftd sets them); see below for the defaults driftd gives others |
 // | `poll_batch` | integer | 1000     | >= 1; messages per consumer poll |
+// | `alert_topic` | string | absent  | a Kafka topic name: every alert event is produced to it (idempotent producer, key "stream/feature") |
 //
 // streams[i]
 // | field             | type   | default  | rules |
@@ -170,6 +171,7 @@ struct KafkaConfig {
   std::string group_id;                                 // required
   std::map<std::string, std::string> properties;        // extra librdkafka settings
   std::uint32_t poll_batch = 1000;
+  std::optional<std::string> alert_topic;               // nullopt: no alert topic
 
   friend bool operator==(const KafkaConfig&, const KafkaConfig&) = default;
 };

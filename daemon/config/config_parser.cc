@@ -156,6 +156,8 @@ std::map<std::string, std::string> read_properties(const Node& node) {
   return out;
 }
 
+std::string read_topic(const Node& node);
+
 KafkaConfig read_kafka(const Node& node) {
   KafkaConfig out;
   ObjectReader reader(node);
@@ -163,7 +165,8 @@ KafkaConfig read_kafka(const Node& node) {
       .required("group_id", [&](const Node& n) { out.group_id = n.non_empty_string(); })
       .optional("properties", [&](const Node& n) { out.properties = read_properties(n); })
       .optional("poll_batch",
-                [&](const Node& n) { out.poll_batch = to_u32(n.integer(1, kU32Max, true)); });
+                [&](const Node& n) { out.poll_batch = to_u32(n.integer(1, kU32Max, true)); })
+      .optional("alert_topic", [&](const Node& n) { out.alert_topic = read_topic(n); });
   reader.read();
   return out;
 }

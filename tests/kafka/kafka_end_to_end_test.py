@@ -134,6 +134,8 @@ def main():
     topic = f"e2e-{run_id}"
     subprocess.run([KAFKA, "create-topic", topic, str(PARTITIONS)], check=True,
                    capture_output=True)
+    alert_topic = f"e2e-alerts-{run_id}"
+    subprocess.run([KAFKA, "create-topic", alert_topic, "1"], check=True, capture_output=True)
     workdir = tempfile.mkdtemp(prefix="driftd-kafka-")
     rng = random.Random(11)
 
@@ -152,7 +154,8 @@ def main():
             # A killed member leaves the group after the session timeout; the
             # broker allows 6 s at least.
             "kafka": {"brokers": broker, "group_id": f"e2e-{run_id}",
-                      "properties": {"session.timeout.ms": "6000"}},
+                      "properties": {"session.timeout.ms": "6000"},
+                      "alert_topic": alert_topic},
             "streams": [{
                 "name": "payments", "source": {"type": "kafka", "topic": topic},
                 "event_time": {"field": "/ts", "unit": "ms"},
@@ -234,6 +237,21 @@ def main():
                                (topic,)).fetchall()
         check(positions == list(enumerate(produced)),
               f"stored positions are the produced offsets ({positions} vs {produced})")
+        stored_events = {row[0]: json.loads(row[1]) for row in db.execute(
+            "SELECT id, payload FROM alert_events ORDER BY id")}
+    consumed = subprocess.run(
+        ["kcat", "-C", "-b", broker, "-t", alert_topic, "-o", "beginning", "-e", "-q",
+         "-f", "%k\t%s\n"], check=True, capture_output=True, text=True).stdout.splitlines()
+    on_topic = {}
+    for line in consumed:
+        key, _, value = line.partition("\t")
+        document = json.loads(value)
+        if key != f"{document['stream']}/{document['feature']}":
+            fail(f"alert topic message keyed {key!r} for {document['stream']}/{document['feature']}")
+        on_topic[document["event_id"]] = document
+    check(stored_events and on_topic == stored_events,
+          f"the alert topic holds every alert event ({len(stored_events)}), keyed stream/feature, "
+          "as stored")
     print("kafka end to end: all checks passed")
 
 

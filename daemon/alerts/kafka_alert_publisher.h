@@ -1,0 +1,75 @@
+// The Kafka alert topic: every committed alert event, produced to
+// kafka.alert_topic by an idempotent producer (enable.idempotence: no
+// duplicates or reordering from the producer's own retries), keyed by
+// "<stream>/<feature>" so one feature's transitions stay in order on one
+// partition, with the alert event document of docs/api.md as the value and
+// its id in the "driftd-event-id" header.
+//
+// Delivery is at least once: a thread reads the events after its cursor
+// (publisher_cursors, 'kafka:<topic>') from SQLite, produces them, waits for
+// the broker to acknowledge all of them, and only then advances the cursor.
+// A failure or a crash re-produces from the cursor: consumers deduplicate by
+// event id. A new topic starts with the events committed after it was
+// configured.
+//
+// Thread safety: wake() and the counters from any thread.
+#pragma once
+
+#include <atomic>
+#include <condition_variable>
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+
+#include "config/config.h"
+#include "store/sqlite.h"
+
+struct rd_kafka_s;
+
+namespace driftd::alerts {
+
+class KafkaAlertPublisher {
+ public:
+  // Throws config::ConfigError for a property librdkafka refuses,
+  // std::runtime_error when the producer cannot be created.
+  // REQUIRES: kafka.alert_topic.
+  KafkaAlertPublisher(const config::KafkaConfig& kafka, const std::filesystem::path& database);
+  ~KafkaAlertPublisher();  // waits (bounded) for what is in flight, then stops
+  KafkaAlertPublisher(const KafkaAlertPublisher&) = delete;
+  KafkaAlertPublisher& operator=(const KafkaAlertPublisher&) = delete;
+
+  void wake();
+  uint64_t published() const { return published_.load(std::memory_order_relaxed); }
+  uint64_t failures() const { return failures_.load(std::memory_order_relaxed); }
+
+ private:
+  struct ProducerDeleter {
+    void operator()(rd_kafka_s* producer) const;
+  };
+
+  void run();
+  // Produces the events after the cursor; true when it published some.
+  bool publish_batch();
+
+  const std::string topic_;
+  const std::string cursor_name_;
+  store::Database db_;  // the publisher thread's after construction
+  std::unique_ptr<rd_kafka_s, ProducerDeleter> producer_;
+  int64_t cursor_ = 0;  // publisher thread
+  std::atomic<uint64_t> published_{0};
+  std::atomic<uint64_t> failures_{0};
+  std::atomic<uint64_t> delivery_errors_{0};  // from the delivery report callback
+
+  std::mutex mutex_;
+  std::condition_variable wake_;
+  bool woken_ = false;     // guarded by mutex_
+  bool stopping_ = false;  // guarded by mutex_
+  std::thread thread_;
+
+  friend struct DeliveryReports;
+};
+
+}  // namespace driftd::alerts
