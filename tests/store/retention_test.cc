@@ -22,7 +22,8 @@ constexpr int64_t kT0 = 1'700'000'000'000 / kDay * kDay;  // midnight UTC
 
 class RetentionDb {
  public:
-  RetentionDb() : db_(path(), Database::Mode::kReadWrite) {
+  // ctest runs test cases in parallel processes: one file each.
+  explicit RetentionDb(const std::string& name) : db_(path(name), Database::Mode::kReadWrite) {
     apply_migrations(db_, bundled_migrations());
     db_.execute(
         "INSERT INTO streams VALUES ('time', 'http', '{\"window\": \"tumbling\"}', 0, 0);"
@@ -31,10 +32,10 @@ class RetentionDb {
         "origin, bins_json, histogram, n, missing, active, created_at) "
         "VALUES (1, 'time', 'x', 1, 'numeric', 'capture', '{}', x'00', 1, 0, 1, 0)");
   }
-  static std::filesystem::path path() {
+  static std::filesystem::path path(const std::string& name) {
     const auto dir = std::filesystem::temp_directory_path() / "driftd_retention_test";
     std::filesystem::create_directories(dir);
-    const auto file = dir / "retention.db";
+    const auto file = dir / (name + ".db");
     std::filesystem::remove(file);
     return file;
   }
@@ -73,7 +74,7 @@ class RetentionDb {
 };
 
 TEST_CASE("Old window rows fold into hourly buckets with exact sums and extremes") {
-  RetentionDb t;
+  RetentionDb t("fold");
   // Hour 0: three windows (one not measured); hour 1: one; recent: one.
   t.window("time", kT0 + 1000, kT0 + 2000, 100, 0.1, 0.2);
   t.window("time", kT0 + 5000, kT0 + 6000, 200, 0.3, 0.01);
@@ -130,7 +131,7 @@ TEST_CASE("Old window rows fold into hourly buckets with exact sums and extremes
 }
 
 TEST_CASE("The views answer on an empty database") {
-  RetentionDb t;
+  RetentionDb t("views");
   for (const char* view : {"v_alerts_open", "v_alert_events", "v_metric_series", "v_stream_health"}) {
     INFO(view);
     CHECK(t.count(std::string("SELECT count(*) FROM ") + view) >= 0);
