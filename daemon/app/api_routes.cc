@@ -176,8 +176,13 @@ std::string prometheus_text(const ApiContext& context) {
   out << "driftd_sqlite_commits_total " << context.manager->commits() << '\n';
   family("driftd_sqlite_commit_failures_total", "counter", "Failed window commits (retried).");
   out << "driftd_sqlite_commit_failures_total " << context.manager->commit_failures() << '\n';
-  family("driftd_sqlite_commit_seconds_total", "counter", "Time spent committing windows.");
-  out << "driftd_sqlite_commit_seconds_total " << context.manager->commit_seconds() << '\n';
+  family("driftd_sqlite_commit_seconds", "histogram",
+         "Duration of each SQLite commit of windows, alerts, checkpoint and positions.");
+  context.manager->commit_latency().write(out, "driftd_sqlite_commit_seconds");
+  family("driftd_alerts_open", "gauge", "Alerts firing now, by severity.");
+  out << "driftd_alerts_open{severity=\"warn\"} " << context.manager->open_alerts(Severity::kWarn)
+      << "\ndriftd_alerts_open{severity=\"critical\"} "
+      << context.manager->open_alerts(Severity::kCritical) << '\n';
   const http::ServerCounters& http = context.server->counters();
   family("driftd_http_responses_total", "counter", "HTTP responses by status class.");
   for (int status_class = 1; status_class <= 5; ++status_class) {

@@ -77,10 +77,6 @@ void WindowManager::stop() {
   thread_.join();
 }
 
-double WindowManager::commit_seconds() const {
-  return static_cast<double>(commit_microseconds_.load(std::memory_order_relaxed)) / 1e6;
-}
-
 void WindowManager::apply_retention() {
   if (!config_.storage.retention) return;
   try {
@@ -169,11 +165,8 @@ void WindowManager::commit(std::size_t stream_index, Cut cut) {
   transaction.commit();
   if (alert_feed_ != nullptr && !events.empty()) alert_feed_->publish(events);
 
-  commit_microseconds_.fetch_add(
-      static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::microseconds>(
-                                std::chrono::steady_clock::now() - started)
-                                .count()),
-      std::memory_order_relaxed);
+  commit_latency_.observe(std::chrono::duration_cast<std::chrono::microseconds>(
+      std::chrono::steady_clock::now() - started));
   commits_.fetch_add(1, std::memory_order_relaxed);
   if (cut.checkpoint) last_checkpoint_[stream_index] = started;
   if (kafka_ != nullptr && cut.checkpoint) kafka_->durable(stream, std::move(cut.positions));
@@ -234,6 +227,15 @@ void WindowManager::tick(bool final) {
   }
   streams_behind_.store(static_cast<uint64_t>(std::count(behind_.begin(), behind_.end(), true)),
                         std::memory_order_relaxed);
+  std::array<uint64_t, 2> open{};
+  for (const auto& stream : streams_) {
+    const auto counts = stream->open_alerts();
+    open[0] += counts[0];
+    open[1] += counts[1];
+  }
+  for (std::size_t level = 0; level < open.size(); ++level) {
+    open_alerts_[level].store(open[level], std::memory_order_relaxed);
+  }
 }
 
 }  // namespace driftd

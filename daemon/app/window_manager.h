@@ -19,6 +19,7 @@
 // called from here.
 #pragma once
 
+#include <array>
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
@@ -30,6 +31,7 @@
 #include <vector>
 
 #include "alerts/alert_feed.h"
+#include "app/latency_histogram.h"
 #include "config/config.h"
 #include "kafka/kafka_source.h"
 #include "pipeline/stream_runtime.h"
@@ -60,8 +62,12 @@ class WindowManager {
   // at the next tick, never fatal to ingest).
   uint64_t commits() const { return commits_.load(std::memory_order_relaxed); }
   uint64_t commit_failures() const { return commit_failures_.load(std::memory_order_relaxed); }
-  // Cumulative seconds spent in window commits (for /metrics).
-  double commit_seconds() const;
+  // The duration of each window commit (for /metrics).
+  const LatencyHistogram& commit_latency() const { return commit_latency_; }
+  // Alerts firing now, by severity (warn, critical), as of the last tick.
+  uint64_t open_alerts(Severity severity) const {
+    return open_alerts_[severity == Severity::kCritical ? 1 : 0].load(std::memory_order_relaxed);
+  }
   // Streams whose last commit failed (their windows wait for a retry).
   uint64_t streams_behind() const { return streams_behind_.load(std::memory_order_relaxed); }
 
@@ -107,7 +113,8 @@ class WindowManager {
 
   std::atomic<uint64_t> commits_{0};
   std::atomic<uint64_t> commit_failures_{0};
-  std::atomic<uint64_t> commit_microseconds_{0};
+  LatencyHistogram commit_latency_;
+  std::array<std::atomic<uint64_t>, 2> open_alerts_{};  // warn, critical
   std::atomic<uint64_t> streams_behind_{0};
 };
 

@@ -323,6 +323,17 @@ std::vector<AlertChange> StreamRuntime::apply_alerts(const WindowEvaluation& win
   return changes;
 }
 
+std::array<uint64_t, 2> StreamRuntime::open_alerts() const {
+  std::array<uint64_t, 2> open{};
+  for (const auto& rules : alert_states_) {
+    for (const AlertRuleState& state : rules) {
+      if (state.severity() == Severity::kWarn) ++open[0];
+      if (state.severity() == Severity::kCritical) ++open[1];
+    }
+  }
+  return open;
+}
+
 void StreamRuntime::restore_alert(std::size_t feature, std::size_t rule, Severity severity) {
   alert_states_[feature][rule] = AlertRuleState::restore(severity, 0);
 }

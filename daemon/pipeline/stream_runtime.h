@@ -17,6 +17,7 @@
 //   counters -- belongs to the stream's window manager thread.
 #pragma once
 
+#include <array>
 #include <atomic>
 #include <cstdint>
 #include <functional>
@@ -140,6 +141,8 @@ class StreamRuntime {
 
   // Runs the alert rules on a window's evaluation; returns what changed.
   std::vector<AlertChange> apply_alerts(const WindowEvaluation& window);
+  // Alerts firing now: {warn, critical}.
+  std::array<uint64_t, 2> open_alerts() const;
   // Restores a rule's state (open alerts found in storage at start).
   void restore_alert(std::size_t feature, std::size_t rule, Severity severity);
 

@@ -120,6 +120,13 @@ def main():
           "/metrics counts the malformed events")
     check('driftd_feature_missing_total{stream="clicks",feature="amount"} 0' in metrics,
           "/metrics has per-feature missing counts")
+    open_alerts = {m.group(1): int(m.group(2)) for m in
+                   re.finditer(r'driftd_alerts_open\{severity="(\w+)"\} (\d+)', metrics)}
+    check(sum(open_alerts.values()) == 1, f"/metrics: one alert open ({open_alerts})")
+    commits = re.search(r"driftd_sqlite_commit_seconds_count (\d+)", metrics)
+    check(commits is not None and int(commits.group(1)) >= 1 and
+          'driftd_sqlite_commit_seconds_bucket{le="+Inf"} ' + commits.group(1) in metrics,
+          "/metrics: the SQLite commit latency histogram counts the commits")
     check(daemon.stop() == 0, "SIGTERM drains and exits 0")
 
     with sqlite3.connect(db_path) as db:
