@@ -62,6 +62,15 @@ class MockKafka {
                                 RD_KAFKA_V_END) == RD_KAFKA_RESP_ERR_NO_ERROR);
     }
   }
+  // {"x": value} with the message timestamp `timestamp_ms`, on partition 0.
+  void produce_at(const std::string& topic, int64_t timestamp_ms, int value) {
+    const std::string json = "{\"x\": " + std::to_string(value) + "}";
+    REQUIRE(rd_kafka_producev(producer_, RD_KAFKA_V_TOPIC(topic.c_str()), RD_KAFKA_V_PARTITION(0),
+                              RD_KAFKA_V_VALUE(const_cast<char*>(json.data()), json.size()),
+                              RD_KAFKA_V_TIMESTAMP(timestamp_ms),
+                              RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
+                              RD_KAFKA_V_END) == RD_KAFKA_RESP_ERR_NO_ERROR);
+  }
   void flush() { REQUIRE(rd_kafka_flush(producer_, 60000) == RD_KAFKA_RESP_ERR_NO_ERROR); }
 
  private:
@@ -219,6 +228,43 @@ TEST_CASE("Reading starts at the stored positions and a stream skips what it cou
     CHECK(*source.positions(ahead) == std::vector<SourcePosition>{{"shared", 0, 500}});
     CHECK(*source.positions(behind) == std::vector<SourcePosition>{{"shared", 0, 500}});
   }
+  source.stop();
+  source.close();
+}
+
+TEST_CASE("With kafka_timestamp the message timestamps place events in their windows") {
+  MockKafka kafka;
+  kafka.create_topic("timed", 1);
+  const config::Config config = daemon_config(kafka.bootstraps(), "timed", R"({
+      "name": "t", "source": {"type": "kafka", "topic": "timed"},
+      "event_time": {"kafka_timestamp": true},
+      "window": {"type": "tumbling", "size": "10s"},
+      "reference": {"type": "capture", "events": 100},
+      "features": [{"name": "x", "path": "/x", "type": "numeric", "bins": 8}]})");
+  constexpr int64_t kT0 = 1'700'000'000'000;  // a multiple of 10 s
+  for (int i = 0; i < 100; ++i) kafka.produce_at("timed", kT0 + i, i);  // the reference
+  // 30, 40 and 50 events in the windows at +10 s, +20 s, +30 s; then one at
+  // +100 s that moves the watermark past them.
+  for (int w = 1; w <= 3; ++w) {
+    for (int i = 0; i < 20 + 10 * w; ++i) kafka.produce_at("timed", kT0 + w * 10'000 + i * 100, i);
+  }
+  kafka.produce_at("timed", kT0 + 100'000, 1);
+  kafka.flush();
+  StreamRuntime stream(config.streams[0], 1);
+  KafkaSource source(*config.kafka, {&stream}, 0);
+  source.start();
+  REQUIRE(wait_until([&] { return source.counters().messages.load() == 221; },
+                     std::chrono::seconds(60)));
+  std::vector<std::pair<int64_t, uint64_t>> windows;  // start, n
+  {
+    const KafkaSource::Pause paused = source.pause();
+    stream.take_new_references();
+    stream.poll(0, [&](const WindowEvaluation& window, uint64_t) {
+      windows.emplace_back(window.bounds.start, window.features[0].n);
+    });
+  }
+  CHECK(windows == std::vector<std::pair<int64_t, uint64_t>>{
+                       {kT0 + 10'000, 30}, {kT0 + 20'000, 40}, {kT0 + 30'000, 50}});
   source.stop();
   source.close();
 }
