@@ -5,6 +5,7 @@
 #include <set>
 #include <string>
 
+#include "app/json_answer.h"
 #include "common/error.h"
 #include "http/json_response.h"
 #include "ingest/event_time.h"
@@ -80,21 +81,13 @@ class Parameters {
   const http::Request& request_;
 };
 
-// Runs a query on a pooled read connection and answers with its JSON, or
-// with the error a person can act on.
+// Runs a query on a pooled read connection and answers with its JSON.
 void answer(store::ReadPool& pool, http::Responder& respond,
             const std::function<Json(store::Database&)>& query) {
-  try {
+  answer_json(respond, http::Status::ok, [&] {
     store::ReadPool::Lease db = pool.acquire();
-    respond(http::ordered_json_response(http::Status::ok, query(*db)));
-  } catch (const store::NotFound& error) {
-    respond(http::json_error(http::Status::not_found, error.what()));
-  } catch (const InputError& error) {
-    respond(http::json_error(http::Status::bad_request, error.what()));
-  } catch (const store::SqliteError& error) {
-    respond(http::json_error(http::Status::service_unavailable,
-                             std::string("the database cannot answer now: ") + error.what()));
-  }
+    return query(*db);
+  });
 }
 
 }  // namespace

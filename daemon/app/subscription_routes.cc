@@ -4,9 +4,8 @@
 #include <functional>
 #include <string>
 
+#include "app/json_answer.h"
 #include "common/error.h"
-#include "http/json_response.h"
-#include "store/history_queries.h"
 
 namespace driftd {
 namespace {
@@ -21,37 +20,23 @@ int64_t subscription_id(const http::Request& request) {
   return id;
 }
 
-void answer(http::Responder& respond, http::Status status,
-            const std::function<nlohmann::ordered_json()>& action) {
-  try {
-    respond(http::ordered_json_response(status, action()));
-  } catch (const store::NotFound& error) {
-    respond(http::json_error(http::Status::not_found, error.what()));
-  } catch (const InputError& error) {
-    respond(http::json_error(http::Status::bad_request, error.what()));
-  } catch (const store::SqliteError& error) {
-    respond(http::json_error(http::Status::service_unavailable,
-                             std::string("the database cannot answer now: ") + error.what()));
-  }
-}
-
 }  // namespace
 
 void register_subscription_routes(http::Router& router, alerts::WebhookStore& store,
                                   const config::WebhookConfig& webhooks) {
   router.post("/v1/subscriptions", [&store, &webhooks](http::Request& request,
                                                        http::Responder respond) {
-    answer(respond, http::Status::created, [&] {
+    answer_json(respond, http::Status::created, [&] {
       const nlohmann::json body = nlohmann::json::parse(request.body(), nullptr, false);
       if (body.is_discarded()) throw InputError("the body is not JSON");
       return store.add(body, webhooks.allowlist);
     });
   });
   router.get("/v1/subscriptions", [&store](http::Request&, http::Responder respond) {
-    answer(respond, http::Status::ok, [&] { return store.list(); });
+    answer_json(respond, http::Status::ok, [&] { return store.list(); });
   });
   router.del("/v1/subscriptions/{id}", [&store](http::Request& request, http::Responder respond) {
-    answer(respond, http::Status::ok, [&] {
+    answer_json(respond, http::Status::ok, [&] {
       const int64_t id = subscription_id(request);
       store.remove(id);
       return nlohmann::ordered_json{{"id", id}, {"deleted", true}};
@@ -59,7 +44,7 @@ void register_subscription_routes(http::Router& router, alerts::WebhookStore& st
   });
   router.get("/v1/subscriptions/{id}/attempts",
              [&store](http::Request& request, http::Responder respond) {
-               answer(respond, http::Status::ok, [&] {
+               answer_json(respond, http::Status::ok, [&] {
                  std::size_t limit = 100;
                  if (const auto text = request.query("limit")) {
                    const auto [end, error] =

@@ -25,7 +25,7 @@ import tempfile
 import threading
 import time
 
-from driftd_harness import RUNNING, Daemon, check, fail
+from driftd_harness import Daemon, check, fail, run
 
 TOKEN = "abuse-test-token-0123456789"
 WINDOW = 100
@@ -146,8 +146,4 @@ def main():
 
 
 if __name__ == "__main__":
-    try:
-        main()
-    finally:
-        for process in RUNNING:
-            process.kill()
+    run(main)

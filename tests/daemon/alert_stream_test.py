@@ -23,7 +23,7 @@ import sys
 import tempfile
 import time
 
-from driftd_harness import RUNNING, Daemon, check, curl, fail
+from driftd_harness import RUNNING, Daemon, check, curl, fail, run
 
 WINDOW = 200
 CLIENTS = 1000
@@ -191,8 +191,4 @@ def main():
 
 
 if __name__ == "__main__":
-    try:
-        main()
-    finally:
-        for process in RUNNING:
-            process.kill()
+    run(main)

@@ -2,8 +2,8 @@
 leaves a daemon behind, the real daemon started on an ephemeral port and
 stopped with SIGTERM, and curl as the HTTP client.
 
-Import it from a test script run with /usr/bin/python3; the caller's main
-should kill RUNNING in a finally block.
+Import it from a test script run with /usr/bin/python3 and end the script
+with `run(main)`, which leaves no daemon behind whatever happens.
 """
 import os
 import re
@@ -98,3 +98,13 @@ def curl(url, body=None, method=None):
     result = subprocess.run(command, input=body, capture_output=True, check=True)
     text, _, status = result.stdout.decode().rpartition("\n")
     return int(status), text
+
+
+def run(main):
+    """Runs the test's main; whatever failed, kills the daemons and clients it
+    left running."""
+    try:
+        main()
+    finally:
+        for process in RUNNING:
+            process.kill()

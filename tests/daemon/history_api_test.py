@@ -28,7 +28,7 @@ import tempfile
 import time
 import urllib.parse
 
-from driftd_harness import RUNNING, Daemon, check, curl, fail
+from driftd_harness import Daemon, check, curl, fail, run
 
 WINDOW = 300
 WINDOWS = 12
@@ -183,8 +183,4 @@ def main():
 
 
 if __name__ == "__main__":
-    try:
-        main()
-    finally:
-        for process in RUNNING:
-            process.kill()
+    run(main)

@@ -30,7 +30,7 @@ import sys
 import tempfile
 import time
 
-from driftd_harness import RUNNING, Daemon, check, curl
+from driftd_harness import Daemon, check, curl, run
 
 WINDOW = 500
 CAPTURE = 1000
@@ -221,8 +221,4 @@ def main():
 
 
 if __name__ == "__main__":
-    try:
-        main()
-    finally:
-        for process in RUNNING:  # whatever failed, leave no daemon behind
-            process.kill()
+    run(main)

@@ -27,7 +27,7 @@ import tempfile
 import threading
 import time
 
-from driftd_harness import RUNNING, Daemon, check, curl, fail
+from driftd_harness import Daemon, check, curl, fail, run
 
 WINDOW = 200
 SECRET = "a-secret-of-sufficient-length"
@@ -218,8 +218,4 @@ def main():
 
 
 if __name__ == "__main__":
-    try:
-        main()
-    finally:
-        for process in RUNNING:
-            process.kill()
+    run(main)

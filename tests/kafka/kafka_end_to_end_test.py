@@ -33,7 +33,7 @@ import threading
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "daemon"))
-from driftd_harness import RUNNING, Daemon, check, curl, fail  # noqa: E402
+from driftd_harness import Daemon, check, curl, fail, run  # noqa: E402
 
 REPO = os.path.abspath(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
 KAFKA = os.path.join(REPO, "scripts", "kafka")
@@ -256,8 +256,4 @@ def main():
 
 
 if __name__ == "__main__":
-    try:
-        main()
-    finally:
-        for process in RUNNING:  # whatever failed, leave no daemon behind
-            process.kill()
+    run(main)

@@ -1,0 +1,18 @@
+// How the API's JSON handlers answer: the document an action computes, or
+// the error a person can act on: store::NotFound -> 404, InputError -> 400,
+// a database that cannot answer (store::SqliteError) -> 503.
+#pragma once
+
+#include <functional>
+
+#include <nlohmann/json.hpp>
+
+#include "http/responder.h"
+#include "http/response.h"
+
+namespace driftd {
+
+void answer_json(http::Responder& respond, http::Status status,
+                 const std::function<nlohmann::ordered_json()>& action);
+
+}  // namespace driftd
