@@ -13,7 +13,7 @@
 #include "cli/cli_error.h"
 #include "cli/column_comparison.h"
 #include "cli/command_line.h"
-#include "cli/measure_output.h"
+#include "pipeline/measure_json.h"
 #include "dataset/table.h"
 
 namespace driftd::cli {
@@ -72,15 +72,7 @@ nlohmann::ordered_json column_json(const ColumnComparison& column, bool drift) {
   out["missing_cur"] = column.missing_current;
   out["bins"] = column.bins;
   add_measures_json(column.result.measures, &column.result.significance, out);
-  nlohmann::ordered_json top = nlohmann::ordered_json::array();
-  for (const LabelledContribution& bin : column.top_bins) {
-    top.push_back({{"bin", bin.contribution.bin},
-                   {"label", bin.label},
-                   {"p", bin.contribution.p},
-                   {"q", bin.contribution.q},
-                   {"contribution", bin.contribution.contribution}});
-  }
-  out["top_bins"] = std::move(top);
+  out["top_bins"] = top_bins_json(column.top_bins);
   out["drift"] = drift;
   return out;
 }

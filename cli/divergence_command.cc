@@ -11,7 +11,7 @@
 
 #include "cli/cli_error.h"
 #include "cli/command_line.h"
-#include "cli/measure_output.h"
+#include "pipeline/measure_json.h"
 #include "dataset/table.h"
 #include "divergence/divergence.h"
 

@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "histogram/histogram_snapshot.h"
+#include "pipeline/measure_json.h"
 #include "store/migrations.h"
 
 namespace driftd::store {
@@ -48,33 +49,6 @@ std::string direction(const DivergenceMeasures& m) {
   }
   return "kl_qp > kl_pq: mass the reference had has vanished from the current window "
          "(a value that stopped arriving, or a mode that is gone)";
-}
-
-nlohmann::json top_bins_json(const FeatureEvaluation& feature) {
-  nlohmann::json out = nlohmann::json::array();
-  for (const LabelledBin& bin : feature.top_bins) {
-    out.push_back({{"bin", bin.contribution.bin},
-                   {"label", bin.label},
-                   {"p", bin.contribution.p},
-                   {"q", bin.contribution.q},
-                   {"contribution", std::isinf(bin.contribution.contribution)
-                                        ? nlohmann::json(nullptr)
-                                        : nlohmann::json(bin.contribution.contribution)}});
-  }
-  return out;
-}
-
-nlohmann::json measures_json(const CountComparison& comparison) {
-  nlohmann::json out;
-  for (const auto& field : kMeasureFields) {
-    const double value = comparison.measures.*field.member;
-    out[std::string(field.key)] = std::isinf(value) ? nlohmann::json(nullptr) : nlohmann::json(value);
-  }
-  out["g_statistic"] = comparison.significance.g_statistic;
-  out["dof"] = comparison.significance.dof;
-  out["p_value"] = comparison.significance.p_value;
-  out["kl_pq_corrected"] = comparison.significance.kl_pq_corrected;
-  return out;
 }
 
 double threshold_for(const config::AlertRule& rule, Severity severity) {
@@ -289,7 +263,7 @@ void DriftStore::insert_window(const config::StreamConfig& stream,
           .bind(28, feature.gaussian->scale);
     }
     insert.bind(29, std::string_view(infinite.dump()))
-        .bind(30, std::string_view(top_bins_json(feature).dump()))
+        .bind(30, std::string_view(top_bins_json(feature.top_bins).dump()))
         .bind_blob(31, histogram_blob(references[f].bins, feature.counts, feature.missing,
                                       feature.invalid))
         .bind(32, now)
@@ -326,9 +300,11 @@ void DriftStore::insert_window(const config::StreamConfig& stream,
     evidence["threshold"] = threshold;
     evidence["n"] = feature.n;
     evidence["n_ref"] = references[change.feature].n();
-    evidence["measures"] = measures_json(*feature.comparison);
+    nlohmann::ordered_json measures;
+    add_measures_json(feature.comparison->measures, &feature.comparison->significance, measures);
+    evidence["measures"] = measures;
     evidence["direction"] = direction(feature.comparison->measures);
-    evidence["top_bins"] = top_bins_json(feature);
+    evidence["top_bins"] = top_bins_json(feature.top_bins);
     evidence["window"] = {{"start", window.bounds.start}, {"end", window.bounds.end}};
     const std::string evidence_text = evidence.dump();
     std::string severity = to_string(change.severity);  // resolved: the episode's last

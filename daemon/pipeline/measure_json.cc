@@ -1,9 +1,9 @@
-#include "cli/measure_output.h"
+#include "pipeline/measure_json.h"
 
 #include <cmath>
 #include <cstdio>
 
-namespace driftd::cli {
+namespace driftd {
 namespace {
 
 void add_number(std::string_view key, double value, nlohmann::ordered_json& out,
@@ -40,4 +40,4 @@ std::string format_number(double value) {
   return buffer;
 }
 
-}  // namespace driftd::cli
+}  // namespace driftd
