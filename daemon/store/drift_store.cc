@@ -57,6 +57,53 @@ double threshold_for(const config::AlertRule& rule, Severity severity) {
 
 }  // namespace
 
+// The statements of every window commit, prepared once.
+struct DriftStore::Statements {
+  explicit Statements(Database& db)
+      : insert_window(db.prepare(
+            "INSERT INTO window_metrics (stream, feature, window_start, window_end, "
+            "reference_id, n, missing, invalid, late, kl_pq, kl_qp, jsd, js_distance, tv, "
+            "pinsker_bound, hellinger, psi, entropy_p, entropy_q, cross_entropy_pq, g_statistic, "
+            "dof, p_value, kl_pq_corrected, gaussian_kl, gaussian_location, gaussian_shape, "
+            "gaussian_scale, infinite, top_bins, histogram, closed_at) VALUES (?1, ?2, ?3, ?4, "
+            "?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, "
+            "?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30, ?31, ?32)")),
+        open_alert(db.prepare(
+            "INSERT INTO alerts (stream, feature, rule, metric, value, threshold, severity, "
+            "state, window_start, window_end, opened_at, evidence) "
+            "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 'firing', ?8, ?9, ?10, ?11)")),
+        find_open_alert(db.prepare(
+            "SELECT id, severity FROM alerts "
+            "WHERE stream = ?1 AND feature = ?2 AND rule = ?3 AND state = 'firing'")),
+        // AUTOINCREMENT's high-water mark: ids are never reused, even once
+        // retention deleted the newest rows.
+        last_event_id(db.prepare(
+            "SELECT coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'alert_events'), 0)")),
+        update_alert(db.prepare(
+            "UPDATE alerts SET value = ?2, threshold = ?3, severity = coalesce(?4, severity), "
+            "evidence = ?5, state = ?6, resolved_at = ?7 WHERE id = ?1")),
+        insert_event(db.prepare(
+            "INSERT INTO alert_events (id, alert_id, transition, severity, at, payload) "
+            "VALUES (?1, ?2, ?3, ?4, ?5, ?6)")) {}
+
+  Statement insert_window;
+  Statement open_alert;
+  Statement find_open_alert;
+  Statement last_event_id;
+  Statement update_alert;
+  Statement insert_event;
+
+  // After a failed commit a statement may be left mid-step: start clean.
+  void reset() {
+    for (Statement* statement : {&insert_window, &open_alert, &find_open_alert, &last_event_id,
+                                 &update_alert, &insert_event}) {
+      statement->reset();
+    }
+  }
+};
+
+DriftStore::~DriftStore() = default;
+
 DriftStore::DriftStore(const config::StorageConfig& storage)
     : db_(storage.path, Database::Mode::kReadWrite) {
   db_.execute("PRAGMA journal_mode = WAL");
@@ -160,12 +207,16 @@ std::vector<AlertEvent> DriftStore::commit_windows(const config::StreamConfig& s
                                                    const std::vector<std::byte>* checkpoint,
                                                    std::span<const SourcePosition> positions) {
   published_.clear();
+  statements().reset();
   if (checkpoint == nullptr && !positions.empty()) {
     throw std::logic_error("source positions are only stored with the checkpoint they cover");
   }
   const int64_t now = now_ms();
   Transaction transaction(db_);
-  for (const WindowCommit& commit : windows) insert_window(stream, references, commit, now);
+  for (const WindowCommit& commit : windows) {
+    insert_metrics(stream, references, commit, now);
+    record_alert_changes(stream, references, commit, now);
+  }
   if (checkpoint != nullptr) {
     db_.prepare(
            "INSERT INTO window_checkpoints (stream, state, updated_at) VALUES (?1, ?2, ?3) "
@@ -218,20 +269,12 @@ std::optional<std::vector<std::byte>> DriftStore::load_checkpoint(
   return std::vector<std::byte>(blob.begin(), blob.end());
 }
 
-void DriftStore::insert_window(const config::StreamConfig& stream,
-                               std::span<const FeatureReference> references,
-                               const WindowCommit& commit, int64_t now) {
+void DriftStore::insert_metrics(const config::StreamConfig& stream,
+                                std::span<const FeatureReference> references,
+                                const WindowCommit& commit, int64_t now) {
   const WindowEvaluation& window = commit.window;
   const uint64_t late = commit.late;
-  const std::span<const AlertChange> changes = commit.changes;
-  Statement insert = db_.prepare(
-      "INSERT INTO window_metrics (stream, feature, window_start, window_end, reference_id, n, "
-      "missing, invalid, late, kl_pq, kl_qp, jsd, js_distance, tv, pinsker_bound, hellinger, "
-      "psi, entropy_p, entropy_q, cross_entropy_pq, g_statistic, dof, p_value, kl_pq_corrected, "
-      "gaussian_kl, gaussian_location, gaussian_shape, gaussian_scale, infinite, top_bins, "
-      "histogram, closed_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, "
-      "?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30, "
-      "?31, ?32)");
+  Statement& insert = statements().insert_window;
   for (std::size_t f = 0; f < window.features.size(); ++f) {
     const FeatureEvaluation& feature = window.features[f];
     insert.bind(1, std::string_view(stream.name))
@@ -269,25 +312,19 @@ void DriftStore::insert_window(const config::StreamConfig& stream,
         .bind(32, now)
         .run();
   }
+}
 
-  Statement open = db_.prepare(
-      "INSERT INTO alerts (stream, feature, rule, metric, value, threshold, severity, state, "
-      "window_start, window_end, opened_at, evidence) "
-      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 'firing', ?8, ?9, ?10, ?11)");
-  Statement find_open = db_.prepare(
-      "SELECT id, severity FROM alerts "
-      "WHERE stream = ?1 AND feature = ?2 AND rule = ?3 AND state = 'firing'");
-  // AUTOINCREMENT's high-water mark: ids are never reused, even once
-  // retention deleted the newest rows.
-  Statement last_event_id = db_.prepare(
-      "SELECT coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'alert_events'), 0)");
-  Statement update = db_.prepare(
-      "UPDATE alerts SET value = ?2, threshold = ?3, severity = coalesce(?4, severity), "
-      "evidence = ?5, state = ?6, resolved_at = ?7 WHERE id = ?1");
-  Statement event = db_.prepare(
-      "INSERT INTO alert_events (id, alert_id, transition, severity, at, payload) "
-      "VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
-  for (const AlertChange& change : changes) {
+void DriftStore::record_alert_changes(const config::StreamConfig& stream,
+                                      std::span<const FeatureReference> references,
+                                      const WindowCommit& commit, int64_t now) {
+  const WindowEvaluation& window = commit.window;
+  Statements& sql = statements();
+  Statement& open = sql.open_alert;
+  Statement& find_open = sql.find_open_alert;
+  Statement& last_event_id = sql.last_event_id;
+  Statement& update = sql.update_alert;
+  Statement& event = sql.insert_event;
+  for (const AlertChange& change : commit.changes) {
     const config::AlertRule& rule = stream.alerts[change.rule];
     const FeatureEvaluation& feature = window.features[change.feature];
     const std::string& feature_name = stream.features[change.feature].name;
@@ -383,6 +420,11 @@ void DriftStore::insert_window(const config::StreamConfig& stream,
         .run();
     published_.push_back(std::move(published));
   }
+}
+
+DriftStore::Statements& DriftStore::statements() {
+  if (!statements_) statements_ = std::make_unique<Statements>(db_);
+  return *statements_;
 }
 
 std::vector<OpenAlert> DriftStore::open_alerts(const config::StreamConfig& stream) {

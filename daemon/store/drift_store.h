@@ -9,6 +9,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <span>
 #include <string>
@@ -40,6 +41,7 @@ struct OpenAlert {
 class DriftStore {
  public:
   explicit DriftStore(const config::StorageConfig& storage);
+  ~DriftStore();
 
   Database& database() { return db_; }
 
@@ -83,11 +85,19 @@ class DriftStore {
   std::vector<OpenAlert> open_alerts(const config::StreamConfig& stream);
 
  private:
-  void insert_window(const config::StreamConfig& stream,
-                     std::span<const FeatureReference> references, const WindowCommit& commit,
-                     int64_t now);
+  struct Statements;
+  // The window_metrics row of each feature of a committed window.
+  void insert_metrics(const config::StreamConfig& stream,
+                      std::span<const FeatureReference> references, const WindowCommit& commit,
+                      int64_t now);
+  // The alert rows and alert_events of its changes (events go to published_).
+  void record_alert_changes(const config::StreamConfig& stream,
+                            std::span<const FeatureReference> references,
+                            const WindowCommit& commit, int64_t now);
+  Statements& statements();  // prepared on first use, then reused
 
   Database db_;
+  std::unique_ptr<Statements> statements_;
   std::vector<AlertEvent> published_;  // by the commit_windows() in progress
 };
 
