@@ -155,10 +155,11 @@ void Session::read_header() {
   parser_->body_limit(state_->limits().max_body_bytes);
   stream_.expires_at(header_deadline_);
   bhttp::async_read_header(stream_, buffer_, *parser_,
-                           beast::bind_front_handler(&Session::on_header, shared_from_this()));
+                           beast::bind_front_handler(&Session::on_read, shared_from_this(),
+                                                     &Session::after_header));
 }
 
-void Session::on_header(const beast::error_code& ec, std::size_t) {
+void Session::on_read(void (Session::*next)(), const beast::error_code& ec, std::size_t) {
   if (phase_ == Phase::closed) {
     return;
   }
@@ -166,7 +167,7 @@ void Session::on_header(const beast::error_code& ec, std::size_t) {
     on_read_error(ec);
     return;
   }
-  after_header();
+  (this->*next)();
 }
 
 void Session::on_read_error(const beast::error_code& ec) {
@@ -286,18 +287,8 @@ void Session::read_body() {
   phase_ = Phase::body;
   stream_.expires_after(state_->limits().body_timeout);
   bhttp::async_read(stream_, buffer_, *parser_,
-                    beast::bind_front_handler(&Session::on_body, shared_from_this()));
-}
-
-void Session::on_body(const beast::error_code& ec, std::size_t) {
-  if (phase_ == Phase::closed) {
-    return;
-  }
-  if (ec) {
-    on_read_error(ec);
-    return;
-  }
-  dispatch();
+                    beast::bind_front_handler(&Session::on_read, shared_from_this(),
+                                              &Session::dispatch));
 }
 
 void Session::dispatch() {

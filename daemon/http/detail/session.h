@@ -83,11 +83,12 @@ class Session : public std::enable_shared_from_this<Session> {
   void wait_for_request();
   void on_first_byte(const boost::beast::error_code& ec, std::size_t bytes);
   void read_header();
-  void on_header(const boost::beast::error_code& ec, std::size_t bytes);
+  // The end of a header or body read: `next` (after_header, dispatch)
+  // unless the session closed meanwhile or the read failed.
+  void on_read(void (Session::*next)(), const boost::beast::error_code& ec, std::size_t bytes);
   void after_header();
   void on_continue_sent(const boost::beast::error_code& ec, std::size_t bytes);
   void read_body();
-  void on_body(const boost::beast::error_code& ec, std::size_t bytes);
   void on_read_error(const boost::beast::error_code& ec);
   void dispatch();
   void on_response(Response response);
