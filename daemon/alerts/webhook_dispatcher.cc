@@ -12,6 +12,7 @@ namespace {
 
 constexpr std::chrono::milliseconds kIdleTick{200};
 constexpr std::size_t kEnqueueBatch = 1000;
+constexpr std::size_t kParallelDeliveries = 32;
 
 int64_t wall_clock_ms() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(
@@ -63,23 +64,37 @@ void WebhookDispatcher::run() {
 
 bool WebhookDispatcher::deliver_due() {
   const std::vector<Delivery> due = store_.due(wall_clock_ms());
-  for (const Delivery& delivery : due) {
-    {
-      std::lock_guard lock(mutex_);
-      if (stopping_) return true;
+  // Subscriptions are independent: their head deliveries go out together,
+  // so a receiver that is slow or black-holed (up to webhooks.timeout)
+  // delays only its own subscription. Within one subscription order holds:
+  // due() gives at most one delivery per subscription.
+  for (std::size_t first = 0; first < due.size(); first += kParallelDeliveries) {
+    const std::size_t last = std::min(due.size(), first + kParallelDeliveries);
+    std::vector<std::thread> attempts;
+    for (std::size_t d = first; d < last; ++d) {
+      attempts.emplace_back([this, &delivery = due[d]] { attempt(delivery); });
     }
-    const auto started = std::chrono::steady_clock::now();
-    PostResult result;
-    try {
-      result = post_webhook(WebhookTarget::parse(delivery.url), delivery.body, delivery.event_id,
-                            delivery.subscription_id, delivery.secret, config_.timeout);
-    } catch (const InputError& error) {
-      result.error = error.what();  // a url stored before a stricter check: keep retrying slowly
-    }
-    const int64_t duration = std::chrono::duration_cast<std::chrono::milliseconds>(
-                                 std::chrono::steady_clock::now() - started)
-                                 .count();
-    const int64_t now = wall_clock_ms();
+    for (std::thread& attempt_thread : attempts) attempt_thread.join();
+    std::lock_guard lock(mutex_);
+    if (stopping_) break;
+  }
+  return !due.empty();
+}
+
+void WebhookDispatcher::attempt(const Delivery& delivery) {
+  const auto started = std::chrono::steady_clock::now();
+  PostResult result;
+  try {
+    result = post_webhook(WebhookTarget::parse(delivery.url), delivery.body, delivery.event_id,
+                          delivery.subscription_id, delivery.secret, config_.timeout);
+  } catch (const InputError& error) {
+    result.error = error.what();  // a url stored before a stricter check: keep retrying slowly
+  }
+  const int64_t duration = std::chrono::duration_cast<std::chrono::milliseconds>(
+                               std::chrono::steady_clock::now() - started)
+                               .count();
+  const int64_t now = wall_clock_ms();
+  try {
     if (result.delivered()) {
       store_.record_success(delivery, *result.status, now, duration);
       delivered_.fetch_add(1, std::memory_order_relaxed);
@@ -88,8 +103,10 @@ bool WebhookDispatcher::deliver_due() {
                             now + retry_delay_ms(delivery.attempts + 1), now, duration);
       failed_.fetch_add(1, std::memory_order_relaxed);
     }
+  } catch (const std::exception& error) {
+    // Not recorded: the delivery stays pending and is attempted again.
+    std::fprintf(stderr, "driftd: webhooks: recording a delivery: %s\n", error.what());
   }
-  return !due.empty();
 }
 
 int64_t WebhookDispatcher::retry_delay_ms(int64_t failed_attempts) {
@@ -99,6 +116,7 @@ int64_t WebhookDispatcher::retry_delay_ms(int64_t failed_attempts) {
   for (int64_t k = 1; k < failed_attempts && delay < cap; ++k) delay *= 2;
   delay = std::min(delay, cap);
   std::uniform_int_distribution<int64_t> upper_half(delay / 2, delay);
+  std::lock_guard lock(jitter_mutex_);
   return upper_half(jitter_);
 }
 

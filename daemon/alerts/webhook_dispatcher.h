@@ -4,13 +4,15 @@
 // and jitter (webhooks.retry_initial doubling up to webhooks.retry_max, each
 // delay drawn uniformly from its upper half) until the receiver answers 2xx.
 // Later deliveries of that subscription wait: receivers get alerts in order.
+// Different subscriptions are attempted concurrently (a thread each, up to
+// 32 at a time), so one slow receiver does not hold the others back.
 //
 // Delivery is at least once: an attempt whose 2xx answer is lost, or a crash
 // between the answer and its record, repeats the delivery with the same
 // Idempotency-Key, which receivers use to deduplicate.
 //
 // Thread safety: wake() and the counters from any thread; construction and
-// destruction from one.
+// destruction from one. The store serialises the attempt threads' records.
 #pragma once
 
 #include <atomic>
@@ -43,11 +45,14 @@ class WebhookDispatcher {
   void run();
   // Delivers what is due; false when nothing was.
   bool deliver_due();
+  // One attempt and its record (on an attempt thread).
+  void attempt(const Delivery& delivery);
   int64_t retry_delay_ms(int64_t failed_attempts);
 
   WebhookStore& store_;
   const config::WebhookConfig config_;
-  std::mt19937_64 jitter_{std::random_device{}()};  // dispatcher thread only
+  std::mutex jitter_mutex_;
+  std::mt19937_64 jitter_{std::random_device{}()};  // guarded by jitter_mutex_
   std::mutex mutex_;
   std::condition_variable wake_;
   bool woken_ = false;     // guarded by mutex_

@@ -10,6 +10,8 @@ fails and goes down, and the SQLite file as the oracle.
     "<t>.<body>" with the subscription's secret;
   * the attempt log shows the failures; the backlog drains to 0;
   * after DELETE nothing more is delivered;
+  * a receiver that accepts connections and never answers delays only its
+    own subscription: another one gets the next alert at once;
   * driftctl subscriptions add|list|attempts|rm drive the same API.
 usage: /usr/bin/python3 webhook_test.py DRIFTD_BINARY DRIFTCTL_BINARY
 """
@@ -89,7 +91,7 @@ def main():
             "storage": {"path": "test.db"},
             "http": {"listen": "127.0.0.1:0"},
             "webhooks": {"allowlist": ["127.0.0.1"], "retry_initial": "50ms",
-                         "retry_max": "400ms", "timeout": "2s"},
+                         "retry_max": "400ms", "timeout": "5s"},
             "streams": [{
                 "name": "s", "source": {"type": "http"},
                 "window": {"type": "count", "events": WINDOW},
@@ -189,6 +191,29 @@ def main():
     post_window(True)
     time.sleep(1.0)
     check(len(receiver.requests) == before, "nothing is delivered after DELETE")
+    # A black hole (accepts, never answers) next to a healthy receiver.
+    silent = socket.socket()
+    silent.bind(("127.0.0.1", 0))
+    silent.listen(16)
+    silent_port = silent.getsockname()[1]
+    status, hole = subscribe({"url": f"http://127.0.0.1:{silent_port}/", "secret": SECRET})
+    healthy = Receiver(free_port(), failures=0)
+    healthy.start()
+    status, fresh = subscribe({"url": f"http://127.0.0.1:{healthy.port}/", "secret": SECRET,
+                               "filters": {"feature": "x"}})
+    started = time.time()
+    post_window(False)  # x resolves: one event for both subscriptions
+    while not healthy.accepted() and time.time() - started < 10:
+        time.sleep(0.05)
+    waited = time.time() - started
+    check(healthy.accepted() and waited < 2.5,
+          f"a black-holed receiver (5 s timeout) does not delay another subscription "
+          f"({waited:.2f} s)")
+    for subscription in (hole, fresh):
+        curl(daemon.url(f"/v1/subscriptions/{subscription['id']}"), b"", method="DELETE")
+    healthy.stop()
+    silent.close()
+
     driftctl = os.path.abspath(sys.argv[2])
 
     def run_driftctl(*args):
