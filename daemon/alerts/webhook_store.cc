@@ -173,6 +173,14 @@ Json WebhookStore::attempts(int64_t id, std::size_t limit) {
 
 std::size_t WebhookStore::enqueue(std::size_t max_events, int64_t now_ms) {
   std::lock_guard lock(mutex_);
+  // Most calls find nothing new: answer those without taking the write lock
+  // the window manager's commits need.
+  store::Statement behind = db_.prepare(
+      "SELECT count(*) FROM subscriptions WHERE deleted_at IS NULL AND enqueued_through < "
+      "coalesce((SELECT max(id) FROM alert_events), 0)");
+  behind.step();
+  if (behind.column_int(0) == 0) return 0;
+  behind.reset();
   store::Transaction transaction(db_);
   store::Statement subscriptions = db_.prepare(
       "SELECT id, filters, enqueued_through FROM subscriptions WHERE deleted_at IS NULL");
