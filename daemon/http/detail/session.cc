@@ -269,15 +269,22 @@ void Session::after_header() {
   read_body();
 }
 
-void Session::on_continue_sent(const beast::error_code& ec, std::size_t) {
+bool Session::write_failed(const beast::error_code& ec) {
   if (phase_ == Phase::closed) {
-    return;
+    return true;
   }
-  if (ec) {
-    if (ec == beast::error::timeout) {
-      state_->counters().timeouts.fetch_add(1, std::memory_order_relaxed);
-    }
-    close();
+  if (!ec) {
+    return false;
+  }
+  if (ec == beast::error::timeout) {
+    state_->counters().timeouts.fetch_add(1, std::memory_order_relaxed);
+  }
+  close();
+  return true;
+}
+
+void Session::on_continue_sent(const beast::error_code& ec, std::size_t) {
+  if (write_failed(ec)) {
     return;
   }
   read_body();
@@ -354,14 +361,7 @@ void Session::write_response(Response response, bool close_after) {
 }
 
 void Session::on_write(const beast::error_code& ec, std::size_t) {
-  if (phase_ == Phase::closed) {
-    return;
-  }
-  if (ec) {
-    if (ec == beast::error::timeout) {
-      state_->counters().timeouts.fetch_add(1, std::memory_order_relaxed);
-    }
-    close();
+  if (write_failed(ec)) {
     return;
   }
   response_.reset();

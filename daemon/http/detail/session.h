@@ -90,6 +90,9 @@ class Session : public std::enable_shared_from_this<Session> {
   void on_continue_sent(const boost::beast::error_code& ec, std::size_t bytes);
   void read_body();
   void on_read_error(const boost::beast::error_code& ec);
+  // After a write: true when the session stops here (closed meanwhile, or
+  // the write failed: a timeout is counted and the connection closed).
+  bool write_failed(const boost::beast::error_code& ec);
   void dispatch();
   void on_response(Response response);
   // Answers without running a handler (errors). The connection closes after
