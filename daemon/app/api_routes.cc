@@ -191,6 +191,21 @@ std::string prometheus_text(const ApiContext& context) {
   }
   family("driftd_http_open_connections", "gauge", "Open HTTP connections.");
   out << "driftd_http_open_connections " << context.server->open_connections() << '\n';
+  family("driftd_http_rejected_total", "counter",
+         "HTTP connections or requests refused by a limit, a timeout, authentication or TLS.");
+  const std::pair<const char*, const std::atomic<std::uint64_t>*> rejections[] = {
+      {"connections", &http.rejected_connections},
+      {"event_streams", &http.rejected_streams},
+      {"body_too_large", &http.rejected_body_too_large},
+      {"header_too_large", &http.rejected_header_too_large},
+      {"unauthorized", &http.rejected_unauthorized},
+      {"timeout", &http.timeouts},
+      {"tls_handshake", &http.tls_handshake_failures},
+  };
+  for (const auto& [reason, counter] : rejections) {
+    out << "driftd_http_rejected_total{reason=\"" << reason << "\"} "
+        << counter->load(std::memory_order_relaxed) << '\n';
+  }
   family("driftd_alert_subscribers", "gauge", "Server-sent event clients of /v1/alerts/stream.");
   out << "driftd_alert_subscribers " << context.alert_feed->subscribers() << '\n';
   family("driftd_webhook_backlog", "gauge", "Webhook deliveries waiting in the outbox.");

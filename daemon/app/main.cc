@@ -5,7 +5,8 @@
 //
 // Signals: SIGTERM/SIGINT drain (stop intake, commit, checkpoint) and exit.
 // SIGHUP re-reads the configuration: an invalid one is reported and the
-// running one kept; a valid, changed one is applied by draining exactly as
+// running one kept; an unchanged one with http.tls reloads the certificate
+// and key (rotation) for new connections; a valid, changed one is applied by draining exactly as
 // for SIGTERM and re-executing driftd in place (same pid), which resumes from
 // what the drain committed; HTTP is unavailable for that moment.
 //
@@ -25,6 +26,7 @@
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
+#include <boost/asio/ssl/context.hpp>
 
 #include "app/alert_stream_route.h"
 #include "app/api_routes.h"
@@ -36,6 +38,7 @@
 #include "config/config_error.h"
 #include "config/config_parser.h"
 #include "http/server.h"
+#include "http/tls_context.h"
 #include "kafka/consumer_config.h"
 #include "kafka/kafka_source.h"
 #include "store/alert_event_reader.h"
@@ -51,11 +54,25 @@ constexpr const char* kUsage =
     "usage: driftd --config FILE        run the daemon\n"
     "       driftd --check-config FILE  validate FILE and exit (78 when invalid)\n";
 
-// A configuration driftd can run, librdkafka properties included; throws
-// ConfigError naming the field.
+// The HTTP server's TLS context (null for plain HTTP), read from the files
+// now; throws ConfigError naming the field of the file that is wrong.
+std::shared_ptr<boost::asio::ssl::context> server_tls(const driftd::config::HttpConfig& http) {
+  if (!http.tls) return nullptr;
+  try {
+    return driftd::http::make_server_tls_context({http.tls->certificate, http.tls->private_key});
+  } catch (const driftd::http::TlsSetupError& error) {
+    const bool certificate = error.file() == driftd::http::TlsSetupError::File::certificate_chain;
+    throw driftd::config::ConfigError(
+        certificate ? "http.tls.certificate" : "http.tls.private_key", error.what());
+  }
+}
+
+// A configuration driftd can run, librdkafka properties and TLS files
+// included; throws ConfigError naming the field.
 driftd::config::Config load_runnable_config(const std::string& path) {
   driftd::config::Config config = driftd::config::load_config_file(path);
   if (config.kafka) driftd::kafka::make_consumer_config(*config.kafka);
+  server_tls(config.http);
   return config;
 }
 
@@ -68,8 +85,10 @@ driftd::config::Config load_or_exit(const std::string& path) {
   }
 }
 
-driftd::http::ServerOptions server_options(const driftd::config::HttpConfig& http) {
+driftd::http::ServerOptions server_options(const driftd::config::HttpConfig& http,
+                                           std::shared_ptr<boost::asio::ssl::context> tls) {
   driftd::http::ServerOptions options;
+  options.tls = std::move(tls);
   options.listen = http.listen.host.find(':') != std::string::npos
                        ? "[" + http.listen.host + "]:" + std::to_string(http.listen.port)
                        : http.listen.host + ":" + std::to_string(http.listen.port);
@@ -109,7 +128,9 @@ int run(const std::string& config_path, bool& reload) {
   std::unique_ptr<driftd::alerts::KafkaAlertPublisher> alert_topic;
   std::unique_ptr<driftd::kafka::KafkaSource> kafka;
   std::unique_ptr<driftd::WindowManager> manager;
+  std::shared_ptr<boost::asio::ssl::context> tls;
   try {
+    tls = server_tls(config.http);
     store = std::make_unique<driftd::store::DriftStore>(config.storage);
     auto reader = std::make_shared<driftd::store::Database>(
         config.storage.path, driftd::store::Database::Mode::kReadOnly);
@@ -146,7 +167,7 @@ int run(const std::string& config_path, bool& reload) {
     return kExitStartFailure;
   }
 
-  driftd::http::HttpServer server(io, server_options(config.http));
+  driftd::http::HttpServer server(io, server_options(config.http, std::move(tls)));
   std::atomic<bool> ready{false};
   driftd::register_api_routes(server.router(), {&streams, manager.get(), &server, &ready,
                                                 kafka.get(), alert_feed.get(), webhooks.get(),
@@ -159,7 +180,7 @@ int run(const std::string& config_path, bool& reload) {
     server.start();
   } catch (const std::exception& error) {
     std::fprintf(stderr, "driftd: cannot listen on %s: %s\n",
-                 server_options(config.http).listen.c_str(), error.what());
+                 server_options(config.http, nullptr).listen.c_str(), error.what());
     if (kafka) kafka->stop();
     manager->stop();
     return kExitStartFailure;
@@ -172,7 +193,14 @@ int run(const std::string& config_path, bool& reload) {
         if (signal == SIGHUP) {
           try {
             if (load_runnable_config(config_path) == config) {
-              std::fprintf(stderr, "driftd: SIGHUP: configuration unchanged\n");
+              if (server.uses_tls()) {
+                // Certificate rotation: the files may have changed under the same names.
+                server.set_tls_context(server_tls(config.http));
+                std::fprintf(stderr, "driftd: SIGHUP: configuration unchanged; TLS certificate "
+                                     "and key reloaded for new connections\n");
+              } else {
+                std::fprintf(stderr, "driftd: SIGHUP: configuration unchanged\n");
+              }
               signals.async_wait(on_signal);
               return;
             }
@@ -197,9 +225,9 @@ int run(const std::string& config_path, bool& reload) {
       };
   signals.async_wait(on_signal);
 
-  std::fprintf(stderr, "driftd: listening on %s:%u with %zu stream(s), database %s\n",
-               config.http.listen.host.c_str(), server.port(), streams.size(),
-               config.storage.path.c_str());
+  std::fprintf(stderr, "driftd: listening on %s:%u (%s) with %zu stream(s), database %s\n",
+               config.http.listen.host.c_str(), server.port(),
+               server.uses_tls() ? "https" : "http", streams.size(), config.storage.path.c_str());
   ready.store(true, std::memory_order_release);
   driftd::notify_ready("serving");
 

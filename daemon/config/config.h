@@ -37,6 +37,13 @@
 // | `max_connections` | integer  | 1024               | >= 1 |
 // | `max_event_streams` | integer | 1000             | >= 1; open server-sent event streams (`/v1/alerts/stream`); more are answered 503 |
 // | `idle_timeout`    | duration | `"60s"`            | > 0; idle keep-alive connections are closed |
+// | `tls`             | object   | absent (plain HTTP) | see http.tls |
+//
+// http.tls: the API (every route) is served over HTTPS only. SIGHUP reloads both files.
+// | field         | type   | default  | rules |
+// |---------------|--------|----------|-------|
+// | `certificate` | string | required | PEM file: the server certificate, then any intermediates |
+// | `private_key` | string | required | PEM file, unencrypted; must match the certificate |
 //
 // webhooks
 // | field           | type     | default | rules |
@@ -45,6 +52,7 @@
 // | `timeout`       | duration | `"10s"` | > 0; one delivery attempt, connect to answer |
 // | `retry_initial` | duration | `"1s"`  | > 0; the first retry's delay (doubling, with jitter) |
 // | `retry_max`     | duration | `"5m"`  | >= retry_initial; the longest delay between attempts |
+// | `ca_file`       | string   | absent (system trust store) | PEM file of the certificate authorities that https targets are verified against |
 //
 // kafka
 // | field        | type    | default  | rules |
@@ -146,6 +154,13 @@ struct StorageConfig {
   friend bool operator==(const StorageConfig&, const StorageConfig&) = default;
 };
 
+struct TlsConfig {
+  std::string certificate;  // PEM chain file
+  std::string private_key;  // PEM key file
+
+  friend bool operator==(const TlsConfig&, const TlsConfig&) = default;
+};
+
 struct HttpConfig {
   ListenAddress listen{"127.0.0.1", 8080};
   std::optional<std::string> auth_token;                // nullopt: no authentication
@@ -153,6 +168,7 @@ struct HttpConfig {
   std::uint32_t max_connections = 1024;
   std::uint32_t max_event_streams = 1000;
   Duration idle_timeout = std::chrono::seconds(60);
+  std::optional<TlsConfig> tls;                         // nullopt: plain HTTP
 
   friend bool operator==(const HttpConfig&, const HttpConfig&) = default;
 };
@@ -162,6 +178,7 @@ struct WebhookConfig {
   Duration timeout = std::chrono::seconds(10);
   Duration retry_initial = std::chrono::seconds(1);
   Duration retry_max = std::chrono::minutes(5);
+  std::optional<std::string> ca_file;                 // nullopt: the system trust store
 
   friend bool operator==(const WebhookConfig&, const WebhookConfig&) = default;
 };

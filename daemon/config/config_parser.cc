@@ -92,6 +92,15 @@ StorageConfig read_storage(const Node& node) {
 
 // ---------------------------------------------------------------- http
 
+TlsConfig read_tls(const Node& node) {
+  TlsConfig out;
+  ObjectReader reader(node);
+  reader.required("certificate", [&](const Node& n) { out.certificate = n.non_empty_string(); })
+      .required("private_key", [&](const Node& n) { out.private_key = n.non_empty_string(); });
+  reader.read();
+  return out;
+}
+
 HttpConfig read_http(const Node& node) {
   HttpConfig out;
   ObjectReader reader(node);
@@ -122,7 +131,8 @@ HttpConfig read_http(const Node& node) {
                 [&](const Node& n) { out.max_connections = to_u32(n.integer(1, kU32Max, true)); })
       .optional("max_event_streams",
                 [&](const Node& n) { out.max_event_streams = to_u32(n.integer(1, kU32Max, true)); })
-      .optional("idle_timeout", [&](const Node& n) { out.idle_timeout = n.positive_duration(); });
+      .optional("idle_timeout", [&](const Node& n) { out.idle_timeout = n.positive_duration(); })
+      .optional("tls", [&](const Node& n) { out.tls = read_tls(n); });
   reader.read();
   return out;
 }
@@ -187,7 +197,8 @@ WebhookConfig read_webhooks(const Node& node) {
                 })
       .optional("timeout", [&](const Node& n) { out.timeout = n.positive_duration(); })
       .optional("retry_initial", [&](const Node& n) { out.retry_initial = n.positive_duration(); })
-      .optional("retry_max", [&](const Node& n) { out.retry_max = n.positive_duration(); });
+      .optional("retry_max", [&](const Node& n) { out.retry_max = n.positive_duration(); })
+      .optional("ca_file", [&](const Node& n) { out.ca_file = n.non_empty_string(); });
   reader.read();
   if (out.retry_max < out.retry_initial) {
     throw ConfigError(append_key(node.path(), "retry_max"),

@@ -31,7 +31,8 @@ struct ServerCounters {
   std::atomic<std::uint64_t> rejected_body_too_large{0};    // 413
   std::atomic<std::uint64_t> rejected_header_too_large{0};  // 431
   std::atomic<std::uint64_t> rejected_unauthorized{0};      // 401
-  std::atomic<std::uint64_t> timeouts{0};  // connections cut by header/body/write timeouts
+  std::atomic<std::uint64_t> timeouts{0};  // connections cut by handshake/header/body/write timeouts
+  std::atomic<std::uint64_t> tls_handshake_failures{0};  // TLS handshakes that failed (not timeouts)
 
   std::atomic<std::uint64_t> handler_errors{0};    // handler threw, or dropped its Responder: 500
   std::atomic<std::uint64_t> streams_too_slow{0};  // event streams closed for buffer cap or write timeout

@@ -7,6 +7,7 @@
 #include <boost/beast/core/bind_handler.hpp>
 
 #include "http/detail/server_state.h"
+#include "http/detail/transport.h"
 
 namespace driftd::http {
 
@@ -200,20 +201,18 @@ std::optional<StreamCloseReason> EventStream::close_reason() const {
   return reason_;
 }
 
-void EventStream::attach(tcp::socket socket) {
-  stream_.emplace(std::move(socket));
+void EventStream::attach(detail::Transport transport) {
+  transport_ = std::make_unique<detail::Transport>(std::move(transport));
   if (closed_) {
-    // Aborted (server stop) before the socket arrived: close it and release
-    // the connection slot the session handed over.
-    beast::error_code ignored;
-    stream_->socket().shutdown(tcp::socket::shutdown_both, ignored);
-    stream_->close();
+    // Aborted (server stop) before the connection arrived: close it and
+    // release the connection slot the session handed over.
+    transport_->close();
     state_->counters().open_connections.fetch_sub(1, std::memory_order_relaxed);
     return;
   }
   slot_held_ = true;
   attached_ = true;
-  stream_->expires_never();
+  transport_->tcp().expires_never();
   start_read();
   arm_heartbeat();
   flush();
@@ -244,9 +243,11 @@ void EventStream::flush() {
     return;
   }
   // Only the write timer is set: the pending read keeps "never".
-  stream_->expires_after(write_timeout_);
-  net::async_write(*stream_, net::buffer(writing_),
-                   beast::bind_front_handler(&EventStream::on_write, shared_from_this()));
+  transport_->tcp().expires_after(write_timeout_);
+  transport_->visit([this](auto& stream) {
+    net::async_write(stream, net::buffer(writing_),
+                     beast::bind_front_handler(&EventStream::on_write, shared_from_this()));
+  });
 }
 
 void EventStream::on_write(const beast::error_code& ec, std::size_t) {
@@ -262,7 +263,7 @@ void EventStream::on_write(const beast::error_code& ec, std::size_t) {
     }
     return;
   }
-  stream_->expires_never();
+  transport_->tcp().expires_never();
   {
     std::lock_guard lock(mutex_);
     queued_bytes_ -= writing_.size();
@@ -277,8 +278,10 @@ void EventStream::on_write(const beast::error_code& ec, std::size_t) {
 }
 
 void EventStream::start_read() {
-  stream_->async_read_some(net::buffer(read_buffer_),
+  transport_->visit([this](auto& stream) {
+    stream.async_read_some(net::buffer(read_buffer_),
                            beast::bind_front_handler(&EventStream::on_read, shared_from_this()));
+  });
 }
 
 void EventStream::on_read(const beast::error_code& ec, std::size_t) {
@@ -353,10 +356,8 @@ void EventStream::do_close(StreamCloseReason reason) {
     queued_bytes_ = 0;
   }
   heartbeat_.cancel();
-  if (stream_) {
-    beast::error_code ignored;
-    stream_->socket().shutdown(tcp::socket::shutdown_both, ignored);
-    stream_->close();
+  if (transport_) {
+    transport_->close();
   }
   if (slot_held_) {
     slot_held_ = false;

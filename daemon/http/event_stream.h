@@ -27,6 +27,8 @@
 //  - close() sends what is already queued, then closes.
 //  - A client closing its side is noticed (a read is always pending) and
 //    closes the stream (client_gone).
+//  - Over TLS the stream ends by closing the TCP connection without a TLS
+//    close_notify (as after a network failure): SSE clients reconnect either way.
 //
 // Lifetime: the stream keeps itself alive while its connection is open (its
 // pending socket operations own it), so holders may keep a weak_ptr. Drop
@@ -56,13 +58,13 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/beast/core/error.hpp>
-#include <boost/beast/core/tcp_stream.hpp>
 
 namespace driftd::http {
 
 namespace detail {
 class ServerState;
 class Session;
+class Transport;
 }  // namespace detail
 
 enum class StreamCloseReason {
@@ -115,8 +117,8 @@ class EventStream : public std::enable_shared_from_this<EventStream> {
 
   EventStream(std::shared_ptr<detail::ServerState> state, boost::asio::any_io_executor executor);
 
-  // Strand only: takes over the connection's socket (and its slot).
-  void attach(boost::asio::ip::tcp::socket socket);
+  // Strand only: takes over the connection (plain or TLS) and its slot.
+  void attach(detail::Transport transport);
   // Any thread: close now without flushing.
   void abort(StreamCloseReason reason);
 
@@ -136,7 +138,7 @@ class EventStream : public std::enable_shared_from_this<EventStream> {
   const std::chrono::milliseconds heartbeat_interval_;
 
   // Strand only.
-  std::optional<boost::beast::tcp_stream> stream_;
+  std::unique_ptr<detail::Transport> transport_;
   boost::asio::steady_timer heartbeat_;
   std::string writing_;  // the bytes of the write in flight
   std::array<char, 512> read_buffer_{};

@@ -36,7 +36,8 @@ void validate(const ServerOptions& options) {
 HttpServer::HttpServer(boost::asio::io_context& io, ServerOptions options)
     : listen_(options.listen) {
   validate(options);
-  state_ = std::make_shared<detail::ServerState>(io, options.limits, options.bearer_token);
+  state_ = std::make_shared<detail::ServerState>(io, options.limits, options.bearer_token,
+                                                 std::move(options.tls));
 }
 
 HttpServer::~HttpServer() {
@@ -65,6 +66,15 @@ void HttpServer::stop(std::chrono::milliseconds grace, std::function<void()> on_
 }
 
 bool HttpServer::stopped() const { return state_->stop_finished(); }
+
+void HttpServer::set_tls_context(std::shared_ptr<boost::asio::ssl::context> tls) {
+  if (!tls || !state_->tls_context()) {
+    throw std::logic_error("HttpServer::set_tls_context(): the server does not use TLS");
+  }
+  state_->set_tls_context(std::move(tls));
+}
+
+bool HttpServer::uses_tls() const { return state_->tls_context() != nullptr; }
 
 const ServerCounters& HttpServer::counters() const { return state_->counters(); }
 

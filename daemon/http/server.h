@@ -21,6 +21,10 @@
 //    503 tells it at once (and is counted in rejected_connections); the cost
 //    is one small write per excess connection, bounded by write_timeout and
 //    linger_timeout.
+//  - TLS (when options.tls is set): every connection first completes a TLS
+//    handshake within header_timeout of its accept, or is closed (counted in
+//    tls_handshake_failures, or timeouts). A connection over max_connections
+//    is closed without an answer (answering would cost a handshake).
 //  - Authentication (when bearer_token is set) runs before routing answers,
 //    for every route not registered with public_access: 401 with
 //    WWW-Authenticate: Bearer.
@@ -55,6 +59,7 @@
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ssl/context.hpp>
 
 #include "http/counters.h"
 #include "http/limits.h"
@@ -73,6 +78,9 @@ struct ServerOptions {
   // When set, every non-public route requires "Authorization: Bearer <token>".
   // REQUIRES: not empty.
   std::optional<std::string> bearer_token;
+  // When set, every connection speaks TLS (http/tls_context.h builds one);
+  // null: plain HTTP.
+  std::shared_ptr<boost::asio::ssl::context> tls;
 };
 
 class HttpServer {
@@ -105,6 +113,12 @@ class HttpServer {
   void stop(std::chrono::milliseconds grace, std::function<void()> on_stopped = {});
   // True once the stop has completed.
   bool stopped() const;
+
+  // Certificate rotation: connections accepted from now on use `tls`;
+  // open ones keep the context they started with.
+  // REQUIRES: the server was built with options.tls, and tls is not null.
+  void set_tls_context(std::shared_ptr<boost::asio::ssl::context> tls);
+  bool uses_tls() const;
 
   const ServerCounters& counters() const;
   std::int64_t open_connections() const;

@@ -153,7 +153,11 @@ const std::vector<BadConfig>& bad_configs() {
       {with_http(R"({"max_body_bytes": -1})"), "http.max_body_bytes: must be an integer >= 1"},
       {with_http(R"({"port": 8080})"),
        "http.port: unknown field (expected one of: listen, auth_token, max_body_bytes, "
-       "max_connections, max_event_streams, idle_timeout)"},
+       "max_connections, max_event_streams, idle_timeout, tls)"},
+      {with_http(R"({"tls": {"certificate": "c.pem"}})"),
+       "http.tls.private_key: required field is missing"},
+      {with_http(R"({"tls": {"certificate": "", "private_key": "k.pem"}})"),
+       "http.tls.certificate: must be a non-empty string"},
       // ---- webhooks
       {R"({"storage": {"path": "x.db"}, "webhooks": {"retry_initial": "10m"}, "streams": [
         {"name": "s", "source": {"type": "http"}, "window": {"type": "count", "events": 10},
@@ -163,6 +167,10 @@ const std::vector<BadConfig>& bad_configs() {
         {"name": "s", "source": {"type": "http"}, "window": {"type": "count", "events": 10},
          "features": [{"name": "f", "path": "/f", "type": "numeric"}]}]})",
        "webhooks.allowlist[1]: must be a non-empty string"},
+      {R"({"storage": {"path": "x.db"}, "webhooks": {"ca_file": 3}, "streams": [
+        {"name": "s", "source": {"type": "http"}, "window": {"type": "count", "events": 10},
+         "features": [{"name": "f", "path": "/f", "type": "numeric"}]}]})",
+       "webhooks.ca_file: must be a non-empty string"},
       // ---- kafka
       {with_streams(R"({"name": "s", "source": {"type": "kafka", "topic": "t"},
           "window": {"type": "count", "events": 10}, "features": [)" + kNumeric + "]}"),

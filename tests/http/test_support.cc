@@ -78,7 +78,8 @@ TestServer::~TestServer() {
 }
 
 std::string TestServer::url(std::string_view path_and_query) const {
-  return "http://127.0.0.1:" + std::to_string(port_) + std::string(path_and_query);
+  return (server_->uses_tls() ? "https://127.0.0.1:" : "http://127.0.0.1:") +
+         std::to_string(port_) + std::string(path_and_query);
 }
 
 bool TestServer::stop_and_wait(std::chrono::milliseconds grace, std::chrono::milliseconds bound) {

@@ -35,6 +35,7 @@ class TestServer {
 
   HttpServer& server() { return *server_; }
   std::uint16_t port() const { return port_; }
+  // http:// or https:// (when the server uses TLS) on 127.0.0.1.
   std::string url(std::string_view path_and_query) const;
 
   // Calls stop(grace) and waits (at most `bound`) for on_stopped. True if it ran.

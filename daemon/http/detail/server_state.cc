@@ -9,6 +9,7 @@
 #include <boost/beast/core/tcp_stream.hpp>
 
 #include "http/detail/session.h"
+#include "http/detail/transport.h"
 #include "http/event_stream.h"
 #include "http/json_response.h"
 
@@ -93,13 +94,15 @@ bool is_resource_exhaustion(const beast::error_code& ec) {
 }  // namespace
 
 ServerState::ServerState(net::io_context& io, const ServerLimits& limits,
-                         const std::optional<std::string>& bearer_token)
+                         const std::optional<std::string>& bearer_token,
+                         std::shared_ptr<net::ssl::context> tls)
     : io_(io),
       limits_(limits),
       strand_(net::make_strand(io)),
       acceptor_(strand_),
       stop_timer_(strand_),
-      retry_timer_(strand_) {
+      retry_timer_(strand_),
+      tls_(std::move(tls)) {
   if (bearer_token) {
     auth_.emplace(*bearer_token);
   }
@@ -148,17 +151,37 @@ void ServerState::on_accept(const boost::system::error_code& ec, tcp::socket soc
   if (static_cast<std::size_t>(counters_.open_connections.load(std::memory_order_relaxed)) >=
       limits_.max_connections) {
     counters_.rejected_connections.fetch_add(1, std::memory_order_relaxed);
-    counters_.count_response(503);
     reject_connection(std::move(socket));
   } else {
     counters_.open_connections.fetch_add(1, std::memory_order_relaxed);
-    std::make_shared<Session>(std::move(socket), shared_from_this())->start();
+    std::shared_ptr<net::ssl::context> tls = tls_context();
+    Transport transport = tls ? Transport(std::move(socket), std::move(tls))
+                              : Transport(std::move(socket));
+    std::make_shared<Session>(std::move(transport), shared_from_this())->start();
   }
   do_accept();
 }
 
 void ServerState::reject_connection(tcp::socket socket) {
+  if (tls_context()) {
+    // Answering would first cost a TLS handshake, which is what a flood of
+    // connections must not be given.
+    beast::error_code ignored;
+    socket.close(ignored);
+    return;
+  }
+  counters_.count_response(503);
   std::make_shared<Rejection>(std::move(socket), limits_)->start(busy_payload());
+}
+
+std::shared_ptr<net::ssl::context> ServerState::tls_context() const {
+  std::lock_guard lock(mutex_);
+  return tls_;
+}
+
+void ServerState::set_tls_context(std::shared_ptr<net::ssl::context> tls) {
+  std::lock_guard lock(mutex_);
+  tls_ = std::move(tls);
 }
 
 void ServerState::stop(std::chrono::milliseconds grace, std::function<void()> on_stopped) {

@@ -10,7 +10,7 @@
 //  - limits(), router() (after start), auth(): immutable, any thread.
 //  - counters(): atomics, any thread.
 //  - acceptor_, stop_timer_, retry_timer_: only on strand_.
-//  - sessions_, streams_, stop bookkeeping: guarded by mutex_.
+//  - sessions_, streams_, stop bookkeeping, tls_: guarded by mutex_.
 //  - stop() and the add/remove functions: any thread.
 //
 // Invariants:
@@ -32,6 +32,7 @@
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ssl/context.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
 
@@ -50,8 +51,10 @@ class Session;
 
 class ServerState : public std::enable_shared_from_this<ServerState> {
  public:
+  // tls: null for plain HTTP.
   ServerState(boost::asio::io_context& io, const ServerLimits& limits,
-              const std::optional<std::string>& bearer_token);
+              const std::optional<std::string>& bearer_token,
+              std::shared_ptr<boost::asio::ssl::context> tls);
 
   const ServerLimits& limits() const { return limits_; }
   Router& router() { return router_; }
@@ -63,6 +66,11 @@ class ServerState : public std::enable_shared_from_this<ServerState> {
   // Acquire: pairs with the release in stop(), for callers that test it
   // outside mutex_ (a stale "false" only lets a request finish normally).
   bool stopping() const { return stopping_.load(std::memory_order_acquire); }
+
+  // The TLS context new connections get (null: plain HTTP). Any thread.
+  std::shared_ptr<boost::asio::ssl::context> tls_context() const;
+  // REQUIRES: the server was built with TLS, and tls is not null.
+  void set_tls_context(std::shared_ptr<boost::asio::ssl::context> tls);
 
   // Binds and listens (throws boost::system::system_error), then starts the
   // accept loop. REQUIRES: called once, before stop().
@@ -104,6 +112,7 @@ class ServerState : public std::enable_shared_from_this<ServerState> {
 
   std::atomic<bool> stopping_{false};
   mutable std::mutex mutex_;
+  std::shared_ptr<boost::asio::ssl::context> tls_;                            // guarded by mutex_
   std::unordered_map<Session*, std::weak_ptr<Session>> sessions_;             // guarded by mutex_
   std::unordered_map<EventStream*, std::weak_ptr<EventStream>> streams_;      // guarded by mutex_
   bool acceptor_closed_ = false;                                              // guarded by mutex_

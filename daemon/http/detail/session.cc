@@ -43,11 +43,11 @@ tcp::endpoint remote_of(const tcp::socket& socket) {
 
 }  // namespace
 
-Session::Session(tcp::socket socket, std::shared_ptr<ServerState> state)
+Session::Session(Transport transport, std::shared_ptr<ServerState> state)
     : state_(std::move(state)),
-      executor_(socket.get_executor()),
-      stream_(std::move(socket)),
-      remote_(remote_of(stream_.socket())) {}
+      executor_(transport.tcp().get_executor()),
+      transport_(std::move(transport)),
+      remote_(remote_of(transport_.tcp().socket())) {}
 
 Session::~Session() {
   // Normally close() or hand_off() already did both; this covers an
@@ -102,6 +102,27 @@ void Session::do_start() {
     return;
   }
   header_deadline_ = std::chrono::steady_clock::now() + state_->limits().header_timeout;
+  if (transport_.is_tls()) {
+    phase_ = Phase::handshake;
+    transport_.tcp().expires_at(header_deadline_);
+    transport_.async_tls_handshake(
+        beast::bind_front_handler(&Session::on_handshake, shared_from_this()));
+    return;
+  }
+  wait_for_request();
+}
+
+void Session::on_handshake(const beast::error_code& ec) {
+  if (phase_ == Phase::closed) {
+    return;
+  }
+  if (ec) {
+    ServerCounters& counters = state_->counters();
+    (ec == beast::error::timeout ? counters.timeouts : counters.tls_handshake_failures)
+        .fetch_add(1, std::memory_order_relaxed);
+    close();
+    return;
+  }
   wait_for_request();
 }
 
@@ -119,12 +140,14 @@ void Session::wait_for_request() {
     return;
   }
   if (first_request_) {
-    stream_.expires_at(header_deadline_);
+    transport_.tcp().expires_at(header_deadline_);
   } else {
-    stream_.expires_after(state_->limits().idle_timeout);
+    transport_.tcp().expires_after(state_->limits().idle_timeout);
   }
-  stream_.async_read_some(buffer_.prepare(kFirstReadBytes),
-                          beast::bind_front_handler(&Session::on_first_byte, shared_from_this()));
+  transport_.visit([this](auto& stream) {
+    stream.async_read_some(buffer_.prepare(kFirstReadBytes),
+                           beast::bind_front_handler(&Session::on_first_byte, shared_from_this()));
+  });
 }
 
 void Session::on_first_byte(const beast::error_code& ec, std::size_t bytes) {
@@ -153,10 +176,12 @@ void Session::read_header() {
   parser_.emplace();
   parser_->header_limit(state_->limits().max_header_bytes);
   parser_->body_limit(state_->limits().max_body_bytes);
-  stream_.expires_at(header_deadline_);
-  bhttp::async_read_header(stream_, buffer_, *parser_,
-                           beast::bind_front_handler(&Session::on_read, shared_from_this(),
-                                                     &Session::after_header));
+  transport_.tcp().expires_at(header_deadline_);
+  transport_.visit([this](auto& stream) {
+    bhttp::async_read_header(stream, buffer_, *parser_,
+                             beast::bind_front_handler(&Session::on_read, shared_from_this(),
+                                                       &Session::after_header));
+  });
 }
 
 void Session::on_read(void (Session::*next)(), const beast::error_code& ec, std::size_t) {
@@ -261,9 +286,11 @@ void Session::after_header() {
   }
   if (beast::iequals(message[bhttp::field::expect], "100-continue")) {
     phase_ = Phase::body;
-    stream_.expires_after(state_->limits().write_timeout);
-    net::async_write(stream_, net::buffer(kContinue.data(), kContinue.size()),
-                     beast::bind_front_handler(&Session::on_continue_sent, shared_from_this()));
+    transport_.tcp().expires_after(state_->limits().write_timeout);
+    transport_.visit([this](auto& stream) {
+      net::async_write(stream, net::buffer(kContinue.data(), kContinue.size()),
+                       beast::bind_front_handler(&Session::on_continue_sent, shared_from_this()));
+    });
     return;
   }
   read_body();
@@ -292,15 +319,17 @@ void Session::on_continue_sent(const beast::error_code& ec, std::size_t) {
 
 void Session::read_body() {
   phase_ = Phase::body;
-  stream_.expires_after(state_->limits().body_timeout);
-  bhttp::async_read(stream_, buffer_, *parser_,
-                    beast::bind_front_handler(&Session::on_read, shared_from_this(),
-                                              &Session::dispatch));
+  transport_.tcp().expires_after(state_->limits().body_timeout);
+  transport_.visit([this](auto& stream) {
+    bhttp::async_read(stream, buffer_, *parser_,
+                      beast::bind_front_handler(&Session::on_read, shared_from_this(),
+                                                &Session::dispatch));
+  });
 }
 
 void Session::dispatch() {
   phase_ = Phase::handling;
-  stream_.expires_never();
+  transport_.tcp().expires_never();
   const Router::Route* route = match_.route;
   request_.emplace(parser_->release(), std::move(match_.params), std::move(*query_), remote_);
   std::string& body = request_->mutable_body();
@@ -356,8 +385,10 @@ void Session::write_response(Response response, bool close_after) {
     r.body().clear();  // keep the Content-Length of the GET answer, send no body
   }
   state_->counters().count_response(status);
-  stream_.expires_after(state_->limits().write_timeout);
-  bhttp::async_write(stream_, r, beast::bind_front_handler(&Session::on_write, shared_from_this()));
+  transport_.tcp().expires_after(state_->limits().write_timeout);
+  transport_.visit([this, &r](auto& stream) {
+    bhttp::async_write(stream, r, beast::bind_front_handler(&Session::on_write, shared_from_this()));
+  });
 }
 
 void Session::on_write(const beast::error_code& ec, std::size_t) {
@@ -376,17 +407,26 @@ void Session::on_write(const beast::error_code& ec, std::size_t) {
 
 void Session::linger() {
   phase_ = Phase::lingering;
-  beast::error_code ec;
-  stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
-  if (ec) {
-    close();
-    return;
-  }
   lingered_bytes_ = buffer_.size();
   buffer_.consume(buffer_.size());
-  stream_.expires_after(state_->limits().linger_timeout);
-  stream_.async_read_some(net::buffer(discard_),
-                          beast::bind_front_handler(&Session::on_linger_read, shared_from_this()));
+  transport_.tcp().expires_after(state_->limits().linger_timeout);
+  transport_.async_close_send(beast::bind_front_handler(&Session::on_close_sent, shared_from_this()));
+}
+
+void Session::on_close_sent(const beast::error_code& ec) {
+  if (phase_ == Phase::closed) {
+    return;
+  }
+  if (ec) {
+    close();  // the peer is gone (or the TLS close timed out)
+    return;
+  }
+  drain();
+}
+
+void Session::drain() {
+  transport_.tcp().async_read_some(
+      net::buffer(discard_), beast::bind_front_handler(&Session::on_linger_read, shared_from_this()));
 }
 
 void Session::on_linger_read(const beast::error_code& ec, std::size_t bytes) {
@@ -398,8 +438,7 @@ void Session::on_linger_read(const beast::error_code& ec, std::size_t bytes) {
     close();
     return;
   }
-  stream_.async_read_some(net::buffer(discard_),
-                          beast::bind_front_handler(&Session::on_linger_read, shared_from_this()));
+  drain();
 }
 
 void Session::hand_off(const std::shared_ptr<EventStream>& stream) {
@@ -410,7 +449,7 @@ void Session::hand_off(const std::shared_ptr<EventStream>& stream) {
   phase_ = Phase::handed_off;
   state_->counters().count_response(200);
   slot_held_ = false;  // the stream releases the connection slot from now on
-  stream->attach(std::move(stream_.socket()));
+  stream->attach(std::move(transport_));
   state_->remove_session(this);
 }
 
@@ -419,9 +458,7 @@ void Session::close() {
     return;
   }
   phase_ = Phase::closed;
-  beast::error_code ignored;
-  stream_.socket().shutdown(tcp::socket::shutdown_both, ignored);
-  stream_.close();
+  transport_.close();
   release_slot();
   state_->remove_session(this);
 }

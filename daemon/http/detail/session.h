@@ -4,6 +4,8 @@
 // answer. Private to driftd_http.
 //
 // Life of a request (each step's timeout in ServerLimits):
+//   tls         (TLS connections, once) the handshake, within header_timeout
+//               of the accept; a failure is counted and the connection closed
 //   idle        wait for the first byte (idle_timeout; header_timeout for the
 //               connection's first request)
 //   header      read the header (until header_timeout after the first byte)
@@ -13,7 +15,8 @@
 //   handling    the handler owns a Responder; no timeout
 //   writing     write the answer (write_timeout), then back to idle, or a
 //               lingering close (shutdown send, drain until EOF or
-//               linger_timeout) when the connection is to close
+//               linger_timeout; TLS first exchanges close_notify) when the
+//               connection is to close
 // An event stream takes the socket over from "handling" (hand_off).
 //
 // Thread safety: every private member is touched only on the connection's
@@ -38,8 +41,9 @@
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
-#include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http/parser.hpp>
+
+#include "http/detail/transport.h"
 
 #include "http/padded_body.h"
 #include "http/request.h"
@@ -57,7 +61,7 @@ class ServerState;
 class Session : public std::enable_shared_from_this<Session> {
  public:
   // REQUIRES: the caller has taken a connection slot for this socket (open_connections).
-  Session(boost::asio::ip::tcp::socket socket, std::shared_ptr<ServerState> state);
+  Session(Transport transport, std::shared_ptr<ServerState> state);
   ~Session();
   Session(const Session&) = delete;
   Session& operator=(const Session&) = delete;
@@ -77,9 +81,10 @@ class Session : public std::enable_shared_from_this<Session> {
   ServerState& state() { return *state_; }
 
  private:
-  enum class Phase { starting, idle, header, body, handling, writing, lingering, handed_off, closed };
+  enum class Phase { starting, handshake, idle, header, body, handling, writing, lingering, handed_off, closed };
 
   void do_start();
+  void on_handshake(const boost::beast::error_code& ec);
   void wait_for_request();
   void on_first_byte(const boost::beast::error_code& ec, std::size_t bytes);
   void read_header();
@@ -101,6 +106,8 @@ class Session : public std::enable_shared_from_this<Session> {
   void write_response(Response response, bool close_after);
   void on_write(const boost::beast::error_code& ec, std::size_t bytes);
   void linger();
+  void on_close_sent(const boost::beast::error_code& ec);
+  void drain();
   void on_linger_read(const boost::beast::error_code& ec, std::size_t bytes);
   void hand_off(const std::shared_ptr<EventStream>& stream);
   void close();
@@ -108,7 +115,7 @@ class Session : public std::enable_shared_from_this<Session> {
 
   const std::shared_ptr<ServerState> state_;
   const boost::asio::any_io_executor executor_;  // the connection's strand; immutable
-  boost::beast::tcp_stream stream_;
+  Transport transport_;
   boost::asio::ip::tcp::endpoint remote_;
   boost::beast::flat_buffer buffer_;
   std::optional<boost::beast::http::request_parser<PaddedStringBody>> parser_;
