@@ -4,7 +4,6 @@
 #include <chrono>
 #include <cstdio>
 
-#include "alerts/webhook_post.h"
 #include "common/error.h"
 
 namespace driftd::alerts {
@@ -23,7 +22,7 @@ int64_t wall_clock_ms() {
 }  // namespace
 
 WebhookDispatcher::WebhookDispatcher(WebhookStore& store, config::WebhookConfig config)
-    : store_(store), config_(std::move(config)) {
+    : store_(store), config_(std::move(config)), client_(config_.ca_file) {
   thread_ = std::thread([this] { run(); });
 }
 
@@ -85,7 +84,7 @@ void WebhookDispatcher::attempt(const Delivery& delivery) {
   const auto started = std::chrono::steady_clock::now();
   PostResult result;
   try {
-    result = post_webhook(WebhookTarget::parse(delivery.url), delivery.body, delivery.event_id,
+    result = client_.post(WebhookTarget::parse(delivery.url), delivery.body, delivery.event_id,
                           delivery.subscription_id, delivery.secret, config_.timeout);
   } catch (const InputError& error) {
     result.error = error.what();  // a url stored before a stricter check: keep retrying slowly

@@ -22,6 +22,7 @@
 #include <random>
 #include <thread>
 
+#include "alerts/webhook_client.h"
 #include "alerts/webhook_store.h"
 #include "config/config.h"
 
@@ -29,6 +30,7 @@ namespace driftd::alerts {
 
 class WebhookDispatcher {
  public:
+  // Throws config::ConfigError when webhooks.ca_file cannot be loaded.
   WebhookDispatcher(WebhookStore& store, config::WebhookConfig config);
   ~WebhookDispatcher();  // finishes the attempt in flight, then stops
   WebhookDispatcher(const WebhookDispatcher&) = delete;
@@ -51,6 +53,7 @@ class WebhookDispatcher {
 
   WebhookStore& store_;
   const config::WebhookConfig config_;
+  const WebhookClient client_;
   std::mutex jitter_mutex_;
   std::mt19937_64 jitter_{std::random_device{}()};  // guarded by jitter_mutex_
   std::mutex mutex_;

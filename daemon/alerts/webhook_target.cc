@@ -1,28 +1,44 @@
 #include "alerts/webhook_target.h"
 
 #include <algorithm>
+#include <cctype>
 
 #include "common/error.h"
 
 namespace driftd::alerts {
 
+namespace {
+
+std::string lowercase(std::string text) {
+  std::transform(text.begin(), text.end(), text.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return text;
+}
+
+std::string bracketed(const std::string& host) {
+  return host.find(':') != std::string::npos ? "[" + host + "]" : host;
+}
+
+}  // namespace
+
 WebhookTarget WebhookTarget::parse(const std::string& url) {
-  constexpr std::string_view kHttp = "http://";
-  if (url.rfind("https://", 0) == 0) {
-    throw InputError("url: https webhook targets are not supported yet; use http:// (behind a "
-                     "TLS-terminating proxy if the receiver is remote)");
+  const std::size_t scheme_end = url.find("://");
+  const std::string scheme =
+      scheme_end == std::string::npos ? std::string() : lowercase(url.substr(0, scheme_end));
+  if (scheme != "http" && scheme != "https") {
+    throw InputError("url: must start with http:// or https://");
   }
-  if (url.rfind(kHttp, 0) != 0) throw InputError("url: must start with http://");
-  const std::string rest = url.substr(kHttp.size());
+  const std::string rest = url.substr(scheme_end + 3);
   const std::size_t slash = rest.find('/');
   const std::string authority = rest.substr(0, slash);
   WebhookTarget out;
+  out.tls = scheme == "https";
   out.target = slash == std::string::npos ? "/" : rest.substr(slash);
   if (authority.empty() || authority.find('@') != std::string::npos) {
     throw InputError("url: needs a host (and no user information)");
   }
   std::string host = authority;
-  out.port = "80";
+  out.port = out.tls ? "443" : "80";
   if (authority.front() == '[') {
     const std::size_t close = authority.find(']');
     if (close == std::string::npos) throw InputError("url: unclosed '[' in the host");
@@ -44,10 +60,14 @@ WebhookTarget WebhookTarget::parse(const std::string& url) {
   return out;
 }
 
+std::string WebhookTarget::host_header() const {
+  const bool default_port = port == (tls ? "443" : "80");
+  return default_port ? bracketed(host) : bracketed(host) + ":" + port;
+}
+
 bool WebhookTarget::allowed_by(const std::optional<std::vector<std::string>>& allowlist) const {
   if (!allowlist) return true;
-  const std::string host_port =
-      (host.find(':') != std::string::npos ? "[" + host + "]" : host) + ":" + port;
+  const std::string host_port = bracketed(host) + ":" + port;
   return std::any_of(allowlist->begin(), allowlist->end(), [&](const std::string& entry) {
     return entry == host || entry == host_port;
   });

@@ -1,8 +1,8 @@
-// A webhook URL as driftd can deliver to it: http://host[:port][/path], and
-// whether a configured allowlist ("host" or "host:port" entries) admits it.
+// A webhook URL as driftd can deliver to it: http[s]://host[:port][/path],
+// and whether a configured allowlist ("host" or "host:port" entries) admits it.
 //
-// Guarantees: parse() throws InputError saying what is wrong (https targets
-// are refused: driftd does not speak TLS to receivers yet).
+// Guarantees: parse() throws InputError saying what is wrong. The scheme is
+// case-insensitive; the default port is 80 for http and 443 for https.
 #pragma once
 
 #include <optional>
@@ -12,11 +12,15 @@
 namespace driftd::alerts {
 
 struct WebhookTarget {
+  bool tls = false;    // https
   std::string host;    // without brackets for IPv6
-  std::string port;    // "80" when not given
+  std::string port;    // "80" (http) or "443" (https) when not given
   std::string target;  // path and query, "/" when empty
 
   static WebhookTarget parse(const std::string& url);
+  // The Host header: the host (bracketed for IPv6), with ":port" unless it
+  // is the scheme's default.
+  std::string host_header() const;
   // True when no allowlist is configured, or one entry is the host or host:port.
   bool allowed_by(const std::optional<std::vector<std::string>>& allowlist) const;
 };

@@ -32,6 +32,7 @@
 #include "app/api_routes.h"
 #include "app/history_routes.h"
 #include "alerts/kafka_alert_publisher.h"
+#include "alerts/webhook_client.h"
 #include "app/subscription_routes.h"
 #include "app/systemd_notify.h"
 #include "app/window_manager.h"
@@ -68,11 +69,12 @@ std::shared_ptr<boost::asio::ssl::context> server_tls(const driftd::config::Http
 }
 
 // A configuration driftd can run, librdkafka properties and TLS files
-// included; throws ConfigError naming the field.
+// (the server's, webhooks.ca_file) included; throws ConfigError naming the field.
 driftd::config::Config load_runnable_config(const std::string& path) {
   driftd::config::Config config = driftd::config::load_config_file(path);
   if (config.kafka) driftd::kafka::make_consumer_config(*config.kafka);
   server_tls(config.http);
+  driftd::alerts::WebhookClient check_ca_file(config.webhooks.ca_file);
   return config;
 }
 

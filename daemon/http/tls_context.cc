@@ -1,5 +1,10 @@
 #include "http/tls_context.h"
 
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
 #include <openssl/err.h>
 #include <openssl/ssl.h>
 
@@ -9,10 +14,16 @@ namespace ssl = boost::asio::ssl;
 
 namespace {
 
-// The reason of the last OpenSSL error, or of `ec` when the queue is empty.
-std::string openssl_reason(const boost::system::error_code& ec) {
+constexpr auto kProtocolOptions = ssl::context::default_workarounds | ssl::context::no_sslv2 |
+                                  ssl::context::no_sslv3 | ssl::context::no_tlsv1 |
+                                  ssl::context::no_tlsv1_1 | ssl::context::no_compression;
+
+// Why `path` could not be loaded: the system's reason when it cannot be
+// opened, else the last OpenSSL error, else `ec`'s message.
+std::string load_failure(const std::string& path, const boost::system::error_code& ec) {
   const unsigned long code = ERR_peek_last_error();
   ERR_clear_error();
+  if (!path.empty() && ::access(path.c_str(), R_OK) != 0) return std::strerror(errno);
   if (code == 0) return ec.message();
   char text[256];
   ERR_error_string_n(code, text, sizeof text);
@@ -21,12 +32,28 @@ std::string openssl_reason(const boost::system::error_code& ec) {
 
 }  // namespace
 
+std::shared_ptr<ssl::context> make_client_tls_context(const std::optional<std::string>& ca_file) {
+  auto context = std::make_shared<ssl::context>(ssl::context::tls_client);
+  context->set_options(kProtocolOptions);
+  context->set_verify_mode(ssl::verify_peer);
+  boost::system::error_code ec;
+  ERR_clear_error();
+  if (ca_file) {
+    context->load_verify_file(*ca_file, ec);
+  } else {
+    context->set_default_verify_paths(ec);
+  }
+  if (ec) {
+    throw TlsSetupError(TlsSetupError::File::ca,
+                        ca_file ? "CA file \"" + *ca_file + "\": " + load_failure(*ca_file, ec)
+                                : "the system trust store: " + load_failure("", ec));
+  }
+  return context;
+}
+
 std::shared_ptr<ssl::context> make_server_tls_context(const TlsFiles& files) {
   auto context = std::make_shared<ssl::context>(ssl::context::tls_server);
-  context->set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 |
-                       ssl::context::no_sslv3 | ssl::context::no_tlsv1 |
-                       ssl::context::no_tlsv1_1 | ssl::context::no_compression |
-                       ssl::context::single_dh_use);
+  context->set_options(kProtocolOptions | ssl::context::single_dh_use);
   SSL_CTX_set_options(context->native_handle(), SSL_OP_NO_RENEGOTIATION);
   // An encrypted key must fail to load, not make OpenSSL prompt on a terminal.
   context->set_password_callback(
@@ -36,16 +63,16 @@ std::shared_ptr<ssl::context> make_server_tls_context(const TlsFiles& files) {
   context->use_certificate_chain_file(files.certificate_chain, ec);
   if (ec) {
     throw TlsSetupError(TlsSetupError::File::certificate_chain, "certificate file \"" + files.certificate_chain +
-                        "\": " + openssl_reason(ec));
+                        "\": " + load_failure(files.certificate_chain, ec));
   }
   context->use_private_key_file(files.private_key, ssl::context::pem, ec);
   if (ec) {
-    throw TlsSetupError(TlsSetupError::File::private_key, "private key file \"" + files.private_key + "\": " + openssl_reason(ec));
+    throw TlsSetupError(TlsSetupError::File::private_key, "private key file \"" + files.private_key + "\": " + load_failure(files.private_key, ec));
   }
   if (SSL_CTX_check_private_key(context->native_handle()) != 1) {
     throw TlsSetupError(TlsSetupError::File::private_key, "private key file \"" + files.private_key +
                         "\" does not match the certificate in \"" + files.certificate_chain +
-                        "\": " + openssl_reason({}));
+                        "\": " + load_failure("", {}));
   }
   return context;
 }

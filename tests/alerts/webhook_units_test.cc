@@ -1,5 +1,6 @@
 // Webhook building blocks without a network: the HMAC against RFC 4231's
-// test vectors, the signature header, target URLs and the allowlist.
+// test vectors, the signature header, target URLs (http and https) and the
+// allowlist.
 #include <optional>
 #include <string>
 #include <vector>
@@ -42,7 +43,16 @@ TEST_CASE("Webhook targets parse and the allowlist admits host or host and port"
   CHECK_FALSE(plain.allowed_by(std::vector<std::string>{"hooks.example.com:8080"}));
   CHECK_FALSE(plain.allowed_by(std::vector<std::string>{}));
   CHECK(v6.allowed_by(std::vector<std::string>{"[::1]:9000"}));
-  for (const char* bad : {"https://a/b", "ftp://a", "http://", "http://a:0/", "http://a:99999",
+  CHECK_FALSE(plain.tls);
+  CHECK(plain.host_header() == "hooks.example.com");
+  CHECK(v6.host_header() == "[::1]:9000");
+  const WebhookTarget secure = WebhookTarget::parse("https://hooks.example.com/drift");
+  CHECK(secure.tls);
+  CHECK(secure.port == "443");
+  CHECK(secure.host_header() == "hooks.example.com");
+  CHECK(secure.allowed_by(std::vector<std::string>{"hooks.example.com:443"}));
+  CHECK(WebhookTarget::parse("HTTPS://h:8443").host_header() == "h:8443");
+  for (const char* bad : {"ftp://a", "https://", "httpx://a", "http://", "http://a:0/", "http://a:99999",
                           "http://user@a/", "http://[::1/"}) {
     INFO(bad);
     CHECK_THROWS_AS(WebhookTarget::parse(bad), InputError);

@@ -2,7 +2,7 @@
 """Webhook subscriptions end to end: the real daemon, a local receiver that
 fails and goes down, and the SQLite file as the oracle.
 
-  * POST /v1/subscriptions validates (https, allowlist, secret, filters);
+  * POST /v1/subscriptions validates (scheme, allowlist, secret, filters);
   * the receiver answers 500 to the first deliveries, then is down (port
     closed) while more alerts happen, then comes back: afterwards it has got
     every alert transition of the filtered feature exactly once per
@@ -117,7 +117,7 @@ def main():
 
     port = free_port()
     url = f"http://127.0.0.1:{port}/hooks/drift"
-    for payload, word in [({"url": "https://127.0.0.1/x", "secret": SECRET}, "https"),
+    for payload, word in [({"url": "ftp://127.0.0.1/x", "secret": SECRET}, "https://"),
                           ({"url": "http://10.0.0.1:80/x", "secret": SECRET}, "allowlist"),
                           ({"url": url, "secret": "short"}, "secret"),
                           ({"url": url, "secret": SECRET, "filters": {"severity": "high"}},
@@ -209,6 +209,15 @@ def main():
     check(healthy.accepted() and waited < 2.5,
           f"a black-holed receiver (5 s timeout) does not delay another subscription "
           f"({waited:.2f} s)")
+    hole_attempts = []
+    while not hole_attempts and time.time() - started < 15:
+        time.sleep(0.2)
+        _, log = curl(daemon.url(f"/v1/subscriptions/{hole['id']}/attempts"))
+        hole_attempts = json.loads(log)["attempts"]
+    check(hole_attempts and hole_attempts[0]["error"] == "no answer within 5000 ms" and
+          hole_attempts[0]["status"] is None,
+          "the black-holed attempt is given up at the 5 s timeout and logged: "
+          f"{hole_attempts[:1]}")
     for subscription in (hole, fresh):
         curl(daemon.url(f"/v1/subscriptions/{subscription['id']}"), b"", method="DELETE")
     healthy.stop()

@@ -133,6 +133,19 @@ TEST_CASE("a plain server refuses a TLS context swap", "[http][tls]") {
                   std::logic_error);
 }
 
+TEST_CASE("a client context loads a CA file and names one it cannot read", "[http][tls]") {
+  CHECK(make_client_tls_context(kCa) != nullptr);
+  CHECK(make_client_tls_context(std::nullopt) != nullptr);
+  try {
+    make_client_tls_context(kFixtures + "missing.pem");
+    FAIL("no error");
+  } catch (const TlsSetupError& error) {
+    CHECK(error.file() == TlsSetupError::File::ca);
+    CHECK(std::string(error.what()) ==
+          "CA file \"" + kFixtures + "missing.pem\": No such file or directory");
+  }
+}
+
 TEST_CASE("bad TLS files are reported with the file and the reason", "[http][tls]") {
   using File = TlsSetupError::File;
   auto error_of = [](const TlsFiles& files) -> std::pair<File, std::string> {
@@ -146,16 +159,19 @@ TEST_CASE("bad TLS files are reported with the file and the reason", "[http][tls
   };
   auto [file, message] = error_of({kFixtures + "missing.pem", kFixtures + "server.key"});
   CHECK(file == File::certificate_chain);
-  CHECK_THAT(message, Catch::StartsWith("certificate file \"" + kFixtures + "missing.pem\": "));
+  CHECK(message == "certificate file \"" + kFixtures + "missing.pem\": No such file or directory");
 
   std::tie(file, message) = error_of({kFixtures + "server.key", kFixtures + "server.key"});
   CHECK(file == File::certificate_chain);  // a key where the certificate should be
 
   std::tie(file, message) = error_of({kFixtures + "server.pem", kFixtures + "other.key"});
   CHECK(file == File::private_key);
-  CHECK_THAT(message, Catch::Contains("other.key"));
+  CHECK_THAT(message, Catch::Contains("other.key") && !Catch::Contains("No such file"));
+
+  CHECK(error_of({kFixtures + "regenerate", kFixtures + "server.key"}).first ==
+        File::certificate_chain);  // a file that is not PEM
 
   std::tie(file, message) = error_of({kFixtures + "server.pem", kFixtures + "missing.key"});
   CHECK(file == File::private_key);
-  CHECK_THAT(message, Catch::StartsWith("private key file \"" + kFixtures + "missing.key\": "));
+  CHECK(message == "private key file \"" + kFixtures + "missing.key\": No such file or directory");
 }
