@@ -56,7 +56,9 @@ beast::error_code exchange(net::io_context& io, Stream& stream,
 }
 
 std::string describe(const beast::error_code& ec, std::chrono::milliseconds timeout) {
-  if (ec == beast::error::timeout) return "no answer within " + std::to_string(timeout.count()) + " ms";
+  if (ec == beast::error::timeout) {
+    return "no answer within " + std::to_string(timeout.count()) + " ms";
+  }
   if (ec.category() == net::error::get_ssl_category()) {
     char text[256];
     ERR_error_string_n(static_cast<unsigned long>(ec.value()), text, sizeof text);
@@ -120,7 +122,9 @@ PostResult WebhookClient::post(const WebhookTarget& target, const std::string& b
       });
     }
   }
-  if (!ec) ec = target.tls ? exchange(io, stream, request, result) : exchange(io, tcp, request, result);
+  if (!ec) {
+    ec = target.tls ? exchange(io, stream, request, result) : exchange(io, tcp, request, result);
+  }
   if (ec) {
     result.error = describe(ec, timeout);
     return result;

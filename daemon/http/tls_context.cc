@@ -6,6 +6,7 @@
 #include <cstring>
 
 #include <openssl/err.h>
+#include <openssl/x509.h>
 #include <openssl/ssl.h>
 
 namespace driftd::http {
@@ -58,21 +59,30 @@ std::shared_ptr<ssl::context> make_server_tls_context(const TlsFiles& files) {
   // An encrypted key must fail to load, not make OpenSSL prompt on a terminal.
   context->set_password_callback(
       [](std::size_t, ssl::context::password_purpose) { return std::string(); });
+  const auto fail = [&](TlsSetupError::File file, const std::string& why) {
+    const bool certificate = file == TlsSetupError::File::certificate_chain;
+    throw TlsSetupError(file, (certificate ? "certificate file \"" + files.certificate_chain
+                                           : "private key file \"" + files.private_key) +
+                                  "\": " + why);
+  };
+  const std::string mismatch =
+      "does not match the certificate in \"" + files.certificate_chain + "\"";
   boost::system::error_code ec;
   ERR_clear_error();
   context->use_certificate_chain_file(files.certificate_chain, ec);
-  if (ec) {
-    throw TlsSetupError(TlsSetupError::File::certificate_chain, "certificate file \"" + files.certificate_chain +
-                        "\": " + load_failure(files.certificate_chain, ec));
-  }
+  if (ec) fail(TlsSetupError::File::certificate_chain, load_failure(files.certificate_chain, ec));
   context->use_private_key_file(files.private_key, ssl::context::pem, ec);
   if (ec) {
-    throw TlsSetupError(TlsSetupError::File::private_key, "private key file \"" + files.private_key + "\": " + load_failure(files.private_key, ec));
+    // asio moves OpenSSL's error code into ec.
+    const bool mismatched = ec.category() == boost::asio::error::get_ssl_category() &&
+                            ERR_GET_REASON(static_cast<unsigned long>(ec.value())) ==
+                                X509_R_KEY_VALUES_MISMATCH;
+    fail(TlsSetupError::File::private_key,
+         mismatched ? (ERR_clear_error(), mismatch) : load_failure(files.private_key, ec));
   }
   if (SSL_CTX_check_private_key(context->native_handle()) != 1) {
-    throw TlsSetupError(TlsSetupError::File::private_key, "private key file \"" + files.private_key +
-                        "\" does not match the certificate in \"" + files.certificate_chain +
-                        "\": " + load_failure("", {}));
+    ERR_clear_error();
+    fail(TlsSetupError::File::private_key, mismatch);
   }
   return context;
 }

@@ -152,7 +152,8 @@ TEST_CASE("An https receiver is verified against the configured CA") {
 
 TEST_CASE("A CA file that cannot be read is refused when the client is built") {
   CHECK_THROWS_WITH(WebhookClient(kFixtures + "missing.pem"),
-                    "webhooks.ca_file: CA file \"" + kFixtures + "missing.pem\": No such file or directory");
+                    "webhooks.ca_file: CA file \"" + kFixtures +
+                        "missing.pem\": No such file or directory");
 }
 
 }  // namespace

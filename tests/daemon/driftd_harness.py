@@ -30,9 +30,11 @@ def check(condition, message):
 
 class Daemon:
     """driftd --config config_path, run in workdir, its log appended to
-    workdir/driftd.log; port is the one it listens on."""
+    workdir/driftd.log; port is the one it listens on; scheme "https" when
+    the configuration has http.tls."""
 
-    def __init__(self, binary, workdir, config_path):
+    def __init__(self, binary, workdir, config_path, scheme="http"):
+        self.scheme = scheme
         self.log_path = os.path.join(workdir, "driftd.log")
         self.log = open(self.log_path, "a")
         # Only what this run writes counts (an earlier run's port is stale).
@@ -74,7 +76,7 @@ class Daemon:
         return self.log_since(offset)
 
     def url(self, path):
-        return f"http://127.0.0.1:{self.port}{path}"
+        return f"{self.scheme}://127.0.0.1:{self.port}{path}"
 
     def stop(self):
         self.process.send_signal(signal.SIGTERM)
@@ -89,9 +91,12 @@ class Daemon:
         RUNNING.remove(self.process)
 
 
-def curl(url, body=None, method=None):
-    """Returns (status, body text) using the curl command-line client."""
+def curl(url, body=None, method=None, cacert=None):
+    """Returns (status, body text) using the curl command-line client;
+    cacert: the CA file that verifies an https server."""
     command = ["curl", "-sS", "-o", "-", "-w", "\n%{http_code}", url]
+    if cacert:
+        command += ["--cacert", cacert]
     if body is not None:
         command += ["-X", method or "POST", "-H", "Content-Type: application/x-ndjson",
                     "--data-binary", "@-"]

@@ -387,7 +387,8 @@ void Session::write_response(Response response, bool close_after) {
   state_->counters().count_response(status);
   transport_.tcp().expires_after(state_->limits().write_timeout);
   transport_.visit([this, &r](auto& stream) {
-    bhttp::async_write(stream, r, beast::bind_front_handler(&Session::on_write, shared_from_this()));
+    bhttp::async_write(stream, r,
+                       beast::bind_front_handler(&Session::on_write, shared_from_this()));
   });
 }
 
@@ -410,7 +411,8 @@ void Session::linger() {
   lingered_bytes_ = buffer_.size();
   buffer_.consume(buffer_.size());
   transport_.tcp().expires_after(state_->limits().linger_timeout);
-  transport_.async_close_send(beast::bind_front_handler(&Session::on_close_sent, shared_from_this()));
+  transport_.async_close_send(
+      beast::bind_front_handler(&Session::on_close_sent, shared_from_this()));
 }
 
 void Session::on_close_sent(const beast::error_code& ec) {
@@ -426,7 +428,8 @@ void Session::on_close_sent(const beast::error_code& ec) {
 
 void Session::drain() {
   transport_.tcp().async_read_some(
-      net::buffer(discard_), beast::bind_front_handler(&Session::on_linger_read, shared_from_this()));
+      net::buffer(discard_),
+      beast::bind_front_handler(&Session::on_linger_read, shared_from_this()));
 }
 
 void Session::on_linger_read(const beast::error_code& ec, std::size_t bytes) {
