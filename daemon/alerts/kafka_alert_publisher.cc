@@ -53,7 +53,8 @@ KafkaAlertPublisher::KafkaAlertPublisher(const config::KafkaConfig& kafka,
                                          const std::filesystem::path& database)
     : topic_(kafka.alert_topic.value()),
       cursor_name_("kafka:" + topic_),
-      db_(database, store::Database::Mode::kReadWrite) {
+      db_(database, store::Database::Mode::kReadWrite),
+      worker_(kIdleTick, kRetryPause) {
   rd_kafka_conf_t* conf = rd_kafka_conf_new();
   for (const auto& [key, value] : kafka.properties) {
     // The shared properties (security, client.id, ...); consumer-only ones
@@ -94,47 +95,17 @@ KafkaAlertPublisher::KafkaAlertPublisher(const config::KafkaConfig& kafka,
         .bind(3, wall_clock_ms())
         .run();
   }
-  thread_ = std::thread([this] { run(); });
+  worker_.start([this] { return step(); });
 }
 
-KafkaAlertPublisher::~KafkaAlertPublisher() {
-  {
-    std::lock_guard lock(mutex_);
-    stopping_ = true;
-  }
-  wake_.notify_all();
-  thread_.join();
-}
-
-void KafkaAlertPublisher::wake() {
-  {
-    std::lock_guard lock(mutex_);
-    woken_ = true;
-  }
-  wake_.notify_all();
-}
-
-void KafkaAlertPublisher::run() {
-  for (;;) {
-    bool busy = false;
-    bool failed = false;
-    try {
-      busy = publish_batch();
-    } catch (const std::exception& error) {
-      failed = true;
-      failures_.fetch_add(1, std::memory_order_relaxed);
-      std::fprintf(stderr, "driftd: kafka alert topic %s: %s (retrying)\n", topic_.c_str(),
-                   error.what());
-    }
-    std::unique_lock lock(mutex_);
-    if (stopping_) return;
-    if (failed) {
-      wake_.wait_for(lock, kRetryPause, [this] { return stopping_; });
-    } else if (!busy) {
-      wake_.wait_for(lock, kIdleTick, [this] { return woken_ || stopping_; });
-    }
-    if (stopping_) return;
-    woken_ = false;
+WorkerThread::Outcome KafkaAlertPublisher::step() {
+  try {
+    return publish_batch() ? WorkerThread::Outcome::busy : WorkerThread::Outcome::idle;
+  } catch (const std::exception& error) {
+    failures_.fetch_add(1, std::memory_order_relaxed);
+    std::fprintf(stderr, "driftd: kafka alert topic %s: %s (retrying)\n", topic_.c_str(),
+                 error.what());
+    return WorkerThread::Outcome::failed;
   }
 }
 

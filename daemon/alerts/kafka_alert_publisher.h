@@ -16,14 +16,12 @@
 #pragma once
 
 #include <atomic>
-#include <condition_variable>
 #include <cstdint>
 #include <filesystem>
 #include <memory>
-#include <mutex>
 #include <string>
-#include <thread>
 
+#include "alerts/worker_thread.h"
 #include "config/config.h"
 #include "store/sqlite.h"
 
@@ -37,11 +35,11 @@ class KafkaAlertPublisher {
   // std::runtime_error when the producer cannot be created.
   // REQUIRES: kafka.alert_topic.
   KafkaAlertPublisher(const config::KafkaConfig& kafka, const std::filesystem::path& database);
-  ~KafkaAlertPublisher();  // waits (bounded) for what is in flight, then stops
+  ~KafkaAlertPublisher() = default;  // finishes the batch in flight (bounded), then stops
   KafkaAlertPublisher(const KafkaAlertPublisher&) = delete;
   KafkaAlertPublisher& operator=(const KafkaAlertPublisher&) = delete;
 
-  void wake();
+  void wake() { worker_.wake(); }
   uint64_t published() const { return published_.load(std::memory_order_relaxed); }
   uint64_t failures() const { return failures_.load(std::memory_order_relaxed); }
 
@@ -50,7 +48,8 @@ class KafkaAlertPublisher {
     void operator()(rd_kafka_s* producer) const;
   };
 
-  void run();
+  // One batch; a failure is counted, logged and retried after a pause.
+  WorkerThread::Outcome step();
   // Produces the events after the cursor; true when it published some.
   bool publish_batch();
 
@@ -63,11 +62,7 @@ class KafkaAlertPublisher {
   std::atomic<uint64_t> failures_{0};
   std::atomic<uint64_t> delivery_errors_{0};  // from the delivery report callback
 
-  std::mutex mutex_;
-  std::condition_variable wake_;
-  bool woken_ = false;     // guarded by mutex_
-  bool stopping_ = false;  // guarded by mutex_
-  std::thread thread_;
+  WorkerThread worker_;  // last: joined before the producer and database go
 
   friend struct DeliveryReports;
 };

@@ -22,43 +22,23 @@ int64_t wall_clock_ms() {
 }  // namespace
 
 WebhookDispatcher::WebhookDispatcher(WebhookStore& store, config::WebhookConfig config)
-    : store_(store), config_(std::move(config)), client_(config_.ca_file) {
-  thread_ = std::thread([this] { run(); });
+    : store_(store),
+      config_(std::move(config)),
+      client_(config_.ca_file),
+      worker_(kIdleTick, /*retry_pause=*/kIdleTick) {
+  worker_.start([this] { return step(); });
 }
 
-WebhookDispatcher::~WebhookDispatcher() {
-  {
-    std::lock_guard lock(mutex_);
-    stopping_ = true;
+WorkerThread::Outcome WebhookDispatcher::step() {
+  bool busy = false;
+  try {
+    store_.enqueue(kEnqueueBatch, wall_clock_ms());
+    busy = deliver_due();
+    backlog_.store(store_.backlog(), std::memory_order_relaxed);
+  } catch (const std::exception& error) {
+    std::fprintf(stderr, "driftd: webhooks: %s (retrying)\n", error.what());
   }
-  wake_.notify_all();
-  thread_.join();
-}
-
-void WebhookDispatcher::wake() {
-  {
-    std::lock_guard lock(mutex_);
-    woken_ = true;
-  }
-  wake_.notify_all();
-}
-
-void WebhookDispatcher::run() {
-  for (;;) {
-    bool busy = false;
-    try {
-      store_.enqueue(kEnqueueBatch, wall_clock_ms());
-      busy = deliver_due();
-      backlog_.store(store_.backlog(), std::memory_order_relaxed);
-    } catch (const std::exception& error) {
-      std::fprintf(stderr, "driftd: webhooks: %s (retrying)\n", error.what());
-    }
-    std::unique_lock lock(mutex_);
-    if (stopping_) return;
-    if (!busy) wake_.wait_for(lock, kIdleTick, [this] { return woken_ || stopping_; });
-    if (stopping_) return;
-    woken_ = false;
-  }
+  return busy ? WorkerThread::Outcome::busy : WorkerThread::Outcome::idle;
 }
 
 bool WebhookDispatcher::deliver_due() {
@@ -74,8 +54,7 @@ bool WebhookDispatcher::deliver_due() {
       attempts.emplace_back([this, &delivery = due[d]] { attempt(delivery); });
     }
     for (std::thread& attempt_thread : attempts) attempt_thread.join();
-    std::lock_guard lock(mutex_);
-    if (stopping_) break;
+    if (worker_.stopping()) break;
   }
   return !due.empty();
 }

@@ -16,14 +16,13 @@
 #pragma once
 
 #include <atomic>
-#include <condition_variable>
 #include <cstdint>
 #include <mutex>
 #include <random>
-#include <thread>
 
 #include "alerts/webhook_client.h"
 #include "alerts/webhook_store.h"
+#include "alerts/worker_thread.h"
 #include "config/config.h"
 
 namespace driftd::alerts {
@@ -32,19 +31,21 @@ class WebhookDispatcher {
  public:
   // Throws config::ConfigError when webhooks.ca_file cannot be loaded.
   WebhookDispatcher(WebhookStore& store, config::WebhookConfig config);
-  ~WebhookDispatcher();  // finishes the attempt in flight, then stops
+  ~WebhookDispatcher() = default;  // finishes the attempts in flight, then stops
   WebhookDispatcher(const WebhookDispatcher&) = delete;
   WebhookDispatcher& operator=(const WebhookDispatcher&) = delete;
 
   // New alert events were committed: look at once instead of at the next tick.
-  void wake();
+  void wake() { worker_.wake(); }
 
   uint64_t delivered() const { return delivered_.load(std::memory_order_relaxed); }
   uint64_t failed_attempts() const { return failed_.load(std::memory_order_relaxed); }
   int64_t backlog() const { return backlog_.load(std::memory_order_relaxed); }
 
  private:
-  void run();
+  // One round: enqueue, deliver what is due (an error is logged and the
+  // round retried at the next tick: the outbox holds the state).
+  WorkerThread::Outcome step();
   // Delivers what is due; false when nothing was.
   bool deliver_due();
   // One attempt and its record (on an attempt thread).
@@ -56,14 +57,10 @@ class WebhookDispatcher {
   const WebhookClient client_;
   std::mutex jitter_mutex_;
   std::mt19937_64 jitter_{std::random_device{}()};  // guarded by jitter_mutex_
-  std::mutex mutex_;
-  std::condition_variable wake_;
-  bool woken_ = false;     // guarded by mutex_
-  bool stopping_ = false;  // guarded by mutex_
   std::atomic<uint64_t> delivered_{0};
   std::atomic<uint64_t> failed_{0};
   std::atomic<int64_t> backlog_{0};
-  std::thread thread_;
+  WorkerThread worker_;  // last: joined before the members its step uses go
 };
 
 }  // namespace driftd::alerts
