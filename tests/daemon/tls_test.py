@@ -70,6 +70,17 @@ def served_subject(port):
     return result.stdout.decode().strip()
 
 
+def sighup(daemon, awaited):
+    """Sends SIGHUP and returns what driftd logs until `awaited` appears
+    (at most 10 s)."""
+    offset = daemon.log_size()
+    daemon.process.send_signal(signal.SIGHUP)
+    deadline = time.time() + 10
+    while awaited not in daemon.log_since(offset) and time.time() < deadline:
+        time.sleep(0.05)
+    return daemon.log_since(offset)
+
+
 def main():
     binary = os.path.abspath(sys.argv[1])
     workdir = tempfile.mkdtemp(prefix="driftd-tls-")
@@ -140,12 +151,7 @@ def main():
     check("driftd test server" in served_subject(daemon.port), "the first certificate is served")
     shutil.copy(os.path.join(FIXTURES, "rotated.pem"), cert)
     shutil.copy(os.path.join(FIXTURES, "rotated.key"), key)
-    offset = daemon.log_size()
-    daemon.process.send_signal(signal.SIGHUP)
-    deadline = time.time() + 10
-    while "reloaded" not in daemon.log_since(offset) and time.time() < deadline:
-        time.sleep(0.05)
-    check("TLS certificate and key reloaded" in daemon.log_since(offset) and
+    check("TLS certificate and key reloaded" in sighup(daemon, "reloaded") and
           daemon.process.pid == pid and daemon.process.poll() is None,
           "SIGHUP reloads the certificate in the same process")
     check("driftd test rotated" in served_subject(daemon.port),
@@ -155,12 +161,7 @@ def main():
 
     # A key that does not match: refused, the running certificate kept.
     shutil.copy(os.path.join(FIXTURES, "other.key"), key)
-    offset = daemon.log_size()
-    daemon.process.send_signal(signal.SIGHUP)
-    deadline = time.time() + 10
-    while "keeping" not in daemon.log_since(offset) and time.time() < deadline:
-        time.sleep(0.05)
-    log = daemon.log_since(offset)
+    log = sighup(daemon, "keeping")
     check("http.tls.private_key" in log and "does not match" in log and
           "keeping the running configuration" in log,
           f"a mismatched key on SIGHUP is refused naming the field: {log.strip()}")
