@@ -11,7 +11,8 @@ namespace driftd {
 namespace {
 
 constexpr char kMagic[4] = {'D', 'W', 'C', 'K'};
-constexpr uint8_t kVersion = 1;
+constexpr uint8_t kVersion = 2;
+constexpr uint8_t kVersionWithoutWaiting = 1;
 
 uint32_t crc32c(std::span<const std::byte> bytes) {
   boost::crc_optimal<32, 0x1EDC6F41, 0xFFFFFFFF, 0xFFFFFFFF, true, true> crc;
@@ -65,6 +66,12 @@ std::vector<std::byte> encode_checkpoint(const StreamCheckpoint& checkpoint) {
   for (int64_t id : checkpoint.reference_ids) put<int64_t>(out, id);
   put<uint64_t>(out, checkpoint.windows.counts.size());
   for (uint64_t count : checkpoint.windows.counts) put<uint64_t>(out, count);
+  put<uint32_t>(out, static_cast<uint32_t>(checkpoint.waiting.size()));
+  for (const DeferredPieces::Piece& piece : checkpoint.waiting) {
+    put<int64_t>(out, piece.pane);
+    put<uint64_t>(out, piece.deltas.size());
+    for (uint64_t delta : piece.deltas) put<uint64_t>(out, delta);
+  }
   put<uint32_t>(out, crc32c(out));
   return out;
 }
@@ -79,7 +86,8 @@ StreamCheckpoint decode_checkpoint(std::span<const std::byte> bytes) {
     throw InputError("window checkpoint is corrupt (CRC mismatch)");
   }
   Reader reader(body.subspan(4));
-  if (const auto version = reader.get<uint8_t>("version"); version != kVersion) {
+  const auto version = reader.get<uint8_t>("version");
+  if (version != kVersion && version != kVersionWithoutWaiting) {
     throw InputError("window checkpoint has unknown format version " + std::to_string(version));
   }
   reader.get<uint8_t>("reserved");
@@ -92,11 +100,25 @@ StreamCheckpoint decode_checkpoint(std::span<const std::byte> bytes) {
   if (references > reader.remaining() / 8) throw InputError("window checkpoint is truncated");
   for (uint32_t i = 0; i < references; ++i) out.reference_ids.push_back(reader.get<int64_t>("id"));
   const auto counters = reader.get<uint64_t>("counter count");
-  if (counters != reader.remaining() / 8 || reader.remaining() % 8 != 0) {
+  const bool exact = version == kVersionWithoutWaiting;  // the counts end the body
+  if (counters > reader.remaining() / 8 ||
+      (exact && (counters != reader.remaining() / 8 || reader.remaining() % 8 != 0))) {
     throw InputError("window checkpoint counter count does not match its size");
   }
   out.windows.counts.reserve(counters);
   for (uint64_t i = 0; i < counters; ++i) out.windows.counts.push_back(reader.get<uint64_t>("count"));
+  if (exact) return out;
+  const auto pieces = reader.get<uint32_t>("piece count");
+  for (uint32_t p = 0; p < pieces; ++p) {
+    DeferredPieces::Piece piece;
+    piece.pane = reader.get<int64_t>("piece pane");
+    const auto deltas = reader.get<uint64_t>("delta count");
+    if (deltas > reader.remaining() / 8) throw InputError("window checkpoint is truncated");
+    piece.deltas.reserve(deltas);
+    for (uint64_t d = 0; d < deltas; ++d) piece.deltas.push_back(reader.get<uint64_t>("delta"));
+    out.waiting.push_back(std::move(piece));
+  }
+  if (reader.remaining() != 0) throw InputError("window checkpoint has trailing bytes");
   return out;
 }
 

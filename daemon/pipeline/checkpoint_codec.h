@@ -4,7 +4,7 @@
 // Layout (little-endian):
 //   offset size  field
 //   0      4     magic "DWCK"
-//   4      1     format version (1)
+//   4      1     format version (2; version 1, without the waiting pieces, is read too)
 //   5      3     reserved, zero
 //   8      8     first_pane
 //   16     8     first_open_pane
@@ -13,6 +13,11 @@
 //   36     8*R   reference ids the counts were binned against, feature order
 //   ..     8     C, number of counters
 //   ..     8*C   counts
+//   ..     4     P, number of waiting pieces (version 2)
+//   then P times:
+//          8     the piece's pane
+//          8     D, number of deltas
+//          8*D   deltas
 //   ..     4     CRC-32C of everything before
 // A checkpoint only applies to the references it names: with another active
 // reference the bins differ, so decode() callers compare the ids first.
@@ -26,6 +31,7 @@
 #include <span>
 #include <vector>
 
+#include "pipeline/batch_recorder.h"
 #include "window/window_assembler.h"
 
 namespace driftd {
@@ -33,6 +39,9 @@ namespace driftd {
 struct StreamCheckpoint {
   WindowCheckpoint windows;
   std::vector<int64_t> reference_ids;
+  // Recorded events the windows could not take yet (beyond the horizon,
+  // StreamRuntime's slow path): part of the cut like the counts.
+  std::vector<DeferredPieces::Piece> waiting;
 };
 
 std::vector<std::byte> encode_checkpoint(const StreamCheckpoint& checkpoint);

@@ -286,6 +286,7 @@ bool StreamRuntime::checkpoint(StreamCheckpoint& out) {
   if (!assembler_->checkpoint(out.windows)) return false;
   out.reference_ids.clear();
   for (const FeatureReference& reference : references_) out.reference_ids.push_back(reference.id);
+  out.waiting = waiting_pieces_;
   return true;
 }
 
@@ -294,7 +295,15 @@ bool StreamRuntime::restore(const StreamCheckpoint& checkpoint) {
   for (std::size_t f = 0; f < references_.size(); ++f) {
     if (checkpoint.reference_ids[f] != references_[f].id) return false;
   }
+  for (const DeferredPieces::Piece& piece : checkpoint.waiting) {
+    if (piece.deltas.size() != assembler_->counters()) {
+      throw InputError("a waiting piece of the window checkpoint has " +
+                       std::to_string(piece.deltas.size()) + " counters, not " +
+                       std::to_string(assembler_->counters()));
+    }
+  }
   assembler_->restore(checkpoint.windows);
+  waiting_pieces_ = checkpoint.waiting;
   return true;
 }
 

@@ -129,13 +129,15 @@ class StreamRuntime {
   void poll(int64_t now_ms, const std::function<void(const WindowEvaluation&, uint64_t late)>&
                                 on_window);
 
-  // A consistent copy of the open windows, to store with the windows just
-  // committed. False when the cut is not possible right now (count-window
+  // A consistent copy of the open windows and of the pieces waiting in the
+  // slow path (recorded events beyond the horizon), to store with the
+  // windows just committed. False when the cut is not possible right now (count-window
   // events still in flight): try at the next tick. REQUIRES: monitoring, and
   // called right after poll().
   bool checkpoint(StreamCheckpoint& out);
-  // Resumes open windows from a checkpoint taken with the same references.
-  // Returns false (changing nothing) when the references differ.
+  // Resumes open windows and waiting pieces from a checkpoint taken with the
+  // same references. Returns false (changing nothing) when the references
+  // differ; throws InputError (changing nothing) when it does not fit.
   // REQUIRES: after install_references(), before any ingest.
   bool restore(const StreamCheckpoint& checkpoint);
 

@@ -1,5 +1,6 @@
 #include "pipeline/checkpoint_codec.h"
 
+#include <boost/crc.hpp>
 #include <catch2/catch.hpp>
 
 #include "common/error.h"
@@ -14,7 +15,21 @@ StreamCheckpoint sample() {
   checkpoint.windows.next_sequence = 123456789;
   checkpoint.windows.counts = {0, 1, 2, 0xFFFFFFFFFFFFFFFFull, 42};
   checkpoint.reference_ids = {11, 12, 13};
+  checkpoint.waiting = {{9, {3, 1, 2}}, {12, {}}, {-1, {0xFFFFFFFFFFFFFFFFull}}};
   return checkpoint;
+}
+
+// The version-1 bytes of `checkpoint` (no waiting pieces): what driftd
+// stored before pieces were part of the cut.
+std::vector<std::byte> version_1(StreamCheckpoint checkpoint) {
+  checkpoint.waiting.clear();
+  std::vector<std::byte> bytes = encode_checkpoint(checkpoint);
+  bytes.resize(bytes.size() - 8);  // the CRC and the zero piece count
+  bytes[4] = std::byte{1};
+  boost::crc_optimal<32, 0x1EDC6F41, 0xFFFFFFFF, 0xFFFFFFFF, true, true> crc;
+  crc.process_bytes(bytes.data(), bytes.size());
+  for (int i = 0; i < 4; ++i) bytes.push_back(static_cast<std::byte>(crc.checksum() >> (8 * i)));
+  return bytes;
 }
 
 TEST_CASE("A window checkpoint survives encoding") {
@@ -24,6 +39,22 @@ TEST_CASE("A window checkpoint survives encoding") {
   CHECK(decoded.windows.next_sequence == 123456789);
   CHECK(decoded.windows.counts == sample().windows.counts);
   CHECK(decoded.reference_ids == sample().reference_ids);
+  REQUIRE(decoded.waiting.size() == 3);
+  for (std::size_t i = 0; i < 3; ++i) {
+    CHECK(decoded.waiting[i].pane == sample().waiting[i].pane);
+    CHECK(decoded.waiting[i].deltas == sample().waiting[i].deltas);
+  }
+}
+
+TEST_CASE("A version 1 window checkpoint is still read") {
+  const StreamCheckpoint decoded = decode_checkpoint(version_1(sample()));
+  CHECK(decoded.windows.counts == sample().windows.counts);
+  CHECK(decoded.reference_ids == sample().reference_ids);
+  CHECK(decoded.waiting.empty());
+  const auto bytes = version_1(sample());
+  for (std::size_t size = 0; size < bytes.size(); ++size) {
+    CHECK_THROWS_AS(decode_checkpoint(std::span(bytes).first(size)), InputError);
+  }
 }
 
 TEST_CASE("Every truncation of a window checkpoint is rejected") {
