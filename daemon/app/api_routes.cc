@@ -1,6 +1,8 @@
 #include "app/api_routes.h"
 
 #include <chrono>
+#include <memory>
+#include <optional>
 #include <sstream>
 
 #include <nlohmann/json.hpp>
@@ -21,11 +23,12 @@ int64_t wall_clock_ms() {
       .count();
 }
 
-StreamRuntime* find_stream(const ApiContext& context, std::string_view name) {
-  for (auto& stream : *context.streams) {
-    if (stream->config().name == name) return stream.get();
+// The index of the stream called `name` in context.streams, if any.
+std::optional<std::size_t> find_stream(const ApiContext& context, std::string_view name) {
+  for (std::size_t s = 0; s < context.streams->size(); ++s) {
+    if ((*context.streams)[s]->config().name == name) return s;
   }
-  return nullptr;
+  return std::nullopt;
 }
 
 const char* outcome_name(ingest::EventOutcome outcome) {
@@ -33,12 +36,13 @@ const char* outcome_name(ingest::EventOutcome outcome) {
 }
 
 void ingest_events(const ApiContext& context, http::Request& request, http::Responder respond) {
-  StreamRuntime* stream = find_stream(context, request.param("stream"));
-  if (stream == nullptr) {
+  const std::optional<std::size_t> stream_index = find_stream(context, request.param("stream"));
+  if (!stream_index) {
     respond(http::json_error(http::Status::not_found,
                              "no stream named '" + std::string(request.param("stream")) + "'"));
     return;
   }
+  StreamRuntime* stream = (*context.streams)[*stream_index].get();
   if (stream->config().source.type != config::SourceType::http) {
     respond(http::json_error(http::Status::conflict,
                              "stream '" + stream->config().name + "' is fed by Kafka, not HTTP"));
@@ -67,11 +71,29 @@ void ingest_events(const ApiContext& context, http::Request& request, http::Resp
                     {"errors", error_list}}}}));
     return;
   }
-  respond(http::json_response(http::Status::accepted,
-                              {{"accepted", summary.rows},
-                               {"rejected", summary.malformed + summary.invalid_event_time},
-                               {"late", result.late},
-                               {"errors", error_list}}));
+  nlohmann::json answer = {{"accepted", summary.rows},
+                           {"rejected", summary.malformed + summary.invalid_event_time},
+                           {"late", result.late},
+                           {"errors", error_list}};
+  // During the reference capture nothing is checkpointed (a crash restarts
+  // the capture): those events are answered at once, "durable": false.
+  if (context.ingest_ack != config::IngestAck::durable || !stream->monitoring()) {
+    answer["durable"] = false;
+    respond(http::json_response(http::Status::accepted, answer));
+    return;
+  }
+  auto responder = std::make_shared<http::Responder>(std::move(respond));
+  context.manager->ack_when_durable(*stream_index, [responder, answer](bool durable) mutable {
+    if (!durable) {
+      (*responder)(http::json_error(
+          http::Status::service_unavailable,
+          "the events were recorded but could not be committed to SQLite (see /readyz); they "
+          "will be committed later, so sending them again may count them twice"));
+      return;
+    }
+    answer["durable"] = true;
+    (*responder)(http::json_response(http::Status::accepted, answer));
+  });
 }
 
 nlohmann::json stream_json(const StreamRuntime& stream) {

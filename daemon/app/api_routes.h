@@ -1,5 +1,7 @@
 // The HTTP endpoints of the daemon that exist so far:
-//   POST /v1/streams/{stream}/events  NDJSON (or JSON array) ingest -> 202
+//   POST /v1/streams/{stream}/events  NDJSON (or JSON array) ingest -> 202,
+//                                     with http.ingest_ack "durable" once
+//                                     committed (app/durable_acks.h)
 //   GET  /v1/streams                  streams, their phase and counters
 //   GET  /healthz                     the process answers (public)
 //   GET  /readyz                      ready to ingest and commit, else 503
@@ -30,7 +32,8 @@ void set_writer_index(std::size_t index);
 
 struct ApiContext {
   std::vector<std::unique_ptr<StreamRuntime>>* streams;
-  const WindowManager* manager;
+  WindowManager* manager;
+  config::IngestAck ingest_ack;
   const http::HttpServer* server;
   std::atomic<bool>* ready;
   const kafka::KafkaSource* kafka;  // null without Kafka streams

@@ -171,7 +171,8 @@ int run(const std::string& config_path, bool& reload) {
 
   driftd::http::HttpServer server(io, server_options(config.http, std::move(tls)));
   std::atomic<bool> ready{false};
-  driftd::register_api_routes(server.router(), {&streams, manager.get(), &server, &ready,
+  driftd::register_api_routes(server.router(), {&streams, manager.get(), config.http.ingest_ack,
+                                                &server, &ready,
                                                 kafka.get(), alert_feed.get(), webhooks.get(),
                                                 alert_topic.get()});
   driftd::register_subscription_routes(server.router(), *webhook_store, config.webhooks);

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <utility>
 
 #include "app/systemd_notify.h"
 #include "common/error.h"
@@ -21,7 +22,7 @@ int64_t wall_clock_ms() {
 
 WindowManager::WindowManager(const config::Config& config, store::DriftStore& store,
                              std::vector<std::unique_ptr<StreamRuntime>>& streams)
-    : config_(config), store_(store), streams_(streams) {}
+    : config_(config), store_(store), streams_(streams), acks_(streams.size()) {}
 
 WindowManager::~WindowManager() { stop(); }
 
@@ -75,6 +76,16 @@ void WindowManager::stop() {
   }
   wake_.notify_all();
   thread_.join();
+  acks_.fail_all();  // not made durable by the last commit
+}
+
+void WindowManager::ack_when_durable(std::size_t stream_index, DurableAcks::Answer answer) {
+  acks_.hold(stream_index, std::move(answer));
+  {
+    std::lock_guard lock(mutex_);
+    commit_requested_ = true;
+  }
+  wake_.notify_all();
 }
 
 void WindowManager::apply_retention() {
@@ -99,8 +110,13 @@ void WindowManager::run() {
   const auto watchdog = watchdog_interval();
   auto last_pet = std::chrono::steady_clock::now();
   auto next_retention = std::chrono::steady_clock::now();
+  auto next_tick = std::chrono::steady_clock::now();
   for (;;) {
-    tick(false);
+    // A regular tick every tick_interval_; between them, early ticks for
+    // held answers (without the Kafka cut).
+    const bool regular = std::chrono::steady_clock::now() >= next_tick;
+    tick(false, regular);
+    if (regular) next_tick = std::chrono::steady_clock::now() + tick_interval_;
     if (std::chrono::steady_clock::now() >= next_retention) {
       apply_retention();
       next_retention = std::chrono::steady_clock::now() + kRetentionInterval;
@@ -110,9 +126,11 @@ void WindowManager::run() {
       last_pet = std::chrono::steady_clock::now();
     }
     std::unique_lock lock(mutex_);
-    if (wake_.wait_for(lock, tick_interval_, [this] { return stopping_; })) break;
+    wake_.wait_until(lock, next_tick, [this] { return stopping_ || commit_requested_; });
+    if (stopping_) break;
+    commit_requested_ = false;
   }
-  tick(true);  // what became due while stopping, and the exact last checkpoint
+  tick(true, true);  // what became due while stopping, and the exact last checkpoint
 }
 
 WindowManager::Cut WindowManager::prepare(std::size_t stream_index, bool final, int64_t now) {
@@ -121,11 +139,14 @@ WindowManager::Cut WindowManager::prepare(std::size_t stream_index, bool final, 
   if (stream.take_new_references() != nullptr) references_unsaved_[stream_index] = true;
   Cut cut;
   if (!stream.monitoring()) return cut;
+  // Before the cut: every batch these answers acknowledge has ended, so the
+  // rotations of poll() and checkpoint() below include all its events.
+  std::vector<DurableAcks::Answer> acks = acks_.take(stream_index);
   stream.poll(now, [&](const WindowEvaluation& window, uint64_t late) {
     pending.push_back({window, late, stream.apply_alerts(window)});
   });
   const bool checkpoint_due =
-      final || !pending.empty() || references_unsaved_[stream_index] ||
+      final || !pending.empty() || references_unsaved_[stream_index] || !acks.empty() ||
       std::chrono::steady_clock::now() - last_checkpoint_[stream_index] >=
           config_.storage.checkpoint_interval;
   // Taken after poll(), the checkpoint holds exactly the windows still open
@@ -136,12 +157,14 @@ WindowManager::Cut WindowManager::prepare(std::size_t stream_index, bool final, 
     if (stream.checkpoint(checkpoint)) {
       cut.checkpoint = std::move(checkpoint);
       if (kafka_ != nullptr) cut.positions = kafka_->positions(stream).value_or(cut.positions);
+      cut.acks = std::move(acks);
     }
   }
+  if (!cut.checkpoint && !acks.empty()) acks_.hold_again(stream_index, std::move(acks));
   return cut;
 }
 
-void WindowManager::commit(std::size_t stream_index, Cut cut) {
+void WindowManager::commit(std::size_t stream_index, Cut& cut) {
   StreamRuntime& stream = *streams_[stream_index];
   const config::StreamConfig& config = stream.config();
   std::vector<store::WindowCommit>& pending = pending_[stream_index];
@@ -163,6 +186,7 @@ void WindowManager::commit(std::size_t stream_index, Cut cut) {
   const std::vector<store::AlertEvent> events = store_.commit_windows(
       config, references, pending, cut.checkpoint ? &bytes : nullptr, cut.positions);
   transaction.commit();
+  for (DurableAcks::Answer& answer : std::exchange(cut.acks, {})) answer(true);
   if (alert_feed_ != nullptr && !events.empty()) alert_feed_->publish(events);
 
   commit_latency_.observe(std::chrono::duration_cast<std::chrono::microseconds>(
@@ -188,7 +212,7 @@ void WindowManager::commit(std::size_t stream_index, Cut cut) {
   pending.clear();
 }
 
-void WindowManager::tick(bool final) {
+void WindowManager::tick(bool final, bool with_kafka) {
   const int64_t now = wall_clock_ms();
   std::vector<std::optional<Cut>> cuts(streams_.size());
   const auto prepare_safely = [&](std::size_t s) {
@@ -202,7 +226,7 @@ void WindowManager::tick(bool final) {
   const auto is_kafka = [](const StreamRuntime& stream) {
     return stream.config().source.type == config::SourceType::kafka;
   };
-  if (kafka_ != nullptr) {
+  if (kafka_ != nullptr && with_kafka) {
     // One cut across the Kafka streams: the consumer waits at a batch
     // boundary while their windows close and their checkpoints are taken.
     const kafka::KafkaSource::Pause paused = kafka_->pause();
@@ -216,11 +240,12 @@ void WindowManager::tick(bool final) {
   for (std::size_t s = 0; s < streams_.size(); ++s) {
     if (!cuts[s]) continue;
     try {
-      commit(s, std::move(*cuts[s]));
+      commit(s, *cuts[s]);
       behind_[s] = false;
     } catch (const std::exception& error) {
       commit_failures_.fetch_add(1, std::memory_order_relaxed);
       behind_[s] = true;
+      for (DurableAcks::Answer& answer : cuts[s]->acks) answer(false);
       std::fprintf(stderr, "driftd: stream '%s': %s (%zu window(s) kept for retry)\n",
                    streams_[s]->config().name.c_str(), error.what(), pending_[s].size());
     }

@@ -10,6 +10,10 @@
 // and positions are one consistent cut; the transaction is written after
 // the consumer resumed, and only then are the positions reported durable and
 // the alert events published to subscribers.
+// HTTP ingest answers held for durability (durable_acks.h) are answered
+// after the commit whose checkpoint contains their events; holding one wakes
+// the loop at once for the HTTP streams (the Kafka cut keeps its tick), so
+// requests arriving during a commit are made durable together by the next.
 // Every minute it applies storage.retention (old window rows folded into
 // hourly, then daily rollups). It pets the systemd watchdog from this loop, so a wedged pipeline gets the
 // service restarted.
@@ -31,6 +35,7 @@
 #include <vector>
 
 #include "alerts/alert_feed.h"
+#include "app/durable_acks.h"
 #include "app/latency_histogram.h"
 #include "config/config.h"
 #include "kafka/kafka_source.h"
@@ -55,8 +60,15 @@ class WindowManager {
   // calling thread, before any ingest), then starts the loop.
   void start();
   // Stops the loop after a last tick that closes what is due and
-  // checkpoints the open windows. REQUIRES: ingest has stopped.
+  // checkpoints the open windows; answers held for durability and not made
+  // durable by it are answered "not durable". REQUIRES: ingest has stopped.
   void stop();
+
+  // Any thread: `answer` runs (on the manager thread) once the events that
+  // writer batches of stream `stream_index` recorded before this call are
+  // committed (true), or when that commit failed (false).
+  // REQUIRES: the stream is monitoring; stream_index < number of streams.
+  void ack_when_durable(std::size_t stream_index, DurableAcks::Answer answer);
 
   // Commits so far, and the failures (SQLite errors are logged and retried
   // at the next tick, never fatal to ingest).
@@ -77,12 +89,15 @@ class WindowManager {
   struct Cut {
     std::optional<StreamCheckpoint> checkpoint;
     std::vector<SourcePosition> positions;
+    std::vector<DurableAcks::Answer> acks;  // answered once the checkpoint is committed
   };
 
   void run();
   // REQUIRES final: no writer runs any more (drain), so the checkpoint is
   // exact and must not be skipped.
-  void tick(bool final);
+  // with_kafka: also the Kafka streams (their cut pauses the consumer); the
+  // early ticks that held answers ask for leave them to the regular tick.
+  void tick(bool final, bool with_kafka);
   void load_stream(StreamRuntime& stream);
   // storage.retention: folds old window rows into rollups (store/retention.h).
   void apply_retention();
@@ -90,7 +105,8 @@ class WindowManager {
   // Closes the due windows and takes the cut. For a Kafka stream, REQUIRES
   // the consumer paused or stopped.
   Cut prepare(std::size_t stream_index, bool final, int64_t now);
-  void commit(std::size_t stream_index, Cut cut);
+  // Throws on a failed commit; the cut's acks are then still in `cut`.
+  void commit(std::size_t stream_index, Cut& cut);
 
   const config::Config& config_;
   store::DriftStore& store_;
@@ -106,9 +122,12 @@ class WindowManager {
   std::vector<bool> references_unsaved_;  // captured, not yet stored
   std::vector<bool> behind_;              // the last commit failed
 
+  DurableAcks acks_;
+
   std::mutex mutex_;
   std::condition_variable wake_;
-  bool stopping_ = false;  // guarded by mutex_
+  bool stopping_ = false;          // guarded by mutex_
+  bool commit_requested_ = false;  // guarded by mutex_; answers are held
   std::thread thread_;
 
   std::atomic<uint64_t> commits_{0};

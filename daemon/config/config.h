@@ -37,6 +37,7 @@
 // | `max_connections` | integer  | 1024               | >= 1 |
 // | `max_event_streams` | integer | 1000             | >= 1; open server-sent event streams (`/v1/alerts/stream`); more are answered 503 |
 // | `idle_timeout`    | duration | `"60s"`            | > 0; idle keep-alive connections are closed |
+// | `ingest_ack`      | string   | `"durable"`        | `"durable"`: ingest is answered 202 once its events are committed to SQLite (a crash after the 202 loses nothing); `"received"`: once they are recorded in memory (lower latency; a crash loses what came after the last checkpoint) |
 // | `tls`             | object   | absent (plain HTTP) | see http.tls |
 //
 // http.tls: the API (every route) is served over HTTPS only. SIGHUP reloads both files.
@@ -161,6 +162,9 @@ struct TlsConfig {
   friend bool operator==(const TlsConfig&, const TlsConfig&) = default;
 };
 
+// When POST /v1/streams/{stream}/events answers 202.
+enum class IngestAck { durable, received };
+
 struct HttpConfig {
   ListenAddress listen{"127.0.0.1", 8080};
   std::optional<std::string> auth_token;                // nullopt: no authentication
@@ -168,6 +172,7 @@ struct HttpConfig {
   std::uint32_t max_connections = 1024;
   std::uint32_t max_event_streams = 1000;
   Duration idle_timeout = std::chrono::seconds(60);
+  IngestAck ingest_ack = IngestAck::durable;
   std::optional<TlsConfig> tls;                         // nullopt: plain HTTP
 
   friend bool operator==(const HttpConfig&, const HttpConfig&) = default;
@@ -300,6 +305,8 @@ struct EnumName {
   std::string_view name;
 };
 
+inline constexpr std::array<EnumName<IngestAck>, 2> kIngestAckNames{{
+    {IngestAck::durable, "durable"}, {IngestAck::received, "received"}}};
 inline constexpr std::array<EnumName<SyncMode>, 2> kSyncModeNames{{
     {SyncMode::full, "full"}, {SyncMode::normal, "normal"}}};
 inline constexpr std::array<EnumName<SourceType>, 2> kSourceTypeNames{{

@@ -132,6 +132,7 @@ HttpConfig read_http(const Node& node) {
       .optional("max_event_streams",
                 [&](const Node& n) { out.max_event_streams = to_u32(n.integer(1, kU32Max, true)); })
       .optional("idle_timeout", [&](const Node& n) { out.idle_timeout = n.positive_duration(); })
+      .optional("ingest_ack", [&](const Node& n) { out.ingest_ack = n.choice(kIngestAckNames); })
       .optional("tls", [&](const Node& n) { out.tls = read_tls(n); });
   reader.read();
   return out;

@@ -153,7 +153,9 @@ const std::vector<BadConfig>& bad_configs() {
       {with_http(R"({"max_body_bytes": -1})"), "http.max_body_bytes: must be an integer >= 1"},
       {with_http(R"({"port": 8080})"),
        "http.port: unknown field (expected one of: listen, auth_token, max_body_bytes, "
-       "max_connections, max_event_streams, idle_timeout, tls)"},
+       "max_connections, max_event_streams, idle_timeout, ingest_ack, tls)"},
+      {with_http(R"({"ingest_ack": "fast"})"),
+       "http.ingest_ack: must be one of: \"durable\", \"received\""},
       {with_http(R"({"tls": {"certificate": "c.pem"}})"),
        "http.tls.private_key: required field is missing"},
       {with_http(R"({"tls": {"certificate": "", "private_key": "k.pem"}})"),

@@ -56,6 +56,7 @@ void check_example(const Config& config) {
   CHECK(config.http.listen == ListenAddress{"127.0.0.1", 8080});
   CHECK_FALSE(config.http.auth_token.has_value());
   CHECK_FALSE(config.http.tls.has_value());
+  CHECK(config.http.ingest_ack == IngestAck::durable);
   CHECK(config.http.max_body_bytes == 16u * 1024 * 1024);
   CHECK(config.http.max_connections == 1024u);
   CHECK(config.http.idle_timeout == 60s);
@@ -207,7 +208,7 @@ TEST_CASE("Every optional field is read when given") {
     "storage": {"path": "/var/lib/driftd/driftd.db", "synchronous": "normal",
                 "checkpoint_interval": "500ms", "retention": "30d"},
     "http": {"listen": "[::1]:0", "auth_token": "0123456789abcdef", "max_body_bytes": 1048576,
-             "max_connections": 8, "idle_timeout": "5m",
+             "max_connections": 8, "idle_timeout": "5m", "ingest_ack": "received",
              "tls": {"certificate": "/etc/driftd/tls.pem", "private_key": "/etc/driftd/tls.key"}},
     "webhooks": {"ca_file": "/etc/driftd/receivers-ca.pem"},
     "kafka": {"brokers": "k1:9092,k2:9092", "group_id": "g",
@@ -241,6 +242,7 @@ TEST_CASE("Every optional field is read when given") {
   CHECK(config.storage.retention == std::optional<Duration>(24h * 30));
   CHECK(config.http.listen == ListenAddress{"::1", 0});
   CHECK(config.http.auth_token == std::optional<std::string>("0123456789abcdef"));
+  CHECK(config.http.ingest_ack == IngestAck::received);
   CHECK(config.http.tls == std::optional<TlsConfig>({"/etc/driftd/tls.pem", "/etc/driftd/tls.key"}));
   CHECK(config.webhooks.ca_file == std::optional<std::string>("/etc/driftd/receivers-ca.pem"));
   CHECK(config.http.max_body_bytes == 1048576u);
