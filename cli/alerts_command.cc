@@ -14,14 +14,16 @@ namespace {
 namespace po = boost::program_options;
 
 constexpr const char* kUsage =
-    "usage: driftctl alerts (--db FILE | --url URL [--token T]) [--stream S] [--feature F]\n"
+    "usage: driftctl alerts (--db FILE | --url URL [--token T] [--cacert FILE])\n"
+    "                       [--stream S] [--feature F]\n"
     "                       [--severity warn|critical] [--state firing|resolved]\n"
     "                       [--since 24h | --from TIME] [--to TIME] [--limit N] [--all]\n"
     "                       [--format table|json]\n"
     "\n"
     "Alert episodes active in the time range, newest first (limit 100 unless --all).\n"
     "TIME: ms since the epoch or RFC 3339 (2026-11-28T16:00:00Z). --token defaults to\n"
-    "$DRIFTD_TOKEN. --db reads the database read-only, safe while driftd runs.\n";
+    "$DRIFTD_TOKEN, --cacert (an https:// daemon's CA) to $DRIFTD_CACERT. --db reads\n"
+    "the database read-only, safe while driftd runs.\n";
 
 std::string value_text(const nlohmann::ordered_json& value) {
   if (value.is_null()) return "inf";
@@ -54,11 +56,11 @@ void print_table(const nlohmann::ordered_json& alerts) {
 
 int run_alerts(int argc, const char* const* argv) {
   po::options_description options("options");
-  std::string db, url, token, since, from, to, format = "table";
+  std::string db, url, token, cacert, since, from, to, format = "table";
   store::AlertQuery query;
   std::size_t limit = 100;
   options.add_options()("help,h", "this help")("db", po::value(&db))("url", po::value(&url))(
-      "token", po::value(&token))("stream", po::value(&query.stream))(
+      "token", po::value(&token))("cacert", po::value(&cacert))("stream", po::value(&query.stream))(
       "feature", po::value(&query.feature))("severity", po::value(&query.severity))(
       "state", po::value(&query.state))("since", po::value(&since))("from", po::value(&from))(
       "to", po::value(&to))("limit", po::value(&limit))("all", "every page")(
@@ -71,7 +73,7 @@ int run_alerts(int argc, const char* const* argv) {
   query.from = range.from;
   query.to = range.to;
   query.limit = limit;
-  HistorySource source(db, url, token);
+  HistorySource source(db, url, token, cacert);
 
   nlohmann::ordered_json alerts = nlohmann::ordered_json::array();
   nlohmann::ordered_json next = nullptr;

@@ -4,18 +4,15 @@
 #include <cctype>
 #include <cstdlib>
 
-#include <boost/asio/connect.hpp>
-#include <boost/asio/io_context.hpp>
-#include <boost/asio/ip/tcp.hpp>
-#include <boost/beast/core/flat_buffer.hpp>
-#include <boost/beast/core/tcp_stream.hpp>
+#include <optional>
+
 #include <boost/beast/http.hpp>
 
 #include "cli/cli_error.h"
+#include "http/tls_context.h"
 
 namespace driftd::cli {
 
-namespace beast = boost::beast;
 namespace http = boost::beast::http;
 
 std::string encode_query(const std::vector<std::pair<std::string, std::string>>& parameters) {
@@ -40,60 +37,70 @@ std::string encode_query(const std::vector<std::pair<std::string, std::string>>&
   return query;
 }
 
-ApiClient::ApiClient(const std::string& url, std::string token) : url_(url), token_(std::move(token)) {
-  constexpr std::string_view kScheme = "http://";
-  if (url.rfind(kScheme, 0) != 0) {
-    throw UsageError("--url: '" + url + "' must start with http:// (e.g. http://127.0.0.1:8080)");
+ApiClient::ApiClient(const std::string& url, std::string token, std::string cacert)
+    : url_(url), token_(std::move(token)) {
+  const std::size_t scheme_end = url.find("://");
+  const std::string scheme = scheme_end == std::string::npos ? "" : url.substr(0, scheme_end);
+  if (scheme != "http" && scheme != "https") {
+    throw UsageError("--url: '" + url +
+                     "' must start with http:// or https:// (e.g. http://127.0.0.1:8080)");
   }
-  std::string authority = url.substr(kScheme.size());
+  endpoint_.tls = scheme == "https";
+  std::string authority = url.substr(scheme_end + 3);
   while (!authority.empty() && authority.back() == '/') authority.pop_back();
   if (authority.empty() || authority.find('/') != std::string::npos) {
-    throw UsageError("--url: '" + url + "' must be http://host[:port] with no path");
+    throw UsageError("--url: '" + url + "' must be " + scheme + "://host[:port] with no path");
   }
   const std::size_t colon = authority.rfind(':');
   const bool bracketed = authority.front() == '[';
   if (colon != std::string::npos && (!bracketed || authority.find(']') < colon)) {
-    host_ = authority.substr(0, colon);
-    port_ = authority.substr(colon + 1);
+    endpoint_.host = authority.substr(0, colon);
+    endpoint_.port = authority.substr(colon + 1);
   } else {
-    host_ = authority;
-    port_ = "80";
+    endpoint_.host = authority;
+    endpoint_.port = endpoint_.tls ? "443" : "80";
   }
-  if (bracketed && host_.size() > 2) host_ = host_.substr(1, host_.size() - 2);
+  if (bracketed && endpoint_.host.size() > 2) {
+    endpoint_.host = endpoint_.host.substr(1, endpoint_.host.size() - 2);
+  }
   if (token_.empty()) {
     if (const char* from_environment = std::getenv("DRIFTD_TOKEN")) token_ = from_environment;
+  }
+  if (cacert.empty()) {
+    if (const char* from_environment = std::getenv("DRIFTD_CACERT")) cacert = from_environment;
+  }
+  if (endpoint_.tls) {
+    try {
+      tls_ = driftd::http::make_client_tls_context(cacert.empty() ? std::nullopt
+                                                          : std::optional<std::string>(cacert));
+    } catch (const driftd::http::TlsSetupError& error) {
+      throw UsageError(std::string("--cacert: ") + error.what());
+    }
+  } else {
+    tls_ = std::make_shared<boost::asio::ssl::context>(boost::asio::ssl::context::tls_client);
   }
 }
 
 ApiClient::Answer ApiClient::send(const std::string& method, const std::string& target,
                                   const std::string& body) const {
-  http::response<http::string_body> response;
-  try {
-    boost::asio::io_context io;
-    beast::tcp_stream stream(io);
-    stream.expires_after(std::chrono::seconds(10));
-    boost::asio::ip::tcp::resolver resolver(io);
-    stream.connect(resolver.resolve(host_, port_));
-    http::request<http::string_body> request(http::string_to_verb(method), target, 11);
-    request.set(http::field::host, host_);
-    request.set(http::field::accept, "application/json");
-    request.set(http::field::user_agent, "driftctl");
-    if (!token_.empty()) request.set(http::field::authorization, "Bearer " + token_);
-    if (!body.empty()) {
-      request.set(http::field::content_type, "application/json");
-      request.body() = body;
-    }
-    request.prepare_payload();
-    http::write(stream, request);
-    beast::flat_buffer buffer;
-    http::read(stream, buffer, response);
-    beast::error_code ignored;
-    stream.socket().shutdown(boost::asio::ip::tcp::socket::shutdown_both, ignored);
-  } catch (const beast::system_error& error) {
-    throw UsageError("cannot reach driftd at " + url_ + ": " + error.code().message());
+  http::request<http::string_body> request(http::string_to_verb(method), target, 11);
+  request.set(http::field::host, endpoint_.host);
+  request.set(http::field::accept, "application/json");
+  request.set(http::field::user_agent, "driftctl");
+  if (!token_.empty()) request.set(http::field::authorization, "Bearer " + token_);
+  if (!body.empty()) {
+    request.set(http::field::content_type, "application/json");
+    request.body() = body;
   }
-  return {response.result_int(),
-          nlohmann::ordered_json::parse(response.body(), nullptr, false)};
+  request.keep_alive(false);
+  request.prepare_payload();
+  const driftd::http::ClientExchange exchange = driftd::http::exchange(
+      endpoint_, request, *tls_, std::chrono::seconds(10), /*read_body=*/true);
+  if (!exchange.error.empty()) {
+    throw UsageError("cannot reach driftd at " + url_ + ": " + exchange.error);
+  }
+  return {exchange.response.result_int(),
+          nlohmann::ordered_json::parse(exchange.response.body(), nullptr, false)};
 }
 
 nlohmann::ordered_json ApiClient::call(const std::string& method, const std::string& target,

@@ -1,17 +1,24 @@
-// The daemon's HTTP API as driftctl reads it: GET requests to --url
-// (http://host[:port]), with the bearer token from --token or the
-// DRIFTD_TOKEN environment variable, and the JSON they answer.
+// The daemon's HTTP API as driftctl reads it: requests to --url
+// (http://host[:port] or https://host[:port]), with the bearer token from
+// --token or the DRIFTD_TOKEN environment variable, and the JSON they answer.
+// An https daemon is verified against --cacert (or DRIFTD_CACERT), else the
+// system trust store.
 //
-// Guarantees: a URL driftctl cannot use, an unreachable daemon (10 s
-// timeout), or an answer other than 2xx throws UsageError with one line a
-// person can act on (the API's own error message when it sent one).
+// Guarantees: a URL driftctl cannot use, an unreadable CA file, an
+// unreachable or unverifiable daemon (10 s timeout for the whole exchange),
+// or an answer other than 2xx throws UsageError with one line a person can
+// act on (the API's own error message when it sent one).
 #pragma once
 
+#include <memory>
 #include <string>
 #include <utility>
 #include <vector>
 
+#include <boost/asio/ssl/context.hpp>
 #include <nlohmann/json.hpp>
+
+#include "http/client_exchange.h"
 
 namespace driftd::cli {
 
@@ -20,7 +27,9 @@ std::string encode_query(const std::vector<std::pair<std::string, std::string>>&
 
 class ApiClient {
  public:
-  ApiClient(const std::string& url, std::string token);
+  // cacert: a PEM file of certificate authorities; empty: DRIFTD_CACERT,
+  // else the system trust store.
+  ApiClient(const std::string& url, std::string token, std::string cacert);
 
   struct Answer {
     unsigned status;
@@ -40,9 +49,9 @@ class ApiClient {
 
  private:
   std::string url_;
-  std::string host_;
-  std::string port_;
+  driftd::http::ClientEndpoint endpoint_;
   std::string token_;
+  std::shared_ptr<boost::asio::ssl::context> tls_;
 };
 
 }  // namespace driftd::cli

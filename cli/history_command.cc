@@ -16,7 +16,8 @@ namespace {
 namespace po = boost::program_options;
 
 constexpr const char* kUsage =
-    "usage: driftctl history (--db FILE | --url URL [--token T]) --stream S --feature F\n"
+    "usage: driftctl history (--db FILE | --url URL [--token T] [--cacert FILE])\n"
+    "                        --stream S --feature F\n"
     "                        [--metric jsd] [--since 24h | --from TIME] [--to TIME]\n"
     "                        [--limit N] [--format table|json]\n"
     "\n"
@@ -57,10 +58,10 @@ void print_table(const nlohmann::ordered_json& series) {
 
 int run_history(int argc, const char* const* argv) {
   po::options_description options("options");
-  std::string db, url, token, stream, feature, metric = "jsd", since, from, to, format = "table";
+  std::string db, url, token, cacert, stream, feature, metric = "jsd", since, from, to, format = "table";
   std::size_t limit = 10000;
   options.add_options()("help,h", "this help")("db", po::value(&db))("url", po::value(&url))(
-      "token", po::value(&token))("stream", po::value(&stream))("feature", po::value(&feature))(
+      "token", po::value(&token))("cacert", po::value(&cacert))("stream", po::value(&stream))("feature", po::value(&feature))(
       "metric", po::value(&metric))("since", po::value(&since))("from", po::value(&from))(
       "to", po::value(&to))("limit", po::value(&limit))("format", po::value(&format));
   const auto parsed = parse_arguments(argc, argv, options, kUsage);
@@ -68,7 +69,7 @@ int run_history(int argc, const char* const* argv) {
   const OutputFormat output = parse_output_format(format);
   if (stream.empty() || feature.empty()) throw UsageError("--stream and --feature are required");
   const TimeRange range = parse_time_range(from, to, since);
-  HistorySource source(db, url, token);
+  HistorySource source(db, url, token, cacert);
   const nlohmann::ordered_json series =
       source.series(stream, feature, metric, range.from, range.to, limit);
   if (output == OutputFormat::kJson) {

@@ -25,14 +25,14 @@ std::string time_parameter(int64_t ms) { return std::to_string(ms); }
 }  // namespace
 
 HistorySource::HistorySource(const std::string& db, const std::string& url,
-                             const std::string& token) {
+                             const std::string& token, const std::string& cacert) {
   if (db.empty() == url.empty()) {
     throw UsageError("give either --db FILE (the database) or --url URL (the running daemon)");
   }
   if (!db.empty()) {
     db_ = std::make_unique<store::Database>(db, store::Database::Mode::kReadOnly);
   } else {
-    api_.emplace(url, token);
+    api_.emplace(url, token, cacert);
   }
 }
 

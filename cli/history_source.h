@@ -23,7 +23,8 @@ namespace driftd::cli {
 class HistorySource {
  public:
   // Exactly one of db and url must be given (else UsageError).
-  HistorySource(const std::string& db, const std::string& url, const std::string& token);
+  HistorySource(const std::string& db, const std::string& url, const std::string& token,
+                const std::string& cacert);
 
   nlohmann::ordered_json alerts(const store::AlertQuery& query);
   nlohmann::ordered_json series(const std::string& stream, const std::string& feature,

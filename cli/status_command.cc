@@ -14,10 +14,13 @@ namespace {
 namespace po = boost::program_options;
 
 constexpr const char* kUsage =
-    "usage: driftctl status (--url URL [--token T] | --db FILE) [--format table|json]\n"
+    "usage: driftctl status (--url URL [--token T] [--cacert FILE] | --db FILE)\n"
+    "                       [--format table|json]\n"
     "\n"
     "--url: the running daemon's readiness and each stream's phase and counters.\n"
-    "--db: each stream's windows, last window and open alerts from the database.\n";
+    "--db: each stream's windows, last window and open alerts from the database.\n"
+    "--token defaults to $DRIFTD_TOKEN; --cacert (an https:// daemon's CA) to\n"
+    "$DRIFTD_CACERT, else the system store.\n";
 
 nlohmann::ordered_json daemon_status(const ApiClient& api) {
   const ApiClient::Answer ready = api.fetch("/readyz");
@@ -88,13 +91,13 @@ void print_database(const nlohmann::ordered_json& status) {
 
 int run_status(int argc, const char* const* argv) {
   po::options_description options("options");
-  std::string db, url, token, format = "table";
+  std::string db, url, token, cacert, format = "table";
   options.add_options()("help,h", "this help")("db", po::value(&db))("url", po::value(&url))(
-      "token", po::value(&token))("format", po::value(&format));
+      "token", po::value(&token))("cacert", po::value(&cacert))("format", po::value(&format));
   const auto parsed = parse_arguments(argc, argv, options, kUsage);
   if (!parsed) return kExitOk;
   const OutputFormat output = parse_output_format(format);
-  HistorySource source(db, url, token);
+  HistorySource source(db, url, token, cacert);
   const nlohmann::ordered_json status =
       source.uses_api() ? daemon_status(*source.api()) : database_status(*source.database());
   if (output == OutputFormat::kJson) {

@@ -25,7 +25,8 @@ constexpr const char* kUsage =
     "\n"
     "--url is the daemon (http://127.0.0.1:8080), --target the receiver of the\n"
     "webhooks. --secret (16+ characters) keys the HMAC-SHA256 signature of each\n"
-    "delivery. --token or $DRIFTD_TOKEN when the daemon requires one.\n";
+    "delivery. --token or $DRIFTD_TOKEN when the daemon requires one; for an\n"
+    "https:// daemon, --cacert FILE or $DRIFTD_CACERT (else the system store).\n";
 
 void print_list(const nlohmann::ordered_json& subscriptions) {
   std::printf("%4s  %-40s %8s %9s  %s\n", "id", "target", "pending", "delivered", "filters / trouble");
@@ -66,11 +67,12 @@ int run_subscriptions(int argc, const char* const* argv) {
     throw UsageError("expected 'add', 'list', 'rm' or 'attempts' (driftctl subscriptions --help)");
   }
   po::options_description options("options");
-  std::string url, token, target, secret, format = "table";
+  std::string url, token, cacert, target, secret, format = "table";
   std::vector<std::string> streams, features, severities, states;
   int64_t id = 0;
   int64_t limit = 100;
-  options.add_options()("help,h", "this help")("url", po::value(&url))("token", po::value(&token))(
+  options.add_options()("help,h", "this help")("url", po::value(&url))(
+      "token", po::value(&token))("cacert", po::value(&cacert))(
       "target", po::value(&target))("secret", po::value(&secret))("stream", po::value(&streams))(
       "feature", po::value(&features))("severity", po::value(&severities))(
       "state", po::value(&states))("id", po::value(&id))("limit", po::value(&limit))(
@@ -79,7 +81,7 @@ int run_subscriptions(int argc, const char* const* argv) {
   if (!parsed) return kExitOk;
   const OutputFormat output = parse_output_format(format);
   if (url.empty()) throw UsageError("--url is required (the daemon, http://host:port)");
-  const ApiClient api(url, token);
+  const ApiClient api(url, token, cacert);
 
   nlohmann::ordered_json result;
   if (action == "add") {

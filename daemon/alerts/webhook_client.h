@@ -7,14 +7,13 @@
 // alert transition), X-Driftd-Subscription, X-Driftd-Signature
 // (webhook_signature.h), User-Agent: driftd-webhook.
 //
-// https: TLS 1.2 or later, SNI, the receiver's certificate verified against
-// webhooks.ca_file (or the system trust store) and its name or IP address
-// checked; a receiver that fails verification is a failed attempt.
+// https: the receiver's certificate is verified against webhooks.ca_file (or
+// the system trust store) and its name or IP address checked
+// (http/client_exchange.h); a receiver that fails verification is a failed
+// attempt.
 //
 // Guarantees: post() never throws for network or TLS trouble; the result
-// says what happened. Every step after name resolution (connect, TLS
-// handshake, write, read) is bounded by the timeout; name resolution is
-// bounded by the system resolver's own timeouts.
+// says what happened. The timeout bounds every step after name resolution.
 //
 // Thread safety: post() may run on many threads at once (each attempt has
 // its own io_context and socket; the TLS context is only read).

@@ -11,9 +11,11 @@ certificate rotation with SIGHUP.
     certificate to new connections, in the same process; a key that does
     not match is refused with the field named, and the running one kept;
   * a certificate that cannot be read stops the start (and --check-config)
-    with exit 78 naming http.tls.certificate.
+    with exit 78 naming http.tls.certificate;
+  * driftctl talks to the https daemon with --cacert or $DRIFTD_CACERT and
+    refuses it without.
 
-usage: tls_test.py DRIFTD_BINARY
+usage: tls_test.py DRIFTD_BINARY DRIFTCTL_BINARY
 """
 import hashlib
 import hmac
@@ -115,6 +117,19 @@ def main():
     unverified = subprocess.run(["curl", "-sS", "--max-time", "5", daemon.url("/healthz")],
                                 capture_output=True)
     check(unverified.returncode == 60, "curl without the CA refuses the certificate (exit 60)")
+    driftctl = os.path.abspath(sys.argv[2])
+    status_command = [driftctl, "status", "--url", daemon.url(""), "--format", "json"]
+    result = subprocess.run(status_command + ["--cacert", CA], capture_output=True, text=True)
+    check(result.returncode == 0 and
+          json.loads(result.stdout)["readiness"]["status"] == "ready",
+          "driftctl status --cacert reads the https daemon")
+    result = subprocess.run(status_command, capture_output=True, text=True,
+                            env={**os.environ, "DRIFTD_CACERT": CA})
+    check(result.returncode == 0, "driftctl takes the CA from $DRIFTD_CACERT")
+    result = subprocess.run(status_command, capture_output=True, text=True,
+                            env={k: v for k, v in os.environ.items() if k != "DRIFTD_CACERT"})
+    check(result.returncode != 0 and "certificate verify failed" in result.stderr,
+          f"driftctl without the CA refuses the daemon: {result.stderr.strip()}")
     status, metrics = curl(daemon.url("/metrics"), cacert=CA)
     check(status == 200 and 'driftd_http_rejected_total{reason="tls_handshake"} ' in metrics and
           'driftd_http_rejected_total{reason="tls_handshake"} 0' not in metrics,
