@@ -7,6 +7,7 @@
 #include "app/systemd_notify.h"
 #include "common/error.h"
 #include "pipeline/file_reference.h"
+#include "store/delivery_log_retention.h"
 #include "store/retention.h"
 
 namespace driftd {
@@ -89,6 +90,21 @@ void WindowManager::ack_when_durable(std::size_t stream_index, DurableAcks::Answ
 }
 
 void WindowManager::apply_retention() {
+  try {
+    const store::DeliveryLogPruned pruned = store::prune_delivery_log(
+        store_.database(), wall_clock_ms() - config_.storage.event_retention.count());
+    if (pruned.alert_events > 0 || pruned.attempts > 0) {
+      std::fprintf(stderr,
+                   "driftd: retention: %lld alert event(s), %lld webhook delivery row(s) and "
+                   "%lld attempt(s) older than storage.event_retention deleted\n",
+                   static_cast<long long>(pruned.alert_events),
+                   static_cast<long long>(pruned.outbox_rows),
+                   static_cast<long long>(pruned.attempts));
+    }
+  } catch (const std::exception& error) {
+    std::fprintf(stderr, "driftd: retention of the alert delivery log: %s (retrying later)\n",
+                 error.what());
+  }
   if (!config_.storage.retention) return;
   try {
     const store::RetentionResult folded = store::apply_retention(

@@ -15,8 +15,9 @@
 // the loop at once for the HTTP streams (the Kafka cut keeps its tick), so
 // requests arriving during a commit are made durable together by the next.
 // Every minute it applies storage.retention (old window rows folded into
-// hourly, then daily rollups). It pets the systemd watchdog from this loop, so a wedged pipeline gets the
-// service restarted.
+// hourly, then daily rollups) and storage.event_retention (the delivered
+// alert delivery log pruned). It pets the systemd watchdog from this loop, so
+// a wedged pipeline gets the service restarted.
 //
 // Thread safety: start()/stop() from the main thread; everything else runs
 // on the manager's own thread. The runtimes' manager-side methods are only
@@ -99,7 +100,9 @@ class WindowManager {
   // early ticks that held answers ask for leave them to the regular tick.
   void tick(bool final, bool with_kafka);
   void load_stream(StreamRuntime& stream);
-  // storage.retention: folds old window rows into rollups (store/retention.h).
+  // storage.retention: folds old window rows into rollups (store/retention.h);
+  // storage.event_retention: prunes the delivered alert delivery log
+  // (store/delivery_log_retention.h).
   void apply_retention();
   static constexpr std::chrono::minutes kRetentionInterval{1};
   // Closes the due windows and takes the cut. For a Kafka stream, REQUIRES

@@ -27,6 +27,7 @@
 // | `checkpoint_interval` | duration | `"10s"`  | > 0; how often open windows are checkpointed |
 // | `retention`           | duration | absent (keep all) | > 0; window rows older than this are folded into hourly rollups and deleted |
 // | `hourly_retention`    | duration | `"90d"`  | > 0; with `retention`: hourly rollups older than this are folded into daily ones, which are kept |
+// | `event_retention`     | duration | `"90d"`  | > 0; alert events (what subscribers were sent) and webhook attempt logs older than this are deleted once every subscriber and the Kafka alert topic is past them; alert episodes are kept |
 //
 // http
 // | field             | type     | default            | rules |
@@ -151,6 +152,7 @@ struct StorageConfig {
   Duration checkpoint_interval = std::chrono::seconds(10);
   std::optional<Duration> retention;                    // nullopt: keep every window row
   Duration hourly_retention = std::chrono::hours(24 * 90);
+  Duration event_retention = std::chrono::hours(24 * 90);
 
   friend bool operator==(const StorageConfig&, const StorageConfig&) = default;
 };

@@ -85,7 +85,9 @@ StorageConfig read_storage(const Node& node) {
                 [&](const Node& n) { out.checkpoint_interval = n.positive_duration(); })
       .optional("retention", [&](const Node& n) { out.retention = n.positive_duration(); })
       .optional("hourly_retention",
-                [&](const Node& n) { out.hourly_retention = n.positive_duration(); });
+                [&](const Node& n) { out.hourly_retention = n.positive_duration(); })
+      .optional("event_retention",
+                [&](const Node& n) { out.event_retention = n.positive_duration(); });
   reader.read();
   return out;
 }

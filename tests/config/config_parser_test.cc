@@ -52,6 +52,7 @@ void check_example(const Config& config) {
   CHECK(config.storage.synchronous == SyncMode::full);
   CHECK(config.storage.checkpoint_interval == 10s);
   CHECK_FALSE(config.storage.retention.has_value());
+  CHECK(config.storage.event_retention == 24h * 90);
 
   CHECK(config.http.listen == ListenAddress{"127.0.0.1", 8080});
   CHECK_FALSE(config.http.auth_token.has_value());
@@ -206,7 +207,7 @@ TEST_CASE("A minimal config gets every documented default") {
 TEST_CASE("Every optional field is read when given") {
   const Config config = parse_config(R"({
     "storage": {"path": "/var/lib/driftd/driftd.db", "synchronous": "normal",
-                "checkpoint_interval": "500ms", "retention": "30d"},
+                "checkpoint_interval": "500ms", "retention": "30d", "event_retention": "7d"},
     "http": {"listen": "[::1]:0", "auth_token": "0123456789abcdef", "max_body_bytes": 1048576,
              "max_connections": 8, "idle_timeout": "5m", "ingest_ack": "received",
              "tls": {"certificate": "/etc/driftd/tls.pem", "private_key": "/etc/driftd/tls.key"}},
@@ -240,6 +241,7 @@ TEST_CASE("Every optional field is read when given") {
   CHECK(config.storage.synchronous == SyncMode::normal);
   CHECK(config.storage.checkpoint_interval == 500ms);
   CHECK(config.storage.retention == std::optional<Duration>(24h * 30));
+  CHECK(config.storage.event_retention == 24h * 7);
   CHECK(config.http.listen == ListenAddress{"::1", 0});
   CHECK(config.http.auth_token == std::optional<std::string>("0123456789abcdef"));
   CHECK(config.http.ingest_ack == IngestAck::received);
