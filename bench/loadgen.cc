@@ -23,7 +23,8 @@
 // and windows of W events after it: the start of the event-to-row delay.
 // http: C threads, one keep-alive connection each, post batches taken in
 // order from a shared counter; anything but 202 with every event accepted
-// stops the run with exit code 1.
+// stops the run with exit code 1. The result gives the p50 and p99 of the
+// request latency (body written to answer read).
 //
 // The last line on stdout is the result as key=value pairs, for scripts;
 // started_unix_ms is when the timed part began (after the generation).
@@ -478,6 +479,7 @@ class HttpRun {
       request.set(http::field::host, target_.host);
       request.set(http::field::content_type, "application/x-ndjson");
       request.keep_alive(true);
+      std::vector<double> latencies_ms;  // this thread's requests, merged at the end
       for (;;) {
         const std::size_t first = next_batch_.fetch_add(1, std::memory_order_relaxed) * batch_;
         if (first >= events_.size() || failed_.load(std::memory_order_relaxed)) break;
@@ -485,9 +487,11 @@ class HttpRun {
         const std::string_view body = events_.lines(first, last);
         request.body() = {body.data(), body.size()};
         request.prepare_payload();
+        const auto sent = Clock::now();
         http::write(socket, request);
         http::response<http::string_body> response;
         http::read(socket, buffer, response);
+        latencies_ms.push_back(seconds_since(sent) * 1000.0);
         check_response(response, last - first);
         accepted_.fetch_add(last - first, std::memory_order_relaxed);
         if (!response.keep_alive()) {
@@ -495,8 +499,10 @@ class HttpRun {
           boost::asio::connect(socket, endpoints);
         }
       }
+      std::lock_guard lock(results_mutex_);
+      latencies_ms_.insert(latencies_ms_.end(), latencies_ms.begin(), latencies_ms.end());
     } catch (const std::exception& error) {
-      std::lock_guard lock(error_mutex_);
+      std::lock_guard lock(results_mutex_);
       if (!failed_.exchange(true)) first_error_ = error.what();
     }
   }
@@ -504,6 +510,13 @@ class HttpRun {
   std::size_t accepted() const { return accepted_.load(); }
   bool failed() const { return failed_.load(); }
   const std::string& first_error() const { return first_error_; }  // REQUIRES: threads joined
+  // The q-quantile (0..1) of the request latencies, from write to answer, in
+  // ms. REQUIRES: threads joined, some request answered.
+  double latency_ms(double q) {
+    std::sort(latencies_ms_.begin(), latencies_ms_.end());
+    const auto rank = static_cast<std::size_t>(q * static_cast<double>(latencies_ms_.size() - 1));
+    return latencies_ms_[rank];
+  }
 
  private:
   static void check_response(const http::response<http::string_body>& response,
@@ -524,8 +537,9 @@ class HttpRun {
   std::atomic<std::size_t> next_batch_{0};
   std::atomic<std::size_t> accepted_{0};
   std::atomic<bool> failed_{false};
-  std::mutex error_mutex_;
-  std::string first_error_;  // guarded by error_mutex_
+  std::mutex results_mutex_;
+  std::string first_error_;            // guarded by results_mutex_
+  std::vector<double> latencies_ms_;   // guarded by results_mutex_
 };
 
 int run_http(const Options& options) {
@@ -551,9 +565,10 @@ int run_http(const Options& options) {
   }
   std::printf(
       "http accepted=%zu started_unix_ms=%.3f seconds=%.3f events_per_s=%.0f "
-      "bytes_per_event=%.1f\n",
+      "bytes_per_event=%.1f latency_p50_ms=%.2f latency_p99_ms=%.2f\n",
       run.accepted(), started_unix_ms, seconds, static_cast<double>(run.accepted()) / seconds,
-              static_cast<double>(events.bytes()) / static_cast<double>(count) - 1.0);
+      static_cast<double>(events.bytes()) / static_cast<double>(count) - 1.0,
+      run.latency_ms(0.5), run.latency_ms(0.99));
   return 0;
 }
 
