@@ -275,7 +275,8 @@ void register_api_routes(http::Router& router, ApiContext context) {
     }
     if (const uint64_t behind = context.manager->streams_behind(); behind > 0) {
       reasons.push_back(std::to_string(behind) +
-                        " stream(s) cannot commit to SQLite (windows kept for retry)");
+                        " stream(s) cannot commit to SQLite (windows and checkpoints kept in "
+                        "memory, retried every tick)");
     }
     if (!reasons.empty()) {
       respond(http::json_response(http::Status::service_unavailable,

@@ -253,6 +253,7 @@ void WindowManager::tick(bool final, bool with_kafka) {
   for (std::size_t s = 0; s < streams_.size(); ++s) {
     if (!is_kafka(*streams_[s])) prepare_safely(s);
   }
+  std::vector<DurableAcks::Answer> not_durable;  // answered once /readyz shows why
   for (std::size_t s = 0; s < streams_.size(); ++s) {
     if (!cuts[s]) continue;
     try {
@@ -261,13 +262,17 @@ void WindowManager::tick(bool final, bool with_kafka) {
     } catch (const std::exception& error) {
       commit_failures_.fetch_add(1, std::memory_order_relaxed);
       behind_[s] = true;
-      for (DurableAcks::Answer& answer : cuts[s]->acks) answer(false);
+      // The checkpoint is owed: the next tick takes one again even with no
+      // window due, so the stream stays behind until a commit succeeds.
+      last_checkpoint_[s] = {};
+      for (DurableAcks::Answer& answer : cuts[s]->acks) not_durable.push_back(std::move(answer));
       std::fprintf(stderr, "driftd: stream '%s': %s (%zu window(s) kept for retry)\n",
                    streams_[s]->config().name.c_str(), error.what(), pending_[s].size());
     }
   }
   streams_behind_.store(static_cast<uint64_t>(std::count(behind_.begin(), behind_.end(), true)),
                         std::memory_order_relaxed);
+  for (DurableAcks::Answer& answer : not_durable) answer(false);
   std::array<uint64_t, 2> open{};
   for (const auto& stream : streams_) {
     const auto counts = stream->open_alerts();
