@@ -13,7 +13,6 @@ namespace driftd::http {
 
 namespace net = boost::asio;
 namespace beast = boost::beast;
-using tcp = net::ip::tcp;
 
 namespace {
 
