@@ -5,6 +5,7 @@
 #include <ctime>
 
 #include "cli/cli_error.h"
+#include "common/clock.h"
 #include "config/duration.h"
 #include "ingest/event_time.h"
 
@@ -70,9 +71,7 @@ TimeRange parse_time_range(const std::string& from, const std::string& to,
     std::string problem;
     const auto back = config::parse_duration(since, problem);
     if (!back) throw UsageError("--since: " + problem + " (e.g. 30m, 24h, 7d)");
-    const auto now = std::chrono::duration_cast<std::chrono::milliseconds>(
-                         std::chrono::system_clock::now().time_since_epoch())
-                         .count();
+    const auto now = Clock::system().wall_ms();
     range.from = now - back->count();
   }
   if (!from.empty()) range.from = parse_time("--from", from);

@@ -6,8 +6,10 @@
 
 #include <librdkafka/rdkafka.h>
 
+#include "common/clock.h"
 #include "config/config_error.h"
 #include "store/alert_event_reader.h"
+#include "store/publisher_cursor.h"
 
 namespace driftd::alerts {
 namespace {
@@ -16,12 +18,6 @@ constexpr std::size_t kBatch = 500;
 constexpr int kFlushTimeoutMs = 30'000;
 constexpr std::chrono::milliseconds kIdleTick{200};
 constexpr std::chrono::seconds kRetryPause{1};
-
-int64_t wall_clock_ms() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 void set(rd_kafka_conf_t* conf, const std::string& key, const std::string& value,
          const std::string& path) {
@@ -50,10 +46,12 @@ void KafkaAlertPublisher::ProducerDeleter::operator()(rd_kafka_s* producer) cons
 }
 
 KafkaAlertPublisher::KafkaAlertPublisher(const config::KafkaConfig& kafka,
-                                         const std::filesystem::path& database)
+                                         const std::filesystem::path& database,
+                                         store::WriteQueue& writer)
     : topic_(kafka.alert_topic.value()),
       cursor_name_("kafka:" + topic_),
-      db_(database, store::Database::Mode::kReadWrite),
+      reader_(database, store::Database::Mode::kReadOnly),
+      writer_(writer),
       worker_(kIdleTick, kRetryPause) {
   rd_kafka_conf_t* conf = rd_kafka_conf_new();
   for (const auto& [key, value] : kafka.properties) {
@@ -81,20 +79,6 @@ KafkaAlertPublisher::KafkaAlertPublisher(const config::KafkaConfig& kafka,
   }
   producer_.reset(producer);
 
-  // Where publishing stands; a new topic starts after the newest event.
-  store::Statement read = db_.prepare(
-      "SELECT delivered_through FROM publisher_cursors WHERE name = ?1");
-  read.bind(1, std::string_view(cursor_name_));
-  if (read.step()) {
-    cursor_ = read.column_int(0);
-  } else {
-    cursor_ = store::last_alert_event_id(db_);
-    db_.prepare("INSERT INTO publisher_cursors VALUES (?1, ?2, ?3)")
-        .bind(1, std::string_view(cursor_name_))
-        .bind(2, cursor_)
-        .bind(3, wall_clock_ms())
-        .run();
-  }
   worker_.start([this] { return step(); });
 }
 
@@ -110,7 +94,14 @@ WorkerThread::Outcome KafkaAlertPublisher::step() {
 }
 
 bool KafkaAlertPublisher::publish_batch() {
-  const std::vector<store::AlertEvent> events = store::read_alert_events(db_, cursor_, kBatch);
+  if (!cursor_) {
+    // Where publishing stands; a new topic starts after the newest event.
+    cursor_ = writer_.run([&](store::Database& db) {
+      return store::open_publisher_cursor(db, cursor_name_, Clock::system().wall_ms());
+    });
+  }
+  const std::vector<store::AlertEvent> events =
+      store::read_alert_events(reader_, *cursor_, kBatch);
   if (events.empty()) return false;
   delivery_errors_.store(0, std::memory_order_relaxed);
   for (const store::AlertEvent& event : events) {
@@ -133,14 +124,12 @@ bool KafkaAlertPublisher::publish_batch() {
   if (rd_kafka_flush(producer_.get(), kFlushTimeoutMs) != RD_KAFKA_RESP_ERR_NO_ERROR ||
       delivery_errors_.load(std::memory_order_relaxed) != 0) {
     throw std::runtime_error("not every alert event was acknowledged; producing again from event " +
-                             std::to_string(cursor_ + 1));
+                             std::to_string(*cursor_ + 1));
   }
+  writer_.run([&](store::Database& db) {
+    store::advance_publisher_cursor(db, cursor_name_, events.back().id, Clock::system().wall_ms());
+  });
   cursor_ = events.back().id;
-  db_.prepare("UPDATE publisher_cursors SET delivered_through = ?2, updated_at = ?3 WHERE name = ?1")
-      .bind(1, std::string_view(cursor_name_))
-      .bind(2, cursor_)
-      .bind(3, wall_clock_ms())
-      .run();
   published_.fetch_add(events.size(), std::memory_order_relaxed);
   return true;
 }

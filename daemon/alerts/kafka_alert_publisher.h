@@ -6,7 +6,7 @@
 // its id in the "driftd-event-id" header.
 //
 // Delivery is at least once: a thread reads the events after its cursor
-// (publisher_cursors, 'kafka:<topic>') from SQLite, produces them, waits for
+// (publisher_cursors, 'kafka:<topic>', store/publisher_cursor.h) from SQLite, produces them, waits for
 // the broker to acknowledge all of them, and only then advances the cursor.
 // A failure or a crash re-produces from the cursor: consumers deduplicate by
 // event id. A new topic starts with the events committed after it was
@@ -19,11 +19,13 @@
 #include <cstdint>
 #include <filesystem>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "alerts/worker_thread.h"
 #include "config/config.h"
 #include "store/sqlite.h"
+#include "store/write_queue.h"
 
 struct rd_kafka_s;
 
@@ -34,12 +36,17 @@ class KafkaAlertPublisher {
   // Throws config::ConfigError for a property librdkafka refuses,
   // std::runtime_error when the producer cannot be created.
   // REQUIRES: kafka.alert_topic.
-  KafkaAlertPublisher(const config::KafkaConfig& kafka, const std::filesystem::path& database);
+  // Events are read from `database` (read-only); the cursor is written by
+  // the one SQLite writer, through `writer`.
+  KafkaAlertPublisher(const config::KafkaConfig& kafka, const std::filesystem::path& database,
+                      store::WriteQueue& writer);
   ~KafkaAlertPublisher() = default;  // finishes the batch in flight (bounded), then stops
   KafkaAlertPublisher(const KafkaAlertPublisher&) = delete;
   KafkaAlertPublisher& operator=(const KafkaAlertPublisher&) = delete;
 
   void wake() { worker_.wake(); }
+  // Finishes the batch in flight (bounded), then stops; idempotent.
+  void stop() { worker_.stop(); }
   uint64_t published() const { return published_.load(std::memory_order_relaxed); }
   uint64_t failures() const { return failures_.load(std::memory_order_relaxed); }
 
@@ -55,9 +62,10 @@ class KafkaAlertPublisher {
 
   const std::string topic_;
   const std::string cursor_name_;
-  store::Database db_;  // the publisher thread's after construction
+  store::Database reader_;  // the publisher thread's
+  store::WriteQueue& writer_;
   std::unique_ptr<rd_kafka_s, ProducerDeleter> producer_;
-  int64_t cursor_ = 0;  // publisher thread
+  std::optional<int64_t> cursor_;  // publisher thread; read on its first step
   std::atomic<uint64_t> published_{0};
   std::atomic<uint64_t> failures_{0};
   std::atomic<uint64_t> delivery_errors_{0};  // from the delivery report callback

@@ -1,6 +1,7 @@
 #include "alerts/webhook_client.h"
 
 #include "alerts/webhook_signature.h"
+#include "common/clock.h"
 #include "config/config_error.h"
 #include "http/client_exchange.h"
 #include "http/tls_context.h"
@@ -20,9 +21,7 @@ WebhookClient::WebhookClient(const std::optional<std::string>& ca_file) {
 PostResult WebhookClient::post(const WebhookTarget& target, const std::string& body,
                                int64_t event_id, int64_t subscription_id,
                                const std::string& secret, std::chrono::milliseconds timeout) const {
-  const int64_t now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
-                             std::chrono::system_clock::now().time_since_epoch())
-                             .count();
+  const int64_t now_ms = Clock::system().wall_ms();
   bhttp::request<bhttp::string_body> request(bhttp::verb::post, target.target, 11);
   request.set(bhttp::field::host, target.host_header());
   request.set(bhttp::field::user_agent, "driftd-webhook");

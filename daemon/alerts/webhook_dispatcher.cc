@@ -4,6 +4,9 @@
 #include <chrono>
 #include <cstdio>
 
+#include <boost/asio/post.hpp>
+
+#include "common/clock.h"
 #include "common/error.h"
 
 namespace driftd::alerts {
@@ -11,13 +14,6 @@ namespace {
 
 constexpr std::chrono::milliseconds kIdleTick{200};
 constexpr std::size_t kEnqueueBatch = 1000;
-constexpr std::size_t kParallelDeliveries = 32;
-
-int64_t wall_clock_ms() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 }  // namespace
 
@@ -29,34 +25,34 @@ WebhookDispatcher::WebhookDispatcher(WebhookStore& store, config::WebhookConfig 
   worker_.start([this] { return step(); });
 }
 
+void WebhookDispatcher::stop() {
+  worker_.stop();    // no attempt is posted after this
+  attempts_.join();  // the attempts in flight end within webhooks.timeout
+}
+
 WorkerThread::Outcome WebhookDispatcher::step() {
-  bool busy = false;
   try {
-    store_.enqueue(kEnqueueBatch, wall_clock_ms());
-    busy = deliver_due();
+    store_.enqueue(kEnqueueBatch, Clock::system().wall_ms());
+    start_due();
     backlog_.store(store_.backlog(), std::memory_order_relaxed);
   } catch (const std::exception& error) {
     std::fprintf(stderr, "driftd: webhooks: %s (retrying)\n", error.what());
   }
-  return busy ? WorkerThread::Outcome::busy : WorkerThread::Outcome::idle;
+  // Attempts wake the loop when they end, and due() holds nothing else that
+  // becomes due sooner than the next tick.
+  return WorkerThread::Outcome::idle;
 }
 
-bool WebhookDispatcher::deliver_due() {
-  const std::vector<Delivery> due = store_.due(wall_clock_ms());
-  // Subscriptions are independent: their head deliveries go out together,
-  // so a receiver that is slow or black-holed (up to webhooks.timeout)
-  // delays only its own subscription. Within one subscription order holds:
-  // due() gives at most one delivery per subscription.
-  for (std::size_t first = 0; first < due.size(); first += kParallelDeliveries) {
-    const std::size_t last = std::min(due.size(), first + kParallelDeliveries);
-    std::vector<std::thread> attempts;
-    for (std::size_t d = first; d < last; ++d) {
-      attempts.emplace_back([this, &delivery = due[d]] { attempt(delivery); });
-    }
-    for (std::thread& attempt_thread : attempts) attempt_thread.join();
-    if (worker_.stopping()) break;
+void WebhookDispatcher::start_due() {
+  // Read under the lock: an attempt leaves in_flight_ only after its record
+  // is committed, so a row read here is never an attempt that just ended.
+  std::lock_guard lock(in_flight_mutex_);
+  const std::vector<Delivery> due = store_.due(Clock::system().wall_ms());
+  for (const Delivery& delivery : due) {
+    if (in_flight_.size() >= kParallelDeliveries) break;
+    if (!in_flight_.insert(delivery.subscription_id).second) continue;  // its head is out
+    boost::asio::post(attempts_, [this, delivery] { attempt(delivery); });
   }
-  return !due.empty();
 }
 
 void WebhookDispatcher::attempt(const Delivery& delivery) {
@@ -71,7 +67,7 @@ void WebhookDispatcher::attempt(const Delivery& delivery) {
   const int64_t duration = std::chrono::duration_cast<std::chrono::milliseconds>(
                                std::chrono::steady_clock::now() - started)
                                .count();
-  const int64_t now = wall_clock_ms();
+  const int64_t now = Clock::system().wall_ms();
   try {
     if (result.delivered()) {
       store_.record_success(delivery, *result.status, now, duration);
@@ -85,6 +81,11 @@ void WebhookDispatcher::attempt(const Delivery& delivery) {
     // Not recorded: the delivery stays pending and is attempted again.
     std::fprintf(stderr, "driftd: webhooks: recording a delivery: %s\n", error.what());
   }
+  {
+    std::lock_guard lock(in_flight_mutex_);
+    in_flight_.erase(delivery.subscription_id);
+  }
+  worker_.wake();  // its next delivery, or another subscription's waiting for a thread
 }
 
 int64_t WebhookDispatcher::retry_delay_ms(int64_t failed_attempts) {

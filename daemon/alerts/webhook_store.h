@@ -1,14 +1,17 @@
-// The webhook tables (migrations/0003_webhooks.sql) on a connection of their
-// own: subscriptions for the API, the outbox and the attempt log for the
-// dispatcher.
+// Webhook subscriptions and their outbox as the API and the dispatcher use
+// them: requests validated here, SQL in store/webhook_tables.h. Writes go
+// to the one SQLite writer through its WriteQueue (never a connection of
+// their own); reads use a read-only connection of this object's.
 //
 // Guarantees: add() refuses (InputError, naming the field) a bad url, a
-// target outside the allowlist, a short secret or a bad filter; attempts()
-// and remove() throw store::NotFound for an unknown subscription. Secrets are
-// never returned.
+// target outside the allowlist, a short secret or a bad filter, and
+// (store::SubscriptionLimit) a subscription beyond webhooks.max_subscriptions;
+// attempts() and remove() throw store::NotFound for an unknown subscription.
+// Secrets are never returned. Every write throws store::WriterClosed once
+// the writer has stopped.
 //
-// Thread safety: every member from any thread (one mutex around the
-// connection; each call is short).
+// Thread safety: every member from any thread but the writer's (writes wait
+// for it). The read connection is guarded by a mutex; each read is short.
 #pragma once
 
 #include <cstddef>
@@ -22,30 +25,26 @@
 #include <nlohmann/json.hpp>
 
 #include "store/sqlite.h"
+#include "store/webhook_tables.h"
+#include "store/write_queue.h"
 
 namespace driftd::alerts {
 
-// One pending delivery at the head of its subscription's outbox.
-struct Delivery {
-  int64_t subscription_id;
-  int64_t event_id;
-  std::string url;
-  std::string secret;
-  std::string body;  // the alert event document
-  int64_t attempts;  // failed so far
-};
+using Delivery = store::WebhookDelivery;
 
 class WebhookStore {
  public:
-  explicit WebhookStore(const std::filesystem::path& database);
+  WebhookStore(const std::filesystem::path& database, store::WriteQueue& writer,
+               std::size_t max_subscriptions);
 
   // ---- API -----------------------------------------------------------------
   // {"url", "secret", "filters": {"stream": "a" | ["a", ...], "feature", "severity",
   // "state"}} -> the subscription (id, url, filters, created_at); it gets
   // the alert events committed from now on.
   nlohmann::ordered_json add(const nlohmann::json& request,
-                             const std::optional<std::vector<std::string>>& allowlist);
-  void remove(int64_t id);
+                             const std::optional<std::vector<std::string>>& allowlist,
+                             int64_t now_ms);
+  void remove(int64_t id, int64_t now_ms);
   // Every live subscription with its outbox state.
   nlohmann::ordered_json list();
   // The latest attempts of one subscription, newest first.
@@ -65,8 +64,10 @@ class WebhookStore {
   int64_t backlog();
 
  private:
-  std::mutex mutex_;
-  store::Database db_;
+  store::WriteQueue& writer_;
+  const std::size_t max_subscriptions_;
+  std::mutex read_mutex_;
+  store::Database reader_;  // guarded by read_mutex_
 };
 
 }  // namespace driftd::alerts

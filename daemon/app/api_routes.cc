@@ -7,6 +7,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "common/clock.h"
 #include "http/json_response.h"
 #include "ingest/error_sink.h"
 
@@ -16,12 +17,6 @@ namespace {
 thread_local std::size_t writer_index = 0;
 
 constexpr std::size_t kReportedErrors = 5;
-
-int64_t wall_clock_ms() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 // The index of the stream called `name` in context.streams, if any.
 std::optional<std::size_t> find_stream(const ApiContext& context, std::string_view name) {
@@ -56,7 +51,7 @@ void ingest_events(const ApiContext& context, http::Request& request, http::Resp
   }
   ingest::FirstErrors errors(kReportedErrors);
   const IngestResult result =
-      stream->ingest_ndjson(writer_index, body, body.capacity(), &errors, wall_clock_ms());
+      stream->ingest_ndjson(writer_index, body, body.capacity(), &errors, Clock::system().wall_ms());
   nlohmann::json error_list = nlohmann::json::array();
   for (const auto& entry : errors.entries()) {
     error_list.push_back(
@@ -276,7 +271,8 @@ void register_api_routes(http::Router& router, ApiContext context) {
     if (const uint64_t behind = context.manager->streams_behind(); behind > 0) {
       reasons.push_back(std::to_string(behind) +
                         " stream(s) cannot commit to SQLite (windows and checkpoints kept in "
-                        "memory, retried every tick)");
+                        "memory, retried every tick): " +
+                        context.manager->commit_problem());
     }
     if (!reasons.empty()) {
       respond(http::json_response(http::Status::service_unavailable,

@@ -6,6 +6,8 @@
 #include "http/json_response.h"
 #include "store/history_queries.h"
 #include "store/sqlite.h"
+#include "store/webhook_tables.h"
+#include "store/write_queue.h"
 
 namespace driftd {
 
@@ -17,6 +19,11 @@ void answer_json(http::Responder& respond, http::Status status,
     respond(http::json_error(http::Status::not_found, error.what()));
   } catch (const InputError& error) {
     respond(http::json_error(http::Status::bad_request, error.what()));
+  } catch (const store::SubscriptionLimit& error) {
+    respond(http::json_error(http::Status::conflict, error.what()));
+  } catch (const store::WriterClosed& error) {
+    respond(http::json_error(http::Status::service_unavailable,
+                             std::string("the database cannot answer now: ") + error.what()));
   } catch (const store::SqliteError& error) {
     respond(http::json_error(http::Status::service_unavailable,
                              std::string("the database cannot answer now: ") + error.what()));

@@ -142,11 +142,12 @@ int run(const std::string& config_path, bool& reload) {
           return driftd::store::read_alert_events(*reader, after, limit);
         },
         last_event);
-    webhook_store = std::make_unique<driftd::alerts::WebhookStore>(config.storage.path);
+    webhook_store = std::make_unique<driftd::alerts::WebhookStore>(
+        config.storage.path, store->writes(), config.webhooks.max_subscriptions);
     webhooks = std::make_unique<driftd::alerts::WebhookDispatcher>(*webhook_store, config.webhooks);
     if (config.kafka && config.kafka->alert_topic) {
-      alert_topic = std::make_unique<driftd::alerts::KafkaAlertPublisher>(*config.kafka,
-                                                                         config.storage.path);
+      alert_topic = std::make_unique<driftd::alerts::KafkaAlertPublisher>(
+          *config.kafka, config.storage.path, store->writes());
     }
     alert_feed->set_publish_listener([dispatcher = webhooks.get(), topic = alert_topic.get()] {
       dispatcher->wake();
@@ -246,6 +247,10 @@ int run(const std::string& config_path, bool& reload) {
   for (std::thread& thread : threads) thread.join();
 
   if (kafka) kafka->stop();  // at a batch boundary: nothing more is recorded
+  // The deliverers write through the manager: stop them while it runs (what
+  // they have not delivered is in SQLite for the next start).
+  webhooks->stop();
+  if (alert_topic) alert_topic->stop();
   manager->stop();          // closes and commits what is due, checkpoints exactly
   if (kafka) kafka->close();  // commits the durable offsets, leaves the group
   std::fprintf(stderr, reload ? "driftd: stopped for the reload\n" : "driftd: stopped\n");

@@ -5,6 +5,7 @@
 #include <string>
 
 #include "app/json_answer.h"
+#include "common/clock.h"
 #include "common/error.h"
 
 namespace driftd {
@@ -29,7 +30,7 @@ void register_subscription_routes(http::Router& router, alerts::WebhookStore& st
     answer_json(respond, http::Status::created, [&] {
       const nlohmann::json body = nlohmann::json::parse(request.body(), nullptr, false);
       if (body.is_discarded()) throw InputError("the body is not JSON");
-      return store.add(body, webhooks.allowlist);
+      return store.add(body, webhooks.allowlist, Clock::system().wall_ms());
     });
   });
   router.get("/v1/subscriptions", [&store](http::Request&, http::Responder respond) {
@@ -38,7 +39,7 @@ void register_subscription_routes(http::Router& router, alerts::WebhookStore& st
   router.del("/v1/subscriptions/{id}", [&store](http::Request& request, http::Responder respond) {
     answer_json(respond, http::Status::ok, [&] {
       const int64_t id = subscription_id(request);
-      store.remove(id);
+      store.remove(id, Clock::system().wall_ms());
       return nlohmann::ordered_json{{"id", id}, {"deleted", true}};
     });
   });

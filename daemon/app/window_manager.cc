@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <iterator>
 #include <utility>
 
 #include "app/systemd_notify.h"
@@ -11,19 +12,16 @@
 #include "store/retention.h"
 
 namespace driftd {
-namespace {
-
-int64_t wall_clock_ms() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-
-}  // namespace
 
 WindowManager::WindowManager(const config::Config& config, store::DriftStore& store,
-                             std::vector<std::unique_ptr<StreamRuntime>>& streams)
-    : config_(config), store_(store), streams_(streams), acks_(streams.size()) {}
+                             std::vector<std::unique_ptr<StreamRuntime>>& streams,
+                             const Clock& clock)
+    : config_(config),
+      store_(store),
+      streams_(streams),
+      clock_(clock),
+      coordinator_(streams.size(), config.storage.checkpoint_interval, clock.steady()),
+      acks_(streams.size()) {}
 
 WindowManager::~WindowManager() { stop(); }
 
@@ -61,10 +59,15 @@ void WindowManager::load_stream(StreamRuntime& stream) {
 }
 
 void WindowManager::start() {
+  store_.writes().set_wake([this] {
+    {
+      std::lock_guard lock(mutex_);
+      writes_queued_ = true;
+    }
+    wake_.notify_all();
+  });
   pending_.resize(streams_.size());
   references_unsaved_.assign(streams_.size(), false);
-  behind_.assign(streams_.size(), false);
-  last_checkpoint_.assign(streams_.size(), std::chrono::steady_clock::now());
   for (auto& stream : streams_) load_stream(*stream);
   thread_ = std::thread([this] { run(); });
 }
@@ -72,12 +75,15 @@ void WindowManager::start() {
 void WindowManager::stop() {
   {
     std::lock_guard lock(mutex_);
-    if (stopping_ || !thread_.joinable()) return;
+    if (stopping_) return;
     stopping_ = true;
   }
-  wake_.notify_all();
-  thread_.join();
-  acks_.fail_all();  // not made durable by the last commit
+  if (thread_.joinable()) {
+    wake_.notify_all();
+    thread_.join();
+  }
+  store_.writes().close();  // writes queued after the loop's last run are refused
+  acks_.fail_all();         // not made durable by the last commit
 }
 
 void WindowManager::ack_when_durable(std::size_t stream_index, DurableAcks::Answer answer) {
@@ -89,10 +95,15 @@ void WindowManager::ack_when_durable(std::size_t stream_index, DurableAcks::Answ
   wake_.notify_all();
 }
 
+std::string WindowManager::commit_problem() const {
+  std::lock_guard lock(problem_mutex_);
+  return commit_problem_;
+}
+
 void WindowManager::apply_retention() {
   try {
     const store::DeliveryLogPruned pruned = store::prune_delivery_log(
-        store_.database(), wall_clock_ms() - config_.storage.event_retention.count());
+        store_.database(), clock_.wall_ms() - config_.storage.event_retention.count());
     if (pruned.alert_events > 0 || pruned.attempts > 0) {
       std::fprintf(stderr,
                    "driftd: retention: %lld alert event(s), %lld webhook delivery row(s) and "
@@ -109,7 +120,7 @@ void WindowManager::apply_retention() {
   try {
     const store::RetentionResult folded = store::apply_retention(
         store_.database(), {*config_.storage.retention, config_.storage.hourly_retention},
-        wall_clock_ms());
+        clock_.wall_ms());
     if (folded.windows_folded > 0 || folded.hours_folded > 0) {
       std::fprintf(stderr,
                    "driftd: retention: %lld window row(s) folded into hourly rollups, %lld "
@@ -123,71 +134,80 @@ void WindowManager::apply_retention() {
 }
 
 void WindowManager::run() {
+  // The loop is paced by the host's monotonic clock; what is due is decided
+  // with clock_ (the coordinator and the windows).
+  using std::chrono::steady_clock;
   const auto watchdog = watchdog_interval();
-  auto last_pet = std::chrono::steady_clock::now();
-  auto next_retention = std::chrono::steady_clock::now();
-  auto next_tick = std::chrono::steady_clock::now();
+  auto last_pet = steady_clock::now();
+  auto next_retention = steady_clock::now();
+  auto next_tick = steady_clock::now();
+  bool commit_requested = false;
   for (;;) {
+    // Writes other threads queued (webhooks, the alert topic, the API):
+    // first, so those queued before the loop started precede its commits.
+    store_.run_queued_writes();
     // A regular tick every tick_interval_; between them, early ticks for
     // held answers (without the Kafka cut).
-    const bool regular = std::chrono::steady_clock::now() >= next_tick;
-    tick(false, regular);
-    if (regular) next_tick = std::chrono::steady_clock::now() + tick_interval_;
-    if (std::chrono::steady_clock::now() >= next_retention) {
+    const bool regular = steady_clock::now() >= next_tick;
+    if (regular || commit_requested) tick(false, regular);
+    if (regular) next_tick = steady_clock::now() + tick_interval_;
+    if (steady_clock::now() >= next_retention) {
       apply_retention();
-      next_retention = std::chrono::steady_clock::now() + kRetentionInterval;
+      next_retention = steady_clock::now() + kRetentionInterval;
     }
-    if (watchdog && std::chrono::steady_clock::now() - last_pet >= *watchdog) {
+    if (watchdog && steady_clock::now() - last_pet >= *watchdog) {
       notify_watchdog();
-      last_pet = std::chrono::steady_clock::now();
+      last_pet = steady_clock::now();
     }
     std::unique_lock lock(mutex_);
-    wake_.wait_until(lock, next_tick, [this] { return stopping_ || commit_requested_; });
+    wake_.wait_until(lock, next_tick,
+                     [this] { return stopping_ || commit_requested_ || writes_queued_; });
     if (stopping_) break;
-    commit_requested_ = false;
+    commit_requested = std::exchange(commit_requested_, false);
+    writes_queued_ = false;
   }
   tick(true, true);  // what became due while stopping, and the exact last checkpoint
+  store_.run_queued_writes();  // those queued until now still run
 }
 
-WindowManager::Cut WindowManager::prepare(std::size_t stream_index, bool final, int64_t now) {
+void WindowManager::prepare(std::size_t stream_index, bool final, int64_t now, Cut& cut) {
   StreamRuntime& stream = *streams_[stream_index];
   std::vector<store::WindowCommit>& pending = pending_[stream_index];
   if (stream.take_new_references() != nullptr) references_unsaved_[stream_index] = true;
-  Cut cut;
-  if (!stream.monitoring()) return cut;
+  if (!stream.monitoring()) return;
   // Before the cut: every batch these answers acknowledge has ended, so the
   // rotations of poll() and checkpoint() below include all its events.
-  std::vector<DurableAcks::Answer> acks = acks_.take(stream_index);
+  cut.acks = acks_.take(stream_index);
   stream.poll(now, [&](const WindowEvaluation& window, uint64_t late) {
     pending.push_back({window, late, stream.apply_alerts(window)});
   });
-  const bool checkpoint_due =
-      final || !pending.empty() || references_unsaved_[stream_index] || !acks.empty() ||
-      std::chrono::steady_clock::now() - last_checkpoint_[stream_index] >=
-          config_.storage.checkpoint_interval;
+  const CommitCoordinator::Work work{.final = final,
+                                     .windows_waiting = !pending.empty(),
+                                     .references_captured = references_unsaved_[stream_index],
+                                     .answers_held = !cut.acks.empty()};
   // Taken after poll(), the checkpoint holds exactly the windows still open
   // after those in `pending`; with the consumer paused, the positions cover
   // exactly the events in both.
-  if (checkpoint_due) {
+  if (coordinator_.checkpoint_due(stream_index, work, clock_.steady())) {
     StreamCheckpoint checkpoint;
     if (stream.checkpoint(checkpoint)) {
       cut.checkpoint = std::move(checkpoint);
       if (kafka_ != nullptr) cut.positions = kafka_->positions(stream).value_or(cut.positions);
-      cut.acks = std::move(acks);
     }
   }
-  if (!cut.checkpoint && !acks.empty()) acks_.hold_again(stream_index, std::move(acks));
-  return cut;
 }
 
-void WindowManager::commit(std::size_t stream_index, Cut& cut) {
+CommitCoordinator::Outcome WindowManager::commit(std::size_t stream_index, Cut& cut) {
   StreamRuntime& stream = *streams_[stream_index];
   const config::StreamConfig& config = stream.config();
   std::vector<store::WindowCommit>& pending = pending_[stream_index];
   const bool save_references = references_unsaved_[stream_index];
-  if (!save_references && pending.empty() && !cut.checkpoint) return;
+  if (!save_references && pending.empty() && !cut.checkpoint) {
+    return CommitCoordinator::Outcome::kNothingToCommit;
+  }
 
   const auto started = std::chrono::steady_clock::now();
+  store_.verify_file();
   std::vector<FeatureReference>& references = stream.references();
   store::Transaction transaction(store_.database());
   if (save_references) store_.save_references(config, references, "capture");
@@ -202,13 +222,11 @@ void WindowManager::commit(std::size_t stream_index, Cut& cut) {
   const std::vector<store::AlertEvent> events = store_.commit_windows(
       config, references, pending, cut.checkpoint ? &bytes : nullptr, cut.positions);
   transaction.commit();
-  for (DurableAcks::Answer& answer : std::exchange(cut.acks, {})) answer(true);
   if (alert_feed_ != nullptr && !events.empty()) alert_feed_->publish(events);
 
   commit_latency_.observe(std::chrono::duration_cast<std::chrono::microseconds>(
       std::chrono::steady_clock::now() - started));
   commits_.fetch_add(1, std::memory_order_relaxed);
-  if (cut.checkpoint) last_checkpoint_[stream_index] = started;
   if (kafka_ != nullptr && cut.checkpoint) kafka_->durable(stream, std::move(cut.positions));
   if (save_references) {
     references_unsaved_[stream_index] = false;
@@ -226,15 +244,18 @@ void WindowManager::commit(std::size_t stream_index, Cut& cut) {
     }
   }
   pending.clear();
+  return CommitCoordinator::Outcome::kCommitted;
 }
 
 void WindowManager::tick(bool final, bool with_kafka) {
-  const int64_t now = wall_clock_ms();
+  const int64_t now = clock_.wall_ms();
   std::vector<std::optional<Cut>> cuts(streams_.size());
+  std::vector<bool> prepare_failed(streams_.size(), false);
   const auto prepare_safely = [&](std::size_t s) {
     try {
-      cuts[s] = prepare(s, final, now);
+      prepare(s, final, now, cuts[s].emplace());
     } catch (const std::exception& error) {
+      prepare_failed[s] = true;
       std::fprintf(stderr, "driftd: stream '%s': closing windows: %s\n",
                    streams_[s]->config().name.c_str(), error.what());
     }
@@ -253,25 +274,39 @@ void WindowManager::tick(bool final, bool with_kafka) {
   for (std::size_t s = 0; s < streams_.size(); ++s) {
     if (!is_kafka(*streams_[s])) prepare_safely(s);
   }
+  std::vector<DurableAcks::Answer> durable;
   std::vector<DurableAcks::Answer> not_durable;  // answered once /readyz shows why
   for (std::size_t s = 0; s < streams_.size(); ++s) {
     if (!cuts[s]) continue;
+    Cut& cut = *cuts[s];
+    CommitCoordinator::Outcome outcome = CommitCoordinator::Outcome::kFailed;
     try {
-      commit(s, *cuts[s]);
-      behind_[s] = false;
+      if (!prepare_failed[s]) outcome = commit(s, cut);
     } catch (const std::exception& error) {
       commit_failures_.fetch_add(1, std::memory_order_relaxed);
-      behind_[s] = true;
-      // The checkpoint is owed: the next tick takes one again even with no
-      // window due, so the stream stays behind until a commit succeeds.
-      last_checkpoint_[s] = {};
-      for (DurableAcks::Answer& answer : cuts[s]->acks) not_durable.push_back(std::move(answer));
       std::fprintf(stderr, "driftd: stream '%s': %s (%zu window(s) kept for retry)\n",
                    streams_[s]->config().name.c_str(), error.what(), pending_[s].size());
+      std::lock_guard lock(problem_mutex_);
+      commit_problem_ = error.what();
+    }
+    switch (coordinator_.finished(s, outcome, cut.checkpoint.has_value(), clock_.steady())) {
+      case CommitCoordinator::AnswerFate::kDurable:
+        std::move(cut.acks.begin(), cut.acks.end(), std::back_inserter(durable));
+        break;
+      case CommitCoordinator::AnswerFate::kNotDurable:
+        std::move(cut.acks.begin(), cut.acks.end(), std::back_inserter(not_durable));
+        break;
+      case CommitCoordinator::AnswerFate::kHoldAgain:
+        if (!cut.acks.empty()) acks_.hold_again(s, std::move(cut.acks));
+        break;
     }
   }
-  streams_behind_.store(static_cast<uint64_t>(std::count(behind_.begin(), behind_.end(), true)),
-                        std::memory_order_relaxed);
+  streams_behind_.store(coordinator_.streams_behind(), std::memory_order_relaxed);
+  if (coordinator_.streams_behind() == 0) {
+    std::lock_guard lock(problem_mutex_);
+    commit_problem_.clear();
+  }
+  for (DurableAcks::Answer& answer : durable) answer(true);
   for (DurableAcks::Answer& answer : not_durable) answer(false);
   std::array<uint64_t, 2> open{};
   for (const auto& stream : streams_) {

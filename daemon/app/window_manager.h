@@ -14,7 +14,9 @@
 // after the commit whose checkpoint contains their events; holding one wakes
 // the loop at once for the HTTP streams (the Kafka cut keeps its tick), so
 // requests arriving during a commit are made durable together by the next.
-// Every minute it applies storage.retention (old window rows folded into
+// Between ticks it runs the writes other threads queued for the one SQLite
+// connection (store::WriteQueue: webhook outbox and attempts, the alert
+// topic's cursor, subscriptions). Every minute it applies storage.retention (old window rows folded into
 // hourly, then daily rollups) and storage.event_retention (the delivered
 // alert delivery log pruned). It pets the systemd watchdog from this loop, so
 // a wedged pipeline gets the service restarted.
@@ -32,10 +34,13 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <string>
 #include <thread>
 #include <vector>
 
 #include "alerts/alert_feed.h"
+#include "common/clock.h"
+#include "app/commit_coordinator.h"
 #include "app/durable_acks.h"
 #include "app/latency_histogram.h"
 #include "config/config.h"
@@ -47,8 +52,11 @@ namespace driftd {
 
 class WindowManager {
  public:
+  // `clock` decides what is due (windows, checkpoints, retention); the
+  // loop itself is paced by the host's monotonic clock.
   WindowManager(const config::Config& config, store::DriftStore& store,
-                std::vector<std::unique_ptr<StreamRuntime>>& streams);
+                std::vector<std::unique_ptr<StreamRuntime>>& streams,
+                const Clock& clock = Clock::system());
 
   // The Kafka source of the Kafka streams, if any; start() installs their
   // stored positions into it. REQUIRES: before start().
@@ -62,7 +70,9 @@ class WindowManager {
   void start();
   // Stops the loop after a last tick that closes what is due and
   // checkpoints the open windows; answers held for durability and not made
-  // durable by it are answered "not durable". REQUIRES: ingest has stopped.
+  // durable by it are answered "not durable"; writes queued for the store
+  // after its last run are refused (store::WriterClosed). Idempotent.
+  // REQUIRES: ingest has stopped.
   void stop();
 
   // Any thread: `answer` runs (on the manager thread) once the events that
@@ -83,6 +93,9 @@ class WindowManager {
   }
   // Streams whose last commit failed (their windows wait for a retry).
   uint64_t streams_behind() const { return streams_behind_.load(std::memory_order_relaxed); }
+  // Any thread: the error of the last failed commit while a stream is
+  // behind, empty otherwise.
+  std::string commit_problem() const;
 
  private:
   // What a tick takes from a stream to commit: closed windows go to
@@ -90,7 +103,7 @@ class WindowManager {
   struct Cut {
     std::optional<StreamCheckpoint> checkpoint;
     std::vector<SourcePosition> positions;
-    std::vector<DurableAcks::Answer> acks;  // answered once the checkpoint is committed
+    std::vector<DurableAcks::Answer> acks;  // taken before the cut; their fate: coordinator_
   };
 
   void run();
@@ -107,9 +120,11 @@ class WindowManager {
   static constexpr std::chrono::minutes kRetentionInterval{1};
   // Closes the due windows and takes the cut. For a Kafka stream, REQUIRES
   // the consumer paused or stopped.
-  Cut prepare(std::size_t stream_index, bool final, int64_t now);
-  // Throws on a failed commit; the cut's acks are then still in `cut`.
-  void commit(std::size_t stream_index, Cut& cut);
+  // `cut` comes empty; when this throws, the answers it took are in it.
+  void prepare(std::size_t stream_index, bool final, int64_t now, Cut& cut);
+  // Writes the stream's transaction; throws when it failed. The cut's acks
+  // are left for the caller to answer as the coordinator decides.
+  CommitCoordinator::Outcome commit(std::size_t stream_index, Cut& cut);
 
   const config::Config& config_;
   store::DriftStore& store_;
@@ -121,9 +136,9 @@ class WindowManager {
   // in order and retried at the next tick, so a transient SQLite error loses
   // nothing.
   std::vector<std::vector<store::WindowCommit>> pending_;
-  std::vector<std::chrono::steady_clock::time_point> last_checkpoint_;
   std::vector<bool> references_unsaved_;  // captured, not yet stored
-  std::vector<bool> behind_;              // the last commit failed
+  const Clock& clock_;
+  CommitCoordinator coordinator_;  // manager thread only
 
   DurableAcks acks_;
 
@@ -131,6 +146,7 @@ class WindowManager {
   std::condition_variable wake_;
   bool stopping_ = false;          // guarded by mutex_
   bool commit_requested_ = false;  // guarded by mutex_; answers are held
+  bool writes_queued_ = false;     // guarded by mutex_; store_.writes() has jobs
   std::thread thread_;
 
   std::atomic<uint64_t> commits_{0};
@@ -138,6 +154,8 @@ class WindowManager {
   LatencyHistogram commit_latency_;
   std::array<std::atomic<uint64_t>, 2> open_alerts_{};  // warn, critical
   std::atomic<uint64_t> streams_behind_{0};
+  mutable std::mutex problem_mutex_;
+  std::string commit_problem_;  // guarded by problem_mutex_
 };
 
 }  // namespace driftd

@@ -55,6 +55,7 @@
 // | `retry_initial` | duration | `"1s"`  | > 0; the first retry's delay (doubling, with jitter) |
 // | `retry_max`     | duration | `"5m"`  | >= retry_initial; the longest delay between attempts |
 // | `ca_file`       | string   | absent (system trust store) | PEM file of the certificate authorities that https targets are verified against |
+// | `max_subscriptions` | integer | `100` | 1 to 100000; live subscriptions at most: `POST /v1/subscriptions` beyond it answers 409 |
 //
 // kafka
 // | field        | type    | default  | rules |
@@ -186,6 +187,7 @@ struct WebhookConfig {
   Duration retry_initial = std::chrono::seconds(1);
   Duration retry_max = std::chrono::minutes(5);
   std::optional<std::string> ca_file;                 // nullopt: the system trust store
+  uint64_t max_subscriptions = 100;
 
   friend bool operator==(const WebhookConfig&, const WebhookConfig&) = default;
 };

@@ -201,7 +201,9 @@ WebhookConfig read_webhooks(const Node& node) {
       .optional("timeout", [&](const Node& n) { out.timeout = n.positive_duration(); })
       .optional("retry_initial", [&](const Node& n) { out.retry_initial = n.positive_duration(); })
       .optional("retry_max", [&](const Node& n) { out.retry_max = n.positive_duration(); })
-      .optional("ca_file", [&](const Node& n) { out.ca_file = n.non_empty_string(); });
+      .optional("ca_file", [&](const Node& n) { out.ca_file = n.non_empty_string(); })
+      .optional("max_subscriptions",
+                [&](const Node& n) { out.max_subscriptions = n.integer(1, 100000); });
   reader.read();
   if (out.retry_max < out.retry_initial) {
     throw ConfigError(append_key(node.path(), "retry_max"),

@@ -9,6 +9,7 @@
 
 #include <librdkafka/rdkafka.h>
 
+#include "common/clock.h"
 #include "kafka/broker_stats.h"
 #include "kafka/consumer_config.h"
 
@@ -16,12 +17,6 @@ namespace driftd::kafka {
 namespace {
 
 constexpr int kPollTimeoutMs = 50;
-
-int64_t wall_clock_ms() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 uint64_t nanoseconds_since(std::chrono::steady_clock::time_point start) {
   return static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::nanoseconds>(
@@ -202,7 +197,7 @@ KafkaSource::Topic* KafkaSource::find_topic(const char* name) {
 // partition batch in order); each run is recorded as one batch per stream,
 // so that event-time alignment (PartitionTimes) knows the partition.
 void KafkaSource::process_batch(std::vector<rd_kafka_message_t*>& messages) {
-  const int64_t now = wall_clock_ms();
+  const int64_t now = Clock::system().wall_ms();
   uint64_t delivered = 0;
   const Topic* run_topic = nullptr;
   int32_t run_partition = -1;

@@ -32,6 +32,7 @@
 #include "ingest/decoded_batch.h"
 #include "ingest/error_sink.h"
 #include "ingest/event_decoder.h"
+#include "pipeline/alert_change.h"
 #include "pipeline/alert_rule.h"
 #include "pipeline/batch_recorder.h"
 #include "pipeline/checkpoint_codec.h"
@@ -77,14 +78,6 @@ struct StreamCounters {
 struct FeatureCounters {
   std::atomic<uint64_t> missing{0};  // absent, null
   std::atomic<uint64_t> invalid{0};  // wrong type
-};
-
-struct AlertChange {
-  std::size_t feature;
-  std::size_t rule;
-  Transition transition;
-  Severity severity;  // after the transition
-  double value;
 };
 
 class StreamRuntime {

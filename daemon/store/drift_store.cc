@@ -4,20 +4,18 @@
 #include <cmath>
 #include <stdexcept>
 
+#include <sqlite3.h>
+#include <sys/stat.h>
+
 #include <nlohmann/json.hpp>
 
+#include "common/clock.h"
 #include "histogram/histogram_snapshot.h"
 #include "pipeline/measure_json.h"
 #include "store/migrations.h"
 
 namespace driftd::store {
 namespace {
-
-int64_t now_ms() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 std::vector<std::byte> histogram_blob(const FeatureBins& bins, std::span<const uint64_t> counts,
                                       uint64_t missing, uint64_t invalid) {
@@ -111,10 +109,28 @@ DriftStore::DriftStore(const config::StorageConfig& storage)
                                                             : "PRAGMA synchronous = NORMAL");
   db_.execute("PRAGMA foreign_keys = ON");
   apply_migrations(db_, bundled_migrations());
+  file_identity_ = identity_of(db_.path());
+  if (!file_identity_) throw SqliteError("cannot stat " + db_.path().string(), SQLITE_IOERR);
+}
+
+std::optional<DriftStore::FileIdentity> DriftStore::identity_of(const std::filesystem::path& path) {
+  struct stat status {};
+  if (::stat(path.c_str(), &status) != 0) return std::nullopt;
+  return FileIdentity{status.st_dev, status.st_ino};
+}
+
+void DriftStore::verify_file() const {
+  if (identity_of(db_.path()) != file_identity_) {
+    throw SqliteError("the database file " + db_.path().string() +
+                          " was deleted or replaced while driftd had it open; nothing more is "
+                          "committed until the original file is back at that path (restart "
+                          "driftd to start a new database)",
+                      SQLITE_IOERR);
+  }
 }
 
 void DriftStore::sync_stream(const config::StreamConfig& stream) {
-  const int64_t now = now_ms();
+  const int64_t now = Clock::system().wall_ms();
   db_.prepare(
          "INSERT INTO streams (name, source_type, config_json, created_at, updated_at) "
          "VALUES (?1, ?2, ?3, ?4, ?4) ON CONFLICT (name) DO UPDATE SET "
@@ -170,7 +186,7 @@ void DriftStore::save_references(const config::StreamConfig& stream,
       "INSERT INTO reference_distributions (stream, feature, version, feature_type, origin, "
       "bins_json, histogram, n, missing, moments_json, active, created_at) "
       "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, 1, ?11)");
-  const int64_t now = now_ms();
+  const int64_t now = Clock::system().wall_ms();
   for (std::size_t f = 0; f < references.size(); ++f) {
     const std::string& feature = stream.features[f].name;
     FeatureReference& reference = references[f];
@@ -211,7 +227,7 @@ std::vector<AlertEvent> DriftStore::commit_windows(const config::StreamConfig& s
   if (checkpoint == nullptr && !positions.empty()) {
     throw std::logic_error("source positions are only stored with the checkpoint they cover");
   }
-  const int64_t now = now_ms();
+  const int64_t now = Clock::system().wall_ms();
   Transaction transaction(db_);
   for (const WindowCommit& commit : windows) {
     insert_metrics(stream, references, commit, now);

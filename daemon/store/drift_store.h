@@ -3,25 +3,33 @@
 // reference distributions, and for each closed window ONE transaction with
 // its per-feature metrics, histograms and alert changes.
 //
+// It holds driftd's one read-write connection. Other threads that write
+// (webhooks, the Kafka alert publisher, the subscription API) queue their
+// writes in writes(); the writer runs them with run_queued_writes().
+//
 // Thread safety: one DriftStore per process, used by the window manager
-// thread only (the single writer). Readers open their own read-only
-// connections (store/sqlite.h).
+// thread only (the single writer), except writes(), which any thread may
+// queue into. Readers open their own read-only connections (store/sqlite.h).
 #pragma once
 
 #include <cstdint>
+#include <filesystem>
 #include <memory>
 #include <optional>
 #include <span>
 #include <string>
 #include <vector>
 
+#include <sys/types.h>
+
 #include "config/config.h"
+#include "pipeline/alert_change.h"
 #include "pipeline/feature_reference.h"
 #include "pipeline/source_position.h"
-#include "pipeline/stream_runtime.h"
 #include "pipeline/window_evaluator.h"
 #include "store/alert_event.h"
 #include "store/sqlite.h"
+#include "store/write_queue.h"
 
 namespace driftd::store {
 
@@ -44,6 +52,15 @@ class DriftStore {
   ~DriftStore();
 
   Database& database() { return db_; }
+  // Any thread: the queue of writes for this connection (write_queue.h).
+  WriteQueue& writes() { return writes_; }
+  // Writer: runs the writes queued so far, each in its own transaction.
+  std::size_t run_queued_writes() { return writes_.run_queued(db_); }
+
+  // Throws SqliteError when the file at the configured path is no longer
+  // the one this connection writes (deleted, renamed or replaced): what is
+  // committed then would be gone at the next start. One stat() per call.
+  void verify_file() const;
 
   // Inserts or updates the stream's row.
   void sync_stream(const config::StreamConfig& stream);
@@ -96,7 +113,16 @@ class DriftStore {
                             const WindowCommit& commit, int64_t now);
   Statements& statements();  // prepared on first use, then reused
 
+  struct FileIdentity {
+    dev_t device;
+    ino_t inode;
+    friend bool operator==(const FileIdentity&, const FileIdentity&) = default;
+  };
+  static std::optional<FileIdentity> identity_of(const std::filesystem::path& path);
+
   Database db_;
+  std::optional<FileIdentity> file_identity_;  // of the file opened
+  WriteQueue writes_;
   std::unique_ptr<Statements> statements_;
   std::vector<AlertEvent> published_;  // by the commit_windows() in progress
 };

@@ -14,7 +14,9 @@ and the SQLite file as the oracle.
   * several clients at once are all answered durable;
   * when SQLite refuses the commit (its write lock held elsewhere), the held
     request is answered 503 and /readyz says degraded; the events are
-    committed once the lock is released, and counted once.
+    committed once the lock is released, and counted once;
+  * when the database file is moved away under the daemon, ingest is
+    answered 503 and /readyz says why, until the file is back.
 
 usage: durable_ingest_test.py DRIFTD_BINARY
 """
@@ -114,6 +116,23 @@ def main():
     check(windows == [(w * WINDOW, WINDOW) for w in range(8)],
           f"8 windows of exactly {WINDOW} values across two kill -9 and a failed commit "
           f"(the 503'd events counted once): {windows}")
+
+    # The database file is moved away under the running daemon: commits
+    # would go to a file nobody will open again, so ingest is answered 503
+    # and /readyz names the problem; once the file is back, ingest is
+    # durable again.
+    daemon = Daemon(binary, workdir, config_path)
+    db_file = os.path.join(workdir, "test.db")
+    os.rename(db_file, db_file + ".moved")
+    status, text = curl(daemon.url("/v1/streams/s/events"), body(REQUEST))
+    check(status == 503, f"with the database file gone, ingest is answered 503 ({status})")
+    status, text = curl(daemon.url("/readyz"))
+    check(status == 503 and "deleted or replaced" in text,
+          f"/readyz says the database file was deleted or replaced ({text})")
+    os.rename(db_file + ".moved", db_file)
+    answer = send(daemon, REQUEST)
+    check(answer["durable"] is True, "with the file back, ingest is durable again")
+    daemon.stop()
 
 
 run(main)
