@@ -49,7 +49,8 @@ WebhookStore::WebhookStore(const std::filesystem::path& database)
     : db_(database, store::Database::Mode::kReadWrite) {}
 
 Json WebhookStore::add(const nlohmann::json& request,
-                       const std::optional<std::vector<std::string>>& allowlist) {
+                       const std::optional<std::vector<std::string>>& allowlist,
+                       int64_t max_subscriptions) {
   if (!request.is_object()) throw InputError("the body must be a JSON object");
   for (const auto& [key, value] : request.items()) {
     if (key != "url" && key != "secret" && key != "filters") {
@@ -82,6 +83,15 @@ Json WebhookStore::add(const nlohmann::json& request,
                           .count();
   std::lock_guard lock(mutex_);
   store::Transaction transaction(db_);
+  const int64_t live = [&] {
+    store::Statement count = db_.prepare("SELECT count(*) FROM subscriptions WHERE deleted_at IS NULL");
+    count.step();
+    return count.column_int(0);
+  }();
+  if (live >= max_subscriptions) {
+    throw store::Conflict("the limit of " + std::to_string(max_subscriptions) +
+                          " subscriptions (webhooks.max_subscriptions) is reached; delete one first");
+  }
   const int64_t from = store::last_alert_event_id(db_);
   db_.prepare(
          "INSERT INTO subscriptions (url, filters, secret, created_at, enqueued_through) "

@@ -3,7 +3,9 @@
 // dispatcher.
 //
 // Guarantees: add() refuses (InputError, naming the field) a bad url, a
-// target outside the allowlist, a short secret or a bad filter; attempts()
+// target outside the allowlist, a short secret or a bad filter, and
+// (store::Conflict) a subscription beyond the cap, counted in the
+// transaction that inserts it; attempts()
 // and remove() throw store::NotFound for an unknown subscription. Secrets are
 // never returned.
 //
@@ -42,9 +44,11 @@ class WebhookStore {
   // ---- API -----------------------------------------------------------------
   // {"url", "secret", "filters": {"stream": "a" | ["a", ...], "feature", "severity",
   // "state"}} -> the subscription (id, url, filters, created_at); it gets
-  // the alert events committed from now on.
+  // the alert events committed from now on. Throws store::Conflict when
+  // `max_subscriptions` live subscriptions exist already.
   nlohmann::ordered_json add(const nlohmann::json& request,
-                             const std::optional<std::vector<std::string>>& allowlist);
+                             const std::optional<std::vector<std::string>>& allowlist,
+                             int64_t max_subscriptions);
   void remove(int64_t id);
   // Every live subscription with its outbox state.
   nlohmann::ordered_json list();

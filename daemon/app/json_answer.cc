@@ -15,6 +15,8 @@ void answer_json(http::Responder& respond, http::Status status,
     respond(http::ordered_json_response(status, action()));
   } catch (const store::NotFound& error) {
     respond(http::json_error(http::Status::not_found, error.what()));
+  } catch (const store::Conflict& error) {
+    respond(http::json_error(http::Status::conflict, error.what()));
   } catch (const InputError& error) {
     respond(http::json_error(http::Status::bad_request, error.what()));
   } catch (const store::SqliteError& error) {

@@ -29,7 +29,7 @@ void register_subscription_routes(http::Router& router, alerts::WebhookStore& st
     answer_json(respond, http::Status::created, [&] {
       const nlohmann::json body = nlohmann::json::parse(request.body(), nullptr, false);
       if (body.is_discarded()) throw InputError("the body is not JSON");
-      return store.add(body, webhooks.allowlist);
+      return store.add(body, webhooks.allowlist, webhooks.max_subscriptions);
     });
   });
   router.get("/v1/subscriptions", [&store](http::Request&, http::Responder respond) {
