@@ -80,7 +80,7 @@
 // | `event_time`      | object | absent (processing time) | see event_time |
 // | `window`          | object | required | see window |
 // | `reference`       | object | `{"type": "capture"}` | see reference |
-// | `smoothing_alpha` | number | 0.5      | >= 0; additive smoothing of both histograms (metrics.md) |
+// | `smoothing_alpha` | number | 0.5      | 0..1e300; additive smoothing of both histograms (metrics.md) |
 // | `fdr`             | number | absent (off) | in (0, 1): Benjamini-Hochberg level across the stream's features |
 // | `features`        | array  | required | at least one; names unique in the stream |
 // | `alerts`          | array  | `[]`     | alert rules |

@@ -36,6 +36,10 @@ constexpr std::uint64_t kMaxBodyBytes = 0xFFFFFFFF;
 constexpr std::uint64_t kMaxPollBatch = 1'000'000;
 // Every due subscription is attempted at each dispatcher pass, 32 at a time.
 constexpr std::uint64_t kMaxSubscriptions = 10'000;
+// p_k = (c_k + alpha) / (n + K alpha) with K <= 4097 bins (4096 categories and
+// __other__): beyond DBL_MAX / 4097 (4.4e304) the denominator is infinite and
+// every probability 0.
+constexpr double kMaxSmoothingAlpha = 1e300;
 constexpr std::uint64_t kMaxEvents = static_cast<std::uint64_t>(kMaxEventsPerWindow);
 constexpr Duration kMaxTimestampDuration{kMaxTimestampMs};
 constexpr std::string_view kTimerLimit =
@@ -496,7 +500,13 @@ StreamConfig read_stream(const Node& node, bool has_kafka_section) {
       .required("window", [&](const Node& n) { out.window = read_window(n, has_event_time); })
       .optional("reference", [&](const Node& n) { out.reference = read_reference(n); })
       .optional("smoothing_alpha",
-                [&](const Node& n) { out.smoothing_alpha = read_non_negative(n); })
+                [&](const Node& n) {
+                  out.smoothing_alpha = read_non_negative(n);
+                  if (out.smoothing_alpha > kMaxSmoothingAlpha) {
+                    n.fail("must be at most 1e300 (the smoothed probabilities (c + alpha) / "
+                           "(n + bins * alpha) need n + bins * alpha finite)");
+                  }
+                })
       .optional("fdr",
                 [&](const Node& n) {
                   const double q = n.json().is_number() ? n.number() : -1;

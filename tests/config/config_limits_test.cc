@@ -199,6 +199,22 @@ TEST_CASE("Body size, poll batch and subscriptions have their limits") {
         7);
 }
 
+TEST_CASE("smoothing_alpha stays where the smoothed probabilities are finite") {
+  const auto alpha = [](const std::string& value) {
+    std::string text = config(kTumbling);
+    return text.replace(text.find(kFeatures), 0, R"("smoothing_alpha": )" + value + ", ");
+  };
+  const std::string problem =
+      "streams[0].smoothing_alpha: must be at most 1e300 (the smoothed probabilities (c + alpha) "
+      "/ (n + bins * alpha) need n + bins * alpha finite)";
+  check_cases({
+      {alpha("0"), ""},
+      {alpha("1e300"), ""},
+      {alpha("1.000001e300"), problem},
+      {alpha("1.7e308"), problem},  // every window failed: "p sums to 0, not 1"
+  });
+}
+
 TEST_CASE("A number beyond a double's range is refused at its path") {
   const std::string problem =
       "the number '1e400' is out of range (numbers must be finite, at most about 1.8e308)";

@@ -6,7 +6,7 @@ The example configurations (config/embedded.json, config/driftd.example.json,
 the latter once as it is and once with its Kafka stream fed over HTTP), with
 the defaults written out so that they are mutated too, have each number set
 to 0, 1, max-1, max, max+1 (for fields with a known maximum), 2^53, 2^62,
-2^63, 1e19, 1e400 and -1, and each duration to 0s, 1ms, the timer limit and
+2^63, 1e19, 1.7e308, 1e400 and -1, and each duration to 0s, 1ms, the timer limit and
 one beyond, the timestamp limit and one beyond, int64's largest and one
 beyond, and 106751991167d. For every mutation:
   * --check-config exits 0: driftd starts and listens, /readyz answers, one
@@ -38,7 +38,7 @@ TIMESTAMP_LIMIT_MS = 2**62 - 1     # window/pane.h
 FIELD_MAX = {"events": 2**62 - 1, "bins": 4096, "max_categories": 4096, "poll_batch": 10**6,
              "max_subscriptions": 10**4, "max_body_bytes": 2**32 - 1, "for": 2**32 - 1,
              "max_connections": 2**32 - 1, "max_event_streams": 2**32 - 1}
-NUMBERS = [0, 1, 2**53, 2**62, 2**63, 1e19, "1e400", -1]  # "1e400": written as is
+NUMBERS = [0, 1, 2**53, 2**62, 2**63, 1e19, 1.7e308, "1e400", -1]  # "1e400": written as is
 DURATIONS = ["0s", "1ms", f"{TIMER_LIMIT_MS}ms", f"{TIMER_LIMIT_MS + 1}ms",
              f"{TIMESTAMP_LIMIT_MS}ms", f"{TIMESTAMP_LIMIT_MS + 1}ms", f"{2**63 - 1}ms",
              f"{2**63}ms", "106751991167d"]
@@ -92,8 +92,12 @@ def base_configs(embedded_path, example_path):
             for key, value in fields.items():
                 config.setdefault(section, {}).setdefault(key, value)
         for stream in config["streams"]:
-            # One event completes the capture, so the windows get built.
+            # One event completes the capture, so the windows get built, and
+            # count windows of one event close at the next.
             stream["reference"] = {"type": "capture", "events": 1}
+            if stream["window"]["type"] == "count":
+                stream["window"]["events"] = 1
+            stream.setdefault("smoothing_alpha", 0.5)
         return config
 
     embedded = load(embedded_path)
@@ -224,12 +228,18 @@ def run_mutation(binary, text, path):
         status, _ = curl(f"http://127.0.0.1:{port}/readyz")
         if status not in (200, 503):
             return f"/readyz answered {status}"
-        event = dict(EVENT, ts=int(time.time() * 1000))
+        # The first event completes the capture; then two more close windows:
+        # count windows of one event, and time windows as the event time
+        # jumps two days.
+        now = int(time.time() * 1000)
+        first = json.dumps(dict(EVENT, ts=now)) + "\n"
+        more = "".join(json.dumps(dict(EVENT, ts=t)) + "\n" for t in (now + 1, now + 2 * 86400000))
         for stream in http_streams(text):
-            status, body = curl(f"http://127.0.0.1:{port}/v1/streams/{stream}/events",
-                                (json.dumps(event) + "\n").encode())
-            if status >= 500:
-                return f"ingest into {stream} answered {status}: {body}"
+            for body in (first, more):
+                status, answer = curl(f"http://127.0.0.1:{port}/v1/streams/{stream}/events",
+                                      body.encode())
+                if status >= 500:
+                    return f"ingest into {stream} answered {status}: {answer}"
         process.send_signal(signal.SIGTERM)
         code = process.wait(timeout=30)
         if code != 0:
