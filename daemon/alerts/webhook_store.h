@@ -5,7 +5,7 @@
 //
 // Guarantees: add() refuses (InputError, naming the field) a bad url, a
 // target outside the allowlist, a short secret or a bad filter, and
-// (store::SubscriptionLimit) a subscription beyond webhooks.max_subscriptions;
+// (store::Conflict) a subscription beyond webhooks.max_subscriptions;
 // attempts() and remove() throw store::NotFound for an unknown subscription.
 // Secrets are never returned. Every write throws store::WriterClosed once
 // the writer has stopped.
@@ -40,7 +40,8 @@ class WebhookStore {
   // ---- API -----------------------------------------------------------------
   // {"url", "secret", "filters": {"stream": "a" | ["a", ...], "feature", "severity",
   // "state"}} -> the subscription (id, url, filters, created_at); it gets
-  // the alert events committed from now on.
+  // the alert events committed from now on. Throws store::Conflict when
+  // `max_subscriptions` live subscriptions exist already.
   nlohmann::ordered_json add(const nlohmann::json& request,
                              const std::optional<std::vector<std::string>>& allowlist,
                              int64_t now_ms);

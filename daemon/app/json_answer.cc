@@ -6,7 +6,6 @@
 #include "http/json_response.h"
 #include "store/history_queries.h"
 #include "store/sqlite.h"
-#include "store/webhook_tables.h"
 #include "store/write_queue.h"
 
 namespace driftd {
@@ -17,10 +16,10 @@ void answer_json(http::Responder& respond, http::Status status,
     respond(http::ordered_json_response(status, action()));
   } catch (const store::NotFound& error) {
     respond(http::json_error(http::Status::not_found, error.what()));
+  } catch (const store::Conflict& error) {
+    respond(http::json_error(http::Status::conflict, error.what()));
   } catch (const InputError& error) {
     respond(http::json_error(http::Status::bad_request, error.what()));
-  } catch (const store::SubscriptionLimit& error) {
-    respond(http::json_error(http::Status::conflict, error.what()));
   } catch (const store::WriterClosed& error) {
     respond(http::json_error(http::Status::service_unavailable,
                              std::string("the database cannot answer now: ") + error.what()));

@@ -3,8 +3,10 @@
 //   GET    /v1/subscriptions                 each with its outbox state
 //   DELETE /v1/subscriptions/{id}            deliveries stop
 //   GET    /v1/subscriptions/{id}/attempts   the delivery log, newest first
-// Bad bodies are 400 naming the field; targets outside webhooks.allowlist
-// are 400; unknown ids 404.
+// Bad bodies are 400 naming the field (a url outside RFC 3986 or with
+// control characters: "url: ..."); targets outside webhooks.allowlist are
+// 400; a POST beyond webhooks.max_subscriptions live subscriptions is 409;
+// unknown ids 404.
 #pragma once
 
 #include "alerts/webhook_store.h"

@@ -10,6 +10,12 @@
 // (config/json_pointer.h). Unknown fields are errors everywhere. Relative file
 // paths are kept as written (relative to the daemon's working directory).
 //
+// Limits (config/README.md, "Limits"): "the timer limit" is kMaxTimerDuration
+// (common/timer_limit.h, 2^62 ns), "the timestamp limit" kMaxTimestampMs
+// (window/pane.h, 2^62 - 1 ms); panes per window, open panes and events per
+// count window are those of window/window_limits.h. Every Config returned
+// can be run: no timer, pane or sequence arithmetic overflows with it.
+//
 // Top level
 // | field     | type   | default  | rules |
 // |-----------|--------|----------|-------|
@@ -22,40 +28,40 @@
 // storage
 // | field                 | type     | default  | rules |
 // |-----------------------|----------|----------|-------|
-// | `path`                | string   | required | SQLite database file; not empty |
+// | `path`                | string   | required | SQLite database file; not empty, no NUL character |
 // | `synchronous`         | string   | `"full"` | `"full"` or `"normal"` (SQLite PRAGMA synchronous) |
-// | `checkpoint_interval` | duration | `"10s"`  | > 0; how often open windows are checkpointed |
-// | `retention`           | duration | absent (keep all) | > 0; window rows older than this are folded into hourly rollups and deleted |
-// | `hourly_retention`    | duration | `"90d"`  | > 0; with `retention`: hourly rollups older than this are folded into daily ones, which are kept |
-// | `event_retention`     | duration | `"90d"`  | > 0; alert events (what subscribers were sent) and webhook attempt logs older than this are deleted once every subscriber and the Kafka alert topic is past them; alert episodes are kept |
+// | `checkpoint_interval` | duration | `"10s"`  | > 0, at most the timer limit; how often open windows are checkpointed |
+// | `retention`           | duration | absent (keep all) | > 0, at most the timestamp limit; window rows older than this are folded into hourly rollups and deleted |
+// | `hourly_retention`    | duration | `"90d"`  | > 0, at most the timestamp limit; with `retention`: hourly rollups older than this are folded into daily ones, which are kept |
+// | `event_retention`     | duration | `"90d"`  | > 0, at most the timestamp limit; alert events (what subscribers were sent) and webhook attempt logs older than this are deleted once every subscriber and the Kafka alert topic is past them; alert episodes are kept |
 //
 // http
 // | field             | type     | default            | rules |
 // |-------------------|----------|--------------------|-------|
 // | `listen`          | string   | `"127.0.0.1:8080"` | "host:port", IPv6 as "[::1]:8080", port 0..65535 |
 // | `auth_token`      | string   | absent (no auth)   | at least 16 characters, no spaces or control characters |
-// | `max_body_bytes`  | integer  | 16777216 (16 MiB)  | >= 1; larger ingest bodies are refused |
+// | `max_body_bytes`  | integer  | 16777216 (16 MiB)  | 1..4294967295; larger ingest bodies are refused |
 // | `max_connections` | integer  | 1024               | >= 1 |
 // | `max_event_streams` | integer | 1000             | >= 1; open server-sent event streams (`/v1/alerts/stream`); more are answered 503 |
-// | `idle_timeout`    | duration | `"60s"`            | > 0; idle keep-alive connections are closed |
+// | `idle_timeout`    | duration | `"60s"`            | > 0, at most the timer limit; idle keep-alive connections are closed |
 // | `ingest_ack`      | string   | `"durable"`        | `"durable"`: ingest is answered 202 once its events are committed to SQLite (a crash after the 202 loses nothing); `"received"`: once they are recorded in memory (lower latency; a crash loses what came after the last checkpoint) |
 // | `tls`             | object   | absent (plain HTTP) | see http.tls |
 //
 // http.tls: the API (every route) is served over HTTPS only. SIGHUP reloads both files.
 // | field         | type   | default  | rules |
 // |---------------|--------|----------|-------|
-// | `certificate` | string | required | PEM file: the server certificate, then any intermediates |
-// | `private_key` | string | required | PEM file, unencrypted; must match the certificate |
+// | `certificate` | string | required | PEM file: the server certificate, then any intermediates; no NUL character |
+// | `private_key` | string | required | PEM file, unencrypted; must match the certificate; no NUL character |
 //
 // webhooks
 // | field           | type     | default | rules |
 // |-----------------|----------|---------|-------|
 // | `allowlist`     | array    | absent (any target) | "host" or "host:port" strings; subscriptions to other targets are refused |
-// | `timeout`       | duration | `"10s"` | > 0; one delivery attempt, connect to answer |
-// | `retry_initial` | duration | `"1s"`  | > 0; the first retry's delay (doubling, with jitter) |
-// | `retry_max`     | duration | `"5m"`  | >= retry_initial; the longest delay between attempts |
-// | `ca_file`       | string   | absent (system trust store) | PEM file of the certificate authorities that https targets are verified against |
-// | `max_subscriptions` | integer | `100` | 1 to 100000; live subscriptions at most: `POST /v1/subscriptions` beyond it answers 409 |
+// | `timeout`       | duration | `"10s"` | > 0, at most the timer limit; one delivery attempt, connect to answer |
+// | `retry_initial` | duration | `"1s"`  | > 0, at most the timer limit; the first retry's delay (doubling, with jitter) |
+// | `retry_max`     | duration | `"5m"`  | >= retry_initial, at most the timer limit; the longest delay between attempts |
+// | `ca_file`       | string   | absent (system trust store) | PEM file of the certificate authorities that https targets are verified against; no NUL character |
+// | `max_subscriptions` | integer | 100 | 1..10000; live subscriptions (`POST /v1/subscriptions` beyond it is answered 409) |
 //
 // kafka
 // | field        | type    | default  | rules |
@@ -63,7 +69,7 @@
 // | `brokers`    | string  | required | librdkafka bootstrap.servers; not empty |
 // | `group_id`   | string  | required | consumer group; not empty |
 // | `properties` | object  | `{}`     | string -> string librdkafka settings; `bootstrap.servers`, `group.id`, `enable.auto.commit` and `enable.auto.offset.store` are refused (driftd sets them); see below for the defaults driftd gives others |
-// | `poll_batch` | integer | 1000     | >= 1; messages per consumer poll |
+// | `poll_batch` | integer | 1000     | 1..1000000; messages per consumer poll |
 // | `alert_topic` | string | absent  | a Kafka topic name: every alert event is produced to it (idempotent producer, key "stream/feature") |
 //
 // streams[i]
@@ -74,7 +80,7 @@
 // | `event_time`      | object | absent (processing time) | see event_time |
 // | `window`          | object | required | see window |
 // | `reference`       | object | `{"type": "capture"}` | see reference |
-// | `smoothing_alpha` | number | 0.5      | >= 0; additive smoothing of both histograms (metrics.md) |
+// | `smoothing_alpha` | number | 0.5      | 0..1e300; additive smoothing of both histograms (metrics.md) |
 // | `fdr`             | number | absent (off) | in (0, 1): Benjamini-Hochberg level across the stream's features |
 // | `features`        | array  | required | at least one; names unique in the stream |
 // | `alerts`          | array  | `[]`     | alert rules |
@@ -90,17 +96,17 @@
 // | field              | type     | default  | rules |
 // |--------------------|----------|----------|-------|
 // | `type`             | string   | required | `"tumbling"`, `"sliding"` or `"count"` |
-// | `size`             | duration | required for tumbling and sliding | > 0; for sliding a multiple of `slide` |
-// | `slide`            | duration | required for sliding | > 0 |
-// | `events`           | integer  | required for count | >= 1; events per window |
-// | `allowed_lateness` | duration | `"0s"`   | tumbling and sliding with `event_time` only |
+// | `size`             | duration | required for tumbling and sliding | > 0, at most the timestamp limit; for sliding a multiple of `slide`, at most 4096 times `slide` |
+// | `slide`            | duration | required for sliding | > 0, at most the timestamp limit |
+// | `events`           | integer  | required for count | 1..4611686018427387903 (2^62 - 1); events per window |
+// | `allowed_lateness` | duration | `"0s"`   | tumbling and sliding with `event_time` only; at most 4093 times the pane (`slide`, or `size` for tumbling) |
 //
 // streams[i].reference
 // | field    | type    | default  | rules |
 // |----------|---------|----------|-------|
 // | `type`   | string  | required | `"capture"` (learn it from the stream) or `"file"` |
-// | `events` | integer | absent: the first closed window | capture only; >= 1 events captured |
-// | `path`   | string  | required for file | file only; not empty |
+// | `events` | integer | absent: the first closed window | capture only; 1..4611686018427387903 events captured |
+// | `path`   | string  | required for file | file only; not empty, no NUL character; a regular file of at most 64 MiB |
 //
 // streams[i].features[j]
 // | field            | type    | default      | rules |
@@ -187,7 +193,7 @@ struct WebhookConfig {
   Duration retry_initial = std::chrono::seconds(1);
   Duration retry_max = std::chrono::minutes(5);
   std::optional<std::string> ca_file;                 // nullopt: the system trust store
-  uint64_t max_subscriptions = 100;
+  std::uint32_t max_subscriptions = 100;              // live subscriptions; more are 409
 
   friend bool operator==(const WebhookConfig&, const WebhookConfig&) = default;
 };

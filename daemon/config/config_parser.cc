@@ -9,9 +9,11 @@
 #include <memory>
 #include <string>
 
+#include "common/timer_limit.h"
 #include "config/json_pointer.h"
 #include "config/json_reader.h"
 #include "config/listen_address.h"
+#include "window/window_limits.h"
 
 namespace driftd::config {
 namespace {
@@ -25,6 +27,35 @@ constexpr std::uint64_t kU64Max = std::numeric_limits<std::uint64_t>::max();
 constexpr std::uint64_t kMaxBins = 4096;
 constexpr std::uint64_t kMaxCategories = 4096;
 constexpr std::size_t kMinAuthTokenLength = 16;
+
+// The limits of config/README.md ("Limits"), each derived from what the code
+// that uses the value can hold.
+// simdjson's largest document (SIMDJSON_MAXSIZE_BYTES): a JSON array body is one.
+constexpr std::uint64_t kMaxBodyBytes = 0xFFFFFFFF;
+// The consumer reserves a batch's message and document arrays up front.
+constexpr std::uint64_t kMaxPollBatch = 1'000'000;
+// Every due subscription is attempted at each dispatcher pass, 32 at a time.
+constexpr std::uint64_t kMaxSubscriptions = 10'000;
+// p_k = (c_k + alpha) / (n + K alpha) with K <= 4097 bins (4096 categories and
+// __other__): beyond DBL_MAX / 4097 (4.4e304) the denominator is infinite and
+// every probability 0.
+constexpr double kMaxSmoothingAlpha = 1e300;
+constexpr std::uint64_t kMaxEvents = static_cast<std::uint64_t>(kMaxEventsPerWindow);
+constexpr Duration kMaxTimestampDuration{kMaxTimestampMs};
+constexpr std::string_view kTimerLimit =
+    "timers count nanoseconds in 64 bits: 2^62 ns, about 146 years, is the longest";
+constexpr std::string_view kTimestampLimit =
+    "timestamps and their differences stay within 2^62 - 1 ms, about 146 million years";
+
+// A duration a timer, deadline or wait is set with (common/timer_limit.h).
+Duration read_timer(const Node& node) {
+  return node.positive_duration(kMaxTimerDuration, kTimerLimit);
+}
+
+// A duration subtracted from or added to timestamps (windows, retention).
+Duration read_span(const Node& node) {
+  return node.positive_duration(kMaxTimestampDuration, kTimestampLimit);
+}
 
 const ObjectReader::Handler kAlreadyRead = [](const Node&) {};
 
@@ -79,15 +110,13 @@ double read_non_negative(const Node& node) {
 StorageConfig read_storage(const Node& node) {
   StorageConfig out;
   ObjectReader reader(node);
-  reader.required("path", [&](const Node& n) { out.path = n.non_empty_string(); })
+  reader.required("path", [&](const Node& n) { out.path = n.file_path(); })
       .optional("synchronous", [&](const Node& n) { out.synchronous = n.choice(kSyncModeNames); })
       .optional("checkpoint_interval",
-                [&](const Node& n) { out.checkpoint_interval = n.positive_duration(); })
-      .optional("retention", [&](const Node& n) { out.retention = n.positive_duration(); })
-      .optional("hourly_retention",
-                [&](const Node& n) { out.hourly_retention = n.positive_duration(); })
-      .optional("event_retention",
-                [&](const Node& n) { out.event_retention = n.positive_duration(); });
+                [&](const Node& n) { out.checkpoint_interval = read_timer(n); })
+      .optional("retention", [&](const Node& n) { out.retention = read_span(n); })
+      .optional("hourly_retention", [&](const Node& n) { out.hourly_retention = read_span(n); })
+      .optional("event_retention", [&](const Node& n) { out.event_retention = read_span(n); });
   reader.read();
   return out;
 }
@@ -97,8 +126,8 @@ StorageConfig read_storage(const Node& node) {
 TlsConfig read_tls(const Node& node) {
   TlsConfig out;
   ObjectReader reader(node);
-  reader.required("certificate", [&](const Node& n) { out.certificate = n.non_empty_string(); })
-      .required("private_key", [&](const Node& n) { out.private_key = n.non_empty_string(); });
+  reader.required("certificate", [&](const Node& n) { out.certificate = n.file_path(); })
+      .required("private_key", [&](const Node& n) { out.private_key = n.file_path(); });
   reader.read();
   return out;
 }
@@ -128,12 +157,12 @@ HttpConfig read_http(const Node& node) {
                   out.auth_token = std::move(token);
                 })
       .optional("max_body_bytes",
-                [&](const Node& n) { out.max_body_bytes = n.integer(1, kU64Max, true); })
+                [&](const Node& n) { out.max_body_bytes = n.integer(1, kMaxBodyBytes, true); })
       .optional("max_connections",
                 [&](const Node& n) { out.max_connections = to_u32(n.integer(1, kU32Max, true)); })
       .optional("max_event_streams",
                 [&](const Node& n) { out.max_event_streams = to_u32(n.integer(1, kU32Max, true)); })
-      .optional("idle_timeout", [&](const Node& n) { out.idle_timeout = n.positive_duration(); })
+      .optional("idle_timeout", [&](const Node& n) { out.idle_timeout = read_timer(n); })
       .optional("ingest_ack", [&](const Node& n) { out.ingest_ack = n.choice(kIngestAckNames); })
       .optional("tls", [&](const Node& n) { out.tls = read_tls(n); });
   reader.read();
@@ -178,7 +207,7 @@ KafkaConfig read_kafka(const Node& node) {
       .required("group_id", [&](const Node& n) { out.group_id = n.non_empty_string(); })
       .optional("properties", [&](const Node& n) { out.properties = read_properties(n); })
       .optional("poll_batch",
-                [&](const Node& n) { out.poll_batch = to_u32(n.integer(1, kU32Max, true)); })
+                [&](const Node& n) { out.poll_batch = to_u32(n.integer(1, kMaxPollBatch, true)); })
       .optional("alert_topic", [&](const Node& n) { out.alert_topic = read_topic(n); });
   reader.read();
   return out;
@@ -198,12 +227,13 @@ WebhookConfig read_webhooks(const Node& node) {
                   }
                   out.allowlist = std::move(targets);
                 })
-      .optional("timeout", [&](const Node& n) { out.timeout = n.positive_duration(); })
-      .optional("retry_initial", [&](const Node& n) { out.retry_initial = n.positive_duration(); })
-      .optional("retry_max", [&](const Node& n) { out.retry_max = n.positive_duration(); })
-      .optional("ca_file", [&](const Node& n) { out.ca_file = n.non_empty_string(); })
-      .optional("max_subscriptions",
-                [&](const Node& n) { out.max_subscriptions = n.integer(1, 100000); });
+      .optional("timeout", [&](const Node& n) { out.timeout = read_timer(n); })
+      .optional("retry_initial", [&](const Node& n) { out.retry_initial = read_timer(n); })
+      .optional("retry_max", [&](const Node& n) { out.retry_max = read_timer(n); })
+      .optional("ca_file", [&](const Node& n) { out.ca_file = n.file_path(); })
+      .optional("max_subscriptions", [&](const Node& n) {
+        out.max_subscriptions = to_u32(n.integer(1, kMaxSubscriptions));
+      });
   reader.read();
   if (out.retry_max < out.retry_initial) {
     throw ConfigError(append_key(node.path(), "retry_max"),
@@ -277,8 +307,8 @@ WindowConfig read_window(const Node& node, bool has_event_time) {
   out.type = type.choice(kWindowTypeNames);
   const std::string_view type_name = to_string(out.type);
   reader.required("type", kAlreadyRead);
-  const auto read_size = [&](const Node& n) { out.size = n.positive_duration(); };
-  const auto read_slide = [&](const Node& n) { out.slide = n.positive_duration(); };
+  const auto read_size = [&](const Node& n) { out.size = read_span(n); };
+  const auto read_slide = [&](const Node& n) { out.slide = read_span(n); };
   const auto read_lateness = [&](const Node& n) { out.allowed_lateness = n.duration(); };
   switch (out.type) {
     case WindowType::tumbling:
@@ -296,7 +326,7 @@ WindowConfig read_window(const Node& node, bool has_event_time) {
     case WindowType::count:
       reader
           .required("events",
-                    [&](const Node& n) { out.events = n.integer(1, kU64Max, true); })
+                    [&](const Node& n) { out.events = n.integer(1, kMaxEvents, true); })
           .refused("size", not_allowed_for("type", type_name))
           .refused("slide", not_allowed_for("type", type_name))
           .refused("allowed_lateness", not_allowed_for("type", type_name));
@@ -308,9 +338,24 @@ WindowConfig read_window(const Node& node, bool has_event_time) {
     reader.member("size")->fail("must be a multiple of slide (" + format_duration(out.slide) +
                                 ")");
   }
+  if (out.type == WindowType::sliding && out.size / out.slide > kMaxPanesPerWindow) {
+    reader.member("size")->fail(
+        "must be at most " + std::to_string(kMaxPanesPerWindow) + " times slide (" +
+        format_duration(out.slide) + "): a sliding window is kept as size/slide panes of its slide");
+  }
   if (reader.has("allowed_lateness") && !has_event_time) {
     reader.member("allowed_lateness")
         ->fail("needs event_time (without it, windows close on processing time)");
+  }
+  const Duration max_lateness{out.type == WindowType::count
+                                  ? 0
+                                  : max_allowed_lateness_ms(out.slide.count())};
+  if (out.allowed_lateness > max_lateness) {
+    reader.member("allowed_lateness")
+        ->fail("must be at most " + format_duration(max_lateness) + " with panes of " +
+               format_duration(out.slide) + ": late events wait in open panes, at most " +
+               std::to_string(kMaxOpenPanes) + " including the current one and " +
+               std::to_string(kDefaultSpareOpenPanes) + " spares");
   }
   return out;
 }
@@ -322,10 +367,10 @@ ReferenceConfig read_reference(const Node& node) {
   out.type = type.choice(kReferenceTypeNames);
   reader.required("type", kAlreadyRead);
   if (out.type == ReferenceType::capture) {
-    reader.optional("events", [&](const Node& n) { out.events = n.integer(1, kU64Max, true); })
+    reader.optional("events", [&](const Node& n) { out.events = n.integer(1, kMaxEvents, true); })
         .refused("path", not_allowed_for("type", "capture"));
   } else {
-    reader.required("path", [&](const Node& n) { out.path = n.non_empty_string(); })
+    reader.required("path", [&](const Node& n) { out.path = n.file_path(); })
         .refused("events", not_allowed_for("type", "file"));
   }
   reader.read();
@@ -455,7 +500,13 @@ StreamConfig read_stream(const Node& node, bool has_kafka_section) {
       .required("window", [&](const Node& n) { out.window = read_window(n, has_event_time); })
       .optional("reference", [&](const Node& n) { out.reference = read_reference(n); })
       .optional("smoothing_alpha",
-                [&](const Node& n) { out.smoothing_alpha = read_non_negative(n); })
+                [&](const Node& n) {
+                  out.smoothing_alpha = read_non_negative(n);
+                  if (out.smoothing_alpha > kMaxSmoothingAlpha) {
+                    n.fail("must be at most 1e300 (the smoothed probabilities (c + alpha) / "
+                           "(n + bins * alpha) need n + bins * alpha finite)");
+                  }
+                })
       .optional("fdr",
                 [&](const Node& n) {
                   const double q = n.json().is_number() ? n.number() : -1;
@@ -556,6 +607,10 @@ Config load_config_file(const std::filesystem::path& file) {
   while (true) {
     const std::size_t n = std::fread(buffer, 1, sizeof buffer, stream.get());
     text.append(buffer, n);
+    if (text.size() > kMaxConfigFileBytes) {
+      throw ConfigError("", "config file \"" + file.string() + "\" is larger than " +
+                                std::to_string(kMaxConfigFileBytes) + " bytes");
+    }
     if (n < sizeof buffer) break;
   }
   if (std::ferror(stream.get())) fail(errno);

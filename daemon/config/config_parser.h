@@ -22,6 +22,7 @@
 // Thread safety: reentrant; no shared state.
 #pragma once
 
+#include <cstddef>
 #include <filesystem>
 #include <string_view>
 
@@ -33,10 +34,17 @@ namespace driftd::config {
 // Parses and validates `json_text`. Throws ConfigError.
 Config parse_config(std::string_view json_text);
 
+// The largest configuration file load_config_file() reads (16 MiB, a
+// thousand times a large configuration): a name such as /dev/zero must not
+// fill the memory.
+inline constexpr std::size_t kMaxConfigFileBytes = 16 * 1024 * 1024;
+
 // Reads `file` and parses it as parse_config() does. A file that cannot be
 // read throws ConfigError with path "" and the problem
-// `cannot read config file "FILE": <strerror>`. Errors inside the file carry
-// no file name: the caller prefixes it.
+// `cannot read config file "FILE": <strerror>`, one larger than
+// kMaxConfigFileBytes `config file "FILE" is larger than N bytes` (pipes and
+// /dev/stdin are read too). Errors inside the file carry no file name: the
+// caller prefixes it.
 Config load_config_file(const std::filesystem::path& file);
 
 }  // namespace driftd::config

@@ -6,25 +6,27 @@
 namespace driftd::config::detail {
 namespace {
 
-// Tracks the config path of the parser's position through nlohmann's parse
-// callback events, to name the place of a duplicate key.
-class DuplicateKeyGuard {
+// Follows the parser through nlohmann's parse callback events, keeping for
+// each open container only its current key or index (so memory stays linear
+// in the text), to name the place of a problem: a duplicate key, nesting
+// deeper than kMaxNestingDepth, a number out of range (current_path()).
+class ParsePosition {
  public:
   bool operator()(int /*depth*/, Json::parse_event_t event, Json& parsed) {
     switch (event) {
       case Json::parse_event_t::object_start:
-      case Json::parse_event_t::array_start: {
-        Frame frame;
-        frame.path = child_path();
-        frame.is_object = event == Json::parse_event_t::object_start;
-        frames_.push_back(std::move(frame));
+      case Json::parse_event_t::array_start:
+        if (frames_.size() >= kMaxNestingDepth) {
+          throw ConfigError(current_path(), "nested deeper than " +
+                                                std::to_string(kMaxNestingDepth) + " levels");
+        }
+        frames_.push_back(Frame{event == Json::parse_event_t::object_start, {}, {}, 0});
         break;
-      }
       case Json::parse_event_t::key: {
         Frame& frame = frames_.back();
         frame.key = parsed.get<std::string>();
         if (!frame.keys.insert(frame.key).second) {
-          throw ConfigError(append_key(frame.path, frame.key), "duplicate field");
+          throw ConfigError(current_path(), "duplicate field");
         }
         break;
       }
@@ -40,22 +42,23 @@ class DuplicateKeyGuard {
     return true;
   }
 
+  // The path of the value being parsed: the innermost container's current
+  // member or element ("" at the top).
+  std::string current_path() const {
+    std::string path;
+    for (const Frame& frame : frames_) {
+      path = frame.is_object ? append_key(path, frame.key) : append_index(path, frame.index);
+    }
+    return path;
+  }
+
  private:
   struct Frame {
-    std::string path;
     bool is_object = false;
-    std::set<std::string> keys;  // objects: keys seen so far
     std::string key;             // objects: the current key
+    std::set<std::string> keys;  // objects: keys seen so far
     std::size_t index = 0;       // arrays: the current element
   };
-
-  // The path of the value that starts now, inside the innermost container.
-  std::string child_path() const {
-    if (frames_.empty()) return "";
-    const Frame& parent = frames_.back();
-    return parent.is_object ? append_key(parent.path, parent.key)
-                            : append_index(parent.path, parent.index);
-  }
 
   void element_done() {
     if (!frames_.empty() && !frames_.back().is_object) ++frames_.back().index;
@@ -85,13 +88,27 @@ std::string to_decimal(std::uint64_t value) { return std::to_string(value); }
 }  // namespace
 
 Json parse_json_text(std::string_view text) {
+  ParsePosition position;
   try {
-    return Json::parse(text.begin(), text.end(), DuplicateKeyGuard{}, /*allow_exceptions=*/true,
-                       /*ignore_comments=*/true);
+    return Json::parse(
+        text.begin(), text.end(),
+        [&position](int depth, Json::parse_event_t event, Json& parsed) {
+          return position(depth, event, parsed);
+        },
+        /*allow_exceptions=*/true, /*ignore_comments=*/true);
   } catch (const Json::parse_error& e) {
     throw ConfigError("", syntax_error_message(e.what()));
-  } catch (const Json::exception& e) {  // e.g. excessive depth or size
-    throw ConfigError("", syntax_error_message(e.what()));
+  } catch (const Json::out_of_range& e) {
+    // 406 "number overflow parsing '1e400'": beyond a double's range.
+    const std::string what = e.what();
+    const std::size_t quote = what.find('\'');
+    const std::string number =
+        quote == std::string::npos ? "" : what.substr(quote, what.rfind('\'') - quote + 1);
+    throw ConfigError(position.current_path(),
+                      "the number " + number +
+                          " is out of range (numbers must be finite, at most about 1.8e308)");
+  } catch (const Json::exception& e) {
+    throw ConfigError(position.current_path(), syntax_error_message(e.what()));
   }
 }
 
@@ -162,7 +179,15 @@ std::uint64_t Node::integer(std::uint64_t min, std::uint64_t max, bool open_ende
   return value;
 }
 
-Duration Node::duration() const {
+std::string Node::file_path() const {
+  std::string path = non_empty_string();
+  if (path.find('\0') != std::string::npos) {
+    fail("must not contain a NUL character (\\u0000): the system would read a shorter file name");
+  }
+  return path;
+}
+
+Duration Node::duration(Duration max, std::string_view why) const {
   std::string problem;
   std::optional<Duration> value;
   if (value_->is_string()) {
@@ -171,11 +196,12 @@ Duration Node::duration() const {
     problem = kDurationSyntaxProblem;
   }
   if (!value) fail(problem);
+  if (*value > max) fail("must be at most " + format_duration(max) + " (" + std::string(why) + ")");
   return *value;
 }
 
-Duration Node::positive_duration() const {
-  const Duration value = duration();
+Duration Node::positive_duration(Duration max, std::string_view why) const {
+  const Duration value = duration(max, why);
   if (value.count() <= 0) fail("must be greater than 0s");
   return value;
 }

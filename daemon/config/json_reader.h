@@ -9,7 +9,14 @@
 //   - a syntax error throws ConfigError("", "line L, column C: <nlohmann's
 //     message without its '[json.exception...] parse error at ...' prefix>");
 //   - a key repeated in one object throws ConfigError(<path of the key>,
-//     "duplicate field"): plain JSON would silently keep the last one.
+//     "duplicate field"): plain JSON would silently keep the last one;
+//   - an object or array nested deeper than kMaxNestingDepth throws
+//     ConfigError(<its path>, "nested deeper than 64 levels");
+//   - a number beyond a double's range (1e400) throws ConfigError(<its
+//     path>, "the number '1e400' is out of range ...").
+// Time and memory are linear in the text: while parsing, only the current
+// key or index of each open container is kept, and paths are built when an
+// error needs one.
 //
 // Node is a value of that document with its config path; its accessors either
 // return a typed value or throw ConfigError(path, "must be ..."). ObjectReader
@@ -38,6 +45,11 @@ namespace driftd::config::detail {
 
 using Json = nlohmann::ordered_json;
 
+// A driftd configuration nests 6 levels at most
+// (streams[i].alerts[k].features[m] is 5); 64 leaves room and bounds the
+// paths of messages.
+inline constexpr std::size_t kMaxNestingDepth = 64;
+
 Json parse_json_text(std::string_view text);
 
 class Node {
@@ -65,8 +77,14 @@ class Node {
   // `open_ended` (max is only the type's limit), "must be an integer >= MIN"
   // and "must be at most MAX".
   std::uint64_t integer(std::uint64_t min, std::uint64_t max, bool open_ended = false) const;
-  Duration duration() const;           // config/duration.h syntax
-  Duration positive_duration() const;  // and > 0 ("must be greater than 0s")
+  // A file name: a non-empty string without NUL ("must be a non-empty
+  // string", "must not contain a NUL character": the system would read a
+  // shorter name).
+  std::string file_path() const;
+  // config/duration.h syntax, and at most `max` ("must be at most <max>
+  // (<why>)"); positive_duration() also > 0 ("must be greater than 0s").
+  Duration duration(Duration max = Duration::max(), std::string_view why = {}) const;
+  Duration positive_duration(Duration max, std::string_view why) const;
 
   // The enum value spelled by this string ("must be one of: "a", "b"").
   template <class Enum, std::size_t N>

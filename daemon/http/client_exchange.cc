@@ -1,5 +1,7 @@
 #include "http/client_exchange.h"
 
+#include <algorithm>
+
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ssl/host_name_verification.hpp>
@@ -11,6 +13,8 @@
 #include <boost/beast/ssl/ssl_stream.hpp>
 #include <openssl/err.h>
 #include <openssl/ssl.h>
+
+#include "common/timer_limit.h"
 
 namespace driftd::http {
 
@@ -81,7 +85,7 @@ ClientExchange exchange(const ClientEndpoint& endpoint, bhttp::request<bhttp::st
   }
   beast::ssl_stream<beast::tcp_stream> stream(io, tls);
   beast::tcp_stream& tcp = beast::get_lowest_layer(stream);
-  tcp.expires_after(timeout);  // one deadline for the whole exchange
+  tcp.expires_after(std::min(timeout, kMaxTimerDuration));  // one deadline for the whole exchange
   ec = run_step(io, [&](auto handler) { tcp.async_connect(endpoints, handler); });
   if (!ec && endpoint.tls) {
     beast::error_code not_an_address;

@@ -11,7 +11,9 @@
 // happened ("no answer within N ms", "TLS: ... certificate verify failed",
 // "cannot resolve ...", "Connection refused"). Every step after name
 // resolution (connect, handshake, write, read) is bounded by the timeout;
-// name resolution by the system resolver's own timeouts.
+// name resolution by the system resolver's own timeouts. A timeout beyond
+// kMaxTimerDuration (common/timer_limit.h, 146 years) counts as that long
+// instead of overflowing the clock.
 //
 // Thread safety: independent calls may run on many threads at once (each
 // has its own io_context and socket; `tls` is only read).

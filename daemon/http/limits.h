@@ -3,7 +3,9 @@
 //
 // Every limit protects the daemon from one kind of client misbehaviour; the
 // comment on each field says what happens when it is exceeded. All durations
-// must be > 0 except stream_heartbeat_interval (0: no heartbeats).
+// must be > 0 except stream_heartbeat_interval (0: no heartbeats), and at
+// most kMaxTimerDuration (common/timer_limit.h): timers beyond it would
+// overflow the clock and expire at once.
 //
 // Thread safety: plain value. The server copies it at construction.
 #pragma once

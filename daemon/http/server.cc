@@ -2,6 +2,7 @@
 
 #include <stdexcept>
 
+#include "common/timer_limit.h"
 #include "http/detail/server_state.h"
 #include "http/endpoint.h"
 
@@ -11,22 +12,29 @@ namespace {
 
 void validate(const ServerOptions& options) {
   const ServerLimits& l = options.limits;
-  auto require = [](bool ok, const char* what) {
+  auto require = [](bool ok, const std::string& what) {
     if (!ok) {
-      throw std::invalid_argument(std::string("HTTP server: ") + what);
+      throw std::invalid_argument("HTTP server: " + what);
     }
+  };
+  auto require_timer = [&](std::chrono::milliseconds duration, const std::string& what) {
+    require(duration.count() > 0, what + " must be > 0");
+    require(duration <= kMaxTimerDuration,
+            what + " must be at most kMaxTimerDuration (common/timer_limit.h)");
   };
   require(l.max_body_bytes > 0, "max_body_bytes must be > 0");
   require(l.max_header_bytes > 0, "max_header_bytes must be > 0");
-  require(l.header_timeout.count() > 0, "header_timeout must be > 0");
-  require(l.body_timeout.count() > 0, "body_timeout must be > 0");
-  require(l.idle_timeout.count() > 0, "idle_timeout must be > 0");
-  require(l.write_timeout.count() > 0, "write_timeout must be > 0");
-  require(l.linger_timeout.count() > 0, "linger_timeout must be > 0");
+  require_timer(l.header_timeout, "header_timeout");
+  require_timer(l.body_timeout, "body_timeout");
+  require_timer(l.idle_timeout, "idle_timeout");
+  require_timer(l.write_timeout, "write_timeout");
+  require_timer(l.linger_timeout, "linger_timeout");
   require(l.max_connections > 0, "max_connections must be > 0");
   require(l.stream_max_buffered_bytes > 0, "stream_max_buffered_bytes must be > 0");
-  require(l.stream_write_timeout.count() > 0, "stream_write_timeout must be > 0");
+  require_timer(l.stream_write_timeout, "stream_write_timeout");
   require(l.stream_heartbeat_interval.count() >= 0, "stream_heartbeat_interval must be >= 0");
+  require(l.stream_heartbeat_interval <= kMaxTimerDuration,
+          "stream_heartbeat_interval must be at most kMaxTimerDuration (common/timer_limit.h)");
   require(!options.bearer_token || !options.bearer_token->empty(),
           "bearer_token must not be empty");
 }

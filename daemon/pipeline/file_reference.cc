@@ -12,7 +12,7 @@ namespace driftd {
 
 std::vector<FeatureReference> references_from_file(std::span<const config::FeatureConfig> features,
                                                    const std::filesystem::path& path) {
-  const Table table = read_table(path);
+  const Table table = read_table(path, kMaxReferenceFileBytes);
   std::vector<FeatureReference> references;
   for (const config::FeatureConfig& feature : features) {
     const Column* column = table.find(feature.name);

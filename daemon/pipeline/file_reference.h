@@ -6,10 +6,12 @@
 //
 // Numeric columns: a value that does not parse as a number, and an empty
 // field, count as missing. Categorical columns: an empty field is missing.
-// Throws InputError when the file cannot be read, a feature has no column,
-// or a column has no usable value.
+// Throws InputError when the file cannot be read, is not a regular file or
+// is larger than kMaxReferenceFileBytes, a feature has no column, or a
+// column has no usable value.
 #pragma once
 
+#include <cstdint>
 #include <filesystem>
 #include <span>
 #include <vector>
@@ -18,6 +20,12 @@
 #include "pipeline/feature_reference.h"
 
 namespace driftd {
+
+// The largest reference file read (64 MiB): the whole table is held in
+// memory, every cell as a string, before the references are built: about 10
+// times the file (a 64 MiB CSV of 5.8 million rows, one number and one
+// category each, peaks at 627 MB in driftctl reference import).
+inline constexpr std::uint64_t kMaxReferenceFileBytes = 64 * 1024 * 1024;
 
 // One reference per feature, in the order of `features`; not stored yet
 // (id and version 0).

@@ -6,7 +6,7 @@
 //
 // Guarantees: bad arguments (unknown metric, malformed cursor) and missing
 // rows throw driftd::InputError with a message for a person; the HTTP layer
-// turns them into 400 or 404 (NotFound).
+// turns them into 400, 404 (NotFound) or 409 (Conflict).
 //
 // Thread safety: one Database per thread, as sqlite.h says.
 #pragma once
@@ -25,6 +25,12 @@ namespace driftd::store {
 
 // A row that does not exist (HTTP 404).
 class NotFound : public InputError {
+ public:
+  using InputError::InputError;
+};
+
+// A request the stored state refuses, such as a limit reached (HTTP 409).
+class Conflict : public InputError {
  public:
   using InputError::InputError;
 };

@@ -15,9 +15,8 @@ Json add_subscription(Database& db, const NewSubscription& subscription,
   Statement live = db.prepare("SELECT count(*) FROM subscriptions WHERE deleted_at IS NULL");
   live.step();
   if (static_cast<uint64_t>(live.column_int(0)) >= max_subscriptions) {
-    throw SubscriptionLimit("there are already " + std::to_string(live.column_int(0)) +
-                            " subscriptions (webhooks.max_subscriptions is " +
-                            std::to_string(max_subscriptions) + "); delete one first");
+    throw Conflict("the limit of " + std::to_string(max_subscriptions) +
+                   " subscriptions (webhooks.max_subscriptions) is reached; delete one first");
   }
   const int64_t from = last_alert_event_id(db);
   db.prepare(

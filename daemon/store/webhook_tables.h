@@ -6,7 +6,7 @@
 //
 // Guarantees: remove_subscription() and subscription_attempts() throw
 // NotFound for an unknown subscription; add_subscription() throws
-// SubscriptionLimit when `max_subscriptions` live ones exist. Secrets are
+// Conflict (history_queries.h) when `max_subscriptions` live ones exist. Secrets are
 // never returned by the listing functions.
 //
 // Thread safety: that of the connection passed in (sqlite.h).
@@ -16,7 +16,6 @@
 #include <cstdint>
 #include <optional>
 #include <span>
-#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -31,11 +30,6 @@ struct NewSubscription {
   std::string url;
   std::string filters;  // JSON: every filter as an array of values
   std::string secret;
-};
-
-class SubscriptionLimit : public std::runtime_error {
- public:
-  using std::runtime_error::runtime_error;
 };
 
 // One pending delivery at the head of its subscription's outbox.

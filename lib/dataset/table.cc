@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <charconv>
 #include <fstream>
+#include <system_error>
 #include <unordered_map>
 
 #include <nlohmann/json.hpp>
@@ -138,10 +139,25 @@ Column& Table::add_column(std::string name) {
   return columns_.back();
 }
 
-Table read_table(const std::filesystem::path& path) {
+Table read_table(const std::filesystem::path& path, std::optional<std::uint64_t> max_bytes) {
   std::ifstream input(path, std::ios::binary);
   if (!input) {
     throw InputError(path.string() + ": cannot open file");
+  }
+  if (max_bytes) {
+    std::error_code error;
+    const std::filesystem::file_status status = std::filesystem::status(path, error);
+    if (error || !std::filesystem::is_regular_file(status)) {
+      throw InputError(path.string() + ": not a regular file (a device or a pipe has no size to "
+                                       "check against the limit of " +
+                       std::to_string(*max_bytes) + " bytes)");
+    }
+    const std::uintmax_t size = std::filesystem::file_size(path, error);
+    if (error) throw InputError(path.string() + ": cannot read its size: " + error.message());
+    if (size > *max_bytes) {
+      throw InputError(path.string() + ": " + std::to_string(size) +
+                       " bytes, more than the limit of " + std::to_string(*max_bytes));
+    }
   }
   if (detect_format(path, input) == FileFormat::kNdjson) {
     return read_ndjson(path, input);

@@ -17,6 +17,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <filesystem>
 #include <optional>
 #include <string>
@@ -47,7 +48,12 @@ class Table {
   std::size_t row_count_ = 0;
 };
 
-Table read_table(const std::filesystem::path& path);
+// With `max_bytes`, only a regular file of at most that many bytes is read
+// ("PATH: not a regular file ...", "PATH: N bytes, more than the limit of
+// M"): a device such as /dev/zero or a pipe never ends, and the table holds
+// every cell as a string, several times the file's size in memory.
+Table read_table(const std::filesystem::path& path,
+                 std::optional<std::uint64_t> max_bytes = std::nullopt);
 
 // The value as a number when the whole text (surrounding blanks allowed) is
 // one: decimal or exponent notation, optional sign, "inf", "nan".

@@ -16,7 +16,7 @@ std::size_t open_panes_for(const WindowSpec& spec, std::size_t spare_open_panes)
     const std::int64_t pane_ms = spec.slide().count();
     needed += (spec.allowed_lateness().count() + pane_ms - 1) / pane_ms;
   }
-  const auto limit = static_cast<std::int64_t>(WindowAssembler::kMaxOpenPanes);
+  const std::int64_t limit = kMaxOpenPanes;
   if (needed > limit || static_cast<std::int64_t>(spare_open_panes) > limit - needed) {
     throw InputError("allowed lateness of " + std::to_string(spec.allowed_lateness().count()) +
                      " ms with panes of " + std::to_string(spec.slide().count()) + " ms and " +

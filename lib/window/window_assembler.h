@@ -77,6 +77,7 @@
 #include "window/pane.h"
 #include "window/pane_clock.h"
 #include "window/watermark.h"
+#include "window/window_limits.h"
 #include "window/window_recorder.h"
 #include "window/window_spec.h"
 
@@ -99,14 +100,13 @@ struct WindowCheckpoint {
 class WindowAssembler {
  public:
   static constexpr std::size_t kEventCounter = 0;
-  static constexpr std::size_t kMaxOpenPanes = 4096;
 
   // `writers` is the number of worker indices recorder() accepts; the
   // assembler keeps one more shard for record_deferred().
   // Throws InputError when counters == 0, writers == 0, or the lateness needs
-  // more than kMaxOpenPanes open panes.
+  // more than kMaxOpenPanes open panes (window_limits.h).
   WindowAssembler(const WindowSpec& spec, std::size_t counters, std::size_t writers,
-                  std::size_t spare_open_panes = 2);
+                  std::size_t spare_open_panes = kDefaultSpareOpenPanes);
 
   WindowAssembler(const WindowAssembler&) = delete;
   WindowAssembler& operator=(const WindowAssembler&) = delete;

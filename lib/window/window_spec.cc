@@ -4,6 +4,7 @@
 
 #include "common/error.h"
 #include "window/pane.h"
+#include "window/window_limits.h"
 
 namespace driftd {
 namespace {
@@ -62,6 +63,10 @@ WindowSpec WindowSpec::sliding(std::chrono::milliseconds size, std::chrono::mill
   if (size.count() % slide.count() != 0) {
     throw InputError("window size " + ms(size) + " is not a multiple of the slide " + ms(slide));
   }
+  if (size.count() / slide.count() > kMaxPanesPerWindow) {
+    throw InputError("window size " + ms(size) + " spans more than " +
+                     std::to_string(kMaxPanesPerWindow) + " slides of " + ms(slide));
+  }
   require_lateness(domain, allowed_lateness);
   return WindowSpec(WindowKind::sliding, domain, size, slide, allowed_lateness, 0);
 }
@@ -70,6 +75,10 @@ WindowSpec WindowSpec::count(std::int64_t events_per_window) {
   if (events_per_window <= 0) {
     throw InputError("a count window must hold at least one event (got " +
                      std::to_string(events_per_window) + ")");
+  }
+  if (events_per_window > kMaxEventsPerWindow) {
+    throw InputError("a count window of " + std::to_string(events_per_window) +
+                     " events exceeds the limit of " + std::to_string(kMaxEventsPerWindow));
   }
   return WindowSpec(WindowKind::count, TimeDomain::processing_time, {}, {}, {},
                     events_per_window);

@@ -18,8 +18,10 @@
 //
 // Guarantees: a WindowSpec that exists is valid: durations are positive, size
 // is a multiple of slide, lateness is non-negative and used by event time
-// only, every duration is at most kMaxTimestampMs. The factories throw
-// InputError naming the problem otherwise.
+// only, and within window_limits.h: every duration at most kMaxTimestampMs,
+// size / slide at most kMaxPanesPerWindow, events per count window at most
+// kMaxEventsPerWindow. The factories throw InputError naming the problem
+// otherwise.
 //
 // Thread safety: an immutable value; share it freely.
 #pragma once

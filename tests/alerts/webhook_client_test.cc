@@ -128,6 +128,17 @@ TEST_CASE("A plain receiver gets the body and driftd's headers") {
   CHECK(receiver.request["X-Driftd-Subscription"] == "3");
 }
 
+TEST_CASE("A timeout too long for the clock is capped, not overflowed into the past") {
+  // 106751991167d: the webhooks.timeout of issue 9, whose deadline overflowed
+  // and failed every attempt at once ("no answer within ...").
+  OneShotReceiver receiver(204, false);
+  WebhookClient client(std::nullopt);
+  const PostResult result = client.post(target("http", "127.0.0.1", receiver.port()), "{}", 1, 1,
+                                        "secret", std::chrono::hours(24) * 106751991167LL);
+  CHECK(result.error == "");
+  CHECK(result.delivered());
+}
+
 TEST_CASE("An https receiver is verified against the configured CA") {
   SECTION("trusted, by IP address and by name") {
     for (const std::string host : {"127.0.0.1", "localhost"}) {

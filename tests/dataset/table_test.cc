@@ -100,5 +100,16 @@ TEST_CASE("parse_number accepts decimal and exponent and sign and blanks and inf
   CHECK_FALSE(parse_number("1,5").has_value());
 }
 
+TEST_CASE("With a size limit only a regular file of at most that size is read") {
+  const auto path = write_file("limit.csv", "x\n1\n2\n");
+  CHECK(read_table(path, 6).row_count() == 2);
+  CHECK_THROWS_WITH(read_table(path, 5), path.string() + ": 6 bytes, more than the limit of 5");
+  // A device never ends: refused before anything is read (issue 9: a file
+  // reference to /dev/zero ate the memory).
+  CHECK_THROWS_WITH(read_table("/dev/zero", 1 << 20),
+                    "/dev/zero: not a regular file (a device or a pipe has no size to check "
+                    "against the limit of 1048576 bytes)");
+}
+
 }  // namespace
 }  // namespace driftd

@@ -7,6 +7,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "common/timer_limit.h"
 #include "http/json_response.h"
 #include "test_support.h"
 
@@ -161,6 +162,24 @@ TEST_CASE("an idle keep-alive connection is closed after the idle timeout", "[ht
   REQUIRE(client.send(simple_request("GET", "/ping")));
   REQUIRE(client.read_response());
   CHECK(client.wait_closed(10s));
+}
+
+TEST_CASE("timeouts beyond kMaxTimerDuration are refused, not overflowed", "[http][limits]") {
+  // 106751991167d: the idle_timeout of issue 9, whose deadline overflowed
+  // the clock and closed every keep-alive connection at once.
+  boost::asio::io_context io;
+  ServerOptions options = local_options();
+  options.limits.idle_timeout = std::chrono::hours(24) * 106751991167LL;
+  CHECK_THROWS_WITH(HttpServer(io, options),
+                    "HTTP server: idle_timeout must be at most kMaxTimerDuration "
+                    "(common/timer_limit.h)");
+  options.limits.idle_timeout = driftd::kMaxTimerDuration;
+  TestServer server(options, size_routes);
+  RawClient client(server.port());
+  REQUIRE(client.send(simple_request("GET", "/ping")));
+  REQUIRE(client.read_response());
+  REQUIRE(client.send(simple_request("GET", "/ping")));
+  CHECK(client.read_response());  // still open: the idle deadline is 146 years away
 }
 
 TEST_CASE("a slow body is cut off at the body timeout", "[http][limits]") {

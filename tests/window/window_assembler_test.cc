@@ -294,3 +294,25 @@ TEST_CASE("assemblers that cannot work are refused") {
   CHECK_THROWS_WITH(WindowAssembler(WindowSpec::count(5), 0, 1), Contains("one counter"));
   CHECK_THROWS_WITH(WindowAssembler(WindowSpec::count(5), 1, 0), Contains("one writer"));
 }
+
+TEST_CASE("max_allowed_lateness_ms is the largest lateness whose open panes the assembler takes") {
+  const auto pane = GENERATE(1ms, 7ms, 1000ms, 60'000ms);
+  const std::int64_t max = driftd::max_allowed_lateness_ms(pane.count());
+  CHECK(max == (driftd::kMaxOpenPanes - 1 - driftd::kDefaultSpareOpenPanes) * pane.count());
+  WindowAssembler at_max(WindowSpec::tumbling(pane, TimeDomain::event_time,
+                                              std::chrono::milliseconds{max}),
+                         2, 1);
+  CHECK_THROWS_AS(WindowAssembler(WindowSpec::tumbling(pane, TimeDomain::event_time,
+                                                       std::chrono::milliseconds{max + 1}),
+                                  2, 1),
+                  driftd::InputError);
+}
+
+TEST_CASE("max_allowed_lateness_ms stays within the timestamp range for long panes") {
+  CHECK(driftd::max_allowed_lateness_ms(driftd::kMaxTimestampMs) == driftd::kMaxTimestampMs);
+  CHECK(driftd::max_allowed_lateness_ms(driftd::kMaxTimestampMs / 1000) == driftd::kMaxTimestampMs);
+  WindowAssembler longest(WindowSpec::tumbling(std::chrono::milliseconds{driftd::kMaxTimestampMs},
+                                               TimeDomain::event_time,
+                                               std::chrono::milliseconds{driftd::kMaxTimestampMs}),
+                          2, 1);
+}

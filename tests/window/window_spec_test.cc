@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 
 #include "common/error.h"
+#include "window/window_limits.h"
 
 using namespace std::chrono_literals;
 using driftd::InputError;
@@ -55,4 +56,16 @@ TEST_CASE("invalid window specs are refused with the reason") {
                     Contains("exceeds the limit"));
   CHECK_THROWS_WITH(WindowSpec::count(0), Contains("at least one event"));
   CHECK_THROWS_AS(WindowSpec::count(-5), InputError);
+}
+
+TEST_CASE("window specs stop at the limits of window_limits.h") {
+  using Catch::Matchers::Contains;
+  using driftd::kMaxEventsPerWindow;
+  using driftd::kMaxPanesPerWindow;
+  CHECK(WindowSpec::sliding(kMaxPanesPerWindow * 1ms, 1ms, TimeDomain::event_time)
+            .panes_per_window() == kMaxPanesPerWindow);
+  CHECK_THROWS_WITH(WindowSpec::sliding((kMaxPanesPerWindow + 1) * 1ms, 1ms, TimeDomain::event_time),
+                    Contains("4097 ms spans more than 4096 slides of 1 ms"));
+  CHECK(WindowSpec::count(kMaxEventsPerWindow).events_per_window() == kMaxEventsPerWindow);
+  CHECK_THROWS_WITH(WindowSpec::count(kMaxEventsPerWindow + 1), Contains("exceeds the limit"));
 }
