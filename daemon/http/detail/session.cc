@@ -93,6 +93,10 @@ std::shared_ptr<EventStream> Session::start_stream() {
       return nullptr;
   }
   net::post(executor_, [self = shared_from_this(), stream] { self->hand_off(stream); });
+  if (request_is_head_) {
+    stream->close();  // HEAD: the stream's headers, then the end; no events
+    return nullptr;
+  }
   return stream;
 }
 

@@ -20,9 +20,12 @@
 // An event stream takes the socket over from "handling" (hand_off).
 //
 // Thread safety: every private member is touched only on the connection's
-// strand (executor_). The public functions may be called from any thread:
-// they post to the strand. Completion handlers first check for `closed`,
-// since close() may have run while they were queued.
+// strand (executor_), except that start_stream() reads request_is_head_:
+// it is written before the handler runs and not again until the answer has
+// been written, and the handler's thread got the Responder after that
+// write. The public functions may be called from any thread: they post to
+// the strand. Completion handlers first check for `closed`, since close()
+// may have run while they were queued.
 //
 // Invariants:
 //  1. At most one read or one write is in flight (never both).
@@ -71,7 +74,8 @@ class Session : public std::enable_shared_from_this<Session> {
   // The handler's answer (Responder). Any thread.
   void deliver(Response response);
   // Upgrade the current request to an event stream (Responder). Any thread.
-  // nullptr when refused; the refusal (503) has then been delivered.
+  // nullptr when refused (the refusal, 503, has then been delivered) or for
+  // a HEAD request (the stream's headers are sent, then it closes).
   std::shared_ptr<EventStream> start_stream();
   // Server stop: close if idle, else close after the current answer. Any thread.
   void begin_shutdown();
