@@ -99,7 +99,7 @@ TEST_CASE("server answers 405 with an Allow header for a wrong method", "[http][
   const auto response = client.read_response();
   REQUIRE(response);
   CHECK(response->result() == Status::method_not_allowed);
-  CHECK((*response)[bhttp::field::allow] == "DELETE, GET");
+  CHECK((*response)[bhttp::field::allow] == "DELETE, GET, HEAD");
   CHECK(json_body(*response)["error"]["status"] == 405);
 }
 
