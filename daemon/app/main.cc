@@ -96,6 +96,7 @@ driftd::http::ServerOptions server_options(const driftd::config::HttpConfig& htt
                        : http.listen.host + ":" + std::to_string(http.listen.port);
   options.bearer_token = http.auth_token;
   options.limits.max_body_bytes = http.max_body_bytes;
+  options.limits.max_inflight_body_bytes = http.max_inflight_body_bytes;
   options.limits.max_connections = http.max_connections;
   options.limits.max_streams = http.max_event_streams;
   options.limits.idle_timeout = http.idle_timeout;
