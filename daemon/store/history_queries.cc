@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <optional>
+#include <span>
 #include <string_view>
 #include <vector>
 
@@ -28,6 +30,15 @@ Json nullable_double(const Statement& row, int column) {
 
 Json nullable_int(const Statement& row, int column) {
   return row.is_null(column) ? Json(nullptr) : Json(row.column_int(column));
+}
+
+// The smoothed distribution of `counts`; none when they are all zero (a
+// window whose every value was missing or invalid has no distribution).
+std::optional<std::vector<double>> distribution(std::span<const uint64_t> counts, double alpha) {
+  if (std::all_of(counts.begin(), counts.end(), [](uint64_t count) { return count == 0; })) {
+    return std::nullopt;
+  }
+  return smoothed_probabilities(counts, alpha);
 }
 
 }  // namespace
@@ -157,20 +168,26 @@ nlohmann::ordered_json window_json(Database& db, int64_t window_id) {
   const HistogramSnapshot reference = HistogramSnapshot::deserialize(row.column_blob(14));
   const double alpha =
       Json::parse(row.column_text(15)).value("smoothing_alpha", 0.5);  // the stream's, as stored
-  const std::vector<double> p = smoothed_probabilities(current.counts(), alpha);
-  const std::vector<double> q = smoothed_probabilities(reference.counts(), alpha);
-  const std::vector<BinContribution> contributions = kl_contributions(p, q);
+  const std::optional<std::vector<double>> p = distribution(current.counts(), alpha);
+  const std::optional<std::vector<double>> q = distribution(reference.counts(), alpha);
+  const std::vector<BinContribution> contributions =
+      p && q ? kl_contributions(*p, *q) : std::vector<BinContribution>();
+  const auto value_at = [](const std::optional<std::vector<double>>& values, std::size_t bin) {
+    return values ? Json((*values)[bin]) : Json(nullptr);
+  };
   Json bin_rows = Json::array();
   for (std::size_t bin = 0; bin < bins.bin_count(); ++bin) {
-    const double contribution = contributions[bin].contribution;
+    Json contribution = nullptr;  // +inf, or no distributions to compare
+    if (!contributions.empty() && !std::isinf(contributions[bin].contribution)) {
+      contribution = contributions[bin].contribution;
+    }
     bin_rows.push_back({{"bin", bin},
                         {"label", bins.label(bin)},
                         {"count", current.counts()[bin]},
                         {"reference_count", reference.counts()[bin]},
-                        {"p", p[bin]},
-                        {"q", q[bin]},
-                        {"contribution", std::isinf(contribution) ? Json(nullptr)
-                                                                  : Json(contribution)}});
+                        {"p", value_at(p, bin)},
+                        {"q", value_at(q, bin)},
+                        {"contribution", contribution}});
   }
   out["smoothing_alpha"] = alpha;
   out["bins"] = bin_rows;

@@ -58,7 +58,10 @@ nlohmann::ordered_json metric_series_json(Database& db, const std::string& strea
 
 // One window row in full: counts, every measure, Gaussian KL, and each bin
 // of its histogram against the reference it was compared with (counts,
-// smoothed probabilities, contribution to kl_pq). Throws NotFound.
+// smoothed probabilities, contribution to kl_pq). A window with no value in
+// any bin (n = 0: every value missing or invalid) has no distribution to
+// compare: its measures are null, and so are each bin's p and
+// contribution. Throws NotFound.
 nlohmann::ordered_json window_json(Database& db, int64_t window_id);
 
 // Every stored reference version of `stream` ("" = all streams).
