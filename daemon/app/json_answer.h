@@ -1,6 +1,8 @@
 // How the API's JSON handlers answer: the document an action computes, or
 // the error a person can act on: store::NotFound -> 404, InputError -> 400,
-// a database that cannot answer (store::SqliteError) -> 503.
+// a query stopped by its time budget (store::SqliteInterrupted) -> 503
+// naming http.read_time_budget, a database that cannot answer
+// (store::SqliteError) -> 503.
 #pragma once
 
 #include <functional>

@@ -41,7 +41,7 @@
 // | `idle_timeout`    | duration | `"60s"`            | > 0; idle keep-alive connections are closed |
 // | `read_threads`    | integer  | 2                  | 1 to 64; threads that run the historical queries (`/v1/alerts`, `/v1/metrics`, `/v1/windows/{id}`, `/v1/references`), each with its own read-only SQLite connection, so that heavy reads never hold the I/O threads (ingest, `/healthz`) |
 // | `read_queue`      | integer  | 64                 | >= 0; historical queries waiting for a read thread; more are answered 503 with `Retry-After` |
-// | `read_time_budget` | duration | `"5s"`            | > 0; the SQLite time one historical query may take: a page of `/v1/alerts` or `/v1/metrics` is cut short there and gives a `next_cursor` to continue; a query with nothing to show yet is answered 503 ([api.md](../docs/api.md)) |
+// | `read_time_budget` | duration | `"5s"`            | > 0; how long one historical query may run (checked while SQLite works): a page of `/v1/alerts` or `/v1/metrics` is cut short there and gives a `next_cursor` to continue; a query with nothing to show yet is answered 503 ([api.md](../docs/api.md)) |
 // | `ingest_ack`      | string   | `"durable"`        | `"durable"`: ingest is answered 202 once its events are committed to SQLite (a crash after the 202 loses nothing); `"received"`: once they are recorded in memory (lower latency; a crash loses what came after the last checkpoint) |
 // | `tls`             | object   | absent (plain HTTP) | see http.tls |
 //
