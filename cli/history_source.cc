@@ -54,7 +54,7 @@ nlohmann::ordered_json HistorySource::alerts(const store::AlertQuery& query) {
 nlohmann::ordered_json HistorySource::series(const std::string& stream, const std::string& feature,
                                              const std::string& metric, int64_t from, int64_t to,
                                              std::size_t limit) {
-  if (db_) return store::metric_series_json(*db_, stream, feature, metric, from, to, limit);
+  if (db_) return store::metric_series_json(*db_, {stream, feature, metric, from, to, limit, std::nullopt});
   std::vector<std::pair<std::string, std::string>> parameters{
       {"stream", stream}, {"feature", feature}, {"metric", metric},
       {"limit", std::to_string(limit)}};

@@ -208,12 +208,17 @@ std::string prometheus_text(const ApiContext& context) {
   }
   family("driftd_http_open_connections", "gauge", "Open HTTP connections.");
   out << "driftd_http_open_connections " << context.server->open_connections() << '\n';
+  family("driftd_http_inflight_body_bytes", "gauge",
+         "Request body bytes held now across connections (bounded by "
+         "http.max_inflight_body_bytes).");
+  out << "driftd_http_inflight_body_bytes " << context.server->inflight_body_bytes() << '\n';
   family("driftd_http_rejected_total", "counter",
          "HTTP connections or requests refused by a limit, a timeout, authentication or TLS.");
   const std::pair<const char*, const std::atomic<std::uint64_t>*> rejections[] = {
       {"connections", &http.rejected_connections},
       {"event_streams", &http.rejected_streams},
       {"body_too_large", &http.rejected_body_too_large},
+      {"body_budget", &http.rejected_body_budget},
       {"header_too_large", &http.rejected_header_too_large},
       {"unauthorized", &http.rejected_unauthorized},
       {"timeout", &http.timeouts},

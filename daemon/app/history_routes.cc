@@ -2,6 +2,7 @@
 
 #include <charconv>
 #include <functional>
+#include <memory>
 #include <set>
 #include <string>
 
@@ -81,20 +82,42 @@ class Parameters {
   const http::Request& request_;
 };
 
-// Runs a query on a pooled read connection and answers with its JSON.
-void answer(store::ReadPool& pool, http::Responder& respond,
-            const std::function<Json(store::Database&)>& query) {
-  answer_json(respond, http::Status::ok, [&] {
-    store::ReadPool::Lease db = pool.acquire();
-    return query(*db);
+// A query of the historical API, its parameters already read: it runs on a
+// read thread.
+using Query = std::function<Json(store::Database&)>;
+
+// Reads the request's parameters here, on the I/O thread (a bad one is
+// answered 400 at once), then runs the query `read` returns on the read
+// pool and answers from there. A full pool is answered 503 with Retry-After.
+void answer_from_read_pool(store::ReadPool& pool, http::Responder respond,
+                           const std::function<Query()>& read) {
+  Query query;
+  try {
+    query = read();
+  } catch (const InputError& error) {
+    respond(http::json_error(http::Status::bad_request, error.what()));
+    return;
+  }
+  auto responder = std::make_shared<http::Responder>(std::move(respond));
+  const bool taken = pool.try_post([responder, query = std::move(query)](store::Database& db) {
+    answer_json(*responder, http::Status::ok, [&] { return query(db); });
   });
+  if (!taken) {
+    http::Response busy = http::json_error(
+        http::Status::service_unavailable,
+        "too many historical queries are running or waiting (http.read_threads: " +
+            std::to_string(pool.options().threads) +
+            ", http.read_queue: " + std::to_string(pool.options().max_queued) + "); retry later");
+    busy.set(boost::beast::http::field::retry_after, "1");
+    (*responder)(std::move(busy));
+  }
 }
 
 }  // namespace
 
 void register_history_routes(http::Router& router, store::ReadPool& pool) {
   router.get("/v1/alerts", [&pool](http::Request& request, http::Responder respond) {
-    answer(pool, respond, [&](store::Database& db) {
+    answer_from_read_pool(pool, std::move(respond), [&]() -> Query {
       const Parameters parameters(
           request, {"stream", "feature", "severity", "state", "from", "to", "limit", "cursor"});
       store::AlertQuery query;
@@ -108,22 +131,28 @@ void register_history_routes(http::Router& router, store::ReadPool& pool) {
       if (request.query("cursor")) {
         query.before_id = parameters.integer("cursor", 0, 1, INT64_MAX);
       }
-      return store::alerts_json(db, query);
+      return [query](store::Database& db) { return store::alerts_json(db, query); };
     });
   });
   router.get("/v1/metrics", [&pool](http::Request& request, http::Responder respond) {
-    answer(pool, respond, [&](store::Database& db) {
+    answer_from_read_pool(pool, std::move(respond), [&]() -> Query {
       const Parameters parameters(request,
-                                  {"stream", "feature", "metric", "from", "to", "limit"});
-      return store::metric_series_json(
-          db, parameters.text("stream", true), parameters.text("feature", true),
-          parameters.text("metric", true), parameters.time("from", INT64_MIN),
-          parameters.time("to", INT64_MAX),
-          static_cast<std::size_t>(parameters.integer("limit", 10000, 1, 100000)));
+                                  {"stream", "feature", "metric", "from", "to", "limit", "cursor"});
+      store::MetricQuery query;
+      query.stream = parameters.text("stream", true);
+      query.feature = parameters.text("feature", true);
+      query.metric = parameters.text("metric", true);
+      query.from = parameters.time("from", INT64_MIN);
+      query.to = parameters.time("to", INT64_MAX);
+      query.limit = static_cast<std::size_t>(parameters.integer("limit", 10000, 1, 100000));
+      if (request.query("cursor")) {
+        query.after_start = parameters.integer("cursor", 0, INT64_MIN, INT64_MAX);
+      }
+      return [query](store::Database& db) { return store::metric_series_json(db, query); };
     });
   });
   router.get("/v1/windows/{id}", [&pool](http::Request& request, http::Responder respond) {
-    answer(pool, respond, [&](store::Database& db) {
+    answer_from_read_pool(pool, std::move(respond), [&]() -> Query {
       const Parameters parameters(request, {});
       const std::string_view text = request.param("id");
       int64_t id = 0;
@@ -131,22 +160,27 @@ void register_history_routes(http::Router& router, store::ReadPool& pool) {
       if (error != std::errc() || end != text.data() + text.size() || id < 1) {
         throw InputError("window id must be a positive integer, not '" + std::string(text) + "'");
       }
-      return store::window_json(db, id);
+      return [id](store::Database& db) { return store::window_json(db, id); };
     });
   });
   router.get("/v1/references", [&pool](http::Request& request, http::Responder respond) {
-    answer(pool, respond, [&](store::Database& db) {
+    answer_from_read_pool(pool, std::move(respond), [&]() -> Query {
       const Parameters parameters(request, {"stream"});
-      return Json{{"references", store::references_json(db, parameters.text("stream"))}};
+      return [stream = parameters.text("stream")](store::Database& db) {
+        return Json{{"references", store::references_json(db, stream)}};
+      };
     });
   });
   router.get("/v1/references/{stream}/{feature}",
              [&pool](http::Request& request, http::Responder respond) {
-               answer(pool, respond, [&](store::Database& db) {
+               answer_from_read_pool(pool, std::move(respond), [&]() -> Query {
                  const Parameters parameters(request, {"version"});
-                 return store::reference_json(db, std::string(request.param("stream")),
-                                              std::string(request.param("feature")),
-                                              parameters.integer("version", 0, 1, INT64_MAX));
+                 return [stream = std::string(request.param("stream")),
+                         feature = std::string(request.param("feature")),
+                         version = parameters.integer("version", 0, 1, INT64_MAX)](
+                            store::Database& db) {
+                   return store::reference_json(db, stream, feature, version);
+                 };
                });
              });
 }

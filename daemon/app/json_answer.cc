@@ -20,6 +20,11 @@ void answer_json(http::Responder& respond, http::Status status,
     respond(http::json_error(http::Status::conflict, error.what()));
   } catch (const InputError& error) {
     respond(http::json_error(http::Status::bad_request, error.what()));
+  } catch (const store::SqliteInterrupted&) {
+    respond(http::json_error(
+        http::Status::service_unavailable,
+        "the query found nothing to show within its time budget (http.read_time_budget): "
+        "narrow it (from and to, filters, a cursor further on)"));
   } catch (const store::WriterClosed& error) {
     respond(http::json_error(http::Status::service_unavailable,
                              std::string("the database cannot answer now: ") + error.what()));

@@ -96,6 +96,7 @@ driftd::http::ServerOptions server_options(const driftd::config::HttpConfig& htt
                        : http.listen.host + ":" + std::to_string(http.listen.port);
   options.bearer_token = http.auth_token;
   options.limits.max_body_bytes = http.max_body_bytes;
+  options.limits.max_inflight_body_bytes = http.max_inflight_body_bytes;
   options.limits.max_connections = http.max_connections;
   options.limits.max_streams = http.max_event_streams;
   options.limits.idle_timeout = http.idle_timeout;
@@ -130,10 +131,16 @@ int run(const std::string& config_path, bool& reload) {
   std::unique_ptr<driftd::alerts::KafkaAlertPublisher> alert_topic;
   std::unique_ptr<driftd::kafka::KafkaSource> kafka;
   std::unique_ptr<driftd::WindowManager> manager;
+  std::unique_ptr<driftd::store::ReadPool> read_pool;  // the historical API's queries
   std::shared_ptr<boost::asio::ssl::context> tls;
   try {
     tls = server_tls(config.http);
     store = std::make_unique<driftd::store::DriftStore>(config.storage);
+    read_pool = std::make_unique<driftd::store::ReadPool>(
+        config.storage.path,
+        driftd::store::ReadPool::Options{.threads = config.http.read_threads,
+                                         .max_queued = config.http.read_queue,
+                                         .time_budget = config.http.read_time_budget});
     auto reader = std::make_shared<driftd::store::Database>(
         config.storage.path, driftd::store::Database::Mode::kReadOnly);
     const int64_t last_event = driftd::store::last_alert_event_id(*reader);
@@ -178,8 +185,7 @@ int run(const std::string& config_path, bool& reload) {
                                                 alert_topic.get()});
   driftd::register_subscription_routes(server.router(), *webhook_store, config.webhooks);
   driftd::register_alert_stream_route(server.router(), *alert_feed);
-  driftd::store::ReadPool read_pool(config.storage.path, io_threads);
-  driftd::register_history_routes(server.router(), read_pool);
+  driftd::register_history_routes(server.router(), *read_pool);
   try {
     server.start();
   } catch (const std::exception& error) {

@@ -41,9 +41,13 @@
 // | `listen`          | string   | `"127.0.0.1:8080"` | "host:port", IPv6 as "[::1]:8080", port 0..65535 |
 // | `auth_token`      | string   | absent (no auth)   | at least 16 characters, no spaces or control characters |
 // | `max_body_bytes`  | integer  | 16777216 (16 MiB)  | 1..4294967295; larger ingest bodies are refused |
+// | `max_inflight_body_bytes` | integer | 268435456 (256 MiB) | >= max_body_bytes; request body bytes held at once across all connections (a body counts from its header until its answer is being written; a chunked body chunk by chunk). A request whose body does not fit is answered 503 with `Retry-After` before it is read, counted in `driftd_http_rejected_total{reason="body_budget"}`. Bounds the memory of many large bodies arriving at once |
 // | `max_connections` | integer  | 1024               | >= 1 |
 // | `max_event_streams` | integer | 1000             | >= 1; open server-sent event streams (`/v1/alerts/stream`); more are answered 503 |
 // | `idle_timeout`    | duration | `"60s"`            | > 0, at most the timer limit; idle keep-alive connections are closed |
+// | `read_threads`    | integer  | 2                  | 1 to 64; threads that run the historical queries (`/v1/alerts`, `/v1/metrics`, `/v1/windows/{id}`, `/v1/references`), each with its own read-only SQLite connection, so that heavy reads never hold the I/O threads (ingest, `/healthz`) |
+// | `read_queue`      | integer  | 64                 | >= 0; historical queries waiting for a read thread; more are answered 503 with `Retry-After` |
+// | `read_time_budget` | duration | `"5s"`            | > 0, at most the timer limit; how long one historical query may run (checked while SQLite works): a page of `/v1/alerts` or `/v1/metrics` is cut short there and gives a `next_cursor` to continue; a query with nothing to show yet is answered 503 ([api.md](../docs/api.md)) |
 // | `ingest_ack`      | string   | `"durable"`        | `"durable"`: ingest is answered 202 once its events are committed to SQLite (a crash after the 202 loses nothing); `"received"`: once they are recorded in memory (lower latency; a crash loses what came after the last checkpoint) |
 // | `tls`             | object   | absent (plain HTTP) | see http.tls |
 //
@@ -178,9 +182,13 @@ struct HttpConfig {
   ListenAddress listen{"127.0.0.1", 8080};
   std::optional<std::string> auth_token;                // nullopt: no authentication
   std::uint64_t max_body_bytes = 16 * 1024 * 1024;
+  std::uint64_t max_inflight_body_bytes = 256 * 1024 * 1024;
   std::uint32_t max_connections = 1024;
   std::uint32_t max_event_streams = 1000;
   Duration idle_timeout = std::chrono::seconds(60);
+  std::uint32_t read_threads = 2;
+  std::uint32_t read_queue = 64;
+  Duration read_time_budget = std::chrono::seconds(5);
   IngestAck ingest_ack = IngestAck::durable;
   std::optional<TlsConfig> tls;                         // nullopt: plain HTTP
 

@@ -27,6 +27,7 @@ constexpr std::uint64_t kU64Max = std::numeric_limits<std::uint64_t>::max();
 constexpr std::uint64_t kMaxBins = 4096;
 constexpr std::uint64_t kMaxCategories = 4096;
 constexpr std::size_t kMinAuthTokenLength = 16;
+constexpr std::uint64_t kMaxReadThreads = 64;
 
 // The limits of config/README.md ("Limits"), each derived from what the code
 // that uses the value can hold.
@@ -158,14 +159,26 @@ HttpConfig read_http(const Node& node) {
                 })
       .optional("max_body_bytes",
                 [&](const Node& n) { out.max_body_bytes = n.integer(1, kMaxBodyBytes, true); })
+      .optional("max_inflight_body_bytes",
+                [&](const Node& n) { out.max_inflight_body_bytes = n.integer(1, kU64Max, true); })
       .optional("max_connections",
                 [&](const Node& n) { out.max_connections = to_u32(n.integer(1, kU32Max, true)); })
       .optional("max_event_streams",
                 [&](const Node& n) { out.max_event_streams = to_u32(n.integer(1, kU32Max, true)); })
       .optional("idle_timeout", [&](const Node& n) { out.idle_timeout = read_timer(n); })
+      .optional("read_threads",
+                [&](const Node& n) { out.read_threads = to_u32(n.integer(1, kMaxReadThreads)); })
+      .optional("read_queue",
+                [&](const Node& n) { out.read_queue = to_u32(n.integer(0, kU32Max, true)); })
+      .optional("read_time_budget", [&](const Node& n) { out.read_time_budget = read_timer(n); })
       .optional("ingest_ack", [&](const Node& n) { out.ingest_ack = n.choice(kIngestAckNames); })
       .optional("tls", [&](const Node& n) { out.tls = read_tls(n); });
   reader.read();
+  if (out.max_inflight_body_bytes < out.max_body_bytes) {
+    throw ConfigError(append_key(node.path(), "max_inflight_body_bytes"),
+                      "must be at least max_body_bytes (" + std::to_string(out.max_body_bytes) +
+                          "), or no body of the largest allowed size could ever be taken");
+  }
   return out;
 }
 

@@ -14,6 +14,7 @@ std::uint64_t ServerCounters::rejected_total() const {
   return rejected_connections.load(std::memory_order_relaxed) +
          rejected_streams.load(std::memory_order_relaxed) +
          rejected_body_too_large.load(std::memory_order_relaxed) +
+         rejected_body_budget.load(std::memory_order_relaxed) +
          rejected_header_too_large.load(std::memory_order_relaxed) +
          rejected_unauthorized.load(std::memory_order_relaxed) +
          timeouts.load(std::memory_order_relaxed);

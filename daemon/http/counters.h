@@ -29,6 +29,7 @@ struct ServerCounters {
   std::atomic<std::uint64_t> rejected_connections{0};  // over max_connections: 503
   std::atomic<std::uint64_t> rejected_streams{0};      // over max_streams: 503
   std::atomic<std::uint64_t> rejected_body_too_large{0};    // 413
+  std::atomic<std::uint64_t> rejected_body_budget{0};       // over max_inflight_body_bytes: 503
   std::atomic<std::uint64_t> rejected_header_too_large{0};  // 431
   std::atomic<std::uint64_t> rejected_unauthorized{0};      // 401
   std::atomic<std::uint64_t> timeouts{0};  // connections cut by handshake/header/body/write timeouts

@@ -20,6 +20,13 @@ struct ServerLimits {
   // Request body size. A larger Content-Length, or a chunked body that grows
   // past it, is answered 413 with a JSON error and the connection is closed.
   std::uint64_t max_body_bytes = 16 * 1024 * 1024;
+  // Request body bytes held at once across all connections (http/body_budget.h;
+  // driftd's http.max_inflight_body_bytes). A request whose Content-Length,
+  // or a chunked body whose next chunk, does not fit in what is left is
+  // answered 503 with Retry-After and a JSON error, the connection is closed,
+  // and ServerCounters::rejected_body_budget counts it. Held from the
+  // reservation until the answer is being written (or the connection ends).
+  std::uint64_t max_inflight_body_bytes = 256 * 1024 * 1024;
   // Request line plus header fields. Larger: 431, connection closed.
   std::uint32_t max_header_bytes = 16 * 1024;
 

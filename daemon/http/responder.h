@@ -63,7 +63,8 @@ class Responder {
   // headers (200, text/event-stream) and the returned stream carries the
   // events (http/event_stream.h). nullptr when already answered, or when the
   // server refuses the stream (max_streams reached, or stopping): the client
-  // then gets a 503 JSON error.
+  // then gets a 503 JSON error; or for a HEAD request: the client gets the
+  // stream's headers and the connection closes, with no events to send.
   std::shared_ptr<EventStream> start_event_stream();
 
   // True while an answer is still owed.

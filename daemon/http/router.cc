@@ -124,7 +124,10 @@ Router::Match Router::match(Verb method, std::string_view encoded_path) const {
     decoded.push_back(std::move(*value));
   }
 
+  // HEAD is answered by a HEAD route, else by the GET route (RFC 9110 9.3.2):
+  // the server sends that answer's status and headers without its body.
   const Route* best = nullptr;
+  const Route* best_get_for_head = nullptr;
   std::vector<Verb> allowed;
   bool any_public = false;
   for (const Route& route : routes_) {
@@ -140,13 +143,30 @@ Router::Match Router::match(Verb method, std::string_view encoded_path) const {
       continue;
     }
     any_public = any_public || route.options.public_access;
-    if (route.method == method) {
-      if (best == nullptr || more_specific(route, *best)) {
-        best = &route;
+    const auto take_if_better = [&route](const Route*& current) {
+      if (current == nullptr || more_specific(route, *current)) {
+        current = &route;
       }
-    } else if (std::find(allowed.begin(), allowed.end(), route.method) == allowed.end()) {
-      allowed.push_back(route.method);
+    };
+    const auto allow = [&allowed](Verb verb) {
+      if (std::find(allowed.begin(), allowed.end(), verb) == allowed.end()) {
+        allowed.push_back(verb);
+      }
+    };
+    if (route.method == method) {
+      take_if_better(best);
+      continue;
     }
+    if (method == Verb::head && route.method == Verb::get) {
+      take_if_better(best_get_for_head);
+    }
+    allow(route.method);
+    if (route.method == Verb::get) {
+      allow(Verb::head);
+    }
+  }
+  if (best == nullptr) {
+    best = best_get_for_head;
   }
 
   if (best != nullptr) {

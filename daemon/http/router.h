@@ -11,8 +11,13 @@
 // request's, the most specific wins: comparing segment by segment from the
 // left, a literal beats a parameter ("/v1/streams/_all" beats
 // "/v1/streams/{stream}").
+// HEAD: a route registered for HEAD, else the GET route of that path (RFC
+// 9110 9.3.2); its handler runs as for GET (Request::method() says HEAD) and
+// the server sends the answer's status and headers, Content-Length
+// included, without the body (an event stream sends its headers and ends).
 // No route's path matches: 404. Some path matches but not for this method:
-// 405 with an Allow header listing the methods that would match.
+// 405 with an Allow header listing the methods that would match (HEAD
+// wherever GET is).
 //
 // Handlers: std::function<void(Request&, Responder)>. A handler answers
 // exactly once through the Responder, synchronously or later from any

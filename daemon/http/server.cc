@@ -23,6 +23,7 @@ void validate(const ServerOptions& options) {
             what + " must be at most kMaxTimerDuration (common/timer_limit.h)");
   };
   require(l.max_body_bytes > 0, "max_body_bytes must be > 0");
+  require(l.max_inflight_body_bytes > 0, "max_inflight_body_bytes must be > 0");
   require(l.max_header_bytes > 0, "max_header_bytes must be > 0");
   require_timer(l.header_timeout, "header_timeout");
   require_timer(l.body_timeout, "body_timeout");
@@ -88,6 +89,10 @@ const ServerCounters& HttpServer::counters() const { return state_->counters(); 
 
 std::int64_t HttpServer::open_connections() const {
   return state_->counters().open_connections.load(std::memory_order_relaxed);
+}
+
+std::uint64_t HttpServer::inflight_body_bytes() const {
+  return state_->body_budget().in_use();
 }
 
 std::int64_t HttpServer::open_streams() const {

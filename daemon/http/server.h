@@ -12,9 +12,11 @@
 //   server.stop(5s, [&] { io.stop(); });  // e.g. on SIGTERM
 //
 // Guarantees:
-//  - Every limit in ServerLimits is enforced per connection (see limits.h):
+//  - Every limit in ServerLimits is enforced (see limits.h): per connection,
 //    oversized bodies 413, oversized headers 431, slow or idle clients cut
-//    off, max_connections answered 503, max_streams answered 503.
+//    off; across connections, max_connections answered 503, max_streams
+//    answered 503, request bodies beyond max_inflight_body_bytes answered
+//    503 with Retry-After before they are read.
 //  - Connection cap policy: accept, answer 503 with a JSON error and
 //    Retry-After, close. Chosen over "stop accepting" because a client left
 //    in the listen backlog gets no signal and times out on its own, while a
@@ -123,6 +125,8 @@ class HttpServer {
   const ServerCounters& counters() const;
   std::int64_t open_connections() const;
   std::int64_t open_streams() const;
+  // Request body bytes reserved now (limits.max_inflight_body_bytes bounds it).
+  std::uint64_t inflight_body_bytes() const;
 
  private:
   std::shared_ptr<detail::ServerState> state_;

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <optional>
+#include <span>
 #include <string_view>
 #include <vector>
 
@@ -30,6 +32,37 @@ Json nullable_int(const Statement& row, int column) {
   return row.is_null(column) ? Json(nullptr) : Json(row.column_int(column));
 }
 
+// The smoothed distribution of `counts`; none when they are all zero (a
+// window whose every value was missing or invalid has no distribution).
+std::optional<std::vector<double>> distribution(std::span<const uint64_t> counts, double alpha) {
+  if (std::all_of(counts.begin(), counts.end(), [](uint64_t count) { return count == 0; })) {
+    return std::nullopt;
+  }
+  return smoothed_probabilities(counts, alpha);
+}
+
+// Steps the statement of a page. A deadline that stops it ends the page
+// where it is (cut_short()), unless the page holds nothing yet: then the
+// SqliteInterrupted goes on, as there is nothing to show.
+class PageRows {
+ public:
+  explicit PageRows(Statement& rows) : rows_(rows) {}
+  bool next(std::size_t items_so_far) {
+    try {
+      return rows_.step();
+    } catch (const SqliteInterrupted&) {
+      if (items_so_far == 0) throw;
+      cut_short_ = true;
+      return false;
+    }
+  }
+  bool cut_short() const { return cut_short_; }
+
+ private:
+  Statement& rows_;
+  bool cut_short_ = false;
+};
+
 }  // namespace
 
 nlohmann::ordered_json alerts_json(Database& db, const AlertQuery& query) {
@@ -53,7 +86,8 @@ nlohmann::ordered_json alerts_json(Database& db, const AlertQuery& query) {
       .bind(8, static_cast<int64_t>(query.limit) + 1);  // one more: is there a next page?
   Json alerts = Json::array();
   bool more = false;
-  while (rows.step()) {
+  PageRows page(rows);
+  while (page.next(alerts.size())) {
     if (alerts.size() == query.limit) {
       more = true;
       break;
@@ -73,6 +107,7 @@ nlohmann::ordered_json alerts_json(Database& db, const AlertQuery& query) {
                       {"resolved_at", nullable_int(rows, 12)},
                       {"evidence", Json::parse(rows.column_text(13))}});
   }
+  more = more || page.cut_short();
   return {{"alerts", alerts},
           {"next_cursor", more ? Json(alerts.back()["id"]) : Json(nullptr)}};
 }
@@ -84,9 +119,8 @@ bool is_series_metric(std::string_view metric) {
              kOtherSeriesColumns.end();
 }
 
-nlohmann::ordered_json metric_series_json(Database& db, const std::string& stream,
-                                          const std::string& feature, const std::string& metric,
-                                          int64_t from, int64_t to, std::size_t limit) {
+nlohmann::ordered_json metric_series_json(Database& db, const MetricQuery& query) {
+  const std::string& metric = query.metric;
   if (!is_series_metric(metric)) {
     std::string known;
     for (const auto& field : kMeasureFields) known += std::string(field.key) + ", ";
@@ -94,26 +128,44 @@ nlohmann::ordered_json metric_series_json(Database& db, const std::string& strea
     known.resize(known.size() - 2);
     throw InputError("metric '" + metric + "' is not one of " + known);
   }
-  if (limit < 1 || limit > 100000) throw InputError("limit must be between 1 and 100000");
+  if (query.limit < 1 || query.limit > 100000) {
+    throw InputError("limit must be between 1 and 100000");
+  }
+  int64_t from = query.from;
+  if (query.after_start) {  // window_start < to <= INT64_MAX: nothing starts after INT64_MAX
+    from = std::max(from, *query.after_start == INT64_MAX ? INT64_MAX : *query.after_start + 1);
+  }
   // The column name comes from the whitelist above, never from the request.
+  // (stream, feature, window_start) is unique: its index gives the order.
   Statement rows = db.prepare("SELECT id, window_start, window_end, n, " + metric +
                               " FROM window_metrics WHERE stream = ?1 AND feature = ?2 "
                               "AND window_start >= ?3 AND window_start < ?4 "
                               "ORDER BY window_start LIMIT ?5");
-  rows.bind(1, std::string_view(stream))
-      .bind(2, std::string_view(feature))
+  rows.bind(1, std::string_view(query.stream))
+      .bind(2, std::string_view(query.feature))
       .bind(3, from)
-      .bind(4, to)
-      .bind(5, static_cast<int64_t>(limit));
+      .bind(4, query.to)
+      .bind(5, static_cast<int64_t>(query.limit) + 1);  // one more: is there a next page?
   Json points = Json::array();
-  while (rows.step()) {
+  bool more = false;
+  PageRows page(rows);
+  while (page.next(points.size())) {
+    if (points.size() == query.limit) {
+      more = true;
+      break;
+    }
     points.push_back({{"window_id", rows.column_int(0)},
                       {"start", rows.column_int(1)},
                       {"end", rows.column_int(2)},
                       {"n", rows.column_int(3)},
                       {"value", nullable_double(rows, 4)}});
   }
-  return {{"stream", stream}, {"feature", feature}, {"metric", metric}, {"points", points}};
+  more = more || page.cut_short();
+  return {{"stream", query.stream},
+          {"feature", query.feature},
+          {"metric", metric},
+          {"points", points},
+          {"next_cursor", more ? Json(points.back()["start"]) : Json(nullptr)}};
 }
 
 nlohmann::ordered_json window_json(Database& db, int64_t window_id) {
@@ -157,20 +209,26 @@ nlohmann::ordered_json window_json(Database& db, int64_t window_id) {
   const HistogramSnapshot reference = HistogramSnapshot::deserialize(row.column_blob(14));
   const double alpha =
       Json::parse(row.column_text(15)).value("smoothing_alpha", 0.5);  // the stream's, as stored
-  const std::vector<double> p = smoothed_probabilities(current.counts(), alpha);
-  const std::vector<double> q = smoothed_probabilities(reference.counts(), alpha);
-  const std::vector<BinContribution> contributions = kl_contributions(p, q);
+  const std::optional<std::vector<double>> p = distribution(current.counts(), alpha);
+  const std::optional<std::vector<double>> q = distribution(reference.counts(), alpha);
+  const std::vector<BinContribution> contributions =
+      p && q ? kl_contributions(*p, *q) : std::vector<BinContribution>();
+  const auto value_at = [](const std::optional<std::vector<double>>& values, std::size_t bin) {
+    return values ? Json((*values)[bin]) : Json(nullptr);
+  };
   Json bin_rows = Json::array();
   for (std::size_t bin = 0; bin < bins.bin_count(); ++bin) {
-    const double contribution = contributions[bin].contribution;
+    Json contribution = nullptr;  // +inf, or no distributions to compare
+    if (!contributions.empty() && !std::isinf(contributions[bin].contribution)) {
+      contribution = contributions[bin].contribution;
+    }
     bin_rows.push_back({{"bin", bin},
                         {"label", bins.label(bin)},
                         {"count", current.counts()[bin]},
                         {"reference_count", reference.counts()[bin]},
-                        {"p", p[bin]},
-                        {"q", q[bin]},
-                        {"contribution", std::isinf(contribution) ? Json(nullptr)
-                                                                  : Json(contribution)}});
+                        {"p", value_at(p, bin)},
+                        {"q", value_at(q, bin)},
+                        {"contribution", contribution}});
   }
   out["smoothing_alpha"] = alpha;
   out["bins"] = bin_rows;

@@ -8,6 +8,13 @@
 // rows throw driftd::InputError with a message for a person; the HTTP layer
 // turns them into 400, 404 (NotFound) or 409 (Conflict).
 //
+// Paged answers (alerts_json, metric_series_json) hold at most `limit`
+// items (the row cap) and a `next_cursor` that continues after the last one
+// (null when nothing follows). On a connection with a deadline
+// (Database::set_deadline()) a page that runs out of time is cut short
+// where it is, with its cursor; one that runs out before its first item
+// throws SqliteInterrupted, as does every other query.
+//
 // Thread safety: one Database per thread, as sqlite.h says.
 #pragma once
 
@@ -55,16 +62,29 @@ nlohmann::ordered_json alerts_json(Database& db, const AlertQuery& query);
 // the G-test fields, the Gaussian KL parts, and n, missing, invalid, late.
 bool is_series_metric(std::string_view metric);
 
+struct MetricQuery {
+  std::string stream;
+  std::string feature;
+  std::string metric;  // is_series_metric()
+  // Windows starting in [from, to) (ms).
+  int64_t from = INT64_MIN;
+  int64_t to = INT64_MAX;
+  std::size_t limit = 10000;            // 1..100000
+  std::optional<int64_t> after_start;  // the cursor: windows starting after it
+};
+
 // {"stream", "feature", "metric", "points": [{"window_id", "start", "end",
-// "n", "value"}]} for windows starting in [from, to), oldest first, at most
-// `limit`; value null when +inf or not computed.
-nlohmann::ordered_json metric_series_json(Database& db, const std::string& stream,
-                                          const std::string& feature, const std::string& metric,
-                                          int64_t from, int64_t to, std::size_t limit);
+// "n", "value"}], "next_cursor": start | null}, oldest first (a stream's
+// feature has one window per start); value null when +inf or not computed.
+// next_cursor is the last point's start.
+nlohmann::ordered_json metric_series_json(Database& db, const MetricQuery& query);
 
 // One window row in full: counts, every measure, Gaussian KL, and each bin
 // of its histogram against the reference it was compared with (counts,
-// smoothed probabilities, contribution to kl_pq). Throws NotFound.
+// smoothed probabilities, contribution to kl_pq). A window with no value in
+// any bin (n = 0: every value missing or invalid) has no distribution to
+// compare: its measures are null, and so are each bin's p and
+// contribution. Throws NotFound.
 nlohmann::ordered_json window_json(Database& db, int64_t window_id);
 
 // Every stored reference version of `stream` ("" = all streams).

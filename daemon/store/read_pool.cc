@@ -4,35 +4,59 @@
 
 namespace driftd::store {
 
-ReadPool::ReadPool(std::filesystem::path path, std::size_t size)
-    : path_(std::move(path)), size_(size) {}
-
-ReadPool::Lease ReadPool::acquire() {
-  std::unique_lock lock(mutex_);
-  returned_.wait(lock, [this] { return !idle_.empty() || open_ < size_; });
-  if (!idle_.empty()) {
-    std::unique_ptr<Database> db = std::move(idle_.back());
-    idle_.pop_back();
-    return Lease(*this, std::move(db));
+ReadPool::ReadPool(const std::filesystem::path& path, Options options) : options_(options) {
+  for (std::size_t i = 0; i < options_.threads; ++i) {
+    connections_.push_back(std::make_unique<Database>(path, Database::Mode::kReadOnly));
   }
-  ++open_;
-  lock.unlock();
-  try {
-    return Lease(*this, std::make_unique<Database>(path_, Database::Mode::kReadOnly));
-  } catch (...) {
-    lock.lock();
-    --open_;
-    returned_.notify_one();
-    throw;
+  for (const auto& db : connections_) {
+    threads_.emplace_back([this, &db = *db] { run(db); });
   }
 }
 
-void ReadPool::give_back(std::unique_ptr<Database> db) {
+ReadPool::~ReadPool() {
+  std::deque<Job> dropped;
   {
     std::lock_guard lock(mutex_);
-    idle_.push_back(std::move(db));
+    stopping_ = true;
+    dropped.swap(queue_);
   }
-  returned_.notify_one();
+  wake_.notify_all();
+  dropped.clear();  // outside the lock: what the jobs captured may do work when destroyed
+  for (std::thread& thread : threads_) thread.join();
+}
+
+bool ReadPool::try_post(Job job) {
+  {
+    std::lock_guard lock(mutex_);
+    if (stopping_ || queue_.size() + running_ >= options_.threads + options_.max_queued) {
+      return false;
+    }
+    queue_.push_back(std::move(job));
+  }
+  wake_.notify_one();
+  return true;
+}
+
+void ReadPool::run(Database& db) {
+  std::unique_lock lock(mutex_);
+  while (true) {
+    wake_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
+    if (stopping_) return;
+    Job job = std::move(queue_.front());
+    queue_.pop_front();
+    ++running_;
+    lock.unlock();
+    db.set_deadline(std::chrono::steady_clock::now() + options_.time_budget);
+    try {
+      job(db);
+    } catch (...) {
+      // Dropped below with what it captured: a Responder among them answers 500.
+    }
+    db.set_deadline(std::nullopt);
+    job = nullptr;  // before taking the lock: destroying captures may do work
+    lock.lock();
+    --running_;
+  }
 }
 
 }  // namespace driftd::store

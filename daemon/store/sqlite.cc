@@ -23,8 +23,23 @@ Database::Database(const std::filesystem::path& path, Mode mode) : path_(path) {
 Database::~Database() { sqlite3_close_v2(db_); }
 
 void Database::fail(int code, std::string_view context) const {
-  throw SqliteError(path_.string() + ": " + std::string(context) + ": " + sqlite3_errmsg(db_),
-                    code);
+  std::string message = path_.string() + ": " + std::string(context) + ": " + sqlite3_errmsg(db_);
+  if ((code & 0xff) == SQLITE_INTERRUPT) throw SqliteInterrupted(std::move(message), code);
+  throw SqliteError(std::move(message), code);
+}
+
+void Database::set_deadline(std::optional<std::chrono::steady_clock::time_point> deadline) {
+  if (!deadline) {
+    sqlite3_progress_handler(db_, 0, nullptr, nullptr);
+    return;
+  }
+  deadline_ = *deadline;
+  sqlite3_progress_handler(
+      db_, 1000,
+      [](void* self) {  // nonzero interrupts the statement
+        return std::chrono::steady_clock::now() >= static_cast<Database*>(self)->deadline_ ? 1 : 0;
+      },
+      this);
 }
 
 void Database::execute(std::string_view sql) {

@@ -7,6 +7,7 @@
 // read-only connections for readers; WAL lets them run concurrently).
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <filesystem>
 #include <optional>
@@ -29,6 +30,13 @@ class SqliteError : public std::runtime_error {
   int code_;
 };
 
+// A statement stopped because its connection's deadline passed
+// (Database::set_deadline()).
+class SqliteInterrupted : public SqliteError {
+ public:
+  using SqliteError::SqliteError;
+};
+
 class Statement;
 
 class Database {
@@ -47,6 +55,10 @@ class Database {
   Statement prepare(std::string_view sql);
   int64_t last_insert_rowid() const;
   int changes() const;
+  // Statements that are still running once `deadline` has passed stop with
+  // SqliteInterrupted (SQLite's progress handler, checked every 1000 virtual
+  // machine steps); std::nullopt lifts the deadline.
+  void set_deadline(std::optional<std::chrono::steady_clock::time_point> deadline);
   sqlite3* handle() { return db_; }
   const std::filesystem::path& path() const { return path_; }
 
@@ -56,6 +68,7 @@ class Database {
 
   sqlite3* db_ = nullptr;
   std::filesystem::path path_;
+  std::chrono::steady_clock::time_point deadline_;  // read by the progress handler
 };
 
 // A prepared statement. bind_*() take 1-based parameter indices; step()

@@ -151,9 +151,17 @@ const std::vector<BadConfig>& bad_configs() {
       {with_http(R"({"max_connections": 4294967296})"),
        "http.max_connections: must be at most 4294967295"},
       {with_http(R"({"max_body_bytes": -1})"), "http.max_body_bytes: must be an integer >= 1"},
+      {with_http(R"({"max_inflight_body_bytes": 1048576})"),
+       "http.max_inflight_body_bytes: must be at least max_body_bytes (16777216), or no body of "
+       "the largest allowed size could ever be taken"},
+      {with_http(R"({"read_threads": 0})"), "http.read_threads: must be an integer between 1 and 64"},
+      {with_http(R"({"read_queue": -1})"), "http.read_queue: must be an integer >= 0"},
+      {with_http(R"({"read_time_budget": "0s"})"),
+       "http.read_time_budget: must be greater than 0s"},
       {with_http(R"({"port": 8080})"),
        "http.port: unknown field (expected one of: listen, auth_token, max_body_bytes, "
-       "max_connections, max_event_streams, idle_timeout, ingest_ack, tls)"},
+       "max_inflight_body_bytes, max_connections, max_event_streams, idle_timeout, read_threads, "
+       "read_queue, read_time_budget, ingest_ack, tls)"},
       {with_http(R"({"ingest_ack": "fast"})"),
        "http.ingest_ack: must be one of: \"durable\", \"received\""},
       {with_http(R"({"tls": {"certificate": "c.pem"}})"),

@@ -59,8 +59,12 @@ void check_example(const Config& config) {
   CHECK_FALSE(config.http.tls.has_value());
   CHECK(config.http.ingest_ack == IngestAck::durable);
   CHECK(config.http.max_body_bytes == 16u * 1024 * 1024);
+  CHECK(config.http.max_inflight_body_bytes == 256u * 1024 * 1024);
   CHECK(config.http.max_connections == 1024u);
   CHECK(config.http.idle_timeout == 60s);
+  CHECK(config.http.read_threads == 2u);
+  CHECK(config.http.read_queue == 64u);
+  CHECK(config.http.read_time_budget == 5s);
 
   REQUIRE(config.kafka.has_value());
   CHECK(config.kafka->brokers == "127.0.0.1:9092");
@@ -209,7 +213,9 @@ TEST_CASE("Every optional field is read when given") {
     "storage": {"path": "/var/lib/driftd/driftd.db", "synchronous": "normal",
                 "checkpoint_interval": "500ms", "retention": "30d", "event_retention": "7d"},
     "http": {"listen": "[::1]:0", "auth_token": "0123456789abcdef", "max_body_bytes": 1048576,
-             "max_connections": 8, "idle_timeout": "5m", "ingest_ack": "received",
+             "max_inflight_body_bytes": 1048576, "max_connections": 8, "idle_timeout": "5m",
+             "read_threads": 3, "read_queue": 0, "read_time_budget": "250ms",
+             "ingest_ack": "received",
              "tls": {"certificate": "/etc/driftd/tls.pem", "private_key": "/etc/driftd/tls.key"}},
     "webhooks": {"ca_file": "/etc/driftd/receivers-ca.pem"},
     "kafka": {"brokers": "k1:9092,k2:9092", "group_id": "g",
@@ -248,8 +254,12 @@ TEST_CASE("Every optional field is read when given") {
   CHECK(config.http.tls == std::optional<TlsConfig>({"/etc/driftd/tls.pem", "/etc/driftd/tls.key"}));
   CHECK(config.webhooks.ca_file == std::optional<std::string>("/etc/driftd/receivers-ca.pem"));
   CHECK(config.http.max_body_bytes == 1048576u);
+  CHECK(config.http.max_inflight_body_bytes == 1048576u);
   CHECK(config.http.max_connections == 8u);
   CHECK(config.http.idle_timeout == 5min);
+  CHECK(config.http.read_threads == 3u);
+  CHECK(config.http.read_queue == 0u);
+  CHECK(config.http.read_time_budget == 250ms);
   REQUIRE(config.kafka.has_value());
   CHECK(config.kafka->brokers == "k1:9092,k2:9092");
   CHECK(config.kafka->properties ==

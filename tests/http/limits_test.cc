@@ -5,6 +5,8 @@
 #include <cstdio>
 #include <fstream>
 
+#include <sys/socket.h>
+
 #include <nlohmann/json.hpp>
 
 #include "common/timer_limit.h"
@@ -91,6 +93,65 @@ TEST_CASE("a chunked body under the limit is accepted", "[http][limits]") {
   CHECK(response->result() == Status::ok);
   CHECK(nlohmann::json::parse(response->body())["bytes"] == 11);
   CHECK(nlohmann::json::parse(response->body())["padded"] == true);
+}
+
+TEST_CASE("bodies beyond max_inflight_body_bytes get 503 with Retry-After until the budget frees",
+          "[http][limits][body_budget]") {
+  ServerOptions options = local_options();
+  options.limits.max_body_bytes = 4096;
+  options.limits.max_inflight_body_bytes = 4096;
+  TestServer server(options, size_routes);
+  const auto refused = [&](RawClient& client) {
+    const auto response = client.read_response();
+    REQUIRE(response);
+    CHECK(response->result() == Status::service_unavailable);
+    CHECK((*response)[boost::beast::http::field::retry_after] == "1");
+    const auto error = nlohmann::json::parse(response->body())["error"];
+    CHECK(error["status"] == 503);
+    CHECK(error["message"].get<std::string>().find("http.max_inflight_body_bytes") !=
+          std::string::npos);
+    CHECK(client.wait_closed());
+  };
+
+  // A slow sender holds 3000 of the 4096 bytes: declared, barely sent.
+  RawClient slow(server.port());
+  REQUIRE(slow.send("POST /upload HTTP/1.1\r\nHost: x\r\nContent-Length: 3000\r\n\r\nabc"));
+  REQUIRE(eventually([&] { return server.server().inflight_body_bytes() == 3000; }));
+
+  // 2000 more do not fit: refused from the header, before the body is read.
+  RawClient over(server.port());
+  REQUIRE(over.send("POST /upload HTTP/1.1\r\nHost: x\r\nContent-Length: 2000\r\n\r\n"));
+  refused(over);
+  CHECK(server.server().counters().rejected_body_budget.load() == 1);
+
+  // 1000 fit, and come back once answered.
+  RawClient small(server.port());
+  REQUIRE(small.send(simple_request("POST", "/upload", {}, std::string(1000, 's'))));
+  const auto ok = small.read_response();
+  REQUIRE(ok);
+  CHECK(ok->result() == Status::ok);
+  CHECK(eventually([&] { return server.server().inflight_body_bytes() == 3000; }));
+
+  // A chunked body reserves chunk by chunk: the third 512-byte chunk does not fit.
+  RawClient chunked(server.port());
+  std::string request = "POST /upload HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n";
+  for (int i = 0; i < 3; ++i) {
+    request += "200\r\n" + std::string(512, 'c') + "\r\n";
+  }
+  chunked.send(request + "0\r\n\r\n");  // the server may close before taking it all
+  refused(chunked);
+  CHECK(server.server().counters().rejected_body_budget.load() == 2);
+  CHECK(eventually([&] { return server.server().inflight_body_bytes() == 3000; }));
+
+  // The slow sender gives up: its bytes come back, and 2000 fit now.
+  ::shutdown(slow.fd(), SHUT_RDWR);
+  CHECK(eventually([&] { return server.server().inflight_body_bytes() == 0; }));
+  RawClient retry(server.port());
+  REQUIRE(retry.send(simple_request("POST", "/upload", {}, std::string(2000, 'r'))));
+  const auto accepted = retry.read_response();
+  REQUIRE(accepted);
+  CHECK(accepted->result() == Status::ok);
+  CHECK(eventually([&] { return server.server().inflight_body_bytes() == 0; }));
 }
 
 TEST_CASE("curl uploading too much gets 413", "[http][limits]") {

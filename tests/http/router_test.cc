@@ -66,8 +66,29 @@ TEST_CASE("router answers method_not_allowed with the sorted Allow list", "[http
   router.post("/v1/{kind}", noop(), RouteOptions{.public_access = true});
   const auto match = router.match(Verb::put, "/v1/alerts");
   CHECK(match.kind == Kind::method_not_allowed);
-  CHECK(match.allow == "DELETE, GET, POST");
+  CHECK(match.allow == "DELETE, GET, HEAD, POST");
   CHECK(match.public_access);
+}
+
+TEST_CASE("router answers HEAD with the GET route unless a HEAD route exists", "[http][router]") {
+  Router router;
+  router.get("/v1/windows/{id}", noop());
+  router.get("/v1/metrics", noop());
+  router.add(Verb::head, "/v1/metrics", noop());
+  router.post("/v1/streams/{stream}/events", noop());
+
+  auto match = router.match(Verb::head, "/v1/windows/7");
+  REQUIRE(match.kind == Kind::found);
+  CHECK(match.route->method == Verb::get);
+  CHECK(param(match, "id") == "7");
+
+  match = router.match(Verb::head, "/v1/metrics");
+  REQUIRE(match.kind == Kind::found);
+  CHECK(match.route->method == Verb::head);
+
+  match = router.match(Verb::head, "/v1/streams/s/events");
+  CHECK(match.kind == Kind::method_not_allowed);
+  CHECK(match.allow == "POST");
 }
 
 TEST_CASE("router prefers literal segments over parameters", "[http][router]") {

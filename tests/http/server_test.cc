@@ -99,7 +99,7 @@ TEST_CASE("server answers 405 with an Allow header for a wrong method", "[http][
   const auto response = client.read_response();
   REQUIRE(response);
   CHECK(response->result() == Status::method_not_allowed);
-  CHECK((*response)[bhttp::field::allow] == "DELETE, GET");
+  CHECK((*response)[bhttp::field::allow] == "DELETE, GET, HEAD");
   CHECK(json_body(*response)["error"]["status"] == 405);
 }
 
@@ -215,6 +215,38 @@ TEST_CASE("HEAD requests get headers without a body", "[http][server]") {
   }));
   CHECK(wire.find("Content-Length: 12\r\n") != std::string::npos);
   CHECK(wire.find("twelve bytes") == std::string::npos);
+}
+
+TEST_CASE("HEAD on a GET route answers the GET's status and headers without the body",
+          "[http][server]") {
+  TestServer server(local_options(), echo_routes);
+  RawClient client(server.port());
+  REQUIRE(client.send(simple_request("HEAD", "/v1/streams/orders/windows?from=3") +
+                      simple_request("GET", "/healthz")));
+  std::string wire;
+  REQUIRE(eventually([&] {
+    wire += client.read_for(50ms);
+    return wire.find("ok\n") != std::string::npos;
+  }));
+  // The GET answer would be this document; HEAD announces its length and
+  // sends none of it, so the next bytes are the /healthz answer.
+  const std::string get_body = json_response(Status::ok, {{"stream", "orders"},
+                                                          {"from", "3"},
+                                                          {"tags", nlohmann::json::array()},
+                                                          {"path", "/v1/streams/orders/windows"}})
+                                   .body();
+  CHECK(wire.rfind("HTTP/1.1 200 OK\r\n", 0) == 0);
+  CHECK(wire.find("Content-Length: " + std::to_string(get_body.size()) + "\r\n") !=
+        std::string::npos);
+  CHECK(wire.find("Content-Type: application/json") != std::string::npos);
+  CHECK(wire.find("orders") == std::string::npos);
+  CHECK(wire.find("\r\n\r\nHTTP/1.1 200 OK\r\n") != std::string::npos);
+
+  const auto head = curl({"-I", "-o", "/dev/null", "-w", "%{http_code}", server.url("/healthz")});
+  CHECK(head.out == "200");
+  const auto refused = curl({"-I", "-o", "/dev/null", "-w", "%{http_code}",
+                             server.url("/v1/streams/s/events")});
+  CHECK(refused.out == "405");
 }
 
 TEST_CASE("bearer token is required on private routes and not on public ones", "[http][server][auth]") {

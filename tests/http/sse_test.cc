@@ -102,6 +102,26 @@ TEST_CASE("curl receives event stream headers events and heartbeats", "[http][ss
   CHECK(eventually([&] { return server.server().open_connections() == 0; }));
 }
 
+TEST_CASE("HEAD on a stream route answers the stream's headers and closes", "[http][sse]") {
+  StreamBox box;
+  ServerOptions options = local_options();
+  options.limits.stream_heartbeat_interval = 20ms;  // an open stream would send some
+  TestServer server(options, event_routes(box));
+  RawClient client(server.port());
+  REQUIRE(client.send(simple_request("HEAD", "/v1/alerts/stream")));
+  const std::string wire = client.read_for(5s);  // until the server closes
+  CHECK(client.wait_closed(100ms));
+  CHECK(wire.find("HTTP/1.1 200 OK\r\n") == 0);
+  CHECK(wire.find("Content-Type: text/event-stream\r\n") != std::string::npos);
+  CHECK(wire.substr(wire.find("\r\n\r\n") + 4).empty());  // no events, no heartbeat
+  {
+    std::lock_guard lock(box.mutex);
+    CHECK(box.refused == 1);  // the handler got no stream to send to
+  }
+  CHECK(eventually([&] { return server.server().open_streams() == 0; }));
+  CHECK(eventually([&] { return server.server().open_connections() == 0; }));
+}
+
 TEST_CASE("a stream client that never reads is cut off at the buffer cap", "[http][sse]") {
   StreamBox box;
   ServerOptions options = local_options();

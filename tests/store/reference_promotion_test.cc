@@ -1,8 +1,5 @@
 #include "store/reference_promotion.h"
 
-#include <unistd.h>
-
-#include <filesystem>
 #include <string>
 #include <vector>
 
@@ -10,56 +7,20 @@
 
 #include "common/error.h"
 #include "store/drift_store.h"
+#include "tests/store/demo_store_fixture.h"
 #include "tests/store/window_row_fixture.h"
 
 namespace driftd::store {
 namespace {
 
-// One database per test case and process (ctest runs cases in parallel).
-config::StorageConfig fresh_storage(const std::string& name) {
-  const auto dir = std::filesystem::temp_directory_path() /
-                   ("driftd_reference_promotion_test." + std::to_string(getpid()));
-  std::filesystem::create_directories(dir);
-  config::StorageConfig storage;
-  storage.path = dir / (name + ".db");
-  std::filesystem::remove(storage.path);
-  return storage;
-}
-
-config::StreamConfig demo_stream() {
-  config::StreamConfig stream;
-  stream.name = "demo";
-  config::FeatureConfig& amount = stream.features.emplace_back();
-  amount.name = "amount";
-  amount.binning = config::Binning::edges;
-  amount.edges = {10, 20};
-  amount.bins = 3;
-  config::FeatureConfig& country = stream.features.emplace_back();
-  country.name = "country";
-  country.type = config::FeatureType::categorical;
-  country.gaussian = false;
-  return stream;
-}
-
-// Version 1 of both features: amount over (-inf,10) [10,20) [20,+inf) with
-// moments; country over US, DE, __other__.
-void store_first_references(DriftStore& store, const config::StreamConfig& stream) {
-  store.sync_stream(stream);
-  const std::vector<double> amounts = {5, 15, 25, 12};
-  const std::vector<std::string_view> countries = {"US", "US", "DE"};
-  std::vector<FeatureReference> references = {
-      numeric_reference(stream.features[0], amounts),
-      categorical_reference(stream.features[1], countries, 1)};
-  store.save_references(stream, references, "capture");
-}
-
 struct Fixture {
-  explicit Fixture(const std::string& name) : store(fresh_storage(name)) {
-    store_first_references(store, stream);
+  explicit Fixture(const std::string& name)
+      : store(test::fresh_storage("reference_promotion_test", name)) {
+    test::store_first_references(store, stream);
     test::insert_window_row(store.database(), "demo", "amount", 1000, {3, 0, 7}, 2, 1);
     test::insert_window_row(store.database(), "demo", "country", 1000, {1, 4, 5}, 0, 0);
   }
-  config::StreamConfig stream = demo_stream();
+  config::StreamConfig stream = test::demo_stream();
   DriftStore store;
 };
 
@@ -168,7 +129,7 @@ TEST_CASE("promote refuses and writes nothing") {
           "one");
   }
   SECTION("a window compared with a reference that is no longer active") {
-    store_first_references(fixture.store, fixture.stream);  // version 2 becomes active
+    test::store_first_references(fixture.store, fixture.stream);  // version 2 becomes active
     CHECK(version_count(db) == 4);
     try {
       promote_window(fixture.store, "demo", 1000, {});

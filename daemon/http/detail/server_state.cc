@@ -98,6 +98,7 @@ ServerState::ServerState(net::io_context& io, const ServerLimits& limits,
                          std::shared_ptr<net::ssl::context> tls)
     : io_(io),
       limits_(limits),
+      body_budget_(limits.max_inflight_body_bytes),
       strand_(net::make_strand(io)),
       acceptor_(strand_),
       stop_timer_(strand_),

@@ -8,7 +8,7 @@
 //
 // Thread safety:
 //  - limits(), router() (after start), auth(): immutable, any thread.
-//  - counters(): atomics, any thread.
+//  - counters(), body_budget(): atomics, any thread.
 //  - acceptor_, stop_timer_, retry_timer_: only on strand_.
 //  - sessions_, streams_, stop bookkeeping, tls_: guarded by mutex_.
 //  - stop() and the add/remove functions: any thread.
@@ -37,6 +37,7 @@
 #include <boost/asio/strand.hpp>
 
 #include "http/auth.h"
+#include "http/body_budget.h"
 #include "http/counters.h"
 #include "http/limits.h"
 #include "http/router.h"
@@ -63,6 +64,9 @@ class ServerState : public std::enable_shared_from_this<ServerState> {
   const BearerAuth* auth() const { return auth_ ? &*auth_ : nullptr; }
   ServerCounters& counters() { return counters_; }
   const ServerCounters& counters() const { return counters_; }
+  // The request bodies held across all connections (limits.max_inflight_body_bytes).
+  BodyBudget& body_budget() { return body_budget_; }
+  const BodyBudget& body_budget() const { return body_budget_; }
   // Acquire: pairs with the release in stop(), for callers that test it
   // outside mutex_ (a stale "false" only lets a request finish normally).
   bool stopping() const { return stopping_.load(std::memory_order_acquire); }
@@ -103,6 +107,7 @@ class ServerState : public std::enable_shared_from_this<ServerState> {
   Router router_;  // mutable until listen_and_accept(), then read-only
   std::optional<BearerAuth> auth_;
   ServerCounters counters_;
+  BodyBudget body_budget_;
 
   boost::asio::strand<boost::asio::io_context::executor_type> strand_;
   boost::asio::ip::tcp::acceptor acceptor_;  // strand_ only after listen

@@ -47,7 +47,12 @@ Session::Session(Transport transport, std::shared_ptr<ServerState> state)
     : state_(std::move(state)),
       executor_(transport.tcp().get_executor()),
       transport_(std::move(transport)),
-      remote_(remote_of(transport_.tcp().socket())) {}
+      remote_(remote_of(transport_.tcp().socket())),
+      body_reservation_(state_->body_budget()),
+      chunk_header_callback_([this](std::uint64_t size, beast::string_view extensions,
+                                    beast::error_code& ec) {
+        on_chunk_header(size, extensions, ec);
+      }) {}
 
 Session::~Session() {
   // Normally close() or hand_off() already did both; this covers an
@@ -93,6 +98,10 @@ std::shared_ptr<EventStream> Session::start_stream() {
       return nullptr;
   }
   net::post(executor_, [self = shared_from_this(), stream] { self->hand_off(stream); });
+  if (request_is_head_) {
+    stream->close();  // HEAD: the stream's headers, then the end; no events
+    return nullptr;
+  }
   return stream;
 }
 
@@ -173,6 +182,7 @@ void Session::read_header() {
   request_version_ = 11;
   request_keep_alive_ = false;
   request_is_head_ = false;
+  over_body_budget_ = false;
   parser_.emplace();
   parser_->header_limit(state_->limits().max_header_bytes);
   parser_->body_limit(state_->limits().max_body_bytes);
@@ -197,7 +207,9 @@ void Session::on_read(void (Session::*next)(), const beast::error_code& ec, std:
 
 void Session::on_read_error(const beast::error_code& ec) {
   ServerCounters& counters = state_->counters();
-  if (ec == beast::error::timeout) {
+  if (over_body_budget_) {
+    refuse_over_body_budget();
+  } else if (ec == beast::error::timeout) {
     counters.timeouts.fetch_add(1, std::memory_order_relaxed);
     close();  // the stream already closed the socket: nothing can be answered
   } else if (ec == bhttp::error::body_limit) {
@@ -280,6 +292,14 @@ void Session::after_header() {
       break;
   }
 
+  if (const auto length = parser_->content_length();
+      length && !body_reservation_.try_grow(*length)) {
+    refuse_over_body_budget();
+    return;
+  }
+  if (parser_->chunked()) {
+    parser_->on_chunk_header(chunk_header_callback_);
+  }
   if (parser_->is_done()) {
     dispatch();
     return;
@@ -315,6 +335,24 @@ void Session::on_continue_sent(const beast::error_code& ec, std::size_t) {
     return;
   }
   read_body();
+}
+
+void Session::on_chunk_header(std::uint64_t size, beast::string_view, beast::error_code& ec) {
+  if (!body_reservation_.try_grow(size)) {
+    over_body_budget_ = true;
+    ec = net::error::no_buffer_space;  // ends the read; on_read_error() sees the flag
+  }
+}
+
+void Session::refuse_over_body_budget() {
+  state_->counters().rejected_body_budget.fetch_add(1, std::memory_order_relaxed);
+  Response response = json_error(
+      Status::service_unavailable,
+      "the server holds too many request bodies now (http.max_inflight_body_bytes: " +
+          std::to_string(state_->limits().max_inflight_body_bytes) +
+          " bytes across connections); retry later");
+  response.set(bhttp::field::retry_after, "1");
+  write_response(std::move(response), true);  // the body is unread: close after
 }
 
 void Session::read_body() {
@@ -365,7 +403,10 @@ void Session::reject(Response response) {
 void Session::write_response(Response response, bool close_after) {
   phase_ = Phase::writing;
   close_after_write_ = close_after || shutdown_requested_ || state_->stopping();
+  // The request is answered: its body goes, and with it its reservation.
   parser_.reset();
+  request_.reset();
+  body_reservation_.release();
   response_.emplace(std::move(response));
   Response& r = *response_;
   r.version(request_version_);
@@ -397,7 +438,6 @@ void Session::on_write(const beast::error_code& ec, std::size_t) {
     return;
   }
   response_.reset();
-  request_.reset();
   first_request_ = false;
   if (close_after_write_ || shutdown_requested_) {
     linger();

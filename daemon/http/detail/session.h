@@ -11,7 +11,12 @@
 //   header      read the header (until header_timeout after the first byte)
 //               -> 400/413/431 and close on malformed or oversized input
 //   route+auth  -> 401/404/405 before any body byte is read
-//   body        (100 Continue if asked) read the body (body_timeout)
+//   budget      reserve the declared Content-Length in the server's
+//               BodyBudget -> 503 with Retry-After, and close, when it does
+//               not fit (before 100 Continue, so the client sends nothing)
+//   body        (100 Continue if asked) read the body (body_timeout); a
+//               chunked body reserves each chunk as its header announces it
+//               -> 503 and close when one does not fit
 //   handling    the handler owns a Responder; no timeout
 //   writing     write the answer (write_timeout), then back to idle, or a
 //               lingering close (shutdown send, drain until EOF or
@@ -20,20 +25,29 @@
 // An event stream takes the socket over from "handling" (hand_off).
 //
 // Thread safety: every private member is touched only on the connection's
-// strand (executor_). The public functions may be called from any thread:
-// they post to the strand. Completion handlers first check for `closed`,
-// since close() may have run while they were queued.
+// strand (executor_), except that start_stream() reads request_is_head_:
+// it is written before the handler runs and not again until the answer has
+// been written, and the handler's thread got the Responder after that
+// write. The public functions may be called from any thread: they post to
+// the strand. Completion handlers first check for `closed`, since close()
+// may have run while they were queued.
 //
 // Invariants:
 //  1. At most one read or one write is in flight (never both).
 //  2. The connection slot (ServerCounters::open_connections) is released
 //     exactly once: by close(), or by the EventStream after hand_off().
 //  3. deliver() after close() or outside "handling" is dropped.
+//  4. body_reservation_ covers the body being read or held (parser_,
+//     request_): it is released when both are dropped as the answer is
+//     written, and by the destructor when the session ends otherwise (error,
+//     timeout, client gone: the memory goes with the session).
 #pragma once
 
 #include <array>
 #include <chrono>
 #include <cstddef>
+#include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -41,8 +55,10 @@
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/string_type.hpp>
 #include <boost/beast/http/parser.hpp>
 
+#include "http/body_budget.h"
 #include "http/detail/transport.h"
 
 #include "http/padded_body.h"
@@ -71,7 +87,8 @@ class Session : public std::enable_shared_from_this<Session> {
   // The handler's answer (Responder). Any thread.
   void deliver(Response response);
   // Upgrade the current request to an event stream (Responder). Any thread.
-  // nullptr when refused; the refusal (503) has then been delivered.
+  // nullptr when refused (the refusal, 503, has then been delivered) or for
+  // a HEAD request (the stream's headers are sent, then it closes).
   std::shared_ptr<EventStream> start_stream();
   // Server stop: close if idle, else close after the current answer. Any thread.
   void begin_shutdown();
@@ -93,6 +110,11 @@ class Session : public std::enable_shared_from_this<Session> {
   void on_read(void (Session::*next)(), const boost::beast::error_code& ec, std::size_t bytes);
   void after_header();
   void on_continue_sent(const boost::beast::error_code& ec, std::size_t bytes);
+  // The parser's chunk-header callback: reserves the chunk's bytes.
+  void on_chunk_header(std::uint64_t size, boost::beast::string_view extensions,
+                       boost::beast::error_code& ec);
+  // 503 with Retry-After: the body does not fit in the server's budget.
+  void refuse_over_body_budget();
   void read_body();
   void on_read_error(const boost::beast::error_code& ec);
   // After a write: true when the session stops here (closed meanwhile, or
@@ -118,6 +140,10 @@ class Session : public std::enable_shared_from_this<Session> {
   Transport transport_;
   boost::asio::ip::tcp::endpoint remote_;
   boost::beast::flat_buffer buffer_;
+  BodyBudget::Reservation body_reservation_;
+  // Bound to on_chunk_header(); the parser keeps a reference to it.
+  std::function<void(std::uint64_t, boost::beast::string_view, boost::beast::error_code&)>
+      chunk_header_callback_;
   std::optional<boost::beast::http::request_parser<PaddedStringBody>> parser_;
   std::optional<Request> request_;      // the request being handled
   std::optional<Response> response_;    // the answer being written
@@ -131,6 +157,7 @@ class Session : public std::enable_shared_from_this<Session> {
   bool first_request_ = true;
   bool request_keep_alive_ = false;
   bool request_is_head_ = false;
+  bool over_body_budget_ = false;  // the read failed because a chunk did not fit
   bool close_after_write_ = false;
   bool shutdown_requested_ = false;
   bool slot_held_ = true;
