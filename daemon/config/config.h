@@ -84,6 +84,7 @@
 // | `field`           | string  | -        | JSON Pointer to a number in the event |
 // | `unit`            | string  | `"ms"`   | `"s"`, `"ms"`, `"us"` or `"ns"` since the Unix epoch; only with `field` |
 // | `kafka_timestamp` | boolean | -        | `true`: use the Kafka message timestamp (ms); kafka sources only |
+// | `max_future`      | duration | `"1h"`  | > 0; an event whose time is later than the clock at ingest plus this is rejected as `invalid_event_time` (counted at once, like a missing time) |
 //
 // streams[i].window
 // | field              | type     | default  | rules |
@@ -216,6 +217,7 @@ struct EventTimeConfig {
   EventTimeSource source = EventTimeSource::field;
   std::string field;                                    // JSON Pointer; "" for kafka_timestamp
   TimeUnit unit = TimeUnit::ms;                         // always ms for kafka_timestamp
+  Duration max_future = std::chrono::hours(1);          // event times beyond now + this: invalid
 
   friend bool operator==(const EventTimeConfig&, const EventTimeConfig&) = default;
 };

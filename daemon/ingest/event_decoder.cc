@@ -190,6 +190,8 @@ struct EventDecoder::Impl {
   std::vector<std::uint32_t> categories;
   std::int64_t time_ms = 0;
   Slot time_slot = Slot::kMissing;
+  // Later event times are rejected (set_latest_event_time()).
+  std::int64_t latest_time_ms = kMaxTimestampMs;
   // The time the caller supplies for this event (decode_one with a time).
   std::optional<std::int64_t> supplied_time;
   // seen[node] == epoch: node already visited in this event (duplicate key).
@@ -270,7 +272,11 @@ EventOutcome EventDecoder::Impl::commit(DecodedBatch& batch) {
     reason = time_slot == Slot::kMissing ? "event time missing" : "event time invalid";
     return EventOutcome::kInvalidEventTime;
   }
-
+  if (timed && time_ms > latest_time_ms) {
+    ++batch.invalid_event_time_;
+    reason = "event time too far in the future";
+    return EventOutcome::kInvalidEventTime;
+  }
   if (timed) {
     batch.event_time_ms_.push_back(time_ms);
   }
@@ -793,6 +799,10 @@ EventDecoder& EventDecoder::operator=(EventDecoder&&) noexcept = default;
 const DecoderSchema& EventDecoder::schema() const { return impl_->schema; }
 
 std::string_view EventDecoder::last_reason() const { return impl_->reason; }
+
+void EventDecoder::set_latest_event_time(std::int64_t latest_ms) {
+  impl_->latest_time_ms = latest_ms;
+}
 
 EventOutcome EventDecoder::decode_one(std::string_view json, std::size_t capacity,
                                       DecodedBatch& batch) {

@@ -21,7 +21,8 @@
 //   text, a boolean "true"/"false", each resolved at once to a bin id by the
 //   feature's resolver; null or absent is kMissingCategory; an array or
 //   object kInvalidCategory.
-// - event time: see event_time.h; missing or invalid drops the event.
+// - event time: see event_time.h; missing or invalid drops the event, as
+//   does a time beyond set_latest_event_time().
 // - keys are matched after unescaping ("caf\u00e9" is "café"); unknown keys
 //   are skipped (checked, not read). Duplicate keys: the first occurrence
 //   wins at every level, as with JSON Pointer evaluation; later ones are
@@ -121,6 +122,12 @@ class EventDecoder {
   // decode_one().
   BodySummary decode_ndjson(std::string_view body, std::size_t capacity, DecodedBatch& batch,
                             ErrorSink* errors = nullptr);
+
+  // Event times later than latest_ms make their events invalid-event-time
+  // rejections ("event time too far in the future") from now on; the caller
+  // sets it once per batch from its clock (event_time.max_future ahead).
+  // Default kMaxTimestampMs: every time the windows can represent.
+  void set_latest_event_time(std::int64_t latest_ms);
 
   // Why the last rejected event was rejected (static text).
   std::string_view last_reason() const;

@@ -136,12 +136,14 @@ IngestResult StreamRuntime::ingest(std::size_t writer, const Decode& decode, int
   state.batch.clear();
   IngestResult result;
   const auto decoding = std::chrono::steady_clock::now();
+  state.decoder->set_latest_event_time(latest_acceptable_event_time(now_ms));
   result.summary = decode(*state.decoder, state.batch);
   const auto recording = std::chrono::steady_clock::now();
   count(result.summary);
   result.latest_event_time = latest_event_time(state.batch);
   result.late = state.recorder.record(*assembler_, window_spec_, writer, state.batch, 0, now_ms,
                                       deferred_, time_limit);
+  counters_.late.fetch_add(result.late, std::memory_order_relaxed);
   const auto done = std::chrono::steady_clock::now();
   const auto nanoseconds = [](auto duration) {
     return static_cast<uint64_t>(
@@ -166,6 +168,7 @@ IngestResult StreamRuntime::ingest_capturing(std::size_t writer, const Decode& d
   }
   capture_batch_.clear();
   IngestResult result;
+  capture_decoder_->set_latest_event_time(latest_acceptable_event_time(now_ms));
   result.summary = decode(*capture_decoder_, capture_batch_);
   count(result.summary);
   result.latest_event_time = latest_event_time(capture_batch_);
@@ -181,13 +184,14 @@ IngestResult StreamRuntime::ingest_capturing(std::size_t writer, const Decode& d
   }
   start_monitoring(std::move(references));
   new_references_ = true;
-  record_capture_remainder(writer, capture_batch_, taken, now_ms);
+  result.late = record_capture_remainder(writer, capture_batch_, taken, now_ms);
+  counters_.late.fetch_add(result.late, std::memory_order_relaxed);
   return result;
 }
 
-void StreamRuntime::record_capture_remainder(std::size_t writer, ingest::DecodedBatch& batch,
-                                             std::size_t first_row, int64_t now_ms) {
-  if (first_row >= batch.rows()) return;
+uint64_t StreamRuntime::record_capture_remainder(std::size_t writer, ingest::DecodedBatch& batch,
+                                                 std::size_t first_row, int64_t now_ms) {
+  if (first_row >= batch.rows()) return 0;
   for (std::size_t f = 0; f < references_.size(); ++f) {
     const FeatureColumn& column = schema_.columns[f];
     if (column.numeric) continue;
@@ -198,8 +202,17 @@ void StreamRuntime::record_capture_remainder(std::size_t writer, ingest::Decoded
       }
     }
   }
-  writer_states_[writer]->recorder.record(*assembler_, window_spec_, writer, batch, first_row,
-                                         now_ms, deferred_);
+  return writer_states_[writer]->recorder.record(*assembler_, window_spec_, writer, batch,
+                                                first_row, now_ms, deferred_);
+}
+
+int64_t StreamRuntime::latest_acceptable_event_time(int64_t now_ms) const {
+  if (!config_.event_time) return kMaxTimestampMs;
+  int64_t latest = 0;
+  if (__builtin_add_overflow(now_ms, config_.event_time->max_future.count(), &latest)) {
+    return kMaxTimestampMs;
+  }
+  return std::min(latest, kMaxTimestampMs);
 }
 
 void StreamRuntime::install_references(std::vector<FeatureReference> references) {
@@ -234,10 +247,11 @@ void StreamRuntime::poll(int64_t now_ms,
     assembler_->watermark().observe(now_ms);
   }
   const auto emit = [&](const ClosedWindow& window) {
+    // The window's `late`: events found late since the previous window
+    // closed (the stream counter counted each when it was found).
     const uint64_t late_now = assembler_->late_counts()[CounterLayout::kEvents];
     const uint64_t late = late_now - late_reported_;
     late_reported_ = late_now;
-    counters_.late.store(late_now, std::memory_order_relaxed);
     const WindowEvaluation evaluation =
         evaluate_window(config_, references_, *layout_, window.counts, window.bounds);
     counters_.windows_closed.fetch_add(1, std::memory_order_relaxed);
@@ -275,6 +289,9 @@ void StreamRuntime::poll(int64_t now_ms,
       }
       emit(*window);
     }
+    if (outcome == RecordOutcome::late) {
+      counters_.late.fetch_add(piece.deltas[CounterLayout::kEvents], std::memory_order_relaxed);
+    }
     if (outcome == RecordOutcome::beyond_horizon) break;
   }
   waiting_pieces_.erase(waiting_pieces_.begin(),
@@ -290,10 +307,26 @@ bool StreamRuntime::checkpoint(StreamCheckpoint& out) {
   return true;
 }
 
-bool StreamRuntime::restore(const StreamCheckpoint& checkpoint) {
+bool StreamRuntime::restore(const StreamCheckpoint& checkpoint, int64_t now_ms) {
   if (checkpoint.reference_ids.size() != references_.size()) return false;
   for (std::size_t f = 0; f < references_.size(); ++f) {
     if (checkpoint.reference_ids[f] != references_[f].id) return false;
+  }
+  if (window_spec_.is_time_window() && window_spec_.domain() == TimeDomain::event_time) {
+    // A watermark beyond the bound ingest now applies came from an event
+    // time in the future, before that bound existed: every event after it
+    // would be late.
+    const PaneId bound = assembler_->clock().pane_of(latest_acceptable_event_time(now_ms));
+    const bool beyond =
+        checkpoint.windows.first_open_pane > bound ||
+        std::ranges::any_of(checkpoint.waiting, [&](const auto& piece) { return piece.pane > bound; });
+    if (beyond) {
+      throw InputError(
+          "its open windows start at " +
+          std::to_string(assembler_->clock().pane_bounds(checkpoint.windows.first_open_pane).start) +
+          " ms, beyond event_time.max_future from now: an event time from the future raised its "
+          "watermark (before driftd bounded event times); the stream's windows start empty");
+    }
   }
   for (const DeferredPieces::Piece& piece : checkpoint.waiting) {
     if (piece.deltas.size() != assembler_->counters()) {

@@ -52,7 +52,7 @@ struct SourceDocument {
 
 struct IngestResult {
   ingest::BodySummary summary;
-  uint64_t late = 0;  // rows whose window had already closed
+  uint64_t late = 0;  // rows whose window had already closed (counted in StreamCounters::late)
   // The latest event time among the rows (kMinTimestampMs when none, or
   // when the stream has no event time).
   int64_t latest_event_time = kMinTimestampMs;
@@ -64,6 +64,8 @@ struct StreamCounters {
   std::atomic<uint64_t> accepted{0};
   std::atomic<uint64_t> malformed{0};
   std::atomic<uint64_t> invalid_event_time{0};
+  // Rows whose window had closed, counted when the writer (or the
+  // manager's slow path) found them late, not when a window closes.
   std::atomic<uint64_t> late{0};
   std::atomic<uint64_t> windows_closed{0};
   // Writer time in the two stages of the hot path (monitoring phase), for
@@ -103,6 +105,9 @@ class StreamRuntime {
   bool monitoring() const { return monitoring_.load(std::memory_order_acquire); }
 
   // ---- Writers --------------------------------------------------------------
+  // now_ms is the caller's clock when the batch arrived, read once per batch:
+  // the pane of processing-time windows, and the bound of event times (later
+  // than now_ms + event_time.max_future: invalid_event_time).
   // An NDJSON (or JSON array) body; the caller guarantees kJsonPadding bytes
   // of capacity after it. REQUIRES: writer < writers.
   IngestResult ingest_ndjson(std::size_t writer, std::string_view body, std::size_t capacity,
@@ -137,9 +142,12 @@ class StreamRuntime {
   bool checkpoint(StreamCheckpoint& out);
   // Resumes open windows and waiting pieces from a checkpoint taken with the
   // same references. Returns false (changing nothing) when the references
-  // differ; throws InputError (changing nothing) when it does not fit.
-  // REQUIRES: after install_references(), before any ingest.
-  bool restore(const StreamCheckpoint& checkpoint);
+  // differ; throws InputError (changing nothing) when it does not fit, or
+  // when its event-time windows start beyond event_time.max_future from
+  // now_ms (a watermark raised by an event from the future, stored before
+  // ingest bounded event times). REQUIRES: after install_references(),
+  // before any ingest.
+  bool restore(const StreamCheckpoint& checkpoint, int64_t now_ms);
 
   // Runs the alert rules on a window's evaluation; returns what changed.
   std::vector<AlertChange> apply_alerts(const WindowEvaluation& window);
@@ -162,8 +170,12 @@ class StreamRuntime {
   void count(const ingest::BodySummary& summary);
   // Records rows of a batch decoded by the capture decoder (their category
   // ids are the capture's) after translating them to the dictionaries.
-  void record_capture_remainder(std::size_t writer, ingest::DecodedBatch& batch,
-                                std::size_t first_row, int64_t now_ms);
+  // Returns the rows found late.
+  uint64_t record_capture_remainder(std::size_t writer, ingest::DecodedBatch& batch,
+                                    std::size_t first_row, int64_t now_ms);
+  // Event times after this are rejected by a batch ingested at now_ms
+  // (event_time.max_future ahead; no bound without event time).
+  int64_t latest_acceptable_event_time(int64_t now_ms) const;
 
   const config::StreamConfig config_;
   const std::size_t writers_;

@@ -232,6 +232,9 @@ const std::vector<BadConfig>& bad_configs() {
        "streams[0].source.topic: must be a Kafka topic name: 1 to 249 characters from A-Z, a-z, "
        "0-9, '_', '.' and '-'"},
       // ---- event_time
+      {with_window(R"({"type": "count", "events": 1})",
+                   R"("event_time": {"field": "/t", "max_future": "0s"}, )"),
+       "streams[0].event_time.max_future: must be greater than 0s"},
       {with_window(R"({"type": "count", "events": 1})", R"("event_time": {"field": "ts"}, )"),
        "streams[0].event_time.field: must be a JSON Pointer (RFC 6901) starting with \"/\", such "
        "as \"/amount\""},

@@ -77,6 +77,7 @@ void check_example(const Config& config) {
   CHECK(payments.event_time->source == EventTimeSource::field);
   CHECK(payments.event_time->field == "/ts");
   CHECK(payments.event_time->unit == TimeUnit::ms);
+  CHECK(payments.event_time->max_future == 1h);
   CHECK(payments.window.type == WindowType::tumbling);
   CHECK(payments.window.size == 1min);
   CHECK(payments.window.slide == 1min);

@@ -500,6 +500,40 @@ TEST_CASE("Event time in every unit and invalid event times drop the event") {
   CHECK(batch.events() == std::size(invalid) + 2);
 }
 
+TEST_CASE("Event times beyond the latest the caller allows are invalid") {
+  DecoderSchema schema;
+  schema.add_numeric("x", "/x").set_event_time("/ts", TimeUnit::kMilliseconds);
+  EventDecoder decoder(schema, {});
+  DecodedBatch batch;
+  // Without a bound, year 9999 is a time like any other.
+  CHECK(decode_one(decoder, R"({"x": 1, "ts": 253402300799000})", batch) == EventOutcome::kRow);
+  // The caller's clock plus max_future, set once per batch.
+  decoder.set_latest_event_time(1'700'003'600'000);
+  CHECK(decode_one(decoder, R"({"x": 1, "ts": 253402300799000})", batch) ==
+        EventOutcome::kInvalidEventTime);
+  CHECK(decoder.last_reason() == "event time too far in the future");
+  CHECK(decode_one(decoder, R"({"x": 1, "ts": "9999-12-31T23:59:59Z"})", batch) ==
+        EventOutcome::kInvalidEventTime);
+  CHECK(decode_one(decoder, R"({"x": 1, "ts": 1700003600001})", batch) ==
+        EventOutcome::kInvalidEventTime);
+  CHECK(decode_one(decoder, R"({"x": 1, "ts": 1700003600000})", batch) == EventOutcome::kRow);
+  CHECK(decode_one(decoder, R"({"x": 1, "ts": 0})", batch) == EventOutcome::kRow);
+  CHECK(batch.rows() == 3);
+  CHECK(batch.invalid_event_time() == 3);
+  CHECK(batch.numeric_counts(0).missing == 0);
+
+  // A supplied time (a Kafka timestamp) is bounded the same way.
+  DecoderSchema untimed;
+  untimed.add_numeric("x", "/x");
+  EventDecoder kafka(untimed, {});
+  kafka.set_latest_event_time(1'700'003'600'000);
+  const testing::Padded event(R"({"x": 1})");
+  CHECK(kafka.decode_one(event.view(), event.capacity(), batch, 253'402'300'799'000) ==
+        EventOutcome::kInvalidEventTime);
+  CHECK(kafka.decode_one(event.view(), event.capacity(), batch, 1'700'000'000'000) ==
+        EventOutcome::kRow);
+}
+
 TEST_CASE("The event time may share its pointer with features") {
   TableResolver resolver;
   DecoderSchema schema;
