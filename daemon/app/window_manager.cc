@@ -212,9 +212,12 @@ void WindowManager::commit(std::size_t stream_index, Cut& cut) {
   if (kafka_ != nullptr && cut.checkpoint) kafka_->durable(stream, std::move(cut.positions));
   if (save_references) {
     references_unsaved_[stream_index] = false;
+    uint64_t captured = 0;  // a feature without reference counts none
+    for (const FeatureReference& reference : references) {
+      captured = std::max(captured, reference.n() + reference.missing);
+    }
     std::fprintf(stderr, "driftd: stream '%s': reference captured from %llu events\n",
-                 config.name.c_str(),
-                 static_cast<unsigned long long>(references[0].n() + references[0].missing));
+                 config.name.c_str(), static_cast<unsigned long long>(captured));
   }
   for (const store::WindowCommit& window : pending) {
     for (const AlertChange& change : window.changes) {

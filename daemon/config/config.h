@@ -100,6 +100,7 @@
 // |----------|---------|----------|-------|
 // | `type`   | string  | required | `"capture"` (learn it from the stream) or `"file"` |
 // | `events` | integer | absent: the first closed window | capture only; >= 1 events captured |
+// | `min_values` | integer | 10, or `events` when smaller | capture only; 1..`events`; values a feature needs in the capture to get a reference |
 // | `path`   | string  | required for file | file only; not empty |
 //
 // streams[i].features[j]
@@ -239,6 +240,7 @@ enum class ReferenceType { capture, file };
 struct ReferenceConfig {
   ReferenceType type = ReferenceType::capture;
   std::optional<std::uint64_t> events;  // capture: events to capture; nullopt: first window
+  std::uint64_t min_values = 10;        // capture: fewer values of a feature: no reference
   std::filesystem::path path;           // file only
 
   friend bool operator==(const ReferenceConfig&, const ReferenceConfig&) = default;

@@ -322,12 +322,23 @@ ReferenceConfig read_reference(const Node& node) {
   reader.required("type", kAlreadyRead);
   if (out.type == ReferenceType::capture) {
     reader.optional("events", [&](const Node& n) { out.events = n.integer(1, kU64Max, true); })
+        .optional("min_values",
+                  [&](const Node& n) { out.min_values = n.integer(1, kU64Max, true); })
         .refused("path", not_allowed_for("type", "capture"));
   } else {
     reader.required("path", [&](const Node& n) { out.path = n.non_empty_string(); })
-        .refused("events", not_allowed_for("type", "file"));
+        .refused("events", not_allowed_for("type", "file"))
+        .refused("min_values", not_allowed_for("type", "file"));
   }
   reader.read();
+  if (out.events && reader.has("min_values") && out.min_values > *out.events) {
+    reader.member("min_values")
+        ->fail("must be at most events (" + std::to_string(*out.events) +
+               "): no feature could have that many values in the capture");
+  }
+  if (out.events && !reader.has("min_values")) {
+    out.min_values = std::min(out.min_values, *out.events);
+  }
   return out;
 }
 

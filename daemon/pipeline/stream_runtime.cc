@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdio>
 #include <stdexcept>
 #include <utility>
 
@@ -27,6 +28,10 @@ std::vector<CounterLayout::FeatureShape> shapes(const config::StreamConfig& stre
                                                 std::span<const FeatureReference> references) {
   std::vector<CounterLayout::FeatureShape> out;
   for (std::size_t f = 0; f < references.size(); ++f) {
+    if (!references[f].present()) {
+      out.push_back({0, false});  // not recorded: its missing and invalid stay 0
+      continue;
+    }
     out.push_back({references[f].bins.bin_count(),
                    stream.features[f].gaussian && references[f].bins.is_numeric()});
   }
@@ -41,15 +46,24 @@ struct StreamRuntime::Writer {
   Writer(const StreamSchema& schema, const std::vector<FeatureReference>& references,
          const CounterLayout& layout)
       : recorder(layout, references, schema.columns) {
-    for (std::size_t f = 0; f < references.size(); ++f) {
-      if (!schema.columns[f].numeric) resolvers.emplace_back(references[f].bins.dictionary());
-    }
     std::vector<ingest::CategoryResolver*> pointers;
-    for (ingest::DictionaryResolver& resolver : resolvers) pointers.push_back(&resolver);
+    for (std::size_t f = 0; f < references.size(); ++f) {
+      if (schema.columns[f].numeric) continue;
+      if (references[f].present()) {
+        resolvers.push_back(
+            std::make_unique<ingest::DictionaryResolver>(references[f].bins.dictionary()));
+        pointers.push_back(resolvers.back().get());
+      } else {
+        pointers.push_back(&ignoring);
+      }
+    }
     decoder = std::make_unique<ingest::EventDecoder>(schema.decoder, std::move(pointers));
   }
 
-  std::vector<ingest::DictionaryResolver> resolvers;  // per categorical column
+  // The categorical columns' resolvers: a feature's dictionary, or for a
+  // feature without reference `ignoring`.
+  std::vector<std::unique_ptr<ingest::DictionaryResolver>> resolvers;
+  ingest::IgnoringResolver ignoring;
   std::unique_ptr<ingest::EventDecoder> decoder;
   ingest::DecodedBatch batch;
   BatchRecorder recorder;
@@ -175,12 +189,19 @@ IngestResult StreamRuntime::ingest_capturing(std::size_t writer, const Decode& d
   const std::size_t taken = capture_->absorb(capture_batch_, now_ms);
   if (!capture_->complete()) return result;
 
-  std::vector<FeatureReference> references;
-  try {
-    references = capture_->build();
-  } catch (const InputError&) {
-    capture_->extend();  // a feature had no value yet: keep capturing
-    return result;
+  // The capture ends at its size, whatever it found: a feature with too few
+  // values is monitored by nobody until a reference is imported.
+  std::vector<FeatureReference> references = capture_->build();
+  for (std::size_t f = 0; f < references.size(); ++f) {
+    if (references[f].present()) continue;
+    std::fprintf(stderr,
+                 "driftd: stream '%s': feature '%s' has no reference: %llu value(s) in the %llu "
+                 "captured events, fewer than reference.min_values (%llu); it is not evaluated "
+                 "until one is imported (driftctl reference import, then restart driftd)\n",
+                 config_.name.c_str(), config_.features[f].name.c_str(),
+                 static_cast<unsigned long long>(capture_->values(f)),
+                 static_cast<unsigned long long>(capture_->captured()),
+                 static_cast<unsigned long long>(config_.reference.min_values));
   }
   start_monitoring(std::move(references));
   new_references_ = true;
@@ -194,7 +215,7 @@ uint64_t StreamRuntime::record_capture_remainder(std::size_t writer, ingest::Dec
   if (first_row >= batch.rows()) return 0;
   for (std::size_t f = 0; f < references_.size(); ++f) {
     const FeatureColumn& column = schema_.columns[f];
-    if (column.numeric) continue;
+    if (column.numeric || !references_[f].present()) continue;
     for (uint32_t& id : batch.mutable_categorical(column.column).subspan(first_row)) {
       if (id != ingest::kMissingCategory && id != ingest::kInvalidCategory) {
         id = static_cast<uint32_t>(
@@ -217,7 +238,25 @@ int64_t StreamRuntime::latest_acceptable_event_time(int64_t now_ms) const {
 
 void StreamRuntime::install_references(std::vector<FeatureReference> references) {
   std::lock_guard lock(capture_mutex_);
+  for (std::size_t f = 0; f < references.size(); ++f) {
+    if (references[f].present()) continue;
+    std::fprintf(stderr,
+                 "driftd: stream '%s': feature '%s' has no stored reference; it is not evaluated "
+                 "until one is imported (driftctl reference import, then restart driftd)\n",
+                 config_.name.c_str(), config_.features[f].name.c_str());
+  }
   start_monitoring(std::move(references));
+}
+
+bool StreamRuntime::has_reference(std::size_t feature) const {
+  // Acquire (in monitoring()): references_ was written before monitoring_.
+  return monitoring() && references_[feature].present();
+}
+
+std::size_t StreamRuntime::features_without_reference() const {
+  if (!monitoring()) return 0;
+  return static_cast<std::size_t>(std::ranges::count_if(
+      references_, [](const FeatureReference& reference) { return !reference.present(); }));
 }
 
 void StreamRuntime::start_monitoring(std::vector<FeatureReference> references) {

@@ -9,6 +9,9 @@
 //               its own state, with no lock and no allocation per batch.
 // The switch happens once, inside the ingest call that completes the
 // capture (or install_references() at start); `monitoring_` publishes it.
+// The capture ends at its size: a feature it found too few values of has no
+// reference (feature_reference.h) and is skipped by the writers and the
+// evaluator, while the stream's other features are monitored.
 //
 // Thread safety:
 //   ingest_*(writer, ...) from many threads, each writer index used by one
@@ -103,6 +106,13 @@ class StreamRuntime {
     return feature_counters_[feature];
   }
   bool monitoring() const { return monitoring_.load(std::memory_order_acquire); }
+  // Monitoring, and feature f (config order) has a reference: false for a
+  // feature whose capture found fewer than reference.min_values values (or
+  // that has no stored one), which is neither recorded nor evaluated.
+  // Any thread.
+  bool has_reference(std::size_t feature) const;
+  // The features without reference (0 while capturing). Any thread.
+  std::size_t features_without_reference() const;
 
   // ---- Writers --------------------------------------------------------------
   // now_ms is the caller's clock when the batch arrived, read once per batch:
@@ -121,7 +131,8 @@ class StreamRuntime {
 
   // ---- Window manager ---------------------------------------------------------
   // Installs references loaded from storage, skipping the capture.
-  // REQUIRES: called before any ingest; one reference per feature.
+  // REQUIRES: called before any ingest; one reference per feature (one
+  // without bins for a feature that has none: it is logged).
   void install_references(std::vector<FeatureReference> references);
 
   // The references of a capture that just completed, once, so the manager

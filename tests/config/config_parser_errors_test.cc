@@ -289,6 +289,13 @@ const std::vector<BadConfig>& bad_configs() {
        "streams[0].reference.events: must be an integer >= 1"},
       {with_stream_members(R"("reference": {"type": "file", "path": "r", "events": 5})"),
        "streams[0].reference.events: not allowed when type is \"file\""},
+      {with_stream_members(R"("reference": {"type": "capture", "min_values": 0})"),
+       "streams[0].reference.min_values: must be an integer >= 1"},
+      {with_stream_members(R"("reference": {"type": "capture", "events": 50, "min_values": 51})"),
+       "streams[0].reference.min_values: must be at most events (50): no feature could have "
+       "that many values in the capture"},
+      {with_stream_members(R"("reference": {"type": "file", "path": "r", "min_values": 5})"),
+       "streams[0].reference.min_values: not allowed when type is \"file\""},
       // ---- features: bins
       {with_features(kTwoFeatures + R"(,
           {"name": "h", "path": "/h", "type": "numeric", "bins": 0})"), kBins},
