@@ -347,10 +347,6 @@ bool StreamRuntime::checkpoint(StreamCheckpoint& out) {
 }
 
 bool StreamRuntime::restore(const StreamCheckpoint& checkpoint, int64_t now_ms) {
-  if (checkpoint.reference_ids.size() != references_.size()) return false;
-  for (std::size_t f = 0; f < references_.size(); ++f) {
-    if (checkpoint.reference_ids[f] != references_[f].id) return false;
-  }
   if (window_spec_.is_time_window() && window_spec_.domain() == TimeDomain::event_time) {
     // A watermark beyond the bound ingest now applies came from an event
     // time in the future, before that bound existed: every event after it
@@ -366,6 +362,27 @@ bool StreamRuntime::restore(const StreamCheckpoint& checkpoint, int64_t now_ms) 
           " ms, beyond event_time.max_future from now: an event time from the future raised its "
           "watermark (before driftd bounded event times); the stream's windows start empty");
     }
+  }
+  const bool same_references =
+      checkpoint.reference_ids.size() == references_.size() &&
+      std::ranges::equal(checkpoint.reference_ids, references_,
+                         [](int64_t id, const FeatureReference& reference) {
+                           return id == reference.id;
+                         });
+  if (!same_references) {
+    // Counted against other references (imported or promoted since): the
+    // counts go, the windows' position stays, so no window already stored
+    // (its start is its key) is emitted again: events of closed windows are
+    // late, count windows go on from the first open one's sequence number.
+    WindowCheckpoint position;
+    position.first_pane = checkpoint.windows.first_open_pane;
+    position.first_open_pane = checkpoint.windows.first_open_pane;
+    if (!window_spec_.is_time_window()) {
+      position.next_sequence =
+          checkpoint.windows.first_open_pane * window_spec_.events_per_window();
+    }
+    assembler_->restore(position);
+    return false;
   }
   for (const DeferredPieces::Piece& piece : checkpoint.waiting) {
     if (piece.deltas.size() != assembler_->counters()) {

@@ -152,8 +152,11 @@ class StreamRuntime {
   // called right after poll().
   bool checkpoint(StreamCheckpoint& out);
   // Resumes open windows and waiting pieces from a checkpoint taken with the
-  // same references. Returns false (changing nothing) when the references
-  // differ; throws InputError (changing nothing) when it does not fit, or
+  // same references. Returns false when the references differ: the counts
+  // are dropped, but the windows go on from the checkpoint's first open one
+  // (no window already stored is emitted again; count windows keep their
+  // sequence numbers). Throws InputError (changing nothing) when it does
+  // not fit, or
   // when its event-time windows start beyond event_time.max_future from
   // now_ms (a watermark raised by an event from the future, stored before
   // ingest bounded event times). REQUIRES: after install_references(),

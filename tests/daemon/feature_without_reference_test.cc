@@ -135,5 +135,32 @@ TEST_CASE("A checkpoint with a feature without reference restores") {
   CHECK_FALSE(windows[0].features[kGhost].evaluated);
 }
 
+TEST_CASE("New references after a restart keep the windows' position") {
+  // driftctl reference import gave ghost a reference: the checkpoint was
+  // counted against other references. Its counts go, but the count windows
+  // go on after the stored ones instead of starting at sequence 0 again
+  // (whose window rows exist: they are keyed by their start).
+  StreamRuntime original(stream_config(R"({"type": "capture", "events": 100})"), 1);
+  ingest(original, events(100));
+  ingest(original, events(80));
+  REQUIRE(poll(original).size() == 1);  // [0, 50)
+  StreamCheckpoint checkpoint;
+  REQUIRE(original.checkpoint(checkpoint));
+
+  std::vector<FeatureReference> imported = original.references();
+  imported[kGhost] = imported[kC];
+  for (std::size_t f = 0; f < imported.size(); ++f) imported[f].id = static_cast<int64_t>(f) + 10;
+  StreamRuntime restarted(stream_config(R"({"type": "capture", "events": 100})"), 1);
+  restarted.install_references(imported);
+  CHECK(restarted.has_reference(kGhost));
+  CHECK_FALSE(restarted.restore(decode_checkpoint(encode_checkpoint(checkpoint)), 0));
+  ingest(restarted, events(50, 0, 50));
+  const std::vector<WindowEvaluation> windows = poll(restarted);
+  REQUIRE(windows.size() == 1);
+  CHECK(windows[0].bounds == Interval{50, 100});
+  CHECK(windows[0].events == 50);
+  CHECK(windows[0].features[kGhost].evaluated);
+}
+
 }  // namespace
 }  // namespace driftd

@@ -10,7 +10,9 @@ the real daemon, curl, driftctl and the SQLite file.
   * the other features are monitored: drift of "x" fires an alert, and the
     windows store rows for "x" and "c" but none for "ghost";
   * a restart keeps it so (the stored references and the checkpoint of the
-    open windows are used, no new capture).
+    open windows are used, no new capture);
+  * driftctl reference import from a file with a "ghost" column, then a
+    restart, gives "ghost" a reference: it is monitored from then on.
 
 usage: feature_without_reference_test.py DRIFTD_BINARY DRIFTCTL_BINARY
 """
@@ -132,6 +134,28 @@ def main():
     check(n == (WINDOW,), f"the window restored across the restart holds {WINDOW} values: {n}")
     check(daemon.stop() == 0, "driftd stops cleanly")
 
+    # A reference for ghost: driftctl reference import, then a restart.
+    csv_path = os.path.join(workdir, "reference.csv")
+    with open(csv_path, "w") as f:
+        f.write("x,ghost,c\n")
+        for _ in range(500):
+            f.write(f"{rng.gauss(0, 1)},{rng.gauss(0, 1)},{rng.choice('abc')}\n")
+    imported = subprocess.run([driftctl, "reference", "import", "--config", config_path,
+                               "--stream", "s", "--file", csv_path, "--db",
+                               os.path.join(workdir, "test.db")],
+                              capture_output=True, text=True)
+    check(imported.returncode == 0, f"driftctl reference import: {imported.stderr}")
+    daemon = Daemon(binary, workdir, config_path)
+    s = stream(daemon)
+    check(references(s) == {"x": "active", "ghost": "active", "c": "active"},
+          f"after the import and a restart ghost has a reference: {s['features']}")
+    status, text = get(daemon, "/readyz")
+    check(status == 200 and json.loads(text) == {"status": "ready"}, f"/readyz: ready: {text}")
+    check(without_reference_metric(daemon) == 0, "driftd_features_without_reference is 0")
+    send(daemon, body(WINDOW, ghost=True))
+    rows = dict(db.execute("SELECT feature, count(*) FROM window_metrics GROUP BY feature"))
+    check(rows.get("ghost") == 1, f"ghost's windows are evaluated and stored: {rows}")
+    check(daemon.stop() == 0, "driftd stops cleanly")
     db.close()
 
 
