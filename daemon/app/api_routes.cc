@@ -91,6 +91,34 @@ void ingest_events(const ApiContext& context, http::Request& request, http::Resp
   });
 }
 
+// Per feature: "active" (compared with its reference), "none" (no
+// reference: not evaluated) or "capturing" (the reference is being captured).
+nlohmann::json features_json(const StreamRuntime& stream) {
+  nlohmann::json features = nlohmann::json::array();
+  for (std::size_t f = 0; f < stream.config().features.size(); ++f) {
+    const char* reference = !stream.monitoring()     ? "capturing"
+                            : stream.has_reference(f) ? "active"
+                                                      : "none";
+    features.push_back({{"name", stream.config().features[f].name}, {"reference", reference}});
+  }
+  return features;
+}
+
+// Why /readyz is not plain "ready": a feature without reference (its stream
+// still serves: the others are monitored).
+void add_reference_reasons(const ApiContext& context, nlohmann::json& reasons) {
+  for (const auto& stream : *context.streams) {
+    for (std::size_t f = 0; f < stream->config().features.size(); ++f) {
+      if (!stream->monitoring() || stream->has_reference(f)) continue;
+      reasons.push_back("stream '" + stream->config().name + "': feature '" +
+                        stream->config().features[f].name +
+                        "' has no reference (too few values in its capture, or none stored) "
+                        "and is not evaluated; import one with driftctl reference import and "
+                        "restart");
+    }
+  }
+}
+
 nlohmann::json stream_json(const StreamRuntime& stream) {
   const StreamCounters& c = stream.counters();
   return {{"name", stream.config().name},
@@ -101,7 +129,8 @@ nlohmann::json stream_json(const StreamRuntime& stream) {
           {"malformed", c.malformed.load(std::memory_order_relaxed)},
           {"invalid_event_time", c.invalid_event_time.load(std::memory_order_relaxed)},
           {"late", c.late.load(std::memory_order_relaxed)},
-          {"windows_closed", c.windows_closed.load(std::memory_order_relaxed)}};
+          {"windows_closed", c.windows_closed.load(std::memory_order_relaxed)},
+          {"features", features_json(stream)}};
 }
 
 void kafka_metrics(std::ostringstream& out, const kafka::KafkaCounters& kafka) {
@@ -162,6 +191,13 @@ std::string prometheus_text(const ApiContext& context) {
              &StreamCounters::late);
   per_stream("driftd_windows_closed_total", "Windows closed and evaluated.",
              &StreamCounters::windows_closed);
+  family("driftd_features_without_reference", "gauge",
+         "Features whose capture found too few values (or that have no stored reference): not "
+         "evaluated until one is imported.");
+  for (const auto& stream : *context.streams) {
+    out << "driftd_features_without_reference{stream=\"" << stream->config().name << "\"} "
+        << stream->features_without_reference() << '\n';
+  }
   family("driftd_ingest_stage_seconds_total", "counter",
          "Writer time per stage of the hot path: decode (JSON) and record (bin and count).");
   for (const auto& stream : *context.streams) {
@@ -279,9 +315,15 @@ void register_api_routes(http::Router& router, ApiContext context) {
                         "memory, retried every tick): " +
                         context.manager->commit_problem());
     }
-    if (!reasons.empty()) {
+    const bool degraded = !reasons.empty();
+    add_reference_reasons(context, reasons);
+    if (degraded) {
       respond(http::json_response(http::Status::service_unavailable,
                                   {{"status", "degraded"}, {"reasons", reasons}}));
+      return;
+    }
+    if (!reasons.empty()) {
+      respond(http::json_response(http::Status::ok, {{"status", "ready"}, {"reasons", reasons}}));
       return;
     }
     respond(http::json_response(http::Status::ok, {{"status", "ready"}}));

@@ -32,7 +32,7 @@ void WindowManager::load_stream(StreamRuntime& stream) {
     stream.install_references(std::move(*stored));
     if (const auto bytes = store_.load_checkpoint(config)) {
       try {
-        if (stream.restore(decode_checkpoint(*bytes))) {
+        if (stream.restore(decode_checkpoint(*bytes), wall_clock_ms())) {
           std::fprintf(stderr, "driftd: stream '%s': open windows restored\n", config.name.c_str());
         } else {
           std::fprintf(stderr,
@@ -230,9 +230,12 @@ CommitCoordinator::Outcome WindowManager::commit(std::size_t stream_index, Cut& 
   if (kafka_ != nullptr && cut.checkpoint) kafka_->durable(stream, std::move(cut.positions));
   if (save_references) {
     references_unsaved_[stream_index] = false;
+    uint64_t captured = 0;  // a feature without reference counts none
+    for (const FeatureReference& reference : references) {
+      captured = std::max(captured, reference.n() + reference.missing);
+    }
     std::fprintf(stderr, "driftd: stream '%s': reference captured from %llu events\n",
-                 config.name.c_str(),
-                 static_cast<unsigned long long>(references[0].n() + references[0].missing));
+                 config.name.c_str(), static_cast<unsigned long long>(captured));
   }
   for (const store::WindowCommit& window : pending) {
     for (const AlertChange& change : window.changes) {

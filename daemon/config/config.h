@@ -95,6 +95,7 @@
 // | `field`           | string  | -        | JSON Pointer to a number in the event |
 // | `unit`            | string  | `"ms"`   | `"s"`, `"ms"`, `"us"` or `"ns"` since the Unix epoch; only with `field` |
 // | `kafka_timestamp` | boolean | -        | `true`: use the Kafka message timestamp (ms); kafka sources only |
+// | `max_future`      | duration | `"1h"`  | > 0; an event whose time is later than the clock at ingest plus this is rejected as `invalid_event_time` (counted at once, like a missing time) |
 //
 // streams[i].window
 // | field              | type     | default  | rules |
@@ -110,6 +111,7 @@
 // |----------|---------|----------|-------|
 // | `type`   | string  | required | `"capture"` (learn it from the stream) or `"file"` |
 // | `events` | integer | absent: the first closed window | capture only; 1..4611686018427387903 events captured |
+// | `min_values` | integer | 10, or `events` when smaller | capture only; 1..`events`; values a feature needs in the capture to get a reference |
 // | `path`   | string  | required for file | file only; not empty, no NUL character; a regular file of at most 64 MiB |
 //
 // streams[i].features[j]
@@ -232,6 +234,7 @@ struct EventTimeConfig {
   EventTimeSource source = EventTimeSource::field;
   std::string field;                                    // JSON Pointer; "" for kafka_timestamp
   TimeUnit unit = TimeUnit::ms;                         // always ms for kafka_timestamp
+  Duration max_future = std::chrono::hours(1);          // event times beyond now + this: invalid
 
   friend bool operator==(const EventTimeConfig&, const EventTimeConfig&) = default;
 };
@@ -253,6 +256,7 @@ enum class ReferenceType { capture, file };
 struct ReferenceConfig {
   ReferenceType type = ReferenceType::capture;
   std::optional<std::uint64_t> events;  // capture: events to capture; nullopt: first window
+  std::uint64_t min_values = 10;        // capture: fewer values of a feature: no reference
   std::filesystem::path path;           // file only
 
   friend bool operator==(const ReferenceConfig&, const ReferenceConfig&) = default;

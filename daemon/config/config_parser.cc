@@ -296,7 +296,8 @@ EventTimeConfig read_event_time(const Node& node) {
   ObjectReader reader(node);
   reader.optional("field", [&](const Node& n) { out.field = read_json_pointer(n); })
       .optional("unit", [&](const Node& n) { out.unit = n.choice(kTimeUnitNames); })
-      .optional("kafka_timestamp", [&](const Node& n) { kafka_timestamp = n.boolean(); });
+      .optional("kafka_timestamp", [&](const Node& n) { kafka_timestamp = n.boolean(); })
+      .optional("max_future", [&](const Node& n) { out.max_future = n.positive_duration(); });
   reader.read();
   if (kafka_timestamp) {
     out.source = EventTimeSource::kafka_timestamp;
@@ -381,12 +382,23 @@ ReferenceConfig read_reference(const Node& node) {
   reader.required("type", kAlreadyRead);
   if (out.type == ReferenceType::capture) {
     reader.optional("events", [&](const Node& n) { out.events = n.integer(1, kMaxEvents, true); })
+        .optional("min_values",
+                  [&](const Node& n) { out.min_values = n.integer(1, kMaxEvents, true); })
         .refused("path", not_allowed_for("type", "capture"));
   } else {
     reader.required("path", [&](const Node& n) { out.path = n.file_path(); })
-        .refused("events", not_allowed_for("type", "file"));
+        .refused("events", not_allowed_for("type", "file"))
+        .refused("min_values", not_allowed_for("type", "file"));
   }
   reader.read();
+  if (out.events && reader.has("min_values") && out.min_values > *out.events) {
+    reader.member("min_values")
+        ->fail("must be at most events (" + std::to_string(*out.events) +
+               "): no feature could have that many values in the capture");
+  }
+  if (out.events && !reader.has("min_values")) {
+    out.min_values = std::min(out.min_values, *out.events);
+  }
   return out;
 }
 

@@ -46,4 +46,11 @@ class DictionaryResolver final : public CategoryResolver {
   const CategoryDictionary* dictionary_;
 };
 
+// For a categorical column nobody counts (a feature without reference):
+// every value is bin 0, nothing is looked up.
+class IgnoringResolver final : public CategoryResolver {
+ public:
+  std::uint32_t resolve(std::string_view) override { return 0; }
+};
+
 }  // namespace driftd::ingest

@@ -20,7 +20,8 @@
 //   not an object, trailing characters). They add no row and touch no
 //   feature counter.
 // - invalid_event_time(): events dropped because the schema has an event
-//   time and theirs was missing or invalid. They add no row and touch no
+//   time and theirs was missing, invalid or beyond the decoder's latest
+//   event time (too far in the future). They add no row and touch no
 //   feature counter either.
 // So events() = rows() + malformed() + invalid_event_time() is every event
 // the batch has seen.

@@ -28,6 +28,10 @@ constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 // The parser starts with room for events of this size; it grows
 // geometrically beyond.
 constexpr std::size_t kInitialCapacity = 4096;
+// Objects and arrays nested deeper than this make an event malformed, as
+// for simdjson's validating parser (its default max_depth); it bounds the
+// recursion of Impl::skip().
+constexpr std::int32_t kMaxDepth = static_cast<std::int32_t>(simdjson::DEFAULT_MAX_DEPTH);
 
 // The state of one feature (or the event time) in the event being decoded.
 enum class Slot : std::uint8_t { kMissing, kValue, kInvalid };
@@ -157,6 +161,15 @@ struct EventDecoder::Impl {
   Step categorical(od::value& value, std::uint32_t column);
   Step event_time(od::value& value);
   Step event_time_number(od::value& value);
+  // Checks a value no feature reads (an unknown or repeated key, an array
+  // element beyond the schema, what an object or array holds where a
+  // feature expects a scalar) as strictly as a read one, so a malformed
+  // event is malformed wherever its error is.
+  Step skip(od::value& value);
+  Step skip_string(od::value& value);
+  // The key of a member: a raw key without backslash was checked by stage 1
+  // (UTF-8, control characters); one with escapes is unescaped to check them.
+  Step check_escaped_key(od::field& field, const char* raw, std::size_t size);
   void set_invalid(const PathTarget& target);
   std::uint32_t resolve(std::uint32_t column, std::string_view text) {
     return resolvers[column]->resolve(text);
@@ -177,6 +190,8 @@ struct EventDecoder::Impl {
   std::vector<std::uint32_t> categories;
   std::int64_t time_ms = 0;
   Slot time_slot = Slot::kMissing;
+  // Later event times are rejected (set_latest_event_time()).
+  std::int64_t latest_time_ms = kMaxTimestampMs;
   // The time the caller supplies for this event (decode_one with a time).
   std::optional<std::int64_t> supplied_time;
   // seen[node] == epoch: node already visited in this event (duplicate key).
@@ -255,6 +270,11 @@ EventOutcome EventDecoder::Impl::commit(DecodedBatch& batch) {
   if (timed && time_slot != Slot::kValue) {
     ++batch.invalid_event_time_;
     reason = time_slot == Slot::kMissing ? "event time missing" : "event time invalid";
+    return EventOutcome::kInvalidEventTime;
+  }
+  if (timed && time_ms > latest_time_ms) {
+    ++batch.invalid_event_time_;
+    reason = "event time too far in the future";
     return EventOutcome::kInvalidEventTime;
   }
   if (timed) {
@@ -359,7 +379,15 @@ BodySummary EventDecoder::Impl::decode_array(const char* data, std::size_t lengt
         ended = false;
         break;
       }
-      report(reject(batch, "array element is not a JSON object"), start);
+      // Not an event, but still checked: a syntax error in it is one of
+      // the document.
+      const Step step = skip(value);
+      report(reject(batch, step == Step::kOk ? "array element is not a JSON object" : reason),
+             start);
+      if (step == Step::kFatal) {
+        ended = false;
+        break;
+      }
       continue;
     }
     begin_event();
@@ -413,18 +441,20 @@ Step EventDecoder::Impl::walk_members(od::object& object, std::uint32_t node) {
       }
       edge = trie.find_edge(node, PathTrie::key_of(unescaped));
     }
+    od::value& value = field.value();
     if (edge == PathTrie::kNoNode) {
-      continue;  // unknown key: skipped by the next iteration
+      if (const Step step = skip(value); step != Step::kOk) return step;
+      continue;  // unknown key
     }
     (previous == PathTrie::kNoNode ? first_edge[node] : next_edge[previous]) = edge;
     previous = edge;
     expected = next_edge[edge];
     const std::uint32_t child = trie.edge_child(edge);
     if (seen[child] == epoch) {
+      if (const Step step = skip(value); step != Step::kOk) return step;
       continue;  // a duplicate key: the first one won
     }
     seen[child] = epoch;
-    od::value& value = field.value();
     if (trie.role(child) == PathTrie::Role::kNumeric) {
       // The hot case inline: a number for a numeric feature.
       const std::uint32_t column = trie.targets(child).front().column;
@@ -451,6 +481,7 @@ Step EventDecoder::Impl::walk_elements(od::array& array, std::uint32_t node) {
     od::value& value = element.value_unsafe();
     const std::uint32_t child = trie.element(node, index++);
     if (child == PathTrie::kNoNode || seen[child] == epoch) {
+      if (const Step step = skip(value); step != Step::kOk) return step;
       continue;
     }
     seen[child] = epoch;
@@ -496,7 +527,10 @@ Step EventDecoder::Impl::visit_general(od::value& value, std::uint32_t node) {
       }
       return walk_elements(array, node);
     }
-    return Step::kOk;
+    return skip(value);
+  }
+  if (targets.empty()) {
+    return skip(value);  // a scalar where the schema expects an object or array
   }
   if (type == od::json_type::string && targets.size() > 1) {
     // Unescape once: simdjson's string buffer has room for each string once.
@@ -575,7 +609,9 @@ Step EventDecoder::Impl::numeric(od::value& value, std::uint32_t column) {
     }
     case od::json_type::string:
     case od::json_type::array:
-    case od::json_type::object: break;
+    case od::json_type::object:
+      number_slots[column] = Slot::kInvalid;
+      return skip(value);
   }
   number_slots[column] = Slot::kInvalid;
   return Step::kOk;
@@ -614,7 +650,7 @@ Step EventDecoder::Impl::categorical(od::value& value, std::uint32_t column) {
     case od::json_type::null:
       return is_valid_null(value) ? Step::kOk : fail("invalid literal");
     case od::json_type::array:
-    case od::json_type::object: categories[column] = kInvalidCategory; return Step::kOk;
+    case od::json_type::object: categories[column] = kInvalidCategory; return skip(value);
   }
   return Step::kOk;
 }
@@ -650,7 +686,7 @@ Step EventDecoder::Impl::event_time(od::value& value) {
       return Step::kOk;
     }
     case od::json_type::array:
-    case od::json_type::object: time_slot = Slot::kInvalid; return Step::kOk;
+    case od::json_type::object: time_slot = Slot::kInvalid; return skip(value);
   }
   return Step::kOk;
 }
@@ -685,6 +721,75 @@ Step EventDecoder::Impl::event_time_number(od::value& value) {
   return Step::kOk;
 }
 
+Step EventDecoder::Impl::check_escaped_key(od::field& field, const char* raw,
+                                           std::size_t size) {
+  if (raw[size] == '"') return Step::kOk;
+  std::string_view unescaped;
+  if (const auto error = field.unescaped_key().get(unescaped)) return fatal(error);
+  return Step::kOk;
+}
+
+Step EventDecoder::Impl::skip_string(od::value& value) {
+  // Stage 1 checked the UTF-8 and control characters of every string; only
+  // escapes are left, and most strings have none. Either way the string is
+  // consumed: left to simdjson's skip, a string followed by ':' would be
+  // taken for a key ({"a": "b": 1} accepted).
+  const char* raw = value.raw_json_token().data() + 1;
+  if (raw[find_quote_or_backslash(raw)] == '"') {
+    od::raw_json_string unread;
+    return value.get_raw_json_string().get(unread) == simdjson::SUCCESS ? Step::kOk
+                                                                        : fail("invalid string");
+  }
+  std::string_view unescaped;
+  return value.get_string().get(unescaped) == simdjson::SUCCESS ? Step::kOk
+                                                                 : fail("invalid string");
+}
+
+Step EventDecoder::Impl::skip(od::value& value) {
+  od::json_type type;
+  if (const auto error = value.type().get(type)) {
+    return fatal(error);
+  }
+  switch (type) {
+    case od::json_type::object: {
+      if (value.current_depth() > kMaxDepth) return fail("objects and arrays nested too deep");
+      od::object object;
+      if (const auto error = value.get_object().get(object)) return fatal(error);
+      for (auto member : object) {
+        if (const auto error = member.error()) return fatal(error);
+        od::field& field = member.value_unsafe();
+        const char* raw = field.key().raw();
+        if (const Step step = check_escaped_key(field, raw, find_quote_or_backslash(raw));
+            step != Step::kOk) {
+          return step;
+        }
+        if (const Step step = skip(field.value()); step != Step::kOk) return step;
+      }
+      return Step::kOk;
+    }
+    case od::json_type::array: {
+      if (value.current_depth() > kMaxDepth) return fail("objects and arrays nested too deep");
+      od::array array;
+      if (const auto error = value.get_array().get(array)) return fatal(error);
+      for (auto element : array) {
+        if (const auto error = element.error()) return fatal(error);
+        if (const Step step = skip(element.value_unsafe()); step != Step::kOk) return step;
+      }
+      return Step::kOk;
+    }
+    case od::json_type::string: return skip_string(value);
+    case od::json_type::number:
+      return is_json_number(trim_right(value.raw_json_token())) ? Step::kOk
+                                                                 : fail("invalid number");
+    case od::json_type::boolean: {
+      bool flag = false;
+      return value.get_bool().get(flag) == simdjson::SUCCESS ? Step::kOk : fail("invalid literal");
+    }
+    case od::json_type::null: return is_valid_null(value) ? Step::kOk : fail("invalid literal");
+  }
+  return Step::kOk;
+}
+
 EventDecoder::EventDecoder(DecoderSchema schema, std::vector<CategoryResolver*> resolvers)
     : impl_(std::make_unique<Impl>(std::move(schema), std::move(resolvers))) {}
 EventDecoder::~EventDecoder() = default;
@@ -694,6 +799,10 @@ EventDecoder& EventDecoder::operator=(EventDecoder&&) noexcept = default;
 const DecoderSchema& EventDecoder::schema() const { return impl_->schema; }
 
 std::string_view EventDecoder::last_reason() const { return impl_->reason; }
+
+void EventDecoder::set_latest_event_time(std::int64_t latest_ms) {
+  impl_->latest_time_ms = latest_ms;
+}
 
 EventOutcome EventDecoder::decode_one(std::string_view json, std::size_t capacity,
                                       DecodedBatch& batch) {

@@ -21,23 +21,26 @@
 //   text, a boolean "true"/"false", each resolved at once to a bin id by the
 //   feature's resolver; null or absent is kMissingCategory; an array or
 //   object kInvalidCategory.
-// - event time: see event_time.h; missing or invalid drops the event.
+// - event time: see event_time.h; missing or invalid drops the event, as
+//   does a time beyond set_latest_event_time().
 // - keys are matched after unescaping ("caf\u00e9" is "café"); unknown keys
-//   are skipped. Duplicate keys: the first occurrence wins at every level,
-//   as with JSON Pointer evaluation; later ones are skipped unread.
+//   are skipped (checked, not read). Duplicate keys: the first occurrence
+//   wins at every level, as with JSON Pointer evaluation; later ones are
+//   skipped (checked, not read).
 //
-// Malformed events (counted, skipped, never thrown): invalid JSON, a root
-// that is not an object, characters after the object. simdjson On-Demand is
-// not a validating parser: it checks the whole event's UTF-8 and string
-// tokens, the structure along the path the walk takes, and every value the
-// decoder reads, but not every rule in the parts it skips. So an event with
-// {"x": 01} or a stray ':' inside an array the schema never looks into may
-// be accepted and decoded from what the walk saw. Every valid event is
-// decoded; which invalid ones slip through is unspecified (simdjson even
-// checks bracket balance only when the byte after the event is '}'). This
-// is the price of not parsing what nobody asked for. The decoder recurses
-// only along the schema's paths; skipped values are skipped iteratively at
-// any depth.
+// Malformed events (counted, skipped, never thrown): anything that is not
+// one valid JSON object (RFC 8259), wherever the error is: also inside the
+// value of a key no feature reads, of a repeated key, or of an array element
+// or object member beyond the schema. simdjson On-Demand is not a validating
+// parser (skipping a value only counts its brackets), so the walk does not
+// let it skip: every value of the event is visited in the same single pass,
+// a value nobody reads is checked without being converted (a number against
+// the JSON grammar, a literal by its letters, a string only when it has
+// escapes; stage 1 already checked UTF-8 and control characters in the
+// whole event). Objects and arrays nested deeper than 1024 levels (the
+// default depth limit of simdjson's validating parser) make the event
+// malformed; that bounds the recursion through values nobody reads.
+// bench/decoder_bench.cc /2 measures what checking keys nobody reads costs.
 //
 // Buffers: simdjson reads up to kJsonPadding bytes past the end of a
 // document (it never interprets them). decode_one() and decode_ndjson() take
@@ -119,6 +122,12 @@ class EventDecoder {
   // decode_one().
   BodySummary decode_ndjson(std::string_view body, std::size_t capacity, DecodedBatch& batch,
                             ErrorSink* errors = nullptr);
+
+  // Event times later than latest_ms make their events invalid-event-time
+  // rejections ("event time too far in the future") from now on; the caller
+  // sets it once per batch from its clock (event_time.max_future ahead).
+  // Default kMaxTimestampMs: every time the windows can represent.
+  void set_latest_event_time(std::int64_t latest_ms);
 
   // Why the last rejected event was rejected (static text).
   std::string_view last_reason() const;

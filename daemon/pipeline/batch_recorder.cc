@@ -25,6 +25,7 @@ void BatchRecorder::fill_deltas(const ingest::DecodedBatch& batch, std::size_t b
   std::fill(deltas_.begin(), deltas_.end(), 0);
   deltas_[CounterLayout::kEvents] = end - begin;
   for (std::size_t f = 0; f < columns_.size(); ++f) {
+    if (!references_[f].present()) continue;  // counted by nobody
     const FeatureSlots& slots = layout_.feature(f);
     const FeatureColumn& column = columns_[f];
     if (column.numeric) {

@@ -3,7 +3,8 @@
 // stream's window assembler. Numeric columns go through the SIMD binner,
 // categorical ids straight to their bin; missing and invalid values are
 // counted per feature; numeric features with a Gaussian reference add their
-// fixed-point moment sums.
+// fixed-point moment sums. A feature without reference is skipped (its
+// counters stay 0).
 //
 // Guarantees: no lock and no allocation per batch in steady state (the delta
 // block is reused); a piece beyond the open horizon is copied into the

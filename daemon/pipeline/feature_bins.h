@@ -27,6 +27,8 @@ class FeatureBins {
   // Parses the stored JSON form; InputError when it is not one.
   static FeatureBins from_json(std::string_view json);
 
+  // No bins: default-constructed (a feature without reference).
+  bool empty() const { return numeric_ == nullptr && categorical_ == nullptr; }
   bool is_numeric() const { return numeric_ != nullptr; }
   std::size_t bin_count() const;
   std::string label(std::size_t bin) const;

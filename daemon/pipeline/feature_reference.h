@@ -2,6 +2,11 @@
 // numeric features the mean and variance the Gaussian KL compares with.
 // Built from captured values or a file, or loaded from SQLite.
 //
+// A feature can be without reference (present() false: no bins, no counts,
+// id 0): its capture found fewer than reference.min_values values, or the
+// store has none for it. Such a feature is not recorded, evaluated, stored
+// or alerted on until a reference is imported and driftd restarted.
+//
 // Thread safety: immutable once built; shared read-only by the evaluator.
 #pragma once
 
@@ -25,6 +30,7 @@ struct FeatureReference {
   uint64_t missing = 0;
   std::optional<MeanVariance> moments;  // numeric with at least 2 finite values
 
+  bool present() const { return !bins.empty(); }
   uint64_t n() const;
   // How window values are standardised for FixedPointMoments.
   Standardisation standardisation() const;

@@ -1,6 +1,7 @@
 #include "pipeline/reference_capture.h"
 
-#include "common/error.h"
+#include <algorithm>
+#include <cmath>
 
 namespace driftd {
 
@@ -67,15 +68,26 @@ std::size_t ReferenceCapture::absorb(const ingest::DecodedBatch& batch, int64_t 
   return row;
 }
 
-void ReferenceCapture::extend() {
-  complete_ = false;
-  if (target_events_) *target_events_ += *target_events_;
-  if (first_window_end_) *first_window_end_ += window_length_ms_;
+uint64_t ReferenceCapture::values(std::size_t feature) const {
+  const FeatureColumn& column = schema_.columns[feature];
+  if (column.numeric) {
+    const std::vector<double>& numbers = numeric_values_[column.column];
+    return static_cast<uint64_t>(
+        std::count_if(numbers.begin(), numbers.end(), [](double x) { return !std::isnan(x); }));
+  }
+  const std::vector<uint32_t>& ids = category_values_[column.column];
+  return static_cast<uint64_t>(std::count_if(ids.begin(), ids.end(), [](uint32_t id) {
+    return id != ingest::kMissingCategory && id != ingest::kInvalidCategory;
+  }));
 }
 
 std::vector<FeatureReference> ReferenceCapture::build() const {
   std::vector<FeatureReference> references;
   for (std::size_t f = 0; f < stream_.features.size(); ++f) {
+    if (values(f) < stream_.reference.min_values) {
+      references.emplace_back();  // too few values: no reference
+      continue;
+    }
     const FeatureColumn& column = schema_.columns[f];
     if (column.numeric) {
       references.push_back(numeric_reference(stream_.features[f], numeric_values_[column.column]));

@@ -1,7 +1,12 @@
 // Capture of a stream's reference from its first events (reference type
 // "capture"): collects every feature's values until the configured number of
 // events (or, without one, the events of the stream's first window) has been
-// seen, then builds each feature's reference from them.
+// seen, then builds each feature's reference from them. The capture ends
+// there whatever it found: a feature with fewer than reference.min_values
+// values (absent from the events, null, or of the wrong type) gets no
+// reference (FeatureReference::present() false) and the others are
+// monitored. So the capture holds at most `events` values per feature
+// (without `events`: those of the first window).
 //
 // Categorical values are interned (the capture owns its strings), so the
 // decoder resolves them through the capture's own resolvers while the
@@ -59,12 +64,13 @@ class ReferenceCapture {
   bool complete() const { return complete_; }
   uint64_t captured() const { return captured_; }
 
-  // The references, once complete(). Throws InputError naming the feature
-  // that has no value (the caller keeps capturing).
+  // The references, once complete(), in the stream's feature order; a
+  // feature with fewer than reference.min_values values has none.
   std::vector<FeatureReference> build() const;
 
-  // Re-opens a complete capture to take more events (after build() failed).
-  void extend();
+  // The values of feature f (config order) captured so far: numbers that
+  // are not missing or invalid, categories that are not.
+  uint64_t values(std::size_t feature) const;
 
   // The capture's id of a category value, for rows decoded with resolvers().
   std::string_view category(std::size_t categorical_column, uint32_t id) const {

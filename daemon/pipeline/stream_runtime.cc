@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdio>
 #include <stdexcept>
 #include <utility>
 
@@ -27,6 +28,10 @@ std::vector<CounterLayout::FeatureShape> shapes(const config::StreamConfig& stre
                                                 std::span<const FeatureReference> references) {
   std::vector<CounterLayout::FeatureShape> out;
   for (std::size_t f = 0; f < references.size(); ++f) {
+    if (!references[f].present()) {
+      out.push_back({0, false});  // not recorded: its missing and invalid stay 0
+      continue;
+    }
     out.push_back({references[f].bins.bin_count(),
                    stream.features[f].gaussian && references[f].bins.is_numeric()});
   }
@@ -41,15 +46,24 @@ struct StreamRuntime::Writer {
   Writer(const StreamSchema& schema, const std::vector<FeatureReference>& references,
          const CounterLayout& layout)
       : recorder(layout, references, schema.columns) {
-    for (std::size_t f = 0; f < references.size(); ++f) {
-      if (!schema.columns[f].numeric) resolvers.emplace_back(references[f].bins.dictionary());
-    }
     std::vector<ingest::CategoryResolver*> pointers;
-    for (ingest::DictionaryResolver& resolver : resolvers) pointers.push_back(&resolver);
+    for (std::size_t f = 0; f < references.size(); ++f) {
+      if (schema.columns[f].numeric) continue;
+      if (references[f].present()) {
+        resolvers.push_back(
+            std::make_unique<ingest::DictionaryResolver>(references[f].bins.dictionary()));
+        pointers.push_back(resolvers.back().get());
+      } else {
+        pointers.push_back(&ignoring);
+      }
+    }
     decoder = std::make_unique<ingest::EventDecoder>(schema.decoder, std::move(pointers));
   }
 
-  std::vector<ingest::DictionaryResolver> resolvers;  // per categorical column
+  // The categorical columns' resolvers: a feature's dictionary, or for a
+  // feature without reference `ignoring`.
+  std::vector<std::unique_ptr<ingest::DictionaryResolver>> resolvers;
+  ingest::IgnoringResolver ignoring;
   std::unique_ptr<ingest::EventDecoder> decoder;
   ingest::DecodedBatch batch;
   BatchRecorder recorder;
@@ -136,12 +150,14 @@ IngestResult StreamRuntime::ingest(std::size_t writer, const Decode& decode, int
   state.batch.clear();
   IngestResult result;
   const auto decoding = std::chrono::steady_clock::now();
+  state.decoder->set_latest_event_time(latest_acceptable_event_time(now_ms));
   result.summary = decode(*state.decoder, state.batch);
   const auto recording = std::chrono::steady_clock::now();
   count(result.summary);
   result.latest_event_time = latest_event_time(state.batch);
   result.late = state.recorder.record(*assembler_, window_spec_, writer, state.batch, 0, now_ms,
                                       deferred_, time_limit);
+  counters_.late.fetch_add(result.late, std::memory_order_relaxed);
   const auto done = std::chrono::steady_clock::now();
   const auto nanoseconds = [](auto duration) {
     return static_cast<uint64_t>(
@@ -166,31 +182,40 @@ IngestResult StreamRuntime::ingest_capturing(std::size_t writer, const Decode& d
   }
   capture_batch_.clear();
   IngestResult result;
+  capture_decoder_->set_latest_event_time(latest_acceptable_event_time(now_ms));
   result.summary = decode(*capture_decoder_, capture_batch_);
   count(result.summary);
   result.latest_event_time = latest_event_time(capture_batch_);
   const std::size_t taken = capture_->absorb(capture_batch_, now_ms);
   if (!capture_->complete()) return result;
 
-  std::vector<FeatureReference> references;
-  try {
-    references = capture_->build();
-  } catch (const InputError&) {
-    capture_->extend();  // a feature had no value yet: keep capturing
-    return result;
+  // The capture ends at its size, whatever it found: a feature with too few
+  // values is monitored by nobody until a reference is imported.
+  std::vector<FeatureReference> references = capture_->build();
+  for (std::size_t f = 0; f < references.size(); ++f) {
+    if (references[f].present()) continue;
+    std::fprintf(stderr,
+                 "driftd: stream '%s': feature '%s' has no reference: %llu value(s) in the %llu "
+                 "captured events, fewer than reference.min_values (%llu); it is not evaluated "
+                 "until one is imported (driftctl reference import, then restart driftd)\n",
+                 config_.name.c_str(), config_.features[f].name.c_str(),
+                 static_cast<unsigned long long>(capture_->values(f)),
+                 static_cast<unsigned long long>(capture_->captured()),
+                 static_cast<unsigned long long>(config_.reference.min_values));
   }
   start_monitoring(std::move(references));
   new_references_ = true;
-  record_capture_remainder(writer, capture_batch_, taken, now_ms);
+  result.late = record_capture_remainder(writer, capture_batch_, taken, now_ms);
+  counters_.late.fetch_add(result.late, std::memory_order_relaxed);
   return result;
 }
 
-void StreamRuntime::record_capture_remainder(std::size_t writer, ingest::DecodedBatch& batch,
-                                             std::size_t first_row, int64_t now_ms) {
-  if (first_row >= batch.rows()) return;
+uint64_t StreamRuntime::record_capture_remainder(std::size_t writer, ingest::DecodedBatch& batch,
+                                                 std::size_t first_row, int64_t now_ms) {
+  if (first_row >= batch.rows()) return 0;
   for (std::size_t f = 0; f < references_.size(); ++f) {
     const FeatureColumn& column = schema_.columns[f];
-    if (column.numeric) continue;
+    if (column.numeric || !references_[f].present()) continue;
     for (uint32_t& id : batch.mutable_categorical(column.column).subspan(first_row)) {
       if (id != ingest::kMissingCategory && id != ingest::kInvalidCategory) {
         id = static_cast<uint32_t>(
@@ -198,13 +223,40 @@ void StreamRuntime::record_capture_remainder(std::size_t writer, ingest::Decoded
       }
     }
   }
-  writer_states_[writer]->recorder.record(*assembler_, window_spec_, writer, batch, first_row,
-                                         now_ms, deferred_);
+  return writer_states_[writer]->recorder.record(*assembler_, window_spec_, writer, batch,
+                                                first_row, now_ms, deferred_);
+}
+
+int64_t StreamRuntime::latest_acceptable_event_time(int64_t now_ms) const {
+  if (!config_.event_time) return kMaxTimestampMs;
+  int64_t latest = 0;
+  if (__builtin_add_overflow(now_ms, config_.event_time->max_future.count(), &latest)) {
+    return kMaxTimestampMs;
+  }
+  return std::min(latest, kMaxTimestampMs);
 }
 
 void StreamRuntime::install_references(std::vector<FeatureReference> references) {
   std::lock_guard lock(capture_mutex_);
+  for (std::size_t f = 0; f < references.size(); ++f) {
+    if (references[f].present()) continue;
+    std::fprintf(stderr,
+                 "driftd: stream '%s': feature '%s' has no stored reference; it is not evaluated "
+                 "until one is imported (driftctl reference import, then restart driftd)\n",
+                 config_.name.c_str(), config_.features[f].name.c_str());
+  }
   start_monitoring(std::move(references));
+}
+
+bool StreamRuntime::has_reference(std::size_t feature) const {
+  // Acquire (in monitoring()): references_ was written before monitoring_.
+  return monitoring() && references_[feature].present();
+}
+
+std::size_t StreamRuntime::features_without_reference() const {
+  if (!monitoring()) return 0;
+  return static_cast<std::size_t>(std::ranges::count_if(
+      references_, [](const FeatureReference& reference) { return !reference.present(); }));
 }
 
 void StreamRuntime::start_monitoring(std::vector<FeatureReference> references) {
@@ -234,10 +286,11 @@ void StreamRuntime::poll(int64_t now_ms,
     assembler_->watermark().observe(now_ms);
   }
   const auto emit = [&](const ClosedWindow& window) {
+    // The window's `late`: events found late since the previous window
+    // closed (the stream counter counted each when it was found).
     const uint64_t late_now = assembler_->late_counts()[CounterLayout::kEvents];
     const uint64_t late = late_now - late_reported_;
     late_reported_ = late_now;
-    counters_.late.store(late_now, std::memory_order_relaxed);
     const WindowEvaluation evaluation =
         evaluate_window(config_, references_, *layout_, window.counts, window.bounds);
     counters_.windows_closed.fetch_add(1, std::memory_order_relaxed);
@@ -275,6 +328,9 @@ void StreamRuntime::poll(int64_t now_ms,
       }
       emit(*window);
     }
+    if (outcome == RecordOutcome::late) {
+      counters_.late.fetch_add(piece.deltas[CounterLayout::kEvents], std::memory_order_relaxed);
+    }
     if (outcome == RecordOutcome::beyond_horizon) break;
   }
   waiting_pieces_.erase(waiting_pieces_.begin(),
@@ -290,10 +346,43 @@ bool StreamRuntime::checkpoint(StreamCheckpoint& out) {
   return true;
 }
 
-bool StreamRuntime::restore(const StreamCheckpoint& checkpoint) {
-  if (checkpoint.reference_ids.size() != references_.size()) return false;
-  for (std::size_t f = 0; f < references_.size(); ++f) {
-    if (checkpoint.reference_ids[f] != references_[f].id) return false;
+bool StreamRuntime::restore(const StreamCheckpoint& checkpoint, int64_t now_ms) {
+  if (window_spec_.is_time_window() && window_spec_.domain() == TimeDomain::event_time) {
+    // A watermark beyond the bound ingest now applies came from an event
+    // time in the future, before that bound existed: every event after it
+    // would be late.
+    const PaneId bound = assembler_->clock().pane_of(latest_acceptable_event_time(now_ms));
+    const bool beyond =
+        checkpoint.windows.first_open_pane > bound ||
+        std::ranges::any_of(checkpoint.waiting, [&](const auto& piece) { return piece.pane > bound; });
+    if (beyond) {
+      throw InputError(
+          "its open windows start at " +
+          std::to_string(assembler_->clock().pane_bounds(checkpoint.windows.first_open_pane).start) +
+          " ms, beyond event_time.max_future from now: an event time from the future raised its "
+          "watermark (before driftd bounded event times); the stream's windows start empty");
+    }
+  }
+  const bool same_references =
+      checkpoint.reference_ids.size() == references_.size() &&
+      std::ranges::equal(checkpoint.reference_ids, references_,
+                         [](int64_t id, const FeatureReference& reference) {
+                           return id == reference.id;
+                         });
+  if (!same_references) {
+    // Counted against other references (imported or promoted since): the
+    // counts go, the windows' position stays, so no window already stored
+    // (its start is its key) is emitted again: events of closed windows are
+    // late, count windows go on from the first open one's sequence number.
+    WindowCheckpoint position;
+    position.first_pane = checkpoint.windows.first_open_pane;
+    position.first_open_pane = checkpoint.windows.first_open_pane;
+    if (!window_spec_.is_time_window()) {
+      position.next_sequence =
+          checkpoint.windows.first_open_pane * window_spec_.events_per_window();
+    }
+    assembler_->restore(position);
+    return false;
   }
   for (const DeferredPieces::Piece& piece : checkpoint.waiting) {
     if (piece.deltas.size() != assembler_->counters()) {

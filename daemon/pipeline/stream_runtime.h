@@ -9,6 +9,9 @@
 //               its own state, with no lock and no allocation per batch.
 // The switch happens once, inside the ingest call that completes the
 // capture (or install_references() at start); `monitoring_` publishes it.
+// The capture ends at its size: a feature it found too few values of has no
+// reference (feature_reference.h) and is skipped by the writers and the
+// evaluator, while the stream's other features are monitored.
 //
 // Thread safety:
 //   ingest_*(writer, ...) from many threads, each writer index used by one
@@ -53,7 +56,7 @@ struct SourceDocument {
 
 struct IngestResult {
   ingest::BodySummary summary;
-  uint64_t late = 0;  // rows whose window had already closed
+  uint64_t late = 0;  // rows whose window had already closed (counted in StreamCounters::late)
   // The latest event time among the rows (kMinTimestampMs when none, or
   // when the stream has no event time).
   int64_t latest_event_time = kMinTimestampMs;
@@ -65,6 +68,8 @@ struct StreamCounters {
   std::atomic<uint64_t> accepted{0};
   std::atomic<uint64_t> malformed{0};
   std::atomic<uint64_t> invalid_event_time{0};
+  // Rows whose window had closed, counted when the writer (or the
+  // manager's slow path) found them late, not when a window closes.
   std::atomic<uint64_t> late{0};
   std::atomic<uint64_t> windows_closed{0};
   // Writer time in the two stages of the hot path (monitoring phase), for
@@ -94,8 +99,18 @@ class StreamRuntime {
     return feature_counters_[feature];
   }
   bool monitoring() const { return monitoring_.load(std::memory_order_acquire); }
+  // Monitoring, and feature f (config order) has a reference: false for a
+  // feature whose capture found fewer than reference.min_values values (or
+  // that has no stored one), which is neither recorded nor evaluated.
+  // Any thread.
+  bool has_reference(std::size_t feature) const;
+  // The features without reference (0 while capturing). Any thread.
+  std::size_t features_without_reference() const;
 
   // ---- Writers --------------------------------------------------------------
+  // now_ms is the caller's clock when the batch arrived, read once per batch:
+  // the pane of processing-time windows, and the bound of event times (later
+  // than now_ms + event_time.max_future: invalid_event_time).
   // An NDJSON (or JSON array) body; the caller guarantees kJsonPadding bytes
   // of capacity after it. REQUIRES: writer < writers.
   IngestResult ingest_ndjson(std::size_t writer, std::string_view body, std::size_t capacity,
@@ -109,7 +124,8 @@ class StreamRuntime {
 
   // ---- Window manager ---------------------------------------------------------
   // Installs references loaded from storage, skipping the capture.
-  // REQUIRES: called before any ingest; one reference per feature.
+  // REQUIRES: called before any ingest; one reference per feature (one
+  // without bins for a feature that has none: it is logged).
   void install_references(std::vector<FeatureReference> references);
 
   // The references of a capture that just completed, once, so the manager
@@ -129,10 +145,16 @@ class StreamRuntime {
   // called right after poll().
   bool checkpoint(StreamCheckpoint& out);
   // Resumes open windows and waiting pieces from a checkpoint taken with the
-  // same references. Returns false (changing nothing) when the references
-  // differ; throws InputError (changing nothing) when it does not fit.
-  // REQUIRES: after install_references(), before any ingest.
-  bool restore(const StreamCheckpoint& checkpoint);
+  // same references. Returns false when the references differ: the counts
+  // are dropped, but the windows go on from the checkpoint's first open one
+  // (no window already stored is emitted again; count windows keep their
+  // sequence numbers). Throws InputError (changing nothing) when it does
+  // not fit, or
+  // when its event-time windows start beyond event_time.max_future from
+  // now_ms (a watermark raised by an event from the future, stored before
+  // ingest bounded event times). REQUIRES: after install_references(),
+  // before any ingest.
+  bool restore(const StreamCheckpoint& checkpoint, int64_t now_ms);
 
   // Runs the alert rules on a window's evaluation; returns what changed.
   std::vector<AlertChange> apply_alerts(const WindowEvaluation& window);
@@ -155,8 +177,12 @@ class StreamRuntime {
   void count(const ingest::BodySummary& summary);
   // Records rows of a batch decoded by the capture decoder (their category
   // ids are the capture's) after translating them to the dictionaries.
-  void record_capture_remainder(std::size_t writer, ingest::DecodedBatch& batch,
-                                std::size_t first_row, int64_t now_ms);
+  // Returns the rows found late.
+  uint64_t record_capture_remainder(std::size_t writer, ingest::DecodedBatch& batch,
+                                    std::size_t first_row, int64_t now_ms);
+  // Event times after this are rejected by a batch ingested at now_ms
+  // (event_time.max_future ahead; no bound without event time).
+  int64_t latest_acceptable_event_time(int64_t now_ms) const;
 
   const config::StreamConfig config_;
   const std::size_t writers_;

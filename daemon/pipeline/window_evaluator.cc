@@ -36,6 +36,10 @@ WindowEvaluation evaluate_window(const config::StreamConfig& stream,
   for (std::size_t f = 0; f < layout.feature_count(); ++f) {
     const FeatureSlots& slots = layout.feature(f);
     FeatureEvaluation& feature = out.features[f];
+    if (!references[f].present()) {
+      feature.evaluated = false;
+      continue;
+    }
     feature.counts.assign(counts.begin() + static_cast<std::ptrdiff_t>(slots.first),
                           counts.begin() + static_cast<std::ptrdiff_t>(slots.first + slots.bins));
     for (uint64_t count : feature.counts) feature.n += count;

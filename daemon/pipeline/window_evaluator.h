@@ -28,6 +28,9 @@ struct LabelledBin {
 };
 
 struct FeatureEvaluation {
+  // False for a feature without reference: nothing below is counted or
+  // compared, and its window is neither stored nor alerted on.
+  bool evaluated = true;
   uint64_t n = 0;  // values binned
   uint64_t missing = 0;
   uint64_t invalid = 0;

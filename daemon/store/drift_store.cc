@@ -146,12 +146,20 @@ void DriftStore::sync_stream(const config::StreamConfig& stream) {
 std::optional<std::vector<FeatureReference>> DriftStore::load_active_references(
     const config::StreamConfig& stream) {
   std::vector<FeatureReference> references;
+  bool any = false;
   Statement query = db_.prepare(
       "SELECT id, version, feature_type, bins_json, histogram, moments_json "
       "FROM reference_distributions WHERE stream = ?1 AND feature = ?2 AND active = 1");
   for (const config::FeatureConfig& feature : stream.features) {
     query.bind(1, std::string_view(stream.name)).bind(2, std::string_view(feature.name));
-    if (!query.step()) return std::nullopt;
+    if (!query.step()) {
+      // A file reference is read again; a captured one ended without it.
+      if (stream.reference.type == config::ReferenceType::file) return std::nullopt;
+      query.reset();
+      references.emplace_back();
+      continue;
+    }
+    any = true;
     const bool numeric = query.column_text(2) == "numeric";
     if (numeric != (feature.type == config::FeatureType::numeric)) return std::nullopt;
     FeatureReference reference;
@@ -170,6 +178,7 @@ std::optional<std::vector<FeatureReference>> DriftStore::load_active_references(
     query.reset();
     references.push_back(std::move(reference));
   }
+  if (!any) return std::nullopt;  // never captured
   return references;
 }
 
@@ -190,6 +199,7 @@ void DriftStore::save_references(const config::StreamConfig& stream,
   for (std::size_t f = 0; f < references.size(); ++f) {
     const std::string& feature = stream.features[f].name;
     FeatureReference& reference = references[f];
+    if (!reference.present()) continue;  // no reference to store: id stays 0
     deactivate.bind(1, std::string_view(stream.name)).bind(2, std::string_view(feature)).run();
     next_version.bind(1, std::string_view(stream.name)).bind(2, std::string_view(feature));
     next_version.step();
@@ -293,6 +303,7 @@ void DriftStore::insert_metrics(const config::StreamConfig& stream,
   Statement& insert = statements().insert_window;
   for (std::size_t f = 0; f < window.features.size(); ++f) {
     const FeatureEvaluation& feature = window.features[f];
+    if (!feature.evaluated) continue;  // a feature without reference
     insert.bind(1, std::string_view(stream.name))
         .bind(2, std::string_view(stream.features[f].name))
         .bind(3, window.bounds.start)

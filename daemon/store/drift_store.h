@@ -65,17 +65,22 @@ class DriftStore {
   // Inserts or updates the stream's row.
   void sync_stream(const config::StreamConfig& stream);
 
-  // The active reference of every feature, or nullopt when a feature has
-  // none (a new stream, or a feature added since).
+  // The active reference of every feature, or nullopt when there is none to
+  // install: no feature has one (a new stream), or, for a file reference, a
+  // feature has none (a feature added since: the file is read again). A
+  // captured stream's feature without one (its capture found too few
+  // values, or it was added since) gets a FeatureReference without bins.
   std::optional<std::vector<FeatureReference>> load_active_references(
       const config::StreamConfig& stream);
 
   // Stores references as the new active version of each feature and sets
-  // their id and version. `origin`: "capture", "file:<path>", ...
+  // their id and version (a feature without reference is left as it is).
+  // `origin`: "capture", "file:<path>", ...
   void save_references(const config::StreamConfig& stream,
                        std::vector<FeatureReference>& references, const std::string& origin);
 
-  // One transaction: for each window a window_metrics row per feature and
+  // One transaction: for each window a window_metrics row per evaluated
+  // feature (none for a feature without reference) and
   // the alert rows and alert_events of its changes, then the checkpoint of
   // the stream's open windows taken after them and the source positions
   // that checkpoint covers (Kafka streams), so a restart neither loses an

@@ -240,6 +240,9 @@ const std::vector<BadConfig>& bad_configs() {
        "streams[0].source.topic: must be a Kafka topic name: 1 to 249 characters from A-Z, a-z, "
        "0-9, '_', '.' and '-'"},
       // ---- event_time
+      {with_window(R"({"type": "count", "events": 1})",
+                   R"("event_time": {"field": "/t", "max_future": "0s"}, )"),
+       "streams[0].event_time.max_future: must be greater than 0s"},
       {with_window(R"({"type": "count", "events": 1})", R"("event_time": {"field": "ts"}, )"),
        "streams[0].event_time.field: must be a JSON Pointer (RFC 6901) starting with \"/\", such "
        "as \"/amount\""},
@@ -294,6 +297,13 @@ const std::vector<BadConfig>& bad_configs() {
        "streams[0].reference.events: must be an integer >= 1"},
       {with_stream_members(R"("reference": {"type": "file", "path": "r", "events": 5})"),
        "streams[0].reference.events: not allowed when type is \"file\""},
+      {with_stream_members(R"("reference": {"type": "capture", "min_values": 0})"),
+       "streams[0].reference.min_values: must be an integer >= 1"},
+      {with_stream_members(R"("reference": {"type": "capture", "events": 50, "min_values": 51})"),
+       "streams[0].reference.min_values: must be at most events (50): no feature could have "
+       "that many values in the capture"},
+      {with_stream_members(R"("reference": {"type": "file", "path": "r", "min_values": 5})"),
+       "streams[0].reference.min_values: not allowed when type is \"file\""},
       // ---- features: bins
       {with_features(kTwoFeatures + R"(,
           {"name": "h", "path": "/h", "type": "numeric", "bins": 0})"), kBins},

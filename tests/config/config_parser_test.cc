@@ -81,6 +81,7 @@ void check_example(const Config& config) {
   CHECK(payments.event_time->source == EventTimeSource::field);
   CHECK(payments.event_time->field == "/ts");
   CHECK(payments.event_time->unit == TimeUnit::ms);
+  CHECK(payments.event_time->max_future == 1h);
   CHECK(payments.window.type == WindowType::tumbling);
   CHECK(payments.window.size == 1min);
   CHECK(payments.window.slide == 1min);
@@ -88,6 +89,7 @@ void check_example(const Config& config) {
   CHECK(payments.window.allowed_lateness == 10s);
   CHECK(payments.reference.type == ReferenceType::capture);
   CHECK(payments.reference.events == std::optional<std::uint64_t>(5000));
+  CHECK(payments.reference.min_values == 10u);
   CHECK(payments.reference.path.empty());
   CHECK(payments.smoothing_alpha == 0.5);
   CHECK_FALSE(payments.fdr.has_value());
@@ -192,6 +194,23 @@ TEST_CASE("Line and block comments are accepted anywhere whitespace is") {
   CHECK(config.streams.at(0).name == "s");
 }
 
+TEST_CASE("reference.min_values and event_time.max_future") {
+  const auto stream = [](const std::string& members) {
+    return parse_config(minimal_with_stream(R"({"name": "s", "source": {"type": "http"},
+        "window": {"type": "count", "events": 10},
+        "features": [{"name": "f", "path": "/f", "type": "numeric"}], )" + members + "}"))
+        .streams.at(0);
+  };
+  // The default minimum is 10 values, or all of a smaller capture.
+  CHECK(stream(R"("reference": {"type": "capture", "events": 4})").reference.min_values == 4u);
+  CHECK(stream(R"("reference": {"type": "capture", "events": 400})").reference.min_values == 10u);
+  CHECK(stream(R"("reference": {"type": "capture", "events": 400, "min_values": 300})")
+            .reference.min_values == 300u);
+  CHECK(stream(R"("reference": {"type": "capture", "min_values": 1})").reference.min_values == 1u);
+  CHECK(stream(R"("event_time": {"field": "/t", "max_future": "5m"})").event_time->max_future ==
+        5min);
+}
+
 TEST_CASE("A minimal config gets every documented default") {
   const Config config = parse_config(minimal_with_stream(R"({"name": "s",
       "source": {"type": "http"}, "window": {"type": "tumbling", "size": "30s"},
@@ -202,6 +221,7 @@ TEST_CASE("A minimal config gets every documented default") {
   const StreamConfig& stream = config.streams.at(0);
   CHECK(stream.reference.type == ReferenceType::capture);
   CHECK_FALSE(stream.reference.events.has_value());
+  CHECK(stream.reference.min_values == 10u);
   CHECK(stream.window.allowed_lateness == 0ms);
   CHECK(stream.smoothing_alpha == 0.5);
   CHECK(stream.alerts.empty());

@@ -3,6 +3,10 @@
 // alignment holds the watermark back) are in it, so a restart from the
 // checkpoint closes the same windows with the same counts as a run that
 // never stopped.
+// Event times are bounded by the clock at ingest (event_time.max_future):
+// one event from the future neither blinds the stream nor, through a
+// checkpoint written before that bound, the stream after a restart; late
+// events are counted when they are found.
 #include <string>
 #include <vector>
 
@@ -17,6 +21,10 @@ namespace {
 
 constexpr int64_t kMinute = 60'000;
 constexpr int64_t kStart = 1'700'000'000'000 / kMinute * kMinute;
+// The clock the tests' batches arrive at: an hour after the first window.
+constexpr int64_t kNow = kStart + 60 * kMinute;
+// 9999-12-31T23:59:59Z.
+constexpr int64_t kYear9999 = 253'402'300'799'000;
 
 config::StreamConfig stream_config() {
   return config::parse_config(R"({
@@ -39,15 +47,15 @@ std::vector<std::string> events(int64_t t, int n) {
   return out;
 }
 
-void ingest(StreamRuntime& runtime, const std::vector<std::string>& documents,
-            std::optional<int64_t> time_limit = std::nullopt) {
+IngestResult ingest(StreamRuntime& runtime, const std::vector<std::string>& documents,
+                    std::optional<int64_t> time_limit = std::nullopt, int64_t now = kNow) {
   std::vector<std::string> padded = documents;
   std::vector<SourceDocument> sources;
   for (std::string& document : padded) {
     document.reserve(document.size() + 64);
     sources.push_back({document, INT64_MIN});
   }
-  runtime.ingest_documents(0, sources, 0, time_limit);
+  return runtime.ingest_documents(0, sources, now, time_limit);
 }
 
 struct Closed {
@@ -80,7 +88,7 @@ TEST_CASE("Pieces waiting beyond the horizon are part of the checkpoint") {
   // A restart from the stored bytes, next to the run that never stopped.
   StreamRuntime restarted(stream_config(), 1);
   restarted.install_references(original.references());
-  REQUIRE(restarted.restore(decode_checkpoint(encode_checkpoint(checkpoint))));
+  REQUIRE(restarted.restore(decode_checkpoint(encode_checkpoint(checkpoint)), kNow));
   for (StreamRuntime* runtime : {&original, &restarted}) {
     ingest(*runtime, events(kStart + 20 * kMinute, 5));
   }
@@ -98,7 +106,72 @@ TEST_CASE("A checkpoint whose waiting pieces do not fit the stream is refused") 
   checkpoint.waiting.push_back({3, {1, 2}});
   StreamRuntime restarted(stream_config(), 1);
   restarted.install_references(original.references());
-  CHECK_THROWS_AS(restarted.restore(checkpoint), InputError);
+  CHECK_THROWS_AS(restarted.restore(checkpoint, kNow), InputError);
+}
+
+TEST_CASE("An event time beyond max_future is invalid at once and blinds nothing") {
+  StreamRuntime runtime(stream_config(), 1);
+  ingest(runtime, events(kStart, 50));  // the reference
+  REQUIRE(runtime.monitoring());
+  ingest(runtime, events(kStart + kMinute, 10));
+  // One event from year 9999 among normal ones: rejected and counted by the
+  // ingest call itself, before any window closes.
+  std::vector<std::string> batch = events(kStart + kMinute, 5);
+  batch.push_back("{\"t\": " + std::to_string(kYear9999) + ", \"x\": 1}");
+  const IngestResult result = ingest(runtime, batch);
+  CHECK(result.summary.invalid_event_time == 1);
+  CHECK(result.summary.rows == 5);
+  CHECK(runtime.counters().invalid_event_time.load() == 1);
+  // Up to max_future (1h) ahead of the clock is accepted.
+  CHECK(ingest(runtime, events(kNow + 60 * kMinute, 1)).summary.rows == 1);
+  CHECK(ingest(runtime, events(kNow + 60 * kMinute + 1, 1)).summary.invalid_event_time == 1);
+  CHECK(runtime.counters().invalid_event_time.load() == 2);
+  // The watermark stayed on earth: later on-time events are not late.
+  poll(runtime);
+  IngestResult later = ingest(runtime, events(kNow + 60 * kMinute, 500));
+  CHECK(later.late == 0);
+  CHECK(later.summary.rows == 500);
+  CHECK(runtime.counters().late.load() == 0);
+}
+
+TEST_CASE("Late events are counted when they are found, not when a window closes") {
+  StreamRuntime runtime(stream_config(), 1);
+  ingest(runtime, events(kStart, 50));
+  ingest(runtime, events(kStart + 5 * kMinute, 10));
+  poll(runtime);
+  // The panes before kStart + 5 min are closed now: an event of kStart + 1 min is late.
+  const IngestResult result = ingest(runtime, events(kStart + kMinute, 3));
+  CHECK(result.late == 3);
+  CHECK(runtime.counters().late.load() == 3);
+  // The next window's row still says how many were found late since the
+  // previous one closed.
+  ingest(runtime, events(kStart + 9 * kMinute, 1));
+  uint64_t reported = 0;
+  runtime.poll(0, [&](const WindowEvaluation&, uint64_t late) { reported += late; });
+  CHECK(reported == 3);
+  CHECK(runtime.counters().late.load() == 3);
+}
+
+TEST_CASE("A checkpoint whose watermark came from the future is not restored") {
+  // A driftd without the bound (here: a clock in year 9999 lets it in)
+  // took an event of year 9999 and checkpointed the windows after it.
+  StreamRuntime original(stream_config(), 1);
+  ingest(original, events(kStart, 50));
+  ingest(original, events(kYear9999, 1), std::nullopt, kYear9999);
+  poll(original);
+  StreamCheckpoint poisoned;
+  REQUIRE(original.checkpoint(poisoned));
+
+  StreamRuntime restarted(stream_config(), 1);
+  restarted.install_references(original.references());
+  CHECK_THROWS_AS(restarted.restore(decode_checkpoint(encode_checkpoint(poisoned)), kNow),
+                  InputError);
+  // Refused, it changed nothing: the stream counts today's events.
+  CHECK(ingest(restarted, events(kStart + 2 * kMinute, 20)).late == 0);
+  ingest(restarted, events(kStart + 4 * kMinute, 1));
+  const std::vector<Closed> closed = poll(restarted);
+  REQUIRE_FALSE(closed.empty());
+  CHECK(closed.front() == Closed{kStart + 2 * kMinute, 20});
 }
 
 }  // namespace

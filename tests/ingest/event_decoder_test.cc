@@ -207,19 +207,65 @@ TEST_CASE("Malformed events are counted and leave no trace in the columns") {
   CHECK(f.decoder.last_reason() == "characters after the JSON object");
 }
 
-TEST_CASE("Values the decoder skips are checked only partially") {
-  XcFixture f;
-  // Documented On-Demand leniency: an unknown key's scalar is not parsed,
-  // and an array nobody looks into is not checked for its commas.
-  CHECK(f.decode(R"({"unknown": 01, "x": 2})") == EventOutcome::kRow);
-  CHECK(f.decode(R"({"unknown": tru, "x": 2})") == EventOutcome::kRow);
-  CHECK(f.decode(R"({"unknown": [1 2], "x": 2})") == EventOutcome::kRow);
-  // Nor are escapes in a string nobody reads.
-  CHECK(f.decode(R"({"unknown": "\q", "x": 2})") == EventOutcome::kRow);
-  // But UTF-8, unclosed objects and the walked structure are checked.
-  CHECK(f.decode(R"({"unknown": {"a": 1, "x": 2})") == EventOutcome::kMalformed);
-  CHECK(f.decode(R"({"unknown": "a)" "\xff" R"(", "x": 2})") == EventOutcome::kMalformed);
-  CHECK(f.decode(R"({"unknown": 1 "x": 2})") == EventOutcome::kMalformed);
+TEST_CASE("A malformed event is malformed wherever the error is") {
+  TableResolver resolver;
+  DecoderSchema schema;
+  schema.add_numeric("amount", "/amount")
+      .add_numeric("first", "/items/0")
+      .add_categorical("country", "/geo/country");
+  EventDecoder decoder(schema, {&resolver});
+  DecodedBatch batch;
+  // Each bad event beside its valid twin: only the error differs.
+  struct Case {
+    const char* bad;
+    const char* valid;
+  };
+  const Case cases[] = {
+      // The value of a repeated key (the first occurrence wins, the second
+      // is not read, but it is part of the document).
+      {R"({"amount":1,"amount":tru})", R"({"amount":1,"amount":true})"},
+      {R"({"amount":1,"amount":01})", R"({"amount":1,"amount":1})"},
+      {R"({"geo":{"country":"DE","country":"\q"}})", R"({"geo":{"country":"DE","country":"\n"}})"},
+      // A key no feature reads: scalars, escapes, commas and colons.
+      {R"({"amount":1,"note":nul})", R"({"amount":1,"note":null})"},
+      {R"({"amount":1,"note":-})", R"({"amount":1,"note":-0})"},
+      {R"({"amount":1,"note":1.})", R"({"amount":1,"note":1.0})"},
+      {R"({"amount":1,"note":"\x41"})", R"({"amount":1,"note":"\u0041"})"},
+      {R"({"amount":1,"note":[1 2]})", R"({"amount":1,"note":[1,2]})"},
+      {R"({"amount":1,"note":[1,,2]})", R"({"amount":1,"note":[1,2]})"},
+      {R"({"amount":1,"note":{"k" 1}})", R"({"amount":1,"note":{"k":1}})"},
+      {R"({"amount":1,"note":{"k":1,}})", R"({"amount":1,"note":{"k":1}})"},
+      {R"({"amount":1,"note":"k":[{"a":1}]}, "x":2})", R"({"amount":1,"note":{"k":[{"a":1}]}, "x":2})"},
+      {R"({"items":[1,"k":[2]}]})", R"({"items":[1,{"k":[2]}]})"},
+      {R"({"amount":1,"note":{"\z":1}})", R"({"amount":1,"note":{"\/":1}})"},
+      {R"({"amount":1,"note":{"a":[{"b":fals}]}})", R"({"amount":1,"note":{"a":[{"b":false}]}})"},
+      // A truncated nested object after the last monitored key.
+      {R"({"amount":1,"meta":{"a":{"b":1})", R"({"amount":1,"meta":{"a":{"b":1}}})"},
+      // Array elements beyond the schema, objects under a scalar feature.
+      {R"({"items":[1,tru]})", R"({"items":[1,true]})"},
+      {R"({"amount":[1,tru]})", R"({"amount":[1,true]})"},
+      {R"({"amount":{"a":01}})", R"({"amount":{"a":1}})"},
+      {R"({"amount":"\q"})", R"({"amount":"\t"})"},
+      {R"({"geo":{"country":[nul]}})", R"({"geo":{"country":[null]}})"},
+      {R"({"geo":[1,,2]})", R"({"geo":[1,2]})"},
+  };
+  for (const Case& c : cases) {
+    INFO(c.bad);
+    batch.clear();
+    CHECK(decode_one(decoder, c.bad, batch) == EventOutcome::kMalformed);
+    CHECK(batch.malformed() == 1);
+    CHECK(batch.rows() == 0);
+    CHECK_FALSE(decoder.last_reason().empty());
+    INFO(c.valid);
+    CHECK(decode_one(decoder, c.valid, batch) == EventOutcome::kRow);
+    CHECK(batch.rows() == 1);
+  }
+  // In an array body too, also in an element that is not an object.
+  batch.clear();
+  const BodySummary summary =
+      testing::decode_body(decoder, R"([{"amount":1}, [tru], {"amount":2,"x":nul}, {"amount":3}])", batch);
+  CHECK(summary.rows == 2);
+  CHECK(summary.malformed == 2);
 }
 
 TEST_CASE("Nested paths keys in any order and unknown keys") {
@@ -315,7 +361,7 @@ TEST_CASE("Duplicate keys: the first occurrence wins at every level") {
   CHECK(batch.numeric(0)[2] == 7);
 }
 
-TEST_CASE("Deep nesting: deep features are found and deep noise is skipped") {
+TEST_CASE("Deep nesting: deep features are found, deep noise is checked") {
   TableResolver resolver;
   std::string pointer;
   std::string event;
@@ -336,17 +382,20 @@ TEST_CASE("Deep nesting: deep features are found and deep noise is skipped") {
                             std::string(499, ']') + "}" + std::string(500, ']');
   REQUIRE(decode_one(decoder, "{\"noise\": " + noise + ", \"x\": 3}", batch) == EventOutcome::kRow);
   CHECK(batch.numeric(1)[1] == 3);
-  // Skipping is iterative: a value deeper than simdjson's depth limit (1024)
-  // under an unknown key is skipped, not a crash or a deep recursion.
+  // A value deeper than simdjson's depth limit (1024) is malformed, as for
+  // simdjson's validating parser: not a crash or a deep recursion.
   const std::string too_deep = std::string(100000, '[') + std::string(100000, ']');
   CHECK(decode_one(decoder, "{\"noise\": " + too_deep + ", \"x\": 3}", batch) ==
-        EventOutcome::kRow);
+        EventOutcome::kMalformed);
+  CHECK(decode_one(decoder,
+                   "{\"noise\": " + std::string(1100, '[') + std::string(1100, ']') + ", \"x\": 3}",
+                   batch) == EventOutcome::kMalformed);
   // Unbalanced, it is malformed.
   CHECK(decode_one(decoder, "{\"noise\": " + too_deep + "], \"x\": 3}", batch) ==
         EventOutcome::kMalformed);
   CHECK(decode_one(decoder, "{\"noise\": " + std::string(100000, '[') + ", \"x\": 3}", batch) ==
         EventOutcome::kMalformed);
-  CHECK(batch.rows() == 3);
+  CHECK(batch.rows() == 2);
 }
 
 TEST_CASE("Array elements are reached by index") {
@@ -449,6 +498,40 @@ TEST_CASE("Event time in every unit and invalid event times drop the event") {
   CHECK(decode_one(decoder, R"({"ts": 5, "x": 2})", batch) == EventOutcome::kRow);
   CHECK(batch.event_time_ms()[0] == 5000);
   CHECK(batch.events() == std::size(invalid) + 2);
+}
+
+TEST_CASE("Event times beyond the latest the caller allows are invalid") {
+  DecoderSchema schema;
+  schema.add_numeric("x", "/x").set_event_time("/ts", TimeUnit::kMilliseconds);
+  EventDecoder decoder(schema, {});
+  DecodedBatch batch;
+  // Without a bound, year 9999 is a time like any other.
+  CHECK(decode_one(decoder, R"({"x": 1, "ts": 253402300799000})", batch) == EventOutcome::kRow);
+  // The caller's clock plus max_future, set once per batch.
+  decoder.set_latest_event_time(1'700'003'600'000);
+  CHECK(decode_one(decoder, R"({"x": 1, "ts": 253402300799000})", batch) ==
+        EventOutcome::kInvalidEventTime);
+  CHECK(decoder.last_reason() == "event time too far in the future");
+  CHECK(decode_one(decoder, R"({"x": 1, "ts": "9999-12-31T23:59:59Z"})", batch) ==
+        EventOutcome::kInvalidEventTime);
+  CHECK(decode_one(decoder, R"({"x": 1, "ts": 1700003600001})", batch) ==
+        EventOutcome::kInvalidEventTime);
+  CHECK(decode_one(decoder, R"({"x": 1, "ts": 1700003600000})", batch) == EventOutcome::kRow);
+  CHECK(decode_one(decoder, R"({"x": 1, "ts": 0})", batch) == EventOutcome::kRow);
+  CHECK(batch.rows() == 3);
+  CHECK(batch.invalid_event_time() == 3);
+  CHECK(batch.numeric_counts(0).missing == 0);
+
+  // A supplied time (a Kafka timestamp) is bounded the same way.
+  DecoderSchema untimed;
+  untimed.add_numeric("x", "/x");
+  EventDecoder kafka(untimed, {});
+  kafka.set_latest_event_time(1'700'003'600'000);
+  const testing::Padded event(R"({"x": 1})");
+  CHECK(kafka.decode_one(event.view(), event.capacity(), batch, 253'402'300'799'000) ==
+        EventOutcome::kInvalidEventTime);
+  CHECK(kafka.decode_one(event.view(), event.capacity(), batch, 1'700'000'000'000) ==
+        EventOutcome::kRow);
 }
 
 TEST_CASE("The event time may share its pointer with features") {
