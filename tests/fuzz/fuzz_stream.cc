@@ -18,8 +18,9 @@ std::vector<ingest::CategoryResolver*> pointers(std::vector<CheckingResolver>& r
 
 constexpr std::string_view kStreamConfig = R"({
   "storage": {"path": "unused.db"},
+  "kafka": {"brokers": "unused:9092", "group_id": "unused"},
   "streams": [{
-    "name": "fuzz", "source": {"type": "http"},
+    "name": "fuzz", "source": SOURCE,
     "event_time": EVENT_TIME,
     "window": {"type": "tumbling", "size": "1m", "allowed_lateness": "10s"},
     "reference": {"type": "capture", "events": 20},
@@ -38,6 +39,10 @@ config::StreamConfig fuzz_stream_config(EventTimeFrom time_from) {
   const std::string event_time = time_from == EventTimeFrom::field
                                      ? R"({"field": "/t", "unit": "ms"})"
                                      : R"({"kafka_timestamp": true})";
+  const std::string source = time_from == EventTimeFrom::field
+                                 ? R"({"type": "http"})"
+                                 : R"({"type": "kafka", "topic": "fuzz"})";
+  text.replace(text.find("SOURCE"), std::string_view("SOURCE").size(), source);
   text.replace(text.find("EVENT_TIME"), std::string_view("EVENT_TIME").size(), event_time);
   return config::parse_config(text).streams.at(0);
 }

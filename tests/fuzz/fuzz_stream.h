@@ -1,5 +1,6 @@
 // The stream the ingest and checkpoint fuzz targets work on: event time from
-// "/t", one-minute tumbling windows, two numeric and two categorical
+// "/t" (an HTTP stream) or from the Kafka message timestamp (a Kafka stream),
+// one-minute tumbling windows, two numeric and two categorical
 // features (one nested, one inside an array, one path shared by both types),
 // so every branch of the decoder's key dispatch can be reached. The seed
 // corpora in corpus/ndjson_body/ and corpus/kafka_message/ use these fields.

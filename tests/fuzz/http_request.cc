@@ -90,7 +90,11 @@ void feed(Parser& parser, std::string_view bytes, std::size_t& offset, boost::be
     if (ec == bhttp::error::need_more) {
       ec = {};
       if (used == 0 || offset == bytes.size()) {
-        parser.put_eof(ec);
+        if (parser.got_some()) {
+          parser.put_eof(ec);
+        } else {
+          ec = bhttp::error::end_of_stream;  // what a read of a closed connection reports
+        }
         return;
       }
     } else if (used == 0 && !ec && !done()) {
@@ -99,12 +103,11 @@ void feed(Parser& parser, std::string_view bytes, std::size_t& offset, boost::be
   }
 }
 
-Parser limited_parser() {
+// The server's limits, as Session::read_header sets them.
+void limit(Parser& parser) {
   const http::ServerLimits limits;
-  Parser parser;
   parser.header_limit(limits.max_header_bytes);
   parser.body_limit(limits.max_body_bytes);
-  return parser;
 }
 
 void check_route(http::Verb method, std::string_view path) {
@@ -153,7 +156,8 @@ void check_written_back(const Parser::value_type& message) {
   written << copy;
   const std::string bytes = written.str();
 
-  Parser parser = limited_parser();
+  Parser parser;
+  limit(parser);
   boost::beast::error_code ec;
   std::size_t offset = 0;
   feed(parser, bytes, offset, ec, [&] { return parser.is_done(); });
@@ -178,7 +182,8 @@ void check_written_back(const Parser::value_type& message) {
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   using namespace driftd::fuzz;
   const std::string_view bytes(reinterpret_cast<const char*>(data), size);
-  Parser parser = limited_parser();
+  Parser parser;
+  limit(parser);
   boost::beast::error_code ec;
   std::size_t offset = 0;
   feed(parser, bytes, offset, ec, [&] { return parser.is_header_done(); });
