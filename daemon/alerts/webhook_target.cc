@@ -22,6 +22,14 @@ std::string bracketed(const std::string& host) {
 }  // namespace
 
 WebhookTarget WebhookTarget::parse(const std::string& url) {
+  // Spaces and control characters would end or split the request line or the
+  // Host header the url becomes (a URI has none of them).
+  if (std::any_of(url.begin(), url.end(), [](char c) {
+        const auto byte = static_cast<unsigned char>(c);
+        return byte <= 0x20 || byte == 0x7F;
+      })) {
+    throw InputError("url: must not contain spaces or control characters");
+  }
   const std::size_t scheme_end = url.find("://");
   const std::string scheme =
       scheme_end == std::string::npos ? std::string() : lowercase(url.substr(0, scheme_end));
@@ -56,6 +64,11 @@ WebhookTarget WebhookTarget::parse(const std::string& url) {
                                         [](char c) { return c >= '0' && c <= '9'; }) &&
                             std::stoi(out.port) >= 1 && std::stoi(out.port) <= 65535;
   if (host.empty() || !numeric_port) throw InputError("url: needs a host and a port 1-65535");
+  // Only a bracketed host is an IPv6 address; elsewhere ':', '[' or ']' in
+  // the host mean a mangled authority ("a:b:80" is not host "a:b").
+  if (host.find_first_of(authority.front() == '[' ? "[" : "[]:") != std::string::npos) {
+    throw InputError("url: a host with ':' must be an IPv6 address in brackets");
+  }
   out.host = host;
   return out;
 }

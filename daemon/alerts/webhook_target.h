@@ -1,8 +1,10 @@
 // A webhook URL as driftd can deliver to it: http[s]://host[:port][/path],
 // and whether a configured allowlist ("host" or "host:port" entries) admits it.
 //
-// Guarantees: parse() throws InputError saying what is wrong. The scheme is
-// case-insensitive; the default port is 80 for http and 443 for https.
+// Guarantees: parse() throws InputError saying what is wrong; a url with a
+// space or a control character (CR, LF, NUL, DEL, ...) is refused, so no
+// part of a target can split the request line or the Host header. The scheme
+// is case-insensitive; the default port is 80 for http and 443 for https.
 #pragma once
 
 #include <optional>
