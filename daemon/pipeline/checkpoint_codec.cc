@@ -90,8 +90,9 @@ StreamCheckpoint decode_checkpoint(std::span<const std::byte> bytes) {
   if (version != kVersion && version != kVersionWithoutWaiting) {
     throw InputError("window checkpoint has unknown format version " + std::to_string(version));
   }
-  reader.get<uint8_t>("reserved");
-  reader.get<uint16_t>("reserved");
+  if (reader.get<uint8_t>("reserved") != 0 || reader.get<uint16_t>("reserved") != 0) {
+    throw InputError("window checkpoint has non-zero reserved bytes");
+  }
   StreamCheckpoint out;
   out.windows.first_pane = reader.get<int64_t>("first_pane");
   out.windows.first_open_pane = reader.get<int64_t>("first_open_pane");

@@ -21,7 +21,9 @@
 //   ..     4     CRC-32C of everything before
 // A checkpoint only applies to the references it names: with another active
 // reference the bins differ, so decode() callers compare the ids first.
-// Corrupt, truncated or foreign bytes throw InputError, never crash.
+// Corrupt, truncated or foreign bytes (non-zero reserved bytes included)
+// throw InputError, never crash; so whatever decodes re-encodes to the same
+// bytes (a version-1 checkpoint to its version-2 form).
 //
 // Thread safety: pure functions.
 #pragma once

@@ -385,6 +385,10 @@ bool StreamRuntime::restore(const StreamCheckpoint& checkpoint, int64_t now_ms) 
     return false;
   }
   for (const DeferredPieces::Piece& piece : checkpoint.waiting) {
+    if (!assembler_->valid_pane(piece.pane)) {
+      throw InputError("a waiting piece of the window checkpoint is in pane " +
+                       std::to_string(piece.pane) + ", outside the range of the stream's windows");
+    }
     if (piece.deltas.size() != assembler_->counters()) {
       throw InputError("a waiting piece of the window checkpoint has " +
                        std::to_string(piece.deltas.size()) + " counters, not " +

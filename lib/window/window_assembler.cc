@@ -158,7 +158,20 @@ bool WindowAssembler::checkpoint(WindowCheckpoint& out) {
                             out.next_sequence - first_open * sequencer_->events_per_window());
 }
 
+bool WindowAssembler::valid_pane(PaneId pane) const {
+  if (spec_.is_time_window()) {
+    const std::int64_t length = spec_.slide().count();
+    return pane >= floor_div(kMinTimestampMs, length) && pane <= floor_div(kMaxTimestampMs, length);
+  }
+  return pane >= 0 && pane < std::numeric_limits<std::int64_t>::max() / spec_.events_per_window();
+}
+
 void WindowAssembler::restore(const WindowCheckpoint& checkpoint) {
+  if (!valid_pane(checkpoint.first_pane) || !valid_pane(checkpoint.first_open_pane)) {
+    throw InputError("checkpoint's panes " + std::to_string(checkpoint.first_pane) + " and " +
+                     std::to_string(checkpoint.first_open_pane) +
+                     " lie outside the range of this window spec");
+  }
   const std::size_t n = counters();
   const std::int64_t closed_panes = checkpoint.first_open_pane - checkpoint.first_pane;
   if (checkpoint.counts.size() % n != 0) {

@@ -145,8 +145,15 @@ class WindowAssembler {
 
   // Loads a checkpoint of an assembler with the same spec and counters.
   // REQUIRES: fresh assembler (no window closed, no piece recorded), writers
-  // not started. Throws InputError for a checkpoint that does not fit.
+  // not started. Throws InputError for a checkpoint that does not fit (its
+  // panes not valid_pane() ones included).
   void restore(const WindowCheckpoint& checkpoint);
+
+  // True when `pane` is one this spec can have: the pane of a timestamp
+  // pane.h accepts, or a count window whose sequence numbers fit int64. Pane
+  // arithmetic on such panes never overflows; a checkpoint naming others is
+  // corrupt.
+  bool valid_pane(PaneId pane) const;
 
  private:
   PaneId first_unclosable_pane();

@@ -1,5 +1,8 @@
 #include "pipeline/checkpoint_codec.h"
 
+#include <utility>
+#include <vector>
+
 #include <boost/crc.hpp>
 #include <catch2/catch.hpp>
 
@@ -19,6 +22,14 @@ StreamCheckpoint sample() {
   return checkpoint;
 }
 
+// `body` followed by its CRC-32C, as the encoder ends a checkpoint.
+std::vector<std::byte> sealed(std::vector<std::byte> body) {
+  boost::crc_optimal<32, 0x1EDC6F41, 0xFFFFFFFF, 0xFFFFFFFF, true, true> crc;
+  crc.process_bytes(body.data(), body.size());
+  for (int i = 0; i < 4; ++i) body.push_back(static_cast<std::byte>(crc.checksum() >> (8 * i)));
+  return body;
+}
+
 // The version-1 bytes of `checkpoint` (no waiting pieces): what driftd
 // stored before pieces were part of the cut.
 std::vector<std::byte> version_1(StreamCheckpoint checkpoint) {
@@ -26,10 +37,7 @@ std::vector<std::byte> version_1(StreamCheckpoint checkpoint) {
   std::vector<std::byte> bytes = encode_checkpoint(checkpoint);
   bytes.resize(bytes.size() - 8);  // the CRC and the zero piece count
   bytes[4] = std::byte{1};
-  boost::crc_optimal<32, 0x1EDC6F41, 0xFFFFFFFF, 0xFFFFFFFF, true, true> crc;
-  crc.process_bytes(bytes.data(), bytes.size());
-  for (int i = 0; i < 4; ++i) bytes.push_back(static_cast<std::byte>(crc.checksum() >> (8 * i)));
-  return bytes;
+  return sealed(std::move(bytes));
 }
 
 TEST_CASE("A window checkpoint survives encoding") {
@@ -72,6 +80,18 @@ TEST_CASE("Every single bit flip of a window checkpoint is rejected") {
     corrupt[bit / 8] ^= static_cast<std::byte>(1u << (bit % 8));
     INFO(bit);
     CHECK_THROWS_AS(decode_checkpoint(corrupt), InputError);
+  }
+}
+
+// Found by tests/fuzz/checkpoint.cc: non-zero reserved bytes (with a valid
+// CRC) were ignored, so the checkpoint did not re-encode to its own bytes.
+TEST_CASE("A window checkpoint with non-zero reserved bytes is rejected") {
+  const auto bytes = encode_checkpoint(sample());
+  for (std::size_t offset = 5; offset < 8; ++offset) {
+    std::vector<std::byte> body(bytes.begin(), bytes.end() - 4);
+    body[offset] = std::byte{2};
+    INFO(offset);
+    CHECK_THROWS_AS(decode_checkpoint(sealed(std::move(body))), InputError);
   }
 }
 

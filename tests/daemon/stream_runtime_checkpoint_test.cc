@@ -174,5 +174,21 @@ TEST_CASE("A checkpoint whose watermark came from the future is not restored") {
   CHECK(closed.front() == Closed{kStart + 2 * kMinute, 20});
 }
 
+// Found by tests/fuzz/checkpoint.cc: a piece in a pane no timestamp has was
+// accepted, for the window manager to do pane arithmetic on.
+TEST_CASE("A checkpoint with a waiting piece outside the stream's panes is refused") {
+  StreamRuntime original(stream_config(), 1);
+  ingest(original, events(kStart, 50));
+  ingest(original, events(kStart + 10 * kMinute, 40), kStart + kMinute);  // waits
+  poll(original);
+  StreamCheckpoint checkpoint;
+  REQUIRE(original.checkpoint(checkpoint));
+  REQUIRE_FALSE(checkpoint.waiting.empty());
+  checkpoint.waiting.front().pane = INT64_MAX;
+  StreamRuntime restarted(stream_config(), 1);
+  restarted.install_references(original.references());
+  CHECK_THROWS_AS(restarted.restore(checkpoint), InputError);
+}
+
 }  // namespace
 }  // namespace driftd

@@ -1,6 +1,7 @@
 #include "window/window_assembler.h"
 
 #include <cstdint>
+#include <limits>
 #include <utility>
 #include <vector>
 
@@ -284,6 +285,27 @@ TEST_CASE("checkpoints that do not fit are refused") {
 
   WindowAssembler counting(WindowSpec::count(10), 2, 1);
   CHECK_THROWS_WITH(counting.restore({3, 3, 29, Counts(2, 0)}), Contains("closed count window"));
+}
+
+// Found by tests/fuzz/checkpoint.cc: panes this far apart overflowed the
+// subtraction of the fit check (undefined behaviour, caught by UBSan).
+TEST_CASE("checkpoints naming panes outside the spec's range are refused") {
+  using Catch::Matchers::Contains;
+  constexpr PaneId kMax = std::numeric_limits<PaneId>::max();
+  constexpr PaneId kMin = std::numeric_limits<PaneId>::min();
+  WindowAssembler timed(WindowSpec::sliding(30s, 10s, TimeDomain::event_time), 2, 1);
+  CHECK_THROWS_WITH(timed.restore({263251296256, -9223372034858287104, 0, Counts(2, 0)}),
+                    Contains("outside the range"));
+  CHECK_THROWS_WITH(timed.restore({kMax - 1, kMax, 0, Counts(2, 0)}), Contains("outside the range"));
+  CHECK_THROWS_WITH(timed.restore({kMin, kMin + 1, 0, Counts(2, 0)}), Contains("outside the range"));
+  CHECK(timed.valid_pane(timed.clock().pane_of(driftd::kMaxTimestampMs)));
+  CHECK(timed.valid_pane(timed.clock().pane_of(driftd::kMinTimestampMs)));
+
+  WindowAssembler counting(WindowSpec::count(10), 2, 1);
+  CHECK_THROWS_WITH(counting.restore({kMax, kMax, kMax, Counts(2, 0)}), Contains("outside the range"));
+  CHECK_THROWS_WITH(counting.restore({-1, 0, 0, Counts(2, 0)}), Contains("outside the range"));
+  CHECK(counting.valid_pane(kMax / 10 - 1));
+  CHECK_FALSE(counting.valid_pane(kMax / 10));
 }
 
 TEST_CASE("assemblers that cannot work are refused") {
