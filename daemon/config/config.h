@@ -95,7 +95,7 @@
 // | `field`           | string  | -        | JSON Pointer to a number in the event |
 // | `unit`            | string  | `"ms"`   | `"s"`, `"ms"`, `"us"` or `"ns"` since the Unix epoch; only with `field` |
 // | `kafka_timestamp` | boolean | -        | `true`: use the Kafka message timestamp (ms); kafka sources only |
-// | `max_future`      | duration | `"1h"`  | > 0; an event whose time is later than the clock at ingest plus this is rejected as `invalid_event_time` (counted at once, like a missing time) |
+// | `max_future`      | duration | `"1h"`  | > 0, at most 2^62 - 1 ms; an event whose time is later than the clock at ingest plus this is rejected as `invalid_event_time` (counted at once, like a missing time) |
 //
 // streams[i].window
 // | field              | type     | default  | rules |
