@@ -28,9 +28,10 @@ constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 // The parser starts with room for events of this size; it grows
 // geometrically beyond.
 constexpr std::size_t kInitialCapacity = 4096;
-// Objects and arrays nested deeper than this make an event malformed, as
-// for simdjson's validating parser (its default max_depth); it bounds the
-// recursion of Impl::skip().
+// Objects and arrays at this depth or deeper (the root object is at depth
+// 1) make an event malformed, as for simdjson's validating parser (its
+// default max_depth, which simdjson's development checks also assert); it
+// bounds the recursion of Impl::skip().
 constexpr std::int32_t kMaxDepth = static_cast<std::int32_t>(simdjson::DEFAULT_MAX_DEPTH);
 
 // The state of one feature (or the event time) in the event being decoded.
@@ -752,7 +753,7 @@ Step EventDecoder::Impl::skip(od::value& value) {
   }
   switch (type) {
     case od::json_type::object: {
-      if (value.current_depth() > kMaxDepth) return fail("objects and arrays nested too deep");
+      if (value.current_depth() >= kMaxDepth) return fail("objects and arrays nested too deep");
       od::object object;
       if (const auto error = value.get_object().get(object)) return fatal(error);
       for (auto member : object) {
@@ -768,7 +769,7 @@ Step EventDecoder::Impl::skip(od::value& value) {
       return Step::kOk;
     }
     case od::json_type::array: {
-      if (value.current_depth() > kMaxDepth) return fail("objects and arrays nested too deep");
+      if (value.current_depth() >= kMaxDepth) return fail("objects and arrays nested too deep");
       od::array array;
       if (const auto error = value.get_array().get(array)) return fatal(error);
       for (auto element : array) {

@@ -37,8 +37,8 @@
 // a value nobody reads is checked without being converted (a number against
 // the JSON grammar, a literal by its letters, a string only when it has
 // escapes; stage 1 already checked UTF-8 and control characters in the
-// whole event). Objects and arrays nested deeper than 1024 levels (the
-// default depth limit of simdjson's validating parser) make the event
+// whole event). Objects and arrays nested 1024 levels deep (the root
+// object is level 1; simdjson's default depth limit) make the event
 // malformed; that bounds the recursion through values nobody reads.
 // bench/decoder_bench.cc /2 measures what checking keys nobody reads costs.
 //
