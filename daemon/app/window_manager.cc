@@ -32,7 +32,7 @@ void WindowManager::load_stream(StreamRuntime& stream) {
     stream.install_references(std::move(*stored));
     if (const auto bytes = store_.load_checkpoint(config)) {
       try {
-        if (stream.restore(decode_checkpoint(*bytes), wall_clock_ms())) {
+        if (stream.restore(decode_checkpoint(*bytes), clock_.wall_ms())) {
           std::fprintf(stderr, "driftd: stream '%s': open windows restored\n", config.name.c_str());
         } else {
           std::fprintf(stderr,
