@@ -149,9 +149,8 @@ class StreamRuntime {
   // are dropped, but the windows go on from the checkpoint's first open one
   // (no window already stored is emitted again; count windows keep their
   // sequence numbers). Throws InputError (changing nothing) when it does
-  // not fit, or
-  // when its event-time windows start beyond event_time.max_future from
-  // now_ms (a watermark raised by an event from the future, stored before
+  // not fit, or when its event-time windows start beyond
+  // event_time.max_future from now_ms (a watermark raised by an event from the future, stored before
   // ingest bounded event times). REQUIRES: after install_references(),
   // before any ingest.
   bool restore(const StreamCheckpoint& checkpoint, int64_t now_ms);

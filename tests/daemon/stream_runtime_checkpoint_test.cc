@@ -187,7 +187,7 @@ TEST_CASE("A checkpoint with a waiting piece outside the stream's panes is refus
   checkpoint.waiting.front().pane = INT64_MAX;
   StreamRuntime restarted(stream_config(), 1);
   restarted.install_references(original.references());
-  CHECK_THROWS_AS(restarted.restore(checkpoint), InputError);
+  CHECK_THROWS_AS(restarted.restore(checkpoint, kNow), InputError);
 }
 
 }  // namespace

@@ -49,7 +49,7 @@ void check_restore(StreamCheckpoint checkpoint) {
     checkpoint.reference_ids.push_back(reference.id);
   }
   try {
-    FUZZ_CHECK(runtime.restore(checkpoint));
+    FUZZ_CHECK(runtime.restore(checkpoint, kFuzzNowMs));
   } catch (const InputError&) {
     return;
   }
