@@ -148,7 +148,7 @@ TEST_CASE("Anything outside the grammar is refused with a message saying what an
     INFO(row.url);
     try {
       WebhookTarget::parse(row.url);
-      FAIL("accepted");
+      FAIL_CHECK("accepted");
     } catch (const InputError& error) {
       const std::string message = error.what();
       CHECK(message.rfind("url: ", 0) == 0);

@@ -5,8 +5,8 @@ accepts must run, whatever it refuses must say where.
 The example configurations (config/embedded.json, config/driftd.example.json,
 the latter once as it is and once with its Kafka stream fed over HTTP), with
 the defaults written out so that they are mutated too, have each number set
-to 0, 1, max-1, max, max+1 (for fields with a known maximum), 2^53, 2^62,
-2^63, 1e19, 1.7e308, 1e400 and -1, and each duration to 0s, 1ms, the timer limit and
+to 0, 1, max-1, max, max+1 (for fields with a known maximum), 2^32 - 1,
+2^32, 2^53, 2^62, 2^63, 1e19, 1.7e308, 1e400 and -1, and each duration to 0s, 1ms, the timer limit and
 one beyond, the timestamp limit and one beyond, int64's largest and one
 beyond, and 106751991167d. For every mutation:
   * --check-config exits 0: driftd starts and listens, /readyz answers, one
@@ -38,7 +38,7 @@ TIMESTAMP_LIMIT_MS = 2**62 - 1     # window/pane.h
 FIELD_MAX = {"events": 2**62 - 1, "bins": 4096, "max_categories": 4096, "poll_batch": 10**6,
              "max_subscriptions": 10**4, "max_body_bytes": 2**32 - 1, "for": 2**32 - 1,
              "max_connections": 2**32 - 1, "max_event_streams": 2**32 - 1}
-NUMBERS = [0, 1, 2**53, 2**62, 2**63, 1e19, 1.7e308, "1e400", -1]  # "1e400": written as is
+NUMBERS = [0, 1, 2**32 - 1, 2**32, 2**53, 2**62, 2**63, 1e19, 1.7e308, "1e400", -1]  # "1e400": as is
 DURATIONS = ["0s", "1ms", f"{TIMER_LIMIT_MS}ms", f"{TIMER_LIMIT_MS + 1}ms",
              f"{TIMESTAMP_LIMIT_MS}ms", f"{TIMESTAMP_LIMIT_MS + 1}ms", f"{2**63 - 1}ms",
              f"{2**63}ms", "106751991167d"]
