@@ -181,7 +181,8 @@ TEST_CASE("Events per count window and per captured reference stop at 2^62 - 1")
 TEST_CASE("Body size, poll batch and subscriptions have their limits") {
   const std::string kafka = R"("kafka": {"brokers": "b:9092", "group_id": "g", "poll_batch": )";
   check_cases({
-      {with_top(R"("http": {"max_body_bytes": 4294967295})"), ""},
+      {with_top(R"("http": {"max_body_bytes": 4294967295, "max_inflight_body_bytes": 4294967295})"),
+       ""},
       {with_top(R"("http": {"max_body_bytes": 4294967296})"),
        "http.max_body_bytes: must be at most 4294967295"},
       {with_top(kafka + "1000000}"), ""},
