@@ -9,8 +9,10 @@ Prints the figures (p50/p99 of /healthz and ingest, the heavy queries'
 median). Asserts only a generous bound that the old behaviour (queries on the
 I/O threads: /healthz queued behind whole heavy queries) breaks: /healthz's
 p99 stays below a quarter of a heavy query's median duration. Also checks
-that every heavy page is whole (100,000 points and a next_cursor) and that a
-full read queue is answered 503 with Retry-After.
+that every heavy page is whole (100,000 points and a next_cursor; the time
+budget is set out of reach), that a full read queue is answered 503 with
+Retry-After, and that under a 10 ms time budget pages are cut short with a
+cursor that, followed, gives every window once.
 usage: /usr/bin/python3 read_load_test.py DRIFTD_BINARY
 """
 import http.client
@@ -40,11 +42,12 @@ def percentile(values, fraction):
     return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))]
 
 
-def write_config(path, read_queue):
+def write_config(path, read_queue, read_time_budget):
     with open(path, "w") as f:
         json.dump({
             "storage": {"path": "test.db"},
-            "http": {"listen": "127.0.0.1:0", "read_queue": read_queue},
+            "http": {"listen": "127.0.0.1:0", "read_queue": read_queue,
+                     "read_time_budget": read_time_budget},
             "streams": [{
                 "name": "s", "source": {"type": "http"},
                 "window": {"type": "count", "events": WINDOW},
@@ -102,7 +105,8 @@ def main():
     binary = os.path.abspath(sys.argv[1])
     workdir = tempfile.mkdtemp(prefix="driftd-read-load-")
     config_path = os.path.join(workdir, "driftd.json")
-    write_config(config_path, read_queue=64)
+    # A budget no heavy read reaches, even in a sanitizer build: whole pages.
+    write_config(config_path, read_queue=64, read_time_budget="10m")
     seed(binary, workdir, config_path)
     daemon = Daemon(binary, workdir, config_path)
 
@@ -169,7 +173,7 @@ def main():
 
     # A full read pool: no queue, and more heavy readers at once than read
     # threads (2): some are answered 503 with Retry-After at once.
-    write_config(config_path, read_queue=0)
+    write_config(config_path, read_queue=0, read_time_budget="10m")
     daemon = Daemon(binary, workdir, config_path)
     answers = []
 
@@ -187,6 +191,27 @@ def main():
           all(status in (200, 503) for status, _ in answers),
           f"8 heavy reads at once on 2 read threads without a queue: "
           f"{len(busy)} answered 503 with Retry-After: 1, the rest 200")
+    check(daemon.stop() == 0, "driftd drains and exits 0")
+
+    # A time budget shorter than a heavy read: each page is cut short with a
+    # next_cursor, and following the cursors gives every window once.
+    write_config(config_path, read_queue=64, read_time_budget="10ms")
+    daemon = Daemon(binary, workdir, config_path)
+    client = Client(daemon.port)
+    starts, pages, cursor = [], 0, None
+    while True:
+        status, _, data, _ = client.request("GET", HEAVY + (f"&cursor={cursor}" if cursor else ""))
+        if status != 200:
+            fail(f"a heavy read under a 10 ms budget answered {status}: {data[:200]!r}")
+        page = json.loads(data)
+        starts += [point["start"] for point in page["points"]]
+        pages += 1
+        cursor = page["next_cursor"]
+        if cursor is None:
+            break
+    check(pages > WINDOWS // LIMIT and len(starts) == WINDOWS and starts == sorted(set(starts)),
+          f"under a 10 ms budget, {pages} pages cut short with a cursor give all {WINDOWS} "
+          f"windows once, in order")
     check(daemon.stop() == 0, "driftd drains and exits 0")
 
 
