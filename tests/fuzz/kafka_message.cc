@@ -12,6 +12,7 @@
 //     the windows' range, with the same feature values as decoded with the
 //     field's time; and as a one-line NDJSON body it decodes to the same row;
 //   - the runtime counts the message as the decoder does.
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
@@ -72,11 +73,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   using ingest::EventOutcome;
   static Target target;
 
-  std::int64_t timestamp = 0;
   const std::size_t timestamp_bytes = size < 8 ? size : 8;
   std::uint64_t bits = 0;
   for (std::size_t i = 0; i < timestamp_bytes; ++i) bits |= std::uint64_t{data[i]} << (8 * i);
-  timestamp = static_cast<std::int64_t>(bits);
+  const auto timestamp = static_cast<std::int64_t>(bits);
   const std::size_t length = size - timestamp_bytes;
   const auto exact = std::make_unique<char[]>(length + 1);
   std::memcpy(exact.get(), data + timestamp_bytes, length);

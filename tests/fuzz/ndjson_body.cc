@@ -14,6 +14,7 @@
 //   - the runtime counts what the decoder counts, no more late rows than
 //     rows, and each window it closes holds n + missing + invalid == events
 //     per feature, with n the sum of its histogram.
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
