@@ -347,6 +347,11 @@ bool StreamRuntime::checkpoint(StreamCheckpoint& out) {
 }
 
 bool StreamRuntime::restore(const StreamCheckpoint& checkpoint, int64_t now_ms) {
+  if (!assembler_->valid_pane(checkpoint.windows.first_open_pane)) {
+    throw InputError("the window checkpoint's first open pane " +
+                     std::to_string(checkpoint.windows.first_open_pane) +
+                     " is outside the range of the stream's windows");
+  }
   if (window_spec_.is_time_window() && window_spec_.domain() == TimeDomain::event_time) {
     // A watermark beyond the bound ingest now applies came from an event
     // time in the future, before that bound existed: every event after it

@@ -190,5 +190,20 @@ TEST_CASE("A checkpoint with a waiting piece outside the stream's panes is refus
   CHECK_THROWS_AS(restarted.restore(checkpoint, kNow), InputError);
 }
 
+// Found by tests/fuzz/checkpoint.cc after event_time.max_future: the bound
+// check computed the first open pane's start before the pane was checked,
+// and a pane far out overflowed (UBSan).
+TEST_CASE("A checkpoint whose first open pane is outside the stream's panes is refused") {
+  StreamRuntime original(stream_config(), 1);
+  ingest(original, events(kStart, 50));
+  poll(original);
+  StreamCheckpoint checkpoint;
+  REQUIRE(original.checkpoint(checkpoint));
+  checkpoint.windows.first_open_pane = INT64_MAX / 2;
+  StreamRuntime restarted(stream_config(), 1);
+  restarted.install_references(original.references());
+  CHECK_THROWS_AS(restarted.restore(checkpoint, kNow), InputError);
+}
+
 }  // namespace
 }  // namespace driftd

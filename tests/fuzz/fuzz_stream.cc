@@ -78,7 +78,11 @@ std::unique_ptr<StreamRuntime> monitoring_runtime(EventTimeFrom time_from) {
 
 CheckedDecoder::CheckedDecoder(const config::StreamConfig& stream)
     : resolvers(make_stream_schema(stream).decoder.categorical_count()),
-      decoder(make_stream_schema(stream).decoder, pointers(resolvers)) {}
+      decoder(make_stream_schema(stream).decoder, pointers(resolvers)) {
+  FUZZ_CHECK(stream.event_time.has_value() == false ||
+             kFuzzNowMs + stream.event_time->max_future.count() == kFuzzLatestEventTimeMs);
+  decoder.set_latest_event_time(kFuzzLatestEventTimeMs);
+}
 
 std::uint32_t CheckingResolver::resolve(std::string_view value) {
   FUZZ_CHECK(is_valid_utf8(value));

@@ -34,6 +34,9 @@ std::unique_ptr<StreamRuntime> monitoring_runtime(EventTimeFrom time_from);
 // The "now" the targets hand to the runtime: a fixed time, so a run does not
 // depend on the clock.
 inline constexpr std::int64_t kFuzzNowMs = 1'700'000'000'000;
+// The latest event time the runtime accepts at kFuzzNowMs: the fuzz streams
+// keep event_time.max_future's default of 1 h.
+inline constexpr std::int64_t kFuzzLatestEventTimeMs = kFuzzNowMs + 3'600'000;
 
 // A category resolver for stand-alone decoders: checks what the decoder
 // promises about the text it resolves (valid UTF-8: it goes into SQLite and
@@ -45,7 +48,8 @@ class CheckingResolver final : public ingest::CategoryResolver {
 
 // A stand-alone EventDecoder with the schema of `stream` and a
 // CheckingResolver per categorical feature: the runtime's own decoders are
-// private, and this one shows each event's outcome.
+// private, and this one shows each event's outcome. Like the runtime's at
+// kFuzzNowMs, it takes event times up to kFuzzLatestEventTimeMs.
 struct CheckedDecoder {
   explicit CheckedDecoder(const config::StreamConfig& stream);
 

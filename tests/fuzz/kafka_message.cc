@@ -104,7 +104,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
 
   if (is_json_object(message)) {
     FUZZ_CHECK(outcome != EventOutcome::kMalformed);
-    const bool in_range = timestamp >= kMinTimestampMs && timestamp <= kMaxTimestampMs;
+    const bool in_range = timestamp >= kMinTimestampMs && timestamp <= kFuzzLatestEventTimeMs;
     FUZZ_CHECK(timed == (in_range ? EventOutcome::kRow : EventOutcome::kInvalidEventTime));
     if (outcome == EventOutcome::kRow && timed == EventOutcome::kRow) {
       FUZZ_CHECK(same_features(target.exact, target.with_timestamp));
