@@ -21,12 +21,13 @@
 // queue exactly once, to run or to be refused.
 #pragma once
 
+#include <condition_variable>
 #include <deque>
 #include <exception>
 #include <functional>
-#include <future>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <stdexcept>
 #include <type_traits>
 #include <utility>
@@ -51,29 +52,35 @@ class WriteQueue {
   template <class Job>
   auto run(Job job) -> std::invoke_result_t<Job&, Database&> {
     using Result = std::invoke_result_t<Job&, Database&>;
-    auto promise = std::make_shared<std::promise<Result>>();
-    std::future<Result> done = promise->get_future();
-    enqueue([job = std::move(job), promise](Database* db) mutable {
+    using Stored = std::conditional_t<std::is_void_v<Result>, bool, Result>;
+    auto done = std::make_shared<Completion<Stored>>();
+    enqueue([job = std::move(job), done](Database* db) mutable {
+      std::optional<Stored> value;
+      std::exception_ptr error;
       if (db == nullptr) {
-        promise->set_exception(std::make_exception_ptr(WriterClosed()));
-        return;
-      }
-      try {
-        Transaction transaction(*db);
-        if constexpr (std::is_void_v<Result>) {
-          job(*db);
+        error = std::make_exception_ptr(WriterClosed());
+      } else {
+        try {
+          Transaction transaction(*db);
+          if constexpr (std::is_void_v<Result>) {
+            job(*db);
+            value = true;
+          } else {
+            value = job(*db);
+          }
           transaction.commit();
-          promise->set_value();
-        } else {
-          Result result = job(*db);
-          transaction.commit();
-          promise->set_value(std::move(result));
+        } catch (...) {
+          value.reset();
+          error = std::current_exception();
         }
-      } catch (...) {
-        promise->set_exception(std::current_exception());
       }
+      done->finish(std::move(value), std::move(error));
     });
-    return done.get();
+    if constexpr (std::is_void_v<Result>) {
+      done->wait();
+    } else {
+      return done->wait();
+    }
   }
 
   // Writer thread: runs every job queued so far (Guarantee 2); returns how
@@ -85,6 +92,38 @@ class WriteQueue {
  private:
   // Called with the writer's connection, or nullptr when refused.
   using Task = std::function<void(Database*)>;
+
+  // A job's outcome, handed from the writer to the waiting caller under a
+  // mutex (not a std::promise): the caller takes the result and the
+  // exception out before the writer can drop its reference, so the
+  // exception object is only ever touched by one thread at a time.
+  template <class Stored>
+  class Completion {
+   public:
+    void finish(std::optional<Stored> value, std::exception_ptr error) {
+      {
+        std::lock_guard lock(mutex_);
+        value_ = std::move(value);
+        error_ = std::move(error);
+        finished_ = true;
+      }
+      finished_signal_.notify_one();
+    }
+    // Waits for finish(); rethrows the job's exception.
+    Stored wait() {
+      std::unique_lock lock(mutex_);
+      finished_signal_.wait(lock, [this] { return finished_; });
+      if (error_) std::rethrow_exception(std::exchange(error_, nullptr));
+      return std::move(*value_);
+    }
+
+   private:
+    std::mutex mutex_;
+    std::condition_variable finished_signal_;
+    bool finished_ = false;        // guarded by mutex_
+    std::optional<Stored> value_;  // guarded by mutex_
+    std::exception_ptr error_;     // guarded by mutex_
+  };
   void enqueue(Task task);
 
   std::mutex mutex_;
