@@ -6,8 +6,10 @@
 #include "common/error.h"
 #include "common/simd_target.h"
 #include "divergence/bin_sums.h"
+#include "divergence/calibrated_g_test.h"
 #include "divergence/divergence_kernels.h"
 #include "divergence/divergence_reference.h"
+#include "divergence/null_expectation.h"
 #include "divergence/validation.h"
 
 namespace driftd {
@@ -46,6 +48,13 @@ CountComparison compare_checked_counts(std::span<const uint64_t> p, std::span<co
   significance.p_value = g_test_p_value(significance.g_statistic, significance.dof);
   const double bias = significance.dof / 2.0 * (1 / n + 1 / m);
   significance.kl_pq_corrected = std::max(0.0, comparison.measures.kl_pq - bias);
+  const CalibratedGTest calibrated = calibrated_g_test(p, q, n, m);
+  significance.dof_pooled = calibrated.dof;
+  significance.p_value_calibrated = calibrated.p_value;
+  const NullExpectation expected = null_expectation(p, q, n, m, alpha);
+  significance.jsd_corrected = comparison.measures.jsd - expected.jsd;
+  significance.psi_corrected = alpha > 0 ? comparison.measures.psi - expected.psi
+                                         : comparison.measures.psi;
   return comparison;
 }
 

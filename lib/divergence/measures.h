@@ -37,13 +37,19 @@ struct DivergenceMeasures {
   double cross_entropy_pq;  // -sum p ln q = entropy_p + kl_pq
 };
 
-// G-test of homogeneity of the 2 x K' table of raw counts (K' = bins whose
-// column total is > 0).
+// What the window's sample size says about the measures: the G-test of
+// homogeneity of the 2 x K' table of raw counts (K' = bins whose column total
+// is > 0), its calibrated form (calibrated_g_test.h) and the measures with
+// their plug-in bias removed (null_expectation.h).
 struct Significance {
-  double g_statistic;      // 2 sum O ln(O/E)
-  int dof;                 // K' - 1
-  double p_value;          // chi-square survival of g_statistic; 1 if dof = 0
-  double kl_pq_corrected;  // max(0, kl_pq - (K'-1)/2 (1/n + 1/m))
+  double g_statistic;         // 2 sum O ln(O/E)
+  int dof;                    // K' - 1
+  double p_value;             // chi-square survival of g_statistic; 1 if dof = 0
+  double kl_pq_corrected;     // max(0, kl_pq - (K'-1)/2 (1/n + 1/m))
+  int dof_pooled;             // groups of the calibrated test - 1
+  double p_value_calibrated;  // sparse bins pooled, Williams' correction
+  double jsd_corrected;       // jsd - E0[jsd]; about 0 under no drift, may be < 0
+  double psi_corrected;       // psi - E0[psi]; = psi when alpha = 0
 };
 
 // One named member of a result struct: `record.*member` is stored as `key`.
@@ -72,12 +78,18 @@ inline constexpr std::array<NamedField<DivergenceMeasures, double>, 11> kMeasure
 //   std::apply([&](const auto&... f) { ((json[f.key] = s.*f.member), ...); },
 //              kSignificanceFields);
 inline constexpr std::tuple<NamedField<Significance, double>, NamedField<Significance, int>,
+                            NamedField<Significance, double>, NamedField<Significance, double>,
+                            NamedField<Significance, int>, NamedField<Significance, double>,
                             NamedField<Significance, double>, NamedField<Significance, double>>
     kSignificanceFields{
         NamedField<Significance, double>{"g_statistic", &Significance::g_statistic},
         NamedField<Significance, int>{"dof", &Significance::dof},
         NamedField<Significance, double>{"p_value", &Significance::p_value},
         NamedField<Significance, double>{"kl_pq_corrected", &Significance::kl_pq_corrected},
+        NamedField<Significance, int>{"dof_pooled", &Significance::dof_pooled},
+        NamedField<Significance, double>{"p_value_calibrated", &Significance::p_value_calibrated},
+        NamedField<Significance, double>{"jsd_corrected", &Significance::jsd_corrected},
+        NamedField<Significance, double>{"psi_corrected", &Significance::psi_corrected},
     };
 
 // sqrt(kl_pq / 2), the Pinsker bound on total variation; +inf for +inf.

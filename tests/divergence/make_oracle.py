@@ -8,7 +8,13 @@ Run with Debian's interpreter, which has scipy and numpy:
 Every measure follows docs/metrics.md, from scipy's own functions where scipy
 has one: rel_entr (KL), jensenshannon (natural log), entropy, xlogy (cross
 entropy) and chi2_contingency(correction=False, lambda_="log-likelihood")
-(G-test). Hellinger is sqrt(sum (sqrt p - sqrt q)^2 / 2); the script checks
+(G-test). The calibrated G-test pools adjacent bins until both expected
+counts reach 5 and applies Williams' correction (lib/divergence/calibrated_g_test.h),
+here with numpy and scipy's chi2_contingency on the pooled table. The null
+expectation behind jsd_corrected and psi_corrected (lib/divergence/null_expectation.h)
+is computed from scipy's binomial pmf and numpy's Gauss-Hermite nodes; for cases
+small enough, "null_exact" also holds it from every point of the binomials' supports,
+which bounds the error of the Gauss-Hermite approximation. Hellinger is sqrt(sum (sqrt p - sqrt q)^2 / 2); the script checks
 that it agrees with the metrics.md form sqrt(1 - sum sqrt(p q)).
 
 JSON has no infinity: +inf is written as the string "inf".
@@ -21,7 +27,7 @@ import pathlib
 import numpy as np
 from scipy.spatial.distance import jensenshannon
 from scipy.special import rel_entr, xlogy
-from scipy.stats import chi2_contingency, entropy
+from scipy.stats import binom, chi2, chi2_contingency, entropy
 
 OUTPUT = pathlib.Path(__file__).resolve().parents[1] / "fixtures" / "divergence_oracle.json"
 rng = np.random.default_rng(20240611)
@@ -89,7 +95,13 @@ def count_case(name, p_counts, q_counts, alpha):
         g, p_value, dof = 0.0, 1.0, 0
     assert dof == occupied.sum() - 1
     kl_pq = rel_entr(p, q).sum()
-    return {
+    dof_pooled, p_value_calibrated = calibrated_g_test(c, d)
+    null_jsd, null_psi = null_expectation(c, d, alpha)
+    psi = kl_pq + rel_entr(q, p).sum()
+    extra = {}
+    if n <= 20000 and m <= 20000:
+        extra["null_exact"] = dict(zip(("jsd", "psi"), map(number, null_expectation(c, d, alpha, True))))
+    return extra | {
         "name": name,
         "p_counts": p_counts,
         "q_counts": q_counts,
@@ -100,8 +112,72 @@ def count_case(name, p_counts, q_counts, alpha):
             "dof": int(dof),
             "p_value": number(p_value),
             "kl_pq_corrected": number(max(0.0, kl_pq - dof / 2 * (1 / n + 1 / m))),
+            "dof_pooled": dof_pooled,
+            "p_value_calibrated": number(p_value_calibrated),
+            "jsd_corrected": number(result["jsd"] - null_jsd),
+            "psi_corrected": number(psi - null_psi if alpha > 0 else psi),
         },
+        "null": {"jsd": number(null_jsd), "psi": number(null_psi)},
     }
+
+
+MIN_EXPECTED = 5.0
+EXACT_BELOW_SD = 5.0
+
+
+def calibrated_g_test(c, d):
+    """Pools adjacent bins until min(n, m) C_g / N >= 5, then Williams-corrected G."""
+    n, m = c.sum(), d.sum()
+    total = n + m
+    groups, open_group = [], np.zeros(2)
+    for k in range(len(c)):
+        open_group += (c[k], d[k])
+        if min(n, m) * open_group.sum() / total >= MIN_EXPECTED:
+            groups.append(open_group)
+            open_group = np.zeros(2)
+    if open_group.sum() > 0 and groups:
+        groups[-1] = groups[-1] + open_group
+    if len(groups) < 2:
+        return 0, 1.0
+    table = np.array(groups).T
+    g, _, dof, _ = chi2_contingency(table, correction=False, lambda_="log-likelihood")
+    assert dof == len(groups) - 1
+    columns = table.sum(axis=0)
+    williams = 1 + (total * (1 / n + 1 / m) - 1) * (total * (1 / columns).sum() - 1) / (6 * total * dof)
+    return int(dof), float(chi2.sf(g / williams, dof))
+
+
+def side(trials, pi, alpha, denominator, exact=False):
+    """The smoothed probability of a Binomial(trials, pi) count: values, weights."""
+    mean = trials * pi
+    sd = math.sqrt(trials * pi * (1 - pi))
+    if sd == 0:
+        return np.array([(mean + alpha) / denominator]), np.array([1.0])
+    if sd >= EXACT_BELOW_SD and not exact:
+        nodes, weights = np.polynomial.hermite.hermgauss(7)
+        return (mean + sd * math.sqrt(2) * nodes + alpha) / denominator, weights / math.sqrt(math.pi)
+    reach = 40 * max(sd, 1.0) + 40
+    counts = np.arange(max(0, math.floor(mean - reach)), min(trials, math.ceil(mean + reach)) + 1)
+    pmf = binom.pmf(counts, trials, pi)
+    keep = pmf >= 1e-16 * pmf.max()
+    return (counts[keep] + alpha) / denominator, pmf[keep] / pmf[keep].sum()
+
+
+def null_expectation(c, d, alpha, exact=False):
+    """E[jsd] and E[psi] of the smoothed measures when both sides follow the pooled pi."""
+    n, m, bins = int(c.sum()), int(d.sum()), len(c)
+    jsd = psi = 0.0
+    for k in range(bins):
+        pi = (c[k] + d[k]) / (n + m)
+        p, wp = side(n, pi, alpha, n + bins * alpha, exact)
+        q, wq = side(m, pi, alpha, m + bins * alpha, exact)
+        p, q = p[:, None], q[None, :]
+        weights = wp[:, None] * wq[None, :]
+        half = (p + q) / 2
+        jsd += (weights * (0.5 * (xlogy(p, p) + xlogy(q, q)) - xlogy(half, half))).sum()
+        if alpha > 0:
+            psi += (weights * (p - q) * (np.log(p) - np.log(q))).sum()
+    return jsd, (psi if alpha > 0 else math.inf)
 
 
 def dirichlet(bins, concentration=1.0):
@@ -157,6 +233,15 @@ def cases():
                      multinomial(3 * 10**12, dirichlet(20)), 0.5)
     yield count_case("tiny p-value", [400, 100, 100, 400], [100, 400, 400, 100], 0.5)
     yield count_case("p-value near 0.5", [52, 48, 50, 50], [50, 50, 49, 51], 0.5)
+    zipf = 1 / np.arange(1, 65) ** 1.6
+    zipf /= zipf.sum()
+    yield count_case("64 Zipf bins, sparse window", multinomial(150, zipf), multinomial(10000, zipf), 0.5)
+    yield count_case("64 Zipf bins, window larger than the reference",
+                     multinomial(10000, zipf), multinomial(1000, zipf), 0.5)
+    yield count_case("10 bins, moderate counts on both sides",
+                     multinomial(2000, dirichlet(10, 5.0)), multinomial(2500, dirichlet(10, 5.0)), 0.5)
+    yield count_case("nothing pools to two groups", [1, 2, 0, 1], [3, 1, 2, 0], 0.5)
+    yield count_case("a remainder joins the last group", [9, 8, 7, 1, 0], [10, 9, 8, 0, 1], 0.5)
 
 
 def main():

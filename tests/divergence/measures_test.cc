@@ -39,7 +39,8 @@ TEST_CASE("kMeasureFields names every measure as docs/metrics.md does", "[measur
 }
 
 TEST_CASE("kSignificanceFields names every significance value", "[measures]") {
-  [[maybe_unused]] const auto [g, dof, p_value, corrected] = Significance{};
+  [[maybe_unused]] const auto [g, dof, p_value, corrected, dof_pooled, p_value_calibrated,
+                               jsd_corrected, psi_corrected] = Significance{};
 
   std::vector<std::string_view> keys;
   Significance significance{};
@@ -49,12 +50,17 @@ TEST_CASE("kSignificanceFields names every significance value", "[measures]") {
         ((keys.push_back(field.key), significance.*field.member = marker++), ...);
       },
       kSignificanceFields);
-  CHECK(keys ==
-        std::vector<std::string_view>{"g_statistic", "dof", "p_value", "kl_pq_corrected"});
+  CHECK(keys == std::vector<std::string_view>{"g_statistic", "dof", "p_value", "kl_pq_corrected",
+                                              "dof_pooled", "p_value_calibrated", "jsd_corrected",
+                                              "psi_corrected"});
   CHECK(significance.g_statistic == 1);
   CHECK(significance.dof == 2);
   CHECK(significance.p_value == 3);
   CHECK(significance.kl_pq_corrected == 4);
+  CHECK(significance.dof_pooled == 5);
+  CHECK(significance.p_value_calibrated == 6);
+  CHECK(significance.jsd_corrected == 7);
+  CHECK(significance.psi_corrected == 8);
 }
 
 TEST_CASE("the G-test p-value is the chi-square survival function", "[measures]") {

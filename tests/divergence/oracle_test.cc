@@ -2,11 +2,13 @@
 // written by make_oracle.py) and the worked example of docs/metrics.md.
 #include <catch2/catch.hpp>
 
+#include <cmath>
 #include <cstdint>
 #include <fstream>
 #include <limits>
 #include <numeric>
 #include <set>
+#include <span>
 #include <string>
 #include <tuple>
 #include <vector>
@@ -15,6 +17,7 @@
 
 #include "divergence/contributions.h"
 #include "divergence/divergence.h"
+#include "divergence/null_expectation.h"
 #include "test_support.h"
 
 namespace driftd {
@@ -73,6 +76,27 @@ void check_significance(const Significance& significance, const nlohmann::json& 
   CHECK(significance.dof == expected.at("dof").get<int>());
 }
 
+// The null expectation behind jsd_corrected and psi_corrected: as scipy
+// computes it by the documented method, and within 2% of the exact sum over
+// every point of the binomials' supports (the Gauss-Hermite part's error).
+void check_null_expectation(std::span<const uint64_t> p, std::span<const uint64_t> q,
+                            const nlohmann::json& oracle_case) {
+  const double n = static_cast<double>(std::accumulate(p.begin(), p.end(), uint64_t{0}));
+  const double m = static_cast<double>(std::accumulate(q.begin(), q.end(), uint64_t{0}));
+  const NullExpectation expected = null_expectation(p, q, n, m, oracle_case.at("alpha"));
+  const nlohmann::json& documented = oracle_case.at("null");
+  CHECK_THAT(expected.jsd, IsCloseTo(oracle_number(documented.at("jsd")), kOracleRelative,
+                                     kOracleAbsolute));
+  CHECK_THAT(expected.psi, IsCloseTo(oracle_number(documented.at("psi")), kOracleRelative,
+                                     kOracleAbsolute));
+  if (!oracle_case.contains("null_exact")) return;
+  const nlohmann::json& exact = oracle_case.at("null_exact");
+  CHECK_THAT(expected.jsd, Catch::Matchers::WithinRel(oracle_number(exact.at("jsd")), 0.02));
+  if (std::isfinite(expected.psi)) {
+    CHECK_THAT(expected.psi, Catch::Matchers::WithinRel(oracle_number(exact.at("psi")), 0.02));
+  }
+}
+
 TEST_CASE("measures and G-tests match scipy", "[oracle]") {
   const nlohmann::json oracle = load_oracle();
   REQUIRE(oracle.at("cases").size() >= 30);
@@ -98,6 +122,7 @@ TEST_CASE("measures and G-tests match scipy", "[oracle]") {
       check_significance(comparison.significance, oracle_case.at("significance"));
       CHECK(comparison.n_p == std::accumulate(p.begin(), p.end(), uint64_t{0}));
       CHECK(comparison.n_q == std::accumulate(q.begin(), q.end(), uint64_t{0}));
+      check_null_expectation(p, q, oracle_case);
     }
   }
 }
