@@ -2,8 +2,9 @@
 
 #include <algorithm>
 #include <charconv>
-#include <iterator>
 #include <cmath>
+#include <iterator>
+#include <limits>
 #include <stdexcept>
 #include <utility>
 
@@ -66,6 +67,25 @@ std::vector<double> collapse_duplicates(std::vector<double> edges) {
   return edges;
 }
 
+// The point-mass rule of docs/metrics.md: each value the quantiles hit more
+// than once also gets the edge just above it, nextafter(e, +inf), so that
+// [e, nextafter(e)) holds that value alone. In numpy, with u and c the
+// unique quantiles and their counts,
+//   np.union1d(u, np.nextafter(u[c > 1], np.inf))
+// except that a mass at DBL_MAX gets no +inf edge: edges are finite.
+std::vector<double> with_point_mass_edges(std::vector<double> quantiles) {
+  std::sort(quantiles.begin(), quantiles.end());
+  std::vector<double> edges = quantiles;
+  for (auto run = quantiles.begin(); run != quantiles.end();) {
+    const auto run_end = std::upper_bound(run, quantiles.end(), *run);
+    const double above = std::nextafter(*run, std::numeric_limits<double>::infinity());
+    if (run_end - run > 1 && std::isfinite(above)) edges.push_back(above);
+    run = run_end;
+  }
+  // above can be the next quantile: the union holds it once.
+  return collapse_duplicates(std::move(edges));
+}
+
 }  // namespace
 
 NumericBinning::NumericBinning(std::vector<double> edges) : edges_(std::move(edges)) {
@@ -100,7 +120,7 @@ NumericBinning NumericBinning::quantile(std::span<const double> reference, std::
   for (std::size_t i = 1; i < bins; ++i) {
     edges.push_back(numpy_quantile(sorted, static_cast<double>(i) / static_cast<double>(bins)));
   }
-  return NumericBinning(collapse_duplicates(std::move(edges)));
+  return NumericBinning(with_point_mass_edges(std::move(edges)));
 }
 
 NumericBinning NumericBinning::uniform(std::span<const double> reference, std::size_t bins) {

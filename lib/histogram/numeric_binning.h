@@ -10,8 +10,17 @@
 // Factories:
 //  - quantile(reference, B): the edges are the reference quantiles at i/B,
 //    i = 1..B-1, computed as numpy.quantile's default (linear) method does,
-//    operation for operation, with duplicates removed. Ties in the reference
-//    therefore give fewer than B bins, never empty ones.
+//    operation for operation, with duplicates removed. A value e that the
+//    quantiles hit more than once (a point mass, holding about 1/B of the
+//    reference or more) also gets the edge nextafter(e, +inf), so its bin
+//    [e, nextafter(e)) holds e alone and a zero-inflated feature is not one
+//    bin ("[0, 5e-324)"); when that edge is the next quantile it is there
+//    once. Still bin_count() <= B: c >= 2 equal quantiles give 2 edges and a
+//    lone one gives 1, so the B - 1 quantiles give at most B - 1 edges, all
+//    distinct (no bin is an empty interval [e, e)). A mass at DBL_MAX gets
+//    no edge above it (nextafter is +inf and edges are finite): it shares
+//    [DBL_MAX, +inf) with +inf, where numpy's recipe would give +inf a bin
+//    of its own.
 //  - uniform(reference, B): B equal-width bins between the reference minimum
 //    and maximum, the end bins open-ended: the edges are
 //    numpy.linspace(min, max, B + 1)[1:-1] (duplicates removed, which only

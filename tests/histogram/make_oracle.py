@@ -3,8 +3,11 @@
 
 The C++ tests (numeric_binning_test.cc, batch_binner_test.cc) must reproduce
 these exactly. Definitions (docs/metrics.md, "Binning"):
-  quantile  edges = np.unique(np.quantile(finite reference, i / B)), i = 1..B-1
-            (numpy's default method, "linear")
+  quantile  q = np.quantile(finite reference, i / B), i = 1..B-1 (numpy's
+            default method, "linear"); u, c = np.unique(q, return_counts=True);
+            edges = np.union1d(u, np.nextafter(u[c > 1], np.inf)): a point
+            mass has a bin [e, nextafter(e)) of its own. Edges are finite:
+            a mass at DBL_MAX gets no +inf edge.
   uniform   edges = np.unique(np.linspace(min, max, B + 1)[1:-1]) over the
             finite reference; none when min == max
   bin of x  np.searchsorted(edges, x, side="right"); NaN is missing, counted
@@ -24,6 +27,8 @@ import sys
 import numpy as np
 
 rng = np.random.default_rng(20240611)
+np.seterr(over="ignore")  # nextafter(DBL_MAX, inf) is inf, as intended
+MAX = np.finfo(np.float64).max
 
 
 def encode(values):
@@ -44,7 +49,10 @@ def finite(reference):
 
 
 def quantile_edges(reference, bins):
-    return np.unique(np.quantile(finite(reference), np.arange(1, bins) / bins))
+    q = np.quantile(finite(reference), np.arange(1, bins) / bins)
+    u, c = np.unique(q, return_counts=True)
+    edges = np.union1d(u, np.nextafter(u[c > 1], np.inf))
+    return edges[np.isfinite(edges)]
 
 
 def uniform_edges(reference, bins):
@@ -78,13 +86,14 @@ def probes(reference, edges):
     finite_reference = finite(reference)
     low, high = finite_reference.min(), finite_reference.max()
     span = max(high - low, 1.0)
+    random_low, random_high = np.clip([low - span, high + span], -MAX / 2, MAX / 2)  # finite width
     return np.concatenate([
         np.asarray(reference, dtype=np.float64),
         edges,
         np.nextafter(edges, -np.inf),
         np.nextafter(edges, np.inf),
         [np.nan, np.inf, -np.inf, 0.0, -0.0, 5e-324, -5e-324],
-        rng.uniform(low - span, high + span, 64),
+        rng.uniform(random_low, random_high, 64),
     ])
 
 
@@ -108,6 +117,27 @@ QUANTILE_CASES = [
     case("normal 64 bins", normal, 64, quantile_edges),
     case("lognormal 256 bins", rng.lognormal(size=1000), 256, quantile_edges),
     case("integers 16 bins", rng.integers(0, 7, size=500).astype(np.float64), 16, quantile_edges),
+    # Point masses: each gets [e, nextafter(e)).
+    case("95% zeros", [0.0] * 950 + rng.exponential(size=50).tolist(), 10, quantile_edges),
+    case("95% zeros 40 bins", [0.0] * 950 + rng.exponential(size=50).tolist(), 40,
+         quantile_edges),
+    case("rounded to 0.1", np.round(rng.normal(size=1000), 1), 64, quantile_edges),
+    case("rounded to 0.1 with a mass at 0",
+         [0.0] * 300 + np.round(rng.normal(size=700), 1).tolist(), 20, quantile_edges),
+    case("poisson 3", rng.poisson(3.0, size=1000).astype(np.float64), 10, quantile_edges),
+    case("mass at the maximum", rng.uniform(size=700).tolist() + [1.0] * 300, 10,
+         quantile_edges),
+    case("mass at the minimum", [-2.0] * 300 + rng.uniform(size=700).tolist(), 10,
+         quantile_edges),
+    case("several masses", [1.0] * 200 + [2.0] * 200 + [5.0] * 200 +
+         rng.normal(size=400).tolist(), 20, quantile_edges),
+    case("negative mass", [-3.5] * 400 + rng.normal(size=600).tolist(), 16, quantile_edges),
+    case("signed zero mass", [-0.0] * 30 + [0.0] * 30 + rng.normal(size=40).tolist(), 10,
+         quantile_edges),
+    case("mass at -5e-324", [-5e-324] * 50 + rng.normal(size=50).tolist(), 8, quantile_edges),
+    case("mass one ulp below another", [1.0] * 50 + [float(np.nextafter(1.0, 2.0))] * 50, 8,
+         quantile_edges),
+    case("mass at DBL_MAX", rng.normal(size=500).tolist() + [MAX] * 500, 8, quantile_edges),
 ]
 
 UNIFORM_CASES = [

@@ -1,15 +1,20 @@
-// NumericBinning: validation, edge cases of the factories, labels and layout
-// identity. Agreement with numpy is in binning_oracle_test.cc.
+// NumericBinning: validation, edge cases of the factories (point masses
+// among them), labels and layout identity. Agreement with numpy is in
+// binning_oracle_test.cc.
 #include "histogram/numeric_binning.h"
 
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <cmath>
+#include <cstdint>
+#include <functional>
 #include <limits>
 #include <stdexcept>
 #include <vector>
 
 #include "common/error.h"
+#include "histogram/batch_binner.h"
 
 namespace driftd {
 namespace {
@@ -56,9 +61,109 @@ TEST_CASE("infinities and NaN in the reference do not shape the edges", "[numeri
 TEST_CASE("quantile edges collapse ties, uniform edges of a constant are none",
           "[numeric_binning]") {
   const std::vector<double> constant(50, 7.0);
-  CHECK(edges_of(NumericBinning::quantile(constant, 10)) == std::vector<double>{7.0});
+  const NumericBinning quantile = NumericBinning::quantile(constant, 10);
+  CHECK(edges_of(quantile) == std::vector<double>{7.0, std::nextafter(7.0, kInf)});
+  CHECK(quantile.label(1) == "[7, 7.000000000000001)");
   CHECK(NumericBinning::uniform(constant, 10).bin_count() == 1);
   CHECK(NumericBinning::uniform(constant, 10).label(0) == "(-inf, +inf)");
+}
+
+// 950 zeros and 50 positive values.
+std::vector<double> zero_inflated() {
+  std::vector<double> values(950, 0.0);
+  for (int i = 1; i <= 50; ++i) values.push_back(i);
+  return values;
+}
+
+TEST_CASE("a point mass gets a bin of its own", "[numeric_binning]") {
+  // The 9 deciles are all 0: before the point-mass rule, one edge and every
+  // reference value in [0, +inf).
+  const NumericBinning binning = NumericBinning::quantile(zero_inflated(), 10);
+  CHECK(edges_of(binning) == std::vector<double>{0.0, 5e-324});
+  REQUIRE(binning.bin_count() == 3);
+  CHECK(binning.label(0) == "(-inf, 0)");
+  CHECK(binning.label(1) == "[0, 5e-324)");
+  CHECK(binning.label(2) == "[5e-324, +inf)");
+
+  // Both tertiles are 2.
+  CHECK(edges_of(NumericBinning::quantile(std::vector<double>{1, 2, 2, 2, 2, 2, 3}, 3)) ==
+        std::vector<double>{2.0, std::nextafter(2.0, kInf)});
+  // The quintiles are 1, 2, 3, 3: only 3 is hit twice.
+  CHECK(edges_of(NumericBinning::quantile(std::vector<double>{1, 1, 1, 2, 2, 3, 3, 3, 3, 10}, 5)) ==
+        std::vector<double>{1.0, 2.0, 3.0, std::nextafter(3.0, kInf)});
+}
+
+TEST_CASE("windows of 95% and 50% zeros land in different bins", "[numeric_binning]") {
+  const NumericBinning binning = NumericBinning::quantile(zero_inflated(), 10);
+  const BatchBinner binner(binning);
+  const auto counts_of = [&](int zeros, int positives) {
+    std::vector<double> window(zeros, 0.0);
+    window.insert(window.end(), positives, 3.5);
+    std::vector<std::uint64_t> counts(binner.bin_count() + 1);
+    binner.count(window, counts);
+    return counts;
+  };
+  // bins (-inf, 0), [0, 5e-324), [5e-324, +inf), then the missing slot
+  CHECK(counts_of(95, 5) == std::vector<std::uint64_t>{0, 95, 5, 0});
+  CHECK(counts_of(50, 50) == std::vector<std::uint64_t>{0, 50, 50, 0});
+}
+
+TEST_CASE("point masses keep the bin count at most B", "[numeric_binning]") {
+  // References with ties at every scale: i % distinct for n values.
+  for (std::size_t distinct : {1, 2, 3, 5, 8, 13}) {
+    for (std::size_t n : {1, 2, 7, 30, 100}) {
+      std::vector<double> reference;
+      for (std::size_t i = 0; i < n; ++i) reference.push_back(static_cast<double>(i % distinct));
+      for (std::size_t bins = 1; bins <= 40; ++bins) {
+        INFO(n << " values of " << distinct << ", " << bins << " bins");
+        const NumericBinning binning = NumericBinning::quantile(reference, bins);
+        CHECK(binning.bin_count() <= bins);
+        const auto edges = binning.edges();
+        CHECK(std::adjacent_find(edges.begin(), edges.end(), std::greater_equal<>()) ==
+              edges.end());
+      }
+    }
+  }
+}
+
+TEST_CASE("the edge above a mass is there once when it is the next quantile",
+          "[numeric_binning]") {
+  const double one_up = std::nextafter(1.0, kInf);
+  std::vector<double> reference(50, 1.0);
+  reference.insert(reference.end(), 50, one_up);
+  CHECK(edges_of(NumericBinning::quantile(reference, 8)) ==
+        std::vector<double>{1.0, one_up, std::nextafter(one_up, kInf)});
+}
+
+TEST_CASE("point masses at and next to zero give no -0.0 edge", "[numeric_binning]") {
+  std::vector<double> negative_zeros(20, -0.0);
+  negative_zeros.insert(negative_zeros.end(), {1.0, 2.0, 3.0});
+  const NumericBinning at_zero = NumericBinning::quantile(negative_zeros, 4);
+  REQUIRE(edges_of(at_zero) == std::vector<double>{0.0, 5e-324});
+  CHECK_FALSE(std::signbit(at_zero.edges()[0]));
+  CHECK(at_zero.label(1) == "[0, 5e-324)");
+  CHECK(at_zero.layout() ==
+        NumericBinning::explicit_edges(std::vector<double>{0.0, 5e-324}).layout());
+
+  // nextafter(-5e-324, +inf) is -0.0.
+  std::vector<double> below_zero(20, -5e-324);
+  below_zero.insert(below_zero.end(), {1.0, 2.0, 3.0});
+  const NumericBinning binning = NumericBinning::quantile(below_zero, 4);
+  REQUIRE(edges_of(binning) == std::vector<double>{-5e-324, 0.0});
+  CHECK_FALSE(std::signbit(binning.edges()[1]));
+  CHECK(binning.label(1) == "[-5e-324, 0)");
+}
+
+TEST_CASE("a point mass at DBL_MAX gets no edge above it", "[numeric_binning]") {
+  const std::vector<double> reference = {1.0, kMax, kMax, kMax};
+  const NumericBinning binning = NumericBinning::quantile(reference, 4);
+  REQUIRE(binning.bin_count() == 3);
+  CHECK(binning.edges()[1] == kMax);
+  CHECK(binning.label(2) == "[1.7976931348623157e+308, +inf)");
+  // DBL_MAX shares its bin with +inf.
+  std::vector<std::uint64_t> counts(binning.bin_count() + 1);
+  BatchBinner(binning).count(std::vector<double>{kMax, kInf}, counts);
+  CHECK(counts == std::vector<std::uint64_t>{0, 0, 2, 0});
 }
 
 TEST_CASE("edges more than DBL_MAX apart stay finite", "[numeric_binning]") {
