@@ -4,7 +4,9 @@
 #include <cmath>
 #include <cstdio>
 #include <iostream>
+#include <optional>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include <boost/program_options.hpp>
@@ -29,27 +31,34 @@ constexpr const char* kUsage =
     "\n"
     "FILEs are CSV with a header row, or NDJSON. A column is numeric when every\n"
     "present value parses as a number, else categorical. Bins come from the\n"
-    "reference. A column is flagged DRIFT when METRIC >= T and p_value <= P\n"
-    "(defaults: jsd, 0.01 i.e. js_distance 0.1, and 0.001). With\n"
-    "--fail-on-drift the exit code is 1 when any column drifted.\n";
+    "reference. A column is flagged DRIFT when METRIC >= T and the calibrated\n"
+    "p-value (p_value_calibrated, docs/metrics.md) <= P (defaults: jsd_corrected,\n"
+    "0.005, and 0.001: the daemon's default rule). With --fail-on-drift the exit\n"
+    "code is 1 when any column drifted.\n";
 
 struct DriftRule {
-  std::string metric = "jsd";
-  double threshold = 0.01;
+  std::string metric = "jsd_corrected";
+  double threshold = 0.005;
   double max_p_value = 0.001;
 };
 
+// A measure or a real-valued significance value (jsd_corrected, g_statistic...).
 double metric_value(const ColumnComparison& column, const std::string& metric) {
   for (const auto& field : kMeasureFields) {
     if (field.key == metric) return column.result.measures.*field.member;
   }
-  if (metric == "kl_pq_corrected") return column.result.significance.kl_pq_corrected;
-  throw UsageError("--metric: unknown measure '" + metric + "'");
+  std::optional<double> value;
+  const auto match = [&](const auto& field) {
+    if (field.key == metric) value = static_cast<double>(column.result.significance.*field.member);
+  };
+  std::apply([&](const auto&... field) { (match(field), ...); }, kSignificanceFields);
+  if (!value) throw UsageError("--metric: unknown measure '" + metric + "'");
+  return *value;
 }
 
 bool drifted(const ColumnComparison& column, const DriftRule& rule) {
   return metric_value(column, rule.metric) >= rule.threshold &&
-         column.result.significance.p_value <= rule.max_p_value;
+         column.result.significance.p_value_calibrated <= rule.max_p_value;
 }
 
 std::vector<std::string> split_names(const std::string& text) {
@@ -84,9 +93,9 @@ std::string format_p_value(double p_value) {
 
 void print_table(const std::vector<ColumnComparison>& columns, const std::vector<bool>& drift,
                  const DriftRule& rule) {
-  std::printf("%-5s  %-20s %-11s %8s %8s %13s %5s %10s %10s %10s %10s %10s  %s\n", "", "column",
-              "type", "n_ref", "n_cur", "missing r/c", "bins", "jsd", "psi", "kl_pq", "kl_qp",
-              "p_value", "top bin (p vs q)");
+  std::printf("%-5s  %-20s %-11s %8s %8s %13s %5s %10s %10s %10s %10s %10s %10s  %s\n", "",
+              "column", "type", "n_ref", "n_cur", "missing r/c", "bins", "jsd", "jsd_corr", "psi",
+              "kl_pq", "kl_qp", "p_cal", "top bin (p vs q)");
   for (std::size_t i = 0; i < columns.size(); ++i) {
     const ColumnComparison& c = columns[i];
     const DivergenceMeasures& m = c.result.measures;
@@ -98,15 +107,19 @@ void print_table(const std::vector<ColumnComparison>& columns, const std::vector
     }
     const std::string missing =
         std::to_string(c.missing_reference) + "/" + std::to_string(c.missing_current);
-    std::printf("%-5s  %-20s %-11s %8llu %8llu %13s %5zu %10s %10s %10s %10s %10s  %s\n",
+    std::printf("%-5s  %-20s %-11s %8llu %8llu %13s %5zu %10s %10s %10s %10s %10s %10s  %s\n",
                 drift[i] ? "DRIFT" : "", c.name.c_str(), c.numeric ? "numeric" : "categorical",
                 static_cast<unsigned long long>(c.n_reference),
                 static_cast<unsigned long long>(c.n_current), missing.c_str(), c.bins,
-                format_number(m.jsd).c_str(), format_number(m.psi).c_str(),
-                format_number(m.kl_pq).c_str(), format_number(m.kl_qp).c_str(),
-                format_p_value(c.result.significance.p_value).c_str(), top.c_str());
+                format_number(m.jsd).c_str(),
+                format_number(c.result.significance.jsd_corrected).c_str(),
+                format_number(m.psi).c_str(), format_number(m.kl_pq).c_str(),
+                format_number(m.kl_qp).c_str(),
+                format_p_value(c.result.significance.p_value_calibrated).c_str(), top.c_str());
   }
-  std::printf("\nDRIFT: %s >= %s and p_value <= %s. Values in nats; P = current, Q = reference.\n",
+  std::printf(
+      "\nDRIFT: %s >= %s and p_value_calibrated <= %s. Values in nats; P = current, Q = "
+      "reference.\n",
               rule.metric.c_str(), format_number(rule.threshold).c_str(),
               format_number(rule.max_p_value).c_str());
 }

@@ -85,9 +85,9 @@
 // | `window`          | object | required | see window |
 // | `reference`       | object | `{"type": "capture"}` | see reference |
 // | `smoothing_alpha` | number | 0.5      | 0..1e300; additive smoothing of both histograms (metrics.md) |
-// | `fdr`             | number | absent (off) | in (0, 1): Benjamini-Hochberg level across the stream's features |
+// | `fdr`             | number | absent (off) | in (0, 1): Benjamini-Hochberg level q across the stream's features in each window, on their calibrated p-values; replaces the rules' `max_p_value`. It bounds the expected share, among the features it calls significant in a window, of those that did not drift |
 // | `features`        | array  | required | at least one; names unique in the stream |
-// | `alerts`          | array  | `[]`     | alert rules |
+// | `alerts`          | array  | the default rule | alert rules; absent: the default rule below; `[]`: none |
 //
 // streams[i].event_time: exactly one of `field` and `kafka_timestamp`.
 // | field             | type    | default  | rules |
@@ -129,14 +129,17 @@
 // streams[i].alerts[k]
 // | field           | type    | default   | rules |
 // |-----------------|---------|-----------|-------|
-// | `metric`        | string  | required  | one of kl_pq, kl_qp, jsd, js_distance, tv, hellinger, psi, kl_pq_corrected, g_statistic |
+// | `metric`        | string  | required  | one of kl_pq, kl_qp, jsd, js_distance, tv, hellinger, psi, kl_pq_corrected, jsd_corrected, psi_corrected, g_statistic |
 // | `warn`          | number  | required  | >= 0 |
 // | `critical`      | number  | required  | >= warn |
 // | `for`           | integer | 1         | >= 1 consecutive windows at or above a level before it fires |
 // | `min_samples`   | integer | 0         | evaluate only windows with at least this many (non-missing) values |
-// | `max_p_value`   | number  | absent    | in (0, 1]; fire only when the G-test p-value is at most this |
-// | `resolve_below` | number  | = warn    | 0 <= resolve_below <= warn; hysteresis: resolves below this |
+// | `max_p_value`   | number  | absent    | in (0, 1]; fire only when the calibrated p-value is at most this (the stream's fdr replaces it) |
+// | `resolve_below` | number  | = warn    | 0 <= resolve_below <= warn; a window below it is clean |
+// | `resolve_p_value` | number | = max_p_value | in [max_p_value, 1]; a window whose calibrated p-value is above it is clean |
+// | `resolve_after` | integer | 1         | >= 1 consecutive clean windows resolve a firing alert |
 // | `features`      | array   | all features | non-empty list of distinct feature names of the stream |
+// A stream without `alerts` gets default_alert_rules(); `"alerts": []` has none.
 //
 // Thread safety: plain values; a Config is immutable once returned and may be
 // shared between threads by const reference.
@@ -280,7 +283,10 @@ struct FeatureConfig {
 };
 
 // The measures an alert rule may watch; their names are the metrics.md keys.
-enum class Metric { kl_pq, kl_qp, jsd, js_distance, tv, hellinger, psi, kl_pq_corrected, g_statistic };
+enum class Metric {
+  kl_pq, kl_qp, jsd, js_distance, tv, hellinger, psi, kl_pq_corrected, jsd_corrected,
+  psi_corrected, g_statistic
+};
 
 struct AlertRule {
   Metric metric = Metric::jsd;
@@ -288,12 +294,23 @@ struct AlertRule {
   double critical = 0;                  // >= warn
   std::uint32_t for_windows = 1;        // "for": consecutive windows
   std::uint64_t min_samples = 0;
-  std::optional<double> max_p_value;    // in (0, 1]
+  std::optional<double> max_p_value;    // in (0, 1]; p_value_calibrated; unused with stream fdr
   double resolve_below = 0;             // <= warn; the parser sets it to warn when absent
+  // A firing alert's window is clean when its calibrated p-value is above
+  // this (>= max_p_value); the parser sets it to max_p_value when absent.
+  std::optional<double> resolve_p_value;
+  std::uint32_t resolve_after = 1;      // consecutive clean windows that resolve it
   std::vector<std::string> features;    // empty: every feature of the stream
 
   friend bool operator==(const AlertRule&, const AlertRule&) = default;
 };
+
+// The rule of a stream that sets no `alerts` (config/README.md, "The default
+// alert rule"; its false alarms and detection delays are measured in
+// docs/detection.md): jsd_corrected at warn 0.005 / critical 0.05, calibrated
+// p-value at most 0.0005, at least 100 values; a window below 0.0025 or with
+// p above 0.01 is clean, two clean windows resolve.
+std::vector<AlertRule> default_alert_rules();
 
 struct StreamConfig {
   std::string name;
@@ -345,7 +362,7 @@ inline constexpr std::array<EnumName<FeatureType>, 2> kFeatureTypeNames{{
 inline constexpr std::array<EnumName<Binning>, 3> kBinningNames{{
     {Binning::quantile, "quantile"}, {Binning::uniform, "uniform"}, {Binning::edges, "edges"}}};
 // The metrics.md keys (lib/divergence/measures.h spells the same names).
-inline constexpr std::array<EnumName<Metric>, 9> kMetricNames{{
+inline constexpr std::array<EnumName<Metric>, 11> kMetricNames{{
     {Metric::kl_pq, "kl_pq"},
     {Metric::kl_qp, "kl_qp"},
     {Metric::jsd, "jsd"},
@@ -354,6 +371,8 @@ inline constexpr std::array<EnumName<Metric>, 9> kMetricNames{{
     {Metric::hellinger, "hellinger"},
     {Metric::psi, "psi"},
     {Metric::kl_pq_corrected, "kl_pq_corrected"},
+    {Metric::jsd_corrected, "jsd_corrected"},
+    {Metric::psi_corrected, "psi_corrected"},
     {Metric::g_statistic, "g_statistic"},
 }};
 

@@ -490,6 +490,14 @@ AlertRule read_alert(const Node& node, AlertFeatureRefs& refs) {
                   out.max_p_value = p;
                 })
       .optional("resolve_below", [&](const Node& n) { out.resolve_below = read_non_negative(n); })
+      .optional("resolve_p_value",
+                [&](const Node& n) {
+                  const double p = n.json().is_number() ? n.number() : -1;
+                  if (!(p > 0 && p <= 1)) n.fail("must be a number greater than 0 and at most 1");
+                  out.resolve_p_value = p;
+                })
+      .optional("resolve_after",
+                [&](const Node& n) { out.resolve_after = to_u32(n.integer(1, kU32Max, true)); })
       .optional("features", [&](const Node& n) {
         const std::vector<Node> elements = n.elements();
         if (elements.empty()) n.fail("must name at least one feature");
@@ -511,11 +519,18 @@ AlertRule read_alert(const Node& node, AlertFeatureRefs& refs) {
   } else if (out.resolve_below > out.warn) {
     reader.member("resolve_below")->fail("must be <= warn (" + format_number(out.warn) + ")");
   }
+  if (!out.resolve_p_value) {
+    out.resolve_p_value = out.max_p_value;
+  } else if (out.max_p_value && *out.resolve_p_value < *out.max_p_value) {
+    reader.member("resolve_p_value")
+        ->fail("must be >= max_p_value (" + format_number(*out.max_p_value) + ")");
+  }
   return out;
 }
 
 StreamConfig read_stream(const Node& node, bool has_kafka_section) {
   StreamConfig out;
+  out.alerts = default_alert_rules();
   std::vector<AlertFeatureRefs> alert_refs;
   ObjectReader reader(node);
   const bool has_event_time = reader.has("event_time");
@@ -555,6 +570,7 @@ StreamConfig read_stream(const Node& node, bool has_kafka_section) {
                   }
                 })
       .optional("alerts", [&](const Node& n) {
+        out.alerts.clear();  // present: exactly the rules listed, maybe none
         for (const Node& element : n.elements()) {
           alert_refs.emplace_back();
           out.alerts.push_back(read_alert(element, alert_refs.back()));

@@ -3,13 +3,21 @@
 namespace driftd {
 namespace {
 
+bool significant(const config::AlertRule& rule, const RuleEvidence& evidence) {
+  if (evidence.fdr_significant) return *evidence.fdr_significant;
+  return !rule.max_p_value || evidence.p_value <= *rule.max_p_value;
+}
+
 Severity level_of(const config::AlertRule& rule, const RuleEvidence& evidence) {
-  const bool significant =
-      evidence.fdr_significant && (!rule.max_p_value || evidence.p_value <= *rule.max_p_value);
-  if (!significant) return Severity::kNone;
+  if (!significant(rule, evidence)) return Severity::kNone;
   if (evidence.value >= rule.critical) return Severity::kCritical;
   if (evidence.value >= rule.warn) return Severity::kWarn;
   return Severity::kNone;
+}
+
+bool clean(const config::AlertRule& rule, const RuleEvidence& evidence) {
+  return evidence.value < rule.resolve_below ||
+         (rule.resolve_p_value && evidence.p_value > *rule.resolve_p_value);
 }
 
 }  // namespace
@@ -40,19 +48,22 @@ Transition AlertRuleState::observe(const config::AlertRule& rule, const RuleEvid
   if (!firing()) {
     const Severity level = level_of(rule, evidence);
     if (level == Severity::kNone) {
-      consecutive_breaches_ = 0;
+      streak_ = 0;
       return Transition::kNone;
     }
-    if (++consecutive_breaches_ < rule.for_windows) return Transition::kNone;
+    if (++streak_ < rule.for_windows) return Transition::kNone;
     severity_ = level;
+    streak_ = 0;
     return Transition::kFired;
   }
 
-  if (evidence.value < rule.resolve_below) {
+  if (clean(rule, evidence)) {
+    if (++streak_ < rule.resolve_after) return Transition::kNone;
     severity_ = Severity::kNone;
-    consecutive_breaches_ = 0;
+    streak_ = 0;
     return Transition::kResolved;
   }
+  streak_ = 0;
   // Still open: follow the value between warn and critical. A window that
   // is no longer significant keeps the current severity (hysteresis).
   const Severity level = level_of(rule, evidence);
@@ -67,10 +78,10 @@ Transition AlertRuleState::observe(const config::AlertRule& rule, const RuleEvid
   return Transition::kNone;
 }
 
-AlertRuleState AlertRuleState::restore(Severity severity, uint32_t consecutive_breaches) {
+AlertRuleState AlertRuleState::restore(Severity severity, uint32_t streak) {
   AlertRuleState state;
   state.severity_ = severity;
-  state.consecutive_breaches_ = consecutive_breaches;
+  state.streak_ = streak;
   return state;
 }
 

@@ -4,14 +4,19 @@
 // A window counts as evidence only when it has at least min_samples values;
 // a window with less changes nothing (it neither builds up nor resolves).
 // Its level is critical when value >= critical, warn when value >= warn,
-// else none -- and none whenever the difference is not significant: p_value
-// above max_p_value (when set) or rejected by the stream's
-// Benjamini-Hochberg procedure (when configured).
+// else none -- and none whenever the difference is not significant: with the
+// stream's `fdr`, not rejected by its Benjamini-Hochberg procedure; without,
+// a calibrated p-value above max_p_value (when set).
 //   * Not firing: `for_windows` consecutive windows at warn or above fire an
 //     alert with the level of the last one.
-//   * Firing: the alert stays open while value >= resolve_below (hysteresis:
-//     resolve_below <= warn), following critical/warn as the value moves,
-//     and resolves on the first counted window below resolve_below.
+//   * Firing: a window is clean when value < resolve_below or its calibrated
+//     p-value is above resolve_p_value (when set); `resolve_after`
+//     consecutive clean windows resolve the alert. A window that is not clean
+//     restarts that count and moves the severity between critical and warn
+//     (a window that is not significant keeps it). Hysteresis holds on both
+//     axes (resolve_below <= warn, resolve_p_value >= max_p_value), and since
+//     the calibrated p-value is uniform under no drift, an alert resolves once
+//     the drift is gone whatever the bias of the metric: it cannot latch.
 // So there is at most one open alert per (stream, feature, rule), and every
 // change of state is one Transition that the store records.
 //
@@ -19,6 +24,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 
 #include "config/config.h"
 
@@ -32,10 +38,11 @@ const char* to_string(Transition transition);
 
 // What one closed window says about the rule's metric for one feature.
 struct RuleEvidence {
-  double value;          // the metric; may be +inf, never NaN
-  double p_value;        // G-test p-value of the window against the reference
-  uint64_t samples;      // values binned in the window
-  bool fdr_significant;  // true unless the stream's BH procedure rejected it
+  double value;      // the metric; may be +inf, never NaN
+  double p_value;    // calibrated p-value of the window against the reference
+  uint64_t samples;  // values binned in the window
+  // The stream's Benjamini-Hochberg decision; nullopt when it sets no fdr.
+  std::optional<bool> fdr_significant;
 };
 
 class AlertRuleState {
@@ -47,14 +54,16 @@ class AlertRuleState {
 
   Severity severity() const { return severity_; }
   bool firing() const { return severity_ != Severity::kNone; }
-  uint32_t consecutive_breaches() const { return consecutive_breaches_; }
+  // Consecutive windows counted toward the next transition: breaches while
+  // not firing, clean windows while firing.
+  uint32_t streak() const { return streak_; }
 
   // For checkpoints: the state is exactly these two numbers.
-  static AlertRuleState restore(Severity severity, uint32_t consecutive_breaches);
+  static AlertRuleState restore(Severity severity, uint32_t streak);
 
  private:
   Severity severity_ = Severity::kNone;
-  uint32_t consecutive_breaches_ = 0;
+  uint32_t streak_ = 0;
 };
 
 }  // namespace driftd

@@ -420,8 +420,8 @@ std::vector<AlertChange> StreamRuntime::apply_alerts(const WindowEvaluation& win
       const double value = metric_value(feature, rule.metric);
       AlertRuleState& state = alert_states_[f][r];
       const Transition transition = state.observe(
-          rule, {value, feature.comparison->significance.p_value, feature.n,
-                 feature.fdr_significant});
+          rule, {value, feature.comparison->significance.p_value_calibrated, feature.n,
+                 config_.fdr ? std::optional<bool>(feature.fdr_significant) : std::nullopt});
       if (transition != Transition::kNone) {
         changes.push_back({f, r, transition, state.severity(), value});
       }

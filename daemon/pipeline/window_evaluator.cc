@@ -59,7 +59,7 @@ WindowEvaluation evaluate_window(const config::StreamConfig& stream,
     FeatureEvaluation& feature = out.features[f];
     const FeatureReference& reference = references[f];
     feature.comparison = results[i];
-    p_values.push_back(results[i].significance.p_value);
+    p_values.push_back(results[i].significance.p_value_calibrated);
     const auto p = smoothed_probabilities(feature.counts, stream.smoothing_alpha);
     const auto q = smoothed_probabilities(reference.counts, stream.smoothing_alpha);
     for (const BinContribution& bin : top_kl_contributions(p, q, kTopBins)) {
@@ -87,6 +87,8 @@ double metric_value(const FeatureEvaluation& feature, config::Metric metric) {
     case config::Metric::hellinger: return c.measures.hellinger;
     case config::Metric::psi: return c.measures.psi;
     case config::Metric::kl_pq_corrected: return c.significance.kl_pq_corrected;
+    case config::Metric::jsd_corrected: return c.significance.jsd_corrected;
+    case config::Metric::psi_corrected: return c.significance.psi_corrected;
     case config::Metric::g_statistic: return c.significance.g_statistic;
   }
   return c.measures.jsd;

@@ -3,6 +3,9 @@
 #include <chrono>
 #include <cmath>
 #include <stdexcept>
+#include <string>
+#include <tuple>
+#include <type_traits>
 
 #include <sqlite3.h>
 #include <sys/stat.h>
@@ -16,6 +19,13 @@
 
 namespace driftd::store {
 namespace {
+
+constexpr int kFirstMeasureParameter = 10;
+constexpr int kFirstSignificanceParameter =
+    kFirstMeasureParameter + static_cast<int>(kMeasureFields.size());
+constexpr int kFirstGaussianParameter =
+    kFirstSignificanceParameter + static_cast<int>(std::tuple_size_v<decltype(kSignificanceFields)>);
+constexpr int kInsertWindowParameters = kFirstGaussianParameter + 4 + 4 - 1;
 
 std::vector<std::byte> histogram_blob(const FeatureBins& bins, std::span<const uint64_t> counts,
                                       uint64_t missing, uint64_t invalid) {
@@ -53,19 +63,31 @@ double threshold_for(const config::AlertRule& rule, Severity severity) {
   return severity == Severity::kCritical ? rule.critical : rule.warn;
 }
 
+// One window_metrics row: the window, every measure and significance value
+// (named by kMeasureFields and kSignificanceFields, in their order), the
+// Gaussian KL and the evidence.
+std::string insert_window_sql() {
+  std::string columns =
+      "stream, feature, window_start, window_end, reference_id, n, missing, invalid, late";
+  for (const auto& field : kMeasureFields) columns += ", " + std::string(field.key);
+  std::apply([&](const auto&... field) { ((columns += ", " + std::string(field.key)), ...); },
+             kSignificanceFields);
+  columns +=
+      ", gaussian_kl, gaussian_location, gaussian_shape, gaussian_scale, infinite, top_bins, "
+      "histogram, closed_at";
+  std::string values;
+  for (int i = 1; i <= kInsertWindowParameters; ++i) {
+    values += (i == 1 ? "?" : ", ?") + std::to_string(i);
+  }
+  return "INSERT INTO window_metrics (" + columns + ") VALUES (" + values + ")";
+}
+
 }  // namespace
 
 // The statements of every window commit, prepared once.
 struct DriftStore::Statements {
   explicit Statements(Database& db)
-      : insert_window(db.prepare(
-            "INSERT INTO window_metrics (stream, feature, window_start, window_end, "
-            "reference_id, n, missing, invalid, late, kl_pq, kl_qp, jsd, js_distance, tv, "
-            "pinsker_bound, hellinger, psi, entropy_p, entropy_q, cross_entropy_pq, g_statistic, "
-            "dof, p_value, kl_pq_corrected, gaussian_kl, gaussian_location, gaussian_shape, "
-            "gaussian_scale, infinite, top_bins, histogram, closed_at) VALUES (?1, ?2, ?3, ?4, "
-            "?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, "
-            "?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30, ?31, ?32)")),
+      : insert_window(db.prepare(insert_window_sql())),
         open_alert(db.prepare(
             "INSERT INTO alerts (stream, feature, rule, metric, value, threshold, severity, "
             "state, window_start, window_end, opened_at, evidence) "
@@ -315,28 +337,38 @@ void DriftStore::insert_metrics(const config::StreamConfig& stream,
         .bind(9, static_cast<int64_t>(late));
     nlohmann::json infinite = nlohmann::json::array();
     if (feature.comparison) {
-      int index = 10;
+      int index = kFirstMeasureParameter;
       for (const auto& field : kMeasureFields) {
         const double value = feature.comparison->measures.*field.member;
         if (std::isinf(value)) infinite.push_back(field.key);
         insert.bind(index++, value);  // +inf binds as NULL
       }
       const Significance& s = feature.comparison->significance;
-      insert.bind(21, s.g_statistic).bind(22, int64_t{s.dof}).bind(23, s.p_value);
-      if (std::isinf(s.kl_pq_corrected)) infinite.push_back("kl_pq_corrected");
-      insert.bind(24, s.kl_pq_corrected);
+      const auto bind_significance = [&](const auto& field) {
+        const auto value = s.*field.member;
+        if constexpr (std::is_same_v<decltype(value), const int>) {
+          insert.bind(index++, int64_t{value});
+        } else {
+          if (std::isinf(value)) infinite.push_back(field.key);
+          insert.bind(index++, value);
+        }
+      };
+      std::apply([&](const auto&... field) { (bind_significance(field), ...); },
+                 kSignificanceFields);
     }
+    int index = kFirstGaussianParameter;
     if (feature.gaussian) {
-      insert.bind(25, feature.gaussian->total)
-          .bind(26, feature.gaussian->location)
-          .bind(27, feature.gaussian->shape)
-          .bind(28, feature.gaussian->scale);
+      insert.bind(index, feature.gaussian->total)
+          .bind(index + 1, feature.gaussian->location)
+          .bind(index + 2, feature.gaussian->shape)
+          .bind(index + 3, feature.gaussian->scale);
     }
-    insert.bind(29, std::string_view(infinite.dump()))
-        .bind(30, std::string_view(top_bins_json(feature.top_bins).dump()))
-        .bind_blob(31, histogram_blob(references[f].bins, feature.counts, feature.missing,
-                                      feature.invalid))
-        .bind(32, now)
+    index += 4;
+    insert.bind(index, std::string_view(infinite.dump()))
+        .bind(index + 1, std::string_view(top_bins_json(feature.top_bins).dump()))
+        .bind_blob(index + 2, histogram_blob(references[f].bins, feature.counts, feature.missing,
+                                             feature.invalid))
+        .bind(index + 3, now)
         .run();
   }
 }

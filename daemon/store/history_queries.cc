@@ -6,6 +6,8 @@
 #include <optional>
 #include <span>
 #include <string_view>
+#include <tuple>
+#include <type_traits>
 #include <vector>
 
 #include "divergence/contributions.h"
@@ -20,9 +22,11 @@ namespace {
 using Json = nlohmann::ordered_json;
 
 // window_metrics columns that hold a number per window, by API name.
-constexpr std::array<std::string_view, 12> kOtherSeriesColumns{
-    "g_statistic", "dof",   "p_value",  "kl_pq_corrected", "gaussian_kl", "gaussian_location",
-    "gaussian_shape", "gaussian_scale", "n", "missing", "invalid", "late"};
+constexpr std::array<std::string_view, 16> kOtherSeriesColumns{
+    "g_statistic",    "dof",           "p_value",       "kl_pq_corrected", "dof_pooled",
+    "p_value_calibrated", "jsd_corrected", "psi_corrected", "gaussian_kl", "gaussian_location",
+    "gaussian_shape", "gaussian_scale", "n",             "missing",         "invalid",
+    "late"};
 
 Json nullable_double(const Statement& row, int column) {
   return row.is_null(column) ? Json(nullptr) : Json(row.column_double(column));
@@ -171,13 +175,14 @@ nlohmann::ordered_json metric_series_json(Database& db, const MetricQuery& query
 nlohmann::ordered_json window_json(Database& db, int64_t window_id) {
   std::string columns;
   for (const auto& field : kMeasureFields) columns += std::string(field.key) + ", ";
+  std::apply([&](const auto&... field) { ((columns += "w." + std::string(field.key) + ", "), ...); },
+             kSignificanceFields);
   Statement row = db.prepare(
       "SELECT w.stream, w.feature, w.window_start, w.window_end, w.n, w.missing, w.invalid, "
       "w.late, w.closed_at, w.histogram, w.infinite, r.id, r.version, r.bins_json, r.histogram, "
       "s.config_json, " +
       columns +
-      "w.g_statistic, w.dof, w.p_value, w.kl_pq_corrected, w.gaussian_kl, w.gaussian_location, "
-      "w.gaussian_shape, w.gaussian_scale "
+      "w.gaussian_kl, w.gaussian_location, w.gaussian_shape, w.gaussian_scale "
       "FROM window_metrics w JOIN reference_distributions r ON r.id = w.reference_id "
       "JOIN streams s ON s.name = w.stream WHERE w.id = ?1");
   row.bind(1, window_id);
@@ -192,10 +197,13 @@ nlohmann::ordered_json window_json(Database& db, int64_t window_id) {
   int column = 16;
   Json measures;
   for (const auto& field : kMeasureFields) measures[std::string(field.key)] = nullable_double(row, column++);
-  measures["g_statistic"] = nullable_double(row, column++);
-  measures["dof"] = nullable_int(row, column++);
-  measures["p_value"] = nullable_double(row, column++);
-  measures["kl_pq_corrected"] = nullable_double(row, column++);
+  const auto read_significance = [&](const auto& field) {
+    const bool whole = std::is_same_v<std::remove_cvref_t<decltype(Significance{}.*field.member)>, int>;
+    measures[std::string(field.key)] =
+        whole ? nullable_int(row, column) : nullable_double(row, column);
+    ++column;
+  };
+  std::apply([&](const auto&... field) { (read_significance(field), ...); }, kSignificanceFields);
   out["measures"] = measures;
   out["infinite"] = Json::parse(row.column_text(10));
   Json gaussian;

@@ -7,15 +7,20 @@ point mass e) and uniform edges (numpy.linspace), binning
 (numpy.searchsorted side="right"), the categorical union dictionary,
 additive smoothing, every measure (scipy.special.rel_entr,
 scipy.spatial.distance.jensenshannon, scipy.stats.entropy) and the G-test
-(scipy.stats.chi2_contingency, log-likelihood, no correction). Exits non-zero
-on any difference beyond 1e-9 relative.
+(scipy.stats.chi2_contingency, log-likelihood, no correction). The
+calibrated G-test and the null expectation behind jsd_corrected and
+psi_corrected come from tests/divergence/make_oracle.py (scipy's binomial pmf,
+numpy's Gauss-Hermite nodes), checked up to 64 bins. Exits non-zero on any
+difference beyond 1e-9 relative.
 
 usage: /usr/bin/python3 check_compare_with_numpy.py DRIFTCTL EXAMPLES_DIR
 """
 import collections
 import csv
 import json
+import importlib.util
 import math
+import pathlib
 import subprocess
 import sys
 
@@ -26,6 +31,11 @@ from scipy.stats import chi2_contingency, entropy
 
 ALPHA = 0.5
 MAX_CATEGORIES = 100
+
+_oracle_path = pathlib.Path(__file__).resolve().parents[1] / "divergence" / "make_oracle.py"
+_spec = importlib.util.spec_from_file_location("divergence_oracle", _oracle_path)
+divergence_oracle = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(divergence_oracle)
 
 
 def read_columns(path):
@@ -87,10 +97,17 @@ def expected_measures(p_counts, q_counts):
     else:
         g, p_value, dof = 0.0, 1.0, 0
     n, m = p_counts.sum(), q_counts.sum()
-    return {
+    psi = ((p - q) * np.log(p / q)).sum()
+    calibrated = {}
+    if k <= 64:  # the Python null expectation is slow; 64 bins cover the method
+        dof_pooled, p_value_calibrated = divergence_oracle.calibrated_g_test(p_counts, q_counts)
+        null_jsd, null_psi = divergence_oracle.null_expectation(p_counts, q_counts, ALPHA)
+        calibrated = {"dof_pooled": dof_pooled, "p_value_calibrated": p_value_calibrated,
+                      "jsd_corrected": js ** 2 - null_jsd, "psi_corrected": psi - null_psi}
+    return calibrated | {
         "kl_pq": kl_pq, "kl_qp": kl_qp, "jsd": js ** 2, "js_distance": js,
         "tv": 0.5 * np.abs(p - q).sum(), "pinsker_bound": math.sqrt(kl_pq / 2),
-        "hellinger": math.sqrt(max(0.0, 1 - np.sqrt(p * q).sum())), "psi": ((p - q) * np.log(p / q)).sum(),
+        "hellinger": math.sqrt(max(0.0, 1 - np.sqrt(p * q).sum())), "psi": psi,
         "entropy_p": entropy(p), "entropy_q": entropy(q), "cross_entropy_pq": -(p * np.log(q)).sum(),
         "g_statistic": g, "dof": dof, "p_value": p_value,
         "kl_pq_corrected": max(0.0, kl_pq - (table.shape[1] - 1) / 2 * (1 / n + 1 / m)),

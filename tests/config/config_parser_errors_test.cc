@@ -389,6 +389,13 @@ const std::vector<BadConfig>& bad_configs() {
        "streams[0].alerts[0].max_p_value: must be a number greater than 0 and at most 1"},
       {with_alert(R"({"metric": "jsd", "warn": 0.1, "critical": 0.2, "resolve_below": 0.15})"),
        "streams[0].alerts[0].resolve_below: must be <= warn (0.1)"},
+      {with_alert(R"({"metric": "jsd", "warn": 0.1, "critical": 0.2, "max_p_value": 0.01,
+                      "resolve_p_value": 0.001})"),
+       "streams[0].alerts[0].resolve_p_value: must be >= max_p_value (0.01)"},
+      {with_alert(R"({"metric": "jsd", "warn": 0.1, "critical": 0.2, "resolve_p_value": 0})"),
+       "streams[0].alerts[0].resolve_p_value: must be a number greater than 0 and at most 1"},
+      {with_alert(R"({"metric": "jsd", "warn": 0.1, "critical": 0.2, "resolve_after": 0})"),
+       "streams[0].alerts[0].resolve_after: must be an integer >= 1"},
       {with_alert(
            R"({"metric": "jsd", "warn": 0.1, "critical": 0.2, "features": ["f", "amount"]})"),
        "streams[0].alerts[0].features[1]: unknown feature \"amount\" (this stream's features: f, "
@@ -401,7 +408,7 @@ const std::vector<BadConfig>& bad_configs() {
        "streams[0].alerts[0].features: must be an array"},
       {with_alert(R"({"metric": "jsd", "threshold": 0.1})"),
        "streams[0].alerts[0].threshold: unknown field (expected one of: metric, warn, critical, "
-       "for, min_samples, max_p_value, resolve_below, features)"},
+       "for, min_samples, max_p_value, resolve_below, resolve_p_value, resolve_after, features)"},
   };
   return cases;
 }

@@ -177,8 +177,7 @@ TEST_CASE("config/embedded.json loads as the demo's HTTP stream") {
   REQUIRE(demo.features.size() == 2);
   CHECK(demo.features[0].type == FeatureType::numeric);
   CHECK(demo.features[1].type == FeatureType::categorical);
-  REQUIRE(demo.alerts.size() == 1);
-  CHECK(demo.alerts[0].metric == Metric::jsd);
+  CHECK(demo.alerts == default_alert_rules());  // the README's promise: no tuning
 }
 
 TEST_CASE("Line and block comments are accepted anywhere whitespace is") {
@@ -224,8 +223,56 @@ TEST_CASE("A minimal config gets every documented default") {
   CHECK(stream.reference.min_values == 10u);
   CHECK(stream.window.allowed_lateness == 0ms);
   CHECK(stream.smoothing_alpha == 0.5);
-  CHECK(stream.alerts.empty());
+  CHECK(stream.alerts == default_alert_rules());
   CHECK(stream.features.at(0).max_categories == 50u);
+}
+
+TEST_CASE("The default alert rule is the documented one; \"alerts\": [] has none") {
+  const std::vector<AlertRule> rules = default_alert_rules();
+  REQUIRE(rules.size() == 1);
+  const AlertRule& rule = rules[0];
+  CHECK(rule.metric == Metric::jsd_corrected);
+  CHECK(rule.warn == 0.005);
+  CHECK(rule.critical == 0.05);
+  CHECK(rule.for_windows == 1u);
+  CHECK(rule.min_samples == 100u);
+  CHECK(rule.max_p_value == std::optional<double>(0.0005));
+  CHECK(rule.resolve_below == 0.0025);
+  CHECK(rule.resolve_p_value == std::optional<double>(0.01));
+  CHECK(rule.resolve_after == 2u);
+  CHECK(rule.features.empty());
+
+  // Written out as config/README.md shows it, it parses to the same rule.
+  const Config written = parse_config(minimal_with_stream(R"({"name": "s",
+      "source": {"type": "http"}, "window": {"type": "count", "events": 10},
+      "features": [{"name": "f", "path": "/f", "type": "numeric"}],
+      "alerts": [{ "metric": "jsd_corrected", "warn": 0.005, "critical": 0.05, "min_samples": 100,
+        "max_p_value": 0.0005, "resolve_below": 0.0025, "resolve_p_value": 0.01,
+        "resolve_after": 2 }]})"));
+  CHECK(written.streams.at(0).alerts == rules);
+
+  const Config none = parse_config(minimal_with_stream(R"({"name": "s",
+      "source": {"type": "http"}, "window": {"type": "count", "events": 10},
+      "features": [{"name": "f", "path": "/f", "type": "numeric"}], "alerts": []})"));
+  CHECK(none.streams.at(0).alerts.empty());
+}
+
+TEST_CASE("resolve_p_value defaults to max_p_value") {
+  const auto rule = [](const std::string& fields) {
+    return parse_config(minimal_with_stream(R"({"name": "s", "source": {"type": "http"},
+        "window": {"type": "count", "events": 10},
+        "features": [{"name": "f", "path": "/f", "type": "numeric"}],
+        "alerts": [{"metric": "jsd", "warn": 0.1, "critical": 0.2)" + fields + "}]}"))
+        .streams.at(0)
+        .alerts.at(0);
+  };
+  CHECK(rule("").resolve_p_value == std::nullopt);
+  CHECK(rule(R"(, "max_p_value": 0.01)").resolve_p_value == std::optional<double>(0.01));
+  CHECK(rule(R"(, "max_p_value": 0.01, "resolve_p_value": 0.2)").resolve_p_value ==
+        std::optional<double>(0.2));
+  CHECK(rule(R"(, "resolve_p_value": 0.2)").resolve_p_value == std::optional<double>(0.2));
+  CHECK(rule("").resolve_after == 1u);
+  CHECK(rule(R"(, "resolve_after": 3)").resolve_after == 3u);
 }
 
 TEST_CASE("Every optional field is read when given") {

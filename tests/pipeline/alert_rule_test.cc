@@ -1,6 +1,7 @@
 #include "pipeline/alert_rule.h"
 
 #include <limits>
+#include <optional>
 #include <vector>
 
 #include <catch2/catch.hpp>
@@ -20,7 +21,7 @@ config::AlertRule rule_with(uint32_t for_windows = 1) {
 }
 
 RuleEvidence evidence(double value, double p_value = 1e-9, uint64_t samples = 1000) {
-  return {value, p_value, samples, true};
+  return {value, p_value, samples, std::nullopt};
 }
 
 std::vector<Transition> run(AlertRuleState& state, const config::AlertRule& rule,
@@ -50,7 +51,7 @@ TEST_CASE("Windows below min_samples change nothing") {
   const config::AlertRule rule = rule_with(2);
   CHECK(state.observe(rule, evidence(0.03)) == Transition::kNone);
   CHECK(state.observe(rule, evidence(0.9, 1e-9, 99)) == Transition::kNone);
-  CHECK(state.consecutive_breaches() == 1);
+  CHECK(state.streak() == 1);
   CHECK(state.observe(rule, evidence(0.03)) == Transition::kFired);
   CHECK(state.observe(rule, evidence(0.0, 1.0, 5)) == Transition::kNone);
   CHECK(state.firing());
@@ -77,7 +78,46 @@ TEST_CASE("A firing alert escalates and de-escalates and resolves below resolve_
                                                Transition::kDeescalated, Transition::kNone,
                                                Transition::kResolved});
   CHECK_FALSE(state.firing());
-  CHECK(state.consecutive_breaches() == 0);
+  CHECK(state.streak() == 0);
+}
+
+TEST_CASE("The stream's fdr decision replaces max_p_value") {
+  const config::AlertRule rule = rule_with();
+  AlertRuleState state;
+  RuleEvidence kept_by_fdr = evidence(0.03, 0.01);  // p above max_p_value 0.001
+  kept_by_fdr.fdr_significant = true;
+  CHECK(state.observe(rule, kept_by_fdr) == Transition::kFired);
+  AlertRuleState other;
+  RuleEvidence rejected_by_fdr = evidence(0.03, 1e-9);  // p below max_p_value
+  rejected_by_fdr.fdr_significant = false;
+  CHECK(other.observe(rule, rejected_by_fdr) == Transition::kNone);
+}
+
+TEST_CASE("A window that is no longer significant at resolve_p_value is clean") {
+  config::AlertRule rule = rule_with();
+  rule.resolve_p_value = 0.01;
+  AlertRuleState state;
+  REQUIRE(state.observe(rule, evidence(0.03)) == Transition::kFired);
+  // Still above resolve_below: open while significant at 0.01 (the hysteresis
+  // band between max_p_value 0.001 and 0.01 keeps it open) ...
+  CHECK(state.observe(rule, evidence(0.03, 0.005)) == Transition::kNone);
+  CHECK(state.firing());
+  // ... resolved once the p-value says the difference is noise, whatever the value.
+  CHECK(state.observe(rule, evidence(0.03, 0.2)) == Transition::kResolved);
+}
+
+TEST_CASE("resolve_after consecutive clean windows resolve; a dirty one restarts the count") {
+  config::AlertRule rule = rule_with();
+  rule.resolve_after = 3;
+  AlertRuleState state;
+  const auto transitions =
+      run(state, rule,
+          {evidence(0.03), evidence(0.001), evidence(0.002), evidence(0.03), evidence(0.001),
+           evidence(0.001), evidence(0.001), evidence(0.03)});
+  CHECK(transitions == std::vector<Transition>{Transition::kFired, Transition::kNone,
+                                               Transition::kNone, Transition::kNone,
+                                               Transition::kNone, Transition::kNone,
+                                               Transition::kResolved, Transition::kFired});
 }
 
 TEST_CASE("An infinite value is critical") {
