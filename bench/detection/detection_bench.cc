@@ -47,7 +47,7 @@ std::vector<double> grid_shape(bool skewed, std::size_t bins) {
   // Zipf masses with the smallest exponent whose last bin holds <= 0.05%.
   for (double exponent = 0.1;; exponent += 0.01) {
     double total = 0;
-    for (std::size_t k = 0; k < bins; ++k) total += pi[k] = std::pow(k + 1.0, -exponent);
+    for (std::size_t k = 0; k < bins; ++k) total += pi[k] = std::pow(static_cast<double>(k) + 1.0, -exponent);
     for (double& p : pi) p /= total;
     if (pi.back() <= 0.0005) return pi;
   }

@@ -134,10 +134,10 @@
 // | `critical`      | number  | required  | >= warn |
 // | `for`           | integer | 1         | >= 1 consecutive windows at or above a level before it fires |
 // | `min_samples`   | integer | 0         | evaluate only windows with at least this many (non-missing) values |
-// | `max_p_value`   | number  | absent    | in (0, 1]; fire only when the calibrated p-value is at most this (the stream's fdr replaces it) |
+// | `max_p_value`   | number  | absent    | in (0, 1]; fire only when the calibrated p-value (`p_value_calibrated`) is at most this; the stream's `fdr` replaces it |
 // | `resolve_below` | number  | = warn    | 0 <= resolve_below <= warn; a window below it is clean |
-// | `resolve_p_value` | number | = max_p_value | in [max_p_value, 1]; a window whose calibrated p-value is above it is clean |
-// | `resolve_after` | integer | 1         | >= 1 consecutive clean windows resolve a firing alert |
+// | `resolve_p_value` | number | = max_p_value | max_p_value <= resolve_p_value <= 1; a window whose calibrated p-value is above it is clean |
+// | `resolve_after` | integer | 1         | >= 1; consecutive clean windows that resolve a firing alert |
 // | `features`      | array   | all features | non-empty list of distinct feature names of the stream |
 // A stream without `alerts` gets default_alert_rules(); `"alerts": []` has none.
 //

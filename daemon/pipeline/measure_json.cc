@@ -1,5 +1,8 @@
 #include "pipeline/measure_json.h"
 
+#include <tuple>
+#include <type_traits>
+
 #include <cmath>
 #include <cstdio>
 
@@ -25,10 +28,15 @@ void add_measures_json(const DivergenceMeasures& measures, const Significance* s
     add_number(field.key, measures.*field.member, out, infinite);
   }
   if (significance != nullptr) {
-    out["g_statistic"] = significance->g_statistic;
-    out["dof"] = significance->dof;
-    out["p_value"] = significance->p_value;
-    add_number("kl_pq_corrected", significance->kl_pq_corrected, out, infinite);
+    const auto add_field = [&](const auto& field) {
+      const auto value = significance->*field.member;
+      if constexpr (std::is_same_v<decltype(value), const int>) {
+        out[std::string(field.key)] = value;
+      } else {
+        add_number(field.key, value, out, infinite);
+      }
+    };
+    std::apply([&](const auto&... field) { (add_field(field), ...); }, kSignificanceFields);
   }
   if (!infinite.empty()) out["infinite"] = std::move(infinite);
 }

@@ -1,6 +1,5 @@
 #include "divergence/null_expectation.h"
 
-#include <algorithm>
 #include <array>
 #include <cmath>
 #include <limits>
@@ -8,26 +7,20 @@
 namespace driftd {
 namespace {
 
-// Gauss-Hermite rule for the standard normal (probabilists' form): nodes are
-// sqrt(2) x the roots of the physicists' H_7, weights theirs / sqrt(pi).
-constexpr std::array<double, 7> kHermiteNodes{
-    -3.7504397177257425, -2.3667594107345415, -1.1544053947399682, 0.0,
-    1.1544053947399682,  2.3667594107345415,  3.7504397177257425};
-constexpr std::array<double, 7> kHermiteWeights{
-    0.00054826885597221821, 0.030757123967586512, 0.24012317860501273, 0.45714285714285713,
-    0.24012317860501273,    0.030757123967586512, 0.00054826885597221821};
-
 // Widest exact support: mean +- about 8.6 sd plus the binomial's skew, for
 // sd < kExactBelowSd; the 1e-16 cut ends it well before.
-constexpr std::size_t kMaxPoints = 192;
+constexpr std::size_t kMaxPoints = 128;
 
-// One side of one bin under no drift: smoothed probabilities, their logs
-// (-inf for 0, which only alpha = 0 gives) and weights.
-struct SideDistribution {
+// One side of one bin under no drift, on the scale of smoothed
+// probabilities: exact points (value, its log, weight) for a small count,
+// else the mean and central moments 2 to 4 of a large one.
+struct Side {
+  bool exact = true;
   std::array<double, kMaxPoints> value;
-  std::array<double, kMaxPoints> log_value;
+  std::array<double, kMaxPoints> log_value;  // -inf for 0, which only alpha = 0 gives
   std::array<double, kMaxPoints> weight;
   std::size_t size = 0;
+  double mean = 0, m2 = 0, m3 = 0, m4 = 0;
 
   void add(double probability, double w) {
     value[size] = probability;
@@ -35,24 +28,25 @@ struct SideDistribution {
     weight[size] = w;
     ++size;
   }
-  // x ln x of point i, 0 for x = 0.
-  double x_log_x(std::size_t i) const { return value[i] > 0 ? value[i] * log_value[i] : 0.0; }
 };
 
-// The smoothed probability (count + alpha) / denominator of a Binomial(trials,
-// pi) count, as a discrete distribution.
-void side_of(double trials, double pi, double alpha, double denominator, SideDistribution& out) {
+void side_of(double trials, double pi, double alpha, double denominator, Side& out) {
   out.size = 0;
   const double mean = trials * pi;
-  const double sd = std::sqrt(trials * pi * (1 - pi));
+  const double variance = trials * pi * (1 - pi);
+  const double sd = std::sqrt(variance);
+  out.exact = sd < kExactBelowSd;
   if (sd == 0) {  // pi is 0 or 1: the count is certain
     out.add((mean + alpha) / denominator, 1.0);
     return;
   }
-  if (sd >= kExactBelowSd) {
-    for (std::size_t i = 0; i < kHermiteNodes.size(); ++i) {
-      out.add((mean + sd * kHermiteNodes[i] + alpha) / denominator, kHermiteWeights[i]);
-    }
+  if (!out.exact) {
+    // Binomial central moments, divided by denominator^k.
+    const double d = denominator;
+    out.mean = (mean + alpha) / d;
+    out.m2 = variance / (d * d);
+    out.m3 = variance * (1 - 2 * pi) / (d * d * d);
+    out.m4 = (3 * variance * variance + variance * (1 - 6 * pi * (1 - pi))) / (d * d * d * d);
     return;
   }
   // Relative pmf from the mode outwards: pmf(c + 1) / pmf(c) = (trials - c) /
@@ -81,6 +75,89 @@ void side_of(double trials, double pi, double alpha, double denominator, SideDis
   for (std::size_t i = 0; i < out.size; ++i) out.weight[i] /= total;
 }
 
+// The expected jsd and psi terms of one bin.
+struct Terms {
+  double jsd = 0;
+  double psi = 0;
+
+  Terms& operator+=(const Terms& other) {
+    jsd += other.jsd;
+    psi += other.psi;
+    return *this;
+  }
+  Terms operator*(double w) const { return {jsd * w, psi * w}; }
+};
+
+// Both terms at the point (x, y), from their logs; psi is skipped without
+// smoothing (x or y may then be 0, and psi is infinite anyway).
+//   jsd: (x ln x + y ln y) / 2 - s ln s, s = (x + y) / 2
+//   psi: (x - y) (ln x - ln y)
+Terms terms_at(double x, double log_x, double y, double log_y, bool with_psi) {
+  const double s = 0.5 * (x + y);
+  const double jsd = 0.5 * ((x > 0 ? x * log_x : 0.0) + (y > 0 ? y * log_y : 0.0)) -
+                     (s > 0 ? s * std::log(s) : 0.0);
+  return {jsd, with_psi ? (x - y) * (log_x - log_y) : 0.0};
+}
+
+// The terms' derivatives 2 to 4 in x at (x, y), and of jsd the mixed
+// derivative d4/dx2dy2 (psi's is 0). Both terms are symmetric in (x, y), so
+// this serves either side. REQUIRES: x > 0.
+struct Derivatives {
+  Terms d2, d3, d4;
+  double jsd_mixed;
+};
+
+Derivatives derivatives_at(double x, double y) {
+  const double s = 0.5 * (x + y);
+  const double x2 = x * x;
+  const double s2 = s * s;
+  return {{1 / (2 * x) - 1 / (4 * s), 1 / x + y / x2},
+          {-1 / (2 * x2) + 1 / (8 * s2), -1 / x2 - 2 * y / (x2 * x)},
+          {1 / (x2 * x) - 1 / (16 * s2 * s), 2 / (x2 * x) + 6 * y / (x2 * x2)},
+          -1 / (8 * s2 * s)};
+}
+
+// The expansion's correction for a large side x (its moments), y fixed.
+Terms correction(const Side& x, double y) {
+  const Derivatives d = derivatives_at(x.mean, y);
+  return {d.d2.jsd * x.m2 / 2 + d.d3.jsd * x.m3 / 6 + d.d4.jsd * x.m4 / 24,
+          d.d2.psi * x.m2 / 2 + d.d3.psi * x.m3 / 6 + d.d4.psi * x.m4 / 24};
+}
+
+// E[terms(P, Q)] for independent sides P (window) and Q (reference).
+Terms expectation(const Side& p, const Side& q, bool with_psi) {
+  Terms sum;
+  if (p.exact && q.exact) {
+    for (std::size_t i = 0; i < p.size; ++i) {
+      Terms inner;
+      for (std::size_t j = 0; j < q.size; ++j) {
+        inner += terms_at(p.value[i], p.log_value[i], q.value[j], q.log_value[j], with_psi) *
+                 q.weight[j];
+      }
+      sum += inner * p.weight[i];
+    }
+    return sum;
+  }
+  if (p.exact || q.exact) {
+    const Side& points = p.exact ? p : q;
+    const Side& large = p.exact ? q : p;
+    const double log_mean = std::log(large.mean);
+    for (std::size_t i = 0; i < points.size; ++i) {
+      Terms at = terms_at(large.mean, log_mean, points.value[i], points.log_value[i], with_psi);
+      at += correction(large, points.value[i]);
+      sum += at * points.weight[i];
+    }
+    return sum;
+  }
+  // Both large: the expansion in P at Q's mean, Q's own terms and the mixed
+  // fourth-order term (odd mixed moments vanish by independence).
+  sum = terms_at(p.mean, std::log(p.mean), q.mean, std::log(q.mean), with_psi);
+  sum += correction(p, q.mean);
+  sum += correction(q, p.mean);
+  sum.jsd += derivatives_at(p.mean, q.mean).jsd_mixed * p.m2 * q.m2 / 4;
+  return sum;
+}
+
 }  // namespace
 
 NullExpectation null_expectation(std::span<const uint64_t> p, std::span<const uint64_t> q,
@@ -88,36 +165,16 @@ NullExpectation null_expectation(std::span<const uint64_t> p, std::span<const ui
   const double bins = static_cast<double>(p.size());
   const double p_denominator = n + bins * alpha;
   const double q_denominator = m + bins * alpha;
-  SideDistribution window;
-  SideDistribution reference;
-  double jsd = 0;
-  double psi = 0;
+  Side window;
+  Side reference;
+  Terms sum;
   for (std::size_t k = 0; k < p.size(); ++k) {
     const double pi = (static_cast<double>(p[k]) + static_cast<double>(q[k])) / (n + m);
     side_of(n, pi, alpha, p_denominator, window);
     side_of(m, pi, alpha, q_denominator, reference);
-    for (std::size_t i = 0; i < window.size; ++i) {
-      const double pv = window.value[i];
-      const double p_log_p = window.x_log_x(i);
-      double jsd_term = 0;
-      double psi_term = 0;
-      for (std::size_t j = 0; j < reference.size; ++j) {
-        const double qv = reference.value[j];
-        const double half_sum = 0.5 * (pv + qv);
-        // jsd term: (p ln p + q ln q) / 2 - m ln m, m = (p + q) / 2.
-        jsd_term += reference.weight[j] *
-                    (0.5 * (p_log_p + reference.x_log_x(j)) -
-                     (half_sum > 0 ? half_sum * std::log(half_sum) : 0.0));
-        if (alpha > 0) {
-          psi_term += reference.weight[j] * (pv - qv) * (window.log_value[i] - reference.log_value[j]);
-        }
-      }
-      jsd += window.weight[i] * jsd_term;
-      psi += window.weight[i] * psi_term;
-    }
+    sum += expectation(window, reference, alpha > 0);
   }
-  if (alpha == 0) psi = std::numeric_limits<double>::infinity();
-  return {jsd, psi};
+  return {sum.jsd, alpha > 0 ? sum.psi : std::numeric_limits<double>::infinity()};
 }
 
 }  // namespace driftd

@@ -368,7 +368,7 @@ const std::vector<BadConfig>& bad_configs() {
       // ---- alerts
       {with_alert(R"({"metric": "kl", "warn": 0.1, "critical": 0.2})"),
        "streams[0].alerts[0].metric: must be one of: \"kl_pq\", \"kl_qp\", \"jsd\", "
-       "\"js_distance\", \"tv\", \"hellinger\", \"psi\", \"kl_pq_corrected\", \"g_statistic\""},
+       "\"js_distance\", \"tv\", \"hellinger\", \"psi\", \"kl_pq_corrected\", \"jsd_corrected\", \"psi_corrected\", \"g_statistic\""},
       {with_alert(R"({"warn": 0.1, "critical": 0.2})"),
        "streams[0].alerts[0].metric: required field is missing"},
       {with_alert(R"({"metric": "jsd", "warn": 0.05, "critical": 0.02})"),

@@ -26,7 +26,7 @@ std::vector<double> equal_masses(std::size_t bins) {
 std::vector<double> skewed_masses() {
   std::vector<double> pi(64);
   double total = 0;
-  for (std::size_t k = 0; k < pi.size(); ++k) total += pi[k] = std::pow(k + 1.0, -1.6);
+  for (std::size_t k = 0; k < pi.size(); ++k) total += pi[k] = std::pow(static_cast<double>(k) + 1.0, -1.6);
   for (double& p : pi) p /= total;
   return pi;
 }

@@ -12,9 +12,9 @@ entropy) and chi2_contingency(correction=False, lambda_="log-likelihood")
 counts reach 5 and applies Williams' correction (lib/divergence/calibrated_g_test.h),
 here with numpy and scipy's chi2_contingency on the pooled table. The null
 expectation behind jsd_corrected and psi_corrected (lib/divergence/null_expectation.h)
-is computed from scipy's binomial pmf and numpy's Gauss-Hermite nodes; for cases
-small enough, "null_exact" also holds it from every point of the binomials' supports,
-which bounds the error of the Gauss-Hermite approximation. Hellinger is sqrt(sum (sqrt p - sqrt q)^2 / 2); the script checks
+is computed from scipy's binomial pmf (small counts) and fourth-order expansions
+(large ones); for cases small enough, "null_exact" also holds it from every point
+of the binomials' supports, which bounds the error of the expansions. Hellinger is sqrt(sum (sqrt p - sqrt q)^2 / 2); the script checks
 that it agrees with the metrics.md form sqrt(1 - sum sqrt(p q)).
 
 JSON has no infinity: +inf is written as the string "inf".
@@ -122,7 +122,7 @@ def count_case(name, p_counts, q_counts, alpha):
 
 
 MIN_EXPECTED = 5.0
-EXACT_BELOW_SD = 5.0
+EXACT_BELOW_SD = 3.0
 
 
 def calibrated_g_test(c, d):
@@ -148,35 +148,72 @@ def calibrated_g_test(c, d):
 
 
 def side(trials, pi, alpha, denominator, exact=False):
-    """The smoothed probability of a Binomial(trials, pi) count: values, weights."""
+    """One side of a bin: ("points", values, weights) for a small binomial
+    count (or every count when exact), else ("moments", mean, m2, m3, m4) on
+    the scale of smoothed probabilities."""
     mean = trials * pi
-    sd = math.sqrt(trials * pi * (1 - pi))
+    variance = trials * pi * (1 - pi)
+    sd = math.sqrt(variance)
     if sd == 0:
-        return np.array([(mean + alpha) / denominator]), np.array([1.0])
+        return "points", np.array([(mean + alpha) / denominator]), np.array([1.0])
     if sd >= EXACT_BELOW_SD and not exact:
-        nodes, weights = np.polynomial.hermite.hermgauss(7)
-        return (mean + sd * math.sqrt(2) * nodes + alpha) / denominator, weights / math.sqrt(math.pi)
+        d = denominator
+        m4 = 3 * variance ** 2 + variance * (1 - 6 * pi * (1 - pi))
+        return "moments", (mean + alpha) / d, variance / d**2, variance * (1 - 2 * pi) / d**3, m4 / d**4
     reach = 40 * max(sd, 1.0) + 40
     counts = np.arange(max(0, math.floor(mean - reach)), min(trials, math.ceil(mean + reach)) + 1)
     pmf = binom.pmf(counts, trials, pi)
     keep = pmf >= 1e-16 * pmf.max()
-    return (counts[keep] + alpha) / denominator, pmf[keep] / pmf[keep].sum()
+    return "points", (counts[keep] + alpha) / denominator, pmf[keep] / pmf[keep].sum()
+
+
+def jsd_term(x, y):
+    half = (x + y) / 2
+    return 0.5 * (xlogy(x, x) + xlogy(y, y)) - xlogy(half, half)
+
+
+def psi_term(x, y):
+    return (x - y) * (np.log(x) - np.log(y))
+
+
+def term_derivatives(measure, x, y):
+    """d2, d3, d4 of the term in x at (x, y), and d4/dx2dy2."""
+    if measure is psi_term:
+        return 1 / x + y / x**2, -1 / x**2 - 2 * y / x**3, 2 / x**3 + 6 * y / x**4, 0.0
+    s = (x + y) / 2
+    return 1 / (2 * x) - 1 / (4 * s), -1 / (2 * x**2) + 1 / (8 * s**2), 1 / x**3 - 1 / (16 * s**3), -1 / (8 * s**3)
+
+
+def expand(measure, moments, y):
+    _, mean, m2, m3, m4 = moments
+    d2, d3, d4, _ = term_derivatives(measure, mean, y)
+    return measure(mean, y) + d2 * m2 / 2 + d3 * m3 / 6 + d4 * m4 / 24
+
+
+def expectation(measure, p, q):
+    if p[0] == "points" and q[0] == "points":
+        weights = p[2][:, None] * q[2][None, :]
+        return (weights * measure(p[1][:, None], q[1][None, :])).sum()
+    if p[0] == "points":
+        return sum(w * expand(measure, q, x) for x, w in zip(p[1], p[2]))
+    if q[0] == "points":
+        return sum(w * expand(measure, p, y) for y, w in zip(q[1], q[2]))
+    d2, d3, d4, mixed = term_derivatives(measure, q[1], p[1])
+    return expand(measure, p, q[1]) + d2 * q[2] / 2 + d3 * q[3] / 6 + d4 * q[4] / 24 + mixed * p[2] * q[2] / 4
 
 
 def null_expectation(c, d, alpha, exact=False):
-    """E[jsd] and E[psi] of the smoothed measures when both sides follow the pooled pi."""
+    """E[jsd] and E[psi] of the smoothed measures when both sides follow the pooled pi:
+    exact sums over small binomials, fourth-order expansions over large ones."""
     n, m, bins = int(c.sum()), int(d.sum()), len(c)
     jsd = psi = 0.0
     for k in range(bins):
         pi = (c[k] + d[k]) / (n + m)
-        p, wp = side(n, pi, alpha, n + bins * alpha, exact)
-        q, wq = side(m, pi, alpha, m + bins * alpha, exact)
-        p, q = p[:, None], q[None, :]
-        weights = wp[:, None] * wq[None, :]
-        half = (p + q) / 2
-        jsd += (weights * (0.5 * (xlogy(p, p) + xlogy(q, q)) - xlogy(half, half))).sum()
+        p = side(n, pi, alpha, n + bins * alpha, exact)
+        q = side(m, pi, alpha, m + bins * alpha, exact)
+        jsd += expectation(jsd_term, p, q)
         if alpha > 0:
-            psi += (weights * (p - q) * (np.log(p) - np.log(q))).sum()
+            psi += expectation(psi_term, p, q)
     return jsd, (psi if alpha > 0 else math.inf)
 
 
