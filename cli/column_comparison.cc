@@ -113,7 +113,8 @@ ColumnComparison compare_column(const Column& reference, const Column& current,
     out.missing_reference = ref_side.missing;
     out.missing_current = cur_side.missing;
     // P is the current window, Q the reference.
-    out.result = compare_counts(cur_side.counts, ref_side.counts, options.smoothing);
+    out.result = compare_counts(cur_side.counts, ref_side.counts, options.smoothing,
+                                out.numeric ? BinOrder::kOrdered : BinOrder::kUnordered);
     const std::vector<double> p = smoothed_probabilities(cur_side.counts, options.smoothing);
     const std::vector<double> q = smoothed_probabilities(ref_side.counts, options.smoothing);
     for (const BinContribution& contribution : top_kl_contributions(p, q, options.top_k)) {

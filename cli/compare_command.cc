@@ -33,12 +33,12 @@ constexpr const char* kUsage =
     "present value parses as a number, else categorical. Bins come from the\n"
     "reference. A column is flagged DRIFT when METRIC >= T and the calibrated\n"
     "p-value (p_value_calibrated, docs/metrics.md) <= P (defaults: jsd_corrected,\n"
-    "0.005, and 0.001: the daemon's default rule). With --fail-on-drift the exit\n"
+    "0.003, and 0.001: the daemon's default thresholds). With --fail-on-drift the exit\n"
     "code is 1 when any column drifted.\n";
 
 struct DriftRule {
   std::string metric = "jsd_corrected";
-  double threshold = 0.005;
+  double threshold = 0.003;
   double max_p_value = 0.001;
 };
 

@@ -82,20 +82,28 @@ void type_one_error(int replicates) {
   for_each_grid_cell([&](bool skewed, std::size_t bins, uint64_t m, uint64_t n) {
     const std::vector<double> pi = grid_shape(skewed, bins);
     std::vector<uint64_t> p, q;
-    int plain[2] = {0, 0}, calibrated[2] = {0, 0};
+    // Rejections at 0.001 and 0.01 of: the plain G-test, the pooled G-test
+    // (p_value_calibrated of unordered bins), the rank test, and
+    // p_value_calibrated of ordered bins (both, Bonferroni).
+    int plain[2] = {0, 0}, pooled[2] = {0, 0}, rank[2] = {0, 0}, ordered[2] = {0, 0};
     for (int r = 0; r < replicates; ++r) {
       multinomial(rng, n, pi, p);
       multinomial(rng, m, pi, q);
-      const CountComparison c = compare_counts(p, q, kAlpha);
+      const Significance s = compare_counts(p, q, kAlpha, BinOrder::kOrdered).significance;
+      const double g_pooled =
+          calibrated_g_test(p, q, static_cast<double>(n), static_cast<double>(m)).p_value;
       for (int a = 0; a < 2; ++a) {
         const double alpha = a == 0 ? 0.001 : 0.01;
-        plain[a] += c.significance.p_value <= alpha;
-        calibrated[a] += c.significance.p_value_calibrated <= alpha;
+        plain[a] += s.p_value <= alpha;
+        pooled[a] += g_pooled <= alpha;
+        rank[a] += s.p_value_rank <= alpha;
+        ordered[a] += s.p_value_calibrated <= alpha;
       }
     }
     emit({{"experiment", "typei"}, {"bins", skewed ? "skewed" : "equal"}, {"B", bins},
-          {"m", m}, {"n", n}, {"replicates", replicates},
-          {"plain", {plain[0], plain[1]}}, {"calibrated", {calibrated[0], calibrated[1]}}});
+          {"m", m}, {"n", n}, {"replicates", replicates}, {"plain", {plain[0], plain[1]}},
+          {"pooled", {pooled[0], pooled[1]}}, {"rank", {rank[0], rank[1]}},
+          {"ordered", {ordered[0], ordered[1]}}});
   });
 }
 
@@ -153,7 +161,8 @@ class MonitoredFeature {
       for (double value : window) ++counts_[reference_.bins.dictionary().bin_of(category_name(value))];
     }
     counts_.pop_back();  // the missing slot
-    return compare_counts(counts_, reference_.counts, kAlpha);
+    return compare_counts(counts_, reference_.counts, kAlpha,
+                          is_categorical(kind_) ? BinOrder::kUnordered : BinOrder::kOrdered);
   }
 
  private:

@@ -25,11 +25,11 @@ std::string_view to_string(Metric value) { return name_of(kMetricNames, value); 
 std::vector<AlertRule> default_alert_rules() {
   AlertRule rule;
   rule.metric = Metric::jsd_corrected;
-  rule.warn = 0.005;
+  rule.warn = 0.003;
   rule.critical = 0.05;
   rule.min_samples = 100;
-  rule.max_p_value = 0.0005;
-  rule.resolve_below = 0.0025;
+  rule.max_p_value = 0.0002;
+  rule.resolve_below = 0.0015;
   rule.resolve_p_value = 0.01;
   rule.resolve_after = 2;
   return {rule};

@@ -307,8 +307,8 @@ struct AlertRule {
 
 // The rule of a stream that sets no `alerts` (config/README.md, "The default
 // alert rule"; its false alarms and detection delays are measured in
-// docs/detection.md): jsd_corrected at warn 0.005 / critical 0.05, calibrated
-// p-value at most 0.0005, at least 100 values; a window below 0.0025 or with
+// docs/detection.md): jsd_corrected at warn 0.003 / critical 0.05, calibrated
+// p-value at most 0.0002, at least 100 values; a window below 0.0015 or with
 // p above 0.01 is clean, two clean windows resolve.
 std::vector<AlertRule> default_alert_rules();
 

@@ -46,7 +46,9 @@ WindowEvaluation evaluate_window(const config::StreamConfig& stream,
     feature.missing = counts[slots.missing()];
     feature.invalid = counts[slots.invalid()];
     if (feature.n > 0) {
-      compared.push_back({feature.counts, references[f].counts});
+      compared.push_back({feature.counts, references[f].counts,
+                          references[f].bins.is_numeric() ? BinOrder::kOrdered
+                                                          : BinOrder::kUnordered});
       compared_index.push_back(f);
     }
   }

@@ -22,11 +22,10 @@ namespace {
 using Json = nlohmann::ordered_json;
 
 // window_metrics columns that hold a number per window, by API name.
-constexpr std::array<std::string_view, 16> kOtherSeriesColumns{
-    "g_statistic",    "dof",           "p_value",       "kl_pq_corrected", "dof_pooled",
-    "p_value_calibrated", "jsd_corrected", "psi_corrected", "gaussian_kl", "gaussian_location",
-    "gaussian_shape", "gaussian_scale", "n",             "missing",         "invalid",
-    "late"};
+constexpr std::array<std::string_view, 17> kOtherSeriesColumns{
+    "g_statistic",   "dof",           "p_value",        "kl_pq_corrected", "dof_pooled",
+    "p_value_calibrated", "p_value_rank", "jsd_corrected", "psi_corrected", "gaussian_kl",
+    "gaussian_location", "gaussian_shape", "gaussian_scale", "n", "missing", "invalid", "late"};
 
 Json nullable_double(const Statement& row, int column) {
   return row.is_null(column) ? Json(nullptr) : Json(row.column_double(column));

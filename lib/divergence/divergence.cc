@@ -10,6 +10,7 @@
 #include "divergence/divergence_kernels.h"
 #include "divergence/divergence_reference.h"
 #include "divergence/null_expectation.h"
+#include "divergence/rank_test.h"
 #include "divergence/validation.h"
 
 namespace driftd {
@@ -26,7 +27,7 @@ SumsKernel default_kernel() {
 
 // compare_counts() after validation.
 CountComparison compare_checked_counts(std::span<const uint64_t> p, std::span<const uint64_t> q,
-                                       const CountTotals& totals, double alpha,
+                                       const CountTotals& totals, double alpha, BinOrder order,
                                        SumsKernel kernel) {
   const Normalisation smoothing{alpha, smoothing_denominator(totals.n, p.size(), alpha),
                                 smoothing_denominator(totals.m, p.size(), alpha)};
@@ -50,7 +51,11 @@ CountComparison compare_checked_counts(std::span<const uint64_t> p, std::span<co
   significance.kl_pq_corrected = std::max(0.0, comparison.measures.kl_pq - bias);
   const CalibratedGTest calibrated = calibrated_g_test(p, q, n, m);
   significance.dof_pooled = calibrated.dof;
-  significance.p_value_calibrated = calibrated.p_value;
+  significance.p_value_rank = order == BinOrder::kOrdered ? rank_test(p, q, n, m).p_value : 1.0;
+  significance.p_value_calibrated =
+      order == BinOrder::kOrdered
+          ? std::min(1.0, 2 * std::min(calibrated.p_value, significance.p_value_rank))
+          : calibrated.p_value;
   const NullExpectation expected = null_expectation(p, q, n, m, alpha);
   significance.jsd_corrected = comparison.measures.jsd - expected.jsd;
   significance.psi_corrected = alpha > 0 ? comparison.measures.psi - expected.psi
@@ -87,9 +92,9 @@ std::vector<double> smoothed_probabilities(std::span<const uint64_t> counts, dou
 }
 
 CountComparison compare_counts(std::span<const uint64_t> p_counts,
-                               std::span<const uint64_t> q_counts, double alpha) {
+                               std::span<const uint64_t> q_counts, double alpha, BinOrder order) {
   check_alpha(alpha);
-  return compare_checked_counts(p_counts, q_counts, check_counts(p_counts, q_counts), alpha,
+  return compare_checked_counts(p_counts, q_counts, check_counts(p_counts, q_counts), alpha, order,
                                 default_kernel());
 }
 
@@ -113,7 +118,7 @@ void compare_counts_batch(std::span<const FeatureCounts> features, double alpha,
     } catch (const InputError& error) {
       throw InputError("feature " + std::to_string(i) + ": " + error.what());
     }
-    out[i] = compare_checked_counts(feature.p, feature.q, totals, alpha, kernel);
+    out[i] = compare_checked_counts(feature.p, feature.q, totals, alpha, feature.order, kernel);
   }
 }
 

@@ -45,6 +45,10 @@ double kl_divergence(std::span<const double> p, std::span<const double> q);
 // most 2^64 - 1; alpha finite and >= 0.
 std::vector<double> smoothed_probabilities(std::span<const uint64_t> counts, double alpha);
 
+// Whether the bins have an order the rank test may use: numeric bins by
+// value do, categories do not.
+enum class BinOrder { kUnordered, kOrdered };
+
 struct CountComparison {
   DivergenceMeasures measures;  // from the smoothed probabilities
   Significance significance;    // from the raw counts
@@ -57,19 +61,24 @@ struct CountComparison {
 //   for Q; alpha = 0 gives the honest +inf when a bin is empty on one side.
 // significance: G-test on the raw counts over the K' bins with a non-zero
 //   column total, dof = K' - 1, p_value its chi-square survival (1 when
-//   K' = 1), kl_pq_corrected = max(0, kl_pq - (K'-1)/2 (1/n + 1/m)).
+//   K' = 1), kl_pq_corrected = max(0, kl_pq - (K'-1)/2 (1/n + 1/m)); the
+//   pooled G-test (calibrated_g_test.h), with ordered bins the rank test
+//   (rank_test.h), and jsd / psi minus their null expectation
+//   (null_expectation.h).
 // REQUIRES (else InputError): p_counts.size() == q_counts.size() > 0; neither
 // side all zero nor summing past 2^64 - 1; alpha finite and >= 0.
 CountComparison compare_counts(std::span<const uint64_t> p_counts,
-                               std::span<const uint64_t> q_counts, double alpha);
+                               std::span<const uint64_t> q_counts, double alpha,
+                               BinOrder order = BinOrder::kUnordered);
 
 // The two count vectors of one feature; features may differ in bin count.
 struct FeatureCounts {
   std::span<const uint64_t> p;  // current window
   std::span<const uint64_t> q;  // reference
+  BinOrder order = BinOrder::kUnordered;
 };
 
-// out[i] = compare_counts(features[i].p, features[i].q, alpha), for the
+// out[i] = compare_counts(features[i].p, features[i].q, alpha, features[i].order), for the
 // thousands of features of one window; allocates nothing.
 // REQUIRES (else InputError): out.size() == features.size(); each feature as
 // compare_counts() (the message is prefixed "feature i: "). On error, the

@@ -46,8 +46,11 @@ struct Significance {
   int dof;                    // K' - 1
   double p_value;             // chi-square survival of g_statistic; 1 if dof = 0
   double kl_pq_corrected;     // max(0, kl_pq - (K'-1)/2 (1/n + 1/m))
-  int dof_pooled;             // groups of the calibrated test - 1
-  double p_value_calibrated;  // sparse bins pooled, Williams' correction
+  int dof_pooled;             // groups of the pooled G-test - 1
+  // The p-value alerts use: the pooled G-test with Williams' correction;
+  // with ordered bins min(1, 2 min(that, p_value_rank)) (Bonferroni).
+  double p_value_calibrated;
+  double p_value_rank;        // Wilcoxon-Mann-Whitney on ordered bins; 1 unordered
   double jsd_corrected;       // jsd - E0[jsd]; about 0 under no drift, may be < 0
   double psi_corrected;       // psi - E0[psi]; = psi when alpha = 0
 };
@@ -80,7 +83,8 @@ inline constexpr std::array<NamedField<DivergenceMeasures, double>, 11> kMeasure
 inline constexpr std::tuple<NamedField<Significance, double>, NamedField<Significance, int>,
                             NamedField<Significance, double>, NamedField<Significance, double>,
                             NamedField<Significance, int>, NamedField<Significance, double>,
-                            NamedField<Significance, double>, NamedField<Significance, double>>
+                            NamedField<Significance, double>, NamedField<Significance, double>,
+                            NamedField<Significance, double>>
     kSignificanceFields{
         NamedField<Significance, double>{"g_statistic", &Significance::g_statistic},
         NamedField<Significance, int>{"dof", &Significance::dof},
@@ -88,6 +92,7 @@ inline constexpr std::tuple<NamedField<Significance, double>, NamedField<Signifi
         NamedField<Significance, double>{"kl_pq_corrected", &Significance::kl_pq_corrected},
         NamedField<Significance, int>{"dof_pooled", &Significance::dof_pooled},
         NamedField<Significance, double>{"p_value_calibrated", &Significance::p_value_calibrated},
+        NamedField<Significance, double>{"p_value_rank", &Significance::p_value_rank},
         NamedField<Significance, double>{"jsd_corrected", &Significance::jsd_corrected},
         NamedField<Significance, double>{"psi_corrected", &Significance::psi_corrected},
     };

@@ -8,8 +8,9 @@ point mass e) and uniform edges (numpy.linspace), binning
 additive smoothing, every measure (scipy.special.rel_entr,
 scipy.spatial.distance.jensenshannon, scipy.stats.entropy) and the G-test
 (scipy.stats.chi2_contingency, log-likelihood, no correction). The
-calibrated G-test and the null expectation behind jsd_corrected and
-psi_corrected come from tests/divergence/make_oracle.py (scipy's binomial pmf,
+calibrated G-test, the rank test of numeric columns (scipy's mannwhitneyu) and
+the null expectation behind jsd_corrected and psi_corrected come from
+tests/divergence/make_oracle.py (scipy's binomial pmf,
 numpy's Gauss-Hermite nodes), checked up to 64 bins. Exits non-zero on any
 difference beyond 1e-9 relative.
 
@@ -83,7 +84,7 @@ def categorical_counts(ref, cur):
     return count(cur), count(ref)
 
 
-def expected_measures(p_counts, q_counts):
+def expected_measures(p_counts, q_counts, numeric):
     k = len(p_counts)
     p = (p_counts + ALPHA) / (p_counts.sum() + k * ALPHA)
     q = (q_counts + ALPHA) / (q_counts.sum() + k * ALPHA)
@@ -100,9 +101,12 @@ def expected_measures(p_counts, q_counts):
     psi = ((p - q) * np.log(p / q)).sum()
     calibrated = {}
     if k <= 64:  # the Python null expectation is slow; 64 bins cover the method
-        dof_pooled, p_value_calibrated = divergence_oracle.calibrated_g_test(p_counts, q_counts)
+        dof_pooled, p_value_pooled = divergence_oracle.calibrated_g_test(p_counts, q_counts)
+        p_value_rank = divergence_oracle.rank_p_value(p_counts, q_counts) if numeric else 1.0
         null_jsd, null_psi = divergence_oracle.null_expectation(p_counts, q_counts, ALPHA)
-        calibrated = {"dof_pooled": dof_pooled, "p_value_calibrated": p_value_calibrated,
+        calibrated = {"dof_pooled": dof_pooled, "p_value_rank": p_value_rank,
+                      "p_value_calibrated": min(1.0, 2 * min(p_value_pooled, p_value_rank))
+                      if numeric else p_value_pooled,
                       "jsd_corrected": js ** 2 - null_jsd, "psi_corrected": psi - null_psi}
     return calibrated | {
         "kl_pq": kl_pq, "kl_qp": kl_qp, "jsd": js ** 2, "js_distance": js,
@@ -134,7 +138,7 @@ def check(driftctl, examples, bins, method):
             print(f"{method}/{bins} {name}: bins or n differ: {got['bins']} vs {len(p_counts)}")
             failures += 1
             continue
-        for key, want in expected_measures(p_counts, q_counts).items():
+        for key, want in expected_measures(p_counts, q_counts, numeric).items():
             value = got[key]
             if not math.isclose(value, want, rel_tol=1e-9, abs_tol=1e-12):
                 print(f"{method}/{bins} {name}.{key}: driftctl {value!r}, numpy/scipy {want!r}")

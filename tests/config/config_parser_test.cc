@@ -232,12 +232,12 @@ TEST_CASE("The default alert rule is the documented one; \"alerts\": [] has none
   REQUIRE(rules.size() == 1);
   const AlertRule& rule = rules[0];
   CHECK(rule.metric == Metric::jsd_corrected);
-  CHECK(rule.warn == 0.005);
+  CHECK(rule.warn == 0.003);
   CHECK(rule.critical == 0.05);
   CHECK(rule.for_windows == 1u);
   CHECK(rule.min_samples == 100u);
-  CHECK(rule.max_p_value == std::optional<double>(0.0005));
-  CHECK(rule.resolve_below == 0.0025);
+  CHECK(rule.max_p_value == std::optional<double>(0.0002));
+  CHECK(rule.resolve_below == 0.0015);
   CHECK(rule.resolve_p_value == std::optional<double>(0.01));
   CHECK(rule.resolve_after == 2u);
   CHECK(rule.features.empty());
@@ -246,8 +246,8 @@ TEST_CASE("The default alert rule is the documented one; \"alerts\": [] has none
   const Config written = parse_config(minimal_with_stream(R"({"name": "s",
       "source": {"type": "http"}, "window": {"type": "count", "events": 10},
       "features": [{"name": "f", "path": "/f", "type": "numeric"}],
-      "alerts": [{ "metric": "jsd_corrected", "warn": 0.005, "critical": 0.05, "min_samples": 100,
-        "max_p_value": 0.0005, "resolve_below": 0.0025, "resolve_p_value": 0.01,
+      "alerts": [{ "metric": "jsd_corrected", "warn": 0.003, "critical": 0.05, "min_samples": 100,
+        "max_p_value": 0.0002, "resolve_below": 0.0015, "resolve_p_value": 0.01,
         "resolve_after": 2 }]})"));
   CHECK(written.streams.at(0).alerts == rules);
 

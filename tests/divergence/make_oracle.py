@@ -27,7 +27,7 @@ import pathlib
 import numpy as np
 from scipy.spatial.distance import jensenshannon
 from scipy.special import rel_entr, xlogy
-from scipy.stats import binom, chi2, chi2_contingency, entropy
+from scipy.stats import binom, chi2, chi2_contingency, entropy, mannwhitneyu
 
 OUTPUT = pathlib.Path(__file__).resolve().parents[1] / "fixtures" / "divergence_oracle.json"
 rng = np.random.default_rng(20240611)
@@ -76,7 +76,18 @@ def probability_case(name, p, q):
     }
 
 
-def count_case(name, p_counts, q_counts, alpha):
+def rank_p_value(c, d):
+    """Two-sided Mann-Whitney U on the bin indices, ties by mid-rank, normal
+    approximation without continuity correction (scipy)."""
+    if ((c + d) > 0).sum() < 2:
+        return 1.0
+    bins = np.arange(len(c))
+    x, y = np.repeat(bins, c.astype(np.int64)), np.repeat(bins, d.astype(np.int64))
+    return float(mannwhitneyu(x, y, alternative="two-sided", method="asymptotic",
+                              use_continuity=False).pvalue)
+
+
+def count_case(name, p_counts, q_counts, alpha, ordered=False):
     p_counts = [int(c) for c in p_counts]
     q_counts = [int(c) for c in q_counts]
     c = np.asarray(p_counts, dtype=float)
@@ -95,7 +106,9 @@ def count_case(name, p_counts, q_counts, alpha):
         g, p_value, dof = 0.0, 1.0, 0
     assert dof == occupied.sum() - 1
     kl_pq = rel_entr(p, q).sum()
-    dof_pooled, p_value_calibrated = calibrated_g_test(c, d)
+    dof_pooled, p_value_pooled = calibrated_g_test(c, d)
+    p_value_rank = rank_p_value(c, d) if ordered else 1.0
+    p_value_calibrated = min(1.0, 2 * min(p_value_pooled, p_value_rank)) if ordered else p_value_pooled
     null_jsd, null_psi = null_expectation(c, d, alpha)
     psi = kl_pq + rel_entr(q, p).sum()
     extra = {}
@@ -106,6 +119,7 @@ def count_case(name, p_counts, q_counts, alpha):
         "p_counts": p_counts,
         "q_counts": q_counts,
         "alpha": alpha,
+        "order": "ordered" if ordered else "unordered",
         "measures": result,
         "significance": {
             "g_statistic": number(g),
@@ -114,6 +128,7 @@ def count_case(name, p_counts, q_counts, alpha):
             "kl_pq_corrected": number(max(0.0, kl_pq - dof / 2 * (1 / n + 1 / m))),
             "dof_pooled": dof_pooled,
             "p_value_calibrated": number(p_value_calibrated),
+            "p_value_rank": number(p_value_rank),
             "jsd_corrected": number(result["jsd"] - null_jsd),
             "psi_corrected": number(psi - null_psi if alpha > 0 else psi),
         },
@@ -279,6 +294,13 @@ def cases():
                      multinomial(2000, dirichlet(10, 5.0)), multinomial(2500, dirichlet(10, 5.0)), 0.5)
     yield count_case("nothing pools to two groups", [1, 2, 0, 1], [3, 1, 2, 0], 0.5)
     yield count_case("a remainder joins the last group", [9, 8, 7, 1, 0], [10, 9, 8, 0, 1], 0.5)
+    normal = np.diff(np.concatenate([[0.0], np.linspace(0.05, 0.95, 19), [1.0]]))
+    yield count_case("ordered: no shift", multinomial(500, normal), multinomial(10000, normal), 0.5, True)
+    shifted = np.roll(normal, 1) * 0.3 + normal * 0.7
+    yield count_case("ordered: shifted up", multinomial(200, shifted), multinomial(10000, normal), 0.5, True)
+    yield count_case("ordered: ties in one bin", [950, 30, 20], [9500, 320, 180], 0.5, True)
+    yield count_case("ordered: one occupied bin", [0, 40, 0], [0, 90, 0], 0.5, True)
+    yield count_case("ordered: rank test decides", [10, 20, 30, 40, 50, 60], [60, 50, 40, 30, 20, 10], 0.5, True)
 
 
 def main():

@@ -40,7 +40,7 @@ TEST_CASE("kMeasureFields names every measure as docs/metrics.md does", "[measur
 
 TEST_CASE("kSignificanceFields names every significance value", "[measures]") {
   [[maybe_unused]] const auto [g, dof, p_value, corrected, dof_pooled, p_value_calibrated,
-                               jsd_corrected, psi_corrected] = Significance{};
+                               p_value_rank, jsd_corrected, psi_corrected] = Significance{};
 
   std::vector<std::string_view> keys;
   Significance significance{};
@@ -51,16 +51,17 @@ TEST_CASE("kSignificanceFields names every significance value", "[measures]") {
       },
       kSignificanceFields);
   CHECK(keys == std::vector<std::string_view>{"g_statistic", "dof", "p_value", "kl_pq_corrected",
-                                              "dof_pooled", "p_value_calibrated", "jsd_corrected",
-                                              "psi_corrected"});
+                                              "dof_pooled", "p_value_calibrated", "p_value_rank",
+                                              "jsd_corrected", "psi_corrected"});
   CHECK(significance.g_statistic == 1);
   CHECK(significance.dof == 2);
   CHECK(significance.p_value == 3);
   CHECK(significance.kl_pq_corrected == 4);
   CHECK(significance.dof_pooled == 5);
   CHECK(significance.p_value_calibrated == 6);
-  CHECK(significance.jsd_corrected == 7);
-  CHECK(significance.psi_corrected == 8);
+  CHECK(significance.p_value_rank == 7);
+  CHECK(significance.jsd_corrected == 8);
+  CHECK(significance.psi_corrected == 9);
 }
 
 TEST_CASE("the G-test p-value is the chi-square survival function", "[measures]") {

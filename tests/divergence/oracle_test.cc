@@ -117,7 +117,10 @@ TEST_CASE("measures and G-tests match scipy", "[oracle]") {
     } else {
       const auto p = oracle_case.at("p_counts").get<std::vector<uint64_t>>();
       const auto q = oracle_case.at("q_counts").get<std::vector<uint64_t>>();
-      const CountComparison comparison = compare_counts(p, q, oracle_case.at("alpha").get<double>());
+      const BinOrder order = oracle_case.at("order") == "ordered" ? BinOrder::kOrdered
+                                                                  : BinOrder::kUnordered;
+      const CountComparison comparison =
+          compare_counts(p, q, oracle_case.at("alpha").get<double>(), order);
       check_measures(comparison.measures, oracle_case.at("measures"));
       check_significance(comparison.significance, oracle_case.at("significance"));
       CHECK(comparison.n_p == std::accumulate(p.begin(), p.end(), uint64_t{0}));
