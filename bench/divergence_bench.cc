@@ -4,7 +4,9 @@
 //   build/bin/divergence_bench
 //
 // Batch/simd and Batch/scalar_reference are the whole evaluation with either
-// kernel (goal: under 1 ms per window); PValues is the chi-square survival
+// kernel; SampleSize is its sample-size-aware part alone (the pooled G-test,
+// the rank test and the null expectation behind jsd_corrected and
+// psi_corrected), to show what it costs; PValues is the chi-square survival
 // alone for the same 1,000 features, once with the policy the library uses
 // (double precision) and once with Boost's default (promotes to long double),
 // which shows why the library does not use the default.
@@ -15,7 +17,10 @@
 #include <random>
 #include <vector>
 
+#include "divergence/calibrated_g_test.h"
 #include "divergence/divergence.h"
+#include "divergence/null_expectation.h"
+#include "divergence/rank_test.h"
 
 namespace {
 
@@ -58,6 +63,34 @@ void Batch(benchmark::State& state, driftd::SumsKernel kernel) {
 }
 BENCHMARK_CAPTURE(Batch, simd, driftd::SumsKernel::kSimd)->Unit(benchmark::kMicrosecond);
 BENCHMARK_CAPTURE(Batch, scalar_reference, driftd::SumsKernel::kScalarReference)
+    ->Unit(benchmark::kMicrosecond);
+
+template <class Part>
+void SampleSize(benchmark::State& state, Part part) {
+  for (auto _ : state) {
+    for (const driftd::FeatureCounts& feature : window().features) {
+      double n = 0, m = 0;
+      for (uint64_t c : feature.p) n += static_cast<double>(c);
+      for (uint64_t c : feature.q) m += static_cast<double>(c);
+      benchmark::DoNotOptimize(part(feature, n, m));
+    }
+  }
+  state.SetItemsProcessed(static_cast<int64_t>(state.iterations() * kFeatures));
+}
+BENCHMARK_CAPTURE(SampleSize, pooled_g_test,
+                  [](const driftd::FeatureCounts& f, double n, double m) {
+                    return driftd::calibrated_g_test(f.p, f.q, n, m).p_value;
+                  })
+    ->Unit(benchmark::kMicrosecond);
+BENCHMARK_CAPTURE(SampleSize, rank_test,
+                  [](const driftd::FeatureCounts& f, double n, double m) {
+                    return driftd::rank_test(f.p, f.q, n, m).p_value;
+                  })
+    ->Unit(benchmark::kMicrosecond);
+BENCHMARK_CAPTURE(SampleSize, null_expectation,
+                  [](const driftd::FeatureCounts& f, double n, double m) {
+                    return driftd::null_expectation(f.p, f.q, n, m, kAlpha).jsd;
+                  })
     ->Unit(benchmark::kMicrosecond);
 
 // The G statistics and degrees of freedom of the window, as the batch finds them.

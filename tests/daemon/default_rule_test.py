@@ -11,7 +11,7 @@ the historical API, what the default rule promises (config/README.md):
     second episode is reported too; the stable feature never alerts;
   * the zero-inflated feature's reference has a bin of its own for 0
     ("[0, 5e-324)"), so its change is seen at all;
-  * p_value_calibrated, dof_pooled, jsd_corrected and psi_corrected of stored
+  * p_value_calibrated, p_value_rank, dof_pooled, jsd_corrected and psi_corrected of stored
     windows equal an independent numpy/scipy computation from the window's
     and the reference's counts (tests/divergence/make_oracle.py).
 The events come from a fixed seed: every run sends the same windows.
@@ -125,12 +125,18 @@ def main():
         c = np.array([b["count"] for b in window["bins"]], dtype=float)
         d = np.array([b["reference_count"] for b in window["bins"]], dtype=float)
         dof_pooled, p_value = oracle.calibrated_g_test(c, d)
+        numeric = window["feature"] != "country"
+        p_value_rank = oracle.rank_p_value(c, d) if numeric else 1.0
+        if numeric:  # ordered bins: the pooled G-test and the rank test, Bonferroni
+            p_value = min(1.0, 2 * min(p_value, p_value_rank))
         null_jsd, null_psi = oracle.null_expectation(c, d, window["smoothing_alpha"])
         got = window["measures"]
         name = f"window {window_id} ({window['feature']})"
         check(got["dof_pooled"] == dof_pooled, f"{name}: dof_pooled as numpy")
         check(math.isclose(got["p_value_calibrated"], p_value, rel_tol=1e-9, abs_tol=1e-300),
               f"{name}: p_value_calibrated {got['p_value_calibrated']} as scipy {p_value}")
+        check(math.isclose(got["p_value_rank"], p_value_rank, rel_tol=1e-9, abs_tol=1e-300),
+              f"{name}: p_value_rank as scipy's mannwhitneyu")
         check(math.isclose(got["jsd_corrected"], got["jsd"] - null_jsd, rel_tol=1e-9, abs_tol=1e-12),
               f"{name}: jsd_corrected as numpy")
         check(math.isclose(got["psi_corrected"], got["psi"] - null_psi, rel_tol=1e-9, abs_tol=1e-12),
