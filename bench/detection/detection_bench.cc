@@ -6,7 +6,7 @@
 // run_detection.py runs them all, adds scipy's KS test and prints the tables
 // of docs/detection.md.
 //
-//   detection_bench typei REPLICATES    type-I error of p_value and p_value_calibrated
+//   detection_bench typei REPLICATES [SEED]  type-I error of the p-values
 //   detection_bench bias REPLICATES     mean jsd / psi and their corrected forms, no drift
 //   detection_bench false_alarms WINDOWS   default rule, no drift, 13 kinds x N
 //   detection_bench detection EPISODES  default rule, windows to detect each drift
@@ -77,8 +77,8 @@ void for_each_grid_cell(Cell&& cell) {
   }
 }
 
-void type_one_error(int replicates) {
-  std::mt19937_64 rng(1);
+void type_one_error(int replicates, uint64_t seed) {
+  std::mt19937_64 rng(seed);
   for_each_grid_cell([&](bool skewed, std::size_t bins, uint64_t m, uint64_t n) {
     const std::vector<double> pi = grid_shape(skewed, bins);
     std::vector<uint64_t> p, q;
@@ -325,14 +325,15 @@ int main(int argc, char** argv) {
   using namespace driftd::detection;
   const std::string experiment = argc > 1 ? argv[1] : "";
   const int count = argc > 2 ? std::stoi(argv[2]) : 0;
-  if (experiment == "typei" && count > 0) type_one_error(count);
+  if (experiment == "typei" && count > 0) type_one_error(count, argc > 3 ? std::stoull(argv[3]) : 1);
   else if (experiment == "bias" && count > 0) bias(count);
   else if (experiment == "false_alarms" && count > 0) false_alarms(count);
   else if (experiment == "detection" && count > 0) detection(count);
   else if (experiment == "power" && count > 0 && argc > 3) power(count, argv[3]);
   else {
     std::fprintf(stderr,
-                 "usage: detection_bench typei|bias|false_alarms|detection COUNT\n"
+                 "usage: detection_bench typei REPLICATES [SEED]\n"
+                 "       detection_bench bias|false_alarms|detection COUNT\n"
                  "       detection_bench power WINDOWS FILE\n");
     return 2;
   }

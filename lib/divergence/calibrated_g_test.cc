@@ -19,12 +19,42 @@ double observed_log_ratio(double observed, double expected) {
   return observed > 0 ? observed * std::log(observed / expected) : 0.0;
 }
 
+// Williams' q for a 2 x g table.
+double williams(double n, double m, double inverse_columns, int dof) {
+  const double total = n + m;
+  return 1 + (total * (1 / n + 1 / m) - 1) * (total * inverse_columns - 1) / (6 * total * dof);
+}
+
+// The p-value of G with Williams' correction; G >= 0 exactly, the guard drops
+// a rounding residue.
+double corrected_p_value(double g, double n, double m, double inverse_columns, int dof) {
+  return g_test_p_value(std::max(0.0, g) / williams(n, m, inverse_columns, dof), dof);
+}
+
 }  // namespace
 
 CalibratedGTest calibrated_g_test(std::span<const uint64_t> p, std::span<const uint64_t> q,
-                                  double n, double m) {
+                                  double n, double m, std::optional<double> plain_g) {
   const double total = n + m;
   const double smaller = std::min(n, m);
+  if (plain_g) {
+    // Without logarithms: does every occupied bin reach the expected count alone?
+    double inverse_columns = 0;
+    int occupied = 0;
+    bool pooling_needed = false;
+    for (std::size_t k = 0; k < p.size() && !pooling_needed; ++k) {
+      const double column = static_cast<double>(p[k]) + static_cast<double>(q[k]);
+      if (column == 0) continue;
+      pooling_needed = smaller * column / total < kMinExpectedCount;
+      inverse_columns += 1 / column;
+      ++occupied;
+    }
+    if (!pooling_needed) {
+      const int dof = occupied - 1;
+      if (dof <= 0) return {0, 1.0};
+      return {dof, corrected_p_value(*plain_g, n, m, inverse_columns, dof)};
+    }
+  }
   // Half of G, sum O ln(O/E), over the groups closed so far.
   auto half_g = [&](const Group& group) {
     const double column = group.column();
@@ -54,12 +84,7 @@ CalibratedGTest calibrated_g_test(std::span<const uint64_t> p, std::span<const u
   }
   const int dof = groups - 1;
   if (dof <= 0) return {0, 1.0};
-
-  const double williams = 1 + (total * (1 / n + 1 / m) - 1) * (total * inverse_columns - 1) /
-                                  (6 * total * dof);
-  // G >= 0 exactly; the guard drops a rounding residue.
-  const double g = std::max(0.0, 2 * g_half) / williams;
-  return {dof, g_test_p_value(g, dof)};
+  return {dof, corrected_p_value(2 * g_half, n, m, inverse_columns, dof)};
 }
 
 }  // namespace driftd

@@ -27,6 +27,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <span>
 
 namespace driftd {
@@ -40,8 +41,11 @@ struct CalibratedGTest {
 };
 
 // REQUIRES: p.size() == q.size(); n = sum of p > 0, m = sum of q > 0 (the
-// caller has validated the counts).
+// caller has validated the counts). plain_g, when given, is G of the unpooled
+// table (Significance::g_statistic): when no bin needs pooling the pooled
+// table is that table, and its G is taken instead of computed again.
 CalibratedGTest calibrated_g_test(std::span<const uint64_t> p, std::span<const uint64_t> q,
-                                  double n, double m);
+                                  double n, double m,
+                                  std::optional<double> plain_g = std::nullopt);
 
 }  // namespace driftd

@@ -49,7 +49,7 @@ CountComparison compare_checked_counts(std::span<const uint64_t> p, std::span<co
   significance.p_value = g_test_p_value(significance.g_statistic, significance.dof);
   const double bias = significance.dof / 2.0 * (1 / n + 1 / m);
   significance.kl_pq_corrected = std::max(0.0, comparison.measures.kl_pq - bias);
-  const CalibratedGTest calibrated = calibrated_g_test(p, q, n, m);
+  const CalibratedGTest calibrated = calibrated_g_test(p, q, n, m, significance.g_statistic);
   significance.dof_pooled = calibrated.dof;
   significance.p_value_rank = order == BinOrder::kOrdered ? rank_test(p, q, n, m).p_value : 1.0;
   significance.p_value_calibrated =
