@@ -108,21 +108,27 @@ struct Derivatives {
 };
 
 Derivatives derivatives_at(double x, double y) {
-  const double s = 0.5 * (x + y);
-  const double x2 = x * x;
-  const double s2 = s * s;
-  return {{1 / (2 * x) - 1 / (4 * s), 1 / x + y / x2},
-          {-1 / (2 * x2) + 1 / (8 * s2), -1 / x2 - 2 * y / (x2 * x)},
-          {1 / (x2 * x) - 1 / (16 * s2 * s), 2 / (x2 * x) + 6 * y / (x2 * x2)},
-          -1 / (8 * s2 * s)};
+  // Two divisions; every power below is a product of their results.
+  const double rx = 1 / x;
+  const double rs = 2 / (x + y);  // 1 / s, s = (x + y) / 2
+  const double rx2 = rx * rx;
+  const double rs2 = rs * rs;
+  const double rx3 = rx2 * rx;
+  const double rs3 = rs2 * rs;
+  return {{0.5 * rx - 0.25 * rs, rx + y * rx2},
+          {-0.5 * rx2 + 0.125 * rs2, -rx2 - 2 * y * rx3},
+          {rx3 - 0.0625 * rs3, 2 * rx3 + 6 * y * rx3 * rx},
+          -0.125 * rs3};
 }
 
-// The expansion's correction for a large side x (its moments), y fixed.
-Terms correction(const Side& x, double y) {
-  const Derivatives d = derivatives_at(x.mean, y);
+// The expansion's correction from derivatives d in a large side x (its moments).
+Terms expansion(const Derivatives& d, const Side& x) {
   return {d.d2.jsd * x.m2 / 2 + d.d3.jsd * x.m3 / 6 + d.d4.jsd * x.m4 / 24,
           d.d2.psi * x.m2 / 2 + d.d3.psi * x.m3 / 6 + d.d4.psi * x.m4 / 24};
 }
+
+// The correction for a large side x with the other side at y.
+Terms correction(const Side& x, double y) { return expansion(derivatives_at(x.mean, y), x); }
 
 // E[terms(P, Q)] for independent sides P (window) and Q (reference).
 Terms expectation(const Side& p, const Side& q, bool with_psi) {
@@ -153,8 +159,9 @@ Terms expectation(const Side& p, const Side& q, bool with_psi) {
   // fourth-order term (odd mixed moments vanish by independence).
   sum = terms_at(p.mean, std::log(p.mean), q.mean, std::log(q.mean), with_psi);
   sum += correction(p, q.mean);
-  sum += correction(q, p.mean);
-  sum.jsd += derivatives_at(p.mean, q.mean).jsd_mixed * p.m2 * q.m2 / 4;
+  const Derivatives in_q = derivatives_at(q.mean, p.mean);
+  sum += expansion(in_q, q);
+  sum.jsd += in_q.jsd_mixed * p.m2 * q.m2 / 4;  // symmetric in (p, q)
   return sum;
 }
 

@@ -26,11 +26,10 @@ import random
 import sqlite3
 import sys
 import tempfile
-import time
 
 import numpy as np
 
-from driftd_harness import Daemon, check, curl, run
+from driftd_harness import Daemon, check, curl, run, wait_for_windows, write_config
 
 WINDOW = 1000
 CAPTURE = 10_000
@@ -55,23 +54,10 @@ def events(rng, count, drifted):
     return "\n".join(lines) + "\n"
 
 
-def wait_for_windows(db_path, count, seconds=30):
-    deadline = time.time() + seconds
-    while True:
-        with sqlite3.connect(db_path) as db:
-            windows = db.execute(
-                "SELECT count(*) FROM window_metrics WHERE feature='amount'").fetchone()[0]
-        if windows >= count or time.time() > deadline:
-            return windows
-        time.sleep(0.1)
-
-
 def main():
     binary = os.path.abspath(sys.argv[1])
     workdir = tempfile.mkdtemp(prefix="driftd-default-rule-")
-    config_path = os.path.join(workdir, "driftd.json")
-    with open(config_path, "w") as f:
-        json.dump({
+    config_path = write_config(workdir, {
             "storage": {"path": "test.db"},
             "http": {"listen": "127.0.0.1:0", "max_body_bytes": 10_000_000},
             "streams": [{
@@ -81,7 +67,7 @@ def main():
                 "features": [
                     {"name": "amount", "path": "/amount", "type": "numeric"},
                     {"name": "zeros", "path": "/zeros", "type": "numeric"},
-                    {"name": "country", "path": "/country", "type": "categorical"}]}]}, f)
+                    {"name": "country", "path": "/country", "type": "categorical"}]}]})
 
     rng = random.Random(20261203)
     daemon = Daemon(binary, workdir, config_path)
@@ -93,7 +79,7 @@ def main():
         status, _ = curl(daemon.url("/v1/streams/s/events"), events(rng, WINDOW, drifted).encode())
         check(status == 202, "window accepted")
     db_path = os.path.join(workdir, "test.db")
-    check(wait_for_windows(db_path, len(plan)) == len(plan), f"{len(plan)} windows closed")
+    check(wait_for_windows(db_path, "amount", len(plan)) == len(plan), f"{len(plan)} windows closed")
 
     with sqlite3.connect(db_path) as db:
         for feature in ("amount", "zeros"):

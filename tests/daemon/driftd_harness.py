@@ -1,13 +1,16 @@
 """What the end-to-end tests of driftd share: pass/fail reporting that never
-leaves a daemon behind, the real daemon started on an ephemeral port and
-stopped with SIGTERM, and curl as the HTTP client.
+leaves a daemon behind, the configuration file, the real daemon started on an
+ephemeral port and stopped with SIGTERM, curl as the HTTP client, and waiting
+for the windows the daemon stores.
 
 Import it from a test script run with /usr/bin/python3 and end the script
 with `run(main)`, which leaves no daemon behind whatever happens.
 """
+import json
 import os
 import re
 import signal
+import sqlite3
 import subprocess
 import sys
 import time
@@ -26,6 +29,27 @@ def check(condition, message):
     if not condition:
         fail(message)
     print(f"ok: {message}")
+
+
+def write_config(workdir, config):
+    """Writes `config` (a dict) as workdir/driftd.json; returns its path."""
+    path = os.path.join(workdir, "driftd.json")
+    with open(path, "w") as f:
+        json.dump(config, f)
+    return path
+
+
+def wait_for_windows(db_path, feature, count, seconds=30):
+    """How many windows of `feature` the database holds, once they reach
+    `count` or `seconds` have passed."""
+    deadline = time.time() + seconds
+    while True:
+        with sqlite3.connect(db_path) as db:
+            windows = db.execute("SELECT count(*) FROM window_metrics WHERE feature = ?",
+                                 (feature,)).fetchone()[0]
+        if windows >= count or time.time() > deadline:
+            return windows
+        time.sleep(0.1)
 
 
 class Daemon:

@@ -30,22 +30,10 @@ import sys
 import tempfile
 import time
 
-from driftd_harness import Daemon, check, curl, run
+from driftd_harness import Daemon, check, curl, run, wait_for_windows
 
 WINDOW = 500
 CAPTURE = 1000
-
-
-def wait_for_windows(db_path, count, seconds=20):
-    """The number of windows stored for `amount`, once it reaches `count` (or time is up)."""
-    deadline = time.time() + seconds
-    while True:
-        with sqlite3.connect(db_path) as db:
-            windows = db.execute(
-                "SELECT count(*) FROM window_metrics WHERE feature='amount'").fetchone()[0]
-        if windows >= count or time.time() > deadline:
-            return windows
-        time.sleep(0.1)
 
 
 def events(rng, count, drifted):
@@ -112,7 +100,7 @@ def main():
     check(status == 413, "a body over max_body_bytes is 413")
 
     db_path = os.path.join(workdir, "test.db")
-    check(wait_for_windows(db_path, 8) == 8, "8 complete windows closed")
+    check(wait_for_windows(db_path, "amount", 8, 20) == 8, "8 complete windows closed")
 
     status, metrics = curl(daemon.url("/metrics"))
     # 1 malformed line in the mixed body + 2 in the body that is not NDJSON.
@@ -151,7 +139,7 @@ def main():
           "after a restart the stream monitors with the stored reference")
     status, text = curl(daemon.url("/v1/streams/clicks/events"), events(rng, WINDOW, False).encode())
     check(status == 202, "ingest after restart")
-    check(wait_for_windows(db_path, 9) == 9, "a window closes after the restart")
+    check(wait_for_windows(db_path, "amount", 9, 20) == 9, "a window closes after the restart")
 
     # SIGHUP with an invalid configuration: reported, the running one kept.
     with open(config_path) as f:
