@@ -10,6 +10,9 @@
 //   detection_bench bias REPLICATES     mean jsd / psi and their corrected forms, no drift
 //   detection_bench false_alarms WINDOWS   default rule, no drift, 13 kinds x N
 //   detection_bench detection EPISODES  default rule, windows to detect each drift
+//   detection_bench sequential WINDOWS [K]  the default rule with `sequential`: false
+//                                       alarms at N = 200 and windows to detect
+//                                       small shifts (WINDOWS / 100 episodes)
 //   detection_bench power WINDOWS FILE  per-window decisions on 0.25 sd shifts, and the
 //                                       raw values of those windows in FILE for KS
 // Seeds are fixed: every run prints the same figures.
@@ -17,6 +20,7 @@
 #include <cmath>
 #include <cstdio>
 #include <fstream>
+#include <span>
 #include <random>
 #include <string>
 #include <string_view>
@@ -196,9 +200,10 @@ bool breaches(const CountComparison& c) {
 
 constexpr std::size_t kReferencesPerCell = 5;
 
-void false_alarms(int windows) {
+void false_alarms(int windows, const config::AlertRule& rule, std::string_view rule_name,
+                  std::span<const std::size_t> sizes) {
   for (Kind kind : kAllKinds) {
-    for (std::size_t n : {200, 1'000, 10'000}) {
+    for (std::size_t n : sizes) {
       std::mt19937_64 rng(1000 + static_cast<int>(kind) * 10 + n);
       const int per_reference = static_cast<int>(
           std::max<std::size_t>(1, windows / kReferencesPerCell / (n >= 10'000 ? 4 : 1)));
@@ -210,13 +215,13 @@ void false_alarms(int windows) {
         for (int w = 0; w < per_reference; ++w) {
           draw(kind, Drift{}, rng, window);
           const CountComparison c = feature.compare(window);
-          fired += state.observe(default_rule(), evidence_of(c)) == Transition::kFired;
+          fired += state.observe(rule, evidence_of(c)) == Transition::kFired;
           breached += breaches(c);
           ++total;
         }
       }
-      emit({{"experiment", "false_alarms"}, {"kind", name_of(kind)}, {"n", n},
-            {"windows", total}, {"fired", fired}, {"breached", breached}});
+      emit({{"experiment", "false_alarms"}, {"rule", rule_name}, {"kind", name_of(kind)},
+            {"n", n}, {"windows", total}, {"fired", fired}, {"breached", breached}});
     }
   }
 }
@@ -226,6 +231,7 @@ struct Scenario {
   Kind kind;
   std::size_t n;
   Drift drift;
+  bool ramp = false;  // the shift grows to drift.shift_sd over the drifted windows
 };
 
 std::vector<Scenario> scenarios() {
@@ -254,8 +260,9 @@ std::vector<Scenario> scenarios() {
 constexpr int kQuiet = 20;
 constexpr int kDrifted = 10;
 
-void detection(int episodes) {
-  for (const Scenario& scenario : scenarios()) {
+void detection(int episodes, const config::AlertRule& rule, std::string_view rule_name,
+               const std::vector<Scenario>& list) {
+  for (const Scenario& scenario : list) {
     std::mt19937_64 rng(7);
     std::vector<int> delays;
     int open_at_start = 0, false_alarms = 0;
@@ -268,23 +275,39 @@ void detection(int episodes) {
         for (int w = 0; w < kQuiet; ++w) {
           draw(scenario.kind, Drift{}, rng, window);
           false_alarms +=
-              state.observe(default_rule(), evidence_of(feature.compare(window))) ==
-              Transition::kFired;
+              state.observe(rule, evidence_of(feature.compare(window))) == Transition::kFired;
         }
         open_at_start += state.firing();
         int delay = 0;
         for (int w = 1; w <= kDrifted; ++w) {
-          draw(scenario.kind, scenario.drift, rng, window);
-          const Transition t = state.observe(default_rule(), evidence_of(feature.compare(window)));
+          Drift drift = scenario.drift;
+          if (scenario.ramp) drift.shift_sd *= static_cast<double>(w) / kDrifted;
+          draw(scenario.kind, drift, rng, window);
+          const Transition t = state.observe(rule, evidence_of(feature.compare(window)));
           if (t == Transition::kFired && delay == 0) delay = w;
         }
         delays.push_back(delay);
       }
     }
-    emit({{"experiment", "detection"}, {"scenario", scenario.name},
+    emit({{"experiment", "detection"}, {"rule", rule_name}, {"scenario", scenario.name},
           {"kind", name_of(scenario.kind)}, {"n", scenario.n}, {"delays", delays},
           {"open_at_start", open_at_start}, {"false_alarms", false_alarms}});
   }
+}
+
+// The default rule with `sequential` (ARL 1000, k 0.5) against the default
+// rule on small windows: false alarms at N = 200, and windows to detect a
+// 0.25 sd shift, sudden or growing from 0 over the drifted windows.
+void sequential(int count, double k) {
+  config::AlertRule rule = default_rule();
+  rule.sequential = config::SequentialRule{1000, k};
+  const std::size_t sizes[] = {200};
+  false_alarms(count, rule, "sequential", sizes);
+  const Drift quarter{.shift_sd = 0.25};
+  const std::vector<Scenario> small{{"0.25 sd shift", Kind::kNormal, 200, quarter},
+                                    {"0.25 sd reached by a ramp", Kind::kNormal, 200, quarter, true}};
+  detection(count / 100, default_rule(), "default", small);
+  detection(count / 100, rule, "sequential", small);
 }
 
 // Per-window decisions of the default rule on windows of a 0.25 sd shift,
@@ -327,13 +350,20 @@ int main(int argc, char** argv) {
   const int count = argc > 2 ? std::stoi(argv[2]) : 0;
   if (experiment == "typei" && count > 0) type_one_error(count, argc > 3 ? std::stoull(argv[3]) : 1);
   else if (experiment == "bias" && count > 0) bias(count);
-  else if (experiment == "false_alarms" && count > 0) false_alarms(count);
-  else if (experiment == "detection" && count > 0) detection(count);
+  else if (experiment == "false_alarms" && count > 0) {
+    const std::size_t sizes[] = {200, 1'000, 10'000};
+    false_alarms(count, default_rule(), "default", sizes);
+  } else if (experiment == "detection" && count > 0) {
+    detection(count, default_rule(), "default", scenarios());
+  } else if (experiment == "sequential" && count > 0) {
+    sequential(count, argc > 3 ? std::stod(argv[3]) : driftd::config::SequentialRule{}.k);
+  }
   else if (experiment == "power" && count > 0 && argc > 3) power(count, argv[3]);
   else {
     std::fprintf(stderr,
                  "usage: detection_bench typei REPLICATES [SEED]\n"
                  "       detection_bench bias|false_alarms|detection COUNT\n"
+                 "       detection_bench sequential WINDOWS [K]\n"
                  "       detection_bench power WINDOWS FILE\n");
     return 2;
   }

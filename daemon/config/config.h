@@ -138,7 +138,15 @@
 // | `resolve_below` | number  | = warn    | 0 <= resolve_below <= warn; a window below it is clean |
 // | `resolve_p_value` | number | = max_p_value | max_p_value <= resolve_p_value <= 1; a window whose calibrated p-value is above it is clean |
 // | `resolve_after` | integer | 1         | >= 1; consecutive clean windows that resolve a firing alert |
+// | `sequential`    | object  | absent    | see sequential; fire on accumulated evidence instead of one window's p-value (not with `for`) |
 // | `features`      | array   | all features | non-empty list of distinct feature names of the stream |
+//
+// streams[i].alerts[k].sequential
+// | field | type   | default | rules |
+// |-------|--------|---------|-------|
+// | `arl` | number | 1000    | 10 to 1e9; windows between false alarms on average, per feature |
+// | `k`   | number | 0.5     | in (0, 4]; reference value: half the shift of z the rule is tuned to |
+//
 // A stream without `alerts` gets default_alert_rules(); `"alerts": []` has none.
 //
 // Thread safety: plain values; a Config is immutable once returned and may be
@@ -288,6 +296,15 @@ enum class Metric {
   psi_corrected, g_statistic
 };
 
+// A CUSUM of per-window evidence instead of one window's p-value
+// (pipeline/cusum.h): fires once the evidence of consecutive windows adds up.
+struct SequentialRule {
+  double arl = 1000;  // windows between false alarms on average, >= 10
+  double k = 0.5;     // reference value, in (0, 4]
+
+  friend bool operator==(const SequentialRule&, const SequentialRule&) = default;
+};
+
 struct AlertRule {
   Metric metric = Metric::jsd;
   double warn = 0;
@@ -300,6 +317,9 @@ struct AlertRule {
   // this (>= max_p_value); the parser sets it to max_p_value when absent.
   std::optional<double> resolve_p_value;
   std::uint32_t resolve_after = 1;      // consecutive clean windows that resolve it
+  // Set: fire when the CUSUM of the windows' evidence crosses its threshold
+  // and the value is at warn or above (replaces `for` and max_p_value).
+  std::optional<SequentialRule> sequential;
   std::vector<std::string> features;    // empty: every feature of the stream
 
   friend bool operator==(const AlertRule&, const AlertRule&) = default;

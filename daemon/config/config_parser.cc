@@ -473,6 +473,25 @@ struct AlertFeatureRefs {
   std::vector<Node> names;
 };
 
+SequentialRule read_sequential(const Node& node) {
+  SequentialRule out;
+  ObjectReader reader(node);
+  reader
+      .optional("arl",
+                [&](const Node& n) {
+                  const double arl = n.json().is_number() ? n.number() : -1;
+                  if (!(arl >= 10 && arl <= 1e9)) n.fail("must be a number from 10 to 1e9 (windows)");
+                  out.arl = arl;
+                })
+      .optional("k", [&](const Node& n) {
+        const double k = n.json().is_number() ? n.number() : -1;
+        if (!(k > 0 && k <= 4)) n.fail("must be a number greater than 0 and at most 4");
+        out.k = k;
+      });
+  reader.read();
+  return out;
+}
+
 AlertRule read_alert(const Node& node, AlertFeatureRefs& refs) {
   AlertRule out;
   ObjectReader reader(node);
@@ -498,6 +517,7 @@ AlertRule read_alert(const Node& node, AlertFeatureRefs& refs) {
                 })
       .optional("resolve_after",
                 [&](const Node& n) { out.resolve_after = to_u32(n.integer(1, kU32Max, true)); })
+      .optional("sequential", [&](const Node& n) { out.sequential = read_sequential(n); })
       .optional("features", [&](const Node& n) {
         const std::vector<Node> elements = n.elements();
         if (elements.empty()) n.fail("must name at least one feature");
@@ -518,6 +538,9 @@ AlertRule read_alert(const Node& node, AlertFeatureRefs& refs) {
     out.resolve_below = out.warn;
   } else if (out.resolve_below > out.warn) {
     reader.member("resolve_below")->fail("must be <= warn (" + format_number(out.warn) + ")");
+  }
+  if (out.sequential && reader.has("for")) {
+    reader.member("for")->fail("not allowed with \"sequential\" (the CUSUM decides when to fire)");
   }
   if (!out.resolve_p_value) {
     out.resolve_p_value = out.max_p_value;

@@ -1,5 +1,9 @@
 #include "pipeline/alert_rule.h"
 
+#include <algorithm>
+
+#include "pipeline/cusum.h"
+
 namespace driftd {
 namespace {
 
@@ -8,11 +12,16 @@ bool significant(const config::AlertRule& rule, const RuleEvidence& evidence) {
   return !rule.max_p_value || evidence.p_value <= *rule.max_p_value;
 }
 
+// The level of the value alone.
+Severity level_of_value(const config::AlertRule& rule, double value) {
+  if (value >= rule.critical) return Severity::kCritical;
+  if (value >= rule.warn) return Severity::kWarn;
+  return Severity::kNone;
+}
+
 Severity level_of(const config::AlertRule& rule, const RuleEvidence& evidence) {
   if (!significant(rule, evidence)) return Severity::kNone;
-  if (evidence.value >= rule.critical) return Severity::kCritical;
-  if (evidence.value >= rule.warn) return Severity::kWarn;
-  return Severity::kNone;
+  return level_of_value(rule, evidence.value);
 }
 
 bool clean(const config::AlertRule& rule, const RuleEvidence& evidence) {
@@ -45,6 +54,17 @@ const char* to_string(Transition transition) {
 Transition AlertRuleState::observe(const config::AlertRule& rule, const RuleEvidence& evidence) {
   if (evidence.samples < rule.min_samples) return Transition::kNone;
 
+  if (!firing() && rule.sequential) {
+    const config::SequentialRule& sequential = *rule.sequential;
+    cusum_ = std::max(0.0, cusum_ + evidence_z(evidence.p_value) - sequential.k);
+    if (cusum_ < cusum_threshold(sequential.arl, sequential.k)) return Transition::kNone;
+    const Severity level = level_of_value(rule, evidence.value);
+    if (level == Severity::kNone) return Transition::kNone;  // evidence without effect: keep it
+    severity_ = level;
+    cusum_ = 0;
+    streak_ = 0;
+    return Transition::kFired;
+  }
   if (!firing()) {
     const Severity level = level_of(rule, evidence);
     if (level == Severity::kNone) {

@@ -17,6 +17,11 @@
 //     axes (resolve_below <= warn, resolve_p_value >= max_p_value), and since
 //     the calibrated p-value is uniform under no drift, an alert resolves once
 //     the drift is gone whatever the bias of the metric: it cannot latch.
+//   * With `sequential`, a rule that is not firing adds each counted window's
+//     evidence to its CUSUM (pipeline/cusum.h) and fires when the sum
+//     reaches its threshold in a window whose value is at warn or above
+//     (its level), then starts the sum again; `for` and max_p_value play no
+//     part in firing.
 // So there is at most one open alert per (stream, feature, rule), and every
 // change of state is one Transition that the store records.
 //
@@ -57,13 +62,17 @@ class AlertRuleState {
   // Consecutive windows counted toward the next transition: breaches while
   // not firing, clean windows while firing.
   uint32_t streak() const { return streak_; }
+  // The CUSUM of a sequential rule that is not firing; 0 otherwise.
+  double cusum() const { return cusum_; }
 
-  // For checkpoints: the state is exactly these two numbers.
+  // For restarts: the severity and streak (a sequential rule's sum starts
+  // again at 0).
   static AlertRuleState restore(Severity severity, uint32_t streak);
 
  private:
   Severity severity_ = Severity::kNone;
   uint32_t streak_ = 0;
+  double cusum_ = 0;
 };
 
 }  // namespace driftd

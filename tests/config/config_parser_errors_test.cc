@@ -396,6 +396,16 @@ const std::vector<BadConfig>& bad_configs() {
        "streams[0].alerts[0].resolve_p_value: must be a number greater than 0 and at most 1"},
       {with_alert(R"({"metric": "jsd", "warn": 0.1, "critical": 0.2, "resolve_after": 0})"),
        "streams[0].alerts[0].resolve_after: must be an integer >= 1"},
+      {with_alert(R"({"metric": "jsd", "warn": 0.1, "critical": 0.2, "sequential": {"arl": 5}})"),
+       "streams[0].alerts[0].sequential.arl: must be a number from 10 to 1e9 (windows)"},
+      {with_alert(R"({"metric": "jsd", "warn": 0.1, "critical": 0.2, "sequential": {"k": 0}})"),
+       "streams[0].alerts[0].sequential.k: must be a number greater than 0 and at most 4"},
+      {with_alert(R"({"metric": "jsd", "warn": 0.1, "critical": 0.2, "sequential": {"h": 4}})"),
+       "streams[0].alerts[0].sequential.h: unknown field (expected one of: arl, k)"},
+      {with_alert(
+           R"({"metric": "jsd", "warn": 0.1, "critical": 0.2, "for": 2, "sequential": {}})"),
+       "streams[0].alerts[0].for: not allowed with \"sequential\" (the CUSUM decides when to "
+       "fire)"},
       {with_alert(
            R"({"metric": "jsd", "warn": 0.1, "critical": 0.2, "features": ["f", "amount"]})"),
        "streams[0].alerts[0].features[1]: unknown feature \"amount\" (this stream's features: f, "
@@ -408,7 +418,8 @@ const std::vector<BadConfig>& bad_configs() {
        "streams[0].alerts[0].features: must be an array"},
       {with_alert(R"({"metric": "jsd", "threshold": 0.1})"),
        "streams[0].alerts[0].threshold: unknown field (expected one of: metric, warn, critical, "
-       "for, min_samples, max_p_value, resolve_below, resolve_p_value, resolve_after, features)"},
+       "for, min_samples, max_p_value, resolve_below, resolve_p_value, resolve_after, sequential, "
+       "features)"},
   };
   return cases;
 }

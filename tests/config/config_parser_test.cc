@@ -273,6 +273,10 @@ TEST_CASE("resolve_p_value defaults to max_p_value") {
   CHECK(rule(R"(, "resolve_p_value": 0.2)").resolve_p_value == std::optional<double>(0.2));
   CHECK(rule("").resolve_after == 1u);
   CHECK(rule(R"(, "resolve_after": 3)").resolve_after == 3u);
+  CHECK(rule("").sequential == std::nullopt);
+  CHECK(rule(R"(, "sequential": {})").sequential == SequentialRule{1000, 0.5});
+  CHECK(rule(R"(, "sequential": {"arl": 5000, "k": 0.25})").sequential ==
+        SequentialRule{5000, 0.25});
 }
 
 TEST_CASE("Every optional field is read when given") {

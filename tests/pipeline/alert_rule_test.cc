@@ -120,6 +120,27 @@ TEST_CASE("resolve_after consecutive clean windows resolve; a dirty one restarts
                                                Transition::kResolved, Transition::kFired});
 }
 
+TEST_CASE("A sequential rule fires when the windows' evidence adds up") {
+  config::AlertRule rule = rule_with();
+  rule.sequential = config::SequentialRule{};  // ARL 1000, k 0.5: h = 5.11
+  // p = 0.01 (z = 2.33): never enough alone, fires in the third window.
+  AlertRuleState state;
+  const auto transitions =
+      run(state, rule, {evidence(0.03, 0.01), evidence(0.03, 0.01), evidence(0.03, 0.01)});
+  CHECK(transitions == std::vector<Transition>{Transition::kNone, Transition::kNone,
+                                               Transition::kFired});
+  CHECK(state.cusum() == 0);  // starts again once fired
+  // Under no drift (p around 0.5, z around 0) the sum stays at 0.
+  AlertRuleState quiet;
+  for (int i = 0; i < 100; ++i) CHECK(quiet.observe(rule, evidence(0.03, 0.5)) == Transition::kNone);
+  CHECK(quiet.cusum() == 0);
+  // Evidence without effect (value below warn) is kept, not spent.
+  AlertRuleState small;
+  run(small, rule, {evidence(0.001, 1e-9), evidence(0.001, 1e-9)});
+  CHECK(small.cusum() > 5.11);
+  CHECK(small.observe(rule, evidence(0.03, 0.5)) == Transition::kFired);
+}
+
 TEST_CASE("An infinite value is critical") {
   AlertRuleState state;
   CHECK(state.observe(rule_with(), evidence(std::numeric_limits<double>::infinity())) ==
