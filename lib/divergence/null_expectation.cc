@@ -99,6 +99,27 @@ Terms terms_at(double x, double log_x, double y, double log_y, bool with_psi) {
   return {jsd, with_psi ? (x - y) * (log_x - log_y) : 0.0};
 }
 
+// Both terms at (x, y) when they are close, without logarithms: with
+// s = (x + y) / 2 and d = (x - y) / (x + y),
+//   jsd = s/2 [(1 + d) ln(1 + d) + (1 - d) ln(1 - d)] = s/2 sum_j d^2j / (j (2j - 1))
+//   psi = (x - y) ln((1 + d) / (1 - d))           = (x - y) 2 sum_j d^(2j-1) / (2j - 1)
+// Both sides large means both means are within a few percent of the pooled
+// share (smoothing moves them by alpha / count), so |d| < kSeriesBelow and
+// the terms kept leave an error under d^12, far below double rounding of the
+// sums they join.
+constexpr double kSeriesBelow = 0.05;
+
+Terms terms_near(double x, double y) {
+  const double s = 0.5 * (x + y);
+  const double d = (x - y) / (x + y);
+  const double d2 = d * d;
+  const double jsd = 0.5 * s * d2 *
+                     (1 + d2 * (1.0 / 6 + d2 * (1.0 / 15 + d2 * (1.0 / 28 + d2 * (1.0 / 45)))));
+  const double psi =
+      (x - y) * 2 * d * (1 + d2 * (1.0 / 3 + d2 * (1.0 / 5 + d2 * (1.0 / 7 + d2 * (1.0 / 9)))));
+  return {jsd, psi};
+}
+
 // The terms' derivatives 2 to 4 in x at (x, y), and of jsd the mixed
 // derivative d4/dx2dy2 (psi's is 0). Both terms are symmetric in (x, y), so
 // this serves either side. REQUIRES: x > 0.
@@ -157,7 +178,12 @@ Terms expectation(const Side& p, const Side& q, bool with_psi) {
   }
   // Both large: the expansion in P at Q's mean, Q's own terms and the mixed
   // fourth-order term (odd mixed moments vanish by independence).
-  sum = terms_at(p.mean, std::log(p.mean), q.mean, std::log(q.mean), with_psi);
+  if (std::abs(p.mean - q.mean) < kSeriesBelow * (p.mean + q.mean)) {
+    sum = terms_near(p.mean, q.mean);
+    if (!with_psi) sum.psi = 0;
+  } else {
+    sum = terms_at(p.mean, std::log(p.mean), q.mean, std::log(q.mean), with_psi);
+  }
   sum += correction(p, q.mean);
   const Derivatives in_q = derivatives_at(q.mean, p.mean);
   sum += expansion(in_q, q);
