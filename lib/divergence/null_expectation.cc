@@ -1,5 +1,6 @@
 #include "divergence/null_expectation.h"
 
+#include <algorithm>
 #include <array>
 #include <cmath>
 #include <limits>
@@ -30,12 +31,14 @@ struct Side {
   }
 };
 
-void side_of(double trials, double pi, double alpha, double denominator, Side& out) {
+// The side of a Binomial(trials, pi) count: exact points or moments, as
+// `exact` says (see null_expectation()).
+void side_of(double trials, double pi, double alpha, double denominator, bool exact, Side& out) {
   out.size = 0;
   const double mean = trials * pi;
   const double variance = trials * pi * (1 - pi);
   const double sd = std::sqrt(variance);
-  out.exact = sd < kExactBelowSd;
+  out.exact = exact || sd == 0;
   if (sd == 0) {  // pi is 0 or 1: the count is certain
     out.add((mean + alpha) / denominator, 1.0);
     return;
@@ -203,8 +206,15 @@ NullExpectation null_expectation(std::span<const uint64_t> p, std::span<const ui
   Terms sum;
   for (std::size_t k = 0; k < p.size(); ++k) {
     const double pi = (static_cast<double>(p[k]) + static_cast<double>(q[k])) / (n + m);
-    side_of(n, pi, alpha, p_denominator, window);
-    side_of(m, pi, alpha, q_denominator, reference);
+    const double window_sd = std::sqrt(n * pi * (1 - pi));
+    const double reference_sd = std::sqrt(m * pi * (1 - pi));
+    bool window_exact = window_sd < kExactBelowSd;
+    bool reference_exact = reference_sd < kExactBelowSd;
+    if (window_exact && reference_exact && std::max(window_sd, reference_sd) >= kPairExpandFromSd) {
+      (window_sd >= reference_sd ? window_exact : reference_exact) = false;
+    }
+    side_of(n, pi, alpha, p_denominator, window_exact, window);
+    side_of(m, pi, alpha, q_denominator, reference_exact, reference);
     sum += expectation(window, reference, alpha > 0);
   }
   return {sum.jsd, alpha > 0 ? sum.psi : std::numeric_limits<double>::infinity()};

@@ -138,6 +138,7 @@ def count_case(name, p_counts, q_counts, alpha, ordered=False):
 
 MIN_EXPECTED = 5.0
 EXACT_BELOW_SD = 3.0
+PAIR_EXPAND_FROM_SD = 1.5
 
 
 def calibrated_g_test(c, d):
@@ -163,15 +164,15 @@ def calibrated_g_test(c, d):
 
 
 def side(trials, pi, alpha, denominator, exact=False):
-    """One side of a bin: ("points", values, weights) for a small binomial
-    count (or every count when exact), else ("moments", mean, m2, m3, m4) on
-    the scale of smoothed probabilities."""
+    """One side of a bin: ("points", values, weights) for an exact count
+    distribution, else ("moments", mean, m2, m3, m4) on the scale of smoothed
+    probabilities."""
     mean = trials * pi
     variance = trials * pi * (1 - pi)
     sd = math.sqrt(variance)
     if sd == 0:
         return "points", np.array([(mean + alpha) / denominator]), np.array([1.0])
-    if sd >= EXACT_BELOW_SD and not exact:
+    if not exact:
         d = denominator
         m4 = 3 * variance ** 2 + variance * (1 - 6 * pi * (1 - pi))
         return "moments", (mean + alpha) / d, variance / d**2, variance * (1 - 2 * pi) / d**3, m4 / d**4
@@ -219,13 +220,22 @@ def expectation(measure, p, q):
 
 def null_expectation(c, d, alpha, exact=False):
     """E[jsd] and E[psi] of the smoothed measures when both sides follow the pooled pi:
-    exact sums over small binomials, fourth-order expansions over large ones."""
+    exact sums over small binomials (sd < 3; of two, only the smaller if the larger
+    is at least 1.5), fourth-order expansions over the others; exact=True sums over
+    every count of both."""
     n, m, bins = int(c.sum()), int(d.sum()), len(c)
     jsd = psi = 0.0
     for k in range(bins):
         pi = (c[k] + d[k]) / (n + m)
-        p = side(n, pi, alpha, n + bins * alpha, exact)
-        q = side(m, pi, alpha, m + bins * alpha, exact)
+        sd_p, sd_q = math.sqrt(n * pi * (1 - pi)), math.sqrt(m * pi * (1 - pi))
+        exact_p, exact_q = exact or sd_p < EXACT_BELOW_SD, exact or sd_q < EXACT_BELOW_SD
+        if not exact and exact_p and exact_q and max(sd_p, sd_q) >= PAIR_EXPAND_FROM_SD:
+            if sd_p >= sd_q:
+                exact_p = False
+            else:
+                exact_q = False
+        p = side(n, pi, alpha, n + bins * alpha, exact_p)
+        q = side(m, pi, alpha, m + bins * alpha, exact_q)
         jsd += expectation(jsd_term, p, q)
         if alpha > 0:
             psi += expectation(psi_term, p, q)
