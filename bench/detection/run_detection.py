@@ -89,6 +89,23 @@ def false_alarms(binary, windows):
     return rows
 
 
+class Delays:
+    """The drifted window (1-based) that fired each episode's alert, 0 for none."""
+
+    def __init__(self, delays):
+        self.episodes = len(delays)
+        self.fired = [x for x in delays if x > 0]
+
+    def within(self, k):
+        return f"{sum(1 for x in self.fired if x <= k) / self.episodes:.0%}"
+
+    def reported(self):
+        return f"{len(self.fired) / self.episodes:.0%}"
+
+    def median(self):
+        return statistics.median(self.fired) if self.fired else "-"
+
+
 def detection(binary, episodes):
     rows = run(binary, "detection", episodes)
     print("### Default rule, drift: windows to detect\n")
@@ -98,12 +115,9 @@ def detection(binary, episodes):
     print("| drift | feature | N | episodes | within 1 | within 2 | reported | median delay | latched | false alarms |")
     print("|---|---|---|---|---|---|---|---|---|---|")
     for r in rows:
-        d = r["delays"]
-        fired = [x for x in d if x > 0]
-        within = lambda k: sum(1 for x in fired if x <= k) / len(d)
-        median = statistics.median(fired) if fired else "-"
-        print(f"| {r['scenario']} | {r['kind']} | {r['n']} | {len(d)} | {within(1):.0%} | "
-              f"{within(2):.0%} | {len(fired) / len(d):.0%} | {median} | {r['open_at_start']} | "
+        d = Delays(r["delays"])
+        print(f"| {r['scenario']} | {r['kind']} | {r['n']} | {d.episodes} | {d.within(1)} | "
+              f"{d.within(2)} | {d.reported()} | {d.median()} | {r['open_at_start']} | "
               f"{r['false_alarms']} |")
     print()
 
@@ -126,12 +140,9 @@ def sequential(binary, windows):
     for r in rows:
         if r["experiment"] != "detection":
             continue
-        d = r["delays"]
-        fired = [x for x in d if x > 0]
-        within = lambda k: sum(1 for x in fired if x <= k) / len(d)
-        median = statistics.median(fired) if fired else "-"
-        print(f"| {r['rule']} | {r['scenario']} | {len(d)} | {within(2):.0%} | {within(5):.0%} | "
-              f"{within(10):.0%} | {median} |")
+        d = Delays(r["delays"])
+        print(f"| {r['rule']} | {r['scenario']} | {d.episodes} | {d.within(2)} | {d.within(5)} | "
+              f"{d.within(10)} | {d.median()} |")
     print()
 
 

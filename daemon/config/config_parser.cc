@@ -106,6 +106,19 @@ double read_non_negative(const Node& node) {
   return node.number();
 }
 
+// A number for which `accepts` holds; else "must be " + what.
+template <class Accepts>
+double read_number_where(const Node& node, Accepts accepts, const char* what) {
+  if (!node.json().is_number() || !accepts(node.number())) node.fail(std::string("must be ") + what);
+  return node.number();
+}
+
+// A p-value threshold, in (0, 1].
+double read_p_value(const Node& node) {
+  return read_number_where(node, [](double p) { return p > 0 && p <= 1; },
+                           "a number greater than 0 and at most 1");
+}
+
 // ---------------------------------------------------------------- storage
 
 StorageConfig read_storage(const Node& node) {
@@ -479,14 +492,12 @@ SequentialRule read_sequential(const Node& node) {
   reader
       .optional("arl",
                 [&](const Node& n) {
-                  const double arl = n.json().is_number() ? n.number() : -1;
-                  if (!(arl >= 10 && arl <= 1e9)) n.fail("must be a number from 10 to 1e9 (windows)");
-                  out.arl = arl;
+                  out.arl = read_number_where(n, [](double arl) { return arl >= 10 && arl <= 1e9; },
+                                              "a number from 10 to 1e9 (windows)");
                 })
       .optional("k", [&](const Node& n) {
-        const double k = n.json().is_number() ? n.number() : -1;
-        if (!(k > 0 && k <= 4)) n.fail("must be a number greater than 0 and at most 4");
-        out.k = k;
+        out.k = read_number_where(n, [](double k) { return k > 0 && k <= 4; },
+                                  "a number greater than 0 and at most 4");
       });
   reader.read();
   return out;
@@ -502,19 +513,9 @@ AlertRule read_alert(const Node& node, AlertFeatureRefs& refs) {
                 [&](const Node& n) { out.for_windows = to_u32(n.integer(1, kU32Max, true)); })
       .optional("min_samples",
                 [&](const Node& n) { out.min_samples = n.integer(0, kU64Max, true); })
-      .optional("max_p_value",
-                [&](const Node& n) {
-                  const double p = n.json().is_number() ? n.number() : -1;
-                  if (!(p > 0 && p <= 1)) n.fail("must be a number greater than 0 and at most 1");
-                  out.max_p_value = p;
-                })
+      .optional("max_p_value", [&](const Node& n) { out.max_p_value = read_p_value(n); })
       .optional("resolve_below", [&](const Node& n) { out.resolve_below = read_non_negative(n); })
-      .optional("resolve_p_value",
-                [&](const Node& n) {
-                  const double p = n.json().is_number() ? n.number() : -1;
-                  if (!(p > 0 && p <= 1)) n.fail("must be a number greater than 0 and at most 1");
-                  out.resolve_p_value = p;
-                })
+      .optional("resolve_p_value", [&](const Node& n) { out.resolve_p_value = read_p_value(n); })
       .optional("resolve_after",
                 [&](const Node& n) { out.resolve_after = to_u32(n.integer(1, kU32Max, true)); })
       .optional("sequential", [&](const Node& n) { out.sequential = read_sequential(n); })
@@ -572,9 +573,8 @@ StreamConfig read_stream(const Node& node, bool has_kafka_section) {
                 })
       .optional("fdr",
                 [&](const Node& n) {
-                  const double q = n.json().is_number() ? n.number() : -1;
-                  if (!(q > 0 && q < 1)) n.fail("must be a number greater than 0 and less than 1");
-                  out.fdr = q;
+                  out.fdr = read_number_where(n, [](double q) { return q > 0 && q < 1; },
+                                              "a number greater than 0 and less than 1");
                 })
       .required("features",
                 [&](const Node& n) {
