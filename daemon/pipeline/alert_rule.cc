@@ -57,7 +57,9 @@ Transition AlertRuleState::observe(const config::AlertRule& rule, const RuleEvid
   if (!firing() && rule.sequential) {
     const config::SequentialRule& sequential = *rule.sequential;
     cusum_ = std::max(0.0, cusum_ + evidence_z(evidence.p_value) - sequential.k);
-    if (cusum_ < cusum_threshold(sequential.arl, sequential.k)) return Transition::kNone;
+    if (cusum_ < cusum_threshold(kRunLengthMargin * sequential.arl, sequential.k)) {
+      return Transition::kNone;
+    }
     const Severity level = level_of_value(rule, evidence.value);
     if (level == Severity::kNone) return Transition::kNone;  // evidence without effect: keep it
     severity_ = level;

@@ -122,13 +122,14 @@ TEST_CASE("resolve_after consecutive clean windows resolve; a dirty one restarts
 
 TEST_CASE("A sequential rule fires when the windows' evidence adds up") {
   config::AlertRule rule = rule_with();
-  rule.sequential = config::SequentialRule{};  // ARL 1000, k 0.5: h = 5.11
-  // p = 0.01 (z = 2.33): never enough alone, fires in the third window.
+  rule.sequential = config::SequentialRule{};  // ARL 1000 (x 2 margin), k 0.5: h = 5.75
+  // p = 0.01 (z = 2.33, +1.83 a window): never enough alone, fires in the fourth window.
   AlertRuleState state;
-  const auto transitions =
-      run(state, rule, {evidence(0.03, 0.01), evidence(0.03, 0.01), evidence(0.03, 0.01)});
+  const auto transitions = run(state, rule,
+                               {evidence(0.03, 0.01), evidence(0.03, 0.01), evidence(0.03, 0.01),
+                                evidence(0.03, 0.01)});
   CHECK(transitions == std::vector<Transition>{Transition::kNone, Transition::kNone,
-                                               Transition::kFired});
+                                               Transition::kNone, Transition::kFired});
   CHECK(state.cusum() == 0);  // starts again once fired
   // Under no drift (p around 0.5, z around 0) the sum stays at 0.
   AlertRuleState quiet;
@@ -137,7 +138,7 @@ TEST_CASE("A sequential rule fires when the windows' evidence adds up") {
   // Evidence without effect (value below warn) is kept, not spent.
   AlertRuleState small;
   run(small, rule, {evidence(0.001, 1e-9), evidence(0.001, 1e-9)});
-  CHECK(small.cusum() > 5.11);
+  CHECK(small.cusum() > 5.75);
   CHECK(small.observe(rule, evidence(0.03, 0.5)) == Transition::kFired);
 }
 
