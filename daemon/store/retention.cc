@@ -23,12 +23,19 @@ constexpr const char* kMergeBucket =
     "tv_sum = tv_sum + excluded.tv_sum, "
     "tv_max = max(coalesce(tv_max, excluded.tv_max), coalesce(excluded.tv_max, tv_max)), "
     "p_value_min = min(coalesce(p_value_min, excluded.p_value_min), "
-    "coalesce(excluded.p_value_min, p_value_min))";
+    "coalesce(excluded.p_value_min, p_value_min)), "
+    "corrected_measured = corrected_measured + excluded.corrected_measured, "
+    "jsd_corrected_sum = jsd_corrected_sum + excluded.jsd_corrected_sum, "
+    "jsd_corrected_max = max(coalesce(jsd_corrected_max, excluded.jsd_corrected_max), "
+    "coalesce(excluded.jsd_corrected_max, jsd_corrected_max)), "
+    "p_value_calibrated_min = min(coalesce(p_value_calibrated_min, excluded.p_value_calibrated_min), "
+    "coalesce(excluded.p_value_calibrated_min, p_value_calibrated_min))";
 
 constexpr const char* kColumns =
     "(stream, feature, resolution, bucket_start, windows, n, missing, invalid, late, measured, "
     "kl_pq_sum, kl_pq_max, jsd_sum, jsd_max, psi_sum, psi_max, hellinger_sum, hellinger_max, "
-    "tv_sum, tv_max, p_value_min)";
+    "tv_sum, tv_max, p_value_min, corrected_measured, jsd_corrected_sum, jsd_corrected_max, "
+    "p_value_calibrated_min)";
 
 // The window rows with their time (see the header), as a CTE.
 constexpr const char* kTimedWindows =
@@ -49,7 +56,8 @@ RetentionResult apply_retention(Database& db, const RetentionPolicy& policy, int
              " SELECT stream, feature, 'hour', (t / 3600000) * 3600000, count(*), sum(n), "
              "sum(missing), sum(invalid), sum(late), count(jsd), total(kl_pq), max(kl_pq), "
              "total(jsd), max(jsd), total(psi), max(psi), total(hellinger), max(hellinger), "
-             "total(tv), max(tv), min(p_value) FROM timed WHERE t < ?1 "
+             "total(tv), max(tv), min(p_value), count(jsd_corrected), total(jsd_corrected), "
+             "max(jsd_corrected), min(p_value_calibrated) FROM timed WHERE t < ?1 "
              "GROUP BY stream, feature, t / 3600000" + kMergeBucket)
       .bind(1, window_cutoff)
       .run();
@@ -64,7 +72,8 @@ RetentionResult apply_retention(Database& db, const RetentionPolicy& policy, int
              "sum(windows), sum(n), sum(missing), sum(invalid), sum(late), sum(measured), "
              "sum(kl_pq_sum), max(kl_pq_max), sum(jsd_sum), max(jsd_max), sum(psi_sum), "
              "max(psi_max), sum(hellinger_sum), max(hellinger_max), sum(tv_sum), max(tv_max), "
-             "min(p_value_min) FROM window_rollups "
+             "min(p_value_min), sum(corrected_measured), sum(jsd_corrected_sum), "
+             "max(jsd_corrected_max), min(p_value_calibrated_min) FROM window_rollups "
              "WHERE resolution = 'hour' AND bucket_start + ?2 <= ?1 "
              "GROUP BY stream, feature, bucket_start / 86400000" + kMergeBucket)
       .bind(1, hour_cutoff)

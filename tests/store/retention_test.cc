@@ -109,6 +109,30 @@ TEST_CASE("Old window rows fold into hourly buckets with exact sums and extremes
                "AND start = " + std::to_string(kT0)) == Approx(0.2));
   CHECK(t.count("SELECT count(*) FROM v_metric_series WHERE stream = 'time'") == 3);
 
+  // The sample-size-aware values (migration 0006): only the windows that
+  // have them count, as for windows stored before migration 0005.
+  t.db().execute("UPDATE window_metrics SET jsd_corrected = 0.02, p_value_calibrated = 0.3 "
+                 "WHERE window_start = " + std::to_string(kT0 + 3 * kHour));
+  // Two more windows of hour 1, one with the values, join its bucket.
+  t.window("time", kT0 + kHour + 2000, kT0 + kHour + 3000, 7, 0.4);
+  t.window("time", kT0 + kHour + 5000, kT0 + kHour + 6000, 7, 0.6);
+  t.db().execute("UPDATE window_metrics SET jsd_corrected = -0.001, p_value_calibrated = 0.04 "
+                 "WHERE window_start = " + std::to_string(kT0 + kHour + 2000));
+  apply_retention(t.db(), {std::chrono::hours(1), std::chrono::hours(24 * 90)}, kT0 + 3 * kHour);
+  const std::string hour1 = std::to_string(kT0 + kHour);
+  CHECK(t.count("SELECT windows FROM window_rollups WHERE bucket_start = " + hour1) == 3);
+  CHECK(t.count("SELECT corrected_measured FROM window_rollups WHERE bucket_start = " + hour1) ==
+        1);
+  CHECK(t.real("SELECT jsd_corrected_max FROM window_rollups WHERE bucket_start = " + hour1) ==
+        -0.001);
+  CHECK(t.real("SELECT jsd_corrected FROM v_metric_series WHERE resolution = 'hour' AND "
+               "start = " + hour1) == -0.001);
+  CHECK(t.real("SELECT p_value_calibrated FROM v_metric_series WHERE resolution = 'hour' AND "
+               "start = " + hour1) == 0.04);
+  CHECK(t.real("SELECT jsd_corrected FROM v_metric_series WHERE resolution = 'window'") == 0.02);
+  CHECK(t.count("SELECT count(*) FROM v_metric_series WHERE resolution = 'hour' AND "
+                "jsd_corrected IS NULL AND stream = 'time'") == 1);
+
   // A late-closing window of hour 0 folds into the same bucket later.
   t.window("time", kT0 + 20000, kT0 + 21000, 1, 0.5);
   apply_retention(t.db(), {std::chrono::hours(1), std::chrono::hours(24 * 90)}, kT0 + 3 * kHour);
@@ -123,9 +147,15 @@ TEST_CASE("Old window rows fold into hourly buckets with exact sums and extremes
   CHECK(later.windows_folded == 1);
   CHECK(t.count("SELECT count(*) FROM window_rollups WHERE resolution = 'hour'") == 0);
   CHECK(t.count("SELECT windows FROM window_rollups WHERE stream = 'time' AND "
-                "resolution = 'day'") == 6);
+                "resolution = 'day'") == 8);
   CHECK(t.count("SELECT n FROM window_rollups WHERE stream = 'time' AND resolution = 'day'") ==
-        350 + 10 + 5 + 1);
+        350 + 10 + 5 + 1 + 7 + 7);
+  CHECK(t.count("SELECT corrected_measured FROM window_rollups WHERE stream = 'time' AND "
+                "resolution = 'day'") == 2);
+  CHECK(t.real("SELECT jsd_corrected_sum FROM window_rollups WHERE stream = 'time' AND "
+               "resolution = 'day'") == Approx(0.019));
+  CHECK(t.real("SELECT p_value_calibrated_min FROM window_rollups WHERE stream = 'time' AND "
+               "resolution = 'day'") == 0.04);
   CHECK(t.real("SELECT jsd_max FROM window_rollups WHERE stream = 'time' AND "
                "resolution = 'day'") == 0.9);
 }
