@@ -25,7 +25,7 @@ import tempfile
 import threading
 import time
 
-from driftd_harness import Daemon, check, fail, run
+from driftd_harness import Daemon, check, fail, run, write_config
 
 TOKEN = "abuse-test-token-0123456789"
 WINDOW = 100
@@ -53,16 +53,14 @@ def request(daemon, path, body=None, method=None, token=TOKEN):
 def main():
     binary = os.path.abspath(sys.argv[1])
     workdir = tempfile.mkdtemp(prefix="driftd-abuse-")
-    config_path = os.path.join(workdir, "driftd.json")
-    with open(config_path, "w") as f:
-        json.dump({
-            "storage": {"path": "test.db"},
-            "http": {"listen": "127.0.0.1:0", "auth_token": TOKEN, "max_body_bytes": 100000},
-            "streams": [{
-                "name": "s", "source": {"type": "http"},
-                "window": {"type": "count", "events": WINDOW},
-                "reference": {"type": "capture", "events": WINDOW},
-                "features": [{"name": "x", "path": "/x", "type": "numeric"}]}]}, f)
+    config_path = write_config(workdir, {
+        "storage": {"path": "test.db"},
+        "http": {"listen": "127.0.0.1:0", "auth_token": TOKEN, "max_body_bytes": 100000},
+        "streams": [{
+            "name": "s", "source": {"type": "http"},
+            "window": {"type": "count", "events": WINDOW},
+            "reference": {"type": "capture", "events": WINDOW},
+            "features": [{"name": "x", "path": "/x", "type": "numeric"}]}]})
     daemon = Daemon(binary, workdir, config_path)
     rng = random.Random(2)
 

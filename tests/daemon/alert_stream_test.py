@@ -23,7 +23,7 @@ import sys
 import tempfile
 import time
 
-from driftd_harness import RUNNING, Daemon, check, curl, fail, run
+from driftd_harness import Daemon, RUNNING, check, curl, fail, run, write_config
 
 WINDOW = 200
 CLIENTS = 1000
@@ -87,18 +87,16 @@ def main():
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     resource.setrlimit(resource.RLIMIT_NOFILE, (min(hard, 4 * CLIENTS), hard))  # driftd inherits it
     workdir = tempfile.mkdtemp(prefix="driftd-sse-")
-    config_path = os.path.join(workdir, "driftd.json")
-    with open(config_path, "w") as f:
-        json.dump({
-            "storage": {"path": "test.db"},
-            "http": {"listen": "127.0.0.1:0", "max_connections": CLIENTS + 200,
-                     "max_event_streams": CLIENTS + 100},
-            "streams": [{
-                "name": "s", "source": {"type": "http"},
-                "window": {"type": "count", "events": WINDOW},
-                "reference": {"type": "capture", "events": WINDOW},
-                "features": [{"name": "x", "path": "/x", "type": "numeric", "bins": 10}],
-                "alerts": [{"metric": "jsd", "warn": 0.02, "critical": 0.05}]}]}, f)
+    config_path = write_config(workdir, {
+        "storage": {"path": "test.db"},
+        "http": {"listen": "127.0.0.1:0", "max_connections": CLIENTS + 200,
+                 "max_event_streams": CLIENTS + 100},
+        "streams": [{
+            "name": "s", "source": {"type": "http"},
+            "window": {"type": "count", "events": WINDOW},
+            "reference": {"type": "capture", "events": WINDOW},
+            "features": [{"name": "x", "path": "/x", "type": "numeric", "bins": 10}],
+            "alerts": [{"metric": "jsd", "warn": 0.02, "critical": 0.05}]}]})
     rng = random.Random(3)
     daemon = Daemon(binary, workdir, config_path)
     ingest = daemon.url("/v1/streams/s/events")

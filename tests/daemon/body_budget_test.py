@@ -25,7 +25,7 @@ import sys
 import tempfile
 import time
 
-from driftd_harness import Daemon, check, curl, fail, run
+from driftd_harness import Daemon, check, curl, fail, run, write_config
 
 MIB = 1024 * 1024
 BUDGET = 16 * MIB
@@ -91,17 +91,15 @@ def read_response(sock, seconds=10):
 def main():
     binary = os.path.abspath(sys.argv[1])
     workdir = tempfile.mkdtemp(prefix="driftd-body-budget-")
-    config_path = os.path.join(workdir, "driftd.json")
-    with open(config_path, "w") as f:
-        json.dump({
-            "storage": {"path": "test.db"},
-            "http": {"listen": "127.0.0.1:0", "max_body_bytes": 4 * MIB,
-                     "max_inflight_body_bytes": BUDGET},
-            "streams": [{
-                "name": "s", "source": {"type": "http"},
-                "window": {"type": "count", "events": 1000},
-                "reference": {"type": "capture", "events": 1000},
-                "features": [{"name": "x", "path": "/x", "type": "numeric"}]}]}, f)
+    config_path = write_config(workdir, {
+        "storage": {"path": "test.db"},
+        "http": {"listen": "127.0.0.1:0", "max_body_bytes": 4 * MIB,
+                 "max_inflight_body_bytes": BUDGET},
+        "streams": [{
+            "name": "s", "source": {"type": "http"},
+            "window": {"type": "count", "events": 1000},
+            "reference": {"type": "capture", "events": 1000},
+            "features": [{"name": "x", "path": "/x", "type": "numeric"}]}]})
     daemon = Daemon(binary, workdir, config_path)
     proc_status = f"/proc/{daemon.process.pid}/status"
     status, _ = curl(daemon.url("/v1/streams/s/events"), b'{"x": 1}\n')

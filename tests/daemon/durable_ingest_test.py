@@ -28,7 +28,7 @@ import sys
 import tempfile
 import threading
 
-from driftd_harness import Daemon, check, curl, fail, run
+from driftd_harness import Daemon, check, curl, fail, run, write_config
 
 CAPTURE = 200
 WINDOW = 1000
@@ -38,16 +38,14 @@ REQUEST = 250
 def main():
     binary = os.path.abspath(sys.argv[1])
     workdir = tempfile.mkdtemp(prefix="driftd-durable-")
-    config_path = os.path.join(workdir, "driftd.json")
-    with open(config_path, "w") as f:
-        json.dump({
-            "storage": {"path": "test.db", "checkpoint_interval": "1h"},
-            "http": {"listen": "127.0.0.1:0"},
-            "streams": [{
-                "name": "s", "source": {"type": "http"},
-                "window": {"type": "count", "events": WINDOW},
-                "reference": {"type": "capture", "events": CAPTURE},
-                "features": [{"name": "x", "path": "/x", "type": "numeric", "bins": 10}]}]}, f)
+    config_path = write_config(workdir, {
+        "storage": {"path": "test.db", "checkpoint_interval": "1h"},
+        "http": {"listen": "127.0.0.1:0"},
+        "streams": [{
+            "name": "s", "source": {"type": "http"},
+            "window": {"type": "count", "events": WINDOW},
+            "reference": {"type": "capture", "events": CAPTURE},
+            "features": [{"name": "x", "path": "/x", "type": "numeric", "bins": 10}]}]})
     rng = random.Random(11)
 
     def body(n):

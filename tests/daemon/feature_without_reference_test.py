@@ -25,7 +25,7 @@ import subprocess
 import sys
 import tempfile
 
-from driftd_harness import Daemon, check, curl, fail, run
+from driftd_harness import Daemon, check, curl, fail, run, write_config
 
 CAPTURE = 300
 WINDOW = 200
@@ -35,20 +35,18 @@ def main():
     binary = os.path.abspath(sys.argv[1])
     driftctl = os.path.abspath(sys.argv[2])
     workdir = tempfile.mkdtemp(prefix="driftd-ghost-")
-    config_path = os.path.join(workdir, "driftd.json")
-    with open(config_path, "w") as f:
-        json.dump({
-            "storage": {"path": "test.db"},
-            "http": {"listen": "127.0.0.1:0"},
-            "streams": [{
-                "name": "s", "source": {"type": "http"},
-                "window": {"type": "count", "events": WINDOW},
-                "reference": {"type": "capture", "events": CAPTURE},
-                "features": [
-                    {"name": "x", "path": "/x", "type": "numeric", "bins": 10},
-                    {"name": "ghost", "path": "/ghost", "type": "numeric", "bins": 10},
-                    {"name": "c", "path": "/c", "type": "categorical"}],
-                "alerts": [{"metric": "jsd", "warn": 0.05, "critical": 0.2}]}]}, f)
+    config_path = write_config(workdir, {
+        "storage": {"path": "test.db"},
+        "http": {"listen": "127.0.0.1:0"},
+        "streams": [{
+            "name": "s", "source": {"type": "http"},
+            "window": {"type": "count", "events": WINDOW},
+            "reference": {"type": "capture", "events": CAPTURE},
+            "features": [
+                {"name": "x", "path": "/x", "type": "numeric", "bins": 10},
+                {"name": "ghost", "path": "/ghost", "type": "numeric", "bins": 10},
+                {"name": "c", "path": "/c", "type": "categorical"}],
+            "alerts": [{"metric": "jsd", "warn": 0.05, "critical": 0.2}]}]})
     rng = random.Random(5)
 
     def body(n, shift=0.0, ghost=False):

@@ -23,7 +23,7 @@ import sys
 import tempfile
 import time
 
-from driftd_harness import Daemon, check, curl, fail, run
+from driftd_harness import Daemon, check, curl, fail, run, write_config
 
 MINUTE = 60_000
 YEAR_9999 = 253_402_300_799_000  # 9999-12-31T23:59:59Z
@@ -51,17 +51,15 @@ def move_checkpoint(blob, first_open_pane):
 def main():
     binary = os.path.abspath(sys.argv[1])
     workdir = tempfile.mkdtemp(prefix="driftd-future-")
-    config_path = os.path.join(workdir, "driftd.json")
-    with open(config_path, "w") as f:
-        json.dump({
-            "storage": {"path": "test.db"},
-            "http": {"listen": "127.0.0.1:0"},
-            "streams": [{
-                "name": "s", "source": {"type": "http"},
-                "event_time": {"field": "/t"},
-                "window": {"type": "tumbling", "size": "1m"},
-                "reference": {"type": "capture", "events": 100},
-                "features": [{"name": "x", "path": "/x", "type": "numeric", "bins": 8}]}]}, f)
+    config_path = write_config(workdir, {
+        "storage": {"path": "test.db"},
+        "http": {"listen": "127.0.0.1:0"},
+        "streams": [{
+            "name": "s", "source": {"type": "http"},
+            "event_time": {"field": "/t"},
+            "window": {"type": "tumbling", "size": "1m"},
+            "reference": {"type": "capture", "events": 100},
+            "features": [{"name": "x", "path": "/x", "type": "numeric", "bins": 8}]}]})
     now = int(time.time() * 1000) // MINUTE * MINUTE
 
     def body(t, n):

@@ -28,7 +28,7 @@ import tempfile
 import time
 import urllib.parse
 
-from driftd_harness import Daemon, check, curl, fail, run
+from driftd_harness import Daemon, check, curl, fail, run, write_config
 
 WINDOW = 300
 WINDOWS = 12
@@ -43,20 +43,18 @@ def get(daemon, path, **params):
 def main():
     binary = os.path.abspath(sys.argv[1])
     workdir = tempfile.mkdtemp(prefix="driftd-history-")
-    config_path = os.path.join(workdir, "driftd.json")
-    with open(config_path, "w") as f:
-        json.dump({
-            "storage": {"path": "test.db"},
-            "http": {"listen": "127.0.0.1:0"},
-            "streams": [{
-                "name": "s", "source": {"type": "http"},
-                "window": {"type": "count", "events": WINDOW},
-                "reference": {"type": "capture", "events": WINDOW},
-                "smoothing_alpha": 0.25,
-                "features": [{"name": "x", "path": "/x", "type": "numeric", "bins": 12},
-                             {"name": "c", "path": "/c", "type": "categorical"}],
-                "alerts": [{"metric": "jsd", "warn": 0.02, "critical": 0.05,
-                            "features": ["x"]}]}]}, f)
+    config_path = write_config(workdir, {
+        "storage": {"path": "test.db"},
+        "http": {"listen": "127.0.0.1:0"},
+        "streams": [{
+            "name": "s", "source": {"type": "http"},
+            "window": {"type": "count", "events": WINDOW},
+            "reference": {"type": "capture", "events": WINDOW},
+            "smoothing_alpha": 0.25,
+            "features": [{"name": "x", "path": "/x", "type": "numeric", "bins": 12},
+                         {"name": "c", "path": "/c", "type": "categorical"}],
+            "alerts": [{"metric": "jsd", "warn": 0.02, "critical": 0.05,
+                        "features": ["x"]}]}]})
     rng = random.Random(9)
     daemon = Daemon(binary, workdir, config_path)
     for k in range(WINDOWS + 1):  # the reference, then drifted/stable alternating

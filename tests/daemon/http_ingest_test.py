@@ -30,7 +30,7 @@ import sys
 import tempfile
 import time
 
-from driftd_harness import Daemon, check, curl, run, wait_for_windows
+from driftd_harness import Daemon, check, curl, run, wait_for_windows, write_config
 
 WINDOW = 500
 CAPTURE = 1000
@@ -50,21 +50,19 @@ def main():
     binary = os.path.abspath(sys.argv[1])
     driftctl = os.path.abspath(sys.argv[2])
     workdir = tempfile.mkdtemp(prefix="driftd-http-")
-    config_path = os.path.join(workdir, "driftd.json")
-    with open(config_path, "w") as f:
-        json.dump({
-            "storage": {"path": "test.db"},
-            "http": {"listen": "127.0.0.1:0", "max_body_bytes": 1_000_000},
-            "streams": [{
-                "name": "clicks", "source": {"type": "http"},
-                "window": {"type": "count", "events": WINDOW},
-                "reference": {"type": "capture", "events": CAPTURE},
-                "features": [
-                    {"name": "amount", "path": "/amount", "type": "numeric", "bins": 10},
-                    {"name": "latency", "path": "/latency", "type": "numeric", "bins": 10},
-                    {"name": "country", "path": "/country", "type": "categorical"}],
-                "alerts": [{"metric": "jsd", "warn": 0.02, "critical": 0.05,
-                            "min_samples": 200, "max_p_value": 0.001}]}]}, f)
+    config_path = write_config(workdir, {
+        "storage": {"path": "test.db"},
+        "http": {"listen": "127.0.0.1:0", "max_body_bytes": 1_000_000},
+        "streams": [{
+            "name": "clicks", "source": {"type": "http"},
+            "window": {"type": "count", "events": WINDOW},
+            "reference": {"type": "capture", "events": CAPTURE},
+            "features": [
+                {"name": "amount", "path": "/amount", "type": "numeric", "bins": 10},
+                {"name": "latency", "path": "/latency", "type": "numeric", "bins": 10},
+                {"name": "country", "path": "/country", "type": "categorical"}],
+            "alerts": [{"metric": "jsd", "warn": 0.02, "critical": 0.05,
+                        "min_samples": 200, "max_p_value": 0.001}]}]})
 
     rng = random.Random(5)
     daemon = Daemon(binary, workdir, config_path)

@@ -32,7 +32,7 @@ import tempfile
 import threading
 import time
 
-from driftd_harness import Daemon, check, curl, fail, run
+from driftd_harness import Daemon, check, curl, fail, run, write_config
 
 FIXTURES = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "fixtures", "tls")
 CA = os.path.join(FIXTURES, "ca.pem")
@@ -100,9 +100,7 @@ def main():
             "reference": {"type": "capture", "events": WINDOW},
             "features": [{"name": "x", "path": "/x", "type": "numeric", "bins": 10}],
             "alerts": [{"metric": "jsd", "warn": 0.02, "critical": 0.05}]}]}
-    config_path = os.path.join(workdir, "driftd.json")
-    with open(config_path, "w") as f:
-        json.dump(config, f)
+    config_path = write_config(workdir, config)
 
     daemon = Daemon(binary, workdir, config_path, scheme="https")
     check("(https)" in daemon.log_since(0), "driftd logs that it listens with https")

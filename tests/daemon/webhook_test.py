@@ -30,7 +30,7 @@ import tempfile
 import threading
 import time
 
-from driftd_harness import Daemon, check, curl, fail, run
+from driftd_harness import Daemon, check, curl, fail, run, write_config
 
 WINDOW = 200
 SECRET = "a-secret-of-sufficient-length"
@@ -86,20 +86,18 @@ def free_port():
 def main():
     binary = os.path.abspath(sys.argv[1])
     workdir = tempfile.mkdtemp(prefix="driftd-webhook-")
-    config_path = os.path.join(workdir, "driftd.json")
-    with open(config_path, "w") as f:
-        json.dump({
-            "storage": {"path": "test.db"},
-            "http": {"listen": "127.0.0.1:0"},
-            "webhooks": {"allowlist": ["127.0.0.1"], "retry_initial": "50ms",
-                         "retry_max": "400ms", "timeout": "5s"},
-            "streams": [{
-                "name": "s", "source": {"type": "http"},
-                "window": {"type": "count", "events": WINDOW},
-                "reference": {"type": "capture", "events": WINDOW},
-                "features": [{"name": "x", "path": "/x", "type": "numeric", "bins": 10},
-                             {"name": "y", "path": "/y", "type": "numeric", "bins": 10}],
-                "alerts": [{"metric": "jsd", "warn": 0.02, "critical": 0.05}]}]}, f)
+    config_path = write_config(workdir, {
+        "storage": {"path": "test.db"},
+        "http": {"listen": "127.0.0.1:0"},
+        "webhooks": {"allowlist": ["127.0.0.1"], "retry_initial": "50ms",
+                     "retry_max": "400ms", "timeout": "5s"},
+        "streams": [{
+            "name": "s", "source": {"type": "http"},
+            "window": {"type": "count", "events": WINDOW},
+            "reference": {"type": "capture", "events": WINDOW},
+            "features": [{"name": "x", "path": "/x", "type": "numeric", "bins": 10},
+                         {"name": "y", "path": "/y", "type": "numeric", "bins": 10}],
+            "alerts": [{"metric": "jsd", "warn": 0.02, "critical": 0.05}]}]})
     rng = random.Random(4)
     daemon = Daemon(binary, workdir, config_path)
     db_path = os.path.join(workdir, "test.db")

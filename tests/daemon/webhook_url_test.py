@@ -20,7 +20,7 @@ import tempfile
 import threading
 import time
 
-from driftd_harness import Daemon, check, curl, fail, run
+from driftd_harness import Daemon, check, curl, fail, run, write_config
 
 WINDOW = 100
 SECRET = "a-secret-of-sufficient-length"
@@ -87,19 +87,17 @@ class RawReceiver:
 def main():
     binary = os.path.abspath(sys.argv[1])
     workdir = tempfile.mkdtemp(prefix="driftd-webhook-url-")
-    config_path = os.path.join(workdir, "driftd.json")
-    with open(config_path, "w") as f:
-        json.dump({
-            "storage": {"path": "test.db"},
-            "http": {"listen": "127.0.0.1:0"},
-            "webhooks": {"retry_initial": "50ms", "retry_max": "200ms", "timeout": "5s",
-                         "max_subscriptions": CAP},
-            "streams": [{
-                "name": "s", "source": {"type": "http"},
-                "window": {"type": "count", "events": WINDOW},
-                "reference": {"type": "capture", "events": WINDOW},
-                "features": [{"name": "x", "path": "/x", "type": "numeric", "bins": 10}],
-                "alerts": [{"metric": "jsd", "warn": 0.02, "critical": 0.05}]}]}, f)
+    config_path = write_config(workdir, {
+        "storage": {"path": "test.db"},
+        "http": {"listen": "127.0.0.1:0"},
+        "webhooks": {"retry_initial": "50ms", "retry_max": "200ms", "timeout": "5s",
+                     "max_subscriptions": CAP},
+        "streams": [{
+            "name": "s", "source": {"type": "http"},
+            "window": {"type": "count", "events": WINDOW},
+            "reference": {"type": "capture", "events": WINDOW},
+            "features": [{"name": "x", "path": "/x", "type": "numeric", "bins": 10}],
+            "alerts": [{"metric": "jsd", "warn": 0.02, "critical": 0.05}]}]})
     daemon = Daemon(binary, workdir, config_path)
     receiver = RawReceiver()
     base = f"http://127.0.0.1:{receiver.port}"

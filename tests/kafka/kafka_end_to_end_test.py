@@ -33,7 +33,7 @@ import threading
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "daemon"))
-from driftd_harness import Daemon, check, curl, fail, run  # noqa: E402
+from driftd_harness import Daemon, check, curl, fail, run, write_config  # noqa: E402
 
 REPO = os.path.abspath(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
 KAFKA = os.path.join(REPO, "scripts", "kafka")
@@ -95,20 +95,17 @@ def check_degraded_without_broker(binary):
     """No broker reachable: driftd still starts, serves HTTP and ingests into
     its HTTP streams, and /readyz says it is degraded and why."""
     workdir = tempfile.mkdtemp(prefix="driftd-kafka-down-")
-    config_path = os.path.join(workdir, "driftd.json")
-    with open(config_path, "w") as f:
-        json.dump({
-            "storage": {"path": "test.db"},
-            "http": {"listen": "127.0.0.1:0"},
-            "kafka": {"brokers": "127.0.0.1:1", "group_id": "nobody"},  # nothing listens
-            "streams": [
-                {"name": "payments", "source": {"type": "kafka", "topic": "payments"},
-                 "window": {"type": "count", "events": 100},
-                 "features": [{"name": "amount", "path": "/amount", "type": "numeric"}]},
-                {"name": "clicks", "source": {"type": "http"},
-                 "window": {"type": "count", "events": 100},
-                 "features": [{"name": "latency", "path": "/latency", "type": "numeric"}]}]},
-            f)
+    config_path = write_config(workdir, {
+        "storage": {"path": "test.db"},
+        "http": {"listen": "127.0.0.1:0"},
+        "kafka": {"brokers": "127.0.0.1:1", "group_id": "nobody"},  # nothing listens
+        "streams": [
+            {"name": "payments", "source": {"type": "kafka", "topic": "payments"},
+             "window": {"type": "count", "events": 100},
+             "features": [{"name": "amount", "path": "/amount", "type": "numeric"}]},
+            {"name": "clicks", "source": {"type": "http"},
+             "window": {"type": "count", "events": 100},
+             "features": [{"name": "latency", "path": "/latency", "type": "numeric"}]}]})
     daemon = Daemon(binary, workdir, config_path)
 
     def degraded():
@@ -146,27 +143,25 @@ def main():
         for _ in range(5000):
             writer.writerow([round(rng.gauss(100.0, 10.0), 3), round(rng.gauss(50.0, 5.0), 3),
                              rng.choice(["US", "DE", "FR"])])
-    config_path = os.path.join(workdir, "driftd.json")
-    with open(config_path, "w") as f:
-        json.dump({
-            "storage": {"path": "test.db", "checkpoint_interval": "300ms"},
-            "http": {"listen": "127.0.0.1:0"},
-            # A killed member leaves the group after the session timeout; the
-            # broker allows 6 s at least.
-            "kafka": {"brokers": broker, "group_id": f"e2e-{run_id}",
-                      "properties": {"session.timeout.ms": "6000"},
-                      "alert_topic": alert_topic},
-            "streams": [{
-                "name": "payments", "source": {"type": "kafka", "topic": topic},
-                "event_time": {"field": "/ts", "unit": "ms"},
-                "window": {"type": "tumbling", "size": "10s", "allowed_lateness": "30s"},
-                "reference": {"type": "file", "path": reference_path},
-                "features": [
-                    {"name": "amount", "path": "/amount", "type": "numeric", "bins": 10},
-                    {"name": "latency", "path": "/latency", "type": "numeric", "bins": 10},
-                    {"name": "country", "path": "/country", "type": "categorical"}],
-                "alerts": [{"metric": "jsd", "warn": 0.02, "critical": 0.05,
-                            "min_samples": 500, "max_p_value": 0.001}]}]}, f)
+    config_path = write_config(workdir, {
+        "storage": {"path": "test.db", "checkpoint_interval": "300ms"},
+        "http": {"listen": "127.0.0.1:0"},
+        # A killed member leaves the group after the session timeout; the
+        # broker allows 6 s at least.
+        "kafka": {"brokers": broker, "group_id": f"e2e-{run_id}",
+                  "properties": {"session.timeout.ms": "6000"},
+                  "alert_topic": alert_topic},
+        "streams": [{
+            "name": "payments", "source": {"type": "kafka", "topic": topic},
+            "event_time": {"field": "/ts", "unit": "ms"},
+            "window": {"type": "tumbling", "size": "10s", "allowed_lateness": "30s"},
+            "reference": {"type": "file", "path": reference_path},
+            "features": [
+                {"name": "amount", "path": "/amount", "type": "numeric", "bins": 10},
+                {"name": "latency", "path": "/latency", "type": "numeric", "bins": 10},
+                {"name": "country", "path": "/country", "type": "categorical"}],
+            "alerts": [{"metric": "jsd", "warn": 0.02, "critical": 0.05,
+                        "min_samples": 500, "max_p_value": 0.001}]}]})
     db_path = os.path.join(workdir, "test.db")
 
     produced = [0] * PARTITIONS  # messages per partition, malformed and flush included
