@@ -96,6 +96,7 @@
 // | `unit`            | string  | `"ms"`   | `"s"`, `"ms"`, `"us"` or `"ns"` since the Unix epoch; only with `field` |
 // | `kafka_timestamp` | boolean | -        | `true`: use the Kafka message timestamp (ms); kafka sources only |
 // | `max_future`      | duration | `"1h"`  | > 0, at most 2^62 - 1 ms; an event whose time is later than the clock at ingest plus this is rejected as `invalid_event_time` (counted at once, like a missing time) |
+// | `idle_timeout`    | duration | `"10s"` | >= 0, at most the timestamp limit; kafka sources: a partition with nothing to read still holds the stream's watermark back at its latest event time until it has delivered nothing for this long while driftd was connected (see below); `"0s"`: it never holds |
 //
 // streams[i].window
 // | field              | type     | default  | rules |
@@ -110,7 +111,7 @@
 // | field    | type    | default  | rules |
 // |----------|---------|----------|-------|
 // | `type`   | string  | required | `"capture"` (learn it from the stream) or `"file"` |
-// | `events` | integer | absent: the first closed window | capture only; 1..4611686018427387903 events captured |
+// | `events` | integer | absent: the first closed window | capture only; 1..4611686018427387903 events captured (with event time at least this many: up to the next pane boundary) |
 // | `min_values` | integer | 10, or `events` when smaller | capture only; 1..`events`; values a feature needs in the capture to get a reference |
 // | `path`   | string  | required for file | file only; not empty, no NUL character; a regular file of at most 64 MiB |
 //
@@ -246,6 +247,7 @@ struct EventTimeConfig {
   std::string field;                                    // JSON Pointer; "" for kafka_timestamp
   TimeUnit unit = TimeUnit::ms;                         // always ms for kafka_timestamp
   Duration max_future = std::chrono::hours(1);          // event times beyond now + this: invalid
+  Duration idle_timeout = std::chrono::seconds(10);     // kafka: a quiet partition holds time this long
 
   friend bool operator==(const EventTimeConfig&, const EventTimeConfig&) = default;
 };

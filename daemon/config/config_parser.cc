@@ -310,7 +310,8 @@ EventTimeConfig read_event_time(const Node& node) {
   reader.optional("field", [&](const Node& n) { out.field = read_json_pointer(n); })
       .optional("unit", [&](const Node& n) { out.unit = n.choice(kTimeUnitNames); })
       .optional("kafka_timestamp", [&](const Node& n) { kafka_timestamp = n.boolean(); })
-      .optional("max_future", [&](const Node& n) { out.max_future = read_span(n); });
+      .optional("max_future", [&](const Node& n) { out.max_future = read_span(n); })
+      .optional("idle_timeout", [&](const Node& n) { out.idle_timeout = n.duration(kMaxTimestampDuration, kTimestampLimit); });
   reader.read();
   if (kafka_timestamp) {
     out.source = EventTimeSource::kafka_timestamp;

@@ -1,5 +1,7 @@
 #include "ingest/decoded_batch.h"
 
+#include <cmath>
+
 namespace driftd::ingest {
 
 void DecodedBatch::clear() noexcept {
@@ -30,6 +32,27 @@ void DecodedBatch::shape(std::size_t numeric, std::size_t categorical, bool has_
   numeric_counts_.resize(numeric);
   categorical_.resize(categorical);
   categorical_counts_.resize(categorical);
+}
+
+void DecodedBatch::append_row(const DecodedBatch& source, std::size_t row) {
+  shape(source.numeric_.size(), source.categorical_.size(), source.has_event_time_);
+  if (has_event_time_) event_time_ms_.push_back(source.event_time_ms_[row]);
+  for (std::size_t c = 0; c < numeric_.size(); ++c) {
+    const double value = source.numeric_[c][row];
+    numeric_[c].push_back(value);
+    if (is_invalid_number(value)) {
+      ++numeric_counts_[c].invalid;
+    } else if (std::isnan(value)) {  // missing
+      ++numeric_counts_[c].missing;
+    }
+  }
+  for (std::size_t c = 0; c < categorical_.size(); ++c) {
+    const std::uint32_t id = source.categorical_[c][row];
+    categorical_[c].push_back(id);
+    if (id == kMissingCategory) ++categorical_counts_[c].missing;
+    if (id == kInvalidCategory) ++categorical_counts_[c].invalid;
+  }
+  ++rows_;
 }
 
 }  // namespace driftd::ingest

@@ -96,6 +96,12 @@ class DecodedBatch {
     return categorical_.at(column);
   }
 
+  // Appends row `row` of `source`, counting its missing and invalid values
+  // (the rows a reference capture holds back until it knows where it ends).
+  // This batch takes source's shape first (clearing it if it had another).
+  // REQUIRES: row < source.rows().
+  void append_row(const DecodedBatch& source, std::size_t row);
+
  private:
   friend class EventDecoder;
 

@@ -17,6 +17,15 @@ namespace driftd::kafka {
 namespace {
 
 constexpr int kPollTimeoutMs = 50;
+// How often the consumer thread lets each event-time stream's watermark rise
+// to where its partitions allow without a batch (PartitionTimes::frontier).
+constexpr int64_t kFrontierIntervalMs = 100;
+
+int64_t steady_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             Clock::system().steady().time_since_epoch())
+      .count();
+}
 
 uint64_t nanoseconds_since(std::chrono::steady_clock::time_point start) {
   return static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::nanoseconds>(
@@ -71,7 +80,9 @@ KafkaSource::KafkaSource(const config::KafkaConfig& kafka, std::vector<StreamRun
     if (found == topics_.end()) found = topics_.insert(topics_.end(), Topic{topic, {}, {}});
     found->streams.push_back(s);
     positions_.emplace_back(topic);
-    times_.emplace_back();
+    const auto& event_time = streams_[s]->config().event_time;
+    times_.emplace_back(event_time ? event_time->idle_timeout.count() : 0);
+    frontiers_.push_back(std::numeric_limits<int64_t>::min());
   }
   documents_.resize(streams_.size());
   for (auto& documents : documents_) documents.reserve(config_.poll_batch);
@@ -162,9 +173,22 @@ std::size_t KafkaSource::stream_index(const StreamRuntime& stream) const {
 void KafkaSource::run() {
   std::vector<rd_kafka_message_t*> messages;
   messages.reserve(config_.poll_batch);
+  int64_t last_tick = steady_ms();
+  int64_t last_frontier_tick = last_tick;
   while (!stopping_.load(std::memory_order_relaxed)) {
     gate_.at_boundary();
     commit_durable_offsets(false);
+    // The activity clock (PartitionTimes) runs while a broker is reachable.
+    const int64_t tick = steady_ms();
+    if (!all_brokers_down_.load(std::memory_order_relaxed) &&
+        counters_.brokers_up.load(std::memory_order_relaxed) > 0) {
+      activity_ms_ += tick - last_tick;
+    }
+    last_tick = tick;
+    if (tick - last_frontier_tick >= kFrontierIntervalMs) {
+      last_frontier_tick = tick;
+      raise_frontiers();
+    }
     const auto polling = std::chrono::steady_clock::now();
     if (rd_kafka_message_t* first = rd_kafka_consumer_poll(handle_->rk, kPollTimeoutMs)) {
       messages.push_back(first);
@@ -242,18 +266,37 @@ void KafkaSource::record_run(const Topic& topic, int32_t partition, int64_t now_
     StreamRuntime& stream = *streams_[s];
     const std::optional<int64_t> limit =
         stream.config().event_time
-            ? times_[s].limit_for(partition, topic.assigned,
+            ? times_[s].limit_for(partition, topic.assigned, activity_ms_,
                                   [&](int32_t other) { return behind(s, other); })
             : std::nullopt;
     try {
       const IngestResult result = stream.ingest_documents(writer_, documents, now_ms, limit);
-      times_[s].advance(partition, result.latest_event_time);
+      times_[s].advance(partition, result.latest_event_time, activity_ms_);
     } catch (const std::exception& error) {
       // Not bad input (that is counted, never thrown): a bug. Say it loudly.
       std::fprintf(stderr, "driftd: kafka: stream '%s': %zu message(s) not recorded: %s\n",
                    stream.config().name.c_str(), documents.size(), error.what());
     }
     documents.clear();
+  }
+}
+
+void KafkaSource::raise_frontiers() {
+  const int64_t now = Clock::system().wall_ms();
+  for (const Topic& topic : topics_) {
+    for (const std::size_t s : topic.streams) {
+      if (!streams_[s]->config().event_time) continue;
+      const std::optional<int64_t> frontier = times_[s].frontier(
+          topic.assigned, activity_ms_, [&](int32_t partition) { return behind(s, partition); });
+      if (!frontier || *frontier <= frontiers_[s]) continue;
+      frontiers_[s] = *frontier;
+      try {
+        streams_[s]->observe_event_time(writer_, *frontier, now);
+      } catch (const std::exception& error) {
+        std::fprintf(stderr, "driftd: kafka: stream '%s': raising the watermark: %s\n",
+                     streams_[s]->config().name.c_str(), error.what());
+      }
+    }
   }
 }
 
@@ -331,6 +374,9 @@ void KafkaSource::on_rebalance(int error, rd_kafka_topic_partition_list_t* parti
       partition.offset =
           start_offset(*topic, partition.partition).value_or(RD_KAFKA_OFFSET_INVALID);
       topic->assigned.push_back(partition.partition);
+      for (const std::size_t s : topic->streams) {
+        times_[s].assigned(partition.partition, activity_ms_);
+      }
     }
     std::fprintf(stderr, "driftd: kafka: %d partition(s) assigned\n", partitions->cnt);
     if (cooperative) {

@@ -130,6 +130,9 @@ class KafkaSource {
   void record_run(const Topic& topic, int32_t partition, int64_t now_ms);
   // Whether `stream` still has messages to read in `partition`.
   bool behind(std::size_t stream, int32_t partition) const;
+  // Raises each event-time stream's watermark to its partitions' frontier
+  // (PartitionTimes) when that moved without a batch.
+  void raise_frontiers();
   void commit_durable_offsets(bool wait);
   std::optional<int64_t> start_offset(const Topic& topic, int32_t partition) const;
   Topic* find_topic(const char* name);
@@ -153,6 +156,10 @@ class KafkaSource {
   // Consumer thread only (and the window manager while paused or stopped).
   std::vector<StreamPositions> positions_;                 // by stream
   std::vector<PartitionTimes> times_;                      // by stream
+  std::vector<int64_t> frontiers_;                         // by stream: the last one raised to
+  // Milliseconds the consumer thread has run with a broker reachable: the
+  // clock partitions go idle by (PartitionTimes).
+  int64_t activity_ms_ = 0;
   std::vector<std::vector<SourceDocument>> documents_;     // by stream, reused per run
 
   BatchBoundaryGate gate_;

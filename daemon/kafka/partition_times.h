@@ -1,14 +1,26 @@
 // Event-time alignment of a stream's partitions: the latest event time the
 // stream has seen on each partition of its topic, and the limit they put on
-// how far a batch may raise the stream's watermark.
+// how far the stream's watermark may rise.
 //
 // One watermark serves all partitions of a stream. If a batch from a
 // partition consumed ahead of the others (uneven fetches, catching up after
-// an outage) raised it to its own latest time, the others' events would be
-// late. So a batch from partition p may raise the watermark only up to the
-// smallest latest time among the other partitions that still have messages
-// to read (a partition never read counts as the beginning of time). A
-// partition with nothing left to read cannot hold time back.
+// an outage, a producer running ahead) raised it to its own latest time, the
+// others' events would be late. So a partition *holds* time back at its
+// latest time (a partition never read: at the beginning of time) while
+//   - it still has messages to read (behind), or
+//   - it is not idle yet: it delivered messages, was behind or was assigned
+//     less than `idle_timeout` ago.
+// A batch from partition p may raise the watermark only up to the smallest
+// latest time among the other partitions that hold; the frontier() of all
+// partitions is where the watermark may go without any batch (once holding
+// partitions go idle or are revoked).
+//
+// Idle time is counted on the caller's *activity clock*, which runs only
+// while the source is connected to its brokers: after an outage a partition
+// that was quiet before it still holds for its whole idle_timeout, so the
+// messages producers buffered during the outage are on time whichever
+// partition they reach first. A cached "nothing to read" (librdkafka's last
+// fetch) can be stale by one fetch; idle_timeout covers that too.
 //
 // Thread safety: none; the Kafka consumer thread owns it.
 #pragma once
@@ -23,30 +35,64 @@ namespace driftd::kafka {
 
 class PartitionTimes {
  public:
-  // Raises partition's latest event time to `latest` (never lowers it).
-  // REQUIRES: partition >= 0.
-  void advance(int32_t partition, int64_t latest);
+  // idle_timeout_ms >= 0 (0: a partition with nothing to read never holds).
+  explicit PartitionTimes(int64_t idle_timeout_ms) : idle_timeout_ms_(idle_timeout_ms) {}
+
+  // `partition` was assigned at activity time `now`: it holds time back
+  // from now on until it delivers or goes idle. REQUIRES: partition >= 0.
+  void assigned(int32_t partition, int64_t now);
+  // `partition` delivered events up to `latest` at activity time `now`.
+  // Raises its latest event time (never lowers it). REQUIRES: partition >= 0.
+  void advance(int32_t partition, int64_t latest, int64_t now);
 
   // The limit for a batch from `partition`: the smallest latest time among
-  // `others` (partitions of the topic owned now, `partition` excluded) for
-  // which behind(q) is true; nullopt when none is behind.
+  // the partitions of `owned` (those assigned now; `partition` excluded)
+  // that hold at activity time `now`; nullopt when none holds.
+  // behind(q) says whether q still has messages to read.
   template <class Behind>
-  std::optional<int64_t> limit_for(int32_t partition, std::span<const int32_t> others,
-                                   const Behind& behind) const {
+  std::optional<int64_t> limit_for(int32_t partition, std::span<const int32_t> owned, int64_t now,
+                                   const Behind& behind) {
     std::optional<int64_t> limit;
-    for (const int32_t other : others) {
-      if (other == partition || !behind(other)) continue;
+    for (const int32_t other : owned) {
+      if (other == partition || !holds(other, now, behind(other))) continue;
       const int64_t latest = latest_of(other);
       limit = limit ? std::min(*limit, latest) : latest;
     }
     return limit;
   }
 
+  // How far the watermark may rise with no batch: the latest time of every
+  // owned partition, capped by the smallest latest time of those that hold
+  // (nullopt when no owned partition delivered anything).
+  template <class Behind>
+  std::optional<int64_t> frontier(std::span<const int32_t> owned, int64_t now,
+                                  const Behind& behind) {
+    std::optional<int64_t> latest;
+    for (const int32_t partition : owned) {
+      if (const int64_t time = latest_of(partition); time != kNone) {
+        latest = latest ? std::max(*latest, time) : time;
+      }
+    }
+    if (!latest) return std::nullopt;
+    const std::optional<int64_t> limit = limit_for(-1, owned, now, behind);
+    return limit ? std::min(*latest, *limit) : *latest;
+  }
+
   // The latest time seen on partition (INT64_MIN when none).
   int64_t latest_of(int32_t partition) const;
 
  private:
-  std::vector<int64_t> latest_;  // by partition
+  static constexpr int64_t kNone = INT64_MIN;
+  struct Partition {
+    int64_t latest = kNone;      // event time
+    int64_t last_active = kNone; // activity time it last delivered, was behind or was assigned
+  };
+  // Whether `partition` holds time back at `now`; a behind partition is active.
+  bool holds(int32_t partition, int64_t now, bool is_behind);
+  Partition& at(int32_t partition);
+
+  const int64_t idle_timeout_ms_;
+  std::vector<Partition> partitions_;  // by partition number
 };
 
 }  // namespace driftd::kafka

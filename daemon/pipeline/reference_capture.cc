@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cmath>
 
+#include "window/pane.h"
+
 namespace driftd {
 
 uint32_t InterningResolver::resolve(std::string_view value) {
@@ -17,6 +19,7 @@ uint32_t InterningResolver::resolve(std::string_view value) {
 ReferenceCapture::ReferenceCapture(const config::StreamConfig& stream, const StreamSchema& schema)
     : stream_(stream),
       schema_(schema),
+      event_time_(stream.event_time.has_value() && stream.window.type != config::WindowType::count),
       resolvers_(schema.decoder.categorical_count()),
       numeric_values_(schema.decoder.numeric_count()),
       category_values_(schema.decoder.categorical_count()) {
@@ -26,6 +29,12 @@ ReferenceCapture::ReferenceCapture(const config::StreamConfig& stream, const Str
     target_events_ = stream.window.events;
   } else {
     window_length_ms_ = stream.window.size.count();
+  }
+  if (event_time_) {
+    pane_length_ms_ = stream.window.type == config::WindowType::sliding
+                          ? stream.window.slide.count()
+                          : stream.window.size.count();
+    lateness_ms_ = stream.window.allowed_lateness.count();
   }
 }
 
@@ -42,30 +51,81 @@ bool ReferenceCapture::row_ends_capture(const ingest::DecodedBatch& batch, std::
   if (!first_window_end_) {
     // The first window is the tumbling/sliding window containing the first
     // event: [floor(t / length) * length, + length).
-    const int64_t start = time >= 0 ? time / window_length_ms_ * window_length_ms_
-                                    : -((-time - 1) / window_length_ms_ + 1) * window_length_ms_;
-    first_window_end_ = start + window_length_ms_;
+    first_window_end_ = floor_div(time, window_length_ms_) * window_length_ms_ + window_length_ms_;
   }
   return time >= *first_window_end_;
 }
 
-std::size_t ReferenceCapture::absorb(const ingest::DecodedBatch& batch, int64_t now_ms) {
+void ReferenceCapture::take_row(const ingest::DecodedBatch& batch, std::size_t row) {
+  for (std::size_t c = 0; c < numeric_values_.size(); ++c) {
+    numeric_values_[c].push_back(batch.numeric(c)[row]);
+  }
+  for (std::size_t c = 0; c < category_values_.size(); ++c) {
+    category_values_[c].push_back(batch.categorical(c)[row]);
+  }
+  ++captured_;
+}
+
+std::size_t ReferenceCapture::absorb(const ingest::DecodedBatch& batch, int64_t now_ms,
+                                     int64_t frontier) {
+  if (complete_) return 0;
+  if (event_time_) {
+    const auto times = batch.event_time_ms();
+    for (std::size_t row = 0; row < batch.rows(); ++row) {
+      held_.append_row(batch, row);
+      ++rows_per_pane_[floor_div(times[row], pane_length_ms_)];
+      earliest_ms_ = std::min(earliest_ms_, times[row]);
+    }
+    observe_frontier(frontier);
+    return batch.rows();
+  }
   std::size_t row = 0;
   for (; row < batch.rows(); ++row) {
     if (row_ends_capture(batch, row, now_ms)) {
       complete_ = true;
       break;
     }
-    for (std::size_t c = 0; c < numeric_values_.size(); ++c) {
-      numeric_values_[c].push_back(batch.numeric(c)[row]);
-    }
-    for (std::size_t c = 0; c < category_values_.size(); ++c) {
-      category_values_[c].push_back(batch.categorical(c)[row]);
-    }
-    ++captured_;
+    take_row(batch, row);
   }
   if (target_events_ && captured_ >= *target_events_) complete_ = true;
   return row;
+}
+
+void ReferenceCapture::observe_frontier(int64_t frontier) {
+  if (!event_time_ || complete_) return;
+  frontier_ = std::max(frontier_, frontier);
+  end_at_cut();
+}
+
+std::optional<int64_t> ReferenceCapture::find_cut() const {
+  if (rows_per_pane_.empty()) return std::nullopt;
+  if (!target_events_) {
+    return floor_div(earliest_ms_, window_length_ms_) * window_length_ms_ + window_length_ms_;
+  }
+  uint64_t rows = 0;
+  for (const auto& [pane, count] : rows_per_pane_) {
+    rows += count;
+    if (rows >= *target_events_) return (pane + 1) * pane_length_ms_;
+  }
+  return std::nullopt;
+}
+
+void ReferenceCapture::end_at_cut() {
+  const std::optional<int64_t> end = find_cut();
+  // Pane bounds and lateness are at most 2^62: the sum does not overflow.
+  if (!end || frontier_ < *end + lateness_ms_) return;
+  const auto times = held_.event_time_ms();
+  for (std::size_t row = 0; row < held_.rows(); ++row) {
+    if (times[row] < *end) {
+      take_row(held_, row);
+    } else {
+      rows_after_cut_.append_row(held_, row);
+    }
+  }
+  held_ = {};
+  rows_per_pane_.clear();
+  cut_ms_ = *end;
+  complete_ = true;
 }
 
 uint64_t ReferenceCapture::values(std::size_t feature) const {

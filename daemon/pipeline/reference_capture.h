@@ -5,8 +5,25 @@
 // there whatever it found: a feature with fewer than reference.min_values
 // values (absent from the events, null, or of the wrong type) gets no
 // reference (FeatureReference::present() false) and the others are
-// monitored. So the capture holds at most `events` values per feature
-// (without `events`: those of the first window).
+// monitored.
+//
+// Where the capture ends
+//   Count windows and processing time: in arrival order, after `events`
+//   events (count windows: default one window's worth), or at the first
+//   event at or after the end of the first window (by the clock).
+//   Event time: in event-time order, at a *cut* on a pane boundary (`slide`,
+//   or `size` for tumbling), so the windows after it start whole whatever
+//   order the partitions of a topic arrive in:
+//     with `events` N: the end of the pane the N-th earliest event falls in
+//                      (the reference holds at least N events);
+//     without:         the end of the window of the earliest event.
+//   The capture holds every row it is given (with its time) until the
+//   watermark the source allows (`frontier`, see absorb()) has passed the
+//   cut by allowed_lateness: then no on-time event before the cut is still
+//   to come. Rows before the cut make the reference; the rows at or after
+//   it are handed back (rows_after_cut()) to be recorded into windows.
+//   It thus holds at most the reference plus the rows read ahead of the
+//   slowest partition.
 //
 // Categorical values are interned (the capture owns its strings), so the
 // decoder resolves them through the capture's own resolvers while the
@@ -17,6 +34,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -56,13 +74,27 @@ class ReferenceCapture {
   // One resolver per categorical column, for the capture's decoder.
   std::vector<ingest::CategoryResolver*> resolvers();
 
-  // Takes rows from `batch` until the capture is complete; returns the index
-  // of the first row it did not take (batch.rows() when it took them all).
+  // Takes rows from `batch`; returns the index of the first row it did not
+  // take (batch.rows() when it took them all). Count and processing-time
+  // captures take rows until complete. Event-time captures take every row
+  // and end once `frontier` -- how far the watermark may rise with this
+  // batch: its latest event time, capped by the source's partition
+  // alignment -- has passed the cut (see above).
   // now_ms: processing time, for time windows without event time.
-  std::size_t absorb(const ingest::DecodedBatch& batch, int64_t now_ms);
+  std::size_t absorb(const ingest::DecodedBatch& batch, int64_t now_ms, int64_t frontier);
+  // Event time: the watermark may rise to `frontier` without new rows
+  // (partitions holding it back went idle).
+  void observe_frontier(int64_t frontier);
 
   bool complete() const { return complete_; }
+  // The events in the reference (so far).
   uint64_t captured() const { return captured_; }
+  bool event_time() const { return event_time_; }
+  // Event time, once complete(): the cut (ms), the rows at or after it
+  // (category ids are the capture's), and the frontier the capture ended at.
+  int64_t cut_ms() const { return cut_ms_; }
+  ingest::DecodedBatch& rows_after_cut() { return rows_after_cut_; }
+  int64_t frontier() const { return frontier_; }
 
   // The references, once complete(), in the stream's feature order; a
   // feature with fewer than reference.min_values values has none.
@@ -79,9 +111,15 @@ class ReferenceCapture {
 
  private:
   bool row_ends_capture(const ingest::DecodedBatch& batch, std::size_t row, int64_t now_ms);
+  void take_row(const ingest::DecodedBatch& batch, std::size_t row);
+  // Event time: the cut, once the rows held tell where it is.
+  std::optional<int64_t> find_cut() const;
+  // Event time: ends the capture if the frontier has passed the cut.
+  void end_at_cut();
 
   const config::StreamConfig& stream_;
   const StreamSchema& schema_;
+  const bool event_time_;                   // cut by event time (see above)
   std::optional<uint64_t> target_events_;   // capture this many events, or
   std::optional<int64_t> first_window_end_; // capture until this time (ms)
   int64_t window_length_ms_ = 0;
@@ -90,6 +128,16 @@ class ReferenceCapture {
   std::vector<InterningResolver> resolvers_;            // per categorical column
   std::vector<std::vector<double>> numeric_values_;     // per numeric column
   std::vector<std::vector<uint32_t>> category_values_;  // per categorical column (ids)
+
+  // Event time.
+  int64_t pane_length_ms_ = 0;
+  int64_t lateness_ms_ = 0;
+  int64_t frontier_ = INT64_MIN;
+  int64_t cut_ms_ = 0;
+  int64_t earliest_ms_ = INT64_MAX;
+  std::map<int64_t, uint64_t> rows_per_pane_;  // pane index -> rows held
+  ingest::DecodedBatch held_;                  // every row taken, until the cut
+  ingest::DecodedBatch rows_after_cut_;
 };
 
 }  // namespace driftd

@@ -144,7 +144,7 @@ IngestResult StreamRuntime::ingest(std::size_t writer, const Decode& decode, int
                                    std::optional<int64_t> time_limit) {
   // Acquire: a writer that sees monitoring also sees the state built before.
   if (!monitoring_.load(std::memory_order_acquire)) {
-    return ingest_capturing(writer, decode, now_ms);
+    return ingest_capturing(writer, decode, now_ms, time_limit);
   }
   Writer& state = *writer_states_[writer];
   state.batch.clear();
@@ -171,11 +171,11 @@ IngestResult StreamRuntime::ingest(std::size_t writer, const Decode& decode, int
 
 template <class Decode>
 IngestResult StreamRuntime::ingest_capturing(std::size_t writer, const Decode& decode,
-                                             int64_t now_ms) {
+                                             int64_t now_ms, std::optional<int64_t> time_limit) {
   std::unique_lock lock(capture_mutex_);
   if (monitoring_.load(std::memory_order_acquire)) {
     lock.unlock();
-    return ingest(writer, decode, now_ms, std::nullopt);
+    return ingest(writer, decode, now_ms, time_limit);
   }
   if (!capture_) {
     throw std::logic_error("stream '" + config_.name + "' has no reference installed");
@@ -186,9 +186,15 @@ IngestResult StreamRuntime::ingest_capturing(std::size_t writer, const Decode& d
   result.summary = decode(*capture_decoder_, capture_batch_);
   count(result.summary);
   result.latest_event_time = latest_event_time(capture_batch_);
-  const std::size_t taken = capture_->absorb(capture_batch_, now_ms);
+  const int64_t frontier =
+      time_limit ? std::min(result.latest_event_time, *time_limit) : result.latest_event_time;
+  const std::size_t taken = capture_->absorb(capture_batch_, now_ms, frontier);
   if (!capture_->complete()) return result;
+  result.late = finish_capture(writer, taken, now_ms);
+  return result;
+}
 
+uint64_t StreamRuntime::finish_capture(std::size_t writer, std::size_t first_row, int64_t now_ms) {
   // The capture ends at its size, whatever it found: a feature with too few
   // values is monitored by nobody until a reference is imported.
   std::vector<FeatureReference> references = capture_->build();
@@ -203,15 +209,41 @@ IngestResult StreamRuntime::ingest_capturing(std::size_t writer, const Decode& d
                  static_cast<unsigned long long>(capture_->captured()),
                  static_cast<unsigned long long>(config_.reference.min_values));
   }
-  start_monitoring(std::move(references));
+  // Event time: the windows start at the cut (an event before it is late).
+  start_monitoring(std::move(references),
+                   capture_->event_time() ? std::optional<int64_t>(capture_->cut_ms()) : std::nullopt);
   new_references_ = true;
-  result.late = record_capture_remainder(writer, capture_batch_, taken, now_ms);
-  counters_.late.fetch_add(result.late, std::memory_order_relaxed);
-  return result;
+  // Event time: the rows the capture held beyond its cut, under the
+  // watermark the source allowed; otherwise the rest of this batch.
+  const uint64_t late =
+      capture_->event_time()
+          ? record_capture_remainder(writer, capture_->rows_after_cut(), 0, now_ms,
+                                     capture_->frontier())
+          : record_capture_remainder(writer, capture_batch_, first_row, now_ms, std::nullopt);
+  counters_.late.fetch_add(late, std::memory_order_relaxed);
+  return late;
+}
+
+void StreamRuntime::observe_event_time(std::size_t writer, int64_t frontier, int64_t now_ms) {
+  if (!config_.event_time || !window_spec_.is_time_window()) return;
+  frontier = std::clamp(frontier, kMinTimestampMs, kMaxTimestampMs);
+  if (monitoring_.load(std::memory_order_acquire)) {
+    assembler_->watermark().observe(frontier);
+    return;
+  }
+  std::lock_guard lock(capture_mutex_);
+  if (monitoring_.load(std::memory_order_acquire)) {
+    assembler_->watermark().observe(frontier);
+    return;
+  }
+  if (!capture_) return;
+  capture_->observe_frontier(frontier);
+  if (capture_->complete()) finish_capture(writer, 0, now_ms);
 }
 
 uint64_t StreamRuntime::record_capture_remainder(std::size_t writer, ingest::DecodedBatch& batch,
-                                                 std::size_t first_row, int64_t now_ms) {
+                                                 std::size_t first_row, int64_t now_ms,
+                                                 std::optional<int64_t> time_limit) {
   if (first_row >= batch.rows()) return 0;
   for (std::size_t f = 0; f < references_.size(); ++f) {
     const FeatureColumn& column = schema_.columns[f];
@@ -224,7 +256,7 @@ uint64_t StreamRuntime::record_capture_remainder(std::size_t writer, ingest::Dec
     }
   }
   return writer_states_[writer]->recorder.record(*assembler_, window_spec_, writer, batch,
-                                                first_row, now_ms, deferred_);
+                                                first_row, now_ms, deferred_, time_limit);
 }
 
 int64_t StreamRuntime::latest_acceptable_event_time(int64_t now_ms) const {
@@ -245,7 +277,7 @@ void StreamRuntime::install_references(std::vector<FeatureReference> references)
                  "until one is imported (driftctl reference import, then restart driftd)\n",
                  config_.name.c_str(), config_.features[f].name.c_str());
   }
-  start_monitoring(std::move(references));
+  start_monitoring(std::move(references), std::nullopt);
 }
 
 bool StreamRuntime::has_reference(std::size_t feature) const {
@@ -259,11 +291,17 @@ std::size_t StreamRuntime::features_without_reference() const {
       references_, [](const FeatureReference& reference) { return !reference.present(); }));
 }
 
-void StreamRuntime::start_monitoring(std::vector<FeatureReference> references) {
+void StreamRuntime::start_monitoring(std::vector<FeatureReference> references,
+                                     std::optional<int64_t> windows_from_ms) {
   references_ = std::move(references);
   const auto feature_shapes = shapes(config_, references_);
   layout_ = std::make_unique<CounterLayout>(feature_shapes);
   assembler_ = std::make_unique<WindowAssembler>(window_spec_, layout_->size(), writers_);
+  if (windows_from_ms) {
+    WindowCheckpoint start;
+    start.first_pane = start.first_open_pane = assembler_->clock().pane_of(*windows_from_ms);
+    assembler_->restore(start);
+  }
   writer_states_.clear();
   for (std::size_t w = 0; w < writers_; ++w) {
     writer_states_.push_back(std::make_unique<Writer>(schema_, references_, *layout_));

@@ -7,8 +7,10 @@
 //               mutex (a bounded, one-time phase);
 //   monitoring  events are decoded, binned and recorded by each writer on
 //               its own state, with no lock and no allocation per batch.
-// The switch happens once, inside the ingest call that completes the
-// capture (or install_references() at start); `monitoring_` publishes it.
+// The switch happens once, inside the ingest call (or observe_event_time())
+// that completes the capture, or install_references() at start;
+// `monitoring_` publishes it. An event-time capture ends at a cut on a pane
+// boundary (reference_capture.h) and the windows start there.
 // The capture ends at its size: a feature it found too few values of has no
 // reference (feature_reference.h) and is skipped by the writers and the
 // evaluator, while the stream's other features are monitored.
@@ -121,6 +123,11 @@ class StreamRuntime {
   // REQUIRES: writer < writers.
   IngestResult ingest_documents(std::size_t writer, std::span<const SourceDocument> documents,
                                 int64_t now_ms, std::optional<int64_t> time_limit = std::nullopt);
+  // Event-time windows: the source allows the watermark to rise to
+  // `frontier` without a new batch (partitions that held it back went idle
+  // or were revoked); while capturing, this may end the capture. Others:
+  // nothing. REQUIRES: writer < writers.
+  void observe_event_time(std::size_t writer, int64_t frontier, int64_t now_ms);
 
   // ---- Window manager ---------------------------------------------------------
   // Installs references loaded from storage, skipping the capture.
@@ -171,14 +178,24 @@ class StreamRuntime {
   IngestResult ingest(std::size_t writer, const Decode& decode, int64_t now_ms,
                       std::optional<int64_t> time_limit);
   template <class Decode>
-  IngestResult ingest_capturing(std::size_t writer, const Decode& decode, int64_t now_ms);
-  void start_monitoring(std::vector<FeatureReference> references);
+  IngestResult ingest_capturing(std::size_t writer, const Decode& decode, int64_t now_ms,
+                                std::optional<int64_t> time_limit);
+  // Builds the references of the completed capture, starts monitoring and
+  // records what the capture did not take (from row first_row of the batch
+  // that completed it, or the rows beyond an event-time cut). Returns the
+  // rows found late. REQUIRES: capture_mutex_ held, capture complete.
+  uint64_t finish_capture(std::size_t writer, std::size_t first_row, int64_t now_ms);
+  // Builds the writers' state and publishes it. windows_from_ms: the first
+  // window starts at the pane of this time (events before it are late).
+  void start_monitoring(std::vector<FeatureReference> references,
+                        std::optional<int64_t> windows_from_ms);
   void count(const ingest::BodySummary& summary);
   // Records rows of a batch decoded by the capture decoder (their category
   // ids are the capture's) after translating them to the dictionaries.
   // Returns the rows found late.
   uint64_t record_capture_remainder(std::size_t writer, ingest::DecodedBatch& batch,
-                                    std::size_t first_row, int64_t now_ms);
+                                    std::size_t first_row, int64_t now_ms,
+                                    std::optional<int64_t> time_limit);
   // Event times after this are rejected by a batch ingested at now_ms
   // (event_time.max_future ahead; no bound without event time).
   int64_t latest_acceptable_event_time(int64_t now_ms) const;

@@ -84,7 +84,8 @@ def main():
         return int(found.group(1))
 
     daemon = Daemon(binary, workdir, config_path)
-    send(daemon, body(now - 30 * MINUTE, 100))  # the reference
+    # The reference, and an event past its cut (the end of its minute) that ends it.
+    send(daemon, body(now - 31 * MINUTE, 100) + body(now - 30 * MINUTE, 1))
     check(stream(daemon)["phase"] == "monitoring", "the reference is captured")
 
     # One event of year 9999 among normal ones.

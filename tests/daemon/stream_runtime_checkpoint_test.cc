@@ -58,6 +58,14 @@ IngestResult ingest(StreamRuntime& runtime, const std::vector<std::string>& docu
   return runtime.ingest_documents(0, sources, now, time_limit);
 }
 
+// The reference: 50 events in the minute before kStart, then the source
+// lets the watermark reach kStart, which ends the capture at its cut.
+void capture_reference(StreamRuntime& runtime) {
+  ingest(runtime, events(kStart - kMinute, 50));
+  runtime.observe_event_time(0, kStart, kNow);
+  REQUIRE(runtime.monitoring());
+}
+
 struct Closed {
   int64_t start;
   uint64_t n;
@@ -75,8 +83,7 @@ std::vector<Closed> poll(StreamRuntime& runtime) {
 
 TEST_CASE("Pieces waiting beyond the horizon are part of the checkpoint") {
   StreamRuntime original(stream_config(), 1);
-  ingest(original, events(kStart, 50));  // the reference
-  REQUIRE(original.monitoring());
+  capture_reference(original);
   ingest(original, events(kStart + kMinute, 30));
   // Ten minutes ahead while alignment holds the watermark at the first window.
   ingest(original, events(kStart + 10 * kMinute, 40), kStart + kMinute);
@@ -99,7 +106,7 @@ TEST_CASE("Pieces waiting beyond the horizon are part of the checkpoint") {
 
 TEST_CASE("A checkpoint whose waiting pieces do not fit the stream is refused") {
   StreamRuntime original(stream_config(), 1);
-  ingest(original, events(kStart, 50));
+  capture_reference(original);
   StreamCheckpoint checkpoint;
   poll(original);
   REQUIRE(original.checkpoint(checkpoint));
@@ -111,8 +118,7 @@ TEST_CASE("A checkpoint whose waiting pieces do not fit the stream is refused") 
 
 TEST_CASE("An event time beyond max_future is invalid at once and blinds nothing") {
   StreamRuntime runtime(stream_config(), 1);
-  ingest(runtime, events(kStart, 50));  // the reference
-  REQUIRE(runtime.monitoring());
+  capture_reference(runtime);
   ingest(runtime, events(kStart + kMinute, 10));
   // One event from year 9999 among normal ones: rejected and counted by the
   // ingest call itself, before any window closes.
@@ -136,7 +142,7 @@ TEST_CASE("An event time beyond max_future is invalid at once and blinds nothing
 
 TEST_CASE("Late events are counted when they are found, not when a window closes") {
   StreamRuntime runtime(stream_config(), 1);
-  ingest(runtime, events(kStart, 50));
+  capture_reference(runtime);
   ingest(runtime, events(kStart + 5 * kMinute, 10));
   poll(runtime);
   // The panes before kStart + 5 min are closed now: an event of kStart + 1 min is late.
@@ -156,7 +162,7 @@ TEST_CASE("A checkpoint whose watermark came from the future is not restored") {
   // A driftd without the bound (here: a clock in year 9999 lets it in)
   // took an event of year 9999 and checkpointed the windows after it.
   StreamRuntime original(stream_config(), 1);
-  ingest(original, events(kStart, 50));
+  capture_reference(original);
   ingest(original, events(kYear9999, 1), std::nullopt, kYear9999);
   poll(original);
   StreamCheckpoint poisoned;
@@ -178,7 +184,7 @@ TEST_CASE("A checkpoint whose watermark came from the future is not restored") {
 // accepted, for the window manager to do pane arithmetic on.
 TEST_CASE("A checkpoint with a waiting piece outside the stream's panes is refused") {
   StreamRuntime original(stream_config(), 1);
-  ingest(original, events(kStart, 50));
+  capture_reference(original);
   ingest(original, events(kStart + 10 * kMinute, 40), kStart + kMinute);  // waits
   poll(original);
   StreamCheckpoint checkpoint;
@@ -195,7 +201,7 @@ TEST_CASE("A checkpoint with a waiting piece outside the stream's panes is refus
 // and a pane far out overflowed (UBSan).
 TEST_CASE("A checkpoint whose first open pane is outside the stream's panes is refused") {
   StreamRuntime original(stream_config(), 1);
-  ingest(original, events(kStart, 50));
+  capture_reference(original);
   poll(original);
   StreamCheckpoint checkpoint;
   REQUIRE(original.checkpoint(checkpoint));

@@ -36,26 +36,61 @@ TEST_CASE("Stream positions skip what was counted and advance past what is taken
 }
 
 TEST_CASE("A partition still behind limits how far the others raise the watermark") {
-  PartitionTimes times;
+  PartitionTimes times(0);  // no idle hold: only partitions behind hold
   const std::vector<int32_t> assigned{0, 1, 2};
   const auto all_behind = [](int32_t) { return true; };
   constexpr int64_t kNever = std::numeric_limits<int64_t>::min();
   // Partition 2 was never read: nothing may close yet.
-  times.advance(0, 5000);
-  times.advance(1, 3000);
-  CHECK(times.limit_for(0, assigned, all_behind) == kNever);
-  times.advance(2, 4000);
-  CHECK(times.limit_for(0, assigned, all_behind) == 3000);
-  CHECK(times.limit_for(1, assigned, all_behind) == 4000);
+  times.advance(0, 5000, 0);
+  times.advance(1, 3000, 0);
+  CHECK(times.limit_for(0, assigned, 0, all_behind) == kNever);
+  CHECK(times.frontier(assigned, 0, all_behind) == kNever);
+  times.advance(2, 4000, 0);
+  CHECK(times.limit_for(0, assigned, 0, all_behind) == 3000);
+  CHECK(times.limit_for(1, assigned, 0, all_behind) == 4000);
+  CHECK(times.frontier(assigned, 0, all_behind) == 3000);
   // Times never go back.
-  times.advance(1, 1000);
+  times.advance(1, 1000, 0);
   CHECK(times.latest_of(1) == 3000);
   // A partition with nothing left to read cannot hold time back.
   const auto only_two_behind = [](int32_t partition) { return partition == 2; };
-  CHECK(times.limit_for(0, assigned, only_two_behind) == 4000);
-  CHECK_FALSE(times.limit_for(2, assigned, only_two_behind).has_value());
+  CHECK(times.limit_for(0, assigned, 0, only_two_behind) == 4000);
+  CHECK_FALSE(times.limit_for(2, assigned, 0, only_two_behind).has_value());
+  CHECK(times.frontier(assigned, 0, only_two_behind) == 4000);
+  const auto none_behind = [](int32_t) { return false; };
+  CHECK(times.frontier(assigned, 0, none_behind) == 5000);
   // Only the partitions owned now count.
-  CHECK_FALSE(times.limit_for(0, std::vector<int32_t>{0}, all_behind).has_value());
+  CHECK_FALSE(times.limit_for(0, std::vector<int32_t>{0}, 0, all_behind).has_value());
+}
+
+TEST_CASE("A quiet partition holds time back until it has been idle for idle_timeout") {
+  PartitionTimes times(10'000);
+  const std::vector<int32_t> assigned{0, 1};
+  const auto none_behind = [](int32_t) { return false; };
+  constexpr int64_t kNever = std::numeric_limits<int64_t>::min();
+  // Both assigned at activity time 0; only partition 0 delivers.
+  times.assigned(0, 0);
+  times.assigned(1, 0);
+  times.advance(0, 50'000, 1'000);
+  // Partition 1 (caught up, never delivered) holds at the beginning of time...
+  CHECK(times.limit_for(0, assigned, 9'999, none_behind) == kNever);
+  CHECK(times.frontier(assigned, 9'999, none_behind) == kNever);
+  // ... until idle_timeout after its assignment.
+  CHECK_FALSE(times.limit_for(0, assigned, 10'000, none_behind).has_value());
+  CHECK(times.frontier(assigned, 10'000, none_behind) == 50'000);
+  // Partition 1 delivers: it holds at its latest time for another
+  // idle_timeout, then releases.
+  times.advance(1, 20'000, 12'000);
+  CHECK(times.limit_for(0, assigned, 21'999, none_behind) == 20'000);
+  CHECK(times.frontier(assigned, 21'999, none_behind) == 20'000);
+  CHECK(times.frontier(assigned, 22'000, none_behind) == 50'000);
+  // Having messages to read makes it active again: it holds from then on.
+  const auto one_behind = [](int32_t partition) { return partition == 1; };
+  CHECK(times.frontier(assigned, 30'000, one_behind) == 20'000);
+  CHECK(times.frontier(assigned, 39'999, none_behind) == 20'000);
+  CHECK(times.frontier(assigned, 40'000, none_behind) == 50'000);
+  // Never assigned through assigned() nor delivered: it does not hold.
+  CHECK_FALSE(times.limit_for(0, std::vector<int32_t>{0, 7}, 0, none_behind).has_value());
 }
 
 TEST_CASE("Broker statistics give the brokers up and the consumer lag") {
