@@ -96,7 +96,7 @@
 // | `unit`            | string  | `"ms"`   | `"s"`, `"ms"`, `"us"` or `"ns"` since the Unix epoch; only with `field` |
 // | `kafka_timestamp` | boolean | -        | `true`: use the Kafka message timestamp (ms); kafka sources only |
 // | `max_future`      | duration | `"1h"`  | > 0, at most 2^62 - 1 ms; an event whose time is later than the clock at ingest plus this is rejected as `invalid_event_time` (counted at once, like a missing time) |
-// | `idle_timeout`    | duration | `"10s"` | >= 0, at most the timestamp limit; kafka sources: a partition with nothing to read still holds the stream's watermark back at its latest event time until it has delivered nothing for this long while driftd was connected (see below); `"0s"`: it never holds |
+// | `idle_timeout`    | duration | `"10s"` | >= 0, at most the timestamp limit; kafka sources: a partition with nothing to read still holds the stream's watermark back at its latest event time until it has delivered nothing for this long while other partitions delivered (see below); `"0s"`: it never holds |
 //
 // streams[i].window
 // | field              | type     | default  | rules |

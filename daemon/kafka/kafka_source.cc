@@ -20,6 +20,8 @@ constexpr int kPollTimeoutMs = 50;
 // How often the consumer thread lets each event-time stream's watermark rise
 // to where its partitions allow without a batch (PartitionTimes::frontier).
 constexpr int64_t kFrontierIntervalMs = 100;
+// The most a pause between two batches adds to the activity clock.
+constexpr int64_t kMaxStallMs = 1000;
 
 int64_t steady_ms() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(
@@ -173,19 +175,12 @@ std::size_t KafkaSource::stream_index(const StreamRuntime& stream) const {
 void KafkaSource::run() {
   std::vector<rd_kafka_message_t*> messages;
   messages.reserve(config_.poll_batch);
-  int64_t last_tick = steady_ms();
-  int64_t last_frontier_tick = last_tick;
+  int64_t last_delivery = steady_ms();
+  int64_t last_frontier_tick = last_delivery;
   while (!stopping_.load(std::memory_order_relaxed)) {
     gate_.at_boundary();
     commit_durable_offsets(false);
-    // The activity clock (PartitionTimes) runs while a broker is reachable.
-    const int64_t tick = steady_ms();
-    if (!all_brokers_down_.load(std::memory_order_relaxed) &&
-        counters_.brokers_up.load(std::memory_order_relaxed) > 0) {
-      activity_ms_ += tick - last_tick;
-    }
-    last_tick = tick;
-    if (tick - last_frontier_tick >= kFrontierIntervalMs) {
+    if (const int64_t tick = steady_ms(); tick - last_frontier_tick >= kFrontierIntervalMs) {
       last_frontier_tick = tick;
       raise_frontiers();
     }
@@ -200,6 +195,11 @@ void KafkaSource::run() {
     }
     counters_.poll_nanoseconds.fetch_add(nanoseconds_since(polling), std::memory_order_relaxed);
     if (messages.empty()) continue;
+    // The activity clock (PartitionTimes) runs while messages flow: a stall
+    // (an outage, a hung broker, a quiet topic) counts at most kMaxStallMs.
+    const int64_t delivery = steady_ms();
+    activity_ms_ += std::min(delivery - last_delivery, kMaxStallMs);
+    last_delivery = delivery;
     const auto processing = std::chrono::steady_clock::now();
     process_batch(messages);
     for (rd_kafka_message_t* message : messages) rd_kafka_message_destroy(message);

@@ -157,8 +157,9 @@ class KafkaSource {
   std::vector<StreamPositions> positions_;                 // by stream
   std::vector<PartitionTimes> times_;                      // by stream
   std::vector<int64_t> frontiers_;                         // by stream: the last one raised to
-  // Milliseconds the consumer thread has run with a broker reachable: the
-  // clock partitions go idle by (PartitionTimes).
+  // The clock partitions go idle by (PartitionTimes): milliseconds between
+  // batches, each pause counted up to kMaxStallMs, so it runs while messages
+  // flow and (almost) stops while none do.
   int64_t activity_ms_ = 0;
   std::vector<std::vector<SourceDocument>> documents_;     // by stream, reused per run
 

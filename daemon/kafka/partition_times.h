@@ -16,11 +16,15 @@
 // partitions go idle or are revoked).
 //
 // Idle time is counted on the caller's *activity clock*, which runs only
-// while the source is connected to its brokers: after an outage a partition
-// that was quiet before it still holds for its whole idle_timeout, so the
-// messages producers buffered during the outage are on time whichever
-// partition they reach first. A cached "nothing to read" (librdkafka's last
-// fetch) can be stale by one fetch; idle_timeout covers that too.
+// while messages flow (a pause between batches counts at most a second):
+// a partition goes idle when it stays quiet while the others deliver. An
+// outage or a hung broker stops the clock, so afterwards every partition
+// still holds for the rest of its idle_timeout and the messages producers
+// buffered meanwhile are on time whichever partition they reach first. A
+// cached "nothing to read" (librdkafka's last fetch) can be stale by one
+// fetch; idle_timeout covers that too. When the whole topic is quiet, no
+// partition goes idle: windows close when messages flow again (or when every
+// partition has passed them).
 //
 // Thread safety: none; the Kafka consumer thread owns it.
 #pragma once
