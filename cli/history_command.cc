@@ -41,8 +41,10 @@ void print_table(const nlohmann::ordered_json& series) {
   for (const auto& point : points) {
     const bool finite = point["value"].is_number();
     const double value = finite ? point["value"].get<double>() : 0;
-    const int width =
-        finite && largest > 0 ? static_cast<int>(std::lround(kBarWidth * value / largest)) : 0;
+    // A bar for positive values only (a corrected measure can be negative).
+    const int width = finite && largest > 0 && value > 0
+                          ? static_cast<int>(std::lround(kBarWidth * value / largest))
+                          : 0;
     char number[32];
     std::snprintf(number, sizeof number, "%.6g", value);
     std::printf("%15lld %15lld %9lld %12s  %s\n",

@@ -170,6 +170,15 @@ def main():
         copied = backup.execute("SELECT count(*) FROM window_metrics").fetchone()[0]
     check(code == 0 and "integrity ok" in out and copied >= 2 * WINDOWS,
           "driftctl backup copies the database while the daemon runs")
+    # A corrected measure can be negative (no drift, less than its bias): the
+    # table draws no bar for it (it aborted drawing one of negative length).
+    with sqlite3.connect(copy) as backup:
+        backup.execute("UPDATE window_metrics SET jsd_corrected = -0.02 WHERE feature = 'x' "
+                       "AND id = (SELECT min(id) FROM window_metrics WHERE feature = 'x')")
+    code, table, err = run_driftctl("history", "--db", copy, "--stream", "s", "--feature", "x",
+                                    "--metric", "jsd_corrected")
+    check(code == 0 and "-0.02 " in table,
+          f"driftctl history draws a table with a negative value ({code}, {err.strip()})")
     code, _, err = run_driftctl("backup", "--db", db_path, "--to", copy)
     check(code == 2 and "exists already" in err, "driftctl backup refuses to overwrite")
     code, _, err = run_driftctl("alerts", "--url", "http://127.0.0.1:1")
