@@ -81,7 +81,7 @@
 // |-------------------|--------|----------|-------|
 // | `name`            | string | required | 1-64 characters of `A-Z a-z 0-9 _ . -`; unique |
 // | `source`          | object | required | `{"type": "kafka", "topic": T}` or `{"type": "http"}`; T a Kafka topic name |
-// | `event_time`      | object | absent (processing time) | see event_time |
+// | `event_time`      | object | absent (processing time) | see event_time; tumbling and sliding windows only (a count window closes on the number of events) |
 // | `window`          | object | required | see window |
 // | `reference`       | object | `{"type": "capture"}` | see reference |
 // | `smoothing_alpha` | number | 0.5      | 0..1e300; additive smoothing of both histograms (metrics.md) |

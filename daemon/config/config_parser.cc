@@ -609,6 +609,11 @@ StreamConfig read_stream(const Node& node, bool has_kafka_section) {
         ->fail("needs a kafka source (this stream's source is \"" +
                std::string(to_string(out.source.type)) + "\")");
   }
+  if (out.event_time && out.window.type == WindowType::count) {
+    reader.member("event_time")
+        ->fail("count windows close on the number of events; event_time applies to tumbling and "
+               "sliding windows only");
+  }
   for (const AlertFeatureRefs& refs : alert_refs) {
     for (const Node& ref : refs.names) {
       const std::string name = ref.string();

@@ -265,6 +265,16 @@ const std::vector<BadConfig>& bad_configs() {
       {with_window(R"({"type": "count", "events": 1})",
                    R"("event_time": {"kafka_timestamp": "yes"}, )"),
        "streams[0].event_time.kafka_timestamp: must be true or false"},
+      // A count window closes on the number of events: event time would be
+      // parsed and checked for nothing.
+      {with_window(R"({"type": "count", "events": 1})", R"("event_time": {"field": "/t"}, )"),
+       "streams[0].event_time: count windows close on the number of events; event_time applies "
+       "to tumbling and sliding windows only"},
+      {with_kafka(R"({"brokers": "b", "group_id": "g"})").replace(
+           with_kafka(R"({"brokers": "b", "group_id": "g"})").find(R"("window")"), 0,
+           R"("event_time": {"kafka_timestamp": true}, )"),
+       "streams[0].event_time: count windows close on the number of events; event_time applies "
+       "to tumbling and sliding windows only"},
       // ---- window
       {with_window(R"({"type": "sliding", "size": "5m", "slide": "2m"})"),
        "streams[0].window.size: must be a multiple of slide (2m)"},

@@ -206,8 +206,10 @@ TEST_CASE("reference.min_values and event_time.max_future") {
   CHECK(stream(R"("reference": {"type": "capture", "events": 400, "min_values": 300})")
             .reference.min_values == 300u);
   CHECK(stream(R"("reference": {"type": "capture", "min_values": 1})").reference.min_values == 1u);
-  CHECK(stream(R"("event_time": {"field": "/t", "max_future": "5m"})").event_time->max_future ==
-        5min);
+  const Config timed = parse_config(minimal_with_stream(R"({"name": "s", "source": {"type": "http"},
+      "event_time": {"field": "/t", "max_future": "5m"}, "window": {"type": "tumbling", "size": "1m"},
+      "features": [{"name": "f", "path": "/f", "type": "numeric"}]})"));
+  CHECK(timed.streams.at(0).event_time->max_future == 5min);
 }
 
 TEST_CASE("A minimal config gets every documented default") {
