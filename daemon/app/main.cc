@@ -41,6 +41,7 @@
 #include "http/server.h"
 #include "http/tls_context.h"
 #include "kafka/consumer_config.h"
+#include "kafka/instance_id.h"
 #include "kafka/kafka_source.h"
 #include "store/alert_event_reader.h"
 #include "store/drift_store.h"
@@ -72,7 +73,9 @@ std::shared_ptr<boost::asio::ssl::context> server_tls(const driftd::config::Http
 // (the server's, webhooks.ca_file) included; throws ConfigError naming the field.
 driftd::config::Config load_runnable_config(const std::string& path) {
   driftd::config::Config config = driftd::config::load_config_file(path);
-  if (config.kafka) driftd::kafka::make_consumer_config(*config.kafka);
+  if (config.kafka) {
+    driftd::kafka::make_consumer_config(*config.kafka, driftd::kafka::group_instance_id(config));
+  }
   server_tls(config.http);
   driftd::alerts::WebhookClient check_ca_file(config.webhooks.ca_file);
   return config;
@@ -163,8 +166,8 @@ int run(const std::string& config_path, bool& reload) {
     manager = std::make_unique<driftd::WindowManager>(config, *store, streams);
     manager->set_alert_feed(alert_feed.get());
     if (!kafka_streams.empty()) {
-      kafka = std::make_unique<driftd::kafka::KafkaSource>(*config.kafka, kafka_streams,
-                                                           kafka_writer);
+      kafka = std::make_unique<driftd::kafka::KafkaSource>(
+          *config.kafka, kafka_streams, kafka_writer, driftd::kafka::group_instance_id(config));
       manager->set_kafka_source(kafka.get());
     }
     manager->start();

@@ -72,6 +72,7 @@
 // |--------------|---------|----------|-------|
 // | `brokers`    | string  | required | librdkafka bootstrap.servers; not empty |
 // | `group_id`   | string  | required | consumer group; not empty |
+// | `instance_id` | string | derived from the host, group, topics and database | this instance's `group.instance.id` (static membership: a restarted driftd takes its partitions back at once instead of after `session.timeout.ms`); absent: `"driftd-<host>-<16 hex digits>"`, stable across restarts; `""`: dynamic membership (no `group.instance.id`); else 1 to 249 characters from A-Z, a-z, 0-9, `_`, `.` and `-`; `properties["group.instance.id"]`, when set, wins |
 // | `properties` | object  | `{}`     | string -> string librdkafka settings; `bootstrap.servers`, `group.id`, `enable.auto.commit` and `enable.auto.offset.store` are refused (driftd sets them); see below for the defaults driftd gives others |
 // | `poll_batch` | integer | 1000     | 1..1000000; messages per consumer poll |
 // | `alert_topic` | string | absent  | a Kafka topic name: every alert event is produced to it (idempotent producer, key "stream/feature") |
@@ -223,6 +224,9 @@ struct WebhookConfig {
 struct KafkaConfig {
   std::string brokers;                                  // required
   std::string group_id;                                 // required
+  // group.instance.id: nullopt derives one (kafka/instance_id.h); "" is
+  // dynamic membership.
+  std::optional<std::string> instance_id;
   std::map<std::string, std::string> properties;        // extra librdkafka settings
   std::uint32_t poll_batch = 1000;
   std::optional<std::string> alert_topic;               // nullopt: no alert topic

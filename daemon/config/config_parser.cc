@@ -224,13 +224,33 @@ std::map<std::string, std::string> read_properties(const Node& node) {
   return out;
 }
 
+// A name Kafka accepts for a topic or a group.instance.id.
+bool is_kafka_name(std::string_view name) {
+  return !name.empty() && name.size() <= 249 && name != "." && name != ".." &&
+         std::all_of(name.begin(), name.end(), [](char c) {
+           return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                  c == '_' || c == '.' || c == '-';
+         });
+}
+
 std::string read_topic(const Node& node);
+
+std::string read_instance_id(const Node& node) {
+  std::string id = node.string();
+  if (!id.empty() && !is_kafka_name(id)) {
+    node.fail(
+        "must be \"\" (dynamic membership) or a group.instance.id: 1 to 249 characters from A-Z, "
+        "a-z, 0-9, '_', '.' and '-'");
+  }
+  return id;
+}
 
 KafkaConfig read_kafka(const Node& node) {
   KafkaConfig out;
   ObjectReader reader(node);
   reader.required("brokers", [&](const Node& n) { out.brokers = n.non_empty_string(); })
       .required("group_id", [&](const Node& n) { out.group_id = n.non_empty_string(); })
+      .optional("instance_id", [&](const Node& n) { out.instance_id = read_instance_id(n); })
       .optional("properties", [&](const Node& n) { out.properties = read_properties(n); })
       .optional("poll_batch",
                 [&](const Node& n) { out.poll_batch = to_u32(n.integer(1, kMaxPollBatch, true)); })
@@ -273,12 +293,7 @@ WebhookConfig read_webhooks(const Node& node) {
 
 std::string read_topic(const Node& node) {
   std::string topic = node.string();
-  const bool valid = !topic.empty() && topic.size() <= 249 && topic != "." && topic != ".." &&
-                     std::all_of(topic.begin(), topic.end(), [](char c) {
-                       return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-                              (c >= '0' && c <= '9') || c == '_' || c == '.' || c == '-';
-                     });
-  if (!valid) {
+  if (!is_kafka_name(topic)) {
     node.fail(
         "must be a Kafka topic name: 1 to 249 characters from A-Z, a-z, 0-9, '_', '.' and '-'");
   }

@@ -27,7 +27,8 @@ const char* default_assignment_strategy() {
   return rd_kafka_version() >= kFixedIn ? "cooperative-sticky" : "roundrobin";
 }
 
-ConfPtr make_consumer_config(const config::KafkaConfig& kafka) {
+ConfPtr make_consumer_config(const config::KafkaConfig& kafka,
+                             const std::optional<std::string>& instance_id) {
   ConfPtr conf(rd_kafka_conf_new());
   const std::pair<const char*, const char*> defaults[] = {
       {"partition.assignment.strategy", default_assignment_strategy()},
@@ -44,6 +45,9 @@ ConfPtr make_consumer_config(const config::KafkaConfig& kafka) {
   for (const auto& [key, value] : defaults) set(conf.get(), key, value, "kafka");
   for (const auto& [key, value] : kafka.properties) {
     set(conf.get(), key, value, config::append_key("kafka.properties", key));
+  }
+  if (instance_id && !kafka.properties.contains("group.instance.id")) {
+    set(conf.get(), "group.instance.id", *instance_id, "kafka.instance_id");
   }
   set(conf.get(), "bootstrap.servers", kafka.brokers, "kafka.brokers");
   set(conf.get(), "group.id", kafka.group_id, "kafka.group_id");

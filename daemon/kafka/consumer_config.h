@@ -2,6 +2,8 @@
 // `kafka.properties` first, then what driftd needs for its reliability
 // protocol, which the user cannot change:
 //   bootstrap.servers, group.id       from kafka.brokers / kafka.group_id
+//   group.instance.id                 the id given (kafka/instance_id.h), unless
+//                                     kafka.properties sets one (which wins)
 //   enable.auto.commit=false          offsets are committed only after the
 //   enable.auto.offset.store=false    windows they cover are in SQLite
 // and defaults the user may override:
@@ -18,6 +20,8 @@
 #pragma once
 
 #include <memory>
+#include <optional>
+#include <string>
 
 #include <librdkafka/rdkafka.h>
 
@@ -30,7 +34,10 @@ struct ConfDeleter {
 };
 using ConfPtr = std::unique_ptr<rd_kafka_conf_t, ConfDeleter>;
 
-ConfPtr make_consumer_config(const config::KafkaConfig& kafka);
+// `instance_id`: the group.instance.id (static membership); nullopt:
+// dynamic membership, unless kafka.properties sets one.
+ConfPtr make_consumer_config(const config::KafkaConfig& kafka,
+                             const std::optional<std::string>& instance_id);
 
 // cooperative-sticky where the linked librdkafka can shut it down safely
 // (2.3.0 and later), else the eager roundrobin assignor.

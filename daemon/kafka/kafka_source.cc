@@ -42,6 +42,17 @@ struct PartitionListDeleter {
 };
 using PartitionList = std::unique_ptr<rd_kafka_topic_partition_list_t, PartitionListDeleter>;
 
+// How the consumer configured by `conf` joins its group, for the log.
+std::string membership(const rd_kafka_conf_t* conf) {
+  char id[512];
+  std::size_t size = sizeof id;
+  if (rd_kafka_conf_get(conf, "group.instance.id", id, &size) != RD_KAFKA_CONF_OK ||
+      id[0] == '\0') {
+    return "dynamic membership (no group.instance.id)";
+  }
+  return std::string("static membership as group.instance.id '") + id + "'";
+}
+
 }  // namespace
 
 struct KafkaSource::Handle {
@@ -73,7 +84,7 @@ struct Callbacks {
 };
 
 KafkaSource::KafkaSource(const config::KafkaConfig& kafka, std::vector<StreamRuntime*> streams,
-                         std::size_t writer)
+                         std::size_t writer, const std::optional<std::string>& group_instance_id)
     : config_(kafka), writer_(writer), streams_(std::move(streams)) {
   for (std::size_t s = 0; s < streams_.size(); ++s) {
     const std::string& topic = streams_[s]->config().source.topic;
@@ -90,7 +101,10 @@ KafkaSource::KafkaSource(const config::KafkaConfig& kafka, std::vector<StreamRun
   for (auto& documents : documents_) documents.reserve(config_.poll_batch);
   durable_.resize(streams_.size());
 
-  ConfPtr conf = make_consumer_config(kafka);  // throws ConfigError for a bad property
+  // Throws ConfigError for a bad property.
+  ConfPtr conf = make_consumer_config(kafka, group_instance_id);
+  std::fprintf(stderr, "driftd: kafka: group '%s', %s\n", kafka.group_id.c_str(),
+               membership(conf.get()).c_str());
   rd_kafka_conf_set_opaque(conf.get(), this);
   rd_kafka_conf_set_rebalance_cb(conf.get(), &Callbacks::rebalance);
   rd_kafka_conf_set_error_cb(conf.get(), &Callbacks::error);

@@ -66,10 +66,12 @@ class KafkaSource {
  public:
   // `streams`: the runtimes whose source is Kafka. Each must have been
   // built with more than `writer` writers; the consumer thread records as
-  // `writer`. Throws config::ConfigError for a property librdkafka refuses
-  // (see consumer_config.h).
+  // `writer`. `group_instance_id`: join as a static member under this id
+  // (instance_id.h); nullopt: a dynamic member, unless kafka.properties
+  // sets one. Logs the membership used. Throws config::ConfigError for a
+  // property librdkafka refuses (see consumer_config.h).
   KafkaSource(const config::KafkaConfig& kafka, std::vector<StreamRuntime*> streams,
-              std::size_t writer);
+              std::size_t writer, const std::optional<std::string>& group_instance_id = {});
   ~KafkaSource();
   KafkaSource(const KafkaSource&) = delete;
   KafkaSource& operator=(const KafkaSource&) = delete;

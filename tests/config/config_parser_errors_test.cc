@@ -200,6 +200,18 @@ const std::vector<BadConfig>& bad_configs() {
        "kafka.properties: must be an object"},
       {with_kafka(R"({"brokers": "b", "group_id": "g", "poll_batch": 0})"),
        "kafka.poll_batch: must be an integer >= 1"},
+      {with_kafka(R"({"brokers": "b", "group_id": "g", "instance_id": "pod 3"})"),
+       "kafka.instance_id: must be \"\" (dynamic membership) or a group.instance.id: 1 to 249 "
+       "characters from A-Z, a-z, 0-9, '_', '.' and '-'"},
+      {with_kafka(R"({"brokers": "b", "group_id": "g", "instance_id": ".."})"),
+       "kafka.instance_id: must be \"\" (dynamic membership) or a group.instance.id: 1 to 249 "
+       "characters from A-Z, a-z, 0-9, '_', '.' and '-'"},
+      {with_kafka(R"({"brokers": "b", "group_id": "g", "instance_id": ")" + std::string(250, 'i') +
+                  R"("})"),
+       "kafka.instance_id: must be \"\" (dynamic membership) or a group.instance.id: 1 to 249 "
+       "characters from A-Z, a-z, 0-9, '_', '.' and '-'"},
+      {with_kafka(R"({"brokers": "b", "group_id": "g", "instance_id": 3})"),
+       "kafka.instance_id: must be a string"},
       // ---- stream members
       {with_streams(R"({"name": "pay ments"})"),
        "streams[0].name: must be 1 to 64 characters from A-Z, a-z, 0-9, '_', '.' and '-'"},
