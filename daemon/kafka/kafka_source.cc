@@ -11,12 +11,14 @@
 
 #include "common/clock.h"
 #include "kafka/broker_stats.h"
+#include "kafka/client_message.h"
 #include "kafka/consumer_config.h"
 
 namespace driftd::kafka {
 namespace {
 
 constexpr int kPollTimeoutMs = 50;
+constexpr int kLogDebug = 7;  // syslog's LOG_DEBUG: librdkafka's `debug` output
 // How often the consumer thread lets each event-time stream's watermark rise
 // to where its partitions allow without a batch (PartitionTimes::frontier).
 constexpr int64_t kFrontierIntervalMs = 100;
@@ -41,6 +43,16 @@ struct PartitionListDeleter {
   }
 };
 using PartitionList = std::unique_ptr<rd_kafka_topic_partition_list_t, PartitionListDeleter>;
+
+// The topics of `streams`, each once, in the order of the streams.
+std::vector<std::string> subscribed_topics(const std::vector<StreamRuntime*>& streams) {
+  std::vector<std::string> topics;
+  for (const StreamRuntime* stream : streams) {
+    const std::string& topic = stream->config().source.topic;
+    if (std::find(topics.begin(), topics.end(), topic) == topics.end()) topics.push_back(topic);
+  }
+  return topics;
+}
 
 // How the consumer configured by `conf` joins its group, for the log.
 std::string membership(const rd_kafka_conf_t* conf) {
@@ -81,11 +93,18 @@ struct Callbacks {
                             rd_kafka_topic_partition_list_t*, void* opaque) {
     self(opaque).on_offset_commit(error);
   }
+  static void log(const rd_kafka_t* rk, int level, const char* facility, const char* text) {
+    self(rd_kafka_opaque(rk)).on_log(level, facility, text);
+  }
 };
 
 KafkaSource::KafkaSource(const config::KafkaConfig& kafka, std::vector<StreamRuntime*> streams,
                          std::size_t writer, const std::optional<std::string>& group_instance_id)
-    : config_(kafka), writer_(writer), streams_(std::move(streams)) {
+    : config_(kafka),
+      writer_(writer),
+      streams_(std::move(streams)),
+      topic_names_(subscribed_topics(streams_)),
+      repeats_(Clock::system()) {
   for (std::size_t s = 0; s < streams_.size(); ++s) {
     const std::string& topic = streams_[s]->config().source.topic;
     auto found = std::find_if(topics_.begin(), topics_.end(),
@@ -106,6 +125,7 @@ KafkaSource::KafkaSource(const config::KafkaConfig& kafka, std::vector<StreamRun
   std::fprintf(stderr, "driftd: kafka: group '%s', %s\n", kafka.group_id.c_str(),
                membership(conf.get()).c_str());
   rd_kafka_conf_set_opaque(conf.get(), this);
+  rd_kafka_conf_set_log_cb(conf.get(), &Callbacks::log);
   rd_kafka_conf_set_rebalance_cb(conf.get(), &Callbacks::rebalance);
   rd_kafka_conf_set_error_cb(conf.get(), &Callbacks::error);
   rd_kafka_conf_set_stats_cb(conf.get(), &Callbacks::stats);
@@ -121,6 +141,7 @@ KafkaSource::KafkaSource(const config::KafkaConfig& kafka, std::vector<StreamRun
 KafkaSource::~KafkaSource() {
   stop();
   close();
+  handle_.reset();  // librdkafka's threads log through report(): end them while members live
 }
 
 void KafkaSource::restore(const StreamRuntime& stream, std::span<const SourcePosition> stored) {
@@ -393,6 +414,7 @@ void KafkaSource::on_rebalance(int error, rd_kafka_topic_partition_list_t* parti
       }
     }
     std::fprintf(stderr, "driftd: kafka: %d partition(s) assigned\n", partitions->cnt);
+    reached_.store(true, std::memory_order_relaxed);  // the group coordinator answered
     if (cooperative) {
       check(rd_kafka_incremental_assign(rk, partitions));
     } else if (const rd_kafka_resp_err_t failure = rd_kafka_assign(rk, partitions)) {
@@ -443,7 +465,10 @@ void KafkaSource::on_stats(const char* json, std::size_t length) {
   if (!stats) return;
   counters_.brokers_up.store(stats->brokers_up, std::memory_order_relaxed);
   counters_.consumer_lag.store(stats->consumer_lag, std::memory_order_relaxed);
-  if (stats->brokers_up > 0) all_brokers_down_.store(false, std::memory_order_relaxed);
+  if (stats->brokers_up > 0) {
+    all_brokers_down_.store(false, std::memory_order_relaxed);
+    reached_.store(true, std::memory_order_relaxed);
+  }
 }
 
 void KafkaSource::on_offset_commit(int error) {
@@ -467,17 +492,26 @@ std::optional<std::string> KafkaSource::problem() const {
   return std::nullopt;
 }
 
-// Logs a client problem, once per distinct message and at most every 30 s
-// for a repeated one, so a broker outage does not flood the journal.
+void KafkaSource::on_log(int level, const char* facility, const char* text) {
+  const std::string_view body = without_thread(text);
+  if (level >= kLogDebug) {  // asked for with kafka.properties.debug: every line, as it is
+    std::fprintf(stderr, "driftd: kafka: debug: %s: %.*s\n", facility,
+                 static_cast<int>(body.size()), body.data());
+    return;
+  }
+  report(std::string(body));
+}
+
+// librdkafka's log callback and error callback often carry the same event,
+// and it repeats errors at every retry: reworded, those are one line, which
+// the repeat filter prints once (again after RepeatFilter::kQuiet).
 void KafkaSource::report(const std::string& message) {
-  const auto now = std::chrono::steady_clock::now();
+  const std::string line = reword(message, topic_names_, reached_.load(std::memory_order_relaxed));
   {
     std::lock_guard lock(problem_mutex_);
-    if (message == last_report_ && now - last_report_at_ < std::chrono::seconds(30)) return;
-    last_report_ = message;
-    last_report_at_ = now;
+    if (!repeats_.admit(line)) return;
   }
-  std::fprintf(stderr, "driftd: kafka: %s\n", message.c_str());
+  std::fprintf(stderr, "driftd: kafka: %s\n", line.c_str());
 }
 
 }  // namespace driftd::kafka

@@ -19,6 +19,10 @@
 //   committed offsets serve lag monitoring and the fallback for a partition
 //   SQLite knows nothing of; SQLite is the truth.
 //
+// librdkafka's log lines and errors are printed through report(): one line
+// per event in driftd's wording (client_message.h), repeats held back
+// (repeat_filter.h).
+//
 // Thread safety: start(), stop() and close() from one thread (main);
 // pause(), positions() and durable() from the window manager thread;
 // counters() and problem() from any thread. The pause handshake is a
@@ -40,6 +44,7 @@
 #include "config/config.h"
 #include "kafka/batch_boundary_gate.h"
 #include "kafka/partition_times.h"
+#include "kafka/repeat_filter.h"
 #include "kafka/stream_positions.h"
 #include "pipeline/source_position.h"
 #include "pipeline/stream_runtime.h"
@@ -139,6 +144,8 @@ class KafkaSource {
   std::optional<int64_t> start_offset(const Topic& topic, int32_t partition) const;
   Topic* find_topic(const char* name);
   std::size_t stream_index(const StreamRuntime& stream) const;  // streams_.size(): none
+  // Prints a client event as one line in driftd's wording, unless the same
+  // line was printed recently.
   void report(const std::string& message);
 
   // librdkafka callbacks (served on the consumer thread, or in close()).
@@ -146,12 +153,14 @@ class KafkaSource {
   void on_error(int error, const char* reason);
   void on_stats(const char* json, std::size_t length);
   void on_offset_commit(int error);
+  void on_log(int level, const char* facility, const char* text);  // any librdkafka thread
   friend struct Callbacks;
 
   const config::KafkaConfig config_;
   const std::size_t writer_;
   std::vector<StreamRuntime*> streams_;
   std::vector<Topic> topics_;
+  std::vector<std::string> topic_names_;  // subscribed; immutable after construction
   std::unique_ptr<Handle> handle_;
   KafkaCounters counters_;
 
@@ -177,8 +186,8 @@ class KafkaSource {
   mutable std::mutex problem_mutex_;
   std::optional<std::string> fatal_;  // guarded by problem_mutex_
   std::atomic<bool> all_brokers_down_{false};
-  std::string last_report_;           // guarded by problem_mutex_
-  std::chrono::steady_clock::time_point last_report_at_{};  // guarded by problem_mutex_
+  std::atomic<bool> reached_{false};  // a broker was reachable since start
+  RepeatFilter repeats_;              // guarded by problem_mutex_
 };
 
 }  // namespace driftd::kafka
