@@ -104,6 +104,7 @@ KafkaSource::KafkaSource(const config::KafkaConfig& kafka, std::vector<StreamRun
       writer_(writer),
       streams_(std::move(streams)),
       topic_names_(subscribed_topics(streams_)),
+      health_(topic_names_, Clock::system()),
       repeats_(Clock::system()) {
   for (std::size_t s = 0; s < streams_.size(); ++s) {
     const std::string& topic = streams_[s]->config().source.topic;
@@ -157,6 +158,7 @@ void KafkaSource::start() {
   if (const rd_kafka_resp_err_t error = rd_kafka_subscribe(handle_->rk, topics.get())) {
     throw std::runtime_error(std::string("Kafka subscribe: ") + rd_kafka_err2str(error));
   }
+  health_.subscribed();
   gate_.start();
   thread_ = std::thread([this] { run(); });
 }
@@ -400,6 +402,13 @@ void KafkaSource::on_rebalance(int error, rd_kafka_topic_partition_list_t* parti
     report(std::string("rebalance: ") + rd_kafka_error_string(failure));
     rd_kafka_error_destroy(failure);
   };
+  const auto owned = [this] {  // the topics with a partition assigned to this member
+    std::vector<std::string> names;
+    for (const Topic& topic : topics_) {
+      if (!topic.assigned.empty()) names.push_back(topic.name);
+    }
+    return names;
+  };
   if (error == RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS) {
     for (int i = 0; i < partitions->cnt; ++i) {
       rd_kafka_topic_partition_t& partition = partitions->elems[i];
@@ -415,6 +424,7 @@ void KafkaSource::on_rebalance(int error, rd_kafka_topic_partition_list_t* parti
     }
     std::fprintf(stderr, "driftd: kafka: %d partition(s) assigned\n", partitions->cnt);
     reached_.store(true, std::memory_order_relaxed);  // the group coordinator answered
+    health_.assigned(owned());
     if (cooperative) {
       check(rd_kafka_incremental_assign(rk, partitions));
     } else if (const rd_kafka_resp_err_t failure = rd_kafka_assign(rk, partitions)) {
@@ -435,14 +445,17 @@ void KafkaSource::on_rebalance(int error, rd_kafka_topic_partition_list_t* parti
     }
     std::fprintf(stderr, "driftd: kafka: %d partition(s) revoked\n", partitions->cnt);
     if (cooperative) {
+      health_.assigned(owned());
       check(rd_kafka_incremental_unassign(rk, partitions));
     } else {
+      health_.unassigned();  // eager rebalancing takes every partition away first
       rd_kafka_assign(rk, nullptr);
     }
     return;
   }
   report(std::string("rebalance failed: ") + rd_kafka_err2str(static_cast<rd_kafka_resp_err_t>(error)));
   for (Topic& topic : topics_) topic.assigned.clear();
+  health_.unassigned();
   rd_kafka_assign(rk, nullptr);
 }
 
@@ -469,6 +482,7 @@ void KafkaSource::on_stats(const char* json, std::size_t length) {
     all_brokers_down_.store(false, std::memory_order_relaxed);
     reached_.store(true, std::memory_order_relaxed);
   }
+  health_.statistics(counters_.messages.load(std::memory_order_relaxed), stats->unread);
 }
 
 void KafkaSource::on_offset_commit(int error) {
@@ -489,7 +503,7 @@ std::optional<std::string> KafkaSource::problem() const {
   if (all_brokers_down_.load(std::memory_order_relaxed)) {
     return "no Kafka broker reachable (" + config_.brokers + ")";
   }
-  return std::nullopt;
+  return health_.problem();
 }
 
 void KafkaSource::on_log(int level, const char* facility, const char* text) {
@@ -506,6 +520,7 @@ void KafkaSource::on_log(int level, const char* facility, const char* text) {
 // and it repeats errors at every retry: reworded, those are one line, which
 // the repeat filter prints once (again after RepeatFilter::kQuiet).
 void KafkaSource::report(const std::string& message) {
+  if (const auto topic = missing_topic(message, topic_names_)) health_.topic_missing(*topic);
   const std::string line = reword(message, topic_names_, reached_.load(std::memory_order_relaxed));
   {
     std::lock_guard lock(problem_mutex_);

@@ -19,6 +19,8 @@
 //   committed offsets serve lag monitoring and the fallback for a partition
 //   SQLite knows nothing of; SQLite is the truth.
 //
+// Readiness (problem()): no broker reachable, a fatal client error, then
+// what ConsumerHealth decides (a missing topic, no assignment, no progress).
 // librdkafka's log lines and errors are printed through report(): one line
 // per event in driftd's wording (client_message.h), repeats held back
 // (repeat_filter.h).
@@ -43,6 +45,7 @@
 
 #include "config/config.h"
 #include "kafka/batch_boundary_gate.h"
+#include "kafka/consumer_health.h"
 #include "kafka/partition_times.h"
 #include "kafka/repeat_filter.h"
 #include "kafka/stream_positions.h"
@@ -118,8 +121,9 @@ class KafkaSource {
 
   // ---- Status -----------------------------------------------------------------
   const KafkaCounters& counters() const { return counters_; }
-  // Why the source is degraded (no broker reachable, a fatal client error),
-  // or nullopt when it is healthy.
+  // Why the source is degraded (no broker reachable, a fatal client error, a
+  // subscribed topic missing, no partitions assigned, assigned partitions
+  // not consumed: see consumer_health.h), or nullopt when it is healthy.
   std::optional<std::string> problem() const;
 
  private:
@@ -145,7 +149,7 @@ class KafkaSource {
   Topic* find_topic(const char* name);
   std::size_t stream_index(const StreamRuntime& stream) const;  // streams_.size(): none
   // Prints a client event as one line in driftd's wording, unless the same
-  // line was printed recently.
+  // line was printed recently; notes a topic it says is missing.
   void report(const std::string& message);
 
   // librdkafka callbacks (served on the consumer thread, or in close()).
@@ -187,6 +191,7 @@ class KafkaSource {
   std::optional<std::string> fatal_;  // guarded by problem_mutex_
   std::atomic<bool> all_brokers_down_{false};
   std::atomic<bool> reached_{false};  // a broker was reachable since start
+  ConsumerHealth health_;             // thread-safe
   RepeatFilter repeats_;              // guarded by problem_mutex_
 };
 

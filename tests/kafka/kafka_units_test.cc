@@ -2,6 +2,8 @@
 // partition event-time alignment, librdkafka statistics.
 #include <cstdint>
 #include <limits>
+#include <map>
+#include <string>
 #include <vector>
 
 #include <catch2/catch.hpp>
@@ -102,13 +104,23 @@ TEST_CASE("Broker statistics give the brokers up and the consumer lag") {
       "127.0.0.1:19093/2": {"nodeid": 2, "state": "DOWN"},
       "GroupCoordinator": {"nodeid": -1, "state": "UP"}},
     "topics": {"payments": {"partitions": {
-      "0": {"partition": 0, "consumer_lag": 120},
-      "1": {"partition": 1, "consumer_lag": -1},
-      "-1": {"partition": -1, "consumer_lag": 5000}}}}})";
+      "0": {"partition": 0, "consumer_lag": 120, "desired": true, "hi_offset": 1000,
+            "ls_offset": 1000, "app_offset": 990, "next_offset": 1000},
+      "1": {"partition": 1, "consumer_lag": -1, "desired": true, "hi_offset": 500,
+            "ls_offset": -1001, "app_offset": -1001, "next_offset": 480},
+      "-1": {"partition": -1, "consumer_lag": 5000}}},
+      "refunds": {"partitions": {
+      "0": {"partition": 0, "desired": false, "hi_offset": 70, "ls_offset": 70, "app_offset": 10},
+      "1": {"partition": 1, "desired": true, "hi_offset": 70, "ls_offset": 70,
+            "app_offset": 70}}}}})";
   const auto stats = parse_broker_stats(json);
   REQUIRE(stats);
   CHECK(stats->brokers_up == 1);
   CHECK(stats->consumer_lag == 120);
+  // Not yet handed to driftd: 10 fetched and queued on partition 0, 20 not
+  // fetched on partition 1 (nothing delivered from it yet); refunds' only
+  // assigned partition is read to its end.
+  CHECK(stats->unread == std::map<std::string, int64_t>{{"payments", 30}});
   CHECK_FALSE(parse_broker_stats("not json"));
   CHECK_FALSE(parse_broker_stats("[1, 2]"));
   CHECK_FALSE(parse_broker_stats(R"({"brokers": {"b": {"nodeid": "one", "state": "UP"}}})"));
