@@ -39,6 +39,15 @@ def write_config(workdir, config):
     return path
 
 
+def wait_for(predicate, seconds, what):
+    """Polls predicate() until it is true; fails the test after `seconds`."""
+    deadline = time.time() + seconds
+    while not predicate():
+        if time.time() > deadline:
+            fail(f"timed out after {seconds} s waiting for {what}")
+        time.sleep(0.1)
+
+
 def wait_for_windows(db_path, feature, count, seconds=30):
     """How many windows of `feature` the database holds, once they reach
     `count` or `seconds` have passed."""

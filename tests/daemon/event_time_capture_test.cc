@@ -16,6 +16,7 @@
 
 #include "config/config_parser.h"
 #include "pipeline/stream_runtime.h"
+#include "stream_runtime_driver.h"
 
 namespace driftd {
 namespace {
@@ -50,29 +51,11 @@ std::vector<std::string> minute_of_events(int64_t minute_start, int n) {
 
 IngestResult ingest(StreamRuntime& runtime, const std::vector<std::string>& documents,
                     std::optional<int64_t> time_limit) {
-  std::vector<std::string> padded = documents;
-  std::vector<SourceDocument> sources;
-  for (std::string& document : padded) {
-    document.reserve(document.size() + 64);
-    sources.push_back({document, INT64_MIN});
-  }
-  return runtime.ingest_documents(0, sources, kNow, time_limit);
+  return test::ingest_json(runtime, documents, time_limit, kNow);
 }
 
-struct Closed {
-  int64_t start;
-  uint64_t n;
-  friend bool operator==(const Closed&, const Closed&) = default;
-};
-
-std::vector<Closed> poll(StreamRuntime& runtime) {
-  std::vector<Closed> closed;
-  runtime.take_new_references();
-  runtime.poll(0, [&](const WindowEvaluation& window, uint64_t) {
-    closed.push_back({window.bounds.start, window.features[0].n});
-  });
-  return closed;
-}
+using test::Closed;
+using test::poll;
 
 uint64_t reference_events(StreamRuntime& runtime) {
   const auto& counts = runtime.references()[0].counts;

@@ -15,6 +15,7 @@
 #include "config/config_parser.h"
 #include "pipeline/checkpoint_codec.h"
 #include "pipeline/stream_runtime.h"
+#include "stream_runtime_driver.h"
 
 namespace driftd {
 namespace {
@@ -49,13 +50,7 @@ std::vector<std::string> events(int64_t t, int n) {
 
 IngestResult ingest(StreamRuntime& runtime, const std::vector<std::string>& documents,
                     std::optional<int64_t> time_limit = std::nullopt, int64_t now = kNow) {
-  std::vector<std::string> padded = documents;
-  std::vector<SourceDocument> sources;
-  for (std::string& document : padded) {
-    document.reserve(document.size() + 64);
-    sources.push_back({document, INT64_MIN});
-  }
-  return runtime.ingest_documents(0, sources, now, time_limit);
+  return test::ingest_json(runtime, documents, time_limit, now);
 }
 
 // The reference: 50 events in the minute before kStart, then the source
@@ -66,20 +61,8 @@ void capture_reference(StreamRuntime& runtime) {
   REQUIRE(runtime.monitoring());
 }
 
-struct Closed {
-  int64_t start;
-  uint64_t n;
-  friend bool operator==(const Closed&, const Closed&) = default;
-};
-
-std::vector<Closed> poll(StreamRuntime& runtime) {
-  std::vector<Closed> closed;
-  runtime.take_new_references();
-  runtime.poll(0, [&](const WindowEvaluation& window, uint64_t) {
-    closed.push_back({window.bounds.start, window.features[0].n});
-  });
-  return closed;
-}
+using test::Closed;
+using test::poll;
 
 TEST_CASE("Pieces waiting beyond the horizon are part of the checkpoint") {
   StreamRuntime original(stream_config(), 1);

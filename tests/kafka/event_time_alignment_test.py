@@ -39,7 +39,7 @@ import threading
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "daemon"))
-from driftd_harness import Daemon, check, curl, fail, run, write_config  # noqa: E402
+from driftd_harness import Daemon, check, curl, fail, run, wait_for, write_config  # noqa: E402
 
 REPO = os.path.abspath(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
 KAFKA = os.path.join(REPO, "scripts", "kafka")
@@ -137,12 +137,6 @@ def main():
         check(status == 200, "GET /v1/streams answers 200")
         return json.loads(text)["streams"][0]
 
-    def wait_for(predicate, seconds, what):
-        deadline = time.time() + seconds
-        while not predicate():
-            if time.time() > deadline:
-                fail(f"timed out waiting for {what}")
-            time.sleep(0.1)
 
     backlog = sum(len(times) for times in producer.times)
     wait_for(lambda: stream()["events"] == backlog, 60, f"the backlog of {backlog} events read")

@@ -33,7 +33,7 @@ import threading
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "daemon"))
-from driftd_harness import Daemon, check, curl, fail, run, write_config  # noqa: E402
+from driftd_harness import Daemon, check, curl, fail, run, wait_for, write_config  # noqa: E402
 
 REPO = os.path.abspath(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
 KAFKA = os.path.join(REPO, "scripts", "kafka")
@@ -81,14 +81,6 @@ def window_rows(db_path, feature):
     with sqlite3.connect(db_path) as db:
         return db.execute("SELECT window_start, n, late FROM window_metrics WHERE feature = ? "
                           "ORDER BY window_start", (feature,)).fetchall()
-
-
-def wait_for(predicate, seconds, what):
-    deadline = time.time() + seconds
-    while not predicate():
-        if time.time() > deadline:
-            fail(f"timed out waiting for {what}")
-        time.sleep(0.1)
 
 
 def check_degraded_without_broker(binary):

@@ -20,7 +20,7 @@ import tempfile
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "daemon"))
-from driftd_harness import Daemon, check, curl, fail, run, write_config  # noqa: E402
+from driftd_harness import Daemon, check, curl, fail, run, wait_for, write_config  # noqa: E402
 
 REPO = os.path.abspath(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
 KAFKA = os.path.join(REPO, "scripts", "kafka")
@@ -28,14 +28,6 @@ KAFKA = os.path.join(REPO, "scripts", "kafka")
 
 def kafka(*args):
     return subprocess.run([KAFKA, *args], check=True, capture_output=True, text=True).stdout.strip()
-
-
-def wait_for(predicate, seconds, what):
-    deadline = time.time() + seconds
-    while not predicate():
-        if time.time() > deadline:
-            fail(f"timed out after {seconds} s waiting for {what}")
-        time.sleep(0.2)
 
 
 def config(workdir, broker, group, topic):

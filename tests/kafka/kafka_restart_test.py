@@ -26,8 +26,8 @@ import tempfile
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "daemon"))
-from driftd_harness import (Daemon, check, curl, fail, run, wait_for_windows,  # noqa: E402
-                            write_config)
+from driftd_harness import (Daemon, check, curl, fail, run, wait_for,  # noqa: E402
+                            wait_for_windows, write_config)
 
 REPO = os.path.abspath(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
 KAFKA = os.path.join(REPO, "scripts", "kafka")
@@ -48,14 +48,6 @@ def produce(broker, topic, first, count, workdir):
 def stream_events(daemon):
     _, text = curl(daemon.url("/v1/streams"))
     return json.loads(text)["streams"][0]["events"]
-
-
-def wait_for(predicate, seconds, what):
-    deadline = time.time() + seconds
-    while not predicate():
-        if time.time() > deadline:
-            fail(f"timed out after {seconds} s waiting for {what}")
-        time.sleep(0.1)
 
 
 def config(workdir, broker, group, topic, kafka_extra=None):
