@@ -51,8 +51,12 @@ std::unique_ptr<StreamRuntime> monitoring_runtime(EventTimeFrom time_from) {
   auto runtime = std::make_unique<StreamRuntime>(fuzz_stream_config(time_from), 1);
   std::string events;
   std::vector<std::string> documents;
+  // The reference: 20 events two minutes before now. An event-time capture
+  // ends once the watermark has passed its cut (the end of their minute) by
+  // the allowed lateness: the source then lets it rise to now.
+  constexpr int64_t kCaptureMs = kFuzzNowMs - 120'000;
   for (int i = 0; i < 20; ++i) {
-    const std::string t = std::to_string(kFuzzNowMs + i);
+    const std::string t = std::to_string(kCaptureMs + i);
     const std::string fields = "\"x\": " + std::to_string(i % 7) + ", \"n\": {\"m\": {\"v\": " +
                                std::to_string(i % 3) + "}}, \"c\": \"c" + std::to_string(i % 5) +
                                "\", \"tags\": [\"t" + std::to_string(i % 2) + "\"]";
@@ -64,9 +68,10 @@ std::unique_ptr<StreamRuntime> monitoring_runtime(EventTimeFrom time_from) {
     runtime->ingest_ndjson(0, events, events.capacity(), nullptr, kFuzzNowMs);
   } else {
     std::vector<SourceDocument> sources;
-    for (const std::string& document : documents) sources.push_back({document, kFuzzNowMs});
+    for (const std::string& document : documents) sources.push_back({document, kCaptureMs});
     runtime->ingest_documents(0, sources, kFuzzNowMs);
   }
+  runtime->observe_event_time(0, kFuzzNowMs, kFuzzNowMs);
   FUZZ_CHECK(runtime->monitoring());
   std::vector<FeatureReference>* references = runtime->take_new_references();
   FUZZ_CHECK(references != nullptr);
