@@ -85,6 +85,13 @@ CategoryDictionary CategoryDictionary::from_categories(std::vector<std::string> 
 }
 
 std::size_t CategoryDictionary::bin_of(std::string_view value) const {
+  if (categories_.size() <= kScanLimit) {
+    // Most frequent first, and a comparison looks at the lengths first.
+    for (std::size_t bin = 0; bin < categories_.size(); ++bin) {
+      if (std::string_view(categories_[bin]) == value) return bin;
+    }
+    return other_bin();
+  }
   const auto found = bin_by_category_.find(value);
   return found == bin_by_category_.end() ? other_bin() : found->second;
 }

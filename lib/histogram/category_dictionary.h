@@ -54,8 +54,11 @@ class CategoryDictionary {
   // The categories in bin order (without __other__).
   std::span<const std::string> categories() const { return categories_; }
 
-  // The bin of value: its category's, else other_bin().
+  // The bin of value: its category's, else other_bin(). Up to kScanLimit
+  // categories it compares them in bin order (most frequent first), which
+  // costs less than hashing the value; beyond, one hash lookup.
   std::size_t bin_of(std::string_view value) const;
+  static constexpr std::size_t kScanLimit = 16;
 
   // The category of bin, or "__other__" for other_bin().
   // REQUIRES: bin < bin_count() (else std::out_of_range).

@@ -138,5 +138,23 @@ TEST_CASE("a stored category list restores the same bins and fingerprint", "[cat
                     "duplicate category in the dictionary");
 }
 
+TEST_CASE("bin_of gives the same bins whether it scans or hashes") {
+  for (const std::size_t size : {std::size_t{1}, CategoryDictionary::kScanLimit,
+                                 CategoryDictionary::kScanLimit + 1, std::size_t{200}}) {
+    std::vector<std::string> categories{"", "a"};
+    for (std::size_t i = categories.size(); i < size; ++i) {
+      categories.push_back("c" + std::string(i % 3, 'x') + std::to_string(i));
+    }
+    categories.resize(size);
+    const CategoryDictionary dictionary = CategoryDictionary::from_categories(categories);
+    for (std::size_t bin = 0; bin < size; ++bin) {
+      CHECK(dictionary.bin_of(categories[bin]) == bin);
+    }
+    for (const std::string_view unseen : {"b", "aa", "c", "c1x", "__other__", "A"}) {
+      CHECK(dictionary.bin_of(unseen) == dictionary.other_bin());
+    }
+  }
+}
+
 }  // namespace
 }  // namespace driftd
