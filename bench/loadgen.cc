@@ -5,6 +5,7 @@
 //
 //   loadgen kafka --brokers H:P --topic T --events N [--drift-after K] [--seed S]
 //                 [--rate EVENTS_PER_S [--mark-windows CAPTURE:WINDOW]]
+//                 [--event-rate EVENTS_PER_S]
 //   loadgen http  --url http://HOST:PORT/v1/streams/NAME/events --events N
 //                 [--batch 1000] [--connections C] [--drift-after K] [--seed S]
 //   loadgen features    the "features" array of a driftd stream for these events
@@ -21,6 +22,10 @@
 // --rate) prints when the last event of each count window was handed to the
 // producer, assuming one partition, a reference capture of the first C events
 // and windows of W events after it: the start of the event-to-row delay.
+// --event-rate R stamps the messages as if R events happened each second from
+// the start (second-aligned): event i's timestamp is start + floor(i * 1000 /
+// R) ms, whatever the rate they are produced at (event-time windows of a
+// known size from a backlog).
 // http: C threads, one keep-alive connection each, post batches taken in
 // order from a shared counter; anything but 202 with every event accepted
 // stops the run with exit code 1. The result gives the p50 and p99 of the
@@ -70,6 +75,7 @@ using Clock = std::chrono::steady_clock;
 constexpr const char* kUsage =
     "usage: loadgen kafka --brokers H:P --topic T --events N [--drift-after K] [--seed S]\n"
     "                     [--rate EVENTS_PER_S [--mark-windows CAPTURE:WINDOW]]\n"
+    "                     [--event-rate EVENTS_PER_S]\n"
     "       loadgen http  --url http://HOST:PORT/v1/streams/NAME/events --events N\n"
     "                     [--batch 1000] [--connections C] [--drift-after K] [--seed S]\n"
     "       loadgen features\n";
@@ -372,6 +378,7 @@ int run_kafka(const Options& options) {
     if (rate == 0) throw UsageError("--mark-windows needs --rate");
     marks = parse_window_marks(options.text("mark-windows"));
   }
+  const std::uint64_t event_rate = options.number("event-rate", 0);
   const EventLines events = generate_events(count, drift_after(options), options.number("seed", 1));
 
   DeliveryTally tally;
@@ -386,6 +393,7 @@ int run_kafka(const Options& options) {
   // (window index, unix ms when its last event was handed to the producer)
   std::vector<std::pair<std::size_t, double>> window_ends;
   const double started_unix_ms = unix_ms_now();
+  const auto first_timestamp = static_cast<std::int64_t>(started_unix_ms) / 1000 * 1000;
   const auto started = Clock::now();
   for (std::size_t i = 0; i < count; ++i) {
     if (rate != 0) {
@@ -399,10 +407,16 @@ int run_kafka(const Options& options) {
     }
     const std::string_view event = events.event(i);
     // Flags 0: librdkafka neither copies nor frees the payload, which lives
-    // in `events` until the end.
-    while (rd_kafka_produce(topic.get(), RD_KAFKA_PARTITION_UA, 0, const_cast<char*>(event.data()),
-                            event.size(), nullptr, 0, nullptr) != 0) {
-      const rd_kafka_resp_err_t error = rd_kafka_last_error();
+    // in `events` until the end. Timestamp 0: the time of the call.
+    const std::int64_t timestamp =
+        event_rate == 0 ? 0
+                        : first_timestamp + static_cast<std::int64_t>(i * 1000 / event_rate);
+    for (;;) {
+      const rd_kafka_resp_err_t error = rd_kafka_producev(
+          producer.get(), RD_KAFKA_V_RKT(topic.get()),
+          RD_KAFKA_V_VALUE(const_cast<char*>(event.data()), event.size()),
+          RD_KAFKA_V_TIMESTAMP(timestamp), RD_KAFKA_V_END);
+      if (error == RD_KAFKA_RESP_ERR_NO_ERROR) break;
       if (error != RD_KAFKA_RESP_ERR__QUEUE_FULL) {
         throw std::runtime_error(std::string("produce: ") + rd_kafka_err2str(error));
       }
@@ -579,7 +593,7 @@ int main(int argc, char** argv) {
   try {
     if (mode == "kafka") {
       return run_kafka(Options(argc, argv, {"brokers", "topic", "events", "drift-after", "seed",
-                                            "rate", "mark-windows"}));
+                                            "rate", "mark-windows", "event-rate"}));
     }
     if (mode == "http") {
       return run_http(

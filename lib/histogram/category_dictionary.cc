@@ -1,6 +1,7 @@
 #include "histogram/category_dictionary.h"
 
 #include <algorithm>
+#include <cstring>
 #include <stdexcept>
 #include <utility>
 
@@ -84,11 +85,28 @@ CategoryDictionary CategoryDictionary::from_categories(std::vector<std::string> 
   return dictionary;
 }
 
+namespace {
+
+// a == b, comparing the first bytes inline (categories are mostly short;
+// a memcmp call per candidate was a tenth of the decoder's time).
+bool same_text(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  constexpr std::size_t kInline = 16;
+  const std::size_t head = std::min(a.size(), kInline);
+  for (std::size_t i = 0; i < head; ++i) {
+    if (a[i] != b[i]) return false;
+  }
+  return a.size() <= kInline ||
+         std::memcmp(a.data() + kInline, b.data() + kInline, a.size() - kInline) == 0;
+}
+
+}  // namespace
+
 std::size_t CategoryDictionary::bin_of(std::string_view value) const {
   if (categories_.size() <= kScanLimit) {
-    // Most frequent first, and a comparison looks at the lengths first.
+    // Most frequent first.
     for (std::size_t bin = 0; bin < categories_.size(); ++bin) {
-      if (std::string_view(categories_[bin]) == value) return bin;
+      if (same_text(categories_[bin], value)) return bin;
     }
     return other_bin();
   }

@@ -141,7 +141,7 @@ TEST_CASE("a stored category list restores the same bins and fingerprint", "[cat
 TEST_CASE("bin_of gives the same bins whether it scans or hashes") {
   for (const std::size_t size : {std::size_t{1}, CategoryDictionary::kScanLimit,
                                  CategoryDictionary::kScanLimit + 1, std::size_t{200}}) {
-    std::vector<std::string> categories{"", "a"};
+    std::vector<std::string> categories{"", "a", "a long category, past 16 bytes"};
     for (std::size_t i = categories.size(); i < size; ++i) {
       categories.push_back("c" + std::string(i % 3, 'x') + std::to_string(i));
     }
@@ -150,7 +150,9 @@ TEST_CASE("bin_of gives the same bins whether it scans or hashes") {
     for (std::size_t bin = 0; bin < size; ++bin) {
       CHECK(dictionary.bin_of(categories[bin]) == bin);
     }
-    for (const std::string_view unseen : {"b", "aa", "c", "c1x", "__other__", "A"}) {
+    for (const std::string_view unseen : {"b", "aa", "c", "c1x", "__other__", "A",
+                                          "a long category, past 16 byteS",
+                                          "a long category, past 16 bytes!"}) {
       CHECK(dictionary.bin_of(unseen) == dictionary.other_bin());
     }
   }
