@@ -119,9 +119,9 @@ def main():
     config_path = write_config(workdir, {
         "storage": {"path": "test.db", "checkpoint_interval": "300ms"},
         "http": {"listen": "127.0.0.1:0"},
-        "kafka": {"brokers": broker, "group_id": f"align-{run_id}",
-                  # A restarted member takes its place at once.
-                  "properties": {"group.instance.id": f"align-{run_id}"}},
+        # The restart after the kill takes the killed member's place at once
+        # (static membership, driftd's default).
+        "kafka": {"brokers": broker, "group_id": f"align-{run_id}"},
         "streams": [{
             "name": "s", "source": {"type": "kafka", "topic": topic},
             "event_time": {"field": "/ts"},
