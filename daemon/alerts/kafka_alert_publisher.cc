@@ -31,13 +31,25 @@ void set(rd_kafka_conf_t* conf, const std::string& key, const std::string& value
 
 }  // namespace
 
-struct DeliveryReports {
-  static void on_delivery(rd_kafka_t*, const rd_kafka_message_t* message, void* opaque) {
-    if (message->err != RD_KAFKA_RESP_ERR_NO_ERROR) {
-      static_cast<KafkaAlertPublisher*>(opaque)->delivery_errors_.fetch_add(
-          1, std::memory_order_relaxed);
-      std::fprintf(stderr, "driftd: kafka alert topic: %s\n", rd_kafka_err2str(message->err));
+// librdkafka's C callbacks, forwarding to the publisher given as opaque.
+struct ProducerCallbacks {
+  static KafkaAlertPublisher& self(void* opaque) {
+    return *static_cast<KafkaAlertPublisher*>(opaque);
+  }
+  static void delivery(rd_kafka_t*, const rd_kafka_message_t* message, void* opaque) {
+    KafkaAlertPublisher& publisher = self(opaque);
+    if (message->err == RD_KAFKA_RESP_ERR_NO_ERROR) {
+      publisher.client_log_.reached();
+      return;
     }
+    publisher.delivery_errors_.fetch_add(1, std::memory_order_relaxed);
+    publisher.client_log_.report(rd_kafka_err2str(message->err));
+  }
+  static void error(rd_kafka_t*, int, const char* reason, void* opaque) {
+    self(opaque).client_log_.report(reason);
+  }
+  static void log(const rd_kafka_t* rk, int level, const char* facility, const char* text) {
+    self(rd_kafka_opaque(rk)).client_log_.log(level, facility, text);
   }
 };
 
@@ -52,6 +64,7 @@ KafkaAlertPublisher::KafkaAlertPublisher(const config::KafkaConfig& kafka,
       cursor_name_("kafka:" + topic_),
       reader_(database, store::Database::Mode::kReadOnly),
       writer_(writer),
+      client_log_("alert topic " + topic_ + ": ", {topic_}, Clock::system()),
       worker_(kIdleTick, kRetryPause) {
   rd_kafka_conf_t* conf = rd_kafka_conf_new();
   for (const auto& [key, value] : kafka.properties) {
@@ -70,7 +83,9 @@ KafkaAlertPublisher::KafkaAlertPublisher(const config::KafkaConfig& kafka,
   set(conf, "enable.idempotence", "true", "kafka");
   set(conf, "linger.ms", "5", "kafka");
   rd_kafka_conf_set_opaque(conf, this);
-  rd_kafka_conf_set_dr_msg_cb(conf, &DeliveryReports::on_delivery);
+  rd_kafka_conf_set_dr_msg_cb(conf, &ProducerCallbacks::delivery);
+  rd_kafka_conf_set_error_cb(conf, &ProducerCallbacks::error);
+  rd_kafka_conf_set_log_cb(conf, &ProducerCallbacks::log);
   char error[512];
   rd_kafka_t* producer = rd_kafka_new(RD_KAFKA_PRODUCER, conf, error, sizeof error);
   if (producer == nullptr) {

@@ -24,6 +24,7 @@
 
 #include "alerts/worker_thread.h"
 #include "config/config.h"
+#include "kafka/client_log.h"
 #include "store/sqlite.h"
 #include "store/write_queue.h"
 
@@ -64,6 +65,9 @@ class KafkaAlertPublisher {
   const std::string cursor_name_;
   store::Database reader_;  // the publisher thread's
   store::WriteQueue& writer_;
+  // The producer's events, one line each; before producer_, whose threads
+  // log until it is destroyed.
+  kafka::ClientLog client_log_;
   std::unique_ptr<rd_kafka_s, ProducerDeleter> producer_;
   std::optional<int64_t> cursor_;  // publisher thread; read on its first step
   std::atomic<uint64_t> published_{0};
@@ -72,7 +76,7 @@ class KafkaAlertPublisher {
 
   WorkerThread worker_;  // last: joined before the producer and database go
 
-  friend struct DeliveryReports;
+  friend struct ProducerCallbacks;
 };
 
 }  // namespace driftd::alerts

@@ -11,6 +11,7 @@
 
 #include "common/clock.h"
 #include "kafka/broker_stats.h"
+#include "kafka/client_log.h"
 #include "kafka/client_message.h"
 #include "kafka/consumer_config.h"
 
@@ -18,7 +19,6 @@ namespace driftd::kafka {
 namespace {
 
 constexpr int kPollTimeoutMs = 50;
-constexpr int kLogDebug = 7;  // syslog's LOG_DEBUG: librdkafka's `debug` output
 // How often the consumer thread lets each event-time stream's watermark rise
 // to where its partitions allow without a batch (PartitionTimes::frontier).
 constexpr int64_t kFrontierIntervalMs = 100;
@@ -94,7 +94,7 @@ struct Callbacks {
     self(opaque).on_offset_commit(error);
   }
   static void log(const rd_kafka_t* rk, int level, const char* facility, const char* text) {
-    self(rd_kafka_opaque(rk)).on_log(level, facility, text);
+    self(rd_kafka_opaque(rk)).client_log_.log(level, facility, text);
   }
 };
 
@@ -105,7 +105,9 @@ KafkaSource::KafkaSource(const config::KafkaConfig& kafka, std::vector<StreamRun
       streams_(std::move(streams)),
       topic_names_(subscribed_topics(streams_)),
       health_(topic_names_, Clock::system()),
-      repeats_(Clock::system()) {
+      client_log_("", topic_names_, Clock::system(), [this](std::string_view event) {
+        if (const auto topic = missing_topic(event, topic_names_)) health_.topic_missing(*topic);
+      }) {
   for (std::size_t s = 0; s < streams_.size(); ++s) {
     const std::string& topic = streams_[s]->config().source.topic;
     auto found = std::find_if(topics_.begin(), topics_.end(),
@@ -142,7 +144,7 @@ KafkaSource::KafkaSource(const config::KafkaConfig& kafka, std::vector<StreamRun
 KafkaSource::~KafkaSource() {
   stop();
   close();
-  handle_.reset();  // librdkafka's threads log through report(): end them while members live
+  handle_.reset();  // librdkafka's threads log through client_log_: end them while members live
 }
 
 void KafkaSource::restore(const StreamRuntime& stream, std::span<const SourcePosition> stored) {
@@ -266,7 +268,7 @@ void KafkaSource::process_batch(std::vector<rd_kafka_message_t*>& messages) {
     if (message->err != RD_KAFKA_RESP_ERR_NO_ERROR) {
       counters_.errors.fetch_add(1, std::memory_order_relaxed);
       const char* topic = message->rkt != nullptr ? rd_kafka_topic_name(message->rkt) : "";
-      report(std::string(topic) + (*topic != '\0' ? ": " : "") +
+      client_log_.report(std::string(topic) + (*topic != '\0' ? ": " : "") +
              rd_kafka_message_errstr(message));
       continue;
     }
@@ -399,7 +401,7 @@ void KafkaSource::on_rebalance(int error, rd_kafka_topic_partition_list_t* parti
   const bool cooperative = std::strcmp(rd_kafka_rebalance_protocol(rk), "COOPERATIVE") == 0;
   const auto check = [this](rd_kafka_error_t* failure) {
     if (failure == nullptr) return;
-    report(std::string("rebalance: ") + rd_kafka_error_string(failure));
+    client_log_.report(std::string("rebalance: ") + rd_kafka_error_string(failure));
     rd_kafka_error_destroy(failure);
   };
   const auto owned = [this] {  // the topics with a partition assigned to this member
@@ -423,12 +425,12 @@ void KafkaSource::on_rebalance(int error, rd_kafka_topic_partition_list_t* parti
       }
     }
     std::fprintf(stderr, "driftd: kafka: %d partition(s) assigned\n", partitions->cnt);
-    reached_.store(true, std::memory_order_relaxed);  // the group coordinator answered
+    client_log_.reached();  // the group coordinator answered
     health_.assigned(owned());
     if (cooperative) {
       check(rd_kafka_incremental_assign(rk, partitions));
     } else if (const rd_kafka_resp_err_t failure = rd_kafka_assign(rk, partitions)) {
-      report(std::string("assign: ") + rd_kafka_err2str(failure));
+      client_log_.report(std::string("assign: ") + rd_kafka_err2str(failure));
     }
     return;
   }
@@ -453,7 +455,7 @@ void KafkaSource::on_rebalance(int error, rd_kafka_topic_partition_list_t* parti
     }
     return;
   }
-  report(std::string("rebalance failed: ") + rd_kafka_err2str(static_cast<rd_kafka_resp_err_t>(error)));
+  client_log_.report(std::string("rebalance failed: ") + rd_kafka_err2str(static_cast<rd_kafka_resp_err_t>(error)));
   for (Topic& topic : topics_) topic.assigned.clear();
   health_.unassigned();
   rd_kafka_assign(rk, nullptr);
@@ -470,7 +472,7 @@ void KafkaSource::on_error(int error, const char* reason) {
     std::lock_guard lock(problem_mutex_);
     fatal_ = std::string("fatal Kafka client error: ") + why;
   }
-  report(reason);
+  client_log_.report(reason);
 }
 
 void KafkaSource::on_stats(const char* json, std::size_t length) {
@@ -480,7 +482,7 @@ void KafkaSource::on_stats(const char* json, std::size_t length) {
   counters_.consumer_lag.store(stats->consumer_lag, std::memory_order_relaxed);
   if (stats->brokers_up > 0) {
     all_brokers_down_.store(false, std::memory_order_relaxed);
-    reached_.store(true, std::memory_order_relaxed);
+    client_log_.reached();
   }
   health_.statistics(counters_.messages.load(std::memory_order_relaxed), stats->unread);
 }
@@ -490,7 +492,7 @@ void KafkaSource::on_offset_commit(int error) {
     counters_.offset_commits.fetch_add(1, std::memory_order_relaxed);
   } else if (error != RD_KAFKA_RESP_ERR__NO_OFFSET) {
     counters_.offset_commit_failures.fetch_add(1, std::memory_order_relaxed);
-    report(std::string("offset commit: ") +
+    client_log_.report(std::string("offset commit: ") +
            rd_kafka_err2str(static_cast<rd_kafka_resp_err_t>(error)));
   }
 }
@@ -504,29 +506,6 @@ std::optional<std::string> KafkaSource::problem() const {
     return "no Kafka broker reachable (" + config_.brokers + ")";
   }
   return health_.problem();
-}
-
-void KafkaSource::on_log(int level, const char* facility, const char* text) {
-  const std::string_view body = without_thread(text);
-  if (level >= kLogDebug) {  // asked for with kafka.properties.debug: every line, as it is
-    std::fprintf(stderr, "driftd: kafka: debug: %s: %.*s\n", facility,
-                 static_cast<int>(body.size()), body.data());
-    return;
-  }
-  report(std::string(body));
-}
-
-// librdkafka's log callback and error callback often carry the same event,
-// and it repeats errors at every retry: reworded, those are one line, which
-// the repeat filter prints once (again after RepeatFilter::kQuiet).
-void KafkaSource::report(const std::string& message) {
-  if (const auto topic = missing_topic(message, topic_names_)) health_.topic_missing(*topic);
-  const std::string line = reword(message, topic_names_, reached_.load(std::memory_order_relaxed));
-  {
-    std::lock_guard lock(problem_mutex_);
-    if (!repeats_.admit(line)) return;
-  }
-  std::fprintf(stderr, "driftd: kafka: %s\n", line.c_str());
 }
 
 }  // namespace driftd::kafka

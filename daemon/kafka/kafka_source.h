@@ -21,9 +21,8 @@
 //
 // Readiness (problem()): no broker reachable, a fatal client error, then
 // what ConsumerHealth decides (a missing topic, no assignment, no progress).
-// librdkafka's log lines and errors are printed through report(): one line
-// per event in driftd's wording (client_message.h), repeats held back
-// (repeat_filter.h).
+// librdkafka's log lines and errors are printed through ClientLog: one line
+// per event in driftd's wording, repeats held back.
 //
 // Thread safety: start(), stop() and close() from one thread (main);
 // pause(), positions() and durable() from the window manager thread;
@@ -47,7 +46,7 @@
 #include "kafka/batch_boundary_gate.h"
 #include "kafka/consumer_health.h"
 #include "kafka/partition_times.h"
-#include "kafka/repeat_filter.h"
+#include "kafka/client_log.h"
 #include "kafka/stream_positions.h"
 #include "pipeline/source_position.h"
 #include "pipeline/stream_runtime.h"
@@ -148,16 +147,12 @@ class KafkaSource {
   std::optional<int64_t> start_offset(const Topic& topic, int32_t partition) const;
   Topic* find_topic(const char* name);
   std::size_t stream_index(const StreamRuntime& stream) const;  // streams_.size(): none
-  // Prints a client event as one line in driftd's wording, unless the same
-  // line was printed recently; notes a topic it says is missing.
-  void report(const std::string& message);
 
   // librdkafka callbacks (served on the consumer thread, or in close()).
   void on_rebalance(int error, rd_kafka_topic_partition_list_s* partitions);
   void on_error(int error, const char* reason);
   void on_stats(const char* json, std::size_t length);
   void on_offset_commit(int error);
-  void on_log(int level, const char* facility, const char* text);  // any librdkafka thread
   friend struct Callbacks;
 
   const config::KafkaConfig config_;
@@ -190,9 +185,8 @@ class KafkaSource {
   mutable std::mutex problem_mutex_;
   std::optional<std::string> fatal_;  // guarded by problem_mutex_
   std::atomic<bool> all_brokers_down_{false};
-  std::atomic<bool> reached_{false};  // a broker was reachable since start
-  ConsumerHealth health_;             // thread-safe
-  RepeatFilter repeats_;              // guarded by problem_mutex_
+  ConsumerHealth health_;  // thread-safe
+  ClientLog client_log_;   // thread-safe
 };
 
 }  // namespace driftd::kafka
