@@ -11,7 +11,8 @@ namespace driftd {
 namespace {
 
 constexpr char kMagic[4] = {'D', 'W', 'C', 'K'};
-constexpr uint8_t kVersion = 2;
+constexpr uint8_t kVersion = 3;
+constexpr uint8_t kVersionWithoutLate = 2;
 constexpr uint8_t kVersionWithoutWaiting = 1;
 
 uint32_t crc32c(std::span<const std::byte> bytes) {
@@ -72,6 +73,7 @@ std::vector<std::byte> encode_checkpoint(const StreamCheckpoint& checkpoint) {
     put<uint64_t>(out, piece.deltas.size());
     for (uint64_t delta : piece.deltas) put<uint64_t>(out, delta);
   }
+  put<uint64_t>(out, checkpoint.late_pending);
   put<uint32_t>(out, crc32c(out));
   return out;
 }
@@ -87,7 +89,7 @@ StreamCheckpoint decode_checkpoint(std::span<const std::byte> bytes) {
   }
   Reader reader(body.subspan(4));
   const auto version = reader.get<uint8_t>("version");
-  if (version != kVersion && version != kVersionWithoutWaiting) {
+  if (version != kVersion && version != kVersionWithoutLate && version != kVersionWithoutWaiting) {
     throw InputError("window checkpoint has unknown format version " + std::to_string(version));
   }
   if (reader.get<uint8_t>("reserved") != 0 || reader.get<uint16_t>("reserved") != 0) {
@@ -119,6 +121,7 @@ StreamCheckpoint decode_checkpoint(std::span<const std::byte> bytes) {
     for (uint64_t d = 0; d < deltas; ++d) piece.deltas.push_back(reader.get<uint64_t>("delta"));
     out.waiting.push_back(std::move(piece));
   }
+  if (version == kVersion) out.late_pending = reader.get<uint64_t>("late pending");
   if (reader.remaining() != 0) throw InputError("window checkpoint has trailing bytes");
   return out;
 }

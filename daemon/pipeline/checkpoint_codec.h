@@ -4,7 +4,8 @@
 // Layout (little-endian):
 //   offset size  field
 //   0      4     magic "DWCK"
-//   4      1     format version (2; version 1, without the waiting pieces, is read too)
+//   4      1     format version (3; versions 1, without the waiting pieces,
+//                and 2, without the late events pending, are read too)
 //   5      3     reserved, zero
 //   8      8     first_pane
 //   16     8     first_open_pane
@@ -18,12 +19,13 @@
 //          8     the piece's pane
 //          8     D, number of deltas
 //          8*D   deltas
+//   ..     8     events found late since the last closed window (version 3)
 //   ..     4     CRC-32C of everything before
 // A checkpoint only applies to the references it names: with another active
 // reference the bins differ, so decode() callers compare the ids first.
 // Corrupt, truncated or foreign bytes (non-zero reserved bytes included)
 // throw InputError, never crash; so whatever decodes re-encodes to the same
-// bytes (a version-1 checkpoint to its version-2 form).
+// bytes (an older checkpoint to its version-3 form).
 //
 // Thread safety: pure functions.
 #pragma once
@@ -44,6 +46,9 @@ struct StreamCheckpoint {
   // Recorded events the windows could not take yet (beyond the horizon,
   // StreamRuntime's slow path): part of the cut like the counts.
   std::vector<DeferredPieces::Piece> waiting;
+  // Events found late since the last closed window: the next window's row
+  // reports them (its `late`), also after a restart.
+  uint64_t late_pending = 0;
 };
 
 std::vector<std::byte> encode_checkpoint(const StreamCheckpoint& checkpoint);

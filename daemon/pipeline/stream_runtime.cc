@@ -381,6 +381,7 @@ bool StreamRuntime::checkpoint(StreamCheckpoint& out) {
   out.reference_ids.clear();
   for (const FeatureReference& reference : references_) out.reference_ids.push_back(reference.id);
   out.waiting = waiting_pieces_;
+  out.late_pending = assembler_->late_counts()[CounterLayout::kEvents] - late_reported_;
   return true;
 }
 
@@ -425,6 +426,7 @@ bool StreamRuntime::restore(const StreamCheckpoint& checkpoint, int64_t now_ms) 
           checkpoint.windows.first_open_pane * window_spec_.events_per_window();
     }
     assembler_->restore(position);
+    restore_late_pending(checkpoint.late_pending);
     return false;
   }
   for (const DeferredPieces::Piece& piece : checkpoint.waiting) {
@@ -440,7 +442,14 @@ bool StreamRuntime::restore(const StreamCheckpoint& checkpoint, int64_t now_ms) 
   }
   assembler_->restore(checkpoint.windows);
   waiting_pieces_ = checkpoint.waiting;
+  restore_late_pending(checkpoint.late_pending);
   return true;
+}
+
+void StreamRuntime::restore_late_pending(uint64_t late_pending) {
+  // The fresh assembler's late count starts at 0: the next window reports
+  // late_now + late_pending (unsigned, modular arithmetic).
+  late_reported_ = 0 - late_pending;
 }
 
 std::vector<AlertChange> StreamRuntime::apply_alerts(const WindowEvaluation& window) {

@@ -145,8 +145,9 @@ class StreamRuntime {
   void poll(int64_t now_ms, const std::function<void(const WindowEvaluation&, uint64_t late)>&
                                 on_window);
 
-  // A consistent copy of the open windows and of the pieces waiting in the
-  // slow path (recorded events beyond the horizon), to store with the
+  // A consistent copy of the open windows, of the pieces waiting in the
+  // slow path (recorded events beyond the horizon) and of the count of
+  // events found late since the last window closed, to store with the
   // windows just committed. False when the cut is not possible right now (count-window
   // events still in flight): try at the next tick. REQUIRES: monitoring, and
   // called right after poll().
@@ -196,6 +197,8 @@ class StreamRuntime {
   uint64_t record_capture_remainder(std::size_t writer, ingest::DecodedBatch& batch,
                                     std::size_t first_row, int64_t now_ms,
                                     std::optional<int64_t> time_limit);
+  // The events found late before a restart go into the next window's row.
+  void restore_late_pending(uint64_t late_pending);
   // Event times after this are rejected by a batch ingested at now_ms
   // (event_time.max_future ahead; no bound without event time).
   int64_t latest_acceptable_event_time(int64_t now_ms) const;

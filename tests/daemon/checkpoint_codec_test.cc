@@ -19,6 +19,7 @@ StreamCheckpoint sample() {
   checkpoint.windows.counts = {0, 1, 2, 0xFFFFFFFFFFFFFFFFull, 42};
   checkpoint.reference_ids = {11, 12, 13};
   checkpoint.waiting = {{9, {3, 1, 2}}, {12, {}}, {-1, {0xFFFFFFFFFFFFFFFFull}}};
+  checkpoint.late_pending = 0x0102030405060708ull;
   return checkpoint;
 }
 
@@ -35,8 +36,17 @@ std::vector<std::byte> sealed(std::vector<std::byte> body) {
 std::vector<std::byte> version_1(StreamCheckpoint checkpoint) {
   checkpoint.waiting.clear();
   std::vector<std::byte> bytes = encode_checkpoint(checkpoint);
-  bytes.resize(bytes.size() - 8);  // the CRC and the zero piece count
+  bytes.resize(bytes.size() - 16);  // the CRC, the late count and the zero piece count
   bytes[4] = std::byte{1};
+  return sealed(std::move(bytes));
+}
+
+// The version-2 bytes of `checkpoint` (no late events pending): what driftd
+// stored before they were part of the cut.
+std::vector<std::byte> version_2(const StreamCheckpoint& checkpoint) {
+  std::vector<std::byte> bytes = encode_checkpoint(checkpoint);
+  bytes.resize(bytes.size() - 12);  // the CRC and the late count
+  bytes[4] = std::byte{2};
   return sealed(std::move(bytes));
 }
 
@@ -51,6 +61,19 @@ TEST_CASE("A window checkpoint survives encoding") {
   for (std::size_t i = 0; i < 3; ++i) {
     CHECK(decoded.waiting[i].pane == sample().waiting[i].pane);
     CHECK(decoded.waiting[i].deltas == sample().waiting[i].deltas);
+  }
+  CHECK(decoded.late_pending == sample().late_pending);
+}
+
+TEST_CASE("A version 2 window checkpoint is still read, with no late events pending") {
+  const StreamCheckpoint decoded = decode_checkpoint(version_2(sample()));
+  CHECK(decoded.windows.counts == sample().windows.counts);
+  REQUIRE(decoded.waiting.size() == 3);
+  CHECK(decoded.waiting[2].deltas == sample().waiting[2].deltas);
+  CHECK(decoded.late_pending == 0);
+  const auto bytes = version_2(sample());
+  for (std::size_t size = 0; size < bytes.size(); ++size) {
+    CHECK_THROWS_AS(decode_checkpoint(std::span(bytes).first(size)), InputError);
   }
 }
 

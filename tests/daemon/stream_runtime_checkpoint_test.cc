@@ -141,6 +141,26 @@ TEST_CASE("Late events are counted when they are found, not when a window closes
   CHECK(runtime.counters().late.load() == 3);
 }
 
+TEST_CASE("Events found late before a restart are in the next window's row after it") {
+  StreamRuntime original(stream_config(), 1);
+  capture_reference(original);
+  ingest(original, events(kStart + 5 * kMinute, 10));
+  poll(original);
+  CHECK(ingest(original, events(kStart + kMinute, 4)).late == 4);  // after the last window row
+  StreamCheckpoint checkpoint;
+  REQUIRE(original.checkpoint(checkpoint));
+  CHECK(checkpoint.late_pending == 4);
+
+  StreamRuntime restarted(stream_config(), 1);
+  restarted.install_references(original.references());
+  REQUIRE(restarted.restore(decode_checkpoint(encode_checkpoint(checkpoint)), kNow));
+  CHECK(ingest(restarted, events(kStart + 2 * kMinute, 1)).late == 1);
+  ingest(restarted, events(kStart + 9 * kMinute, 1));
+  uint64_t reported = 0;
+  restarted.poll(0, [&](const WindowEvaluation&, uint64_t late) { reported += late; });
+  CHECK(reported == 5);
+}
+
 TEST_CASE("A checkpoint whose watermark came from the future is not restored") {
   // A driftd without the bound (here: a clock in year 9999 lets it in)
   // took an event of year 9999 and checkpointed the windows after it.

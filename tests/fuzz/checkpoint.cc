@@ -4,8 +4,8 @@
 // byte chooses whether the rest is fed as it is or with a valid CRC-32C
 // sealed on (crc32c_seal.h). Properties:
 //   - bytes are either a checkpoint or an InputError, nothing else;
-//   - a version-2 checkpoint re-encodes to exactly the bytes it came from
-//     (version 1 is read too and re-encodes as version 2 to the same
+//   - a version-3 checkpoint re-encodes to exactly the bytes it came from
+//     (versions 1 and 2 are read too and re-encode as version 3 to the same
 //     content);
 //   - restoring it, with the reference ids of the fuzz stream's runtime
 //     filled in so the contents are looked at, either succeeds or throws
@@ -30,7 +30,8 @@ bool same_checkpoint(const StreamCheckpoint& a, const StreamCheckpoint& b) {
   if (a.windows.first_pane != b.windows.first_pane ||
       a.windows.first_open_pane != b.windows.first_open_pane ||
       a.windows.next_sequence != b.windows.next_sequence || a.windows.counts != b.windows.counts ||
-      a.reference_ids != b.reference_ids || a.waiting.size() != b.waiting.size()) {
+      a.reference_ids != b.reference_ids || a.waiting.size() != b.waiting.size() ||
+      a.late_pending != b.late_pending) {
     return false;
   }
   for (std::size_t p = 0; p < a.waiting.size(); ++p) {
@@ -77,7 +78,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     return 0;
   }
   const std::vector<std::byte> encoded = encode_checkpoint(decoded);
-  if (bytes[4] == std::byte{2}) {
+  if (bytes[4] == std::byte{3}) {
     FUZZ_CHECK(encoded == bytes);
   } else {
     FUZZ_CHECK(fuzz::same_checkpoint(decode_checkpoint(encoded), decoded));
