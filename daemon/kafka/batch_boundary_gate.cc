@@ -10,9 +10,13 @@ void BatchBoundaryGate::start() {
 void BatchBoundaryGate::at_boundary() {
   if (!hint_.load(std::memory_order_acquire)) return;
   std::unique_lock lock(mutex_);
+  if (!requested_) return;
   parked_ = true;
   changed_.notify_all();
-  changed_.wait(lock, [this] { return !requested_; });
+  const uint64_t parked_at = resumes_;
+  // Released by the resume() after this park, even when the next pause is
+  // already requested: the consumer then runs one more batch first.
+  changed_.wait(lock, [&] { return !requested_ || resumes_ != parked_at; });
   parked_ = false;
 }
 
@@ -36,6 +40,8 @@ void BatchBoundaryGate::resume() {
     std::lock_guard lock(mutex_);
     requested_ = false;
     hint_.store(false, std::memory_order_release);
+    ++resumes_;
+    parked_ = false;  // released: the next pause() waits for the next boundary
   }
   changed_.notify_all();
 }

@@ -6,7 +6,11 @@
 //
 // Invariants (all state guarded by one mutex):
 // - parked is true only while the consumer thread waits in at_boundary(),
-//   which it calls only between batches.
+//   which it calls only between batches, and no resume() has released it
+//   since it parked.
+// - A resume() releases the parked consumer for at least one batch: a
+//   pause() asked for at once waits for the next boundary, so a manager
+//   that pauses again right away never starves the consumer.
 // - running is false once the consumer thread has called finish(): it
 //   records nothing more.
 // - pause() returns only when parked or !running, and the consumer leaves
@@ -24,6 +28,7 @@
 
 #include <atomic>
 #include <condition_variable>
+#include <cstdint>
 #include <mutex>
 
 namespace driftd::kafka {
@@ -48,6 +53,7 @@ class BatchBoundaryGate {
   bool requested_ = false;  // guarded by mutex_
   bool parked_ = false;     // guarded by mutex_
   bool running_ = false;    // guarded by mutex_
+  uint64_t resumes_ = 0;    // guarded by mutex_: resume() calls so far
   std::atomic<bool> hint_{false};
 };
 

@@ -47,6 +47,32 @@ TEST_CASE("While paused the consumer stands still at a batch boundary") {
   CHECK(progressed > 0);
 }
 
+TEST_CASE("A pause right after a resume waits for the consumer's next batch") {
+  BatchBoundaryGate gate;
+  std::atomic<bool> stop{false};
+  std::atomic<uint64_t> batches{0};
+  gate.start();
+  std::thread consumer([&] {
+    while (!stop.load(std::memory_order_relaxed)) {
+      gate.at_boundary();
+      batches.fetch_add(1, std::memory_order_relaxed);
+    }
+    gate.finish();
+  });
+  int starved = 0;  // rounds where the consumer got no batch between resume and pause
+  for (int round = 0; round < 500; ++round) {
+    gate.pause();
+    const uint64_t before = batches.load(std::memory_order_relaxed);
+    gate.resume();
+    gate.pause();
+    starved += batches.load(std::memory_order_relaxed) == before;
+    gate.resume();
+  }
+  stop.store(true, std::memory_order_relaxed);
+  consumer.join();
+  CHECK(starved == 0);
+}
+
 TEST_CASE("A pause after the consumer finished returns at once") {
   BatchBoundaryGate gate;
   gate.start();
