@@ -18,6 +18,11 @@
 //   at its next batch boundary, for the partitions it still owns). Kafka's
 //   committed offsets serve lag monitoring and the fallback for a partition
 //   SQLite knows nothing of; SQLite is the truth.
+// - Event time: a batch from one partition raises a stream's watermark no
+//   further than the partitions that hold allow (PartitionTimes: those with
+//   messages to read or quiet for less than event_time.idle_timeout on the
+//   activity clock, which runs while batches arrive); every 100 ms the
+//   consumer thread raises it to where they allow without a batch.
 //
 // Readiness (problem()): no broker reachable, a fatal client error, then
 // what ConsumerHealth decides (a missing topic, no assignment, no progress).
