@@ -52,7 +52,8 @@ class PartitionTimes {
   // The limit for a batch from `partition`: the smallest latest time among
   // the partitions of `owned` (those assigned now; `partition` excluded)
   // that hold at activity time `now`; nullopt when none holds.
-  // behind(q) says whether q still has messages to read.
+  // behind(q) says whether q still has messages to read; a partition found
+  // behind counts as active at `now` (its idle time starts again).
   template <class Behind>
   std::optional<int64_t> limit_for(int32_t partition, std::span<const int32_t> owned, int64_t now,
                                    const Behind& behind) {
