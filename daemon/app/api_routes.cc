@@ -133,7 +133,8 @@ nlohmann::json stream_json(const StreamRuntime& stream) {
           {"features", features_json(stream)}};
 }
 
-void kafka_metrics(std::ostringstream& out, const kafka::KafkaCounters& kafka) {
+void kafka_metrics(std::ostringstream& out, const kafka::KafkaSource& source) {
+  const kafka::KafkaCounters& kafka = source.counters();
   const auto metric = [&](const char* name, const char* type, const char* help, auto value) {
     out << "# HELP " << name << ' ' << help << "\n# TYPE " << name << ' ' << type << '\n'
         << name << ' ' << value << '\n';
@@ -164,6 +165,20 @@ void kafka_metrics(std::ostringstream& out, const kafka::KafkaCounters& kafka) {
   metric("driftd_kafka_process_seconds_total", "counter",
          "Consumer thread time decoding and recording messages.",
          seconds(kafka.process_nanoseconds));
+  const std::vector<kafka::ConsumerThreadStatus> threads = source.consumer_threads();
+  const auto per_thread = [&](const char* name, const char* type, const char* help,
+                              auto kafka::ConsumerThreadStatus::*member) {
+    out << "# HELP " << name << ' ' << help << "\n# TYPE " << name << ' ' << type << '\n';
+    for (std::size_t t = 0; t < threads.size(); ++t) {
+      out << name << "{thread=\"" << t << "\"} " << threads[t].*member << '\n';
+    }
+  };
+  per_thread("driftd_kafka_thread_messages_total", "counter",
+             "Kafka messages consumed, by consumer thread (kafka.threads).",
+             &kafka::ConsumerThreadStatus::messages);
+  per_thread("driftd_kafka_thread_partitions", "gauge",
+             "Partitions assigned now, by consumer thread (kafka.threads).",
+             &kafka::ConsumerThreadStatus::partitions);
 }
 
 std::string prometheus_text(const ApiContext& context) {
@@ -277,7 +292,7 @@ std::string prometheus_text(const ApiContext& context) {
            "Alert events acknowledged by the Kafka alert topic.");
     out << "driftd_kafka_alerts_published_total " << context.alert_topic->published() << '\n';
   }
-  if (context.kafka != nullptr) kafka_metrics(out, context.kafka->counters());
+  if (context.kafka != nullptr) kafka_metrics(out, *context.kafka);
   return out.str();
 }
 

@@ -112,13 +112,14 @@ driftd::http::ServerOptions server_options(const driftd::config::HttpConfig& htt
 int run(const std::string& config_path, bool& reload) {
   const driftd::config::Config config = load_or_exit(config_path);
 
-  // Writer indices: one per I/O thread, then the Kafka consumer thread's.
+  // Writer indices: one per I/O thread, then one per Kafka consumer thread.
   const std::size_t io_threads = std::max(2u, std::thread::hardware_concurrency());
-  const std::size_t kafka_writer = io_threads;
+  const std::size_t first_kafka_writer = io_threads;
+  const std::size_t kafka_threads = config.kafka ? config.kafka->threads : 0;
   std::vector<std::unique_ptr<driftd::StreamRuntime>> streams;
   std::vector<driftd::StreamRuntime*> kafka_streams;
   for (const auto& stream : config.streams) {
-    streams.push_back(std::make_unique<driftd::StreamRuntime>(stream, io_threads + 1));
+    streams.push_back(std::make_unique<driftd::StreamRuntime>(stream, io_threads + kafka_threads));
     if (stream.source.type == driftd::config::SourceType::kafka) {
       kafka_streams.push_back(streams.back().get());
     }
@@ -167,7 +168,8 @@ int run(const std::string& config_path, bool& reload) {
     manager->set_alert_feed(alert_feed.get());
     if (!kafka_streams.empty()) {
       kafka = std::make_unique<driftd::kafka::KafkaSource>(
-          *config.kafka, kafka_streams, kafka_writer, driftd::kafka::group_instance_id(config));
+          *config.kafka, kafka_streams, first_kafka_writer,
+          driftd::kafka::group_instance_id(config));
       manager->set_kafka_source(kafka.get());
     }
     manager->start();

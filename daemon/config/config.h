@@ -75,6 +75,7 @@
 // | `instance_id` | string | derived from the host, group, topics and database | this instance's `group.instance.id` (static membership: a restarted driftd takes its partitions back at once instead of after `session.timeout.ms`); absent: `"driftd-<host>-<16 hex digits>"`, stable across restarts; `""`: dynamic membership (no `group.instance.id`); else 1 to 249 characters from A-Z, a-z, 0-9, `_`, `.` and `-`; `properties["group.instance.id"]`, when set, wins |
 // | `properties` | object  | `{}`     | string -> string librdkafka settings; `bootstrap.servers`, `group.id`, `enable.auto.commit` and `enable.auto.offset.store` are refused (driftd sets them); see below for the defaults driftd gives others |
 // | `poll_batch` | integer | 1000     | 1..1000000; messages per consumer poll |
+// | `threads`    | integer | 1        | 1..64; consumer threads: the assigned partitions are spread over them (each partition read by one), so Kafka ingest can use that many cores; more than the partitions assigned leaves some idle |
 // | `alert_topic` | string | absent  | a Kafka topic name: every alert event is produced to it (idempotent producer, key "stream/feature") |
 //
 // streams[i]
@@ -229,6 +230,7 @@ struct KafkaConfig {
   std::optional<std::string> instance_id;
   std::map<std::string, std::string> properties;        // extra librdkafka settings
   std::uint32_t poll_batch = 1000;
+  std::uint32_t threads = 1;                            // consumer threads
   std::optional<std::string> alert_topic;               // nullopt: no alert topic
 
   friend bool operator==(const KafkaConfig&, const KafkaConfig&) = default;

@@ -35,6 +35,7 @@ constexpr std::uint64_t kMaxReadThreads = 64;
 constexpr std::uint64_t kMaxBodyBytes = 0xFFFFFFFF;
 // The consumer reserves a batch's message and document arrays up front.
 constexpr std::uint64_t kMaxPollBatch = 1'000'000;
+constexpr std::uint64_t kMaxKafkaThreads = 64;
 // Every due subscription is attempted at each dispatcher pass, 32 at a time.
 constexpr std::uint64_t kMaxSubscriptions = 10'000;
 // p_k = (c_k + alpha) / (n + K alpha) with K <= 4097 bins (4096 categories and
@@ -254,6 +255,8 @@ KafkaConfig read_kafka(const Node& node) {
       .optional("properties", [&](const Node& n) { out.properties = read_properties(n); })
       .optional("poll_batch",
                 [&](const Node& n) { out.poll_batch = to_u32(n.integer(1, kMaxPollBatch, true)); })
+      .optional("threads",
+                [&](const Node& n) { out.threads = to_u32(n.integer(1, kMaxKafkaThreads, true)); })
       .optional("alert_topic", [&](const Node& n) { out.alert_topic = read_topic(n); });
   reader.read();
   return out;

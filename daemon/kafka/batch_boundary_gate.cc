@@ -2,46 +2,62 @@
 
 namespace driftd::kafka {
 
-void BatchBoundaryGate::start() {
+void BatchBoundaryGate::start(std::size_t consumers) {
   std::lock_guard lock(mutex_);
-  running_ = true;
+  running_ += consumers;
 }
 
 void BatchBoundaryGate::at_boundary() {
   if (!hint_.load(std::memory_order_acquire)) return;
   std::unique_lock lock(mutex_);
-  if (!requested_) return;
-  parked_ = true;
+  if (requests_ == 0) return;
+  ++parked_;
   changed_.notify_all();
   const uint64_t parked_at = resumes_;
-  // Released by the resume() after this park, even when the next pause is
-  // already requested: the consumer then runs one more batch first.
-  changed_.wait(lock, [&] { return !requested_ || resumes_ != parked_at; });
-  parked_ = false;
+  // Released by the first resume() after this park, even when another pause
+  // is already asked for: the consumer then runs one more batch first.
+  // resume() takes it off parked_.
+  changed_.wait(lock, [&] { return resumes_ != parked_at; });
 }
 
 void BatchBoundaryGate::finish() {
   {
     std::lock_guard lock(mutex_);
-    running_ = false;
+    --running_;
   }
   changed_.notify_all();
 }
 
+void BatchBoundaryGate::acquire(std::unique_lock<std::mutex>& lock) {
+  ++requests_;
+  hint_.store(true, std::memory_order_release);
+  changed_.wait(lock, [this] { return !held_ && parked_ + pausing_ >= running_; });
+  held_ = true;
+}
+
+void BatchBoundaryGate::pause_from_consumer() {
+  std::unique_lock lock(mutex_);
+  ++pausing_;
+  changed_.notify_all();  // it stands still: a waiting pause may go on
+  acquire(lock);
+  held_by_consumer_ = true;
+}
+
 void BatchBoundaryGate::pause() {
   std::unique_lock lock(mutex_);
-  requested_ = true;
-  hint_.store(true, std::memory_order_release);
-  changed_.wait(lock, [this] { return parked_ || !running_; });
+  acquire(lock);
+  held_by_consumer_ = false;
 }
 
 void BatchBoundaryGate::resume() {
   {
     std::lock_guard lock(mutex_);
-    requested_ = false;
-    hint_.store(false, std::memory_order_release);
+    held_ = false;
+    if (held_by_consumer_) --pausing_;
+    --requests_;
+    hint_.store(requests_ > 0, std::memory_order_release);
     ++resumes_;
-    parked_ = false;  // released: the next pause() waits for the next boundary
+    parked_ = 0;  // all released: the next pause waits for their next boundary
   }
   changed_.notify_all();
 }

@@ -6,6 +6,7 @@
 #include <cstring>
 #include <limits>
 #include <stdexcept>
+#include <utility>
 
 #include <librdkafka/rdkafka.h>
 
@@ -99,9 +100,9 @@ struct Callbacks {
 };
 
 KafkaSource::KafkaSource(const config::KafkaConfig& kafka, std::vector<StreamRuntime*> streams,
-                         std::size_t writer, const std::optional<std::string>& group_instance_id)
+                         std::size_t first_writer,
+                         const std::optional<std::string>& group_instance_id)
     : config_(kafka),
-      writer_(writer),
       streams_(std::move(streams)),
       topic_names_(subscribed_topics(streams_)),
       health_(topic_names_, Clock::system()),
@@ -112,15 +113,20 @@ KafkaSource::KafkaSource(const config::KafkaConfig& kafka, std::vector<StreamRun
     const std::string& topic = streams_[s]->config().source.topic;
     auto found = std::find_if(topics_.begin(), topics_.end(),
                               [&](const Topic& t) { return t.name == topic; });
-    if (found == topics_.end()) found = topics_.insert(topics_.end(), Topic{topic, {}, {}});
+    if (found == topics_.end()) found = topics_.insert(topics_.end(), Topic{topic, {}, {}, {}});
     found->streams.push_back(s);
     positions_.emplace_back(topic);
     const auto& event_time = streams_[s]->config().event_time;
     times_.emplace_back(event_time ? event_time->idle_timeout.count() : 0);
     frontiers_.push_back(std::numeric_limits<int64_t>::min());
   }
-  documents_.resize(streams_.size());
-  for (auto& documents : documents_) documents.reserve(config_.poll_batch);
+  for (std::size_t c = 0; c < std::max<std::size_t>(1, config_.threads); ++c) {
+    auto& consumer = *consumers_.emplace_back(std::make_unique<Consumer>());
+    consumer.index = c;
+    consumer.writer = first_writer + c;
+    consumer.documents.resize(streams_.size());
+    for (auto& documents : consumer.documents) documents.reserve(config_.poll_batch);
+  }
   durable_.resize(streams_.size());
 
   // Throws ConfigError for a bad property.
@@ -161,19 +167,32 @@ void KafkaSource::start() {
     throw std::runtime_error(std::string("Kafka subscribe: ") + rd_kafka_err2str(error));
   }
   health_.subscribed();
-  gate_.start();
-  thread_ = std::thread([this] { run(); });
+  for (std::size_t c = 1; c < consumers_.size(); ++c) {
+    consumers_[c]->queue = rd_kafka_queue_new(handle_->rk);
+  }
+  last_delivery_ms_.store(steady_ms(), std::memory_order_relaxed);
+  gate_.start(consumers_.size());
+  for (const auto& consumer : consumers_) {
+    consumer->thread = std::thread([this, &consumer = *consumer] { run(consumer); });
+  }
 }
 
 void KafkaSource::stop() {
   stopping_.store(true, std::memory_order_relaxed);
-  if (thread_.joinable()) thread_.join();
+  for (const auto& consumer : consumers_) {
+    if (consumer->thread.joinable()) consumer->thread.join();
+  }
 }
 
 void KafkaSource::close() {
   if (handle_ == nullptr || handle_->closed) return;
   handle_->closed = true;
   commit_durable_offsets(true);
+  // The application's queue references go before closing (rdkafka.h); the
+  // partitions forwarded to them keep them alive as long as they need.
+  for (const auto& consumer : consumers_) {
+    if (consumer->queue != nullptr) rd_kafka_queue_destroy(std::exchange(consumer->queue, nullptr));
+  }
   // Leaves the group (revoking through on_rebalance, on this thread).
   if (const rd_kafka_resp_err_t error = rd_kafka_consumer_close(handle_->rk)) {
     std::fprintf(stderr, "driftd: kafka: closing the consumer: %s\n", rd_kafka_err2str(error));
@@ -211,42 +230,78 @@ std::size_t KafkaSource::stream_index(const StreamRuntime& stream) const {
 
 // ---- The consumer thread ------------------------------------------------------
 
-void KafkaSource::run() {
+void KafkaSource::run(Consumer& consumer) {
   std::vector<rd_kafka_message_t*> messages;
   messages.reserve(config_.poll_batch);
-  int64_t last_delivery = steady_ms();
-  int64_t last_frontier_tick = last_delivery;
+  const bool serves_callbacks = consumer.index == 0;
+  int64_t last_frontier_tick = steady_ms();
+  // Thread 0 polls the consumer queue (its partitions and the callbacks),
+  // the others their own queues.
+  const auto poll = [&](int timeout_ms) {
+    return serves_callbacks ? rd_kafka_consumer_poll(handle_->rk, timeout_ms)
+                            : rd_kafka_consume_queue(consumer.queue, timeout_ms);
+  };
   while (!stopping_.load(std::memory_order_relaxed)) {
     gate_.at_boundary();
-    commit_durable_offsets(false);
-    if (const int64_t tick = steady_ms(); tick - last_frontier_tick >= kFrontierIntervalMs) {
-      last_frontier_tick = tick;
-      raise_frontiers();
+    if (serves_callbacks) {
+      commit_durable_offsets(false);
+      if (const int64_t tick = steady_ms(); tick - last_frontier_tick >= kFrontierIntervalMs) {
+        last_frontier_tick = tick;
+        raise_frontiers();
+      }
     }
     const auto polling = std::chrono::steady_clock::now();
-    if (rd_kafka_message_t* first = rd_kafka_consumer_poll(handle_->rk, kPollTimeoutMs)) {
+    if (rd_kafka_message_t* first = poll(kPollTimeoutMs)) {
       messages.push_back(first);
       while (messages.size() < config_.poll_batch) {
-        rd_kafka_message_t* next = rd_kafka_consumer_poll(handle_->rk, 0);
+        rd_kafka_message_t* next = poll(0);
         if (next == nullptr) break;
         messages.push_back(next);
       }
     }
     counters_.poll_nanoseconds.fetch_add(nanoseconds_since(polling), std::memory_order_relaxed);
     if (messages.empty()) continue;
-    // The activity clock (PartitionTimes) runs while messages flow: a stall
-    // (an outage, a hung broker, a quiet topic) counts at most kMaxStallMs.
-    const int64_t delivery = steady_ms();
-    activity_ms_ += std::min(delivery - last_delivery, kMaxStallMs);
-    last_delivery = delivery;
     const auto processing = std::chrono::steady_clock::now();
-    process_batch(messages);
+    process_batch(consumer, messages);
     for (rd_kafka_message_t* message : messages) rd_kafka_message_destroy(message);
     messages.clear();
     counters_.process_nanoseconds.fetch_add(nanoseconds_since(processing),
                                             std::memory_order_relaxed);
   }
   gate_.finish();
+}
+
+// The activity clock (PartitionTimes) runs while messages flow: a stall (an
+// outage, a hung broker, a quiet topic) counts at most kMaxStallMs. Batches
+// of several threads count the time since the previous batch of any.
+int64_t KafkaSource::count_activity(int64_t delivery) {
+  const int64_t previous = last_delivery_ms_.exchange(delivery, std::memory_order_relaxed);
+  const int64_t step = std::clamp<int64_t>(delivery - previous, 0, kMaxStallMs);
+  return activity_ms_.fetch_add(step, std::memory_order_relaxed) + step;
+}
+
+std::size_t KafkaSource::route(const Topic& topic, int32_t partition) {
+  Consumer* reader = consumers_.front().get();
+  for (const auto& consumer : consumers_) {
+    if (consumer->partitions.load(std::memory_order_relaxed) <
+        reader->partitions.load(std::memory_order_relaxed)) {
+      reader = consumer.get();
+    }
+  }
+  reader->partitions.fetch_add(1, std::memory_order_relaxed);
+  if (consumers_.size() > 1) {
+    // Every partition explicitly: a partition's queue once forwarded stays
+    // forwarded, even to thread 0's consumer queue after a reassignment.
+    rd_kafka_queue_t* from =
+        rd_kafka_queue_get_partition(handle_->rk, topic.name.c_str(), partition);
+    if (from == nullptr) return reader->index;  // not a partition librdkafka knows: no messages
+    rd_kafka_queue_t* to =
+        reader->index == 0 ? rd_kafka_queue_get_consumer(handle_->rk) : reader->queue;
+    rd_kafka_queue_forward(from, to);
+    if (reader->index == 0) rd_kafka_queue_destroy(to);
+    rd_kafka_queue_destroy(from);
+  }
+  return reader->index;
 }
 
 KafkaSource::Topic* KafkaSource::find_topic(const char* name) {
@@ -259,8 +314,10 @@ KafkaSource::Topic* KafkaSource::find_topic(const char* name) {
 // Messages come in runs of one partition (librdkafka hands out each fetched
 // partition batch in order); each run is recorded as one batch per stream,
 // so that event-time alignment (PartitionTimes) knows the partition.
-void KafkaSource::process_batch(std::vector<rd_kafka_message_t*>& messages) {
+void KafkaSource::process_batch(Consumer& consumer,
+                                std::vector<rd_kafka_message_t*>& messages) {
   const int64_t now = Clock::system().wall_ms();
+  const int64_t activity = count_activity(steady_ms());
   uint64_t delivered = 0;
   const Topic* run_topic = nullptr;
   int32_t run_partition = -1;
@@ -275,7 +332,7 @@ void KafkaSource::process_batch(std::vector<rd_kafka_message_t*>& messages) {
     const Topic* topic = find_topic(rd_kafka_topic_name(message->rkt));
     if (topic == nullptr || message->partition < 0 || message->offset < 0) continue;
     if (topic != run_topic || message->partition != run_partition) {
-      if (run_topic != nullptr) record_run(*run_topic, run_partition, now);
+      if (run_topic != nullptr) record_run(consumer, *run_topic, run_partition, now, activity);
       run_topic = topic;
       run_partition = message->partition;
     }
@@ -289,28 +346,31 @@ void KafkaSource::process_batch(std::vector<rd_kafka_message_t*>& messages) {
             : timestamp};
     for (const std::size_t s : topic->streams) {
       if (positions_[s].take(message->partition, message->offset)) {
-        documents_[s].push_back(document);
+        consumer.documents[s].push_back(document);
       }
     }
   }
-  if (run_topic != nullptr) record_run(*run_topic, run_partition, now);
+  if (run_topic != nullptr) record_run(consumer, *run_topic, run_partition, now, activity);
   counters_.messages.fetch_add(delivered, std::memory_order_relaxed);
+  consumer.messages.fetch_add(delivered, std::memory_order_relaxed);
   if (delivered > 0) all_brokers_down_.store(false, std::memory_order_relaxed);
 }
 
-void KafkaSource::record_run(const Topic& topic, int32_t partition, int64_t now_ms) {
+void KafkaSource::record_run(Consumer& consumer, const Topic& topic, int32_t partition,
+                             int64_t now_ms, int64_t activity) {
   for (const std::size_t s : topic.streams) {
-    std::vector<SourceDocument>& documents = documents_[s];
+    std::vector<SourceDocument>& documents = consumer.documents[s];
     if (documents.empty()) continue;
     StreamRuntime& stream = *streams_[s];
     const std::optional<int64_t> limit =
         stream.config().event_time
-            ? times_[s].limit_for(partition, topic.assigned, activity_ms_,
+            ? times_[s].limit_for(partition, topic.assigned, activity,
                                   [&](int32_t other) { return behind(s, other); })
             : std::nullopt;
     try {
-      const IngestResult result = stream.ingest_documents(writer_, documents, now_ms, limit);
-      times_[s].advance(partition, result.latest_event_time, activity_ms_);
+      const IngestResult result =
+          stream.ingest_documents(consumer.writer, documents, now_ms, limit);
+      times_[s].advance(partition, result.latest_event_time, activity);
     } catch (const std::exception& error) {
       // Not bad input (that is counted, never thrown): a bug. Say it loudly.
       std::fprintf(stderr, "driftd: kafka: stream '%s': %zu message(s) not recorded: %s\n",
@@ -322,15 +382,16 @@ void KafkaSource::record_run(const Topic& topic, int32_t partition, int64_t now_
 
 void KafkaSource::raise_frontiers() {
   const int64_t now = Clock::system().wall_ms();
+  const int64_t activity = activity_ms_.load(std::memory_order_relaxed);
   for (const Topic& topic : topics_) {
     for (const std::size_t s : topic.streams) {
       if (!streams_[s]->config().event_time) continue;
       const std::optional<int64_t> frontier = times_[s].frontier(
-          topic.assigned, activity_ms_, [&](int32_t partition) { return behind(s, partition); });
+          topic.assigned, activity, [&](int32_t partition) { return behind(s, partition); });
       if (!frontier || *frontier <= frontiers_[s]) continue;
       frontiers_[s] = *frontier;
       try {
-        streams_[s]->observe_event_time(writer_, *frontier, now);
+        streams_[s]->observe_event_time(consumers_.front()->writer, *frontier, now);
       } catch (const std::exception& error) {
         std::fprintf(stderr, "driftd: kafka: stream '%s': raising the watermark: %s\n",
                      streams_[s]->config().name.c_str(), error.what());
@@ -396,6 +457,19 @@ void KafkaSource::commit_durable_offsets(bool wait) {
 // ---- Callbacks ------------------------------------------------------------------
 
 void KafkaSource::on_rebalance(int error, rd_kafka_topic_partition_list_t* partitions) {
+  // Applied with the other consumer threads parked between batches: the
+  // partition lists, the tables and the routes are the caller's meanwhile,
+  // and no thread is amid a batch of a partition being revoked (its
+  // messages still queued are dropped by librdkafka once it is unassigned).
+  gate_.pause_from_consumer();
+  struct Resume {
+    BatchBoundaryGate& gate;
+    ~Resume() { gate.resume(); }
+  } resume{gate_};
+  apply_rebalance(error, partitions);
+}
+
+void KafkaSource::apply_rebalance(int error, rd_kafka_topic_partition_list_t* partitions) {
   counters_.rebalances.fetch_add(1, std::memory_order_relaxed);
   rd_kafka_t* rk = handle_->rk;
   const bool cooperative = std::strcmp(rd_kafka_rebalance_protocol(rk), "COOPERATIVE") == 0;
@@ -419,10 +493,13 @@ void KafkaSource::on_rebalance(int error, rd_kafka_topic_partition_list_t* parti
       // The positions in SQLite decide where reading starts.
       partition.offset =
           start_offset(*topic, partition.partition).value_or(RD_KAFKA_OFFSET_INVALID);
-      topic->assigned.push_back(partition.partition);
+      const int64_t activity = activity_ms_.load(std::memory_order_relaxed);
       for (const std::size_t s : topic->streams) {
-        times_[s].assigned(partition.partition, activity_ms_);
+        positions_[s].reserve(partition.partition);
+        times_[s].assigned(partition.partition, activity);
       }
+      topic->readers.push_back(route(*topic, partition.partition));
+      topic->assigned.push_back(partition.partition);
     }
     std::fprintf(stderr, "driftd: kafka: %d partition(s) assigned\n", partitions->cnt);
     client_log_.reached();  // the group coordinator answered
@@ -441,9 +518,16 @@ void KafkaSource::on_rebalance(int error, rd_kafka_topic_partition_list_t* parti
       commit_durable_offsets(false);
     }
     for (int i = 0; i < partitions->cnt; ++i) {
-      if (Topic* topic = find_topic(partitions->elems[i].topic)) {
-        std::erase(topic->assigned, partitions->elems[i].partition);
-      }
+      Topic* topic = find_topic(partitions->elems[i].topic);
+      if (topic == nullptr) continue;
+      const auto revoked = std::find(topic->assigned.begin(), topic->assigned.end(),
+                                     partitions->elems[i].partition);
+      if (revoked == topic->assigned.end()) continue;
+      const auto at = revoked - topic->assigned.begin();
+      consumers_[topic->readers[static_cast<std::size_t>(at)]]->partitions.fetch_sub(
+          1, std::memory_order_relaxed);
+      topic->assigned.erase(revoked);
+      topic->readers.erase(topic->readers.begin() + at);
     }
     std::fprintf(stderr, "driftd: kafka: %d partition(s) revoked\n", partitions->cnt);
     if (cooperative) {
@@ -456,7 +540,11 @@ void KafkaSource::on_rebalance(int error, rd_kafka_topic_partition_list_t* parti
     return;
   }
   client_log_.report(std::string("rebalance failed: ") + rd_kafka_err2str(static_cast<rd_kafka_resp_err_t>(error)));
-  for (Topic& topic : topics_) topic.assigned.clear();
+  for (Topic& topic : topics_) {
+    topic.assigned.clear();
+    topic.readers.clear();
+  }
+  for (const auto& consumer : consumers_) consumer->partitions.store(0, std::memory_order_relaxed);
   health_.unassigned();
   rd_kafka_assign(rk, nullptr);
 }
@@ -495,6 +583,15 @@ void KafkaSource::on_offset_commit(int error) {
     client_log_.report(std::string("offset commit: ") +
            rd_kafka_err2str(static_cast<rd_kafka_resp_err_t>(error)));
   }
+}
+
+std::vector<ConsumerThreadStatus> KafkaSource::consumer_threads() const {
+  std::vector<ConsumerThreadStatus> out;
+  for (const auto& consumer : consumers_) {
+    out.push_back({consumer->messages.load(std::memory_order_relaxed),
+                   consumer->partitions.load(std::memory_order_relaxed)});
+  }
+  return out;
 }
 
 std::optional<std::string> KafkaSource::problem() const {

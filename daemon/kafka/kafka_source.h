@@ -1,7 +1,16 @@
 // driftd's Kafka source: one librdkafka high-level consumer in the
-// configured group (rebalance protocol per consumer_config.h), subscribed to the topics of every Kafka stream, and one
-// consumer thread that polls batches of messages and has each decoded and
-// recorded by the streams of its topic (as one writer index of each).
+// configured group (rebalance protocol per consumer_config.h), subscribed to
+// the topics of every Kafka stream, and `kafka.threads` consumer threads
+// that poll batches of messages and have each decoded and recorded by the
+// streams of its topic (each thread as its own writer index of each stream).
+//
+// Consumer threads: thread 0 polls the consumer queue, which also serves
+// librdkafka's callbacks (rebalances, errors, statistics, commits). With
+// more than one thread, each assigned partition's queue is forwarded
+// (rd_kafka_queue_forward) to the queue of one thread -- the one with the
+// fewest partitions at assignment, thread 0's being the consumer queue -- so
+// every partition is read by exactly one thread, in order. A rebalance is
+// applied by thread 0 while the others are parked at a batch boundary.
 //
 // The reliability protocol (docs/architecture.md):
 // - Positions: per stream and partition, the next offset not yet counted
@@ -9,20 +18,22 @@
 //   smallest position its topic's streams stored in SQLite (else the group's
 //   committed offset, then auto.offset.reset); a message a stream counted
 //   before is skipped.
-// - The cut: the window manager pauses the consumer at a batch boundary
-//   (pause()), closes the windows that are due, takes the checkpoint of the
-//   open ones and the positions (positions()) -- which then cover exactly
-//   the same messages -- and lets it go. It writes all three in one SQLite
-//   transaction and, after COMMIT, reports them durable(). Only durable
-//   positions are committed to Kafka (asynchronously, by the consumer thread
-//   at its next batch boundary, for the partitions it still owns). Kafka's
-//   committed offsets serve lag monitoring and the fallback for a partition
-//   SQLite knows nothing of; SQLite is the truth.
+// - The cut: the window manager pauses every consumer thread at a batch
+//   boundary (pause()), closes the windows that are due, takes the
+//   checkpoint of the open ones and the positions (positions()) -- which
+//   then cover exactly the same messages -- and lets them go. It writes all
+//   three in one SQLite transaction and, after COMMIT, reports them
+//   durable(). Only durable positions are committed to Kafka
+//   (asynchronously, by thread 0 at its next batch boundary, for the
+//   partitions this member still owns). Kafka's committed offsets serve lag
+//   monitoring and the fallback for a partition SQLite knows nothing of;
+//   SQLite is the truth.
 // - Event time: a batch from one partition raises a stream's watermark no
-//   further than the partitions that hold allow (PartitionTimes: those with
-//   messages to read or quiet for less than event_time.idle_timeout on the
-//   activity clock, which runs while batches arrive); every 100 ms the
-//   consumer thread raises it to where they allow without a batch.
+//   further than the partitions that hold allow (PartitionTimes, shared by
+//   the threads: those with messages to read or quiet for less than
+//   event_time.idle_timeout on the activity clock, which runs while batches
+//   arrive); every 100 ms thread 0 raises it to where they allow without a
+//   batch.
 //
 // Readiness (problem()): no broker reachable, a fatal client error, then
 // what ConsumerHealth decides (a missing topic, no assignment, no progress).
@@ -32,7 +43,9 @@
 // Thread safety: start(), stop() and close() from one thread (main);
 // pause(), positions() and durable() from the window manager thread;
 // counters() and problem() from any thread. The pause handshake is a
-// BatchBoundaryGate (its invariants are in its header).
+// BatchBoundaryGate (its invariants are in its header); what the consumer
+// threads share while they run is in PartitionTimes, StreamPositions and
+// atomics.
 #pragma once
 
 #include <atomic>
@@ -57,6 +70,7 @@
 #include "pipeline/stream_runtime.h"
 
 struct rd_kafka_message_s;
+struct rd_kafka_queue_s;
 struct rd_kafka_topic_partition_list_s;
 
 namespace driftd::kafka {
@@ -74,16 +88,23 @@ struct KafkaCounters {
   std::atomic<int> brokers_up{0};                // from the latest statistics
 };
 
+// One consumer thread's share, readable from any thread (statistics).
+struct ConsumerThreadStatus {
+  uint64_t messages = 0;       // delivered to it so far
+  std::size_t partitions = 0;  // assigned to it now
+};
+
 class KafkaSource {
  public:
-  // `streams`: the runtimes whose source is Kafka. Each must have been
-  // built with more than `writer` writers; the consumer thread records as
-  // `writer`. `group_instance_id`: join as a static member under this id
+  // `streams`: the runtimes whose source is Kafka. The consumer threads
+  // record as writers first_writer .. first_writer + kafka.threads - 1:
+  // each stream must have been built with that many more writers. `group_instance_id`: join as a static member under this id
   // (instance_id.h); nullopt: a dynamic member, unless kafka.properties
   // sets one. Logs the membership used. Throws config::ConfigError for a
   // property librdkafka refuses (see consumer_config.h).
   KafkaSource(const config::KafkaConfig& kafka, std::vector<StreamRuntime*> streams,
-              std::size_t writer, const std::optional<std::string>& group_instance_id = {});
+              std::size_t first_writer,
+              const std::optional<std::string>& group_instance_id = {});
   ~KafkaSource();
   KafkaSource(const KafkaSource&) = delete;
   KafkaSource& operator=(const KafkaSource&) = delete;
@@ -91,10 +112,10 @@ class KafkaSource {
   // Installs a stream's positions stored in SQLite. Ignored for a stream
   // that is not a Kafka stream. REQUIRES: before start().
   void restore(const StreamRuntime& stream, std::span<const SourcePosition> stored);
-  // Subscribes and starts the consumer thread. REQUIRES: the streams'
+  // Subscribes and starts the consumer threads. REQUIRES: the streams'
   // references and checkpoints are installed (the window manager started).
   void start();
-  // The consumer thread stops at a batch boundary: nothing is recorded any
+  // The consumer threads stop at a batch boundary: nothing is recorded any
   // more. Positions stay readable.
   void stop();
   // After the last commit: commits the durable offsets to Kafka (waiting)
@@ -102,8 +123,8 @@ class KafkaSource {
   void close();
 
   // ---- Window manager ---------------------------------------------------------
-  // While a Pause lives the consumer thread waits at a batch boundary (or
-  // has stopped): everything it consumed is recorded, nothing more is.
+  // While a Pause lives every consumer thread waits at a batch boundary (or
+  // has stopped): everything they consumed is recorded, nothing more is.
   class [[nodiscard]] Pause {
    public:
     explicit Pause(KafkaSource* source) : source_(source) {}
@@ -125,6 +146,8 @@ class KafkaSource {
 
   // ---- Status -----------------------------------------------------------------
   const KafkaCounters& counters() const { return counters_; }
+  // By consumer thread (kafka.threads of them).
+  std::vector<ConsumerThreadStatus> consumer_threads() const;
   // Why the source is degraded (no broker reachable, a fatal client error, a
   // subscribed topic missing, no partitions assigned, assigned partitions
   // not consumed: see consumer_health.h), or nullopt when it is healthy.
@@ -134,55 +157,80 @@ class KafkaSource {
   struct Topic {
     std::string name;
     std::vector<std::size_t> streams;  // indices into streams_
-    std::vector<int32_t> assigned;     // partitions owned now (consumer thread)
+    // Partitions owned now, and the consumer thread reading each (changed
+    // by thread 0's rebalances, the other threads parked).
+    std::vector<int32_t> assigned;
+    std::vector<std::size_t> readers;
+  };
+  // One consumer thread: its writer index, its queue (thread 0: none, it
+  // polls the consumer queue) and its reused buffers.
+  struct Consumer {
+    std::size_t index = 0;
+    std::size_t writer = 0;
+    rd_kafka_queue_s* queue = nullptr;  // owned; destroyed by close()
+    std::vector<std::vector<SourceDocument>> documents;  // by stream, reused per run
+    // Assigned to it now (written by thread 0's rebalances), and the messages
+    // it delivered: relaxed, for consumer_threads().
+    std::atomic<std::size_t> partitions{0};
+    std::atomic<uint64_t> messages{0};
+    std::thread thread;
   };
   struct Handle;
 
-  void run();
-  void process_batch(std::vector<rd_kafka_message_s*>& messages);
-  // Has the streams of `topic` record the documents gathered from one run
-  // of messages of `partition`.
-  void record_run(const Topic& topic, int32_t partition, int64_t now_ms);
+  void run(Consumer& consumer);
+  void process_batch(Consumer& consumer, std::vector<rd_kafka_message_s*>& messages);
+  // Has the streams of `topic` record the documents `consumer` gathered from
+  // one run of messages of `partition`.
+  void record_run(Consumer& consumer, const Topic& topic, int32_t partition, int64_t now_ms,
+                  int64_t activity);
+  // Counts a batch delivered at steady time `delivery` on the activity clock
+  // and returns the clock's time.
+  int64_t count_activity(int64_t delivery);
   // Whether `stream` still has messages to read in `partition`.
   bool behind(std::size_t stream, int32_t partition) const;
   // Raises each event-time stream's watermark to its partitions' frontier
-  // (PartitionTimes) when that moved without a batch.
+  // (PartitionTimes) when that moved without a batch. Thread 0.
   void raise_frontiers();
   void commit_durable_offsets(bool wait);
   std::optional<int64_t> start_offset(const Topic& topic, int32_t partition) const;
+  // Picks the consumer thread that reads a newly assigned partition and
+  // routes the partition's messages to its queue.
+  std::size_t route(const Topic& topic, int32_t partition);
   Topic* find_topic(const char* name);
   std::size_t stream_index(const StreamRuntime& stream) const;  // streams_.size(): none
 
-  // librdkafka callbacks (served on the consumer thread, or in close()).
+  // librdkafka callbacks (served on thread 0, or in close()).
   void on_rebalance(int error, rd_kafka_topic_partition_list_s* partitions);
+  void apply_rebalance(int error, rd_kafka_topic_partition_list_s* partitions);
   void on_error(int error, const char* reason);
   void on_stats(const char* json, std::size_t length);
   void on_offset_commit(int error);
   friend struct Callbacks;
 
   const config::KafkaConfig config_;
-  const std::size_t writer_;
   std::vector<StreamRuntime*> streams_;
   std::vector<Topic> topics_;
   std::vector<std::string> topic_names_;  // subscribed; immutable after construction
   std::unique_ptr<Handle> handle_;
   KafkaCounters counters_;
+  std::vector<std::unique_ptr<Consumer>> consumers_;  // kafka.threads, from construction
 
-  // Consumer thread only (and the window manager while paused or stopped).
-  std::vector<StreamPositions> positions_;                 // by stream
-  std::vector<PartitionTimes> times_;                      // by stream
-  std::vector<int64_t> frontiers_;                         // by stream: the last one raised to
+  // Shared by the consumer threads (see the headers); resized only while
+  // they are parked or not running.
+  std::vector<StreamPositions> positions_;  // by stream
+  std::vector<PartitionTimes> times_;       // by stream
+  // Thread 0 only: by stream, the frontier last raised to.
+  std::vector<int64_t> frontiers_;
   // The clock partitions go idle by (PartitionTimes): milliseconds between
-  // batches, each pause counted up to kMaxStallMs, so it runs while messages
-  // flow and (almost) stops while none do.
-  int64_t activity_ms_ = 0;
-  std::vector<std::vector<SourceDocument>> documents_;     // by stream, reused per run
+  // batches (of any thread), each pause counted up to kMaxStallMs, so it runs
+  // while messages flow and (almost) stops while none do.
+  std::atomic<int64_t> activity_ms_{0};
+  std::atomic<int64_t> last_delivery_ms_{0};  // steady time of the latest batch
 
   BatchBoundaryGate gate_;
   std::atomic<bool> stopping_{false};
-  std::thread thread_;
 
-  // Durable positions, from the window manager to the consumer thread.
+  // Durable positions, from the window manager to thread 0.
   std::mutex durable_mutex_;
   std::vector<std::vector<SourcePosition>> durable_;  // by stream; guarded
   std::atomic<bool> durable_changed_{false};

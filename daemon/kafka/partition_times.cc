@@ -2,36 +2,28 @@
 
 namespace driftd::kafka {
 
-PartitionTimes::Partition& PartitionTimes::at(int32_t partition) {
-  const auto index = static_cast<std::size_t>(partition);
-  if (index >= partitions_.size()) partitions_.resize(index + 1);
-  return partitions_[index];
-}
-
 void PartitionTimes::assigned(int32_t partition, int64_t now) {
-  Partition& state = at(partition);
-  state.last_active = std::max(state.last_active, now);
+  latest_.ensure(partition);
+  last_active_.ensure(partition);
+  last_active_.raise(partition, now);
 }
 
 void PartitionTimes::advance(int32_t partition, int64_t latest, int64_t now) {
-  Partition& state = at(partition);
-  state.latest = std::max(state.latest, latest);
-  state.last_active = std::max(state.last_active, now);
+  latest_.raise(partition, latest);
+  last_active_.raise(partition, now);
 }
 
 bool PartitionTimes::holds(int32_t partition, int64_t now, bool is_behind) {
-  Partition& state = at(partition);
+  if (!last_active_.contains(partition)) return is_behind;  // never assigned
   if (is_behind) {
-    state.last_active = std::max(state.last_active, now);
+    last_active_.raise(partition, now);
     return true;
   }
   // Never active (not assigned through assigned()): it cannot hold.
-  return state.last_active != kNone && now - state.last_active < idle_timeout_ms_;
+  const int64_t last_active = last_active_.load(partition);
+  return last_active != kNone && now - last_active < idle_timeout_ms_;
 }
 
-int64_t PartitionTimes::latest_of(int32_t partition) const {
-  const auto index = static_cast<std::size_t>(partition);
-  return partition >= 0 && index < partitions_.size() ? partitions_[index].latest : kNone;
-}
+int64_t PartitionTimes::latest_of(int32_t partition) const { return latest_.load(partition); }
 
 }  // namespace driftd::kafka

@@ -26,14 +26,20 @@
 // partition goes idle: windows close when messages flow again (or when every
 // partition has passed them).
 //
-// Thread safety: none; the Kafka consumer thread owns it.
+// Thread safety: the Kafka consumer threads share it. assigned() while no
+// other thread uses it (a rebalance, every consumer thread parked);
+// advance() by the thread consuming the partition; limit_for(), frontier()
+// and latest_of() from any of them. The times are PartitionCells that only
+// rise, so a reader racing an advance() sees the older time: its limit is
+// lower, never unsafe.
 #pragma once
 
 #include <algorithm>
 #include <cstdint>
 #include <optional>
 #include <span>
-#include <vector>
+
+#include "kafka/partition_cells.h"
 
 namespace driftd::kafka {
 
@@ -46,7 +52,8 @@ class PartitionTimes {
   // from now on until it delivers or goes idle. REQUIRES: partition >= 0.
   void assigned(int32_t partition, int64_t now);
   // `partition` delivered events up to `latest` at activity time `now`.
-  // Raises its latest event time (never lowers it). REQUIRES: partition >= 0.
+  // Raises its latest event time (never lowers it). REQUIRES: `partition`
+  // was assigned().
   void advance(int32_t partition, int64_t latest, int64_t now);
 
   // The limit for a batch from `partition`: the smallest latest time among
@@ -88,16 +95,14 @@ class PartitionTimes {
 
  private:
   static constexpr int64_t kNone = INT64_MIN;
-  struct Partition {
-    int64_t latest = kNone;      // event time
-    int64_t last_active = kNone; // activity time it last delivered, was behind or was assigned
-  };
   // Whether `partition` holds time back at `now`; a behind partition is active.
   bool holds(int32_t partition, int64_t now, bool is_behind);
-  Partition& at(int32_t partition);
 
   const int64_t idle_timeout_ms_;
-  std::vector<Partition> partitions_;  // by partition number
+  // By partition number: the latest event time; the activity time it last
+  // delivered, was behind or was assigned.
+  PartitionCells latest_{kNone};
+  PartitionCells last_active_{kNone};
 };
 
 }  // namespace driftd::kafka

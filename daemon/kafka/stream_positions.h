@@ -8,8 +8,12 @@
 // was sought to the smallest of their positions) and is skipped. Gaps above
 // it are normal (compacted topics, transaction markers).
 //
-// Thread safety: none. The Kafka consumer thread owns it; the window
-// manager reads snapshot() only while the consumer is paused or stopped.
+// Thread safety: take() from the consumer thread that consumes the
+// partition; next_offset() from any consumer thread (a partition another
+// thread consumes reads some position it had: a hint). restore() and
+// reserve() while no consumer thread runs (before start, or in a rebalance
+// with all of them parked); the window manager reads snapshot() only while
+// they are paused or stopped (the positions are then exact).
 #pragma once
 
 #include <cstdint>
@@ -18,6 +22,7 @@
 #include <string>
 #include <vector>
 
+#include "kafka/partition_cells.h"
 #include "pipeline/source_position.h"
 
 namespace driftd::kafka {
@@ -35,14 +40,15 @@ class StreamPositions {
   // The stored or reached position in `partition`, if any.
   std::optional<int64_t> next_offset(int32_t partition) const;
 
+  // Makes room for `partition` (assigned now). REQUIRES: partition >= 0.
+  void reserve(int32_t partition) { next_.ensure(partition); }
+
   // True when the stream should count the message at `offset` (and moves
   // its position past it); false when it was counted before.
-  // REQUIRES: partition >= 0, offset >= 0.
+  // REQUIRES: `partition` reserved (or restored), offset >= 0.
   bool take(int32_t partition, int64_t offset) {
-    const auto index = static_cast<std::size_t>(partition);
-    if (index >= next_.size()) grow(index);
-    if (offset < next_[index]) return false;
-    next_[index] = offset + 1;
+    if (offset < next_.load(partition)) return false;
+    next_.store(partition, offset + 1);
     return true;
   }
 
@@ -51,10 +57,9 @@ class StreamPositions {
 
  private:
   static constexpr int64_t kUnknown = -1;
-  void grow(std::size_t index);
 
   std::string topic_;
-  std::vector<int64_t> next_;  // by partition; kUnknown when never read
+  PartitionCells next_{kUnknown};  // by partition; kUnknown when never read
 };
 
 }  // namespace driftd::kafka

@@ -200,6 +200,10 @@ const std::vector<BadConfig>& bad_configs() {
        "kafka.properties: must be an object"},
       {with_kafka(R"({"brokers": "b", "group_id": "g", "poll_batch": 0})"),
        "kafka.poll_batch: must be an integer >= 1"},
+      {with_kafka(R"({"brokers": "b", "group_id": "g", "threads": 0})"),
+       "kafka.threads: must be an integer >= 1"},
+      {with_kafka(R"({"brokers": "b", "group_id": "g", "threads": 65})"),
+       "kafka.threads: must be at most 64"},
       {with_kafka(R"({"brokers": "b", "group_id": "g", "instance_id": "pod 3"})"),
        "kafka.instance_id: must be \"\" (dynamic membership) or a group.instance.id: 1 to 249 "
        "characters from A-Z, a-z, 0-9, '_', '.' and '-'"},

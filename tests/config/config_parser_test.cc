@@ -71,6 +71,7 @@ void check_example(const Config& config) {
   CHECK(config.kafka->group_id == "driftd");
   CHECK(config.kafka->properties.empty());
   CHECK(config.kafka->poll_batch == 1000u);
+  CHECK(config.kafka->threads == 1u);
   CHECK_FALSE(config.kafka->instance_id.has_value());  // derived: static membership
 
   REQUIRE(config.streams.size() == 2);
@@ -294,7 +295,7 @@ TEST_CASE("Every optional field is read when given") {
     "webhooks": {"ca_file": "/etc/driftd/receivers-ca.pem"},
     "kafka": {"brokers": "k1:9092,k2:9092", "group_id": "g", "instance_id": "driftd-pod-3",
               "properties": {"security.protocol": "SASL_SSL", "fetch.min.bytes": "1"},
-              "poll_batch": 50},
+              "poll_batch": 50, "threads": 4},
     "streams": [{
       "name": "orders.v2",
       "source": {"type": "kafka", "topic": "orders.v2"},
@@ -340,6 +341,7 @@ TEST_CASE("Every optional field is read when given") {
         std::map<std::string, std::string>{{"fetch.min.bytes", "1"},
                                            {"security.protocol", "SASL_SSL"}});
   CHECK(config.kafka->poll_batch == 50u);
+  CHECK(config.kafka->threads == 4u);
   CHECK(config.kafka->instance_id == std::optional<std::string>("driftd-pod-3"));
   const StreamConfig& stream = config.streams.at(0);
   CHECK(stream.name == "orders.v2");

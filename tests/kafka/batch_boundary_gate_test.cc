@@ -18,7 +18,7 @@ TEST_CASE("While paused the consumer stands still at a batch boundary") {
   std::atomic<bool> stop{false};
   uint64_t batches = 0;  // the consumer's state: no atomics, the gate orders it
   std::vector<uint64_t> recorded;  // one entry per batch, written by the consumer
-  gate.start();
+  gate.start(1);
   std::thread consumer([&] {
     while (!stop.load(std::memory_order_relaxed)) {
       gate.at_boundary();
@@ -51,7 +51,7 @@ TEST_CASE("A pause right after a resume waits for the consumer's next batch") {
   BatchBoundaryGate gate;
   std::atomic<bool> stop{false};
   std::atomic<uint64_t> batches{0};
-  gate.start();
+  gate.start(1);
   std::thread consumer([&] {
     while (!stop.load(std::memory_order_relaxed)) {
       gate.at_boundary();
@@ -73,12 +73,76 @@ TEST_CASE("A pause right after a resume waits for the consumer's next batch") {
   CHECK(starved == 0);
 }
 
+TEST_CASE("With several consumers, one rebalancing, each holder has all their state to itself") {
+  // Three consumer threads with plain state each; consumer 0 also plays the
+  // rebalance callback: every 16 batches it pauses the others from between
+  // its batches and rewrites the state they all read (`routes`). The test
+  // thread plays the window manager. ThreadSanitizer reports any access
+  // the gate does not order.
+  constexpr std::size_t kConsumers = 3;
+  BatchBoundaryGate gate;
+  std::atomic<bool> stop{false};
+  std::vector<uint64_t> batches(kConsumers, 0);  // consumer c writes batches[c]
+  uint64_t routes = 0;                           // consumer 0 writes it while holding
+  std::vector<uint64_t> routes_seen(kConsumers, 0);
+  std::atomic<int> stood_still_violations{0};
+  std::atomic<uint64_t> rebalances{0};
+  gate.start(kConsumers);
+  std::vector<std::thread> consumers;
+  for (std::size_t c = 0; c < kConsumers; ++c) {
+    consumers.emplace_back([&, c] {
+      while (!stop.load(std::memory_order_relaxed)) {
+        gate.at_boundary();
+        routes_seen[c] = routes;  // read by every consumer in each batch
+        ++batches[c];
+        if (c == 0 && batches[0] % 16 == 0) {
+          gate.pause_from_consumer();
+          const std::vector<uint64_t> before(batches.begin() + 1, batches.end());
+          ++routes;
+          std::this_thread::yield();
+          if (std::vector<uint64_t>(batches.begin() + 1, batches.end()) != before) {
+            stood_still_violations.fetch_add(1);
+          }
+          rebalances.fetch_add(1, std::memory_order_relaxed);
+          gate.resume();
+        }
+      }
+      gate.finish();
+    });
+  }
+  int moved = 0;
+  uint64_t progressed = 0;
+  uint64_t last_total = 0;
+  for (int round = 0; round < 1000; ++round) {
+    gate.pause();
+    uint64_t total = 0;
+    for (const uint64_t count : batches) total += count;
+    const uint64_t routes_now = routes;
+    for (const uint64_t seen : routes_seen) moved += seen > routes_now;
+    std::this_thread::yield();
+    uint64_t again = 0;
+    for (const uint64_t count : batches) again += count;
+    moved += again != total || routes != routes_now;
+    progressed += total > last_total;
+    last_total = total;
+    gate.resume();
+  }
+  stop.store(true, std::memory_order_relaxed);
+  for (std::thread& consumer : consumers) consumer.join();
+  CHECK(moved == 0);
+  CHECK(stood_still_violations.load() == 0);
+  CHECK(progressed > 0);
+  CHECK(rebalances.load() > 0);
+}
+
 TEST_CASE("A pause after the consumer finished returns at once") {
   BatchBoundaryGate gate;
-  gate.start();
+  gate.start(1);
   std::thread consumer([&] { gate.finish(); });
   consumer.join();
   gate.pause();  // would hang if it waited for a parked consumer
+  gate.resume();
+  gate.pause_from_consumer();  // a rebalance served by close(), after the threads ended
   gate.resume();
   BatchBoundaryGate never_started;
   never_started.pause();

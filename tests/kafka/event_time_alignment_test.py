@@ -26,7 +26,9 @@ The checks:
   * every window from the cut to T0 + 160 s is stored once and holds exactly
     the events produced for it; no event is late, malformed or invalid;
   * the positions stored in SQLite are the offsets produced.
-usage: /usr/bin/python3 event_time_alignment_test.py DRIFTD_BINARY PARTITIONS
+With THREADS consumer threads (kafka.threads, default 1) the partitions are
+read by different threads, which share the alignment.
+usage: /usr/bin/python3 event_time_alignment_test.py DRIFTD_BINARY PARTITIONS [THREADS]
 """
 import json
 import os
@@ -101,6 +103,7 @@ class Producer:
 def main():
     binary = os.path.abspath(sys.argv[1])
     partitions = int(sys.argv[2])
+    consumer_threads = int(sys.argv[3]) if len(sys.argv) > 3 else 1
     broker = kafka("bootstrap")
     run_id = f"{partitions}-{os.getpid()}-{int(time.time())}"
     topic = f"align-{run_id}"
@@ -121,7 +124,8 @@ def main():
         "http": {"listen": "127.0.0.1:0"},
         # The restart after the kill takes the killed member's place at once
         # (static membership, driftd's default).
-        "kafka": {"brokers": broker, "group_id": f"align-{run_id}"},
+        "kafka": {"brokers": broker, "group_id": f"align-{run_id}",
+                  "threads": consumer_threads},
         "streams": [{
             "name": "s", "source": {"type": "kafka", "topic": topic},
             "event_time": {"field": "/ts"},
@@ -205,7 +209,8 @@ def main():
           f"T0 + {cut // 1000} s ({reference})")
     produced = [(p, len(times)) for p, times in enumerate(producer.times)]
     check(positions == produced, f"stored positions are the produced offsets ({positions})")
-    print(f"event-time alignment on {partitions} partition(s): all checks passed")
+    print(f"event-time alignment on {partitions} partition(s), {consumer_threads} consumer "
+          "thread(s): all checks passed")
 
 
 if __name__ == "__main__":

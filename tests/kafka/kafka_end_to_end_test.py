@@ -18,7 +18,8 @@ SIGKILL and restarted. The checks:
   * the positions stored in SQLite after the final SIGTERM are the offsets
     produced on each partition;
   * a malformed message is counted and skipped; HTTP ingest into a Kafka
-    stream is 409; /readyz is 200 and /metrics reports the consumer.
+    stream is 409; /readyz is 200 and /metrics reports the consumer and
+    both threads' partitions.
 usage: /usr/bin/python3 kafka_end_to_end_test.py DRIFTD_BINARY
 """
 import csv
@@ -140,7 +141,8 @@ def main():
         "http": {"listen": "127.0.0.1:0"},
         # The restart after the kill takes the killed member's place at once
         # (static membership, driftd's default).
-        "kafka": {"brokers": broker, "group_id": f"e2e-{run_id}", "alert_topic": alert_topic},
+        "kafka": {"brokers": broker, "group_id": f"e2e-{run_id}", "alert_topic": alert_topic,
+                  "threads": 2},
         "streams": [{
             "name": "payments", "source": {"type": "kafka", "topic": topic},
             "event_time": {"field": "/ts", "unit": "ms"},
@@ -204,6 +206,9 @@ def main():
           "the malformed message is counted")
     check("driftd_kafka_messages_total" in metrics and "driftd_kafka_consumer_lag" in metrics,
           "/metrics reports the Kafka consumer")
+    check('driftd_kafka_thread_partitions{thread="0"} 2' in metrics and
+          'driftd_kafka_thread_partitions{thread="1"} 1' in metrics,
+          "/metrics: the 3 partitions are spread over the 2 consumer threads")
     check(daemon.stop() == 0, "SIGTERM drains and exits 0")
 
     for feature in ("amount", "latency", "country"):

@@ -78,11 +78,12 @@ class MockKafka {
   rd_kafka_mock_cluster_t* cluster_ = nullptr;
 };
 
+// `kafka_fields`: more fields of the kafka object, each followed by a comma.
 config::Config daemon_config(const std::string& bootstraps, const std::string& group,
-                             const std::string& streams) {
+                             const std::string& streams, const std::string& kafka_fields = "") {
   return config::parse_config(R"({
     "storage": {"path": "unused.db"},
-    "kafka": {"brokers": ")" + bootstraps + R"(", "group_id": ")" + group + R"(",
+    "kafka": {)" + kafka_fields + R"("brokers": ")" + bootstraps + R"(", "group_id": ")" + group + R"(",
               "properties": {"reconnect.backoff.max.ms": "500",
                              "topic.metadata.refresh.interval.ms": "1000"}},
     "streams": [)" + streams + "]}");
@@ -265,6 +266,86 @@ TEST_CASE("With kafka_timestamp the message timestamps place events in their win
   }
   CHECK(windows == std::vector<std::pair<int64_t, uint64_t>>{
                        {kT0 + 10'000, 30}, {kT0 + 20'000, 40}, {kT0 + 30'000, 50}});
+  source.stop();
+  source.close();
+}
+
+// Window-manager side while the source runs: closes the due windows and
+// reports the positions durable, every few milliseconds (each a pause of the
+// consumer threads), until `done`.
+void manage(KafkaSource& source, StreamRuntime& stream, uint64_t& in_windows,
+            const std::function<bool()>& done) {
+  REQUIRE(wait_until(
+      [&] {
+        std::vector<SourcePosition> positions;
+        {
+          const KafkaSource::Pause paused = source.pause();
+          in_windows += close_windows(stream);
+          positions = *source.positions(stream);
+        }
+        source.durable(stream, positions);
+        return done();
+      },
+      std::chrono::seconds(60)));
+}
+
+TEST_CASE("Consumer threads share the partitions and count each message once, across a rebalance") {
+  MockKafka kafka;
+  kafka.create_topic("spread", 4);
+  config::Config config = daemon_config(kafka.bootstraps(), "spread", stream_json("s", "spread"),
+                                        R"("threads": 2, )");
+  // The mock group coordinator waits up to a session timeout for the members
+  // to rejoin in a rebalance.
+  config.kafka->properties["session.timeout.ms"] = "6000";
+  config.kafka->properties["heartbeat.interval.ms"] = "500";
+  // Writer 0 is someone else's (an HTTP thread): the consumer threads take 1 and 2.
+  StreamRuntime stream(config.streams[0], 3);
+  KafkaSource source(*config.kafka, {&stream}, 1);
+  source.start();
+  kafka.produce("spread", 4, 0, 4000);
+  kafka.flush();
+  uint64_t in_windows = 0;
+  manage(source, stream, in_windows, [&] { return stream.counters().events.load() == 4000; });
+  // Two partitions each, and both threads read theirs.
+  const std::vector<ConsumerThreadStatus> threads = source.consumer_threads();
+  REQUIRE(threads.size() == 2);
+  CHECK(threads[0].partitions == 2);
+  CHECK(threads[1].partitions == 2);
+  CHECK(threads[0].messages == 2000);
+  CHECK(threads[1].messages == 2000);
+  {
+    const KafkaSource::Pause paused = source.pause();
+    CHECK(*source.positions(stream) == std::vector<SourcePosition>{{"spread", 0, 1000},
+                                                                   {"spread", 1, 1000},
+                                                                   {"spread", 2, 1000},
+                                                                   {"spread", 3, 1000}});
+  }
+  manage(source, stream, in_windows, [&] { return source.counters().offset_commits.load() > 0; });
+
+  // A second member joins: the partitions are dealt again (this member
+  // keeps two, routed to its threads anew) and each new message is counted
+  // by exactly one of them.
+  StreamRuntime other_stream(config.streams[0], 2);
+  KafkaSource other(*config.kafka, {&other_stream}, 0);
+  const uint64_t rebalances = source.counters().rebalances.load();
+  other.start();
+  REQUIRE(wait_until([&] { return other.counters().rebalances.load() > 0; },
+                     std::chrono::seconds(60)));
+  manage(source, stream, in_windows,
+         [&] { return source.counters().rebalances.load() >= rebalances + 2; });  // revoke, assign
+  kafka.produce("spread", 4, 4000, 2000);
+  kafka.flush();
+  manage(source, stream, in_windows, [&] {
+    return stream.counters().events.load() + other_stream.counters().events.load() == 6000;
+  });
+  CHECK(stream.counters().events.load() == 5000);  // half of the new messages each
+  CHECK(other_stream.counters().events.load() == 1000);
+  // This member's two partitions, one per thread.
+  CHECK(source.consumer_threads()[0].partitions == 1);
+  CHECK(source.consumer_threads()[1].partitions == 1);
+  CHECK(in_windows == 4900);  // 100 captured for the reference, then windows of 100
+  other.stop();
+  other.close();
   source.stop();
   source.close();
 }

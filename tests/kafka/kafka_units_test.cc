@@ -29,8 +29,10 @@ TEST_CASE("Stream positions skip what was counted and advance past what is taken
   CHECK(positions.take(0, 10));
   CHECK_FALSE(positions.take(0, 10));  // re-delivered
   CHECK(positions.take(0, 15));        // a gap (compaction, transaction markers)
+  positions.reserve(1);                // assigned
   CHECK(positions.take(1, 0));
-  CHECK(positions.take(7, 3));         // a partition added to the topic
+  positions.reserve(7);                // a partition added to the topic
+  CHECK(positions.take(7, 3));
   CHECK(positions.snapshot() == std::vector<SourcePosition>{{"payments", 0, 16},
                                                             {"payments", 1, 1},
                                                             {"payments", 2, 5},
@@ -42,6 +44,7 @@ TEST_CASE("A partition still behind limits how far the others raise the watermar
   const std::vector<int32_t> assigned{0, 1, 2};
   const auto all_behind = [](int32_t) { return true; };
   constexpr int64_t kNever = std::numeric_limits<int64_t>::min();
+  for (const int32_t partition : assigned) times.assigned(partition, 0);
   // Partition 2 was never read: nothing may close yet.
   times.advance(0, 5000, 0);
   times.advance(1, 3000, 0);
