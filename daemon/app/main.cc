@@ -36,6 +36,7 @@
 #include "app/subscription_routes.h"
 #include "app/systemd_notify.h"
 #include "app/window_manager.h"
+#include "common/thread_name.h"
 #include "config/config_error.h"
 #include "config/config_parser.h"
 #include "http/server.h"
@@ -249,6 +250,7 @@ int run(const std::string& config_path, bool& reload) {
   std::vector<std::thread> threads;
   for (std::size_t i = 1; i < io_threads; ++i) {
     threads.emplace_back([&io, i] {
+      driftd::name_this_thread("http-io-" + std::to_string(i));
       driftd::set_writer_index(i);
       io.run();
     });

@@ -7,6 +7,7 @@
 
 #include "app/systemd_notify.h"
 #include "common/error.h"
+#include "common/thread_name.h"
 #include "pipeline/file_reference.h"
 #include "store/delivery_log_retention.h"
 #include "store/retention.h"
@@ -69,7 +70,10 @@ void WindowManager::start() {
   pending_.resize(streams_.size());
   references_unsaved_.assign(streams_.size(), false);
   for (auto& stream : streams_) load_stream(*stream);
-  thread_ = std::thread([this] { run(); });
+  thread_ = std::thread([this] {
+    name_this_thread("window-manager");
+    run();
+  });
 }
 
 void WindowManager::stop() {

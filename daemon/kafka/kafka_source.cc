@@ -6,11 +6,13 @@
 #include <cstring>
 #include <limits>
 #include <stdexcept>
+#include <string>
 #include <utility>
 
 #include <librdkafka/rdkafka.h>
 
 #include "common/clock.h"
+#include "common/thread_name.h"
 #include "kafka/broker_stats.h"
 #include "kafka/client_log.h"
 #include "kafka/client_message.h"
@@ -231,6 +233,7 @@ std::size_t KafkaSource::stream_index(const StreamRuntime& stream) const {
 // ---- The consumer thread ------------------------------------------------------
 
 void KafkaSource::run(Consumer& consumer) {
+  name_this_thread("kafka-reader-" + std::to_string(consumer.index));
   std::vector<rd_kafka_message_t*> messages;
   messages.reserve(config_.poll_batch);
   const bool serves_callbacks = consumer.index == 0;

@@ -1,6 +1,9 @@
 #include "store/read_pool.h"
 
+#include <string>
 #include <utility>
+
+#include "common/thread_name.h"
 
 namespace driftd::store {
 
@@ -9,7 +12,10 @@ ReadPool::ReadPool(const std::filesystem::path& path, Options options) : options
     connections_.push_back(std::make_unique<Database>(path, Database::Mode::kReadOnly));
   }
   for (const auto& db : connections_) {
-    threads_.emplace_back([this, &db = *db] { run(db); });
+    threads_.emplace_back([this, &db = *db, i = threads_.size()] {
+      driftd::name_this_thread("history-read-" + std::to_string(i));
+      run(db);
+    });
   }
 }
 
