@@ -1,7 +1,10 @@
 #include "pipeline/batch_recorder.h"
 
 #include <algorithm>
+#include <array>
 #include <utility>
+
+#include "pipeline/group_moments.h"
 
 namespace driftd {
 
@@ -18,7 +21,73 @@ std::vector<DeferredPieces::Piece> DeferredPieces::take() {
 BatchRecorder::BatchRecorder(const CounterLayout& layout,
                              std::span<const FeatureReference> references,
                              std::span<const FeatureColumn> columns)
-    : layout_(layout), references_(references), columns_(columns), deltas_(layout.size(), 0) {}
+    : layout_(layout),
+      references_(references),
+      columns_(columns),
+      deltas_(layout.size(), 0),
+      bins_(columns.size()) {
+  for (const GroupSlots& group : layout_.groups()) {
+    std::vector<Standardisation>& standards = standards_.emplace_back();
+    for (const std::size_t f : group.features) {
+      standards.push_back(references_[f].standardisation());
+    }
+  }
+}
+
+std::span<const uint32_t> BatchRecorder::bins_of(std::size_t f, const ingest::DecodedBatch& batch,
+                                                 std::size_t begin, std::size_t end) {
+  const FeatureColumn& column = columns_[f];
+  if (!column.numeric) {
+    // Category ids are bins; the missing and invalid markers lie beyond them.
+    return batch.categorical(column.column).subspan(begin, end - begin);
+  }
+  std::vector<uint32_t>& bins = bins_[f];
+  if (bins.size() < end - begin) bins.resize(end - begin);
+  const std::span<uint32_t> out(bins.data(), end - begin);
+  // NaN (missing or invalid) gets the binner's missing slot: the bin count.
+  references_[f].bins.binner().assign(batch.numeric(column.column).subspan(begin, end - begin),
+                                      out);
+  return out;
+}
+
+void BatchRecorder::fill_pairs(const ingest::DecodedBatch& batch, std::size_t begin,
+                               std::size_t end) {
+  for (const PairSlots& pair : layout_.pairs()) {
+    if (!references_[pair.x].present() || !references_[pair.y].present()) continue;
+    const std::span<const uint32_t> x_bins = bins_of(pair.x, batch, begin, end);
+    const std::span<const uint32_t> y_bins = bins_of(pair.y, batch, begin, end);
+    uint64_t* const cells = deltas_.data() + pair.first;
+    uint64_t incomplete = 0;
+    for (std::size_t row = 0; row < x_bins.size(); ++row) {
+      const uint32_t x = x_bins[row];
+      const uint32_t y = y_bins[row];
+      if (x >= pair.x_bins || y >= pair.y_bins) {
+        ++incomplete;
+        continue;
+      }
+      ++cells[static_cast<std::size_t>(x) * pair.y_bins + y];
+    }
+    deltas_[pair.incomplete()] = incomplete;
+  }
+}
+
+void BatchRecorder::fill_groups(const ingest::DecodedBatch& batch, std::size_t begin,
+                                std::size_t end) {
+  std::array<std::span<const double>, kMaxGroupFeatures> columns;
+  for (std::size_t g = 0; g < layout_.groups().size(); ++g) {
+    const GroupSlots& group = layout_.groups()[g];
+    const std::size_t d = group.features.size();
+    bool present = true;
+    for (std::size_t i = 0; i < d; ++i) {
+      const std::size_t f = group.features[i];
+      present = present && references_[f].present();
+      columns[i] = batch.numeric(columns_[f].column).subspan(begin, end - begin);
+    }
+    if (!present) continue;
+    add_group_moments(std::span(columns.data(), d), standards_[g],
+                      std::span(deltas_).subspan(group.first, group_sum_words(d)));
+  }
+}
 
 void BatchRecorder::fill_deltas(const ingest::DecodedBatch& batch, std::size_t begin,
                                 std::size_t end) {
@@ -58,6 +127,8 @@ void BatchRecorder::fill_deltas(const ingest::DecodedBatch& batch, std::size_t b
       }
     }
   }
+  fill_pairs(batch, begin, end);
+  fill_groups(batch, begin, end);
 }
 
 uint64_t BatchRecorder::record(WindowAssembler& assembler, const WindowSpec& spec,

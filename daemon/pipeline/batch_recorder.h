@@ -3,11 +3,14 @@
 // stream's window assembler. Numeric columns go through the SIMD binner,
 // categorical ids straight to their bin; missing and invalid values are
 // counted per feature; numeric features with a Gaussian reference add their
-// fixed-point moment sums. A feature without reference is skipped (its
-// counters stay 0).
+// fixed-point moment sums. A feature pair counts each event in the cell of
+// its two bins (or as incomplete); a feature group adds its complete rows'
+// moment sums (group_moments.h). A feature without reference is skipped
+// (its counters stay 0), and so are the pairs and groups it belongs to.
 //
 // Guarantees: no lock and no allocation per batch in steady state (the delta
-// block is reused); a piece beyond the open horizon is copied into the
+// block and the bin-index buffers are reused, growing only with the largest
+// batch); a piece beyond the open horizon is copied into the
 // caller's DeferredPieces (rare: an event far ahead of the watermark), never
 // lost.
 //
@@ -67,11 +70,19 @@ class BatchRecorder {
 
  private:
   void fill_deltas(const ingest::DecodedBatch& batch, std::size_t begin, std::size_t end);
+  void fill_pairs(const ingest::DecodedBatch& batch, std::size_t begin, std::size_t end);
+  void fill_groups(const ingest::DecodedBatch& batch, std::size_t begin, std::size_t end);
+  // The bins of feature f's rows [begin, end): a bin index, or at least the
+  // feature's bin count for a missing or invalid value.
+  std::span<const uint32_t> bins_of(std::size_t f, const ingest::DecodedBatch& batch,
+                                    std::size_t begin, std::size_t end);
 
   const CounterLayout& layout_;
   std::span<const FeatureReference> references_;
   std::span<const FeatureColumn> columns_;
   std::vector<uint64_t> deltas_;
+  std::vector<std::vector<uint32_t>> bins_;                // by feature: bins_of()'s buffer
+  std::vector<std::vector<Standardisation>> standards_;    // by group, its features' own
 };
 
 }  // namespace driftd

@@ -1,8 +1,12 @@
 #include "pipeline/counter_layout.h"
 
+#include "pipeline/group_moments.h"
+
 namespace driftd {
 
-CounterLayout::CounterLayout(std::span<const FeatureShape> features) {
+CounterLayout::CounterLayout(std::span<const FeatureShape> features,
+                             std::span<const PairShape> pairs,
+                             std::span<const GroupShape> groups) {
   for (const FeatureShape& shape : features) {
     FeatureSlots slots;
     slots.first = size_;
@@ -10,6 +14,20 @@ CounterLayout::CounterLayout(std::span<const FeatureShape> features) {
     slots.has_moments = shape.has_moments;
     features_.push_back(slots);
     size_ += shape.bins + 2 + (shape.has_moments ? 2 : 0);
+  }
+  for (const PairShape& shape : pairs) {
+    PairSlots slots;
+    slots.x = shape.x;
+    slots.y = shape.y;
+    slots.first = size_;
+    slots.x_bins = features_[shape.x].bins;
+    slots.y_bins = features_[shape.y].bins;
+    pairs_.push_back(slots);
+    size_ += slots.cells() + 1;
+  }
+  for (const GroupShape& shape : groups) {
+    groups_.push_back({shape.features, size_});
+    size_ += group_sum_words(shape.features.size());
   }
 }
 

@@ -8,6 +8,12 @@
 //       missing, invalid
 //       moments (numeric features with gaussian on): the two sums of
 //       FixedPointMoments, as two's-complement int64 in uint64 words
+//   then per feature pair p (X, Y), at pair(p).first:
+//       cells...          the joint histogram, x_bins x y_bins row-major:
+//                         cell (x, y) at first + x * y_bins + y
+//       incomplete        events where X or Y was missing or invalid
+//   then per feature group g, at group(g).first:
+//       the group_sum_words(d) sums of group_moments.h
 //
 // Thread safety: immutable after construction.
 #pragma once
@@ -27,6 +33,21 @@ struct FeatureSlots {
   std::size_t moments() const { return first + bins + 2; }  // REQUIRES: has_moments
 };
 
+struct PairSlots {
+  std::size_t x = 0;  // feature indices
+  std::size_t y = 0;
+  std::size_t first = 0;  // cell (0, 0)
+  std::size_t x_bins = 0;
+  std::size_t y_bins = 0;
+  std::size_t cells() const { return x_bins * y_bins; }
+  std::size_t incomplete() const { return first + cells(); }
+};
+
+struct GroupSlots {
+  std::vector<std::size_t> features;  // feature indices, the group's order
+  std::size_t first = 0;              // the group_moments.h sums
+};
+
 class CounterLayout {
  public:
   static constexpr std::size_t kEvents = 0;
@@ -35,14 +56,28 @@ class CounterLayout {
     std::size_t bins;
     bool has_moments;
   };
-  explicit CounterLayout(std::span<const FeatureShape> features);
+  struct PairShape {
+    std::size_t x;  // indices into the features
+    std::size_t y;
+  };
+  struct GroupShape {
+    std::vector<std::size_t> features;  // indices into the features, 1..kMaxGroupFeatures
+  };
+  // REQUIRES: pairs and groups refer to features by valid indices.
+  explicit CounterLayout(std::span<const FeatureShape> features,
+                         std::span<const PairShape> pairs = {},
+                         std::span<const GroupShape> groups = {});
 
   std::size_t size() const { return size_; }
   std::size_t feature_count() const { return features_.size(); }
   const FeatureSlots& feature(std::size_t index) const { return features_[index]; }
+  std::span<const PairSlots> pairs() const { return pairs_; }
+  std::span<const GroupSlots> groups() const { return groups_; }
 
  private:
   std::vector<FeatureSlots> features_;
+  std::vector<PairSlots> pairs_;
+  std::vector<GroupSlots> groups_;
   std::size_t size_ = 1;
 };
 

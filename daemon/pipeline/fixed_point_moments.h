@@ -7,7 +7,8 @@
 // round(z^2 * 2^16) (to nearest, ties to even) to two int64 sums (stored as
 // two's complement in uint64, where wrapping addition is exactly signed
 // addition). Resolution: 2^-16 reference standard deviations per value; a
-// window of 2^22 values at the clamp cannot overflow. The clamp at 10^4
+// window of 2^20 values at the clamp cannot overflow
+// (each adds at most kMaxZ^2 * 2^16 < 2^42.6 to sum_z2). The clamp at 10^4
 // standard deviations only touches values that are absurd for the reference
 // (docs/schema.md).
 //

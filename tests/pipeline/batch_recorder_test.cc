@@ -1,0 +1,106 @@
+// The recorder's joint counters: a feature pair counts each event in the
+// cell of its two bins (numeric bins and category ids alike) or as
+// incomplete when either value is missing or invalid; a feature group adds
+// the moment sums of its complete rows. Events decoded by the real decoder,
+// recorded into a real count window.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include <catch2/catch.hpp>
+
+#include "config/config_parser.h"
+#include "ingest/category_resolver.h"
+#include "ingest/event_decoder.h"
+#include "pipeline/batch_recorder.h"
+#include "pipeline/counter_layout.h"
+#include "pipeline/feature_reference.h"
+#include "pipeline/group_moments.h"
+#include "pipeline/stream_schema.h"
+#include "window/window_assembler.h"
+
+namespace driftd {
+namespace {
+
+TEST_CASE("A pair counts joint cells and incomplete events; a group its complete rows") {
+  const config::Config config = config::parse_config(R"({
+    "storage": {"path": "unused.db"},
+    "streams": [{"name": "s", "source": {"type": "http"},
+      "window": {"type": "count", "events": 6},
+      "features": [
+        {"name": "x", "path": "/x", "type": "numeric", "binning": "edges", "edges": [0, 10]},
+        {"name": "c", "path": "/c", "type": "categorical"},
+        {"name": "y", "path": "/y", "type": "numeric", "binning": "edges", "edges": [5]}]}]})");
+  const config::StreamConfig& stream = config.streams[0];
+  const StreamSchema schema = make_stream_schema(stream);
+  const std::vector<double> reference_values{1, 2, 3, 4, 6, 8};
+  const std::vector<std::string_view> categories{"a", "a", "b"};
+  const std::vector<FeatureReference> references{
+      numeric_reference(stream.features[0], reference_values),
+      categorical_reference(stream.features[1], categories, 0),
+      numeric_reference(stream.features[2], reference_values)};
+  REQUIRE(references[1].bins.dictionary().bin_count() == 3);  // a, b, __other__
+
+  const std::vector<CounterLayout::FeatureShape> shapes{{3, false}, {3, false}, {2, false}};
+  const std::vector<CounterLayout::PairShape> pairs{{0, 1}, {1, 2}};
+  const std::vector<CounterLayout::GroupShape> groups{{{0, 2}}};
+  const CounterLayout layout(shapes, pairs, groups);
+  REQUIRE(layout.pairs()[0].first == layout.feature(2).invalid() + 1);
+  REQUIRE(layout.pairs()[1].first == layout.pairs()[0].incomplete() + 1);
+  REQUIRE(layout.groups()[0].first == layout.pairs()[1].incomplete() + 1);
+  REQUIRE(layout.size() == layout.groups()[0].first + group_sum_words(2));
+
+  ingest::DictionaryResolver resolver(references[1].bins.dictionary());
+  ingest::EventDecoder decoder(schema.decoder, {&resolver});
+  ingest::DecodedBatch batch;
+  std::string body =
+      "{\"x\": -1, \"c\": \"a\", \"y\": 1}\n"     // cells (0, a) and (a, 0)
+      "{\"x\": 5, \"c\": \"b\", \"y\": 7}\n"      // (1, b) and (b, 1)
+      "{\"x\": 15, \"c\": \"zz\", \"y\": 7}\n"    // (2, other) and (other, 1)
+      "{\"x\": 5, \"y\": 2}\n"                    // c missing: both pairs incomplete
+      "{\"x\": \"bad\", \"c\": \"a\", \"y\": 3}\n"  // x invalid: (x, c) incomplete; (a, 0)
+      "{\"x\": 5, \"c\": \"a\"}\n";               // y missing: (1, a); (c, y) incomplete
+  const std::size_t size = body.size();
+  body.append(ingest::kJsonPadding, ' ');
+  REQUIRE(decoder.decode_ndjson(std::string_view(body.data(), size), body.size(), batch).rows ==
+          6);
+
+  const WindowSpec spec = WindowSpec::count(6);
+  WindowAssembler assembler(spec, layout.size(), 1);
+  BatchRecorder recorder(layout, references, schema.columns);
+  DeferredPieces deferred;
+  CHECK(recorder.record(assembler, spec, 0, batch, 0, 0, deferred) == 0);
+  const auto window = assembler.next_window();
+  REQUIRE(window.has_value());
+  const std::span<const uint64_t> counts = window->counts;
+  const auto cells = [&](const PairSlots& pair) {
+    return std::vector<uint64_t>(counts.begin() + static_cast<std::ptrdiff_t>(pair.first),
+                                 counts.begin() + static_cast<std::ptrdiff_t>(pair.incomplete()));
+  };
+  // (x, c): x bins (-inf,0) [0,10) [10,inf) by c bins a, b, __other__.
+  CHECK(cells(layout.pairs()[0]) == std::vector<uint64_t>{1, 0, 0,  //
+                                                          1, 1, 0,  //
+                                                          0, 0, 1});
+  CHECK(counts[layout.pairs()[0].incomplete()] == 2);
+  // (c, y): c bins by y bins (-inf,5) [5,inf).
+  CHECK(cells(layout.pairs()[1]) == std::vector<uint64_t>{2, 0,  //
+                                                          0, 1,  //
+                                                          0, 1});
+  CHECK(counts[layout.pairs()[1].incomplete()] == 2);
+
+  // The group (x, y): rows 1-4 are complete, x = -1 5 15 5, y = 1 7 7 2.
+  std::vector<Standardisation> standards{references[0].standardisation(),
+                                         references[2].standardisation()};
+  const GroupMoments moments = group_moments_from_sums(
+      counts.subspan(layout.groups()[0].first, group_sum_words(2)), standards);
+  CHECK(moments.n == 4);
+  CHECK(moments.mean[0] == Approx(6.0).margin(1e-4));
+  CHECK(moments.mean[1] == Approx(4.25).margin(1e-4));
+  // Sample covariance (ddof = 1): var x = 132 / 3, cov = 47 / 3, var y = 30.75 / 3.
+  CHECK(moments.covariance[0] == Approx(132.0 / 3).margin(1e-3));
+  CHECK(moments.covariance[1] == Approx(47.0 / 3).margin(1e-3));
+  CHECK(moments.covariance[3] == Approx(30.75 / 3).margin(1e-3));
+}
+
+}  // namespace
+}  // namespace driftd
