@@ -68,7 +68,25 @@ std::string format_number(double value) {
   return std::string(buffer, result.ptr);
 }
 
-std::string in_quotes(std::string_view text) { return "\"" + std::string(text) + "\""; }
+// `text` in double quotes; '"', '\\' and control characters escaped as in
+// JSON, so that a name as written (an alert's or a group's feature) keeps the
+// message on one line.
+std::string in_quotes(std::string_view text) {
+  std::string out = "\"";
+  for (const char c : text) {
+    if (static_cast<unsigned char>(c) < 0x20) {
+      static constexpr char kHex[] = "0123456789abcdef";
+      out += "\\u00";
+      out += kHex[(c >> 4) & 0xf];
+      out += kHex[c & 0xf];
+      continue;
+    }
+    if (c == '"' || c == '\\') out += '\\';
+    out += c;
+  }
+  out += '"';
+  return out;
+}
 
 std::string not_allowed_for(std::string_view field, std::string_view value) {
   return "not allowed when " + std::string(field) + " is " + in_quotes(value);
