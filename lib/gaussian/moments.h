@@ -20,6 +20,9 @@
 //   every add drifts like sqrt(n) ulps; sum-of-squares formulas lose
 //   everything). This assumes the first row is of the data's magnitude, not
 //   a wild outlier; if it is not, accuracy falls back to plain Welford.
+//   mean_difference() subtracts two accumulators' means with the offset
+//   cancelled first, so it keeps that precision too; subtracting two mean()
+//   values keeps only what survives their rounding (ulp(1.7e12) is 2.4e-4).
 // - covariance() is the SAMPLE covariance, C / (n - 1) (ddof = 1, as
 //   numpy.cov), and is exactly symmetric.
 // - add() never allocates or throws.
@@ -148,6 +151,20 @@ class BasicMomentAccumulator {
     for (std::size_t i = 0; i < result.size(); ++i) result[i] += shifted_mean_[i];
     return result;
   }
+
+  // other.mean() - mean(), without forming either mean.
+  // REQUIRES: other.dimension() == dimension().
+  Vector mean_difference(const BasicMomentAccumulator& other) const {
+    assert(other.dimension() == dimension());
+    Vector result = shift_;
+    for (std::size_t i = 0; i < result.size(); ++i) result[i] = mean_difference(other, i);
+    return result;
+  }
+
+  // The co-moment matrix C, row-major d x d: (n - 1) covariance() without
+  // the division, defined for every count (zero while count() < 2), for
+  // pooling the covariances of several samples.
+  const Matrix& comoment() const { return comoment_; }
 
   // Sample covariance C / (n - 1), row-major d x d.
   // REQUIRES: count() >= 2.

@@ -196,6 +196,55 @@ TEST_CASE("stable at large offsets", "[moments]") {
   }
 }
 
+TEST_CASE("the co-moment matrix is the unnormalised covariance", "[moments]") {
+  MomentAccumulator moments(2);
+  moments.add(std::vector<double>{1.0, 2.0});
+  CHECK(moments.comoment() == std::vector<double>(4, 0.0));
+  moments.add(std::vector<double>{3.0, 5.0});
+  moments.add(std::vector<double>{4.0, 4.0});
+  // The small data set above: sums of products 42/9, 33/9 and 42/9.
+  const std::vector<double> comoment = moments.comoment();
+  CHECK(comoment[0] == Approx(42.0 / 9.0).epsilon(1e-15));
+  CHECK(comoment[1] == Approx(33.0 / 9.0).epsilon(1e-15));
+  CHECK(comoment[2] == comoment[1]);
+  CHECK(comoment[3] == Approx(42.0 / 9.0).epsilon(1e-15));
+}
+
+TEST_CASE("the difference of two means keeps its precision at large offsets", "[moments]") {
+  std::mt19937_64 rng(13);
+  // Values on a grid of 2^-12, so that adding 1.7e12 (whose ulp is 2^-12)
+  // is exact and both data sets hold the same information.
+  Rows current = random_rows(rng, 3000, 2, 0.0);
+  Rows reference = random_rows(rng, 5000, 2, 0.25);
+  for (Rows* rows : {&current, &reference}) {
+    for (auto& row : *rows) {
+      for (double& v : row) v = std::round(v * 4096.0) / 4096.0;
+    }
+  }
+  const MomentAccumulator near_current = accumulate(current, 2);
+  const MomentAccumulator near_reference = accumulate(reference, 2);
+  const std::vector<double> exact = near_current.mean_difference(near_reference);
+  for (std::size_t j = 0; j < 2; ++j) {
+    CHECK(exact[j] ==
+          Approx(near_reference.mean()[j] - near_current.mean()[j]).epsilon(1e-12));
+  }
+
+  for (Rows* rows : {&current, &reference}) {
+    for (auto& row : *rows) {
+      for (double& v : row) v += 1.7e12;
+    }
+  }
+  const MomentAccumulator far_current = accumulate(current, 2);
+  const MomentAccumulator far_reference = accumulate(reference, 2);
+  const std::vector<double> far = far_current.mean_difference(far_reference);
+  for (std::size_t j = 0; j < 2; ++j) {
+    CHECK(far[j] == Approx(exact[j]).epsilon(1e-12));
+    // Subtracting the rounded means is off by up to an ulp of 1.7e12.
+    CHECK(far_reference.mean()[j] - far_current.mean()[j] ==
+          Approx(exact[j]).margin(std::ldexp(1.0, -11)));
+  }
+}
+
 TEST_CASE("moment accumulator errors", "[moments][errors]") {
   CHECK_THROWS_AS(MomentAccumulator(0), InputError);
   CHECK_THROWS_WITH(MomentAccumulator(0), "a moment accumulator needs at least one feature");
