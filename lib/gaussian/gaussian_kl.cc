@@ -6,37 +6,12 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
-#include <utility>
 
 #include "common/error.h"
+#include "gaussian/factored_covariance.h"
 
 namespace driftd {
 namespace {
-
-using RowMajorMatrix = Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
-
-// One side's covariance S, checked and factored in its standardized
-// coordinates: S = V R V with V = diag(stddev) and R the correlation matrix.
-struct FactoredCovariance {
-  Eigen::VectorXd inverse_stddev;  // diagonal of V^-1
-  Eigen::LDLT<Eigen::MatrixXd> correlation;
-  double log_det;  // ln det S = ln det V^2 + ln det R
-};
-
-std::string feature(Eigen::Index index) { return "feature " + std::to_string(index); }
-
-void check_same_dimension(std::size_t current, std::size_t reference) {
-  if (current != reference) {
-    throw InputError("current and reference have different dimensions (" +
-                     std::to_string(current) + " vs " + std::to_string(reference) + ")");
-  }
-}
-
-void check_finite(std::span<const double> values, std::string_view what) {
-  for (const double v : values) {
-    if (!std::isfinite(v)) throw InputError(std::string(what) + " contains a non-finite value");
-  }
-}
 
 void check_parameters(GaussianView g, std::size_t d, std::string_view side) {
   const std::string name(side);
@@ -45,66 +20,19 @@ void check_parameters(GaussianView g, std::size_t d, std::string_view side) {
                      " entries; " + std::to_string(d) + " features need " +
                      std::to_string(d * d));
   }
-  check_finite(g.mean, name + " mean");
-  check_finite(g.covariance, name + " covariance");
+  for (const double v : g.mean) {
+    if (!std::isfinite(v)) throw InputError(name + " mean contains a non-finite value");
+  }
 }
 
-// REQUIRES: check_parameters() accepted the covariance.
-FactoredCovariance factor_covariance(std::span<const double> values, std::size_t d,
-                                     std::string_view side) {
-  const std::string problem = std::string(side) + " covariance is ";
-  const auto n = static_cast<Eigen::Index>(d);
-  const Eigen::Map<const RowMajorMatrix> covariance(values.data(), n, n);
-  for (Eigen::Index i = 0; i < n; ++i) {
-    if (covariance(i, i) == 0.0) {
-      throw InputError(problem + "singular: " + feature(i) + " has zero variance");
-    }
-    if (covariance(i, i) < 0.0) {
-      throw InputError(problem + "not positive definite: " + feature(i) +
-                       " has negative variance");
-    }
-  }
-  const Eigen::VectorXd inverse_stddev = covariance.diagonal().cwiseSqrt().cwiseInverse();
-  Eigen::MatrixXd correlation =
-      inverse_stddev.asDiagonal() * covariance * inverse_stddev.asDiagonal();
-  for (Eigen::Index i = 0; i < n; ++i) {
-    for (Eigen::Index j = 0; j < i; ++j) {
-      if (std::abs(correlation(i, j) - correlation(j, i)) > kCovarianceTolerance) {
-        throw InputError(problem + "not symmetric: entries (" + std::to_string(i) + ", " +
-                         std::to_string(j) + ") and (" + std::to_string(j) + ", " +
-                         std::to_string(i) + ") differ");
-      }
-    }
-  }
-  correlation.diagonal().setOnes();
-
-  // Pivot k of the LDLT of a correlation matrix is the fraction of the k-th
-  // pivoted feature's variance left unexplained by the features pivoted
-  // before it: 1 for an uncorrelated feature, 0 for a linear combination.
-  Eigen::LDLT<Eigen::MatrixXd> ldlt(correlation);
-  const Eigen::VectorXd pivots = ldlt.vectorD();
-  if (pivots.minCoeff() < -kCovarianceTolerance) {
-    throw InputError(problem + "not positive definite");
-  }
-  // P R P^T = L D L^T, where P moves feature i to position order.indices()(i).
-  const Eigen::PermutationMatrix<Eigen::Dynamic> order(ldlt.transpositionsP());
-  for (Eigen::Index i = 0; i < n; ++i) {
-    if (pivots(order.indices()(i)) <= kCovarianceTolerance) {
-      throw InputError(problem + "singular: " + feature(i) +
-                       " is a linear combination of the others");
-    }
-  }
-  const double log_det = covariance.diagonal().array().log().sum() + pivots.array().log().sum();
-  return FactoredCovariance{inverse_stddev, std::move(ldlt), log_det};
+FactoredCovariance factor_or_throw(const Eigen::MatrixXd& covariance, std::string_view side) {
+  FactoredCovariance factored = factor_covariance(covariance, side);
+  if (!factored.problem.empty()) throw InputError(factored.problem);
+  return factored;
 }
 
 void require_covariance_samples(std::uint64_t count, std::size_t d, std::string_view side) {
-  const std::uint64_t needed = d + 1;
-  if (count < needed) {
-    throw InputError(std::string(side) + " has too few samples for a " + std::to_string(d) +
-                     "-feature covariance (" + std::to_string(count) + ", need at least " +
-                     std::to_string(needed) + ")");
-  }
+  if (const auto problem = too_few_samples(count, d, side)) throw InputError(*problem);
 }
 
 template <std::size_t Dim>
@@ -129,15 +57,16 @@ GaussianKl gaussian_kl(GaussianView current, GaussianView reference) {
   if (d == 0) throw InputError("current and reference have no features");
   check_parameters(current, d, "current");
   check_parameters(reference, d, "reference");
-  const FactoredCovariance p = factor_covariance(current.covariance, d, "current");
-  const FactoredCovariance q = factor_covariance(reference.covariance, d, "reference");
+  const auto n = static_cast<Eigen::Index>(d);
+  const Eigen::MatrixXd covariance_p = square_matrix(current.covariance, d);
+  const Eigen::MatrixXd covariance_q = square_matrix(reference.covariance, d);
+  const FactoredCovariance p = factor_or_throw(covariance_p, "current");
+  const FactoredCovariance q = factor_or_throw(covariance_q, "reference");
 
   // Work in the reference's standardized coordinates (x -> V_q^-1 x), where
   // S_q becomes its correlation matrix R_q; KL is invariant under the map.
-  const auto n = static_cast<Eigen::Index>(d);
   const Eigen::Map<const Eigen::VectorXd> mean_p(current.mean.data(), n);
   const Eigen::Map<const Eigen::VectorXd> mean_q(reference.mean.data(), n);
-  const Eigen::Map<const RowMajorMatrix> covariance_p(current.covariance.data(), n, n);
   const Eigen::VectorXd mean_shift = q.inverse_stddev.cwiseProduct(mean_q - mean_p);
   const Eigen::MatrixXd standardized_p =
       q.inverse_stddev.asDiagonal() * covariance_p * q.inverse_stddev.asDiagonal();
