@@ -1,6 +1,7 @@
 #include "gaussian/gaussian_kl.h"
 
 #include <Eigen/Dense>
+#include <algorithm>
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
@@ -41,12 +42,16 @@ GaussianKl gaussian_kl_of_moments(const BasicMomentAccumulator<Dim>& current,
   check_same_dimension(current.dimension(), reference.dimension());
   require_covariance_samples(current.count(), current.dimension(), "current");
   require_covariance_samples(reference.count(), reference.dimension(), "reference");
-  const auto current_mean = current.mean();
+  // The KL sees the means only through mu_q - mu_p, so N(0, S_p) against
+  // N(mu_q - mu_p, S_q) has the same value; mean_difference() keeps that
+  // difference as precise at an offset of 1e12 as at 0.
+  const auto mean_shift = current.mean_difference(reference);
+  auto origin = mean_shift;
+  std::ranges::fill(origin, 0.0);
   const auto current_covariance = current.covariance();
-  const auto reference_mean = reference.mean();
   const auto reference_covariance = reference.covariance();
-  return gaussian_kl(GaussianView{current_mean, current_covariance},
-                     GaussianView{reference_mean, reference_covariance});
+  return gaussian_kl(GaussianView{origin, current_covariance},
+                     GaussianView{mean_shift, reference_covariance});
 }
 
 }  // namespace
