@@ -38,7 +38,7 @@ void require_covariance_samples(std::uint64_t count, std::size_t d, std::string_
 
 template <std::size_t Dim>
 GaussianKl gaussian_kl_of_moments(const BasicMomentAccumulator<Dim>& current,
-                                  const BasicMomentAccumulator<Dim>& reference) {
+                                  const BasicMomentAccumulator<Dim>& reference, double ridge) {
   check_same_dimension(current.dimension(), reference.dimension());
   require_covariance_samples(current.count(), current.dimension(), "current");
   require_covariance_samples(reference.count(), reference.dimension(), "reference");
@@ -51,22 +51,28 @@ GaussianKl gaussian_kl_of_moments(const BasicMomentAccumulator<Dim>& current,
   const auto current_covariance = current.covariance();
   const auto reference_covariance = reference.covariance();
   return gaussian_kl(GaussianView{origin, current_covariance},
-                     GaussianView{mean_shift, reference_covariance});
+                     GaussianView{mean_shift, reference_covariance}, ridge);
 }
 
 }  // namespace
 
-GaussianKl gaussian_kl(GaussianView current, GaussianView reference) {
+GaussianKl gaussian_kl(GaussianView current, GaussianView reference, double ridge) {
   check_same_dimension(current.mean.size(), reference.mean.size());
+  check_ridge(ridge);
   const std::size_t d = current.mean.size();
   if (d == 0) throw InputError("current and reference have no features");
   check_parameters(current, d, "current");
   check_parameters(reference, d, "reference");
   const auto n = static_cast<Eigen::Index>(d);
-  const Eigen::MatrixXd covariance_p = square_matrix(current.covariance, d);
-  const Eigen::MatrixXd covariance_q = square_matrix(reference.covariance, d);
-  const FactoredCovariance p = factor_or_throw(covariance_p, "current");
+  Eigen::MatrixXd covariance_q = square_matrix(reference.covariance, d);
+  const Eigen::VectorXd ridge_diagonal = ridge * covariance_q.diagonal();
+  covariance_q.diagonal() += ridge_diagonal;
+  Eigen::MatrixXd covariance_p = square_matrix(current.covariance, d);
+  covariance_p.diagonal() += ridge_diagonal;
+  // The reference first: a non-finite reference variance reaches S_p
+  // through the ridge, and the problem is the reference's.
   const FactoredCovariance q = factor_or_throw(covariance_q, "reference");
+  const FactoredCovariance p = factor_or_throw(covariance_p, "current");
 
   // Work in the reference's standardized coordinates (x -> V_q^-1 x), where
   // S_q becomes its correlation matrix R_q; KL is invariant under the map.
@@ -84,12 +90,14 @@ GaussianKl gaussian_kl(GaussianView current, GaussianView reference) {
   return kl;
 }
 
-GaussianKl gaussian_kl(const MomentAccumulator& current, const MomentAccumulator& reference) {
-  return gaussian_kl_of_moments(current, reference);
+GaussianKl gaussian_kl(const MomentAccumulator& current, const MomentAccumulator& reference,
+                       double ridge) {
+  return gaussian_kl_of_moments(current, reference, ridge);
 }
 
-GaussianKl gaussian_kl(const UnivariateMoments& current, const UnivariateMoments& reference) {
-  return gaussian_kl_of_moments(current, reference);
+GaussianKl gaussian_kl(const UnivariateMoments& current, const UnivariateMoments& reference,
+                       double ridge) {
+  return gaussian_kl_of_moments(current, reference, ridge);
 }
 
 }  // namespace driftd

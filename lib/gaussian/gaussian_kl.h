@@ -17,9 +17,22 @@
 // - total >= 0 up to rounding: for P = Q the parts are zero within about
 //   d * 1e-15.
 //
+// Ridge (optional; 0, the default, changes nothing): ridge x each feature's
+// REFERENCE variance is added to the diagonal of both covariances,
+//   S_p + ridge diag(S_q)  and  S_q + ridge diag(S_q),
+// before anything else. It is an opt-in regularisation for a covariance that
+// is singular or nearly so (a feature that is the sum of others, one
+// quantity in two units): the value is then the KL between the regularised
+// normals, no longer between the fitted ones (every part tends to 0 as ridge
+// grows). Scaled by the reference's own variances, the same ridge means the
+// same in any units: the value stays invariant under shifting and scaling
+// each feature, though no longer under maps that mix features. A feature
+// with zero variance in the reference gets nothing added and stays singular.
+//
 // Errors (InputError; the message names the side, "current" or "reference",
 // and features by their 0-based position in the mean vector):
 // - empty or mismatched dimensions, covariance of the wrong size;
+// - a ridge that is negative or not finite;
 // - non-finite numbers, a covariance that is not symmetric;
 // - too few samples for an accumulator to have a covariance: 2 for one
 //   feature, d + 1 for a group of d;
@@ -56,11 +69,13 @@ struct GaussianView {
 };
 
 // D_KL(current || reference).
-GaussianKl gaussian_kl(GaussianView current, GaussianView reference);
+GaussianKl gaussian_kl(GaussianView current, GaussianView reference, double ridge = 0.0);
 
 // D_KL between the normals fitted to two accumulators: their means and
 // sample covariances (ddof = 1).
-GaussianKl gaussian_kl(const MomentAccumulator& current, const MomentAccumulator& reference);
-GaussianKl gaussian_kl(const UnivariateMoments& current, const UnivariateMoments& reference);
+GaussianKl gaussian_kl(const MomentAccumulator& current, const MomentAccumulator& reference,
+                       double ridge = 0.0);
+GaussianKl gaussian_kl(const UnivariateMoments& current, const UnivariateMoments& reference,
+                       double ridge = 0.0);
 
 }  // namespace driftd

@@ -225,9 +225,62 @@ TEST_CASE("the covariance checks are relative to each feature's scale", "[gaussi
     const double r = 1 - 1e-12;
     const Matrix covariance{1e-8, r, r, 1e8};
     CHECK_THROWS_WITH(gaussian_kl({mean, covariance}, {mean, covariance}),
-                      "current covariance is singular: feature 1 is a linear combination of "
+                      "reference covariance is singular: feature 1 is a linear combination of "
                       "the others");
   }
+}
+
+TEST_CASE("the ridge adds ridge x the reference variances to both diagonals", "[gaussian_kl]") {
+  std::mt19937_64 rng(5);
+  for (int trial = 0; trial < 50; ++trial) {
+    const std::size_t d = std::uniform_int_distribution<std::size_t>(1, 6)(rng);
+    const Gaussian p = affine_image(random_gaussian(rng, d), random_mixing(rng, d),
+                                    std::vector<double>(d));
+    const Gaussian q = affine_image(random_gaussian(rng, d), random_mixing(rng, d),
+                                    std::vector<double>(d));
+    const double ridge = std::uniform_real_distribution<double>(0.0, 2.0)(rng);
+    Gaussian regularised_p = p, regularised_q = q;
+    for (std::size_t i = 0; i < d; ++i) {
+      regularised_p.covariance[i * d + i] += ridge * q.covariance[i * d + i];
+      regularised_q.covariance[i * d + i] += ridge * q.covariance[i * d + i];
+    }
+    INFO("trial " << trial << ", d = " << d << ", ridge = " << ridge);
+    check_same_kl(gaussian_kl(p.view(), q.view(), ridge),
+                  gaussian_kl(regularised_p.view(), regularised_q.view()), 1e-13);
+    const GaussianKl plain = gaussian_kl(p.view(), q.view());
+    const GaussianKl zero_ridge = gaussian_kl(p.view(), q.view(), 0.0);
+    CHECK(zero_ridge.location == plain.location);
+    CHECK(zero_ridge.shape == plain.shape);
+    CHECK(zero_ridge.scale == plain.scale);
+  }
+}
+
+TEST_CASE("a ridge makes a dependent feature usable, not a constant one", "[gaussian_kl]") {
+  // Feature 2 is the sum of features 0 and 1, on both sides.
+  std::mt19937_64 rng(6);
+  std::normal_distribution<double> normal(0.0, 1.0);
+  MomentAccumulator current(3), reference(3);
+  for (int k = 0; k < 500; ++k) {
+    const double a = normal(rng), b = normal(rng), c = 0.2 + normal(rng), e = normal(rng);
+    current.add(std::vector<double>{a, b, a + b});
+    reference.add(std::vector<double>{c, e, c + e});
+  }
+  CHECK_THROWS_WITH(gaussian_kl(current, reference),
+                    Contains("reference covariance is singular: feature") &&
+                        Contains("is a linear combination of the others"));
+  const GaussianKl kl = gaussian_kl(current, reference, 0.01);
+  CHECK(std::isfinite(kl.total));
+  CHECK(kl.total > 0.0);
+  CHECK(kl.location > 0.0);
+
+  // Zero variance in the reference: ridge x 0 adds nothing.
+  const std::vector<double> mean{0.0, 0.0};
+  const Matrix varying{1, 0, 0, 1};
+  const Matrix constant{1, 0, 0, 0};
+  CHECK_THROWS_WITH(gaussian_kl({mean, varying}, {mean, constant}, 0.5),
+                    "reference covariance is singular: feature 1 has zero variance");
+  // Zero variance in the window only: the ridge fills it in.
+  CHECK(std::isfinite(gaussian_kl({mean, constant}, {mean, varying}, 0.5).total));
 }
 
 TEST_CASE("Gaussian KL errors name the side and the problem", "[gaussian_kl][errors]") {
@@ -312,6 +365,13 @@ TEST_CASE("Gaussian KL errors name the side and the problem", "[gaussian_kl][err
     for (int k = 0; k < 10; ++k) constant.add(1e9);
     CHECK_THROWS_WITH(gaussian_kl(two_samples, constant),
                       "reference covariance is singular: feature 0 has zero variance");
+  }
+  SECTION("ridge") {
+    CHECK_THROWS_WITH(gaussian_kl(good2, good2, -0.1), "ridge must be a finite number >= 0");
+    CHECK_THROWS_WITH(gaussian_kl(good2, good2, std::numeric_limits<double>::quiet_NaN()),
+                      "ridge must be a finite number >= 0");
+    CHECK_THROWS_WITH(gaussian_kl(good2, good2, std::numeric_limits<double>::infinity()),
+                      "ridge must be a finite number >= 0");
   }
   SECTION("every error is an InputError") {
     CHECK_THROWS_AS(gaussian_kl(good2, good3), InputError);
