@@ -10,6 +10,7 @@
 
 #include "common/error.h"
 #include "gaussian/moments.h"
+#include "random_mixing.h"
 
 namespace driftd {
 namespace {
@@ -39,19 +40,6 @@ Matrix transpose(const Matrix& a, std::size_t d) {
     for (std::size_t j = 0; j < d; ++j) result[j * d + i] = a[i * d + j];
   }
   return result;
-}
-
-// diag(10^u) (I + 0.3 N / sqrt(d)), u uniform in [-3, 3], N standard normal:
-// features in very different units, mixed, and always well conditioned.
-Matrix random_mixing(std::mt19937_64& rng, std::size_t d) {
-  std::normal_distribution<double> normal(0.0, 0.3 / std::sqrt(static_cast<double>(d)));
-  std::uniform_real_distribution<double> exponent(-3.0, 3.0);
-  Matrix a(d * d);
-  for (std::size_t i = 0; i < d; ++i) {
-    const double scale = std::pow(10.0, exponent(rng));
-    for (std::size_t j = 0; j < d; ++j) a[i * d + j] = scale * ((i == j ? 1.0 : 0.0) + normal(rng));
-  }
-  return a;
 }
 
 // The image of g under x -> A x + b.
