@@ -1,5 +1,6 @@
-// Compares the Gaussian KL and the moment accumulators with an independent
-// numpy implementation: tests/fixtures/gaussian_oracle.json, written by
+// Compares the Gaussian KL, the moment accumulators and the group tests with
+// an independent numpy and scipy implementation:
+// tests/fixtures/gaussian_oracle.json and group_tests_oracle.json, written by
 // tests/gaussian/make_oracle.py.
 #include <algorithm>
 #include <catch2/catch.hpp>
@@ -7,9 +8,11 @@
 #include <cstddef>
 #include <fstream>
 #include <nlohmann/json.hpp>
+#include <string>
 #include <vector>
 
 #include "gaussian/gaussian_kl.h"
+#include "gaussian/group_tests.h"
 #include "gaussian/moments.h"
 
 namespace driftd {
@@ -17,12 +20,19 @@ namespace {
 
 using nlohmann::json;
 
+json read_fixture(const std::string& name) {
+  std::ifstream in(DRIFTD_SOURCE_DIR "/tests/fixtures/" + name);
+  REQUIRE(in);
+  return json::parse(in);
+}
+
 const json& oracle() {
-  static const json parsed = [] {
-    std::ifstream in(DRIFTD_SOURCE_DIR "/tests/fixtures/gaussian_oracle.json");
-    REQUIRE(in);
-    return json::parse(in);
-  }();
+  static const json parsed = read_fixture("gaussian_oracle.json");
+  return parsed;
+}
+
+const json& group_oracle() {
+  static const json parsed = read_fixture("group_tests_oracle.json");
   return parsed;
 }
 
@@ -107,6 +117,68 @@ TEST_CASE("moments and Gaussian KL of sample data match numpy", "[gaussian_kl][m
                            c.at("expected"));
     }
   }
+}
+
+// Statistics to 1e-10 and p-values to 1e-9 relative (a p-value moves faster
+// than its statistic in the tail).
+void check_hotelling_matches_oracle(const GroupResult<HotellingT2>& actual,
+                                    const json& expected) {
+  REQUIRE(actual.value);
+  CHECK(actual.value->t2 == Approx(expected.at("t2").get<double>()).epsilon(1e-10));
+  CHECK(actual.value->f == Approx(expected.at("f").get<double>()).epsilon(1e-10));
+  CHECK(actual.value->dof1 == expected.at("dof1").get<double>());
+  CHECK(actual.value->dof2 == expected.at("dof2").get<double>());
+  CHECK(actual.value->p_value == Approx(expected.at("p_value").get<double>()).epsilon(1e-9));
+}
+
+void check_box_m_matches_oracle(const GroupResult<BoxM>& actual, const json& expected) {
+  if (expected.is_null()) {  // too few rows for Box's M
+    CHECK_FALSE(actual.value);
+    CHECK(actual.problem == GroupProblem::kTooFewRows);
+    return;
+  }
+  REQUIRE(actual.value);
+  CHECK(actual.value->uncorrected ==
+        Approx(expected.at("uncorrected").get<double>()).epsilon(1e-10));
+  CHECK(actual.value->statistic == Approx(expected.at("statistic").get<double>()).epsilon(1e-10));
+  CHECK(actual.value->dof == expected.at("dof").get<double>());
+  CHECK(actual.value->p_value == Approx(expected.at("p_value").get<double>()).epsilon(1e-9));
+}
+
+// Each to 1e-10 relative, measured against the largest: the terms may
+// cancel each other.
+void check_contributions_match_oracle(const GroupResult<std::vector<double>>& actual,
+                                      const json& expected) {
+  REQUIRE(actual.value);
+  const auto values = expected.get<std::vector<double>>();
+  REQUIRE(actual.value->size() == values.size());
+  double magnitude = 0.0;
+  for (const double v : values) magnitude = std::max(magnitude, std::abs(v));
+  for (std::size_t i = 0; i < values.size(); ++i) {
+    CHECK((*actual.value)[i] == Approx(values[i]).epsilon(1e-10).margin(1e-10 * magnitude));
+  }
+}
+
+TEST_CASE("group tests of sample data match numpy and scipy", "[group_tests][oracle]") {
+  const json& cases = group_oracle().at("cases");
+  REQUIRE(cases.size() == 23);
+  bool negative_contribution = false;
+  for (std::size_t k = 0; k < cases.size(); ++k) {
+    const json& c = cases[k];
+    const MomentAccumulator current = accumulate(c.at("current"));
+    const MomentAccumulator reference = accumulate(c.at("reference"));
+    const double ridge = c.at("ridge");
+    const json& expected = c.at("expected");
+    INFO("group case " << k << ", d = " << c.at("dimension") << ", n = " << current.count()
+                       << ", m = " << reference.count() << ", ridge = " << ridge);
+    check_hotelling_matches_oracle(hotelling_t2(current, reference, ridge),
+                                   expected.at("hotelling_t2"));
+    check_box_m_matches_oracle(box_m(current, reference, ridge), expected.at("box_m"));
+    const auto contributions = location_contributions(current, reference, ridge);
+    check_contributions_match_oracle(contributions, expected.at("location_contributions"));
+    for (const double v : *contributions.value) negative_contribution |= v < 0.0;
+  }
+  CHECK(negative_contribution);
 }
 
 }  // namespace
