@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "common/error.h"
+#include "offset_grid.h"
 
 namespace driftd {
 namespace {
@@ -212,15 +213,10 @@ TEST_CASE("the co-moment matrix is the unnormalised covariance", "[moments]") {
 
 TEST_CASE("the difference of two means keeps its precision at large offsets", "[moments]") {
   std::mt19937_64 rng(13);
-  // Values on a grid of 2^-12, so that adding 1.7e12 (whose ulp is 2^-12)
-  // is exact and both data sets hold the same information.
   Rows current = random_rows(rng, 3000, 2, 0.0);
   Rows reference = random_rows(rng, 5000, 2, 0.25);
-  for (Rows* rows : {&current, &reference}) {
-    for (auto& row : *rows) {
-      for (double& v : row) v = std::round(v * 4096.0) / 4096.0;
-    }
-  }
+  round_to_offset_grid(current);
+  round_to_offset_grid(reference);
   const MomentAccumulator near_current = accumulate(current, 2);
   const MomentAccumulator near_reference = accumulate(reference, 2);
   const std::vector<double> exact = near_current.mean_difference(near_reference);
