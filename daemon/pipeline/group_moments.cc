@@ -2,6 +2,8 @@
 
 #include <array>
 #include <cmath>
+#include <utility>
+#include <vector>
 
 namespace driftd {
 
@@ -37,35 +39,37 @@ void add_group_moments(std::span<const std::span<const double>> columns,
   }
 }
 
-GroupMoments group_moments_from_sums(std::span<const uint64_t> sums,
-                                     std::span<const Standardisation> standards) {
+MomentAccumulator group_moments_from_sums(std::span<const uint64_t> sums,
+                                          std::span<const Standardisation> standards) {
   const std::size_t d = standards.size();
-  GroupMoments out;
-  out.n = sums[0];
-  out.mean.assign(d, 0.0);
-  out.covariance.assign(d * d, 0.0);
-  if (out.n == 0) return out;
+  const uint64_t count = sums[0];
+  std::vector<double> shift(d);
+  std::vector<double> offset(d, 0.0);  // the window's mean minus the shift
+  std::vector<double> comoment(d * d, 0.0);
   const auto value = [](uint64_t word) {
     return static_cast<double>(static_cast<int64_t>(word)) / kMomentResolution;
   };
-  const double n = static_cast<double>(out.n);
-  std::vector<double> mean_z(d);
+  const double n = static_cast<double>(count);
+  std::vector<double> mean_z(d, 0.0);
   for (std::size_t i = 0; i < d; ++i) {
-    mean_z[i] = value(sums[1 + i]) / n;
-    out.mean[i] = standards[i].shift + mean_z[i] * standards[i].scale;
+    shift[i] = standards[i].shift;
+    if (count > 0) mean_z[i] = value(sums[1 + i]) / n;
+    offset[i] = mean_z[i] * standards[i].scale;
   }
-  if (out.n < 2) return out;
-  std::size_t cell = 1 + d;
-  for (std::size_t i = 0; i < d; ++i) {
-    for (std::size_t j = i; j < d; ++j) {
-      const double co_moment_z = value(sums[cell++]) - n * mean_z[i] * mean_z[j];
-      double covariance = co_moment_z / (n - 1) * standards[i].scale * standards[j].scale;
-      if (i == j) covariance = std::fmax(0.0, covariance);  // rounding cannot make it negative
-      out.covariance[i * d + j] = covariance;
-      out.covariance[j * d + i] = covariance;
+  if (count >= 2) {
+    std::size_t cell = 1 + d;
+    for (std::size_t i = 0; i < d; ++i) {
+      for (std::size_t j = i; j < d; ++j) {
+        double co_moment = (value(sums[cell++]) - n * mean_z[i] * mean_z[j]) *
+                           standards[i].scale * standards[j].scale;
+        if (i == j) co_moment = std::fmax(0.0, co_moment);  // rounding cannot make it negative
+        comoment[i * d + j] = co_moment;
+        comoment[j * d + i] = co_moment;
+      }
     }
   }
-  return out;
+  return MomentAccumulator::from_moments(count, std::move(shift), std::move(offset),
+                                         std::move(comoment));
 }
 
 }  // namespace driftd

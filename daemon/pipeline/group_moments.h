@@ -24,6 +24,7 @@
 #include <span>
 #include <vector>
 
+#include "gaussian/moments.h"
 #include "pipeline/fixed_point_moments.h"
 
 namespace driftd {
@@ -40,15 +41,13 @@ inline constexpr std::size_t group_sum_words(std::size_t dimension) {
 void add_group_moments(std::span<const std::span<const double>> columns,
                        std::span<const Standardisation> standards, std::span<uint64_t> sums);
 
-struct GroupMoments {
-  uint64_t n = 0;                  // complete rows
-  std::vector<double> mean;        // d values, original units
-  std::vector<double> covariance;  // d x d row-major, sample (ddof = 1), exactly symmetric
-};
-
-// The moments the sums stand for, in the original units. With n < 2 the
-// covariance is all zero. REQUIRES: as for add_group_moments.
-GroupMoments group_moments_from_sums(std::span<const uint64_t> sums,
-                                     std::span<const Standardisation> standards);
+// The moments the sums stand for, in the original units, as an accumulator
+// of the complete rows (lib/gaussian/moments.h: mean(), covariance() with
+// ddof = 1, exactly symmetric). Its mean is kept as the standardisation's
+// shift plus the window's offset from it, so a window and a reference near
+// 1.7e12 differ by as much precision as at 0. REQUIRES: as for
+// add_group_moments.
+MomentAccumulator group_moments_from_sums(std::span<const uint64_t> sums,
+                                          std::span<const Standardisation> standards);
 
 }  // namespace driftd

@@ -41,6 +41,7 @@
 #include <span>
 #include <string>
 #include <type_traits>
+#include <utility>
 #include <vector>
 
 #include "common/error.h"
@@ -72,6 +73,28 @@ class BasicMomentAccumulator {
         shifted_mean_(dimension, 0.0),
         comoment_(dimension * dimension, 0.0) {
     if (dimension == 0) throw InputError("a moment accumulator needs at least one feature");
+  }
+
+  // An accumulator that holds `count` rows with mean shift + shifted_mean and
+  // co-moment matrix `comoment` (row-major d x d), as if they had been added:
+  // for moments kept elsewhere, such as a window's fixed-point sums. The mean
+  // stays split as given, so a large offset in `shift` costs shifted_mean no
+  // precision (as for rows added). Throws InputError when the sizes are not
+  // d and d x d for d >= 1.
+  static BasicMomentAccumulator from_moments(std::uint64_t count, Vector shift,
+                                             Vector shifted_mean, Matrix comoment)
+    requires(kDynamic)
+  {
+    const std::size_t d = shift.size();
+    if (d == 0 || shifted_mean.size() != d || comoment.size() != d * d) {
+      throw InputError("moments of d features need d means and a d x d co-moment matrix");
+    }
+    BasicMomentAccumulator out(d);
+    out.count_ = count;
+    out.shift_ = std::move(shift);
+    out.shifted_mean_ = std::move(shifted_mean);
+    out.comoment_ = std::move(comoment);
+    return out;
   }
 
   // Adds one row.

@@ -89,6 +89,30 @@ TEST_CASE("mean and sample covariance (ddof = 1) of a small data set", "[moments
   CHECK(covariance[3] == Approx(7.0 / 3.0).epsilon(1e-15));
 }
 
+TEST_CASE("from_moments holds the given moments and merges like the rows", "[moments]") {
+  // Means exactly representable (1e9 + 3, 3), as a split mean must be.
+  const Rows first{{1e9 + 1.0, 2.0}, {1e9 + 3.0, 5.0}, {1e9 + 5.0, 2.0}};
+  const Rows second{{1e9 + 2.0, 7.0}, {1e9 + 8.0, 1.0}};
+  MomentAccumulator rows(2);
+  for (const auto& row : first) rows.add(row);
+  // The same moments, the mean split as 1e9 + an offset.
+  const std::vector<double> mean = rows.mean();
+  MomentAccumulator given = MomentAccumulator::from_moments(
+      rows.count(), {1e9, 0.0}, {mean[0] - 1e9, mean[1]}, rows.comoment());
+  CHECK(given.count() == 3);
+  CHECK(given.mean() == rows.mean());
+  CHECK(given.covariance() == rows.covariance());
+  for (const auto& row : second) {
+    rows.add(row);
+    given.add(row);
+  }
+  for (std::size_t i = 0; i < 2; ++i) CHECK(given.mean()[i] == Approx(rows.mean()[i]).epsilon(1e-15));
+  for (std::size_t c = 0; c < 4; ++c) {
+    CHECK(given.covariance()[c] == Approx(rows.covariance()[c]).epsilon(1e-12));
+  }
+  CHECK_THROWS_AS(MomentAccumulator::from_moments(1, {1.0}, {0.0, 0.0}, {0.0}), InputError);
+}
+
 TEST_CASE("UnivariateMoments agrees with a one-feature MomentAccumulator", "[moments]") {
   std::mt19937_64 rng(7);
   const Rows rows = random_rows(rng, 200, 1, 42.0);

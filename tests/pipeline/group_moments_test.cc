@@ -54,7 +54,9 @@ TEST_CASE("Group sums give the complete rows' mean and covariance at any offset"
     }
     std::vector<uint64_t> sums(group_sum_words(d), 0);
     add_group_moments(spans(columns, 0, rows), standards, sums);
-    const GroupMoments moments = group_moments_from_sums(sums, standards);
+    const MomentAccumulator moments = group_moments_from_sums(sums, standards);
+    const std::vector<double> window_mean = moments.mean();
+    const std::vector<double> window_covariance = moments.covariance();
 
     // Two passes in long double over the complete rows.
     std::vector<std::size_t> complete;
@@ -63,7 +65,7 @@ TEST_CASE("Group sums give the complete rows' mean and covariance at any offset"
       for (std::size_t i = 0; i < d; ++i) ok = ok && std::isfinite(columns[i][r]);
       if (ok) complete.push_back(r);
     }
-    REQUIRE(moments.n == complete.size());
+    REQUIRE(moments.count() == complete.size());
     std::vector<long double> mean(d, 0.0L);
     for (const std::size_t r : complete) {
       for (std::size_t i = 0; i < d; ++i) mean[i] += columns[i][r];
@@ -72,8 +74,8 @@ TEST_CASE("Group sums give the complete rows' mean and covariance at any offset"
     for (std::size_t i = 0; i < d; ++i) {
       // Within 2^-16 reference standard deviations (the sums' resolution),
       // plus the rounding of a double as large as the mean (2.4e-4 at 1.7e12).
-      const double ulp = std::abs(moments.mean[i]) * std::numeric_limits<double>::epsilon();
-      CHECK(std::abs(static_cast<long double>(moments.mean[i]) - mean[i]) <
+      const double ulp = std::abs(window_mean[i]) * std::numeric_limits<double>::epsilon();
+      CHECK(std::abs(static_cast<long double>(window_mean[i]) - mean[i]) <
             standards[i].scale * 1e-5 + 2 * ulp);
       for (std::size_t j = 0; j < d; ++j) {
         long double co = 0.0L;
@@ -81,9 +83,9 @@ TEST_CASE("Group sums give the complete rows' mean and covariance at any offset"
           co += (columns[i][r] - mean[i]) * (columns[j][r] - mean[j]);
         }
         const long double covariance = co / static_cast<long double>(complete.size() - 1);
-        CHECK(std::abs(static_cast<long double>(moments.covariance[i * d + j]) - covariance) <
+        CHECK(std::abs(static_cast<long double>(window_covariance[i * d + j]) - covariance) <
               standards[i].scale * standards[j].scale * 1e-5);
-        CHECK(moments.covariance[i * d + j] == moments.covariance[j * d + i]);
+        CHECK(window_covariance[i * d + j] == window_covariance[j * d + i]);
       }
     }
   }
@@ -117,10 +119,10 @@ TEST_CASE("Group sums: the layout, incomplete rows, and fewer than two rows") {
   add_group_moments(columns, standards, sums);
   // Only row 0 is complete: count 1, sums 1 and 2, cross sums 1, 2, 4 (x 2^16).
   CHECK(sums == std::vector<uint64_t>{1, 65536, 131072, 65536, 131072, 262144});
-  const GroupMoments one = group_moments_from_sums(sums, standards);
-  CHECK(one.n == 1);
-  CHECK(one.mean == std::vector<double>{1.0, 2.0});
-  CHECK(one.covariance == std::vector<double>(4, 0.0));
+  const MomentAccumulator one = group_moments_from_sums(sums, standards);
+  CHECK(one.count() == 1);
+  CHECK(one.mean() == std::vector<double>{1.0, 2.0});
+  CHECK(one.comoment() == std::vector<double>(4, 0.0));
 }
 
 }  // namespace
