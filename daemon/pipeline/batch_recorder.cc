@@ -25,8 +25,15 @@ BatchRecorder::BatchRecorder(const CounterLayout& layout,
       references_(references),
       columns_(columns),
       deltas_(layout.size(), 0),
-      bins_(columns.size()) {
+      bins_(columns.size()),
+      in_pair_(columns.size(), false) {
+  for (const PairSlots& pair : layout_.pairs()) {
+    in_pair_[pair.x] = columns_[pair.x].numeric;
+    in_pair_[pair.y] = columns_[pair.y].numeric;
+  }
   for (const GroupSlots& group : layout_.groups()) {
+    group_scratch_.resize(
+        std::max(group_scratch_.size(), group_scratch_size(group.features.size())));
     std::vector<Standardisation>& standards = standards_.emplace_back();
     for (const std::size_t f : group.features) {
       standards.push_back(references_[f].standardisation());
@@ -35,19 +42,13 @@ BatchRecorder::BatchRecorder(const CounterLayout& layout,
 }
 
 std::span<const uint32_t> BatchRecorder::bins_of(std::size_t f, const ingest::DecodedBatch& batch,
-                                                 std::size_t begin, std::size_t end) {
+                                                 std::size_t begin, std::size_t end) const {
   const FeatureColumn& column = columns_[f];
   if (!column.numeric) {
     // Category ids are bins; the missing and invalid markers lie beyond them.
     return batch.categorical(column.column).subspan(begin, end - begin);
   }
-  std::vector<uint32_t>& bins = bins_[f];
-  if (bins.size() < end - begin) bins.resize(end - begin);
-  const std::span<uint32_t> out(bins.data(), end - begin);
-  // NaN (missing or invalid) gets the binner's missing slot: the bin count.
-  references_[f].bins.binner().assign(batch.numeric(column.column).subspan(begin, end - begin),
-                                      out);
-  return out;
+  return std::span(bins_[f].data(), end - begin);  // assigned by fill_deltas
 }
 
 void BatchRecorder::fill_pairs(const ingest::DecodedBatch& batch, std::size_t begin,
@@ -85,7 +86,7 @@ void BatchRecorder::fill_groups(const ingest::DecodedBatch& batch, std::size_t b
     }
     if (!present) continue;
     add_group_moments(std::span(columns.data(), d), standards_[g],
-                      std::span(deltas_).subspan(group.first, group_sum_words(d)));
+                      std::span(deltas_).subspan(group.first, group_sum_words(d)), group_scratch_);
   }
 }
 
@@ -101,8 +102,17 @@ void BatchRecorder::fill_deltas(const ingest::DecodedBatch& batch, std::size_t b
       const auto values = batch.numeric(column.column).subspan(begin, end - begin);
       // The binner's last slot (NaN) is the feature's missing counter; the
       // invalid values among them are moved over below.
-      references_[f].bins.binner().count(
-          values, std::span(deltas_).subspan(slots.first, slots.bins + 1));
+      const std::span<uint64_t> counts = std::span(deltas_).subspan(slots.first, slots.bins + 1);
+      if (in_pair_[f]) {
+        // Each value's bin, kept for the pairs, makes the histogram too.
+        std::vector<uint32_t>& bins = bins_[f];
+        if (bins.size() < values.size()) bins.resize(values.size());
+        const std::span<uint32_t> assigned(bins.data(), values.size());
+        references_[f].bins.binner().assign(values, assigned);
+        for (const uint32_t bin : assigned) ++counts[bin];
+      } else {
+        references_[f].bins.binner().count(values, counts);
+      }
       if (batch.numeric_counts(column.column).invalid > 0) {
         const auto invalid = static_cast<uint64_t>(
             std::count_if(values.begin(), values.end(), ingest::is_invalid_number));

@@ -73,16 +73,21 @@ class BatchRecorder {
   void fill_pairs(const ingest::DecodedBatch& batch, std::size_t begin, std::size_t end);
   void fill_groups(const ingest::DecodedBatch& batch, std::size_t begin, std::size_t end);
   // The bins of feature f's rows [begin, end): a bin index, or at least the
-  // feature's bin count for a missing or invalid value.
+  // feature's bin count for a missing or invalid value. A numeric feature's
+  // are those fill_deltas assigned for this piece (it is in a pair).
   std::span<const uint32_t> bins_of(std::size_t f, const ingest::DecodedBatch& batch,
-                                    std::size_t begin, std::size_t end);
+                                    std::size_t begin, std::size_t end) const;
 
   const CounterLayout& layout_;
   std::span<const FeatureReference> references_;
   std::span<const FeatureColumn> columns_;
   std::vector<uint64_t> deltas_;
-  std::vector<std::vector<uint32_t>> bins_;                // by feature: bins_of()'s buffer
+  // By feature: each value's bin in the current piece, for the numeric
+  // features in a pair (in_pair_), which are binned once for both uses.
+  std::vector<std::vector<uint32_t>> bins_;
+  std::vector<bool> in_pair_;
   std::vector<std::vector<Standardisation>> standards_;    // by group, its features' own
+  std::vector<double> group_scratch_;                      // add_group_moments()'s
 };
 
 }  // namespace driftd

@@ -35,11 +35,21 @@ inline constexpr std::size_t group_sum_words(std::size_t dimension) {
   return 1 + dimension + dimension * (dimension + 1) / 2;
 }
 
+// Rows are taken kGroupChunkRows at a time: the caller's scratch holds one
+// chunk's standard scores, column by column, so each sum is one pass over
+// contiguous values (vectorized) instead of a memory update per row.
+inline constexpr std::size_t kGroupChunkRows = 256;
+inline constexpr std::size_t group_scratch_size(std::size_t dimension) {
+  return dimension * kGroupChunkRows;
+}
+
 // Adds the complete rows of `columns` (d spans of one length: the group's
 // values, NaN = missing) to `sums`. REQUIRES: 1 <= d <= kMaxGroupFeatures,
-// standards.size() == d, sums.size() == group_sum_words(d). Never allocates.
+// standards.size() == d, sums.size() == group_sum_words(d),
+// scratch.size() >= group_scratch_size(d). Never allocates.
 void add_group_moments(std::span<const std::span<const double>> columns,
-                       std::span<const Standardisation> standards, std::span<uint64_t> sums);
+                       std::span<const Standardisation> standards, std::span<uint64_t> sums,
+                       std::span<double> scratch);
 
 // The moments the sums stand for, in the original units, as an accumulator
 // of the complete rows (lib/gaussian/moments.h: mean(), covariance() with

@@ -77,6 +77,15 @@ TEST_CASE("A pair counts joint cells and incomplete events; a group its complete
     return std::vector<uint64_t>(counts.begin() + static_cast<std::ptrdiff_t>(pair.first),
                                  counts.begin() + static_cast<std::ptrdiff_t>(pair.incomplete()));
   };
+  // The features' own histograms (x and y are binned once for both uses).
+  const auto histogram = [&](std::size_t f) {
+    const FeatureSlots& slots = layout.feature(f);
+    return std::vector<uint64_t>(counts.begin() + static_cast<std::ptrdiff_t>(slots.first),
+                                 counts.begin() + static_cast<std::ptrdiff_t>(slots.invalid()) + 1);
+  };
+  CHECK(histogram(0) == std::vector<uint64_t>{1, 3, 1, 0, 1});  // bins, missing, invalid
+  CHECK(histogram(1) == std::vector<uint64_t>{3, 1, 1, 1, 0});
+  CHECK(histogram(2) == std::vector<uint64_t>{3, 2, 1, 0});
   // (x, c): x bins (-inf,0) [0,10) [10,inf) by c bins a, b, __other__.
   CHECK(cells(layout.pairs()[0]) == std::vector<uint64_t>{1, 0, 0,  //
                                                           1, 1, 0,  //

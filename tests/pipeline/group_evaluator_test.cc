@@ -45,7 +45,8 @@ MomentAccumulator accumulate(const Rows& columns) {
 MomentAccumulator from_sums(const Rows& columns, std::span<const Standardisation> standards) {
   std::vector<std::span<const double>> spans(columns.begin(), columns.end());
   std::vector<uint64_t> sums(group_sum_words(columns.size()), 0);
-  add_group_moments(spans, standards, sums);
+  std::vector<double> scratch(group_scratch_size(columns.size()));
+  add_group_moments(spans, standards, sums, scratch);
   return group_moments_from_sums(sums, standards);
 }
 

@@ -53,7 +53,8 @@ TEST_CASE("Group sums give the complete rows' mean and covariance at any offset"
       standards.push_back({offsets[i] + 0.3, 1.2 * (1.0 + static_cast<double>(i))});
     }
     std::vector<uint64_t> sums(group_sum_words(d), 0);
-    add_group_moments(spans(columns, 0, rows), standards, sums);
+    std::vector<double> scratch(group_scratch_size(d));
+    add_group_moments(spans(columns, 0, rows), standards, sums, scratch);
     const MomentAccumulator moments = group_moments_from_sums(sums, standards);
     const std::vector<double> window_mean = moments.mean();
     const std::vector<double> window_covariance = moments.covariance();
@@ -97,11 +98,12 @@ TEST_CASE("Group sums of any split of the rows add up to the sums of all of them
   const auto columns = correlated(d, 5000, offsets, 9);
   const std::vector<Standardisation> standards{{10, 1}, {20, 2}, {30, 3}};
   std::vector<uint64_t> whole(group_sum_words(d), 0);
-  add_group_moments(spans(columns, 0, 5000), standards, whole);
+  std::vector<double> scratch(group_scratch_size(d));
+  add_group_moments(spans(columns, 0, 5000), standards, whole, scratch);
   std::vector<uint64_t> pieces(group_sum_words(d), 0);
   for (const auto& [begin, end] : {std::pair{2000, 5000}, std::pair{0, 7}, std::pair{7, 2000}}) {
     std::vector<uint64_t> piece(group_sum_words(d), 0);
-    add_group_moments(spans(columns, begin, end), standards, piece);
+    add_group_moments(spans(columns, begin, end), standards, piece, scratch);
     for (std::size_t w = 0; w < piece.size(); ++w) pieces[w] += piece[w];
   }
   CHECK(pieces == whole);
@@ -116,7 +118,8 @@ TEST_CASE("Group sums: the layout, incomplete rows, and fewer than two rows") {
   const std::vector<std::span<const double>> columns{a, b};
   const std::vector<Standardisation> standards{{0, 1}, {0, 1}};
   std::vector<uint64_t> sums(group_sum_words(2), 0);
-  add_group_moments(columns, standards, sums);
+  std::vector<double> scratch(group_scratch_size(2));
+  add_group_moments(columns, standards, sums, scratch);
   // Only row 0 is complete: count 1, sums 1 and 2, cross sums 1, 2, 4 (x 2^16).
   CHECK(sums == std::vector<uint64_t>{1, 65536, 131072, 65536, 131072, 262144});
   const MomentAccumulator one = group_moments_from_sums(sums, standards);
