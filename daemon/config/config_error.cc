@@ -28,8 +28,14 @@ std::string append_key(std::string_view parent, std::string_view key) {
     return out;
   }
   out += "[\"";
-  for (char c : key) {
-    if (static_cast<unsigned char>(c) < 0x20) {  // keep the message on one line
+  append_escaped(out, key);
+  out += "\"]";
+  return out;
+}
+
+void append_escaped(std::string& out, std::string_view text) {
+  for (const char c : text) {
+    if (static_cast<unsigned char>(c) < 0x20) {
       static constexpr char kHex[] = "0123456789abcdef";
       out += "\\u00";
       out += kHex[(c >> 4) & 0xf];
@@ -39,8 +45,6 @@ std::string append_key(std::string_view parent, std::string_view key) {
     if (c == '"' || c == '\\') out += '\\';
     out += c;
   }
-  out += "\"]";
-  return out;
 }
 
 std::string append_index(std::string_view parent, std::size_t index) {

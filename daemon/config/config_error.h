@@ -51,6 +51,10 @@ class ConfigError : public InputError {
 // "streams[0].window"; "" + "storage" -> "storage"; odd keys as ["key"].
 std::string append_key(std::string_view parent, std::string_view key);
 
+// Appends `text` escaped as inside a JSON string: '"' and '\\' with a
+// backslash, control characters as \u00XX, so a message stays on one line.
+void append_escaped(std::string& out, std::string_view text);
+
 // `parent` extended by an array index: "streams" + 2 -> "streams[2]".
 std::string append_index(std::string_view parent, std::size_t index);
 

@@ -10,6 +10,7 @@
 #include <string>
 
 #include "common/timer_limit.h"
+#include "config/config_error.h"
 #include "config/json_pointer.h"
 #include "config/json_reader.h"
 #include "config/listen_address.h"
@@ -73,17 +74,7 @@ std::string format_number(double value) {
 // message on one line.
 std::string in_quotes(std::string_view text) {
   std::string out = "\"";
-  for (const char c : text) {
-    if (static_cast<unsigned char>(c) < 0x20) {
-      static constexpr char kHex[] = "0123456789abcdef";
-      out += "\\u00";
-      out += kHex[(c >> 4) & 0xf];
-      out += kHex[c & 0xf];
-      continue;
-    }
-    if (c == '"' || c == '\\') out += '\\';
-    out += c;
-  }
+  append_escaped(out, text);
   out += '"';
   return out;
 }
