@@ -283,28 +283,31 @@ int64_t KafkaSource::count_activity(int64_t delivery) {
   return activity_ms_.fetch_add(step, std::memory_order_relaxed) + step;
 }
 
-std::size_t KafkaSource::route(const Topic& topic, int32_t partition) {
-  Consumer* reader = consumers_.front().get();
-  for (const auto& consumer : consumers_) {
-    if (consumer->partitions.load(std::memory_order_relaxed) <
-        reader->partitions.load(std::memory_order_relaxed)) {
-      reader = consumer.get();
-    }
+std::vector<std::size_t> KafkaSource::partitions_by_consumer() const {
+  std::vector<std::size_t> out(consumers_.size(), 0);
+  for (const Topic& topic : topics_) {
+    for (const std::size_t reader : topic.readers) ++out[reader];
   }
-  reader->partitions.fetch_add(1, std::memory_order_relaxed);
+  return out;
+}
+
+std::size_t KafkaSource::route(const Topic& topic, int32_t partition) {
+  const std::vector<std::size_t> load = partitions_by_consumer();
+  const auto reader = static_cast<std::size_t>(
+      std::min_element(load.begin(), load.end()) - load.begin());
   if (consumers_.size() > 1) {
     // Every partition explicitly: a partition's queue once forwarded stays
     // forwarded, even to thread 0's consumer queue after a reassignment.
     rd_kafka_queue_t* from =
         rd_kafka_queue_get_partition(handle_->rk, topic.name.c_str(), partition);
-    if (from == nullptr) return reader->index;  // not a partition librdkafka knows: no messages
+    if (from == nullptr) return reader;  // not a partition librdkafka knows: no messages
     rd_kafka_queue_t* to =
-        reader->index == 0 ? rd_kafka_queue_get_consumer(handle_->rk) : reader->queue;
+        reader == 0 ? rd_kafka_queue_get_consumer(handle_->rk) : consumers_[reader]->queue;
     rd_kafka_queue_forward(from, to);
-    if (reader->index == 0) rd_kafka_queue_destroy(to);
+    if (reader == 0) rd_kafka_queue_destroy(to);
     rd_kafka_queue_destroy(from);
   }
-  return reader->index;
+  return reader;
 }
 
 KafkaSource::Topic* KafkaSource::find_topic(const char* name) {
@@ -470,6 +473,10 @@ void KafkaSource::on_rebalance(int error, rd_kafka_topic_partition_list_t* parti
     ~Resume() { gate.resume(); }
   } resume{gate_};
   apply_rebalance(error, partitions);
+  const std::vector<std::size_t> load = partitions_by_consumer();
+  for (std::size_t c = 0; c < consumers_.size(); ++c) {
+    consumers_[c]->partitions.store(load[c], std::memory_order_relaxed);
+  }
 }
 
 void KafkaSource::apply_rebalance(int error, rd_kafka_topic_partition_list_t* partitions) {
@@ -527,8 +534,6 @@ void KafkaSource::apply_rebalance(int error, rd_kafka_topic_partition_list_t* pa
                                      partitions->elems[i].partition);
       if (revoked == topic->assigned.end()) continue;
       const auto at = revoked - topic->assigned.begin();
-      consumers_[topic->readers[static_cast<std::size_t>(at)]]->partitions.fetch_sub(
-          1, std::memory_order_relaxed);
       topic->assigned.erase(revoked);
       topic->readers.erase(topic->readers.begin() + at);
     }
@@ -547,7 +552,6 @@ void KafkaSource::apply_rebalance(int error, rd_kafka_topic_partition_list_t* pa
     topic.assigned.clear();
     topic.readers.clear();
   }
-  for (const auto& consumer : consumers_) consumer->partitions.store(0, std::memory_order_relaxed);
   health_.unassigned();
   rd_kafka_assign(rk, nullptr);
 }

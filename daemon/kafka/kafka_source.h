@@ -169,8 +169,9 @@ class KafkaSource {
     std::size_t writer = 0;
     rd_kafka_queue_s* queue = nullptr;  // owned; destroyed by close()
     std::vector<std::vector<SourceDocument>> documents;  // by stream, reused per run
-    // Assigned to it now (written by thread 0's rebalances), and the messages
-    // it delivered: relaxed, for consumer_threads().
+    // Published for consumer_threads() (relaxed): the partitions it reads
+    // (topics' readers, counted after each rebalance) and the messages it
+    // delivered.
     std::atomic<std::size_t> partitions{0};
     std::atomic<uint64_t> messages{0};
     std::thread thread;
@@ -193,9 +194,11 @@ class KafkaSource {
   void raise_frontiers();
   void commit_durable_offsets(bool wait);
   std::optional<int64_t> start_offset(const Topic& topic, int32_t partition) const;
-  // Picks the consumer thread that reads a newly assigned partition and
-  // routes the partition's messages to its queue.
+  // Picks the consumer thread that reads a newly assigned partition (the one
+  // reading fewest) and routes the partition's messages to its queue.
   std::size_t route(const Topic& topic, int32_t partition);
+  // By consumer thread: the partitions it reads now (topics' readers).
+  std::vector<std::size_t> partitions_by_consumer() const;
   Topic* find_topic(const char* name);
   std::size_t stream_index(const StreamRuntime& stream) const;  // streams_.size(): none
 

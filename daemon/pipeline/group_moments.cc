@@ -22,10 +22,15 @@ inline uint64_t rounded_bits(double y) {
 
 }  // namespace
 
-// Compiled twice, picked at load time: with AVX2 where the CPU has it (4
-// doubles a vector), and for the baseline (2). The arithmetic is exact or
-// correctly rounded element by element, so both give the same sums.
-__attribute__((target_clones("avx2", "default")))
+// On x86-64, compiled twice and picked at load time: with AVX2 where the CPU
+// has it (4 doubles a vector), and for the baseline (2). The arithmetic is
+// exact or correctly rounded element by element, so both give the same sums.
+#if defined(__x86_64__)
+#define DRIFTD_GROUP_MOMENTS_CLONES __attribute__((target_clones("avx2", "default")))
+#else
+#define DRIFTD_GROUP_MOMENTS_CLONES
+#endif
+DRIFTD_GROUP_MOMENTS_CLONES
 void add_group_moments(std::span<const std::span<const double>> columns,
                        std::span<const Standardisation> standards, std::span<uint64_t> sums,
                        std::span<double> scratch) {
