@@ -20,7 +20,16 @@ std::string_view to_string(WindowType value) { return name_of(kWindowTypeNames, 
 std::string_view to_string(ReferenceType value) { return name_of(kReferenceTypeNames, value); }
 std::string_view to_string(FeatureType value) { return name_of(kFeatureTypeNames, value); }
 std::string_view to_string(Binning value) { return name_of(kBinningNames, value); }
+std::string_view to_string(GroupType value) { return name_of(kGroupTypeNames, value); }
 std::string_view to_string(Metric value) { return name_of(kMetricNames, value); }
+
+std::uint64_t max_bin_count(const FeatureConfig& feature) {
+  if (feature.type == FeatureType::categorical) {
+    return std::uint64_t{feature.max_categories} + 1;
+  }
+  if (feature.binning == Binning::edges) return feature.edges.size() + 1;
+  return feature.bins;
+}
 
 std::vector<AlertRule> default_alert_rules() {
   AlertRule rule;

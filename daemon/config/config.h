@@ -89,6 +89,8 @@
 // | `smoothing_alpha` | number | 0.5      | 0..1e300; additive smoothing of both histograms (metrics.md) |
 // | `fdr`             | number | absent (off) | in (0, 1): Benjamini-Hochberg level q across the stream's features in each window, on their calibrated p-values; replaces the rules' `max_p_value`. It bounds the expected share, among the features it calls significant in a window, of those that did not drift |
 // | `features`        | array  | required | at least one; names unique in the stream |
+// | `groups`          | array  | absent (none) | see groups; at most 16; numeric features compared jointly |
+// | `pairs`           | array  | absent (none) | see pairs; at most 64; the distribution of a feature given another |
 // | `alerts`          | array  | the default rule | alert rules; absent: the default rule below; `[]`: none |
 //
 // streams[i].event_time: exactly one of `field` and `kafka_timestamp`.
@@ -129,6 +131,22 @@
 // | `max_categories` | integer | 50           | categorical only; 1..4096 (plus one `__other__` bin) |
 // | `gaussian`       | boolean | true         | numeric only; also compute the Gaussian KL |
 //
+// streams[i].groups[g]: numeric features compared as one joint distribution.
+// | field      | type   | default      | rules |
+// |------------|--------|--------------|-------|
+// | `name`     | string | required     | 1-64 characters of `A-Z a-z 0-9 _ . - \|`; unique among the stream's groups and pairs |
+// | `features` | array  | required     | 2 to 64 distinct names of numeric features of the stream |
+// | `type`     | string | `"gaussian"` | `"gaussian"`: the multivariate normal fitted to the group |
+// | `ridge`    | number | 0            | 0..1; 0: a singular or ill-conditioned covariance is reported as such; > 0: ridge times the feature's reference variance is added to each diagonal entry of both covariances (reference and window) before comparing |
+//
+// streams[i].pairs[p]: the distribution of y given x (a joint table of x's
+// bins by y's bins; at most 65536 cells, see max_bin_count()).
+// | field  | type   | default  | rules |
+// |--------|--------|----------|-------|
+// | `name` | string | required | 1-64 characters of `A-Z a-z 0-9 _ . - \|`; unique among the stream's groups and pairs |
+// | `x`    | string | required | a feature of the stream (numeric or categorical): the conditioning variable |
+// | `y`    | string | required | a feature of the stream other than x; the most bins of x times the most bins of y at most 65536 |
+//
 // streams[i].alerts[k]
 // | field           | type    | default   | rules |
 // |-----------------|---------|-----------|-------|
@@ -157,6 +175,7 @@
 #pragma once
 
 #include <array>
+#include <cstddef>
 #include <cstdint>
 #include <filesystem>
 #include <map>
@@ -298,6 +317,62 @@ struct FeatureConfig {
   friend bool operator==(const FeatureConfig&, const FeatureConfig&) = default;
 };
 
+// The most bins a reference built for `feature` with this configuration can
+// have, the bound a pair's joint table is sized by:
+//   - categorical: max_categories + 1 (the most frequent categories and
+//     __other__, histogram/category_dictionary.h);
+//   - numeric with "edges": edges.size() + 1;
+//   - numeric "quantile" or "uniform" with `bins` B: B. Uniform binning has
+//     at most B - 1 edges (fewer when they collapse). Quantile binning's
+//     point masses (docs/metrics.md, "Binning") add no bins beyond B: of the
+//     B - 1 quantiles, a value hit c >= 2 times gives 2 edges (itself and
+//     nextafter) and a value hit once gives 1, so there are at most B - 1
+//     edges (histogram/numeric_binning.h: "Still bin_count() <= B").
+// A reference stored under an earlier configuration keeps its own bins
+// (config/README.md, streams[i].reference), so a running stream may have
+// more bins than this after `bins` or `max_categories` was lowered.
+std::uint64_t max_bin_count(const FeatureConfig& feature);
+
+// How a group's joint distribution is modelled and compared.
+enum class GroupType { gaussian };
+
+// streams[i].groups[g]: numeric features compared as one joint distribution
+// (gaussian: the multivariate normal fitted to the group in the reference
+// and in each window).
+struct GroupConfig {
+  std::string name;                          // unique among the stream's groups and pairs
+  std::vector<std::string> features;         // 2..kMaxGroupFeatures distinct numeric features
+  // Positions in StreamConfig::features of `features`, in the same order.
+  std::vector<std::size_t> feature_indices;
+  GroupType type = GroupType::gaussian;
+  // 0..1. 0: a singular or ill-conditioned covariance is reported as such;
+  // > 0: ridge * (each feature's reference variance) is added to the
+  // diagonal of both covariances before comparing.
+  double ridge = 0;
+
+  friend bool operator==(const GroupConfig&, const GroupConfig&) = default;
+};
+
+// streams[i].pairs[p]: the distribution of y given x, from the joint table
+// of x's bins by y's bins (at most kMaxPairCells by max_bin_count()).
+struct PairConfig {
+  std::string name;         // unique among the stream's groups and pairs
+  std::string x;            // the conditioning feature, numeric or categorical
+  std::string y;            // a feature other than x
+  std::size_t x_index = 0;  // position of x in StreamConfig::features
+  std::size_t y_index = 0;  // position of y in StreamConfig::features
+
+  friend bool operator==(const PairConfig&, const PairConfig&) = default;
+};
+
+// Limits of groups and pairs (config/README.md, "Limits").
+inline constexpr std::size_t kMaxGroupsPerStream = 16;
+inline constexpr std::size_t kMaxPairsPerStream = 64;
+inline constexpr std::size_t kMaxGroupFeatures = 64;
+// The largest histogram layout (histogram/bin_layout.h, kMaxLayoutBins): a
+// pair's joint table has as many cells as one stored histogram may have bins.
+inline constexpr std::uint64_t kMaxPairCells = 65536;
+
 // The measures an alert rule may watch; their names are the metrics.md keys.
 enum class Metric {
   kl_pq, kl_qp, jsd, js_distance, tv, hellinger, psi, kl_pq_corrected, jsd_corrected,
@@ -349,6 +424,8 @@ struct StreamConfig {
   double smoothing_alpha = 0.5;
   std::optional<double> fdr;                  // Benjamini-Hochberg level; nullopt: off
   std::vector<FeatureConfig> features;        // at least one
+  std::vector<GroupConfig> groups;            // at most kMaxGroupsPerStream
+  std::vector<PairConfig> pairs;              // at most kMaxPairsPerStream
   std::vector<AlertRule> alerts;
 
   friend bool operator==(const StreamConfig&, const StreamConfig&) = default;
@@ -389,6 +466,8 @@ inline constexpr std::array<EnumName<FeatureType>, 2> kFeatureTypeNames{{
     {FeatureType::numeric, "numeric"}, {FeatureType::categorical, "categorical"}}};
 inline constexpr std::array<EnumName<Binning>, 3> kBinningNames{{
     {Binning::quantile, "quantile"}, {Binning::uniform, "uniform"}, {Binning::edges, "edges"}}};
+inline constexpr std::array<EnumName<GroupType>, 1> kGroupTypeNames{{
+    {GroupType::gaussian, "gaussian"}}};
 // The metrics.md keys (lib/divergence/measures.h spells the same names).
 inline constexpr std::array<EnumName<Metric>, 11> kMetricNames{{
     {Metric::kl_pq, "kl_pq"},
@@ -411,6 +490,7 @@ std::string_view to_string(WindowType value);
 std::string_view to_string(ReferenceType value);
 std::string_view to_string(FeatureType value);
 std::string_view to_string(Binning value);
+std::string_view to_string(GroupType value);
 std::string_view to_string(Metric value);
 
 }  // namespace driftd::config

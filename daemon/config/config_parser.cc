@@ -92,14 +92,19 @@ Node discriminator(const ObjectReader& reader, std::string_view key) {
 
 std::uint32_t to_u32(std::uint64_t value) { return static_cast<std::uint32_t>(value); }
 
-// Stream and feature names: [A-Za-z0-9_.-]{1,64}.
-std::string read_name(const Node& node) {
+// Stream and feature names: [A-Za-z0-9_.-]{1,64}. Group and pair names
+// (`with_bar`) may also hold '|', as in "amount|hour".
+std::string read_name(const Node& node, bool with_bar = false) {
   std::string name = node.string();
   const bool valid = !name.empty() && name.size() <= 64 &&
-                     std::all_of(name.begin(), name.end(), [](char c) {
+                     std::all_of(name.begin(), name.end(), [&](char c) {
                        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-                              (c >= '0' && c <= '9') || c == '_' || c == '.' || c == '-';
+                              (c >= '0' && c <= '9') || c == '_' || c == '.' || c == '-' ||
+                              (with_bar && c == '|');
                      });
+  if (!valid && with_bar) {
+    node.fail("must be 1 to 64 characters from A-Z, a-z, 0-9, '_', '.', '-' and '|'");
+  }
   if (!valid) node.fail("must be 1 to 64 characters from A-Z, a-z, 0-9, '_', '.' and '-'");
   return name;
 }
@@ -580,10 +585,125 @@ AlertRule read_alert(const Node& node, AlertFeatureRefs& refs) {
   return out;
 }
 
+// The problem of a feature reference (an alert's, a group's or a pair's)
+// that names no feature of the stream.
+std::string unknown_feature(const std::string& name, const std::vector<FeatureConfig>& features) {
+  std::string list;
+  for (const FeatureConfig& f : features) list += (list.empty() ? "" : ", ") + f.name;
+  return "unknown feature " + in_quotes(name) + " (this stream's features: " + list + ")";
+}
+
+// The position of the feature `name` in `features`, if there is one.
+std::optional<std::size_t> find_feature(const std::vector<FeatureConfig>& features,
+                                        const std::string& name) {
+  for (std::size_t j = 0; j < features.size(); ++j) {
+    if (features[j].name == name) return j;
+  }
+  return std::nullopt;
+}
+
+// A group's feature list, resolved against the stream's features later.
+struct GroupFeatureRefs {
+  std::vector<Node> names;
+};
+
+GroupConfig read_group(const Node& node, GroupFeatureRefs& refs) {
+  GroupConfig out;
+  ObjectReader reader(node);
+  reader.required("name", [&](const Node& n) { out.name = read_name(n, true); })
+      .required("features",
+                [&](const Node& n) {
+                  const std::vector<Node> elements = n.elements();
+                  if (elements.size() < 2) {
+                    n.fail("must name at least 2 features (one feature is compared on its own)");
+                  }
+                  if (elements.size() > kMaxGroupFeatures) {
+                    n.fail("must name at most " + std::to_string(kMaxGroupFeatures) + " features");
+                  }
+                  for (const Node& element : elements) {
+                    std::string name = element.string();
+                    if (std::find(out.features.begin(), out.features.end(), name) !=
+                        out.features.end()) {
+                      element.fail("duplicate feature " + in_quotes(name));
+                    }
+                    out.features.push_back(std::move(name));
+                    refs.names.push_back(element);
+                  }
+                })
+      .optional("type", [&](const Node& n) { out.type = n.choice(kGroupTypeNames); })
+      .optional("ridge", [&](const Node& n) {
+        out.ridge = read_number_where(n, [](double ridge) { return ridge >= 0 && ridge <= 1; },
+                                      "a number from 0 to 1");
+      });
+  reader.read();
+  return out;
+}
+
+// A pair and its members, for the checks against the stream's groups and
+// features.
+struct PairFeatureRefs {
+  Node pair;
+  Node name;
+  Node x;
+  Node y;
+};
+
+PairConfig read_pair(const Node& node, std::vector<PairFeatureRefs>& refs) {
+  PairConfig out;
+  ObjectReader reader(node);
+  reader.required("name", [&](const Node& n) { out.name = read_name(n, true); })
+      .required("x", [&](const Node& n) { out.x = n.string(); })
+      .required("y", [&](const Node& n) { out.y = n.string(); });
+  reader.read();
+  if (out.y == out.x) {
+    reader.member("y")->fail("must be a feature other than x (" + in_quotes(out.x) + ")");
+  }
+  refs.push_back({node, *reader.member("name"), *reader.member("x"), *reader.member("y")});
+  return out;
+}
+
+// The stream's groups and pairs against its features: each name a feature
+// (numeric for groups), the indices filled in, no joint table beyond
+// kMaxPairCells.
+void resolve_groups_and_pairs(StreamConfig& stream, const std::vector<GroupFeatureRefs>& group_refs,
+                              const std::vector<PairFeatureRefs>& pair_refs) {
+  for (std::size_t g = 0; g < stream.groups.size(); ++g) {
+    GroupConfig& group = stream.groups[g];
+    for (std::size_t k = 0; k < group.features.size(); ++k) {
+      const std::string& name = group.features[k];
+      const std::optional<std::size_t> index = find_feature(stream.features, name);
+      if (!index) group_refs[g].names[k].fail(unknown_feature(name, stream.features));
+      if (stream.features[*index].type != FeatureType::numeric) {
+        group_refs[g].names[k].fail(in_quotes(name) +
+                                    " is categorical; a group takes numeric features only");
+      }
+      group.feature_indices.push_back(*index);
+    }
+  }
+  for (std::size_t p = 0; p < stream.pairs.size(); ++p) {
+    PairConfig& pair = stream.pairs[p];
+    const std::optional<std::size_t> x = find_feature(stream.features, pair.x);
+    if (!x) pair_refs[p].x.fail(unknown_feature(pair.x, stream.features));
+    const std::optional<std::size_t> y = find_feature(stream.features, pair.y);
+    if (!y) pair_refs[p].y.fail(unknown_feature(pair.y, stream.features));
+    pair.x_index = *x;
+    pair.y_index = *y;
+    const std::uint64_t x_bins = max_bin_count(stream.features[*x]);
+    const std::uint64_t y_bins = max_bin_count(stream.features[*y]);
+    if (x_bins * y_bins > kMaxPairCells) {
+      pair_refs[p].pair.fail("the joint table could have " + std::to_string(x_bins) + " x " +
+                             std::to_string(y_bins) + " = " + std::to_string(x_bins * y_bins) +
+                             " cells, more than " + std::to_string(kMaxPairCells));
+    }
+  }
+}
+
 StreamConfig read_stream(const Node& node, bool has_kafka_section) {
   StreamConfig out;
   out.alerts = default_alert_rules();
   std::vector<AlertFeatureRefs> alert_refs;
+  std::vector<GroupFeatureRefs> group_refs;
+  std::vector<PairFeatureRefs> pair_refs;
   ObjectReader reader(node);
   const bool has_event_time = reader.has("event_time");
   reader.required("name", [&](const Node& n) { out.name = read_name(n); })
@@ -620,6 +740,44 @@ StreamConfig read_stream(const Node& node, bool has_kafka_section) {
                     out.features.push_back(std::move(feature));
                   }
                 })
+      .optional("groups",
+                [&](const Node& n) {
+                  const std::vector<Node> elements = n.elements();
+                  if (elements.size() > kMaxGroupsPerStream) {
+                    n.fail("must hold at most " + std::to_string(kMaxGroupsPerStream) +
+                           " groups");
+                  }
+                  for (std::size_t g = 0; g < elements.size(); ++g) {
+                    group_refs.emplace_back();
+                    GroupConfig group = read_group(elements[g], group_refs.back());
+                    for (std::size_t k = 0; k < g; ++k) {
+                      if (out.groups[k].name == group.name) {
+                        elements[g].member("name")->fail("duplicate name " +
+                                                         in_quotes(group.name) + " (also groups[" +
+                                                         std::to_string(k) + "])");
+                      }
+                    }
+                    out.groups.push_back(std::move(group));
+                  }
+                })
+      .optional("pairs",
+                [&](const Node& n) {
+                  const std::vector<Node> elements = n.elements();
+                  if (elements.size() > kMaxPairsPerStream) {
+                    n.fail("must hold at most " + std::to_string(kMaxPairsPerStream) + " pairs");
+                  }
+                  for (std::size_t p = 0; p < elements.size(); ++p) {
+                    PairConfig pair = read_pair(elements[p], pair_refs);
+                    for (std::size_t k = 0; k < p; ++k) {
+                      if (out.pairs[k].name == pair.name) {
+                        elements[p].member("name")->fail("duplicate name " +
+                                                         in_quotes(pair.name) + " (also pairs[" +
+                                                         std::to_string(k) + "])");
+                      }
+                    }
+                    out.pairs.push_back(std::move(pair));
+                  }
+                })
       .optional("alerts", [&](const Node& n) {
         out.alerts.clear();  // present: exactly the rules listed, maybe none
         for (const Node& element : n.elements()) {
@@ -641,16 +799,19 @@ StreamConfig read_stream(const Node& node, bool has_kafka_section) {
         ->fail("count windows close on the number of events; event_time applies to tumbling and "
                "sliding windows only");
   }
+  for (std::size_t p = 0; p < out.pairs.size(); ++p) {
+    for (std::size_t g = 0; g < out.groups.size(); ++g) {
+      if (out.pairs[p].name == out.groups[g].name) {
+        pair_refs[p].name.fail("duplicate name " + in_quotes(out.pairs[p].name) +
+                               " (also groups[" + std::to_string(g) + "])");
+      }
+    }
+  }
+  resolve_groups_and_pairs(out, group_refs, pair_refs);
   for (const AlertFeatureRefs& refs : alert_refs) {
     for (const Node& ref : refs.names) {
       const std::string name = ref.string();
-      const bool known = std::any_of(out.features.begin(), out.features.end(),
-                                     [&](const FeatureConfig& f) { return f.name == name; });
-      if (!known) {
-        std::string list;
-        for (const FeatureConfig& f : out.features) list += (list.empty() ? "" : ", ") + f.name;
-        ref.fail("unknown feature " + in_quotes(name) + " (this stream's features: " + list + ")");
-      }
+      if (!find_feature(out.features, name)) ref.fail(unknown_feature(name, out.features));
     }
   }
   return out;

@@ -12,9 +12,11 @@
 //        feature) is checked before its other members, since it decides which
 //        members exist;
 //      - rules that relate several fields (critical >= warn, size a multiple
-//        of slide, edges only with binning "edges", alert features naming
-//        features of the stream, required fields) are checked once the
-//        object's own members have been read, at the path of the field to fix.
+//        of slide, edges only with binning "edges", alert, group and pair
+//        features naming features of the stream, group and pair names unique
+//        together, a pair's joint table size, required fields) are checked
+//        once the object's own members have been read, at the path of the
+//        field to fix.
 //
 // Error messages are stable (tests assert them verbatim); see
 // tests/config/config_parser_test.cc for one of each kind.

@@ -34,6 +34,26 @@ std::string with_alert(const std::string& alert) {
       "alerts": [)" + alert + "]");
 }
 
+// A config whose only stream has numeric features "f" and "g", categorical
+// "c" (80 bins), numeric "n" (1000 bins) and the given groups and pairs
+// members.
+std::string with_views(const std::string& members) {
+  return with_stream_members(R"("window": {"type": "count", "events": 10},
+      "features": [{"name": "f", "path": "/f", "type": "numeric"},
+                   {"name": "g", "path": "/g", "type": "numeric"},
+                   {"name": "c", "path": "/c", "type": "categorical", "max_categories": 79},
+                   {"name": "n", "path": "/n", "type": "numeric", "bins": 1000}], )" +
+                             members);
+}
+
+// with_views() with one group and no pairs.
+std::string with_group(const std::string& group) {
+  return with_views(R"("groups": [)" + group + "]");
+}
+
+// with_views() with one pair and no groups.
+std::string with_pair(const std::string& pair) { return with_views(R"("pairs": [)" + pair + "]"); }
+
 // A config whose only stream has the given window (and event time members).
 std::string with_window(const std::string& window, const std::string& more = "") {
   return with_stream_members(more + R"("window": )" + window +
@@ -66,11 +86,15 @@ const std::string kNumeric = R"({"name": "f", "path": "/f", "type": "numeric"})"
 // Features "f" and "g", for cases about features[2].
 const std::string kTwoFeatures = kNumeric + R"(, {"name": "g", "path": "/g", "type": "numeric"})";
 const std::string kStreamFields =
-    "name, source, event_time, window, reference, smoothing_alpha, fdr, features, alerts";
+    "name, source, event_time, window, reference, smoothing_alpha, fdr, features, groups, pairs, "
+    "alerts";
 const std::string kDurationProblem =
     "must be a duration: an integer and a unit (ms, s, m, h or d), such as \"30s\"";
 const std::string kBins = "streams[0].features[2].bins: must be an integer between 2 and 4096";
 const std::string kShape = "must be \"host:port\", such as \"127.0.0.1:8080\" or \"[::1]:8080\"";
+const std::string kViewName =
+    "must be 1 to 64 characters from A-Z, a-z, 0-9, '_', '.', '-' and '|'";
+const std::string kViewFeatures = "(this stream's features: f, g, c, n)";
 
 struct BadConfig {
   std::string config;
@@ -391,6 +415,90 @@ const std::vector<BadConfig>& bad_configs() {
        "the bins)"},
       {with_features(R"({"name": "f", "path": "/f", "type": "numeric", "binning": "log"})"),
        "streams[0].features[0].binning: must be one of: \"quantile\", \"uniform\", \"edges\""},
+      // ---- groups
+      {with_views(R"("groups": {})"), "streams[0].groups: must be an array"},
+      {with_group(R"("vitals")"), "streams[0].groups[0]: must be an object"},
+      {with_group(R"({"features": ["f", "g"]})"),
+       "streams[0].groups[0].name: required field is missing"},
+      {with_group(R"({"name": "vital signs", "features": ["f", "g"]})"),
+       "streams[0].groups[0].name: " + kViewName},
+      {with_group(R"({"name": "", "features": ["f", "g"]})"),
+       "streams[0].groups[0].name: " + kViewName},
+      {with_group(R"({"name": ")" + std::string(65, 'v') + R"(", "features": ["f", "g"]})"),
+       "streams[0].groups[0].name: " + kViewName},
+      {with_group(R"({"name": "a/b", "features": ["f", "g"]})"),
+       "streams[0].groups[0].name: " + kViewName},
+      {with_group(R"({"name": 1, "features": ["f", "g"]})"),
+       "streams[0].groups[0].name: must be a string"},
+      {with_group(R"({"name": "v"})"), "streams[0].groups[0].features: required field is missing"},
+      {with_group(R"({"name": "v", "features": "f"})"),
+       "streams[0].groups[0].features: must be an array"},
+      {with_group(R"({"name": "v", "features": ["f"]})"),
+       "streams[0].groups[0].features: must name at least 2 features (one feature is compared on "
+       "its own)"},
+      {with_group(R"({"name": "v", "features": []})"),
+       "streams[0].groups[0].features: must name at least 2 features (one feature is compared on "
+       "its own)"},
+      {with_group(R"({"name": "v", "features": ["f", 2]})"),
+       "streams[0].groups[0].features[1]: must be a string"},
+      {with_group(R"({"name": "v", "features": ["f", "g", "f"]})"),
+       "streams[0].groups[0].features[2]: duplicate feature \"f\""},
+      {with_group(R"({"name": "v", "features": ["f", "g", "spo3"]})"),
+       "streams[0].groups[0].features[2]: unknown feature \"spo3\" " + kViewFeatures},
+      {with_group(R"({"name": "v", "features": ["f", "c"]})"),
+       "streams[0].groups[0].features[1]: \"c\" is categorical; a group takes numeric features "
+       "only"},
+      // A name as written stays on one line in the message.
+      {with_group(R"({"name": "v", "features": ["f", "a\nb\"c"]})"),
+       "streams[0].groups[0].features[1]: unknown feature \"a\\u000ab\\\"c\" " +
+           kViewFeatures},
+      {with_group(R"({"name": "v", "features": ["f", "g"], "type": "copula"})"),
+       "streams[0].groups[0].type: must be one of: \"gaussian\""},
+      {with_group(R"({"name": "v", "features": ["f", "g"], "ridge": -0.1})"),
+       "streams[0].groups[0].ridge: must be a number from 0 to 1"},
+      {with_group(R"({"name": "v", "features": ["f", "g"], "ridge": 1.5})"),
+       "streams[0].groups[0].ridge: must be a number from 0 to 1"},
+      {with_group(R"({"name": "v", "features": ["f", "g"], "ridge": "0.1"})"),
+       "streams[0].groups[0].ridge: must be a number from 0 to 1"},
+      {with_group(R"({"name": "v", "features": ["f", "g"], "bins": 10})"),
+       "streams[0].groups[0].bins: unknown field (expected one of: name, features, type, ridge)"},
+      {with_views(R"("groups": [{"name": "v", "features": ["f", "g"]},
+                                 {"name": "w", "features": ["f", "n"]},
+                                 {"name": "v", "features": ["g", "n"]}])"),
+       "streams[0].groups[2].name: duplicate name \"v\" (also groups[0])"},
+      // ---- pairs
+      {with_views(R"("pairs": {})"), "streams[0].pairs: must be an array"},
+      {with_pair(R"(["f", "g"])"), "streams[0].pairs[0]: must be an object"},
+      {with_pair(R"({"x": "f", "y": "g"})"), "streams[0].pairs[0].name: required field is missing"},
+      {with_pair(R"({"name": "f g", "x": "f", "y": "g"})"),
+       "streams[0].pairs[0].name: " + kViewName},
+      {with_pair(R"({"name": "p", "y": "g"})"), "streams[0].pairs[0].x: required field is missing"},
+      {with_pair(R"({"name": "p", "x": "f"})"), "streams[0].pairs[0].y: required field is missing"},
+      {with_pair(R"({"name": "p", "x": ["f"], "y": "g"})"),
+       "streams[0].pairs[0].x: must be a string"},
+      {with_pair(R"({"name": "p", "x": "f", "y": 3})"), "streams[0].pairs[0].y: must be a string"},
+      {with_pair(R"({"name": "p", "x": "hour", "y": "g"})"),
+       "streams[0].pairs[0].x: unknown feature \"hour\" " + kViewFeatures},
+      {with_pair(R"({"name": "p", "x": "f", "y": "amount"})"),
+       "streams[0].pairs[0].y: unknown feature \"amount\" " + kViewFeatures},
+      {with_pair(R"({"name": "p", "x": "c", "y": "c"})"),
+       "streams[0].pairs[0].y: must be a feature other than x (\"c\")"},
+      {with_pair(R"({"name": "p", "x": "f", "y": "g", "z": "c"})"),
+       "streams[0].pairs[0].z: unknown field (expected one of: name, x, y)"},
+      {with_views(R"("pairs": [{"name": "p", "x": "f", "y": "g"},
+                                {"name": "p", "x": "g", "y": "f"}])"),
+       "streams[0].pairs[1].name: duplicate name \"p\" (also pairs[0])"},
+      // Groups and pairs share their names, wherever each is written.
+      {with_views(R"("pairs": [{"name": "q", "x": "f", "y": "g"}, {"name": "v", "x": "g", "y": "f"}],
+                     "groups": [{"name": "w", "features": ["f", "g"]},
+                                {"name": "v", "features": ["f", "g"]}])"),
+       "streams[0].pairs[1].name: duplicate name \"v\" (also groups[1])"},
+      // The joint table: categorical c has 79 + 1 bins, n has 1000.
+      {with_views(R"("pairs": [{"name": "ok", "x": "c", "y": "f"},
+                                {"name": "n|c", "x": "c", "y": "n"}])"),
+       "streams[0].pairs[1]: the joint table could have 80 x 1000 = 80000 cells, more than 65536"},
+      {with_pair(R"({"name": "p", "x": "n", "y": "c"})"),
+       "streams[0].pairs[0]: the joint table could have 1000 x 80 = 80000 cells, more than 65536"},
       // ---- alerts
       {with_alert(R"({"metric": "kl", "warn": 0.1, "critical": 0.2})"),
        "streams[0].alerts[0].metric: must be one of: \"kl_pq\", \"kl_qp\", \"jsd\", "
@@ -487,6 +595,21 @@ TEST_CASE("The first error in document order is the one reported") {
              "window": {"type": "count", "events": 1}, "smoothing_alpha": -1,
              "features": [{"name": "f", "path": "/f", "type": "numeric"}])")),
       "streams[0].smoothing_alpha: must be a number >= 0");
+  // Groups and pairs written before the features: the features' own error
+  // comes first, and a group's unknown feature is found once they are read.
+  const std::string groups_first =
+      R"("groups": [{"name": "v", "features": ["f", "nope"]}],
+         "window": {"type": "count", "events": 1}, "features": [)";
+  CHECK_THROWS_WITH(
+      parse_config(with_stream_members(
+          groups_first + R"({"name": "f", "path": "/f", "type": "numeric", "bins": 1}])")),
+      "streams[0].features[0].bins: must be an integer between 2 and 4096");
+  CHECK_THROWS_WITH(parse_config(with_stream_members(groups_first + kNumeric + "]")),
+                    "streams[0].groups[0].features[1]: unknown feature \"nope\" (this stream's "
+                    "features: f)");
+  // A pair's own members first (y equal to x), then its features.
+  CHECK_THROWS_WITH(parse_config(with_pair(R"({"name": "p", "x": "nope", "y": "nope"})")),
+                    "streams[0].pairs[0].y: must be a feature other than x (\"nope\")");
 }
 
 TEST_CASE("ConfigError separates the path from the problem") {

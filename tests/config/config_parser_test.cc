@@ -229,6 +229,64 @@ TEST_CASE("A minimal config gets every documented default") {
   CHECK(stream.smoothing_alpha == 0.5);
   CHECK(stream.alerts == default_alert_rules());
   CHECK(stream.features.at(0).max_categories == 50u);
+  CHECK(stream.groups.empty());
+  CHECK(stream.pairs.empty());
+}
+
+TEST_CASE("Groups and pairs: every field, the defaults and the features' positions") {
+  const auto stream = [](const std::string& members) {
+    return parse_config(minimal_with_stream(R"({"name": "s", "source": {"type": "http"},
+        "window": {"type": "count", "events": 10},
+        "features": [
+          {"name": "hour", "path": "/hour", "type": "numeric", "binning": "edges",
+           "edges": [6, 12, 18]},
+          {"name": "heart_rate", "path": "/hr", "type": "numeric"},
+          {"name": "country", "path": "/country", "type": "categorical"},
+          {"name": "spo2", "path": "/spo2", "type": "numeric", "bins": 10},
+          {"name": "amount", "path": "/amount", "type": "numeric", "binning": "uniform"}
+        ], )" + members + "}"))
+        .streams.at(0);
+  };
+  const StreamConfig both = stream(R"(
+      "groups": [
+        {"name": "vitals", "features": ["spo2", "heart_rate", "amount"], "type": "gaussian",
+         "ridge": 0.25},
+        {"name": "a|b", "features": ["hour", "spo2"]}
+      ],
+      "pairs": [
+        {"name": "amount|hour", "x": "hour", "y": "amount"},
+        {"y": "country", "x": "spo2", "name": "c.2-x_Y"}
+      ])");
+  REQUIRE(both.groups.size() == 2);
+  const GroupConfig& vitals = both.groups[0];
+  CHECK(vitals.name == "vitals");
+  CHECK(vitals.features == std::vector<std::string>{"spo2", "heart_rate", "amount"});
+  CHECK(vitals.feature_indices == std::vector<std::size_t>{3, 1, 4});
+  CHECK(vitals.type == GroupType::gaussian);
+  CHECK(vitals.ridge == 0.25);
+  const GroupConfig& defaulted = both.groups[1];
+  CHECK(defaulted.name == "a|b");
+  CHECK(defaulted.features == std::vector<std::string>{"hour", "spo2"});
+  CHECK(defaulted.feature_indices == std::vector<std::size_t>{0, 3});
+  CHECK(defaulted.type == GroupType::gaussian);
+  CHECK(defaulted.ridge == 0.0);
+  REQUIRE(both.pairs.size() == 2);
+  CHECK(both.pairs[0] == PairConfig{"amount|hour", "hour", "amount", 0, 4});
+  CHECK(both.pairs[1] == PairConfig{"c.2-x_Y", "spo2", "country", 3, 2});
+
+  // The defaults written out give the same groups; ridge 0 and 1 are in range.
+  CHECK(stream(R"("groups": [{"name": "a|b", "features": ["hour", "spo2"], "type": "gaussian",
+                              "ridge": 0}])")
+            .groups == std::vector<GroupConfig>{defaulted});
+  CHECK(stream(R"("groups": [{"name": "g", "features": ["hour", "spo2"], "ridge": 1}])")
+            .groups.at(0)
+            .ridge == 1.0);
+  // Empty arrays are no groups and no pairs, as absent ones are.
+  const StreamConfig empty = stream(R"("groups": [], "pairs": [])");
+  CHECK(empty.groups.empty());
+  CHECK(empty.pairs.empty());
+  CHECK(empty == stream(R"("smoothing_alpha": 0.5)"));
+  CHECK(to_string(GroupType::gaussian) == "gaussian");
 }
 
 TEST_CASE("The default alert rule is the documented one; \"alerts\": [] has none") {
