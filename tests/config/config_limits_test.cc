@@ -2,8 +2,9 @@
 // accepted and one step beyond is refused with the field's path, so that what
 // validates also runs (issue 9: configurations that passed --check-config and
 // then aborted driftd, overflowed its timers or never left the capture).
-// Also the text itself: nesting depth, numbers beyond a double, NUL
-// characters in file names, a configuration file that never ends.
+// Also a stream's groups and pairs (issue 11), and the text itself: nesting
+// depth, numbers beyond a double, NUL characters in file names, a
+// configuration file that never ends.
 #include <string>
 #include <vector>
 
@@ -229,6 +230,164 @@ TEST_CASE("A number beyond a double's range is refused at its path") {
        "http.max_body_bytes: the number '-1e400' is out of range (numbers must be finite, at most "
        "about 1.8e308)"},
   });
+}
+
+// A valid configuration but for its only stream's features (the given JSON
+// objects, comma-separated) and its groups and pairs members.
+std::string with_views(const std::string& features, const std::string& members) {
+  return R"({"storage": {"path": "x.db"}, "streams": [{"name": "s", "source": {"type": "http"},
+      "window": {"type": "count", "events": 10}, "features": [)" +
+         features + "], " + members + "}]}";
+}
+
+// `count` numeric features named f0, f1, ...
+std::string numeric_features(std::size_t count) {
+  std::string out;
+  for (std::size_t j = 0; j < count; ++j) {
+    out += std::string(j == 0 ? "" : ", ") + R"({"name": "f)" + std::to_string(j) +
+           R"(", "path": "/f)" + std::to_string(j) + R"(", "type": "numeric"})";
+  }
+  return out;
+}
+
+// The JSON array of `count` objects made by `element(i)`.
+template <class Element>
+std::string array_of(std::size_t count, Element element) {
+  std::string out = "[";
+  for (std::size_t i = 0; i < count; ++i) out += std::string(i == 0 ? "" : ", ") + element(i);
+  return out + "]";
+}
+
+// A group named g<i> of features f<i> and f<i + 1>.
+std::string group(std::size_t i) {
+  return R"({"name": "g)" + std::to_string(i) + R"(", "features": ["f)" + std::to_string(i) +
+         R"(", "f)" + std::to_string(i + 1) + R"("]})";
+}
+
+// A pair named p<i> of features f<i> and f<i + 1>.
+std::string pair(std::size_t i) {
+  return R"({"name": "p)" + std::to_string(i) + R"(", "x": "f)" + std::to_string(i) +
+         R"(", "y": "f)" + std::to_string(i + 1) + R"("})";
+}
+
+// A group of features f0 .. f<count - 1>.
+std::string group_of(std::size_t count) {
+  std::string names;
+  for (std::size_t j = 0; j < count; ++j) {
+    names += std::string(j == 0 ? "\"f" : ", \"f") + std::to_string(j) + "\"";
+  }
+  return R"("groups": [{"name": "all", "features": [)" + names + "]}]";
+}
+
+TEST_CASE("A stream has at most 16 groups of at most 64 features and 64 pairs") {
+  const std::string features = numeric_features(66);
+  const auto groups = [&](std::size_t count) {
+    return with_views(features, R"("groups": )" + array_of(count, group));
+  };
+  const auto pairs = [&](std::size_t count) {
+    return with_views(features, R"("pairs": )" + array_of(count, pair));
+  };
+  check_cases({
+      {groups(16), ""},
+      {groups(17), "streams[0].groups: must hold at most 16 groups"},
+      {pairs(64), ""},
+      {pairs(65), "streams[0].pairs: must hold at most 64 pairs"},
+      {with_views(features, group_of(2)), ""},
+      {with_views(features, group_of(64)), ""},
+      {with_views(features, group_of(65)),
+       "streams[0].groups[0].features: must name at most 64 features"},
+  });
+  const Config config = parse_config(groups(16));
+  REQUIRE(config.streams.at(0).groups.size() == 16);
+  CHECK(config.streams[0].groups[15].feature_indices == std::vector<std::size_t>{15, 16});
+  CHECK(parse_config(pairs(64)).streams.at(0).pairs.at(63).y_index == 64);
+  CHECK(parse_config(with_views(features, group_of(64))).streams.at(0).groups.at(0)
+            .feature_indices.size() == 64);
+}
+
+// A feature named `name`: numeric with `binning` members, or categorical
+// with max_categories `categories` when binning is empty.
+std::string feature(const std::string& name, const std::string& binning,
+                    std::size_t categories = 0) {
+  if (binning.empty()) {
+    return R"({"name": ")" + name + R"(", "path": "/)" + name +
+           R"(", "type": "categorical", "max_categories": )" + std::to_string(categories) + "}";
+  }
+  return R"({"name": ")" + name + R"(", "path": "/)" + name + R"(", "type": "numeric", )" +
+         binning + "}";
+}
+
+// `count` strictly increasing edges.
+std::string edges(std::size_t count) {
+  return R"("binning": "edges", "edges": )" +
+         array_of(count, [](std::size_t i) { return std::to_string(i); });
+}
+
+TEST_CASE("A pair's joint table has at most 65536 cells by its features' most bins") {
+  // x then y; the bound of each: categorical max_categories + 1, numeric
+  // bins (quantile, uniform) or edges + 1.
+  const auto pair_of = [](const std::string& x, const std::string& y) {
+    return with_views(x + ", " + y, R"("pairs": [{"name": "x|y", "x": "x", "y": "y"}])");
+  };
+  const auto cells = [](const std::string& product) {
+    return "streams[0].pairs[0]: the joint table could have " + product + " cells, more than 65536";
+  };
+  check_cases({
+      {pair_of(feature("x", R"("bins": 256)"), feature("y", R"("bins": 256)")), ""},
+      {pair_of(feature("x", R"("bins": 256)"), feature("y", R"("bins": 257)")),
+       cells("256 x 257 = 65792")},
+      {pair_of(feature("x", R"("bins": 4096)"),
+               feature("y", R"("bins": 16, "binning": "uniform")")),
+       ""},
+      {pair_of(feature("x", R"("bins": 4096)"),
+               feature("y", R"("bins": 17, "binning": "uniform")")),
+       cells("4096 x 17 = 69632")},
+      // Categorical: max_categories + 1 (__other__).
+      {pair_of(feature("x", "", 4095), feature("y", R"("bins": 16)")), ""},
+      {pair_of(feature("x", "", 4096), feature("y", R"("bins": 16)")),
+       cells("4097 x 16 = 65552")},
+      {pair_of(feature("x", "", 255), feature("y", "", 255)), ""},
+      {pair_of(feature("x", "", 255), feature("y", "", 256)), cells("256 x 257 = 65792")},
+      // Edges: their number + 1.
+      {pair_of(feature("x", edges(4095)), feature("y", R"("bins": 16)")), ""},
+      {pair_of(feature("x", edges(4095)), feature("y", edges(16))), cells("4096 x 17 = 69632")},
+      {pair_of(feature("x", "", 50), feature("y", edges(1284))), ""},  // 51 x 1285 = 65535
+      {pair_of(feature("x", "", 50), feature("y", edges(1285))), cells("51 x 1286 = 65586")},
+      // The smallest table beyond the limit (65537 is prime: no table has it).
+      {pair_of(feature("x", R"("bins": 18)"), feature("y", "", 3640)), cells("18 x 3641 = 65538")},
+      // The largest of all: 4097 x 4096.
+      {pair_of(feature("x", "", 4096), feature("y", R"("bins": 4096)")),
+       cells("4097 x 4096 = 16781312")},
+  });
+}
+
+TEST_CASE("max_bin_count: the most bins a reference of this configuration can have") {
+  FeatureConfig numeric;  // quantile, 20 bins
+  CHECK(max_bin_count(numeric) == 20);
+  numeric.bins = 4096;
+  CHECK(max_bin_count(numeric) == 4096);
+  numeric.binning = Binning::uniform;
+  numeric.bins = 2;
+  CHECK(max_bin_count(numeric) == 2);
+  // Edges count, whatever `bins` holds in a hand-made config.
+  numeric.binning = Binning::edges;
+  numeric.edges = {1, 2, 3};
+  CHECK(max_bin_count(numeric) == 4);
+  FeatureConfig categorical;
+  categorical.type = FeatureType::categorical;
+  categorical.bins = 0;
+  categorical.max_categories = 4096;
+  CHECK(max_bin_count(categorical) == 4097);
+  categorical.max_categories = 1;
+  CHECK(max_bin_count(categorical) == 2);
+  // What the parser returns.
+  const Config config = parse_config(with_views(
+      feature("q", R"("bins": 7)") + ", " + feature("e", edges(9)) + ", " + feature("c", "", 50),
+      R"("alerts": [])"));
+  const std::vector<FeatureConfig>& features = config.streams.at(0).features;
+  CHECK(max_bin_count(features.at(0)) == 7);
+  CHECK(max_bin_count(features.at(1)) == 10);
+  CHECK(max_bin_count(features.at(2)) == 51);
 }
 
 // `depth` arrays nested inside each other under the unknown top-level key "x".
