@@ -134,7 +134,7 @@
 // streams[i].groups[g]: numeric features compared as one joint distribution.
 // | field      | type   | default      | rules |
 // |------------|--------|--------------|-------|
-// | `name`     | string | required     | 1-64 characters of `A-Z a-z 0-9 _ . - \|`; unique among the stream's groups and pairs |
+// | `name`     | string | required     | 1-64 characters of `A-Z a-z 0-9 _ . - \|`; unique among the stream's features, groups and pairs |
 // | `features` | array  | required     | 2 to 64 distinct names of numeric features of the stream |
 // | `type`     | string | `"gaussian"` | `"gaussian"`: the multivariate normal fitted to the group |
 // | `ridge`    | number | 0            | 0..1; 0: a singular or ill-conditioned covariance is reported as such; > 0: ridge times the feature's reference variance is added to each diagonal entry of both covariances (reference and window) before comparing |
@@ -143,7 +143,7 @@
 // bins by y's bins; at most 65536 cells, see max_bin_count()).
 // | field  | type   | default  | rules |
 // |--------|--------|----------|-------|
-// | `name` | string | required | 1-64 characters of `A-Z a-z 0-9 _ . - \|`; unique among the stream's groups and pairs |
+// | `name` | string | required | 1-64 characters of `A-Z a-z 0-9 _ . - \|`; unique among the stream's features, groups and pairs |
 // | `x`    | string | required | a feature of the stream (numeric or categorical): the conditioning variable |
 // | `y`    | string | required | a feature of the stream other than x; the most bins of x times the most bins of y at most 65536 |
 //
@@ -340,7 +340,7 @@ enum class GroupType { gaussian };
 // (gaussian: the multivariate normal fitted to the group in the reference
 // and in each window).
 struct GroupConfig {
-  std::string name;                          // unique among the stream's groups and pairs
+  std::string name;                          // unique among the stream's features, groups and pairs
   std::vector<std::string> features;         // 2..kMaxGroupFeatures distinct numeric features
   // Positions in StreamConfig::features of `features`, in the same order.
   std::vector<std::size_t> feature_indices;
@@ -356,7 +356,7 @@ struct GroupConfig {
 // streams[i].pairs[p]: the distribution of y given x, from the joint table
 // of x's bins by y's bins (at most kMaxPairCells by max_bin_count()).
 struct PairConfig {
-  std::string name;         // unique among the stream's groups and pairs
+  std::string name;         // unique among the stream's features, groups and pairs
   std::string x;            // the conditioning feature, numeric or categorical
   std::string y;            // a feature other than x
   std::size_t x_index = 0;  // position of x in StreamConfig::features

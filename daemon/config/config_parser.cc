@@ -604,6 +604,7 @@ std::optional<std::size_t> find_feature(const std::vector<FeatureConfig>& featur
 
 // A group's feature list, resolved against the stream's features later.
 struct GroupFeatureRefs {
+  std::optional<Node> name;
   std::vector<Node> names;
 };
 
@@ -636,6 +637,7 @@ GroupConfig read_group(const Node& node, GroupFeatureRefs& refs) {
                                       "a number from 0 to 1");
       });
   reader.read();
+  refs.name = *reader.member("name");
   return out;
 }
 
@@ -667,6 +669,21 @@ PairConfig read_pair(const Node& node, std::vector<PairFeatureRefs>& refs) {
 // kMaxPairCells.
 void resolve_groups_and_pairs(StreamConfig& stream, const std::vector<GroupFeatureRefs>& group_refs,
                               const std::vector<PairFeatureRefs>& pair_refs) {
+  // Alerts, window rows and the API name a feature, a group or a pair alike.
+  const auto shared_with_feature = [&](const std::string& name) {
+    return "duplicate name " + in_quotes(name) +
+           " (also a feature: features, groups and pairs are named in one namespace)";
+  };
+  for (std::size_t g = 0; g < stream.groups.size(); ++g) {
+    if (find_feature(stream.features, stream.groups[g].name)) {
+      group_refs[g].name->fail(shared_with_feature(stream.groups[g].name));
+    }
+  }
+  for (std::size_t p = 0; p < stream.pairs.size(); ++p) {
+    if (find_feature(stream.features, stream.pairs[p].name)) {
+      pair_refs[p].name.fail(shared_with_feature(stream.pairs[p].name));
+    }
+  }
   for (std::size_t g = 0; g < stream.groups.size(); ++g) {
     GroupConfig& group = stream.groups[g];
     for (std::size_t k = 0; k < group.features.size(); ++k) {

@@ -493,6 +493,13 @@ const std::vector<BadConfig>& bad_configs() {
                      "groups": [{"name": "w", "features": ["f", "g"]},
                                 {"name": "v", "features": ["f", "g"]}])"),
        "streams[0].pairs[1].name: duplicate name \"v\" (also groups[1])"},
+      // ... and with the features.
+      {with_group(R"({"name": "g", "features": ["f", "n"]})"),
+       "streams[0].groups[0].name: duplicate name \"g\" (also a feature: features, groups and "
+       "pairs are named in one namespace)"},
+      {with_pair(R"({"name": "c", "x": "f", "y": "g"})"),
+       "streams[0].pairs[0].name: duplicate name \"c\" (also a feature: features, groups and "
+       "pairs are named in one namespace)"},
       // The joint table: categorical c has 79 + 1 bins, n has 1000.
       {with_views(R"("pairs": [{"name": "ok", "x": "c", "y": "f"},
                                 {"name": "n|c", "x": "c", "y": "n"}])"),
