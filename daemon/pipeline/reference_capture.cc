@@ -167,4 +167,52 @@ std::vector<FeatureReference> ReferenceCapture::build() const {
   return references;
 }
 
+std::vector<PairReference> ReferenceCapture::build_pairs(
+    std::span<const FeatureReference> features) const {
+  // Each reference row's bin of feature f (at least its bin count when the
+  // value was missing or invalid).
+  const auto row_bins = [&](std::size_t f) {
+    const FeatureColumn& column = schema_.columns[f];
+    if (column.numeric) {
+      const std::vector<double>& values = numeric_values_[column.column];
+      std::vector<uint32_t> bins(values.size());
+      features[f].bins.binner().assign(values, bins);
+      return bins;
+    }
+    const CategoryDictionary& dictionary = features[f].bins.dictionary();
+    std::vector<uint32_t> bins;
+    for (const uint32_t id : category_values_[column.column]) {
+      bins.push_back(id == ingest::kMissingCategory || id == ingest::kInvalidCategory
+                         ? ingest::kMissingCategory
+                         : static_cast<uint32_t>(
+                               dictionary.bin_of(resolvers_[column.column].value(id))));
+    }
+    return bins;
+  };
+  std::vector<PairReference> out;
+  for (const config::PairConfig& pair : stream_.pairs) {
+    const FeatureReference& x = features[pair.x_index];
+    const FeatureReference& y = features[pair.y_index];
+    if (!x.present() || !y.present()) {
+      out.emplace_back();
+      continue;
+    }
+    out.push_back(pair_reference(row_bins(pair.x_index), row_bins(pair.y_index),
+                                 x.bins.bin_count(), y.bins.bin_count()));
+  }
+  return out;
+}
+
+std::vector<GroupReference> ReferenceCapture::build_groups() const {
+  std::vector<GroupReference> out;
+  for (const config::GroupConfig& group : stream_.groups) {
+    std::vector<std::span<const double>> columns;
+    for (const std::size_t f : group.feature_indices) {
+      columns.emplace_back(numeric_values_[schema_.columns[f].column]);
+    }
+    out.push_back(group_reference(columns));
+  }
+  return out;
+}
+
 }  // namespace driftd

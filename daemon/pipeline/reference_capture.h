@@ -45,6 +45,7 @@
 #include "ingest/category_resolver.h"
 #include "ingest/decoded_batch.h"
 #include "pipeline/feature_reference.h"
+#include "pipeline/joint_reference.h"
 #include "pipeline/stream_schema.h"
 
 namespace driftd {
@@ -99,6 +100,10 @@ class ReferenceCapture {
   // The references, once complete(), in the stream's feature order; a
   // feature with fewer than reference.min_values values has none.
   std::vector<FeatureReference> build() const;
+  // The references of the stream's pairs and groups (config order), from the
+  // same rows; `features` is build()'s result.
+  std::vector<PairReference> build_pairs(std::span<const FeatureReference> features) const;
+  std::vector<GroupReference> build_groups() const;
 
   // The values of feature f (config order) captured so far: numbers that
   // are not missing or invalid, categories that are not.
