@@ -24,12 +24,13 @@
 #include <span>
 #include <vector>
 
+#include "config/config.h"
 #include "gaussian/moments.h"
 #include "pipeline/fixed_point_moments.h"
 
 namespace driftd {
 
-inline constexpr std::size_t kMaxGroupFeatures = 64;
+using config::kMaxGroupFeatures;  // the configured limit is the kernel's limit
 
 inline constexpr std::size_t group_sum_words(std::size_t dimension) {
   return 1 + dimension + dimension * (dimension + 1) / 2;
