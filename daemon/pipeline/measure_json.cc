@@ -7,10 +7,9 @@
 #include <cstdio>
 
 namespace driftd {
-namespace {
 
-void add_number(std::string_view key, double value, nlohmann::ordered_json& out,
-                nlohmann::ordered_json& infinite) {
+void add_number_json(std::string_view key, double value, nlohmann::ordered_json& out,
+                     nlohmann::ordered_json& infinite) {
   if (std::isinf(value)) {
     out[std::string(key)] = nullptr;
     infinite.push_back(key);
@@ -19,13 +18,11 @@ void add_number(std::string_view key, double value, nlohmann::ordered_json& out,
   }
 }
 
-}  // namespace
-
 void add_measures_json(const DivergenceMeasures& measures, const Significance* significance,
                        nlohmann::ordered_json& out) {
   nlohmann::ordered_json infinite = nlohmann::ordered_json::array();
   for (const auto& field : kMeasureFields) {
-    add_number(field.key, measures.*field.member, out, infinite);
+    add_number_json(field.key, measures.*field.member, out, infinite);
   }
   if (significance != nullptr) {
     const auto add_field = [&](const auto& field) {
@@ -33,7 +30,7 @@ void add_measures_json(const DivergenceMeasures& measures, const Significance* s
       if constexpr (std::is_same_v<decltype(value), const int>) {
         out[std::string(field.key)] = value;
       } else {
-        add_number(field.key, value, out, infinite);
+        add_number_json(field.key, value, out, infinite);
       }
     };
     std::apply([&](const auto&... field) { (add_field(field), ...); }, kSignificanceFields);
@@ -46,6 +43,11 @@ std::string format_number(double value) {
   char buffer[32];
   std::snprintf(buffer, sizeof buffer, "%.6g", value);
   return buffer;
+}
+
+std::string format_p_value(double p_value) {
+  if (p_value > 0 && p_value < 1e-300) return "<1e-300";
+  return format_number(p_value);
 }
 
 }  // namespace driftd

@@ -10,12 +10,19 @@
 
 #include <cmath>
 #include <string>
+#include <string_view>
 
 #include <nlohmann/json.hpp>
 
 #include "divergence/divergence.h"
 
 namespace driftd {
+
+// Writes `value` under `key` in `out`; an infinite value is written as null
+// and `key` appended to `infinite` (the caller adds that array to `out` when
+// it is not empty).
+void add_number_json(std::string_view key, double value, nlohmann::ordered_json& out,
+                     nlohmann::ordered_json& infinite);
 
 // Adds every measure and, when given, the significance fields to `out`.
 void add_measures_json(const DivergenceMeasures& measures, const Significance* significance,
@@ -39,8 +46,11 @@ nlohmann::ordered_json top_bins_json(const Bins& bins) {
   return out;
 }
 
-// Six significant digits, "inf" for infinity, "<1e-300" style for tiny
-// p-values is left to the caller.
+// Six significant digits, "inf" for infinity.
 std::string format_number(double value);
+
+// A p-value for a table: format_number, or "<1e-300" when it is that small
+// but not 0.
+std::string format_p_value(double p_value);
 
 }  // namespace driftd
