@@ -1,0 +1,97 @@
+#include "pipeline/joint_json.h"
+
+#include <initializer_list>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "common/error.h"
+#include "pipeline/measure_json.h"
+
+namespace driftd {
+namespace {
+
+using Json = nlohmann::ordered_json;
+
+// Each number under its key; infinite ones as null, listed in "infinite".
+Json numbers_json(std::initializer_list<std::pair<const char*, double>> numbers) {
+  Json out = Json::object();
+  Json infinite = Json::array();
+  for (const auto& [key, value] : numbers) add_number_json(key, value, out, infinite);
+  if (!infinite.empty()) out["infinite"] = std::move(infinite);
+  return out;
+}
+
+Json split_json(const std::optional<ChainRuleSplit>& split) {
+  if (!split) return nullptr;
+  return numbers_json(
+      {{"marginal", split->marginal}, {"conditional", split->conditional}, {"joint", split->joint}});
+}
+
+// The value rendered by `render`, or why there is none (a GroupResult
+// without a value has a problem other than kNone).
+template <class Value, class Render>
+Json result_json(const GroupResult<Value>& result, Render render) {
+  if (result.value) return render(*result.value);
+  return Json{{"problem", result.problem == GroupProblem::kTooFewRows ? "too_few_rows"
+                                                                      : "singular_covariance"},
+              {"reason", result.reason}};
+}
+
+}  // namespace
+
+Json pair_json(const PairEvaluation& pair, std::span<const std::string> x_labels) {
+  Json out;
+  out["n"] = pair.n;
+  out["incomplete"] = pair.incomplete;
+  if (pair.joint) {
+    Json joint = Json::object();
+    add_measures_json(pair.joint->measures, &pair.joint->significance, joint);
+    out["joint"] = std::move(joint);
+  } else {
+    out["joint"] = nullptr;
+  }
+  out["given_x"] = split_json(pair.given_x);
+  out["given_y"] = split_json(pair.given_y);
+  Json top_x = Json::array();
+  for (const std::size_t x : pair.top_x) {
+    if (x >= x_labels.size()) {
+      throw InputError("pair_json: x bin " + std::to_string(x) + " has no label");
+    }
+    Json bin{{"bin", x}, {"label", x_labels[x]}};
+    bin.update(numbers_json({{"contribution", pair.given_x->conditional_by_x[x]}}));
+    top_x.push_back(std::move(bin));
+  }
+  out["top_x"] = std::move(top_x);
+  return out;
+}
+
+Json group_json(const GroupEvaluation& group, std::span<const std::string> features) {
+  Json out;
+  out["n"] = group.n;
+  out["gaussian"] = result_json(group.gaussian, [](const GaussianKl& kl) {
+    return Json{{"kl", kl.total}, {"location", kl.location}, {"shape", kl.shape}, {"scale", kl.scale}};
+  });
+  out["location_by_feature"] =
+      result_json(group.location_by_feature, [&](const std::vector<double>& shares) {
+        if (shares.size() != features.size()) {
+          throw InputError("group_json: " + std::to_string(features.size()) +
+                           " feature names for " + std::to_string(shares.size()) + " features");
+        }
+        Json by_feature = Json::object();
+        for (std::size_t i = 0; i < shares.size(); ++i) by_feature[features[i]] = shares[i];
+        return by_feature;
+      });
+  out["t2"] = result_json(group.t2, [](const HotellingT2& t2) {
+    return Json{{"statistic", t2.t2}, {"f", t2.f}, {"dof1", t2.dof1}, {"dof2", t2.dof2},
+                {"p_value", t2.p_value}};
+  });
+  out["box_m"] = result_json(group.box_m, [](const BoxM& m) {
+    return Json{{"statistic", m.statistic}, {"uncorrected", m.uncorrected}, {"dof", m.dof},
+                {"p_value", m.p_value}};
+  });
+  return out;
+}
+
+}  // namespace driftd
