@@ -25,16 +25,17 @@ double williams(double n, double m, double inverse_columns, int dof) {
   return 1 + (total * (1 / n + 1 / m) - 1) * (total * inverse_columns - 1) / (6 * total * dof);
 }
 
-// The p-value of G with Williams' correction; G >= 0 exactly, the guard drops
-// a rounding residue.
-double corrected_p_value(double g, double n, double m, double inverse_columns, int dof) {
-  return g_test_p_value(std::max(0.0, g) / williams(n, m, inverse_columns, dof), dof);
+// G with Williams' correction, or 0 with dof 0 when a single group is left.
+// G >= 0 exactly; the guard drops a rounding residue.
+PooledGStatistic corrected(double g, double n, double m, double inverse_columns, int dof) {
+  if (dof <= 0) return {0.0, 0};
+  return {std::max(0.0, g) / williams(n, m, inverse_columns, dof), dof};
 }
 
 }  // namespace
 
-CalibratedGTest calibrated_g_test(std::span<const uint64_t> p, std::span<const uint64_t> q,
-                                  double n, double m, std::optional<double> plain_g) {
+PooledGStatistic pooled_g_statistic(std::span<const uint64_t> p, std::span<const uint64_t> q,
+                                    double n, double m, std::optional<double> plain_g) {
   const double total = n + m;
   const double smaller = std::min(n, m);
   if (plain_g) {
@@ -49,11 +50,7 @@ CalibratedGTest calibrated_g_test(std::span<const uint64_t> p, std::span<const u
       inverse_columns += 1 / column;
       ++occupied;
     }
-    if (!pooling_needed) {
-      const int dof = occupied - 1;
-      if (dof <= 0) return {0, 1.0};
-      return {dof, corrected_p_value(*plain_g, n, m, inverse_columns, dof)};
-    }
+    if (!pooling_needed) return corrected(*plain_g, n, m, inverse_columns, occupied - 1);
   }
   // Half of G, sum O ln(O/E), over the groups closed so far.
   auto half_g = [&](const Group& group) {
@@ -82,9 +79,13 @@ CalibratedGTest calibrated_g_test(std::span<const uint64_t> p, std::span<const u
     g_half += half_g(joined) - half_g(last);
     inverse_columns += 1 / joined.column() - 1 / last.column();
   }
-  const int dof = groups - 1;
-  if (dof <= 0) return {0, 1.0};
-  return {dof, corrected_p_value(2 * g_half, n, m, inverse_columns, dof)};
+  return corrected(2 * g_half, n, m, inverse_columns, groups - 1);
+}
+
+CalibratedGTest calibrated_g_test(std::span<const uint64_t> p, std::span<const uint64_t> q,
+                                  double n, double m, std::optional<double> plain_g) {
+  const PooledGStatistic pooled = pooled_g_statistic(p, q, n, m, plain_g);
+  return {pooled.dof, g_test_p_value(pooled.g_corrected, pooled.dof)};
 }
 
 }  // namespace driftd

@@ -18,13 +18,15 @@
 //      (1976) factor q = 1 + (N (1/n + 1/m) - 1) (N sum_g 1/C_g - 1) / (6 N (g - 1)).
 //   3. p = chi-square survival of G / q with g - 1 degrees of freedom; 1 when
 //      everything pooled into one group (too little data to test anything).
+// pooled_g_statistic() stops before step 3: G / q and g - 1 are what a
+// stratified test adds up over strata (joint/conditional_g_test.h).
 // Under no drift the type-I error is within [0.76, 1.52] x nominal at alpha
 // = 0.001 and 0.01 (the plain G-test: up to 10x) for 10 and 64 bins,
 // equal-mass and Zipf-skewed (bins down to 0.05% mass), windows of 100 to
 // 10,000 and references of 1,000 and 10,000 events; the one cell above 1.5 is
 // sampling noise of 50,000 tables (bench/detection, docs/detection.md).
 //
-// Thread safety: a pure function; allocates nothing.
+// Thread safety: pure functions; they allocate nothing.
 #pragma once
 
 #include <cstdint>
@@ -36,15 +38,27 @@ namespace driftd {
 // Cochran's rule of thumb for chi-square approximations, per cell.
 inline constexpr double kMinExpectedCount = 5.0;
 
+struct PooledGStatistic {
+  double g_corrected;  // G of the pooled table / Williams' q, >= 0; 0 when dof = 0
+  int dof;             // pooled groups - 1
+};
+
 struct CalibratedGTest {
   int dof;         // pooled groups - 1
   double p_value;  // in [0, 1]
 };
 
+// Steps 1 and 2: the pooled, Williams-corrected statistic.
 // REQUIRES: p.size() == q.size(); n = sum of p > 0, m = sum of q > 0 (the
 // caller has validated the counts). plain_g, when given, is G of the unpooled
 // table (Significance::g_statistic): when no bin needs pooling the pooled
 // table is that table, and its G is taken instead of computed again.
+PooledGStatistic pooled_g_statistic(std::span<const uint64_t> p, std::span<const uint64_t> q,
+                                    double n, double m,
+                                    std::optional<double> plain_g = std::nullopt);
+
+// All three steps: pooled_g_statistic() read against chi-square.
+// REQUIRES: as pooled_g_statistic().
 CalibratedGTest calibrated_g_test(std::span<const uint64_t> p, std::span<const uint64_t> q,
                                   double n, double m,
                                   std::optional<double> plain_g = std::nullopt);
