@@ -9,6 +9,13 @@
 // sees. All from the same smoothed joint (alpha on every cell), so
 // joint.measures.kl_pq equals both splits' `joint` to rounding.
 //
+// Each term also carries its significance, what alert rules read (the
+// plug-in terms are biased upwards on small windows): the marginal term's is
+// calibrated_g_test() of the marginal counts, the conditional term's
+// conditional_g_test() (lib/joint/conditional_g_test.h), calibrated even
+// when the marginal drifted and the cells are sparse. Both from the raw
+// counts; the joint's is joint->significance.
+//
 // Thread safety: pure functions of their arguments.
 #pragma once
 
@@ -18,10 +25,18 @@
 #include <span>
 #include <vector>
 
+#include "divergence/calibrated_g_test.h"
 #include "divergence/divergence.h"
 #include "joint/chain_rule.h"
 
 namespace driftd {
+
+// The significance of the two terms of one chain-rule order, X then Y|X
+// (for the y order, Y then X|Y).
+struct ChainRuleTests {
+  CalibratedGTest marginal;     // X's marginal moved: calibrated_g_test
+  CalibratedGTest conditional;  // P(Y|x) moved for some x: conditional_g_test
+};
 
 struct PairEvaluation {
   uint64_t n = 0;           // events with both values: in a cell
@@ -31,6 +46,8 @@ struct PairEvaluation {
   std::optional<CountComparison> joint;
   std::optional<ChainRuleSplit> given_x;  // marginal of X, conditional of Y given X
   std::optional<ChainRuleSplit> given_y;  // marginal of Y, conditional of X given Y
+  std::optional<ChainRuleTests> given_x_tests;  // the significance of given_x's terms
+  std::optional<ChainRuleTests> given_y_tests;  // the significance of given_y's terms
   // The x bins whose conditionals moved most (given_x->conditional_by_x),
   // largest first, at most kTopConditionals, only those above 0.
   std::vector<std::size_t> top_x;

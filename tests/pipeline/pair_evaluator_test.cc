@@ -2,7 +2,8 @@
 // comparison of the flattened cells; both chain-rule orders split the same
 // joint divergence; the marginals match compare_counts() of the marginal
 // histograms at alpha = 0; a changed relationship with unchanged marginals
-// shows in the conditional term and its x bins.
+// shows in the conditional term and its x bins; each term carries its
+// significance.
 #include <cstdint>
 #include <numeric>
 #include <random>
@@ -11,6 +12,8 @@
 #include <catch2/catch.hpp>
 
 #include "common/error.h"
+#include "divergence/calibrated_g_test.h"
+#include "joint/conditional_g_test.h"
 #include "pipeline/pair_evaluator.h"
 
 namespace driftd {
@@ -60,6 +63,49 @@ TEST_CASE("A relationship that flips with unchanged marginals is all conditional
   CHECK(e.given_x->conditional > 1.0);
   CHECK(e.joint->significance.p_value < 1e-10);
   CHECK(e.top_x == std::vector<std::size_t>{0, 1});
+  // Unchanged marginals (G = 0), a changed relationship in both orders.
+  CHECK(e.given_x_tests->marginal.p_value == 1.0);
+  CHECK(e.given_y_tests->marginal.p_value == 1.0);
+  CHECK(e.given_x_tests->conditional.p_value < 1e-10);
+  CHECK(e.given_y_tests->conditional.p_value < 1e-10);
+}
+
+TEST_CASE("Each term's significance: the marginal's calibrated G-test, the conditional G-test") {
+  // 3 x 2, X = rows: p_x = (60, 90, 150), q_x = (100, 100, 100);
+  // Y = columns: p_y = (120, 180), q_y = (150, 150).
+  const std::vector<uint64_t> p{20, 40, 30, 60, 70, 80};
+  const std::vector<uint64_t> q{50, 50, 40, 60, 60, 40};
+  const PairEvaluation e = evaluate_pair(p, 0, q, 3, 2, 0.5);
+  REQUIRE(e.given_x_tests.has_value());
+  REQUIRE(e.given_y_tests.has_value());
+  const auto same = [](const CalibratedGTest& a, const CalibratedGTest& b) {
+    return a.dof == b.dof && a.p_value == b.p_value;
+  };
+  CHECK(same(e.given_x_tests->marginal,
+             calibrated_g_test(std::vector<uint64_t>{60, 90, 150},
+                               std::vector<uint64_t>{100, 100, 100}, 300, 300)));
+  CHECK(same(e.given_x_tests->conditional, conditional_g_test(p, q, 3, 2)));
+  CHECK(same(e.given_y_tests->marginal,
+             calibrated_g_test(std::vector<uint64_t>{120, 180}, std::vector<uint64_t>{150, 150},
+                               300, 300)));
+  CHECK(same(e.given_y_tests->conditional,
+             conditional_g_test(std::vector<uint64_t>{20, 30, 70, 40, 60, 80},
+                                std::vector<uint64_t>{50, 40, 60, 50, 60, 40}, 2, 3)));
+  CHECK(e.given_x_tests->conditional.dof == 3);  // 3 rows of 2 cells
+  CHECK(e.given_y_tests->conditional.dof == 4);  // 2 rows of 3 cells
+}
+
+TEST_CASE("An x bin with no mass on one side is left to the marginal test") {
+  // x = 0 only in the reference, x = 2 only in the window: of Y|x, only
+  // x = 1 is tested, with y_bins - 1 = 3 degrees of freedom.
+  const std::vector<uint64_t> p{0, 0, 0, 0, 40, 50, 45, 35, 30, 20, 25, 30};
+  const std::vector<uint64_t> q{40, 40, 40, 40, 60, 50, 55, 65, 0, 0, 0, 0};
+  const PairEvaluation e = evaluate_pair(p, 0, q, 3, 4, 0.5);
+  CHECK(e.given_x_tests->conditional.dof == 3);
+  CHECK(e.given_x_tests->marginal.dof == 2);
+  CHECK(e.given_x_tests->marginal.p_value < 1e-20);
+  // In the y order every y bin has mass on both sides: 4 rows of 3 x bins.
+  CHECK(e.given_y_tests->conditional.dof == 8);
 }
 
 TEST_CASE("Top x bins: largest conditional first, only moved bins, at most five") {
@@ -82,6 +128,8 @@ TEST_CASE("A window without a complete event is not compared; bad shapes are ref
   CHECK(e.incomplete == 12);
   CHECK_FALSE(e.joint.has_value());
   CHECK_FALSE(e.given_x.has_value());
+  CHECK_FALSE(e.given_x_tests.has_value());
+  CHECK_FALSE(e.given_y_tests.has_value());
   CHECK_THROWS_AS(evaluate_pair(q, 0, q, 3, 2, 0.5), InputError);
 }
 
