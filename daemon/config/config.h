@@ -150,17 +150,32 @@
 // streams[i].alerts[k]
 // | field           | type    | default   | rules |
 // |-----------------|---------|-----------|-------|
-// | `metric`        | string  | required  | one of kl_pq, kl_qp, jsd, js_distance, tv, hellinger, psi, kl_pq_corrected, jsd_corrected, psi_corrected, g_statistic |
+// | `metric`        | string  | required  | a feature's or pair's histogram measure: kl_pq, kl_qp, jsd, js_distance, tv, hellinger, psi, kl_pq_corrected, jsd_corrected, psi_corrected, g_statistic; a pair's kl_marginal or kl_conditional; a group's gaussian_kl, gaussian_location, gaussian_shape, gaussian_scale |
 // | `warn`          | number  | required  | >= 0 |
 // | `critical`      | number  | required  | >= warn |
 // | `for`           | integer | 1         | >= 1 consecutive windows at or above a level before it fires |
 // | `min_samples`   | integer | 0         | evaluate only windows with at least this many (non-missing) values |
-// | `max_p_value`   | number  | absent    | in (0, 1]; fire only when the calibrated p-value (`p_value_calibrated`) is at most this; the stream's `fdr` replaces it |
+// | `max_p_value`   | number  | absent    | in (0, 1]; fire only when the metric's p-value (below) is at most this; the stream's `fdr` replaces it for features |
 // | `resolve_below` | number  | = warn    | 0 <= resolve_below <= warn; a window below it is clean |
 // | `resolve_p_value` | number | = max_p_value | max_p_value <= resolve_p_value <= 1; a window whose calibrated p-value is above it is clean |
 // | `resolve_after` | integer | 1         | >= 1; consecutive clean windows that resolve a firing alert |
 // | `sequential`    | object  | absent    | see sequential; fire on accumulated evidence instead of one window's p-value (not with `for`) |
-// | `features`      | array   | all features | non-empty list of distinct feature names of the stream |
+// | `features`      | array   | see below | non-empty list of distinct names of the stream's features, pairs or groups, each one the metric is measured on |
+//
+// Without `features` a rule watches every feature (histogram measures), every
+// pair (kl_marginal, kl_conditional) or every group (gaussian_*); the stream
+// must have one. A pair is also watched on any histogram measure by naming it.
+// The p-value max_p_value and resolve_p_value read (pipeline/rule_evidence.h):
+//
+// | subject | metric | p-value |
+// |---------|--------|---------|
+// | feature | histogram measures | the calibrated G-test (`p_value_calibrated`) |
+// | pair    | histogram measures | the calibrated G-test of the joint table |
+// | pair    | `kl_marginal` (x's own drift) | the calibrated G-test of x's marginal |
+// | pair    | `kl_conditional` (how y depends on x) | the stratified G-test of y given x |
+// | group   | `gaussian_location` | Hotelling's T² |
+// | group   | `gaussian_shape`, `gaussian_scale` | Box's M |
+// | group   | `gaussian_kl` | the smaller of the two, doubled (Bonferroni), at most 1 |
 //
 // streams[i].alerts[k].sequential
 // | field | type   | default | rules |
@@ -374,10 +389,27 @@ inline constexpr std::size_t kMaxGroupFeatures = 64;
 inline constexpr std::uint64_t kMaxPairCells = 65536;
 
 // The measures an alert rule may watch; their names are the metrics.md keys.
+// The first eleven are measured on a histogram: a feature's, or a pair's
+// joint table; kl_marginal and kl_conditional are a pair's chain-rule terms
+// (X's drift, and how Y's dependence on X changed); the gaussian_* are a
+// group's multivariate Gaussian KL and its parts.
 enum class Metric {
   kl_pq, kl_qp, jsd, js_distance, tv, hellinger, psi, kl_pq_corrected, jsd_corrected,
-  psi_corrected, g_statistic
+  psi_corrected, g_statistic, kl_marginal, kl_conditional, gaussian_kl, gaussian_location,
+  gaussian_shape, gaussian_scale
 };
+
+// What a stream monitors and an alert rule watches: a feature, a pair or a
+// group. They share one namespace of names and one index space, features
+// first, then pairs, then groups (subject_count()).
+enum class SubjectKind { feature, pair, group };
+
+// Whether `metric` is measured on subjects of this kind (see Metric).
+bool measured_on(Metric metric, SubjectKind kind);
+// The subjects a rule without `features` watches: every feature for a
+// histogram measure, every pair for kl_marginal and kl_conditional, every
+// group for the gaussian_* measures.
+SubjectKind default_subjects(Metric metric);
 
 // A CUSUM of per-window evidence instead of one window's p-value
 // (pipeline/cusum.h): fires once the evidence of consecutive windows adds up.
@@ -413,6 +445,10 @@ struct AlertRule {
 // docs/detection.md): jsd_corrected at warn 0.003 / critical 0.05, calibrated
 // p-value at most 0.0002, at least 100 values; a window below 0.0015 or with
 // p above 0.01 is clean, two clean windows resolve.
+// With pairs and groups the same rule on their own measures: kl_conditional
+// of every pair and gaussian_kl of every group at warn 0.01 / critical 0.1
+// nats, resolving below 0.005 (rules 1 and 2; they watch nothing in a stream
+// without pairs or groups).
 std::vector<AlertRule> default_alert_rules();
 
 struct StreamConfig {
@@ -430,6 +466,16 @@ struct StreamConfig {
 
   friend bool operator==(const StreamConfig&, const StreamConfig&) = default;
 };
+
+// The subjects of a stream: features, then pairs, then groups.
+std::size_t subject_count(const StreamConfig& stream);
+SubjectKind subject_kind(const StreamConfig& stream, std::size_t subject);
+// REQUIRES: subject < subject_count(stream).
+const std::string& subject_name(const StreamConfig& stream, std::size_t subject);
+std::optional<std::size_t> find_subject(const StreamConfig& stream, std::string_view name);
+// Whether `rule` watches the subject: it names it, or names none and the
+// subject is of its metric's default_subjects().
+bool watches(const AlertRule& rule, const StreamConfig& stream, std::size_t subject);
 
 struct Config {
   StorageConfig storage;
@@ -469,7 +515,7 @@ inline constexpr std::array<EnumName<Binning>, 3> kBinningNames{{
 inline constexpr std::array<EnumName<GroupType>, 1> kGroupTypeNames{{
     {GroupType::gaussian, "gaussian"}}};
 // The metrics.md keys (lib/divergence/measures.h spells the same names).
-inline constexpr std::array<EnumName<Metric>, 11> kMetricNames{{
+inline constexpr std::array<EnumName<Metric>, 17> kMetricNames{{
     {Metric::kl_pq, "kl_pq"},
     {Metric::kl_qp, "kl_qp"},
     {Metric::jsd, "jsd"},
@@ -481,6 +527,12 @@ inline constexpr std::array<EnumName<Metric>, 11> kMetricNames{{
     {Metric::jsd_corrected, "jsd_corrected"},
     {Metric::psi_corrected, "psi_corrected"},
     {Metric::g_statistic, "g_statistic"},
+    {Metric::kl_marginal, "kl_marginal"},
+    {Metric::kl_conditional, "kl_conditional"},
+    {Metric::gaussian_kl, "gaussian_kl"},
+    {Metric::gaussian_location, "gaussian_location"},
+    {Metric::gaussian_shape, "gaussian_shape"},
+    {Metric::gaussian_scale, "gaussian_scale"},
 }};
 
 std::string_view to_string(SyncMode value);
@@ -492,5 +544,6 @@ std::string_view to_string(FeatureType value);
 std::string_view to_string(Binning value);
 std::string_view to_string(GroupType value);
 std::string_view to_string(Metric value);
+std::string_view to_string(SubjectKind value);
 
 }  // namespace driftd::config

@@ -517,6 +517,7 @@ FeatureConfig read_feature(const Node& node) {
 // An alert rule's feature list, checked against the stream's features later.
 struct AlertFeatureRefs {
   std::vector<Node> names;
+  std::optional<Node> metric;
 };
 
 SequentialRule read_sequential(const Node& node) {
@@ -539,7 +540,10 @@ SequentialRule read_sequential(const Node& node) {
 AlertRule read_alert(const Node& node, AlertFeatureRefs& refs) {
   AlertRule out;
   ObjectReader reader(node);
-  reader.required("metric", [&](const Node& n) { out.metric = n.choice(kMetricNames); })
+  reader.required("metric", [&](const Node& n) {
+        out.metric = n.choice(kMetricNames);
+        refs.metric = n;
+      })
       .required("warn", [&](const Node& n) { out.warn = read_non_negative(n); })
       .required("critical", [&](const Node& n) { out.critical = read_non_negative(n); })
       .optional("for",
@@ -715,6 +719,35 @@ void resolve_groups_and_pairs(StreamConfig& stream, const std::vector<GroupFeatu
   }
 }
 
+// A rule's subjects against the stream: each name a feature, pair or group
+// its metric is measured on; without names, at least one subject of the
+// metric's default kind.
+void check_watched_subjects(const StreamConfig& stream, const AlertRule& rule,
+                            const AlertFeatureRefs& refs) {
+  const std::string metric(to_string(rule.metric));
+  for (const Node& ref : refs.names) {
+    const std::string name = ref.string();
+    const std::optional<std::size_t> subject = find_subject(stream, name);
+    if (!subject) {
+      ref.fail(unknown_feature(name, stream.features) +
+               (stream.pairs.empty() && stream.groups.empty() ? "" : ", nor a pair or group"));
+    }
+    const SubjectKind kind = subject_kind(stream, *subject);
+    if (!measured_on(rule.metric, kind)) {
+      ref.fail(std::string(to_string(kind)) + " " + in_quotes(name) + " has no " + metric +
+               " (it is measured on " + std::string(to_string(default_subjects(rule.metric))) +
+               "s)");
+    }
+  }
+  const SubjectKind kind = default_subjects(rule.metric);
+  const bool none = (kind == SubjectKind::pair && stream.pairs.empty()) ||
+                    (kind == SubjectKind::group && stream.groups.empty());
+  if (refs.names.empty() && none && refs.metric) {
+    refs.metric->fail(metric + " is measured on " + std::string(to_string(kind)) +
+                      "s, and this stream has no " + std::string(to_string(kind)) + "s");
+  }
+}
+
 StreamConfig read_stream(const Node& node, bool has_kafka_section) {
   StreamConfig out;
   out.alerts = default_alert_rules();
@@ -825,11 +858,8 @@ StreamConfig read_stream(const Node& node, bool has_kafka_section) {
     }
   }
   resolve_groups_and_pairs(out, group_refs, pair_refs);
-  for (const AlertFeatureRefs& refs : alert_refs) {
-    for (const Node& ref : refs.names) {
-      const std::string name = ref.string();
-      if (!find_feature(out.features, name)) ref.fail(unknown_feature(name, out.features));
-    }
+  for (std::size_t r = 0; r < alert_refs.size(); ++r) {
+    check_watched_subjects(out, out.alerts[r], alert_refs[r]);
   }
   return out;
 }

@@ -509,7 +509,34 @@ const std::vector<BadConfig>& bad_configs() {
       // ---- alerts
       {with_alert(R"({"metric": "kl", "warn": 0.1, "critical": 0.2})"),
        "streams[0].alerts[0].metric: must be one of: \"kl_pq\", \"kl_qp\", \"jsd\", "
-       "\"js_distance\", \"tv\", \"hellinger\", \"psi\", \"kl_pq_corrected\", \"jsd_corrected\", \"psi_corrected\", \"g_statistic\""},
+       "\"js_distance\", \"tv\", \"hellinger\", \"psi\", \"kl_pq_corrected\", \"jsd_corrected\", "
+       "\"psi_corrected\", \"g_statistic\", \"kl_marginal\", \"kl_conditional\", \"gaussian_kl\", "
+       "\"gaussian_location\", \"gaussian_shape\", \"gaussian_scale\""},
+      // A rule's metric must be measured on what it watches.
+      {with_alert(R"({"metric": "kl_conditional", "warn": 0.1, "critical": 0.2})"),
+       "streams[0].alerts[0].metric: kl_conditional is measured on pairs, and this stream has no "
+       "pairs"},
+      {with_alert(R"({"metric": "gaussian_shape", "warn": 0.1, "critical": 0.2})"),
+       "streams[0].alerts[0].metric: gaussian_shape is measured on groups, and this stream has no "
+       "groups"},
+      {with_alert(R"({"metric": "kl_marginal", "warn": 0.1, "critical": 0.2, "features": ["f"]})"),
+       "streams[0].alerts[0].features[0]: feature \"f\" has no kl_marginal (it is measured on "
+       "pairs)"},
+      {with_views(R"("groups": [{"name": "v", "features": ["f", "g"]}],
+                     "pairs": [{"name": "p", "x": "c", "y": "f"}],
+                     "alerts": [{"metric": "gaussian_kl", "warn": 0.1, "critical": 0.2,
+                                 "features": ["v", "p"]}])"),
+       "streams[0].alerts[0].features[1]: pair \"p\" has no gaussian_kl (it is measured on "
+       "groups)"},
+      {with_views(R"("groups": [{"name": "v", "features": ["f", "g"]}],
+                     "alerts": [{"metric": "jsd", "warn": 0.1, "critical": 0.2,
+                                 "features": ["v"]}])"),
+       "streams[0].alerts[0].features[0]: group \"v\" has no jsd (it is measured on features)"},
+      {with_views(R"("pairs": [{"name": "p", "x": "c", "y": "f"}],
+                     "alerts": [{"metric": "jsd", "warn": 0.1, "critical": 0.2,
+                                 "features": ["q"]}])"),
+       "streams[0].alerts[0].features[0]: unknown feature \"q\" " + kViewFeatures +
+           ", nor a pair or group"},
       {with_alert(R"({"warn": 0.1, "critical": 0.2})"),
        "streams[0].alerts[0].metric: required field is missing"},
       {with_alert(R"({"metric": "jsd", "warn": 0.05, "critical": 0.02})"),

@@ -291,7 +291,7 @@ TEST_CASE("Groups and pairs: every field, the defaults and the features' positio
 
 TEST_CASE("The default alert rule is the documented one; \"alerts\": [] has none") {
   const std::vector<AlertRule> rules = default_alert_rules();
-  REQUIRE(rules.size() == 1);
+  REQUIRE(rules.size() == 3);
   const AlertRule& rule = rules[0];
   CHECK(rule.metric == Metric::jsd_corrected);
   CHECK(rule.warn == 0.003);
@@ -311,7 +311,18 @@ TEST_CASE("The default alert rule is the documented one; \"alerts\": [] has none
       "alerts": [{ "metric": "jsd_corrected", "warn": 0.003, "critical": 0.05, "min_samples": 100,
         "max_p_value": 0.0002, "resolve_below": 0.0015, "resolve_p_value": 0.01,
         "resolve_after": 2 }]})"));
-  CHECK(written.streams.at(0).alerts == rules);
+  CHECK(written.streams.at(0).alerts == std::vector<AlertRule>{rule});
+
+  // Rules 1 and 2: the same on every pair's kl_conditional and every
+  // group's gaussian_kl, with their own thresholds.
+  for (std::size_t r = 1; r < 3; ++r) {
+    AlertRule expected = rule;
+    expected.metric = r == 1 ? Metric::kl_conditional : Metric::gaussian_kl;
+    expected.warn = 0.01;
+    expected.critical = 0.1;
+    expected.resolve_below = 0.005;
+    CHECK(rules[r] == expected);
+  }
 
   const Config none = parse_config(minimal_with_stream(R"({"name": "s",
       "source": {"type": "http"}, "window": {"type": "count", "events": 10},
@@ -454,11 +465,52 @@ TEST_CASE("Every alert metric name parses to its enum") {
   for (const auto& [metric, name] : kMetricNames) {
     const Config config = parse_config(minimal_with_stream(
         R"({"name": "s", "source": {"type": "http"}, "window": {"type": "count", "events": 1},
-            "features": [{"name": "f", "path": "/f", "type": "numeric"}],
+            "features": [{"name": "f", "path": "/f", "type": "numeric"},
+                         {"name": "g", "path": "/g", "type": "numeric"}],
+            "pairs": [{"name": "p", "x": "f", "y": "g"}],
+            "groups": [{"name": "v", "features": ["f", "g"]}],
             "alerts": [{"metric": ")" + std::string(name) + R"(", "warn": 1, "critical": 2}]})"));
     CHECK(config.streams.at(0).alerts.at(0).metric == metric);
     CHECK(to_string(metric) == name);
   }
+}
+
+TEST_CASE("A rule watches the subjects its metric is measured on, or those it names") {
+  const StreamConfig stream = parse_config(minimal_with_stream(R"({"name": "s",
+      "source": {"type": "http"}, "window": {"type": "count", "events": 10},
+      "features": [{"name": "f", "path": "/f", "type": "numeric"},
+                   {"name": "g", "path": "/g", "type": "categorical"},
+                   {"name": "h", "path": "/h", "type": "numeric"}],
+      "pairs": [{"name": "p", "x": "g", "y": "f"}],
+      "groups": [{"name": "v", "features": ["f", "h"]}],
+      "alerts": [{"metric": "jsd", "warn": 1, "critical": 2},
+                 {"metric": "jsd", "warn": 1, "critical": 2, "features": ["p", "g"]},
+                 {"metric": "kl_conditional", "warn": 1, "critical": 2},
+                 {"metric": "gaussian_shape", "warn": 1, "critical": 2}]})"))
+                                    .streams.at(0);
+  // Subjects: f, g, h, then the pair p, then the group v.
+  REQUIRE(subject_count(stream) == 5);
+  CHECK(subject_name(stream, 3) == "p");
+  CHECK(subject_kind(stream, 3) == SubjectKind::pair);
+  CHECK(subject_name(stream, 4) == "v");
+  CHECK(subject_kind(stream, 4) == SubjectKind::group);
+  CHECK(find_subject(stream, "v") == std::optional<std::size_t>(4));
+  CHECK(find_subject(stream, "w") == std::nullopt);
+  const auto watched = [&](std::size_t rule) {
+    std::vector<std::string> out;
+    for (std::size_t s = 0; s < subject_count(stream); ++s) {
+      if (watches(stream.alerts[rule], stream, s)) out.push_back(subject_name(stream, s));
+    }
+    return out;
+  };
+  CHECK(watched(0) == std::vector<std::string>{"f", "g", "h"});  // features only
+  CHECK(watched(1) == std::vector<std::string>{"g", "p"});       // named: a pair's joint table too
+  CHECK(watched(2) == std::vector<std::string>{"p"});
+  CHECK(watched(3) == std::vector<std::string>{"v"});
+  CHECK(measured_on(Metric::jsd_corrected, SubjectKind::pair));
+  CHECK_FALSE(measured_on(Metric::jsd_corrected, SubjectKind::group));
+  CHECK_FALSE(measured_on(Metric::kl_conditional, SubjectKind::feature));
+  CHECK(measured_on(Metric::gaussian_location, SubjectKind::group));
 }
 
 TEST_CASE("A kafka section without kafka streams is allowed") {
