@@ -17,6 +17,7 @@
 #include "pipeline/batch_recorder.h"
 #include "pipeline/counter_layout.h"
 #include "pipeline/feature_reference.h"
+#include "pipeline/joint_reference.h"
 #include "pipeline/stream_schema.h"
 #include "window/window_assembler.h"
 
@@ -76,9 +77,15 @@ void record(benchmark::State& state, std::size_t features,
     shapes.push_back({reference.bins.bin_count(), false});
   }
   const CounterLayout layout(shapes, pairs, groups);
+  std::vector<GroupReference> group_references(groups.size());
+  for (std::size_t g = 0; g < groups.size(); ++g) {
+    for (const std::size_t f : groups[g].features) {
+      group_references[g].standards.push_back(setup.references[f].standardisation());
+    }
+  }
   const WindowSpec spec = WindowSpec::tumbling(std::chrono::hours(1), TimeDomain::processing_time);
   WindowAssembler assembler(spec, layout.size(), 1);
-  BatchRecorder recorder(layout, setup.references, setup.schema->columns);
+  BatchRecorder recorder(layout, setup.references, setup.schema->columns, group_references);
   DeferredPieces deferred;
   for (auto _ : state) {
     benchmark::DoNotOptimize(recorder.record(assembler, spec, 0, setup.batch, 0, 0, deferred));

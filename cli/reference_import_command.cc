@@ -65,7 +65,7 @@ int run_reference_import(int argc, const char* const* argv) {
   const config::Config config = load_config(config_path);
   const config::StreamConfig& stream = find_stream(config, stream_name, config_path);
   // Built before the database is opened, so a bad file changes nothing.
-  std::vector<FeatureReference> references = references_from_file(stream.features, file);
+  StreamReferences references = references_from_file(stream, file);
   config::StorageConfig storage = config.storage;
   if (!db_path.empty()) storage.path = db_path;
   store::DriftStore store(storage);
@@ -74,17 +74,19 @@ int run_reference_import(int argc, const char* const* argv) {
   store.save_references(stream, references, origin);
 
   nlohmann::ordered_json rows = nlohmann::ordered_json::array();
-  for (std::size_t f = 0; f < references.size(); ++f) {
-    rows.push_back(stored_reference_json(stream.features[f].name, references[f]));
+  for (std::size_t f = 0; f < references.features.size(); ++f) {
+    rows.push_back(stored_reference_json(stream.features[f].name, references.features[f]));
   }
+  const nlohmann::ordered_json joint_rows = stored_joint_references_json(stream, references);
   if (output == OutputFormat::kJson) {
-    std::cout << stored_references_document(stream.name, storage.path.string(), origin, rows)
+    std::cout << stored_references_document(stream.name, storage.path.string(), origin, rows,
+                                            joint_rows)
                      .dump(2)
               << '\n';
   } else {
     std::printf("stream '%s': new active references from %s in %s\n", stream.name.c_str(),
                 file.c_str(), storage.path.c_str());
-    print_stored_references(rows);
+    print_stored_references(rows, joint_rows);
   }
   return kExitOk;
 }

@@ -21,18 +21,41 @@ nlohmann::ordered_json stored_reference_json(const std::string& feature,
           {"bins", reference.bins.bin_count()}};
 }
 
+nlohmann::ordered_json stored_joint_references_json(const config::StreamConfig& stream,
+                                                    const StreamReferences& references) {
+  nlohmann::ordered_json rows = nlohmann::ordered_json::array();
+  const auto row = [&](const std::string& name, const char* kind, int64_t version, uint64_t n) {
+    rows.push_back({{"name", name},
+                    {"kind", kind},
+                    {"version", version > 0 ? nlohmann::ordered_json(version) : nullptr},
+                    {"n", n}});
+  };
+  for (std::size_t p = 0; p < stream.pairs.size(); ++p) {
+    uint64_t n = 0;
+    for (const uint64_t cell : references.pairs[p].cells) n += cell;
+    row(stream.pairs[p].name, "pair", references.pairs[p].version, n);
+  }
+  for (std::size_t g = 0; g < stream.groups.size(); ++g) {
+    const GroupReference& group = references.groups[g];
+    row(stream.groups[g].name, "group", group.version, group.present() ? group.moments.count() : 0);
+  }
+  return rows;
+}
+
 nlohmann::ordered_json stored_references_document(const std::string& stream,
                                                   const std::string& db,
                                                   const std::string& origin,
-                                                  nlohmann::ordered_json rows) {
-  return {{"stream", stream},
-          {"db", db},
-          {"origin", origin},
-          {"references", std::move(rows)},
-          {"takes_effect", kTakesEffect}};
+                                                  nlohmann::ordered_json rows,
+                                                  nlohmann::ordered_json joint_rows) {
+  nlohmann::ordered_json document{
+      {"stream", stream}, {"db", db}, {"origin", origin}, {"references", std::move(rows)}};
+  if (!joint_rows.empty()) document["joint_references"] = std::move(joint_rows);
+  document["takes_effect"] = kTakesEffect;
+  return document;
 }
 
-void print_stored_references(const nlohmann::ordered_json& rows) {
+void print_stored_references(const nlohmann::ordered_json& rows,
+                             const nlohmann::ordered_json& joint_rows) {
   std::printf("%-20s %-14s %10s %9s %6s\n", "feature", "version", "n", "missing", "bins");
   for (const auto& row : rows) {
     std::string version = std::to_string(row["version"].get<int64_t>());
@@ -48,6 +71,17 @@ void print_stored_references(const nlohmann::ordered_json& rows) {
     if (row.contains("gaussian_moments")) {
       std::printf("%s: Gaussian moments %s.\n", row["feature"].get<std::string>().c_str(),
                   row["gaussian_moments"].get<std::string>().c_str());
+    }
+  }
+  for (const auto& row : joint_rows) {
+    const std::string name = row["name"].get<std::string>();
+    const std::string kind = row["kind"].get<std::string>();
+    if (row["version"].is_null()) {
+      std::printf("%s %s: no reference (no complete row)\n", kind.c_str(), name.c_str());
+    } else {
+      std::printf("%s %s: version %lld from %llu complete rows\n", kind.c_str(), name.c_str(),
+                  static_cast<long long>(row["version"].get<int64_t>()),
+                  static_cast<unsigned long long>(row["n"].get<uint64_t>()));
     }
   }
   std::printf("Earlier versions stay stored, inactive; %s.\n", kTakesEffect);

@@ -11,6 +11,7 @@
 #include "http/json_response.h"
 #include "ingest/event_time.h"
 #include "store/history_queries.h"
+#include "store/joint_history_queries.h"
 
 namespace driftd {
 namespace {
@@ -113,6 +114,16 @@ void answer_from_read_pool(store::ReadPool& pool, http::Responder respond,
   }
 }
 
+// The {id} of a window path: a positive integer.
+int64_t window_id(std::string_view text) {
+  int64_t id = 0;
+  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), id);
+  if (error != std::errc() || end != text.data() + text.size() || id < 1) {
+    throw InputError("window id must be a positive integer, not '" + std::string(text) + "'");
+  }
+  return id;
+}
+
 }  // namespace
 
 void register_history_routes(http::Router& router, store::ReadPool& pool) {
@@ -154,13 +165,15 @@ void register_history_routes(http::Router& router, store::ReadPool& pool) {
   router.get("/v1/windows/{id}", [&pool](http::Request& request, http::Responder respond) {
     answer_from_read_pool(pool, std::move(respond), [&]() -> Query {
       const Parameters parameters(request, {});
-      const std::string_view text = request.param("id");
-      int64_t id = 0;
-      const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), id);
-      if (error != std::errc() || end != text.data() + text.size() || id < 1) {
-        throw InputError("window id must be a positive integer, not '" + std::string(text) + "'");
-      }
+      const int64_t id = window_id(request.param("id"));
       return [id](store::Database& db) { return store::window_json(db, id); };
+    });
+  });
+  router.get("/v1/joint-windows/{id}", [&pool](http::Request& request, http::Responder respond) {
+    answer_from_read_pool(pool, std::move(respond), [&]() -> Query {
+      const Parameters parameters(request, {});
+      const int64_t id = window_id(request.param("id"));
+      return [id](store::Database& db) { return store::joint_window_json(db, id); };
     });
   });
   router.get("/v1/references", [&pool](http::Request& request, http::Responder respond) {

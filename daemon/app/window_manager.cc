@@ -48,13 +48,12 @@ void WindowManager::load_stream(StreamRuntime& stream) {
       }
     }
   } else if (config.reference.type == config::ReferenceType::file) {
-    std::vector<FeatureReference> references =
-        references_from_file(config.features, config.reference.path);
+    StreamReferences references = references_from_file(config, config.reference.path);
     store_.save_references(config, references, "file:" + config.reference.path.string());
     stream.install_references(std::move(references));
   }
   for (const store::OpenAlert& alert : store_.open_alerts(config)) {
-    stream.restore_alert(alert.feature, alert.rule, alert.severity);
+    stream.restore_alert(alert.subject, alert.rule, alert.severity);
   }
   if (kafka_ != nullptr) kafka_->restore(stream, store_.load_positions(config));
 }
@@ -125,12 +124,15 @@ void WindowManager::apply_retention() {
     const store::RetentionResult folded = store::apply_retention(
         store_.database(), {*config_.storage.retention, config_.storage.hourly_retention},
         clock_.wall_ms());
-    if (folded.windows_folded > 0 || folded.hours_folded > 0) {
+    if (folded.windows_folded > 0 || folded.hours_folded > 0 ||
+        folded.joint_windows_folded > 0 || folded.joint_hours_folded > 0) {
       std::fprintf(stderr,
                    "driftd: retention: %lld window row(s) folded into hourly rollups, %lld "
-                   "hourly rollup(s) into daily ones\n",
+                   "hourly rollup(s) into daily ones; pairs and groups: %lld and %lld\n",
                    static_cast<long long>(folded.windows_folded),
-                   static_cast<long long>(folded.hours_folded));
+                   static_cast<long long>(folded.hours_folded),
+                   static_cast<long long>(folded.joint_windows_folded),
+                   static_cast<long long>(folded.joint_hours_folded));
     }
   } catch (const std::exception& error) {
     std::fprintf(stderr, "driftd: retention: %s (retrying later)\n", error.what());
@@ -212,15 +214,13 @@ CommitCoordinator::Outcome WindowManager::commit(std::size_t stream_index, Cut& 
 
   const auto started = std::chrono::steady_clock::now();
   store_.verify_file();
-  std::vector<FeatureReference>& references = stream.references();
+  StreamReferences& references = stream.references();
   store::Transaction transaction(store_.database());
   if (save_references) store_.save_references(config, references, "capture");
   std::vector<std::byte> bytes;
   if (cut.checkpoint) {
     // The ids of references saved just above, in this transaction.
-    for (std::size_t f = 0; f < references.size(); ++f) {
-      cut.checkpoint->reference_ids[f] = references[f].id;
-    }
+    cut.checkpoint->reference_ids = references.ids();
     bytes = encode_checkpoint(*cut.checkpoint);
   }
   const std::vector<store::AlertEvent> events = store_.commit_windows(
@@ -235,7 +235,7 @@ CommitCoordinator::Outcome WindowManager::commit(std::size_t stream_index, Cut& 
   if (save_references) {
     references_unsaved_[stream_index] = false;
     uint64_t captured = 0;  // a feature without reference counts none
-    for (const FeatureReference& reference : references) {
+    for (const FeatureReference& reference : references.features) {
       captured = std::max(captured, reference.n() + reference.missing);
     }
     std::fprintf(stderr, "driftd: stream '%s': reference captured from %llu events\n",
@@ -243,9 +243,11 @@ CommitCoordinator::Outcome WindowManager::commit(std::size_t stream_index, Cut& 
   }
   for (const store::WindowCommit& window : pending) {
     for (const AlertChange& change : window.changes) {
-      std::fprintf(stderr, "driftd: alert %s: stream '%s' feature '%s' %s = %g (%s)\n",
+      std::fprintf(stderr, "driftd: alert %s: stream '%s' %s '%s' %s = %g (%s)\n",
                    to_string(change.transition), config.name.c_str(),
-                   config.features[change.feature].name.c_str(),
+                   std::string(config::to_string(config::subject_kind(config, change.subject)))
+                       .c_str(),
+                   config::subject_name(config, change.subject).c_str(),
                    std::string(config::to_string(config.alerts[change.rule].metric)).c_str(),
                    change.value, to_string(change.severity));
     }

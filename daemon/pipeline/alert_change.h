@@ -1,5 +1,5 @@
 // One change of an alert's state that a closed window caused: which
-// feature's which rule, the transition, the severity after it and the value
+// subject's (feature, pair or group: config.h) which rule, the transition, the severity after it and the value
 // that decided it. The stream's rules produce them; the store records them
 // with the window (alert rows, alert_events); the window manager logs them.
 //
@@ -13,7 +13,7 @@
 namespace driftd {
 
 struct AlertChange {
-  std::size_t feature;  // index into the stream's features
+  std::size_t subject;  // features, then pairs, then groups (config::subject_name)
   std::size_t rule;     // index into the stream's alert rules
   Transition transition;
   Severity severity;  // after the transition

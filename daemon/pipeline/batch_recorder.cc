@@ -20,24 +20,23 @@ std::vector<DeferredPieces::Piece> DeferredPieces::take() {
 
 BatchRecorder::BatchRecorder(const CounterLayout& layout,
                              std::span<const FeatureReference> references,
-                             std::span<const FeatureColumn> columns)
+                             std::span<const FeatureColumn> columns,
+                             std::span<const GroupReference> groups)
     : layout_(layout),
       references_(references),
       columns_(columns),
+      groups_(groups),
       deltas_(layout.size(), 0),
       bins_(columns.size()),
       in_pair_(columns.size(), false) {
   for (const PairSlots& pair : layout_.pairs()) {
+    if (pair.cells() == 0) continue;  // not recorded
     in_pair_[pair.x] = columns_[pair.x].numeric;
     in_pair_[pair.y] = columns_[pair.y].numeric;
   }
   for (const GroupSlots& group : layout_.groups()) {
     group_scratch_.resize(
         std::max(group_scratch_.size(), group_scratch_size(group.features.size())));
-    std::vector<Standardisation>& standards = standards_.emplace_back();
-    for (const std::size_t f : group.features) {
-      standards.push_back(references_[f].standardisation());
-    }
   }
 }
 
@@ -54,7 +53,7 @@ std::span<const uint32_t> BatchRecorder::bins_of(std::size_t f, const ingest::De
 void BatchRecorder::fill_pairs(const ingest::DecodedBatch& batch, std::size_t begin,
                                std::size_t end) {
   for (const PairSlots& pair : layout_.pairs()) {
-    if (!references_[pair.x].present() || !references_[pair.y].present()) continue;
+    if (pair.cells() == 0) continue;  // not recorded
     const std::span<const uint32_t> x_bins = bins_of(pair.x, batch, begin, end);
     const std::span<const uint32_t> y_bins = bins_of(pair.y, batch, begin, end);
     uint64_t* const cells = deltas_.data() + pair.first;
@@ -78,14 +77,11 @@ void BatchRecorder::fill_groups(const ingest::DecodedBatch& batch, std::size_t b
   for (std::size_t g = 0; g < layout_.groups().size(); ++g) {
     const GroupSlots& group = layout_.groups()[g];
     const std::size_t d = group.features.size();
-    bool present = true;
+    if (d == 0) continue;  // not recorded
     for (std::size_t i = 0; i < d; ++i) {
-      const std::size_t f = group.features[i];
-      present = present && references_[f].present();
-      columns[i] = batch.numeric(columns_[f].column).subspan(begin, end - begin);
+      columns[i] = batch.numeric(columns_[group.features[i]].column).subspan(begin, end - begin);
     }
-    if (!present) continue;
-    add_group_moments(std::span(columns.data(), d), standards_[g],
+    add_group_moments(std::span(columns.data(), d), groups_[g].standards,
                       std::span(deltas_).subspan(group.first, group_sum_words(d)), group_scratch_);
   }
 }

@@ -5,8 +5,9 @@
 // counted per feature; numeric features with a Gaussian reference add their
 // fixed-point moment sums. A feature pair counts each event in the cell of
 // its two bins (or as incomplete); a feature group adds its complete rows'
-// moment sums (group_moments.h). A feature without reference is skipped
-// (its counters stay 0), and so are the pairs and groups it belongs to.
+// moment sums (group_moments.h), standardised as its reference says. A
+// feature, pair or group without reference is skipped (its counters stay 0;
+// the layout gives such a pair or group no cells).
 //
 // Guarantees: no lock and no allocation per batch in steady state (the delta
 // block and the bin-index buffers are reused, growing only with the largest
@@ -27,6 +28,7 @@
 #include "ingest/decoded_batch.h"
 #include "pipeline/counter_layout.h"
 #include "pipeline/feature_reference.h"
+#include "pipeline/joint_reference.h"
 #include "pipeline/stream_schema.h"
 #include "window/window_assembler.h"
 
@@ -50,10 +52,12 @@ class DeferredPieces {
 
 class BatchRecorder {
  public:
-  // REQUIRES: references and columns in the stream's feature order, matching
-  // layout; all outlive the recorder.
+  // REQUIRES: references and columns in the stream's feature order, groups
+  // in its group order, matching layout (each recorded group's reference
+  // present); all outlive the recorder.
   BatchRecorder(const CounterLayout& layout, std::span<const FeatureReference> references,
-                std::span<const FeatureColumn> columns);
+                std::span<const FeatureColumn> columns,
+                std::span<const GroupReference> groups = {});
 
   // Records rows [first_row, batch.rows()) as writer `writer`. now_ms is the
   // processing time (used by processing-time windows). Event-time windows
@@ -81,12 +85,12 @@ class BatchRecorder {
   const CounterLayout& layout_;
   std::span<const FeatureReference> references_;
   std::span<const FeatureColumn> columns_;
+  std::span<const GroupReference> groups_;
   std::vector<uint64_t> deltas_;
   // By feature: each value's bin in the current piece, for the numeric
   // features in a pair (in_pair_), which are binned once for both uses.
   std::vector<std::vector<uint32_t>> bins_;
   std::vector<bool> in_pair_;
-  std::vector<std::vector<Standardisation>> standards_;    // by group, its features' own
   std::vector<double> group_scratch_;                      // add_group_moments()'s
 };
 

@@ -20,14 +20,16 @@ CounterLayout::CounterLayout(std::span<const FeatureShape> features,
     slots.x = shape.x;
     slots.y = shape.y;
     slots.first = size_;
-    slots.x_bins = features_[shape.x].bins;
-    slots.y_bins = features_[shape.y].bins;
+    slots.x_bins = shape.recorded ? features_[shape.x].bins : 0;
+    slots.y_bins = shape.recorded ? features_[shape.y].bins : 0;
     pairs_.push_back(slots);
     size_ += slots.cells() + 1;
   }
   for (const GroupShape& shape : groups) {
-    groups_.push_back({shape.features, size_});
-    size_ += group_sum_words(shape.features.size());
+    const std::vector<std::size_t> recorded =
+        shape.recorded ? shape.features : std::vector<std::size_t>{};
+    groups_.push_back({recorded, size_});
+    size_ += group_sum_words(recorded.size());
   }
 }
 

@@ -37,14 +37,14 @@ struct PairSlots {
   std::size_t x = 0;  // feature indices
   std::size_t y = 0;
   std::size_t first = 0;  // cell (0, 0)
-  std::size_t x_bins = 0;
+  std::size_t x_bins = 0;  // 0 (and y_bins 0): not recorded
   std::size_t y_bins = 0;
   std::size_t cells() const { return x_bins * y_bins; }
   std::size_t incomplete() const { return first + cells(); }
 };
 
 struct GroupSlots {
-  std::vector<std::size_t> features;  // feature indices, the group's order
+  std::vector<std::size_t> features;  // feature indices, the group's order; empty: not recorded
   std::size_t first = 0;              // the group_moments.h sums
 };
 
@@ -56,12 +56,16 @@ class CounterLayout {
     std::size_t bins;
     bool has_moments;
   };
+  // A pair or group without reference is not recorded: a pair gets no
+  // cells (x_bins = y_bins = 0), a group no features (one unused count).
   struct PairShape {
     std::size_t x;  // indices into the features
     std::size_t y;
+    bool recorded = true;
   };
   struct GroupShape {
     std::vector<std::size_t> features;  // indices into the features, 1..kMaxGroupFeatures
+    bool recorded = true;
   };
   // REQUIRES: pairs and groups refer to features by valid indices.
   explicit CounterLayout(std::span<const FeatureShape> features,

@@ -44,6 +44,12 @@ std::size_t FeatureBins::bin_count() const {
   return is_numeric() ? numeric_->binning.bin_count() : categorical_->bin_count();
 }
 
+std::vector<std::string> FeatureBins::labels() const {
+  std::vector<std::string> out;
+  for (std::size_t bin = 0; bin < bin_count(); ++bin) out.push_back(label(bin));
+  return out;
+}
+
 std::string FeatureBins::label(std::size_t bin) const {
   return is_numeric() ? numeric_->binning.label(bin) : std::string(categorical_->label(bin));
 }

@@ -11,6 +11,7 @@
 #include <cstddef>
 #include <memory>
 #include <string>
+#include <vector>
 #include <string_view>
 
 #include "histogram/batch_binner.h"
@@ -32,6 +33,7 @@ class FeatureBins {
   bool is_numeric() const { return numeric_ != nullptr; }
   std::size_t bin_count() const;
   std::string label(std::size_t bin) const;
+  std::vector<std::string> labels() const;  // every bin's, in bin order
   BinLayout layout() const;
   std::string to_json() const;
 

@@ -1,5 +1,6 @@
 // References read from a CSV or NDJSON file: each feature's values are the
-// file's column of the same name, binned as the feature's config says. The
+// file's column of the same name, binned as the feature's config says; the
+// pairs' and groups' references come from the same rows. The
 // daemon uses this for `"reference": {"type": "file"}` and
 // `driftctl reference import` for its --file, so both give the same bins and
 // counts for the same file.
@@ -17,7 +18,7 @@
 #include <vector>
 
 #include "config/config.h"
-#include "pipeline/feature_reference.h"
+#include "pipeline/stream_references.h"
 
 namespace driftd {
 
@@ -27,9 +28,11 @@ namespace driftd {
 // category each, peaks at 627 MB in driftctl reference import).
 inline constexpr std::uint64_t kMaxReferenceFileBytes = 64 * 1024 * 1024;
 
-// One reference per feature, in the order of `features`; not stored yet
-// (id and version 0).
-std::vector<FeatureReference> references_from_file(std::span<const config::FeatureConfig> features,
-                                                   const std::filesystem::path& path);
+// One reference per feature, pair and group of the stream, in its order;
+// not stored yet (ids and versions 0). A pair's cells count the file's rows
+// over its two features' bins (a row missing either value is incomplete); a
+// group's moments are those of the rows where all its values are numbers.
+StreamReferences references_from_file(const config::StreamConfig& stream,
+                                      const std::filesystem::path& path);
 
 }  // namespace driftd

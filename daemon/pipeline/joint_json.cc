@@ -23,10 +23,19 @@ Json numbers_json(std::initializer_list<std::pair<const char*, double>> numbers)
   return out;
 }
 
-Json split_json(const std::optional<ChainRuleSplit>& split) {
+// One order of the chain rule and the significance of its two terms.
+Json split_json(const std::optional<ChainRuleSplit>& split,
+                const std::optional<ChainRuleTests>& tests) {
   if (!split) return nullptr;
-  return numbers_json(
+  Json out = numbers_json(
       {{"marginal", split->marginal}, {"conditional", split->conditional}, {"joint", split->joint}});
+  if (tests) {
+    out["p_value_marginal"] = tests->marginal.p_value;
+    out["dof_marginal"] = tests->marginal.dof;
+    out["p_value_conditional"] = tests->conditional.p_value;
+    out["dof_conditional"] = tests->conditional.dof;
+  }
+  return out;
 }
 
 // The value rendered by `render`, or why there is none (a GroupResult
@@ -52,8 +61,8 @@ Json pair_json(const PairEvaluation& pair, std::span<const std::string> x_labels
   } else {
     out["joint"] = nullptr;
   }
-  out["given_x"] = split_json(pair.given_x);
-  out["given_y"] = split_json(pair.given_y);
+  out["given_x"] = split_json(pair.given_x, pair.given_x_tests);
+  out["given_y"] = split_json(pair.given_y, pair.given_y_tests);
   Json top_x = Json::array();
   for (const std::size_t x : pair.top_x) {
     if (x >= x_labels.size()) {

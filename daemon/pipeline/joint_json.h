@@ -10,8 +10,10 @@
 // Pair:
 //   {"n", "incomplete",
 //    "joint":   every measure and significance field (add_measures_json),
-//    "given_x": {"marginal", "conditional", "joint"},  // X's drift, Y given X
-//    "given_y": {"marginal", "conditional", "joint"},  // Y's drift, X given Y
+//    "given_x": {"marginal", "conditional", "joint",   // X's drift, Y given X
+//                "p_value_marginal", "dof_marginal",   // their tests
+//                "p_value_conditional", "dof_conditional"},
+//    "given_y": {... the same},                        // Y's drift, X given Y
 //    "top_x":   [{"bin", "label", "contribution"}]}    // PairEvaluation::top_x
 // "joint", "given_x" and "given_y" are null when the window has no complete
 // event. Group:

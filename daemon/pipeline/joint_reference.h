@@ -18,6 +18,8 @@
 #include <cstddef>
 #include <cstdint>
 #include <span>
+#include <string>
+#include <string_view>
 #include <vector>
 
 #include "gaussian/moments.h"
@@ -26,6 +28,8 @@
 namespace driftd {
 
 struct PairReference {
+  int64_t id = 0;       // joint_references.id; 0 until stored
+  int64_t version = 0;  // 1, 2, ... per (stream, pair)
   std::size_t x_bins = 0;
   std::size_t y_bins = 0;
   std::vector<uint64_t> cells;  // x_bins x y_bins; empty: no reference
@@ -34,6 +38,8 @@ struct PairReference {
 };
 
 struct GroupReference {
+  int64_t id = 0;       // joint_references.id; 0 until stored
+  int64_t version = 0;  // 1, 2, ... per (stream, group)
   MomentAccumulator moments{1};
   std::vector<Standardisation> standards;  // empty: no reference
   bool present() const { return !standards.empty(); }
@@ -48,5 +54,17 @@ PairReference pair_reference(std::span<const uint32_t> x_rows, std::span<const u
 // From the reference rows of the group's features (one span per feature, NaN
 // = missing or invalid). REQUIRES: at least one column, all of one length.
 GroupReference group_reference(std::span<const std::span<const double>> columns);
+
+// The stored form of a present reference (docs/schema.md, joint_references
+// .body), and back: every double written with the digits that read it back
+// exactly, so a reference loaded from storage is the one that was saved and
+// a checkpoint's sums stay valid across restarts. The readers throw
+// InputError naming what is wrong when the text does not hold a reference
+// of that shape (a pair of x_bins x y_bins cells; a group of d features).
+std::string pair_reference_json(const PairReference& reference);
+PairReference pair_reference_from_json(std::string_view json, std::size_t x_bins,
+                                       std::size_t y_bins);
+std::string group_reference_json(const GroupReference& reference);
+GroupReference group_reference_from_json(std::string_view json, std::size_t d);
 
 }  // namespace driftd

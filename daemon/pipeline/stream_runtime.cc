@@ -7,6 +7,7 @@
 #include <utility>
 
 #include "common/error.h"
+#include "pipeline/rule_evidence.h"
 
 namespace driftd {
 namespace {
@@ -34,18 +35,29 @@ WindowSpec window_spec(const config::StreamConfig& stream) {
   return WindowSpec::count(static_cast<int64_t>(stream.window.events));
 }
 
-std::vector<CounterLayout::FeatureShape> shapes(const config::StreamConfig& stream,
-                                                std::span<const FeatureReference> references) {
-  std::vector<CounterLayout::FeatureShape> out;
-  for (std::size_t f = 0; f < references.size(); ++f) {
-    if (!references[f].present()) {
-      out.push_back({0, false});  // not recorded: its missing and invalid stay 0
+// The counters of the features, pairs and groups with a reference.
+CounterLayout counter_layout(const config::StreamConfig& stream,
+                             const StreamReferences& references) {
+  std::vector<CounterLayout::FeatureShape> features;
+  for (std::size_t f = 0; f < references.features.size(); ++f) {
+    const FeatureReference& reference = references.features[f];
+    if (!reference.present()) {
+      features.push_back({0, false});  // not recorded: its missing and invalid stay 0
       continue;
     }
-    out.push_back({references[f].bins.bin_count(),
-                   stream.features[f].gaussian && references[f].bins.is_numeric()});
+    features.push_back(
+        {reference.bins.bin_count(), stream.features[f].gaussian && reference.bins.is_numeric()});
   }
-  return out;
+  std::vector<CounterLayout::PairShape> pairs;
+  for (std::size_t p = 0; p < stream.pairs.size(); ++p) {
+    pairs.push_back(
+        {stream.pairs[p].x_index, stream.pairs[p].y_index, references.pairs[p].present()});
+  }
+  std::vector<CounterLayout::GroupShape> groups;
+  for (std::size_t g = 0; g < stream.groups.size(); ++g) {
+    groups.push_back({stream.groups[g].feature_indices, references.groups[g].present()});
+  }
+  return CounterLayout(features, pairs, groups);
 }
 
 }  // namespace
@@ -53,15 +65,16 @@ std::vector<CounterLayout::FeatureShape> shapes(const config::StreamConfig& stre
 // One writer's private monitoring state: its decoder (with resolvers onto
 // the reference dictionaries), its reusable batch and its recorder.
 struct StreamRuntime::Writer {
-  Writer(const StreamSchema& schema, const std::vector<FeatureReference>& references,
+  Writer(const StreamSchema& schema, const StreamReferences& references,
          const CounterLayout& layout)
-      : recorder(layout, references, schema.columns) {
+      : recorder(layout, references.features, schema.columns, references.groups) {
     std::vector<ingest::CategoryResolver*> pointers;
-    for (std::size_t f = 0; f < references.size(); ++f) {
+    for (std::size_t f = 0; f < references.features.size(); ++f) {
       if (schema.columns[f].numeric) continue;
-      if (references[f].present()) {
+      const FeatureReference& reference = references.features[f];
+      if (reference.present()) {
         resolvers.push_back(
-            std::make_unique<ingest::DictionaryResolver>(references[f].bins.dictionary()));
+            std::make_unique<ingest::DictionaryResolver>(reference.bins.dictionary()));
         pointers.push_back(resolvers.back().get());
       } else {
         pointers.push_back(&ignoring);
@@ -85,7 +98,7 @@ StreamRuntime::StreamRuntime(config::StreamConfig config, std::size_t writers)
       schema_(make_stream_schema(config_)),
       window_spec_(window_spec(config_)),
       feature_counters_(std::make_unique<FeatureCounters[]>(config_.features.size())) {
-  alert_states_.assign(config_.features.size(),
+  alert_states_.assign(config::subject_count(config_),
                        std::vector<AlertRuleState>(config_.alerts.size()));
   if (config_.reference.type == config::ReferenceType::capture) {
     capture_ = std::make_unique<ReferenceCapture>(config_, schema_);
@@ -211,9 +224,12 @@ IngestResult StreamRuntime::ingest_capturing(std::size_t writer, const Decode& d
 uint64_t StreamRuntime::finish_capture(std::size_t writer, std::size_t first_row, int64_t now_ms) {
   // The capture ends at its size, whatever it found: a feature with too few
   // values is monitored by nobody until a reference is imported.
-  std::vector<FeatureReference> references = capture_->build();
-  for (std::size_t f = 0; f < references.size(); ++f) {
-    if (references[f].present()) continue;
+  StreamReferences references;
+  references.features = capture_->build();
+  references.pairs = capture_->build_pairs(references.features);
+  references.groups = capture_->build_groups();
+  for (std::size_t f = 0; f < references.features.size(); ++f) {
+    if (references.features[f].present()) continue;
     std::fprintf(stderr,
                  "driftd: stream '%s': feature '%s' has no reference: %llu value(s) in the %llu "
                  "captured events, fewer than reference.min_values (%llu); it is not evaluated "
@@ -226,6 +242,9 @@ uint64_t StreamRuntime::finish_capture(std::size_t writer, std::size_t first_row
   // Event time: the windows start at the cut (an event before it is late).
   start_monitoring(std::move(references),
                    capture_->event_time() ? std::optional<int64_t>(capture_->cut_ms()) : std::nullopt);
+  log_joint_without_reference(
+      "the capture has no event with both values (a pair), or fewer complete rows than its "
+      "features + 1 (a group)");
   new_references_ = true;
   // Event time: the rows the capture held beyond its cut, under the
   // watermark the source allowed; otherwise the rest of this batch.
@@ -259,13 +278,14 @@ uint64_t StreamRuntime::record_capture_remainder(std::size_t writer, ingest::Dec
                                                  std::size_t first_row, int64_t now_ms,
                                                  std::optional<int64_t> time_limit) {
   if (first_row >= batch.rows()) return 0;
-  for (std::size_t f = 0; f < references_.size(); ++f) {
+  for (std::size_t f = 0; f < references_.features.size(); ++f) {
     const FeatureColumn& column = schema_.columns[f];
-    if (column.numeric || !references_[f].present()) continue;
+    const FeatureReference& reference = references_.features[f];
+    if (column.numeric || !reference.present()) continue;
     for (uint32_t& id : batch.mutable_categorical(column.column).subspan(first_row)) {
       if (id != ingest::kMissingCategory && id != ingest::kInvalidCategory) {
         id = static_cast<uint32_t>(
-            references_[f].bins.dictionary().bin_of(capture_->category(column.column, id)));
+            reference.bins.dictionary().bin_of(capture_->category(column.column, id)));
       }
     }
   }
@@ -282,34 +302,52 @@ int64_t StreamRuntime::latest_acceptable_event_time(int64_t now_ms) const {
   return std::min(latest, kMaxTimestampMs);
 }
 
-void StreamRuntime::install_references(std::vector<FeatureReference> references) {
+void StreamRuntime::install_references(StreamReferences references) {
   std::lock_guard lock(capture_mutex_);
-  for (std::size_t f = 0; f < references.size(); ++f) {
-    if (references[f].present()) continue;
+  for (std::size_t f = 0; f < references.features.size(); ++f) {
+    if (references.features[f].present()) continue;
     std::fprintf(stderr,
                  "driftd: stream '%s': feature '%s' has no stored reference; it is not evaluated "
                  "until one is imported (driftctl reference import, then restart driftd)\n",
                  config_.name.c_str(), config_.features[f].name.c_str());
   }
   start_monitoring(std::move(references), std::nullopt);
+  log_joint_without_reference(
+      "none stored for its features' active references (a feature's reference was imported or "
+      "promoted since, or its feature has none)");
+}
+
+void StreamRuntime::log_joint_without_reference(const char* why) const {
+  const auto log = [&](const char* kind, const std::string& name) {
+    std::fprintf(stderr,
+                 "driftd: stream '%s': %s '%s' has no reference: %s; it is not evaluated until "
+                 "the stream's reference is captured again or read from a file\n",
+                 config_.name.c_str(), kind, name.c_str(), why);
+  };
+  for (std::size_t p = 0; p < config_.pairs.size(); ++p) {
+    if (!references_.pairs[p].present()) log("pair", config_.pairs[p].name);
+  }
+  for (std::size_t g = 0; g < config_.groups.size(); ++g) {
+    if (!references_.groups[g].present()) log("group", config_.groups[g].name);
+  }
 }
 
 bool StreamRuntime::has_reference(std::size_t feature) const {
   // Acquire (in monitoring()): references_ was written before monitoring_.
-  return monitoring() && references_[feature].present();
+  return monitoring() && references_.features[feature].present();
 }
 
 std::size_t StreamRuntime::features_without_reference() const {
   if (!monitoring()) return 0;
   return static_cast<std::size_t>(std::ranges::count_if(
-      references_, [](const FeatureReference& reference) { return !reference.present(); }));
+      references_.features,
+      [](const FeatureReference& reference) { return !reference.present(); }));
 }
 
-void StreamRuntime::start_monitoring(std::vector<FeatureReference> references,
+void StreamRuntime::start_monitoring(StreamReferences references,
                                      std::optional<int64_t> windows_from_ms) {
   references_ = std::move(references);
-  const auto feature_shapes = shapes(config_, references_);
-  layout_ = std::make_unique<CounterLayout>(feature_shapes);
+  layout_ = std::make_unique<CounterLayout>(counter_layout(config_, references_));
   assembler_ = std::make_unique<WindowAssembler>(window_spec_, layout_->size(), writers_);
   if (windows_from_ms) {
     WindowCheckpoint start;
@@ -324,7 +362,7 @@ void StreamRuntime::start_monitoring(std::vector<FeatureReference> references,
   monitoring_.store(true, std::memory_order_release);
 }
 
-std::vector<FeatureReference>* StreamRuntime::take_new_references() {
+StreamReferences* StreamRuntime::take_new_references() {
   std::lock_guard lock(capture_mutex_);
   if (!new_references_) return nullptr;
   new_references_ = false;
@@ -392,8 +430,7 @@ void StreamRuntime::poll(int64_t now_ms,
 
 bool StreamRuntime::checkpoint(StreamCheckpoint& out) {
   if (!assembler_->checkpoint(out.windows)) return false;
-  out.reference_ids.clear();
-  for (const FeatureReference& reference : references_) out.reference_ids.push_back(reference.id);
+  out.reference_ids = references_.ids();
   out.waiting = waiting_pieces_;
   out.late_pending = assembler_->late_counts()[CounterLayout::kEvents] - late_reported_;
   return true;
@@ -421,12 +458,7 @@ bool StreamRuntime::restore(const StreamCheckpoint& checkpoint, int64_t now_ms) 
           "watermark (before driftd bounded event times); the stream's windows start empty");
     }
   }
-  const bool same_references =
-      checkpoint.reference_ids.size() == references_.size() &&
-      std::ranges::equal(checkpoint.reference_ids, references_,
-                         [](int64_t id, const FeatureReference& reference) {
-                           return id == reference.id;
-                         });
+  const bool same_references = checkpoint.reference_ids == references_.ids();
   if (!same_references) {
     // Counted against other references (imported or promoted since): the
     // counts go, the windows' position stays, so no window already stored
@@ -470,21 +502,14 @@ std::vector<AlertChange> StreamRuntime::apply_alerts(const WindowEvaluation& win
   std::vector<AlertChange> changes;
   for (std::size_t r = 0; r < config_.alerts.size(); ++r) {
     const config::AlertRule& rule = config_.alerts[r];
-    for (std::size_t f = 0; f < config_.features.size(); ++f) {
-      if (!rule.features.empty() &&
-          std::find(rule.features.begin(), rule.features.end(), config_.features[f].name) ==
-              rule.features.end()) {
-        continue;
-      }
-      const FeatureEvaluation& feature = window.features[f];
-      if (!feature.comparison) continue;
-      const double value = metric_value(feature, rule.metric);
-      AlertRuleState& state = alert_states_[f][r];
-      const Transition transition = state.observe(
-          rule, {value, feature.comparison->significance.p_value_calibrated, feature.n,
-                 config_.fdr ? std::optional<bool>(feature.fdr_significant) : std::nullopt});
+    for (std::size_t s = 0; s < alert_states_.size(); ++s) {
+      if (!config::watches(rule, config_, s)) continue;
+      const std::optional<RuleEvidence> evidence = rule_evidence(config_, window, s, rule.metric);
+      if (!evidence) continue;
+      AlertRuleState& state = alert_states_[s][r];
+      const Transition transition = state.observe(rule, *evidence);
       if (transition != Transition::kNone) {
-        changes.push_back({f, r, transition, state.severity(), value});
+        changes.push_back({s, r, transition, state.severity(), evidence->value});
       }
     }
   }
@@ -502,8 +527,8 @@ std::array<uint64_t, 2> StreamRuntime::open_alerts() const {
   return open;
 }
 
-void StreamRuntime::restore_alert(std::size_t feature, std::size_t rule, Severity severity) {
-  alert_states_[feature][rule] = AlertRuleState::restore(severity, 0);
+void StreamRuntime::restore_alert(std::size_t subject, std::size_t rule, Severity severity) {
+  alert_states_[subject][rule] = AlertRuleState::restore(severity, 0);
 }
 
 }  // namespace driftd

@@ -13,7 +13,9 @@
 // boundary (reference_capture.h) and the windows start there.
 // The capture ends at its size: a feature it found too few values of has no
 // reference (feature_reference.h) and is skipped by the writers and the
-// evaluator, while the stream's other features are monitored.
+// evaluator, while the stream's other features are monitored; so is a pair
+// or group without reference (joint_reference.h).
+// Alert rules watch subjects: features, then pairs, then groups (config.h).
 //
 // Thread safety:
 //   ingest_*(writer, ...) from many threads, each writer index used by one
@@ -44,6 +46,7 @@
 #include "pipeline/counter_layout.h"
 #include "pipeline/feature_reference.h"
 #include "pipeline/reference_capture.h"
+#include "pipeline/stream_references.h"
 #include "pipeline/stream_schema.h"
 #include "pipeline/window_evaluator.h"
 #include "window/window_assembler.h"
@@ -130,15 +133,16 @@ class StreamRuntime {
   void observe_event_time(std::size_t writer, int64_t frontier, int64_t now_ms);
 
   // ---- Window manager ---------------------------------------------------------
-  // Installs references loaded from storage, skipping the capture.
-  // REQUIRES: called before any ingest; one reference per feature (one
-  // without bins for a feature that has none: it is logged).
-  void install_references(std::vector<FeatureReference> references);
+  // Installs references loaded from storage or read from a file, skipping
+  // the capture. REQUIRES: called before any ingest; one reference per
+  // feature, pair and group (one without reference for each that has none:
+  // it is logged); a pair's cells over its features' bins.
+  void install_references(StreamReferences references);
 
   // The references of a capture that just completed, once, so the manager
   // can store them (and set their ids) before windows refer to them.
-  std::vector<FeatureReference>* take_new_references();
-  std::vector<FeatureReference>& references() { return references_; }
+  StreamReferences* take_new_references();
+  StreamReferences& references() { return references_; }
 
   // Closes every window that is due at `now_ms` and hands each evaluation to
   // `on_window` (with the events found late since the previous window).
@@ -168,7 +172,8 @@ class StreamRuntime {
   // Alerts firing now: {warn, critical}.
   std::array<uint64_t, 2> open_alerts() const;
   // Restores a rule's state (open alerts found in storage at start).
-  void restore_alert(std::size_t feature, std::size_t rule, Severity severity);
+  // REQUIRES: subject < config::subject_count(config()).
+  void restore_alert(std::size_t subject, std::size_t rule, Severity severity);
 
  private:
   struct Writer;
@@ -188,8 +193,9 @@ class StreamRuntime {
   uint64_t finish_capture(std::size_t writer, std::size_t first_row, int64_t now_ms);
   // Builds the writers' state and publishes it. windows_from_ms: the first
   // window starts at the pane of this time (events before it are late).
-  void start_monitoring(std::vector<FeatureReference> references,
-                        std::optional<int64_t> windows_from_ms);
+  void start_monitoring(StreamReferences references, std::optional<int64_t> windows_from_ms);
+  // Logs each pair and group without reference, saying `why`.
+  void log_joint_without_reference(const char* why) const;
   void count(const ingest::BodySummary& summary);
   // Records rows of a batch decoded by the capture decoder (their category
   // ids are the capture's) after translating them to the dictionaries.
@@ -219,7 +225,7 @@ class StreamRuntime {
   // Monitoring phase: written once before monitoring_ is set (release),
   // read-only afterwards except each Writer by its own thread.
   std::atomic<bool> monitoring_{false};
-  std::vector<FeatureReference> references_;
+  StreamReferences references_;
   std::unique_ptr<CounterLayout> layout_;
   std::unique_ptr<WindowAssembler> assembler_;
   std::vector<std::unique_ptr<Writer>> writer_states_;
@@ -229,7 +235,7 @@ class StreamRuntime {
   // Window manager only.
   std::vector<DeferredPieces::Piece> waiting_pieces_;  // deferred, still beyond the horizon
   uint64_t late_reported_ = 0;
-  std::vector<std::vector<AlertRuleState>> alert_states_;  // [feature][rule]
+  std::vector<std::vector<AlertRuleState>> alert_states_;  // [subject][rule]
 };
 
 }  // namespace driftd

@@ -2,6 +2,7 @@
 
 #include "common/error.h"
 #include "divergence/false_discovery.h"
+#include "pipeline/group_moments.h"
 
 namespace driftd {
 namespace {
@@ -20,12 +21,36 @@ std::optional<GaussianKl> gaussian_of(const FeatureReference& reference, const F
   }
 }
 
+// The pairs' and groups' evaluations, from their cells and sums.
+void evaluate_joint(const config::StreamConfig& stream, const StreamReferences& references,
+                    const CounterLayout& layout, std::span<const uint64_t> counts,
+                    WindowEvaluation& out) {
+  for (std::size_t p = 0; p < layout.pairs().size(); ++p) {
+    const PairSlots& slots = layout.pairs()[p];
+    std::optional<PairEvaluation>& pair = out.pairs.emplace_back();
+    if (slots.cells() == 0) continue;  // no reference
+    pair = evaluate_pair(counts.subspan(slots.first, slots.cells()), counts[slots.incomplete()],
+                         references.pairs[p].cells, slots.x_bins, slots.y_bins,
+                         stream.smoothing_alpha);
+  }
+  for (std::size_t g = 0; g < layout.groups().size(); ++g) {
+    const GroupSlots& slots = layout.groups()[g];
+    std::optional<GroupEvaluation>& group = out.groups.emplace_back();
+    if (slots.features.empty()) continue;  // no reference
+    const GroupReference& reference = references.groups[g];
+    const MomentAccumulator window = group_moments_from_sums(
+        counts.subspan(slots.first, group_sum_words(slots.features.size())), reference.standards);
+    group = evaluate_group(window, reference.moments, stream.groups[g].ridge);
+  }
+}
+
 }  // namespace
 
 WindowEvaluation evaluate_window(const config::StreamConfig& stream,
-                                 std::span<const FeatureReference> references,
+                                 const StreamReferences& stream_references,
                                  const CounterLayout& layout, std::span<const uint64_t> counts,
                                  Interval bounds) {
+  const std::vector<FeatureReference>& references = stream_references.features;
   WindowEvaluation out;
   out.bounds = bounds;
   out.events = counts[CounterLayout::kEvents];
@@ -75,25 +100,8 @@ WindowEvaluation evaluate_window(const config::StreamConfig& stream,
       out.features[compared_index[i]].fdr_significant = significant[i];
     }
   }
+  evaluate_joint(stream, stream_references, layout, counts, out);
   return out;
-}
-
-double metric_value(const FeatureEvaluation& feature, config::Metric metric) {
-  const CountComparison& c = *feature.comparison;
-  switch (metric) {
-    case config::Metric::kl_pq: return c.measures.kl_pq;
-    case config::Metric::kl_qp: return c.measures.kl_qp;
-    case config::Metric::jsd: return c.measures.jsd;
-    case config::Metric::js_distance: return c.measures.js_distance;
-    case config::Metric::tv: return c.measures.tv;
-    case config::Metric::hellinger: return c.measures.hellinger;
-    case config::Metric::psi: return c.measures.psi;
-    case config::Metric::kl_pq_corrected: return c.significance.kl_pq_corrected;
-    case config::Metric::jsd_corrected: return c.significance.jsd_corrected;
-    case config::Metric::psi_corrected: return c.significance.psi_corrected;
-    case config::Metric::g_statistic: return c.significance.g_statistic;
-  }
-  return c.measures.jsd;
 }
 
 }  // namespace driftd

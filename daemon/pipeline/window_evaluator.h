@@ -1,7 +1,9 @@
 // Evaluation of one closed window of a stream against its reference: every
 // measure of metrics.md per feature, the G-test, the bins that drive kl_pq,
 // the Gaussian KL of numeric features, and the Benjamini-Hochberg decision
-// across the stream's features when the stream configures `fdr`.
+// across the stream's features when the stream configures `fdr`; each
+// feature pair's joint table and chain-rule split (pair_evaluator.h) and
+// each feature group's Gaussian KL and tests (group_evaluator.h).
 //
 // Thread safety: pure functions of their arguments.
 #pragma once
@@ -18,6 +20,9 @@
 #include "gaussian/gaussian_kl.h"
 #include "pipeline/counter_layout.h"
 #include "pipeline/feature_reference.h"
+#include "pipeline/group_evaluator.h"
+#include "pipeline/pair_evaluator.h"
+#include "pipeline/stream_references.h"
 #include "window/pane.h"
 
 namespace driftd {
@@ -46,18 +51,19 @@ struct WindowEvaluation {
   Interval bounds;  // [start, end): ms, or sequence numbers for count windows
   uint64_t events = 0;  // accepted events in the window
   std::vector<FeatureEvaluation> features;  // in the stream's feature order
+  // In the stream's pair and group order; nullopt for one without reference
+  // (neither stored nor alerted on).
+  std::vector<std::optional<PairEvaluation>> pairs;
+  std::vector<std::optional<GroupEvaluation>> groups;
 };
 
 inline constexpr std::size_t kTopBins = 5;
 
-// REQUIRES: references and layout describe the stream's features in order;
+// REQUIRES: references and layout describe the stream's features, pairs and
+// groups in order (the layout records exactly those with a reference);
 // counts.size() == layout.size().
 WindowEvaluation evaluate_window(const config::StreamConfig& stream,
-                                 std::span<const FeatureReference> references,
-                                 const CounterLayout& layout, std::span<const uint64_t> counts,
-                                 Interval bounds);
-
-// The value of an alert metric for a feature with a comparison.
-double metric_value(const FeatureEvaluation& feature, config::Metric metric);
+                                 const StreamReferences& references, const CounterLayout& layout,
+                                 std::span<const uint64_t> counts, Interval bounds);
 
 }  // namespace driftd

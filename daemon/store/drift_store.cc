@@ -14,7 +14,10 @@
 
 #include "common/clock.h"
 #include "histogram/histogram_snapshot.h"
+#include "pipeline/alert_evidence.h"
 #include "pipeline/measure_json.h"
+#include "store/joint_reference_store.h"
+#include "store/joint_window_rows.h"
 #include "store/migrations.h"
 
 namespace driftd::store {
@@ -47,16 +50,6 @@ std::string stream_json(const config::StreamConfig& stream) {
         {{"name", feature.name}, {"path", feature.path}, {"type", config::to_string(feature.type)}});
   }
   return json.dump();
-}
-
-// Which direction of KL moved, in the words of metrics.md.
-std::string direction(const DivergenceMeasures& m) {
-  if (m.kl_pq >= m.kl_qp) {
-    return "kl_pq >= kl_qp: the current window puts mass where the reference had little "
-           "(new values, values out of the reference range, or a new mode)";
-  }
-  return "kl_qp > kl_pq: mass the reference had has vanished from the current window "
-         "(a value that stopped arriving, or a mode that is gone)";
 }
 
 double threshold_for(const config::AlertRule& rule, Severity severity) {
@@ -104,7 +97,8 @@ struct DriftStore::Statements {
             "evidence = ?5, state = ?6, resolved_at = ?7 WHERE id = ?1")),
         insert_event(db.prepare(
             "INSERT INTO alert_events (id, alert_id, transition, severity, at, payload) "
-            "VALUES (?1, ?2, ?3, ?4, ?5, ?6)")) {}
+            "VALUES (?1, ?2, ?3, ?4, ?5, ?6)")),
+        joint_windows(db) {}
 
   Statement insert_window;
   Statement open_alert;
@@ -112,6 +106,7 @@ struct DriftStore::Statements {
   Statement last_event_id;
   Statement update_alert;
   Statement insert_event;
+  JointWindowRows joint_windows;
 
   // After a failed commit a statement may be left mid-step: start clean.
   void reset() {
@@ -119,6 +114,7 @@ struct DriftStore::Statements {
                                  &update_alert, &insert_event}) {
       statement->reset();
     }
+    joint_windows.reset();
   }
 };
 
@@ -165,9 +161,10 @@ void DriftStore::sync_stream(const config::StreamConfig& stream) {
       .run();
 }
 
-std::optional<std::vector<FeatureReference>> DriftStore::load_active_references(
+std::optional<StreamReferences> DriftStore::load_active_references(
     const config::StreamConfig& stream) {
-  std::vector<FeatureReference> references;
+  StreamReferences loaded;
+  std::vector<FeatureReference>& references = loaded.features;
   bool any = false;
   Statement query = db_.prepare(
       "SELECT id, version, feature_type, bins_json, histogram, moments_json "
@@ -201,7 +198,8 @@ std::optional<std::vector<FeatureReference>> DriftStore::load_active_references(
     references.push_back(std::move(reference));
   }
   if (!any) return std::nullopt;  // never captured
-  return references;
+  load_joint_references(db_, stream, loaded);
+  return loaded;
 }
 
 void DriftStore::save_references(const config::StreamConfig& stream,
@@ -249,8 +247,16 @@ void DriftStore::save_references(const config::StreamConfig& stream,
   transaction.commit();
 }
 
+void DriftStore::save_references(const config::StreamConfig& stream,
+                                 StreamReferences& references, const std::string& origin) {
+  Transaction transaction(db_);
+  save_references(stream, references.features, origin);
+  save_joint_references(db_, stream, references, origin, Clock::system().wall_ms());
+  transaction.commit();
+}
+
 std::vector<AlertEvent> DriftStore::commit_windows(const config::StreamConfig& stream,
-                                                   std::span<const FeatureReference> references,
+                                                   const StreamReferences& references,
                                                    std::span<const WindowCommit> windows,
                                                    const std::vector<std::byte>* checkpoint,
                                                    std::span<const SourcePosition> positions) {
@@ -262,7 +268,8 @@ std::vector<AlertEvent> DriftStore::commit_windows(const config::StreamConfig& s
   const int64_t now = Clock::system().wall_ms();
   Transaction transaction(db_);
   for (const WindowCommit& commit : windows) {
-    insert_metrics(stream, references, commit, now);
+    insert_metrics(stream, references.features, commit, now);
+    statements().joint_windows.insert(stream, references, commit.window, commit.late, now);
     record_alert_changes(stream, references, commit, now);
   }
   if (checkpoint != nullptr) {
@@ -374,7 +381,7 @@ void DriftStore::insert_metrics(const config::StreamConfig& stream,
 }
 
 void DriftStore::record_alert_changes(const config::StreamConfig& stream,
-                                      std::span<const FeatureReference> references,
+                                      const StreamReferences& references,
                                       const WindowCommit& commit, int64_t now) {
   const WindowEvaluation& window = commit.window;
   Statements& sql = statements();
@@ -385,23 +392,11 @@ void DriftStore::record_alert_changes(const config::StreamConfig& stream,
   Statement& event = sql.insert_event;
   for (const AlertChange& change : commit.changes) {
     const config::AlertRule& rule = stream.alerts[change.rule];
-    const FeatureEvaluation& feature = window.features[change.feature];
-    const std::string& feature_name = stream.features[change.feature].name;
+    const std::string& feature_name = config::subject_name(stream, change.subject);
     const double threshold = change.transition == Transition::kResolved
                                  ? rule.resolve_below
                                  : threshold_for(rule, change.severity);
-    nlohmann::json evidence;
-    evidence["metric"] = config::to_string(rule.metric);
-    evidence["value"] = std::isinf(change.value) ? nlohmann::json(nullptr) : nlohmann::json(change.value);
-    evidence["threshold"] = threshold;
-    evidence["n"] = feature.n;
-    evidence["n_ref"] = references[change.feature].n();
-    nlohmann::ordered_json measures;
-    add_measures_json(feature.comparison->measures, &feature.comparison->significance, measures);
-    evidence["measures"] = measures;
-    evidence["direction"] = direction(feature.comparison->measures);
-    evidence["top_bins"] = top_bins_json(feature.top_bins);
-    evidence["window"] = {{"start", window.bounds.start}, {"end", window.bounds.end}};
+    const nlohmann::json evidence = alert_evidence(stream, references, window, change, threshold);
     const std::string evidence_text = evidence.dump();
     std::string severity = to_string(change.severity);  // resolved: the episode's last
 
@@ -460,6 +455,7 @@ void DriftStore::record_alert_changes(const config::StreamConfig& stream,
     payload["at"] = now;
     payload["stream"] = stream.name;
     payload["feature"] = feature_name;
+    payload["kind"] = config::to_string(config::subject_kind(stream, change.subject));
     payload["rule"] = change.rule;
     payload["transition"] = to_string(change.transition);
     payload["state"] = change.transition == Transition::kResolved ? "resolved" : "firing";
@@ -494,11 +490,10 @@ std::vector<OpenAlert> DriftStore::open_alerts(const config::StreamConfig& strea
   while (query.step()) {
     const std::string feature = query.column_text(0);
     const auto rule = static_cast<std::size_t>(query.column_int(1));
-    for (std::size_t f = 0; f < stream.features.size(); ++f) {
-      if (stream.features[f].name == feature && rule < stream.alerts.size()) {
-        out.push_back({f, rule, query.column_text(2) == "critical" ? Severity::kCritical
-                                                                   : Severity::kWarn});
-      }
+    const std::optional<std::size_t> subject = config::find_subject(stream, feature);
+    if (subject && rule < stream.alerts.size()) {
+      out.push_back({*subject, rule, query.column_text(2) == "critical" ? Severity::kCritical
+                                                                        : Severity::kWarn});
     }
   }
   return out;

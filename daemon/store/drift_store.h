@@ -26,6 +26,7 @@
 #include "pipeline/alert_change.h"
 #include "pipeline/feature_reference.h"
 #include "pipeline/source_position.h"
+#include "pipeline/stream_references.h"
 #include "pipeline/window_evaluator.h"
 #include "store/alert_event.h"
 #include "store/sqlite.h"
@@ -41,7 +42,7 @@ struct WindowCommit {
 };
 
 struct OpenAlert {
-  std::size_t feature;
+  std::size_t subject;  // config::subject_name()
   std::size_t rule;
   Severity severity;
 };
@@ -65,22 +66,26 @@ class DriftStore {
   // Inserts or updates the stream's row.
   void sync_stream(const config::StreamConfig& stream);
 
-  // The active reference of every feature, or nullopt when there is none to
-  // install: no feature has one (a new stream), or, for a file reference, a
-  // feature has none (a feature added since: the file is read again). A
-  // captured stream's feature without one (its capture found too few
-  // values, or it was added since) gets a FeatureReference without bins.
-  std::optional<std::vector<FeatureReference>> load_active_references(
-      const config::StreamConfig& stream);
+  // The active reference of every feature, pair and group, or nullopt when
+  // there is none to install: no feature has one (a new stream), or, for a
+  // file reference, a feature has none (a feature added since: the file is
+  // read again). A captured stream's feature without one (its capture found
+  // too few values, or it was added since) gets a FeatureReference without
+  // bins; a pair or group without one (joint_reference_store.h) likewise.
+  std::optional<StreamReferences> load_active_references(const config::StreamConfig& stream);
 
   // Stores references as the new active version of each feature and sets
   // their id and version (a feature without reference is left as it is).
   // `origin`: "capture", "file:<path>", ...
   void save_references(const config::StreamConfig& stream,
                        std::vector<FeatureReference>& references, const std::string& origin);
+  // The same for the features, then the pairs and groups, in one transaction.
+  void save_references(const config::StreamConfig& stream, StreamReferences& references,
+                       const std::string& origin);
 
   // One transaction: for each window a window_metrics row per evaluated
-  // feature (none for a feature without reference) and
+  // feature (none for a feature without reference), a joint_window_metrics
+  // row per pair and group with a reference, and
   // the alert rows and alert_events of its changes, then the checkpoint of
   // the stream's open windows taken after them and the source positions
   // that checkpoint covers (Kafka streams), so a restart neither loses an
@@ -92,7 +97,7 @@ class DriftStore {
   // Returns the alert events written (alert_events rows, in id order), to
   // publish once the outermost transaction has committed.
   std::vector<AlertEvent> commit_windows(const config::StreamConfig& stream,
-                                         std::span<const FeatureReference> references,
+                                         const StreamReferences& references,
                                          std::span<const WindowCommit> windows,
                                          const std::vector<std::byte>* checkpoint,
                                          std::span<const SourcePosition> positions = {});
@@ -114,8 +119,8 @@ class DriftStore {
                       int64_t now);
   // The alert rows and alert_events of its changes (events go to published_).
   void record_alert_changes(const config::StreamConfig& stream,
-                            std::span<const FeatureReference> references,
-                            const WindowCommit& commit, int64_t now);
+                            const StreamReferences& references, const WindowCommit& commit,
+                            int64_t now);
   Statements& statements();  // prepared on first use, then reused
 
   struct FileIdentity {

@@ -15,6 +15,7 @@
 #include "divergence/measures.h"
 #include "histogram/histogram_snapshot.h"
 #include "pipeline/feature_bins.h"
+#include "store/joint_history_queries.h"
 
 namespace driftd::store {
 namespace {
@@ -123,6 +124,9 @@ bool is_series_metric(std::string_view metric) {
 }
 
 nlohmann::ordered_json metric_series_json(Database& db, const MetricQuery& query) {
+  if (is_joint_subject(db, query.stream, query.feature)) {
+    return joint_metric_series_json(db, query);
+  }
   const std::string& metric = query.metric;
   if (!is_series_metric(metric)) {
     std::string known;

@@ -76,7 +76,8 @@ struct MetricQuery {
 // {"stream", "feature", "metric", "points": [{"window_id", "start", "end",
 // "n", "value"}], "next_cursor": start | null}, oldest first (a stream's
 // feature has one window per start); value null when +inf or not computed.
-// next_cursor is the last point's start.
+// next_cursor is the last point's start. For a pair or group (by its name
+// in `feature`): joint_metric_series_json() (joint_history_queries.h).
 nlohmann::ordered_json metric_series_json(Database& db, const MetricQuery& query);
 
 // One window row in full: counts, every measure, Gaussian KL, and each bin

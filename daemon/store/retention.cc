@@ -43,6 +43,30 @@ constexpr const char* kTimedWindows =
     "THEN w.closed_at ELSE w.window_start END AS t "
     "FROM window_metrics w JOIN streams s ON s.name = w.stream) ";
 
+// The same for joint_window_rollups: a pair's headline is
+// kl_conditional_y_given_x, a group's gaussian_kl.
+constexpr const char* kMergeJointBucket =
+    " ON CONFLICT (stream, name, resolution, bucket_start) DO UPDATE SET "
+    "windows = windows + excluded.windows, n = n + excluded.n, "
+    "incomplete = incomplete + excluded.incomplete, late = late + excluded.late, "
+    "measured = measured + excluded.measured, headline_sum = headline_sum + excluded.headline_sum, "
+    "headline_max = max(coalesce(headline_max, excluded.headline_max), "
+    "coalesce(excluded.headline_max, headline_max)), "
+    "p_value_min = min(coalesce(p_value_min, excluded.p_value_min), "
+    "coalesce(excluded.p_value_min, p_value_min))";
+
+constexpr const char* kJointColumns =
+    "(stream, name, kind, resolution, bucket_start, windows, n, incomplete, late, measured, "
+    "headline_sum, headline_max, p_value_min)";
+
+constexpr const char* kTimedJointWindows =
+    "WITH timed AS (SELECT w.*, CASE WHEN json_extract(s.config_json, '$.window') = 'count' "
+    "THEN w.closed_at ELSE w.window_start END AS t, "
+    "CASE w.kind WHEN 'pair' THEN w.kl_conditional_y_given_x ELSE w.gaussian_kl END AS headline, "
+    "CASE w.kind WHEN 'pair' THEN w.p_value_conditional "
+    "ELSE min(w.t2_p_value, w.box_m_p_value) END AS headline_p "
+    "FROM joint_window_metrics w JOIN streams s ON s.name = w.stream) ";
+
 }  // namespace
 
 RetentionResult apply_retention(Database& db, const RetentionPolicy& policy, int64_t now_ms) {
@@ -84,6 +108,35 @@ RetentionResult apply_retention(Database& db, const RetentionPolicy& policy, int
       .bind(2, kHour)
       .run();
   result.hours_folded = db.changes();
+
+  db.prepare(std::string(kTimedJointWindows) + "INSERT INTO joint_window_rollups " +
+             kJointColumns +
+             " SELECT stream, name, kind, 'hour', (t / 3600000) * 3600000, count(*), sum(n), "
+             "sum(incomplete), sum(late), count(headline), total(headline), max(headline), "
+             "min(headline_p) FROM timed WHERE t < ?1 GROUP BY stream, name, t / 3600000" +
+             kMergeJointBucket)
+      .bind(1, window_cutoff)
+      .run();
+  db.prepare(std::string(kTimedJointWindows) +
+             "DELETE FROM joint_window_metrics WHERE id IN (SELECT id FROM timed WHERE t < ?1)")
+      .bind(1, window_cutoff)
+      .run();
+  result.joint_windows_folded = db.changes();
+  db.prepare(std::string("INSERT INTO joint_window_rollups ") + kJointColumns +
+             " SELECT stream, name, kind, 'day', (bucket_start / 86400000) * 86400000, "
+             "sum(windows), sum(n), sum(incomplete), sum(late), sum(measured), sum(headline_sum), "
+             "max(headline_max), min(p_value_min) FROM joint_window_rollups "
+             "WHERE resolution = 'hour' AND bucket_start + ?2 <= ?1 "
+             "GROUP BY stream, name, bucket_start / 86400000" + kMergeJointBucket)
+      .bind(1, hour_cutoff)
+      .bind(2, kHour)
+      .run();
+  db.prepare(
+        "DELETE FROM joint_window_rollups WHERE resolution = 'hour' AND bucket_start + ?2 <= ?1")
+      .bind(1, hour_cutoff)
+      .bind(2, kHour)
+      .run();
+  result.joint_hours_folded = db.changes();
   transaction.commit();
   return result;
 }

@@ -1,7 +1,8 @@
 // Retention by downsampling: window rows older than `full` are folded into
 // hourly buckets (window_rollups) and deleted; hourly buckets older than
 // `hourly` into daily ones. History gets coarser with age instead of
-// disappearing; v_metric_series reads all three resolutions.
+// disappearing; v_metric_series reads all three resolutions. The rows of
+// pairs and groups go the same way (joint_window_rollups, v_joint_series).
 //
 // A window's time is its window_start for time windows and its closed_at for
 // count windows (whose bounds are sequence numbers). Buckets hold sums and
@@ -27,6 +28,8 @@ struct RetentionPolicy {
 struct RetentionResult {
   int64_t windows_folded = 0;  // window rows (one per feature) folded and deleted
   int64_t hours_folded = 0;    // hourly buckets folded and deleted
+  int64_t joint_windows_folded = 0;  // pair and group window rows folded and deleted
+  int64_t joint_hours_folded = 0;    // their hourly buckets folded and deleted
 };
 
 // One transaction. now_ms: the present (wall clock), for the cutoffs.

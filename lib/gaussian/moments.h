@@ -189,6 +189,11 @@ class BasicMomentAccumulator {
   // pooling the covariances of several samples.
   const Matrix& comoment() const { return comoment_; }
 
+  // The mean as it is kept, shift() + shifted_mean(): what from_moments()
+  // takes to rebuild this accumulator exactly (e.g. from storage).
+  const Vector& shift() const { return shift_; }
+  const Vector& shifted_mean() const { return shifted_mean_; }
+
   // Sample covariance C / (n - 1), row-major d x d.
   // REQUIRES: count() >= 2.
   Matrix covariance() const {

@@ -106,7 +106,7 @@ TEST_CASE("reference import stores what the daemon builds for a file reference")
   // The daemon's "reference": {"type": "file"} path, in process.
   const config::Config config = config::load_config_file(s.config);
   const std::vector<FeatureReference> daemon =
-      references_from_file(config.streams[0].features, s.csv);
+      references_from_file(config.streams[0], s.csv).features;
   for (std::size_t f = 0; f < daemon.size(); ++f) {
     const std::string& name = config.streams[0].features[f].name;
     INFO(name);

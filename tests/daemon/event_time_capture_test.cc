@@ -58,7 +58,7 @@ using test::Closed;
 using test::poll;
 
 uint64_t reference_events(StreamRuntime& runtime) {
-  const auto& counts = runtime.references()[0].counts;
+  const auto& counts = runtime.references().features[0].counts;
   return std::accumulate(counts.begin(), counts.end(), uint64_t{0});
 }
 

@@ -72,8 +72,8 @@ TEST_CASE("The capture ends at its size though a feature never has a value") {
   CHECK_FALSE(runtime.has_reference(kGhost));
   CHECK(runtime.has_reference(kC));
   CHECK(runtime.features_without_reference() == 1);
-  CHECK_FALSE(runtime.references()[kGhost].present());
-  CHECK(runtime.references()[kGhost].counts.empty());
+  CHECK_FALSE(runtime.references().features[kGhost].present());
+  CHECK(runtime.references().features[kGhost].counts.empty());
 
   // The others are monitored: x drifts and alerts; ghost, even once it has
   // values, is neither evaluated nor alerted on.
@@ -90,7 +90,7 @@ TEST_CASE("The capture ends at its size though a feature never has a value") {
   CHECK(window.features[kGhost].n == 0);
   const std::vector<AlertChange> changes = runtime.apply_alerts(window);
   REQUIRE(changes.size() == 1);
-  CHECK(changes[0].feature == kX);
+  CHECK(changes[0].subject == kX);
   CHECK(changes[0].transition == Transition::kFired);
 }
 
@@ -105,7 +105,7 @@ TEST_CASE("reference.min_values decides which features get a reference") {
   ingest(ten, events(100, 0, 10));
   REQUIRE(ten.monitoring());
   CHECK(ten.has_reference(kGhost));
-  CHECK(ten.references()[kGhost].n() == 10);
+  CHECK(ten.references().features[kGhost].n() == 10);
   // A stricter minimum.
   StreamRuntime strict(stream_config(R"({"type": "capture", "events": 100, "min_values": 50})"),
                        1);
@@ -147,9 +147,11 @@ TEST_CASE("New references after a restart keep the windows' position") {
   StreamCheckpoint checkpoint;
   REQUIRE(original.checkpoint(checkpoint));
 
-  std::vector<FeatureReference> imported = original.references();
-  imported[kGhost] = imported[kC];
-  for (std::size_t f = 0; f < imported.size(); ++f) imported[f].id = static_cast<int64_t>(f) + 10;
+  StreamReferences imported = original.references();
+  imported.features[kGhost] = imported.features[kC];
+  for (std::size_t f = 0; f < imported.features.size(); ++f) {
+    imported.features[f].id = static_cast<int64_t>(f) + 10;
+  }
   StreamRuntime restarted(stream_config(R"({"type": "capture", "events": 100})"), 1);
   restarted.install_references(imported);
   CHECK(restarted.has_reference(kGhost));

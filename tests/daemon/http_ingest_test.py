@@ -192,7 +192,9 @@ def main():
           "driftctl reference show gives the categorical reference's bins and counts")
     schema_doc = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "docs",
                               "schema.md")
-    queries = re.findall(r"```sql\n(.*?)```", open(schema_doc).read(), re.S)
+    # Those of pairs and groups run in relationship_change_test.py.
+    queries = [query for query in re.findall(r"```sql\n(.*?)```", open(schema_doc).read(), re.S)
+               if "joint_" not in query]
     check(len(queries) >= 4, "docs/schema.md has its worked queries")
     answered = 0
     for query in queries:

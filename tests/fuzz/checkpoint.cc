@@ -46,10 +46,7 @@ void check_restore(StreamCheckpoint checkpoint) {
   static const std::unique_ptr<StreamRuntime> source = monitoring_runtime(EventTimeFrom::field);
   StreamRuntime runtime(source->config(), 1);
   runtime.install_references(source->references());
-  checkpoint.reference_ids.clear();
-  for (const FeatureReference& reference : source->references()) {
-    checkpoint.reference_ids.push_back(reference.id);
-  }
+  checkpoint.reference_ids = source->references().ids();
   try {
     FUZZ_CHECK(runtime.restore(checkpoint, kFuzzNowMs));
   } catch (const InputError&) {

@@ -73,10 +73,10 @@ std::unique_ptr<StreamRuntime> monitoring_runtime(EventTimeFrom time_from) {
   }
   runtime->observe_event_time(0, kFuzzNowMs, kFuzzNowMs);
   FUZZ_CHECK(runtime->monitoring());
-  std::vector<FeatureReference>* references = runtime->take_new_references();
+  StreamReferences* references = runtime->take_new_references();
   FUZZ_CHECK(references != nullptr);
-  for (std::size_t f = 0; f < references->size(); ++f) {
-    (*references)[f].id = static_cast<std::int64_t>(f + 1);
+  for (std::size_t f = 0; f < references->features.size(); ++f) {
+    references->features[f].id = static_cast<std::int64_t>(f + 1);
   }
   return runtime;
 }

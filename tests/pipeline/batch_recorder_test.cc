@@ -16,6 +16,7 @@
 #include "pipeline/counter_layout.h"
 #include "pipeline/feature_reference.h"
 #include "pipeline/group_moments.h"
+#include "pipeline/joint_reference.h"
 #include "pipeline/stream_schema.h"
 #include "window/window_assembler.h"
 
@@ -67,7 +68,11 @@ TEST_CASE("A pair counts joint cells and incomplete events; a group its complete
 
   const WindowSpec spec = WindowSpec::count(6);
   WindowAssembler assembler(spec, layout.size(), 1);
-  BatchRecorder recorder(layout, references, schema.columns);
+  // The group's sums are standardised as its reference says.
+  GroupReference group;
+  group.standards = {{3.0, 2.0}, {4.0, 3.0}};
+  const std::vector<GroupReference> groups_references{group};
+  BatchRecorder recorder(layout, references, schema.columns, groups_references);
   DeferredPieces deferred;
   CHECK(recorder.record(assembler, spec, 0, batch, 0, 0, deferred) == 0);
   const auto window = assembler.next_window();
@@ -98,10 +103,8 @@ TEST_CASE("A pair counts joint cells and incomplete events; a group its complete
   CHECK(counts[layout.pairs()[1].incomplete()] == 2);
 
   // The group (x, y): rows 1-4 are complete, x = -1 5 15 5, y = 1 7 7 2.
-  std::vector<Standardisation> standards{references[0].standardisation(),
-                                         references[2].standardisation()};
   const MomentAccumulator moments = group_moments_from_sums(
-      counts.subspan(layout.groups()[0].first, group_sum_words(2)), standards);
+      counts.subspan(layout.groups()[0].first, group_sum_words(2)), group.standards);
   CHECK(moments.count() == 4);
   CHECK(moments.mean()[0] == Approx(6.0).margin(1e-4));
   CHECK(moments.mean()[1] == Approx(4.25).margin(1e-4));

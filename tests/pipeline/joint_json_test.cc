@@ -31,6 +31,9 @@ TEST_CASE("A pair's JSON holds the joint measures, both splits and the labelled 
   CHECK(json["given_x"]["marginal"].get<double>() == e.given_x->marginal);
   CHECK(json["given_x"]["conditional"].get<double>() == e.given_x->conditional);
   CHECK(json["given_x"]["joint"].get<double>() == e.given_x->joint);
+  CHECK(json["given_x"]["p_value_conditional"].get<double>() ==
+        e.given_x_tests->conditional.p_value);
+  CHECK(json["given_y"]["dof_marginal"].get<int>() == e.given_y_tests->marginal.dof);
   CHECK(json["given_y"]["marginal"].get<double>() == e.given_y->marginal);
   CHECK(json["given_y"]["conditional"].get<double>() == e.given_y->conditional);
   CHECK_FALSE(json["given_x"].contains("infinite"));

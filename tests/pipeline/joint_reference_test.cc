@@ -11,6 +11,7 @@
 
 #include <catch2/catch.hpp>
 
+#include "common/error.h"
 #include "config/config_parser.h"
 #include "ingest/event_decoder.h"
 #include "pipeline/joint_reference.h"
@@ -47,6 +48,41 @@ TEST_CASE("A group reference takes the complete rows' moments and standardisatio
   const std::vector<double> c{1, 2, kNaN};
   const std::vector<std::span<const double>> short_columns{c, c};
   CHECK_FALSE(group_reference(short_columns).present());
+}
+
+TEST_CASE("Stored pair and group references read back exactly, and refuse what does not fit") {
+  const PairReference pair = pair_reference(std::vector<uint32_t>{0, 1, 1, 2, 9},
+                                            std::vector<uint32_t>{1, 0, 0, 1, 0}, 3, 2);
+  const PairReference read = pair_reference_from_json(pair_reference_json(pair), 3, 2);
+  CHECK(read.cells == pair.cells);
+  CHECK(read.incomplete == pair.incomplete);
+  CHECK_THROWS_AS(pair_reference_from_json(pair_reference_json(pair), 2, 3), InputError);
+  CHECK_THROWS_AS(pair_reference_from_json("{\"x_bins\": 3}", 3, 2), InputError);
+  CHECK_THROWS_AS(pair_reference_from_json("[1, 2]", 3, 2), InputError);
+  CHECK_THROWS_AS(pair_reference_from_json("not json", 3, 2), InputError);
+
+  // Timestamps near 1.7e12 ms and amounts near 1e6: every double written
+  // with the digits that read it back, so the mean, co-moments and
+  // standardisation are the same bits.
+  std::vector<double> t;
+  std::vector<double> amount;
+  for (int i = 0; i < 50; ++i) {
+    t.push_back(1.7e12 + 1000.0 * i + 0.123456789 * (i % 7));
+    amount.push_back(1e6 + std::sin(i) * 1234.5678);
+  }
+  const std::vector<std::span<const double>> columns{t, amount};
+  const GroupReference group = group_reference(columns);
+  const GroupReference back = group_reference_from_json(group_reference_json(group), 2);
+  CHECK(back.moments.count() == group.moments.count());
+  CHECK(back.moments.shift() == group.moments.shift());
+  CHECK(back.moments.shifted_mean() == group.moments.shifted_mean());
+  CHECK(back.moments.comoment() == group.moments.comoment());
+  REQUIRE(back.standards.size() == 2);
+  for (std::size_t i = 0; i < 2; ++i) {
+    CHECK(back.standards[i].shift == group.standards[i].shift);
+    CHECK(back.standards[i].scale == group.standards[i].scale);
+  }
+  CHECK_THROWS_AS(group_reference_from_json(group_reference_json(group), 3), InputError);
 }
 
 TEST_CASE("A captured reference builds its pairs and groups from the same rows") {

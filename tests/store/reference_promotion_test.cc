@@ -55,16 +55,16 @@ TEST_CASE("promote stores the window's exact counts over the active reference's 
   // What a restarted driftd loads: the new versions, read back from SQLite.
   const auto after = fixture.store.load_active_references(fixture.stream);
   REQUIRE(after);
-  CHECK((*after)[0].version == 2);
-  CHECK((*after)[0].counts == std::vector<uint64_t>{3, 0, 7});
-  CHECK((*after)[0].missing == 2);  // the window's invalid values are not part of it
-  CHECK((*after)[0].bins.to_json() == (*before)[0].bins.to_json());
-  CHECK_FALSE((*after)[0].moments);
-  CHECK((*after)[1].version == 2);
-  CHECK((*after)[1].counts == std::vector<uint64_t>{1, 4, 5});
-  CHECK((*after)[1].missing == 0);
-  CHECK((*after)[1].bins.to_json() == (*before)[1].bins.to_json());
-  CHECK((*after)[0].id == promotion.features[0].reference.id);
+  CHECK(after->features[0].version == 2);
+  CHECK(after->features[0].counts == std::vector<uint64_t>{3, 0, 7});
+  CHECK(after->features[0].missing == 2);  // the window's invalid values are not part of it
+  CHECK(after->features[0].bins.to_json() == before->features[0].bins.to_json());
+  CHECK_FALSE(after->features[0].moments);
+  CHECK(after->features[1].version == 2);
+  CHECK(after->features[1].counts == std::vector<uint64_t>{1, 4, 5});
+  CHECK(after->features[1].missing == 0);
+  CHECK(after->features[1].bins.to_json() == before->features[1].bins.to_json());
+  CHECK(after->features[0].id == promotion.features[0].reference.id);
 
   Statement origins = fixture.store.database().prepare(
       "SELECT origin, active FROM reference_distributions WHERE version = 1");

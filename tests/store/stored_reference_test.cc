@@ -40,7 +40,7 @@ TEST_CASE("a captured reference with point masses keeps its bins through SQLite"
 
   const auto loaded = store.load_active_references(stream);
   REQUIRE(loaded);
-  const FeatureReference& stored = (*loaded)[0];
+  const FeatureReference& stored = loaded->features[0];
   const auto stored_edges = stored.bins.binning().edges();
   CHECK(std::vector<double>(stored_edges.begin(), stored_edges.end()) == edges);
   CHECK(stored.bins.layout() == references[0].bins.layout());
