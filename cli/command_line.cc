@@ -26,4 +26,15 @@ OutputFormat parse_output_format(const std::string& text) {
   throw UsageError("--format: must be 'table' or 'json', got '" + text + "'");
 }
 
+std::vector<std::string> split_list(const std::string& text, char separator) {
+  std::vector<std::string> items;
+  std::size_t start = 0;
+  for (;;) {
+    const std::size_t end = text.find(separator, start);
+    items.push_back(text.substr(start, end - start));
+    if (end == std::string::npos) return items;
+    start = end + 1;
+  }
+}
+
 }  // namespace driftd::cli

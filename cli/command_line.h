@@ -1,9 +1,11 @@
 // What every driftctl subcommand does with its arguments: Boost.Program_options
-// parsing, --help, and the shared --format option.
+// parsing, --help, the shared --format option, and lists such as
+// --columns a,b,c.
 #pragma once
 
 #include <optional>
 #include <string>
+#include <vector>
 
 #include <boost/program_options.hpp>
 
@@ -20,5 +22,9 @@ enum class OutputFormat { kTable, kJson };
 
 // "table" or "json"; UsageError naming --format otherwise.
 OutputFormat parse_output_format(const std::string& text);
+
+// The items of a list separated by `separator`, empty ones kept: "a,,b" is
+// {"a", "", "b"}, "" is {""}.
+std::vector<std::string> split_list(const std::string& text, char separator);
 
 }  // namespace driftd::cli

@@ -61,17 +61,6 @@ bool drifted(const ColumnComparison& column, const DriftRule& rule) {
          column.result.significance.p_value_calibrated <= rule.max_p_value;
 }
 
-std::vector<std::string> split_names(const std::string& text) {
-  std::vector<std::string> names;
-  std::size_t start = 0;
-  for (;;) {
-    const std::size_t comma = text.find(',', start);
-    names.push_back(text.substr(start, comma - start));
-    if (comma == std::string::npos) return names;
-    start = comma + 1;
-  }
-}
-
 nlohmann::ordered_json column_json(const ColumnComparison& column, bool drift) {
   nlohmann::ordered_json out;
   out["type"] = column.numeric ? "numeric" : "categorical";
@@ -84,11 +73,6 @@ nlohmann::ordered_json column_json(const ColumnComparison& column, bool drift) {
   out["top_bins"] = top_bins_json(column.top_bins);
   out["drift"] = drift;
   return out;
-}
-
-std::string format_p_value(double p_value) {
-  if (p_value > 0 && p_value < 1e-300) return "<1e-300";
-  return format_number(p_value);
 }
 
 void print_table(const std::vector<ColumnComparison>& columns, const std::vector<bool>& drift,
@@ -129,11 +113,12 @@ void print_table(const std::vector<ColumnComparison>& columns, const std::vector
 int run_compare(int argc, const char* const* argv) {
   po::options_description options("options");
   std::string reference_path, current_path, columns_text, binning = "quantile", format = "table";
+  ColumnBinningOptions binning_options;
   ColumnCompareOptions compare;
   DriftRule rule;
-  int bins = static_cast<int>(compare.bins);
+  int bins = static_cast<int>(binning_options.bins);
   int top_k = static_cast<int>(compare.top_k);
-  int max_categories = static_cast<int>(compare.max_categories);
+  int max_categories = static_cast<int>(binning_options.max_categories);
   options.add_options()("help,h", "this help")("reference", po::value(&reference_path))(
       "current", po::value(&current_path))("columns", po::value(&columns_text))(
       "bins", po::value(&bins))("binning", po::value(&binning))(
@@ -154,9 +139,9 @@ int run_compare(int argc, const char* const* argv) {
     throw UsageError("--max-categories: must be >= 1, got " + std::to_string(max_categories));
   }
   if (binning == "quantile") {
-    compare.binning = NumericBinningMethod::kQuantile;
+    binning_options.method = NumericBinningMethod::kQuantile;
   } else if (binning == "uniform") {
-    compare.binning = NumericBinningMethod::kUniform;
+    binning_options.method = NumericBinningMethod::kUniform;
   } else {
     throw UsageError("--binning: must be 'quantile' or 'uniform', got '" + binning + "'");
   }
@@ -167,26 +152,30 @@ int run_compare(int argc, const char* const* argv) {
     throw UsageError("--threshold is required with --metric " + rule.metric);
   }
   const OutputFormat output = parse_output_format(format);
-  compare.bins = static_cast<std::size_t>(bins);
+  binning_options.bins = static_cast<std::size_t>(bins);
+  binning_options.max_categories = static_cast<std::size_t>(max_categories);
   compare.top_k = static_cast<std::size_t>(top_k);
-  compare.max_categories = static_cast<std::size_t>(max_categories);
 
   const Table reference = read_table(reference_path);
   const Table current = read_table(current_path);
   std::vector<std::string> names;
   if (args.count("columns")) {
-    names = split_names(columns_text);
+    names = split_list(columns_text, ',');
   } else {
     for (const Column& column : reference.columns()) names.push_back(column.name);
+  }
+  for (const std::string& name : names) {
+    if (reference.find(name) == nullptr) {
+      throw UsageError(reference_path + ": no column '" + name + "'");
+    }
+    if (current.find(name) == nullptr) throw UsageError(current_path + ": no column '" + name + "'");
   }
 
   std::vector<ColumnComparison> results;
   for (const std::string& name : names) {
-    const Column* ref_column = reference.find(name);
-    if (ref_column == nullptr) throw UsageError(reference_path + ": no column '" + name + "'");
-    const Column* cur_column = current.find(name);
-    if (cur_column == nullptr) throw UsageError(current_path + ": no column '" + name + "'");
-    results.push_back(compare_column(*ref_column, *cur_column, compare));
+    results.push_back(
+        compare_column(bin_column(*reference.find(name), *current.find(name), binning_options),
+                       compare));
   }
   metric_value(results.front(), rule.metric);  // validates --metric before output
 
