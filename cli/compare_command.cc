@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstdio>
 #include <iostream>
+#include <map>
 #include <optional>
 #include <string>
 #include <tuple>
@@ -15,6 +16,10 @@
 #include "cli/cli_error.h"
 #include "cli/column_comparison.h"
 #include "cli/command_line.h"
+#include "cli/group_comparison.h"
+#include "cli/joint_output.h"
+#include "cli/joint_selection.h"
+#include "cli/pair_comparison.h"
 #include "pipeline/measure_json.h"
 #include "dataset/table.h"
 
@@ -28,13 +33,23 @@ constexpr const char* kUsage =
     "         [--bins B] [--binning quantile|uniform] [--smoothing ALPHA] [--top K]\n"
     "         [--max-categories N] [--metric KEY] [--threshold T] [--max-p-value P]\n"
     "         [--fail-on-drift] [--format table|json]\n"
+    "         [--pairs x:y[,x:y...]] [--groups a,b[,c...]] [--ridge R]\n"
     "\n"
     "FILEs are CSV with a header row, or NDJSON. A column is numeric when every\n"
     "present value parses as a number, else categorical. Bins come from the\n"
     "reference. A column is flagged DRIFT when METRIC >= T and the calibrated\n"
     "p-value (p_value_calibrated, docs/metrics.md) <= P (defaults: jsd_corrected,\n"
     "0.003, and 0.001: the daemon's default thresholds). With --fail-on-drift the exit\n"
-    "code is 1 when any column drifted.\n";
+    "code is 1 when any column drifted.\n"
+    "\n"
+    "--pairs x:y compares the joint table of x's bins by y's bins (each column binned\n"
+    "as above; x and y numeric or categorical) and splits its KL by the chain rule:\n"
+    "x's own drift plus the change of y given x, and likewise with y first. --groups\n"
+    "a,b,c (numeric columns; repeat the option for more groups) compares normals\n"
+    "fitted to the rows where all are present: Gaussian KL (location, shape, scale),\n"
+    "Hotelling's T^2 and Box's M; --ridge R (0 to 1, default 0) adds R times each\n"
+    "reference variance to the covariances. --columns does not limit them, and they\n"
+    "do not count for DRIFT or --fail-on-drift.\n";
 
 struct DriftRule {
   std::string metric = "jsd_corrected";
@@ -113,9 +128,11 @@ void print_table(const std::vector<ColumnComparison>& columns, const std::vector
 int run_compare(int argc, const char* const* argv) {
   po::options_description options("options");
   std::string reference_path, current_path, columns_text, binning = "quantile", format = "table";
+  std::vector<std::string> pair_values, group_values;
   ColumnBinningOptions binning_options;
   ColumnCompareOptions compare;
   DriftRule rule;
+  double ridge = 0.0;
   int bins = static_cast<int>(binning_options.bins);
   int top_k = static_cast<int>(compare.top_k);
   int max_categories = static_cast<int>(binning_options.max_categories);
@@ -125,7 +142,9 @@ int run_compare(int argc, const char* const* argv) {
       "smoothing", po::value(&compare.smoothing))("top", po::value(&top_k))(
       "max-categories", po::value(&max_categories))("metric", po::value(&rule.metric))(
       "threshold", po::value(&rule.threshold))("max-p-value", po::value(&rule.max_p_value))(
-      "fail-on-drift", "exit 1 when a column drifted")("format", po::value(&format));
+      "fail-on-drift", "exit 1 when a column drifted")("format", po::value(&format))(
+      "pairs", po::value(&pair_values)->composing())(
+      "groups", po::value(&group_values)->composing())("ridge", po::value(&ridge));
   const auto parsed = parse_arguments(argc, argv, options, kUsage);
   if (!parsed) return kExitOk;
   const po::variables_map& args = *parsed;
@@ -148,6 +167,7 @@ int run_compare(int argc, const char* const* argv) {
   if (!std::isfinite(compare.smoothing) || compare.smoothing < 0) {
     throw UsageError("--smoothing: must be a finite number >= 0");
   }
+  if (!(ridge >= 0 && ridge <= 1)) throw UsageError("--ridge: must be a number from 0 to 1");
   if (args.count("metric") && rule.metric != "jsd" && !args.count("threshold")) {
     throw UsageError("--threshold is required with --metric " + rule.metric);
   }
@@ -170,14 +190,38 @@ int run_compare(int argc, const char* const* argv) {
     }
     if (current.find(name) == nullptr) throw UsageError(current_path + ": no column '" + name + "'");
   }
+  const JointSelection joint = select_joint(pair_values, group_values,
+                                            {reference, reference_path, current, current_path});
 
+  // Each column is binned once, for its own comparison and for its pairs.
+  std::map<std::string, BinnedColumn> binned;
+  const auto binned_column = [&](const std::string& name) -> const BinnedColumn& {
+    auto it = binned.find(name);
+    if (it == binned.end()) {
+      it = binned.emplace(name, bin_column(*reference.find(name), *current.find(name),
+                                           binning_options))
+               .first;
+    }
+    return it->second;
+  };
   std::vector<ColumnComparison> results;
   for (const std::string& name : names) {
-    results.push_back(
-        compare_column(bin_column(*reference.find(name), *current.find(name), binning_options),
-                       compare));
+    results.push_back(compare_column(binned_column(name), compare));
   }
   metric_value(results.front(), rule.metric);  // validates --metric before output
+  std::vector<PairComparison> pairs;
+  for (const PairSelection& pair : joint.pairs) {
+    pairs.push_back(compare_pair(binned_column(pair.x), binned_column(pair.y), compare.smoothing));
+  }
+  std::vector<GroupComparison> groups;
+  for (const std::vector<std::string>& features : joint.groups) {
+    std::vector<const Column*> ref_columns, cur_columns;
+    for (const std::string& name : features) {
+      ref_columns.push_back(reference.find(name));
+      cur_columns.push_back(current.find(name));
+    }
+    groups.push_back(compare_group(ref_columns, cur_columns, ridge));
+  }
 
   std::vector<std::size_t> order(results.size());
   for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
@@ -197,14 +241,19 @@ int run_compare(int argc, const char* const* argv) {
     out["current"] = current_path;
     out["smoothing"] = compare.smoothing;
     out["binning"] = binning;
+    if (!groups.empty()) out["ridge"] = ridge;
     nlohmann::ordered_json features = nlohmann::ordered_json::object();
     for (std::size_t i = 0; i < sorted.size(); ++i) {
       features[sorted[i].name] = column_json(sorted[i], drift[i]);
     }
     out["features"] = std::move(features);
+    if (!pairs.empty()) out["pairs"] = pairs_json(pairs);
+    if (!groups.empty()) out["groups"] = groups_json(groups);
     std::cout << out.dump(2) << '\n';
   } else {
     print_table(sorted, drift, rule);
+    if (!pairs.empty()) print_pairs_table(pairs);
+    if (!groups.empty()) print_groups_table(groups);
   }
   const bool any_drift = std::find(drift.begin(), drift.end(), true) != drift.end();
   return any_drift && args.count("fail-on-drift") ? kExitDrift : kExitOk;

@@ -1,6 +1,7 @@
 // driftctl run as a subprocess: outputs, exit codes and error messages.
 #include <algorithm>
 #include <string>
+#include <vector>
 
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
@@ -157,6 +158,111 @@ TEST_CASE("compare bad input is one line naming the file or argument and exit 2"
     CHECK(result.err.find(c.message) != std::string::npos);
     CHECK(std::count(result.err.begin(), result.err.end(), '\n') == 1);
   }
+}
+
+TEST_CASE("compare --pairs, --groups and --ridge: a bad selection is one line naming the option") {
+  const std::string ref = write_file("joint_ref.csv", "a,b,c,d\n1,x,4,7\n2,y,5,8\n3,x,7,9\n");
+  const std::string cur = write_file("joint_cur.csv", "a,b,c\n1,x,4\n2,y,6\n3,y,7\n");
+  const std::string no_pair = write_file("joint_no_pair.csv", "a,b,c\n1,,4\n,y,5\n3,,7\n");
+  const std::string files = "--reference " + ref + " --current " + cur + " --columns a";
+  struct Case {
+    std::string arguments;
+    std::string message;
+  };
+  const Case cases[] = {
+      {files + " --pairs a", "--pairs: 'a' is not of the form x:y"},
+      {files + " --pairs a:b,a:b:c", "--pairs: 'a:b:c' is not of the form x:y"},
+      {files + " --pairs a:a", "--pairs: 'a:a' names column 'a' twice"},
+      {files + " --pairs a:zz", "--pairs: 'a:zz': " + ref + " has no column 'zz'"},
+      {files + " --pairs b:c --pairs d:a", "--pairs: 'd:a': " + cur + " has no column 'd'"},
+      {files + " --groups a", "--groups: 'a' has 1 column; a group needs at least 2"},
+      {files + " --groups a,c,a", "--groups: 'a,c,a' names column 'a' twice"},
+      {files + " --groups a,c --groups a,b",
+       "--groups: 'a,b': column 'b' is categorical; a group takes numeric columns"},
+      {files + " --groups a,zz", "--groups: 'a,zz': " + ref + " has no column 'zz'"},
+      {files + " --groups a,c --ridge 1.5", "--ridge: must be a number from 0 to 1"},
+      {"--reference " + no_pair + " --current " + cur + " --columns c --pairs a:b",
+       "pair 'a:b': no reference row has both values"},
+  };
+  for (const Case& c : cases) {
+    INFO(c.arguments);
+    const RunResult result = run_driftctl("compare " + c.arguments);
+    CHECK(result.exit_code == 2);
+    CHECK(result.out.empty());
+    CHECK(result.err.find(c.message) != std::string::npos);
+    CHECK(std::count(result.err.begin(), result.err.end(), '\n') == 1);
+  }
+}
+
+TEST_CASE("compare without --pairs and --groups prints only the columns; --columns limits only them") {
+  const std::string files =
+      "compare --reference " + kExamples + "reference.csv --current " + kExamples + "current.csv";
+  const RunResult plain = run_driftctl(files + " --format json");
+  REQUIRE(plain.exit_code == 0);
+  const auto plain_json = nlohmann::ordered_json::parse(plain.out);
+  std::vector<std::string> keys;
+  for (const auto& item : plain_json.items()) keys.push_back(item.key());
+  CHECK(keys == std::vector<std::string>{"reference", "current", "smoothing", "binning", "features"});
+
+  const std::string joint = " --columns device --pairs amount:country --groups amount,latency_ms";
+  const RunResult with_joint = run_driftctl(files + joint + " --format json");
+  REQUIRE(with_joint.exit_code == 0);
+  const auto json = nlohmann::json::parse(with_joint.out);
+  CHECK(json["features"].size() == 1);
+  CHECK(json["features"]["device"] == plain_json["features"]["device"]);
+  REQUIRE(json["pairs"].size() == 1);
+  CHECK(json["pairs"][0]["name"] == "amount:country");
+  CHECK(json["pairs"][0]["n"].get<int>() + json["pairs"][0]["incomplete"].get<int>() == 5000);
+  CHECK(json["pairs"][0]["given_x"]["marginal"].get<double>() > 0.0);
+  REQUIRE(json["groups"].size() == 1);
+  CHECK(json["groups"][0]["features"] == nlohmann::json{"amount", "latency_ms"});
+  CHECK(json["groups"][0]["gaussian"]["location"].get<double>() > 0.0);
+  CHECK(json["ridge"] == 0.0);
+
+  // The table: the columns' section as without the options, then one per kind.
+  const RunResult table = run_driftctl(files + " --columns device");
+  const RunResult joint_table = run_driftctl(files + joint);
+  REQUIRE(table.exit_code == 0);
+  REQUIRE(joint_table.exit_code == 0);
+  CHECK(joint_table.out.rfind(table.out, 0) == 0);
+  const std::string sections = joint_table.out.substr(table.out.size());
+  CHECK(sections.find("\namount:country ") != std::string::npos);
+  CHECK(sections.find("\namount,latency_ms ") != std::string::npos);
+}
+
+TEST_CASE("compare: a pair without complete current rows, a group with too few, say so") {
+  const std::string ref =
+      write_file("sparse_ref.csv", "a,b,c\n1,x,4\n2,y,5\n3,x,7\n4,y,6\n5,x,9\n");
+  const std::string cur = write_file("sparse_cur.csv", "a,b,c\n1,,4\n,y,5\n3,x,\n");
+  const std::string command =
+      "compare --reference " + ref + " --current " + cur + " --columns b --pairs a:b --groups a,c";
+  const RunResult result = run_driftctl(command + " --format json");
+  REQUIRE(result.exit_code == 0);
+  const auto json = nlohmann::json::parse(result.out);
+  const auto& pair = json["pairs"][0];
+  CHECK(pair["n"] == 1);
+  CHECK(pair["incomplete"] == 2);
+  CHECK(pair["n_ref"] == 5);
+  CHECK(pair["joint"].is_object());
+  const auto& group = json["groups"][0];
+  CHECK(group["n"] == 1);
+  CHECK(group["incomplete"] == 2);
+  CHECK(group["gaussian"]["problem"] == "too_few_rows");
+  CHECK(group["box_m"]["problem"] == "too_few_rows");
+  CHECK(group["t2"]["p_value"].is_number());  // the pooled covariance suffices
+
+  const std::string empty = write_file("sparse_empty.csv", "a,b,c\n1,,4\n,y,5\n");
+  const RunResult none = run_driftctl("compare --reference " + ref + " --current " + empty +
+                                      " --columns b --pairs a:b --format json");
+  REQUIRE(none.exit_code == 0);
+  const auto none_pair = nlohmann::json::parse(none.out)["pairs"][0];
+  CHECK(none_pair["n"] == 0);
+  CHECK(none_pair["joint"].is_null());
+  CHECK(none_pair["given_x"].is_null());
+
+  const RunResult table = run_driftctl(command);
+  REQUIRE(table.exit_code == 0);
+  CHECK(table.out.find("a,c: gaussian: ") != std::string::npos);
 }
 
 TEST_CASE("an unknown command or option is an error with exit 2") {
