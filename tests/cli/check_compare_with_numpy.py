@@ -53,30 +53,39 @@ def is_number(text):
         return False
 
 
+def numeric_edges(ref, bins, method):
+    """The interior edges metrics.md defines, from the reference's cells."""
+    values = np.array([float(v) for v in ref if v != ""])
+    finite = values[np.isfinite(values)]
+    if method == "quantile":
+        u, c = np.unique(np.quantile(finite, np.arange(1, bins) / bins), return_counts=True)
+        return np.union1d(u, np.nextafter(u[c > 1], np.inf))
+    return np.linspace(finite.min(), finite.max(), bins + 1)[1:-1]
+
+
 def numeric_counts(ref, cur, bins, method):
     ref_values = np.array([float(v) for v in ref if v != ""])
     cur_values = np.array([float(v) for v in cur if v != ""])
     ref_values = ref_values[~np.isnan(ref_values)]
     cur_values = cur_values[~np.isnan(cur_values)]
-    finite = ref_values[np.isfinite(ref_values)]
-    if method == "quantile":
-        u, c = np.unique(np.quantile(finite, np.arange(1, bins) / bins), return_counts=True)
-        edges = np.union1d(u, np.nextafter(u[c > 1], np.inf))
-    else:
-        edges = np.linspace(finite.min(), finite.max(), bins + 1)[1:-1]
+    edges = numeric_edges(ref, bins, method)
     k = len(edges) + 1
     count = lambda v: np.bincount(np.searchsorted(edges, v, side="right"), minlength=k)
     return count(cur_values), count(ref_values)
 
 
-def categorical_counts(ref, cur):
+def category_bins(ref, cur):
+    """The union dictionary: {category: bin}, and the __other__ bin."""
     totals = collections.Counter(v for v in ref + cur if v != "")
     ordered = sorted(totals, key=lambda c: (-totals[c], c))
     kept = ordered[:MAX_CATEGORIES]
-    index = {c: i for i, c in enumerate(kept)}
-    other = len(kept)
+    return {c: i for i, c in enumerate(kept)}, len(kept)
+
+
+def categorical_counts(ref, cur):
+    index, other = category_bins(ref, cur)
     def count(values):
-        counts = np.zeros(len(kept) + 1, dtype=np.int64)
+        counts = np.zeros(other + 1, dtype=np.int64)
         for v in values:
             if v != "":
                 counts[index.get(v, other)] += 1
