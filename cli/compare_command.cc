@@ -46,10 +46,10 @@ constexpr const char* kUsage =
     "as above; x and y numeric or categorical) and splits its KL by the chain rule:\n"
     "x's own drift plus the change of y given x, and likewise with y first. --groups\n"
     "a,b,c (numeric columns; repeat the option for more groups) compares normals\n"
-    "fitted to the rows where all are present: Gaussian KL (location, shape, scale),\n"
-    "Hotelling's T^2 and Box's M; --ridge R (0 to 1, default 0) adds R times each\n"
-    "reference variance to the covariances. --columns does not limit them, and they\n"
-    "do not count for DRIFT or --fail-on-drift.\n";
+    "fitted to the rows where all are present and finite: Gaussian KL (location,\n"
+    "shape, scale), Hotelling's T^2 and Box's M; --ridge R (0 to 1, default 0) adds\n"
+    "R times each reference variance to the covariances. --columns does not limit\n"
+    "them, and they do not count for DRIFT or --fail-on-drift. JSON: docs/api.md.\n";
 
 struct DriftRule {
   std::string metric = "jsd_corrected";
