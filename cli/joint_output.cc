@@ -13,15 +13,6 @@ namespace {
 
 using Json = nlohmann::ordered_json;
 
-// A row-major joint table as one array of counts per x bin.
-Json cells_json(std::span<const uint64_t> cells, std::size_t y_bins) {
-  Json rows = Json::array();
-  for (std::size_t start = 0; start < cells.size(); start += y_bins) {
-    rows.push_back(cells.subspan(start, y_bins));
-  }
-  return rows;
-}
-
 std::string incomplete_text(uint64_t reference, uint64_t current) {
   return std::to_string(reference) + "/" + std::to_string(current);
 }

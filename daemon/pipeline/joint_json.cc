@@ -76,6 +76,14 @@ Json pair_json(const PairEvaluation& pair, std::span<const std::string> x_labels
   return out;
 }
 
+Json cells_json(std::span<const uint64_t> cells, std::size_t y_bins) {
+  Json rows = Json::array();
+  for (std::size_t start = 0; start < cells.size(); start += y_bins) {
+    rows.push_back(cells.subspan(start, y_bins));
+  }
+  return rows;
+}
+
 Json group_json(const GroupEvaluation& group, std::span<const std::string> features) {
   Json out;
   out["n"] = group.n;

@@ -48,6 +48,10 @@ namespace driftd {
 nlohmann::ordered_json pair_json(const PairEvaluation& pair,
                                  std::span<const std::string> x_labels);
 
+// A row-major joint table (x_bins x y_bins) as one array of y counts per x
+// bin: [[c(0,0), c(0,1), ...], [c(1,0), ...], ...].
+nlohmann::ordered_json cells_json(std::span<const uint64_t> cells, std::size_t y_bins);
+
 // features: the group's feature names, in the evaluation's order.
 // REQUIRES (else InputError): as many names as location_by_feature has
 // values, when it has them.

@@ -43,12 +43,12 @@ std::string insert_sql() {
   return "INSERT INTO joint_window_metrics (" + columns + ") VALUES (" + values + ")";
 }
 
-// A pair's detail: its evaluation and the window's cells (x_bins x y_bins,
-// row-major), so a row can be plotted.
-nlohmann::ordered_json pair_detail_json(const PairEvaluation& pair,
+// A pair's detail: its evaluation and the window's cells (one row of y
+// counts per x bin), so a row can be plotted.
+nlohmann::ordered_json pair_detail_json(const PairEvaluation& pair, std::size_t y_bins,
                                         const std::vector<std::string>& x_labels) {
   nlohmann::ordered_json detail = pair_json(pair, x_labels);
-  detail["cells"] = pair.cells;
+  detail["cells"] = cells_json(pair.cells, y_bins);
   return detail;
 }
 
@@ -108,9 +108,10 @@ void JointWindowRows::insert(const config::StreamConfig& stream,
       }
     }
     insert_.bind(column("infinite"), std::string_view(infinite.dump()))
-        .bind(column("detail"), std::string_view(pair_detail_json(
-                                    pair, references.features[config.x_index].bins.labels())
-                                    .dump()))
+        .bind(column("detail"),
+              std::string_view(pair_detail_json(pair, references.pairs[p].y_bins,
+                                                references.features[config.x_index].bins.labels())
+                                   .dump()))
         .run();
   }
   for (std::size_t g = 0; g < window.groups.size(); ++g) {
