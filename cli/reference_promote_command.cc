@@ -24,10 +24,12 @@ constexpr const char* kUsage =
     "                                  [--feature NAME ...] [--format table|json]\n"
     "\n"
     "Makes a stored closed window (window_metrics.window_start = MS; for count windows its\n"
-    "first sequence number) the new active reference of the stream's features, or of those\n"
-    "named: the active reference's bins with the window's counts. The window must have been\n"
-    "compared with the reference that is still active. A window stores no mean or variance,\n"
-    "so the new references have no Gaussian moments. Safe while driftd runs; driftd installs\n"
+    "first sequence number) the new active reference of the stream's features, pairs and\n"
+    "groups, or of those named: the active reference's bins with the window's counts, a\n"
+    "pair's joint cells, a group's mean and covariance. The window must have been compared\n"
+    "with the reference that is still active. A window stores no per-feature mean or\n"
+    "variance, so the new feature references have no Gaussian moments. A pair not promoted\n"
+    "keeps its reference (the bins are the same). Safe while driftd runs; driftd installs\n"
     "the new references at its next restart.\n";
 
 constexpr const char* kMomentsDropped =
@@ -65,13 +67,22 @@ int run_reference_promote(int argc, const char* const* argv) {
     if (feature.previous_had_moments) row["gaussian_moments"] = kMomentsDropped;
     rows.push_back(std::move(row));
   }
+  nlohmann::ordered_json joint_rows = nlohmann::ordered_json::array();
+  for (const store::PromotedJoint& joint : promotion.joint) {
+    joint_rows.push_back({{"name", joint.name},
+                          {"kind", joint.kind},
+                          {"version", joint.version},
+                          {"previous_version", joint.previous_version},
+                          {"n", joint.n}});
+  }
   if (output == OutputFormat::kJson) {
-    std::cout << stored_references_document(stream, db_path, promotion.origin, rows).dump(2)
+    std::cout << stored_references_document(stream, db_path, promotion.origin, rows, joint_rows)
+                     .dump(2)
               << '\n';
   } else {
     std::printf("stream '%s': the window starting at %lld is the new active reference in %s\n",
                 stream.c_str(), static_cast<long long>(window_start), db_path.c_str());
-    print_stored_references(rows);
+    print_stored_references(rows, joint_rows);
   }
   return kExitOk;
 }

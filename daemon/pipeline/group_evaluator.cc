@@ -11,6 +11,7 @@ GroupEvaluation evaluate_group(const MomentAccumulator& window,
   }
   GroupEvaluation out;
   out.n = window.count();
+  out.moments = window;
   try {
     out.gaussian.value = gaussian_kl(window, reference, ridge);
   } catch (const InputError& error) {

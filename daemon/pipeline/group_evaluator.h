@@ -20,6 +20,7 @@ namespace driftd {
 
 struct GroupEvaluation {
   uint64_t n = 0;  // the window's complete rows
+  MomentAccumulator moments{1};  // theirs: mean and covariance (a promoted window's reference)
   GroupResult<GaussianKl> gaussian;
   GroupResult<std::vector<double>> location_by_feature;  // sums to gaussian's location
   GroupResult<HotellingT2> t2;

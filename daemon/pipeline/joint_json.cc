@@ -87,6 +87,20 @@ Json cells_json(std::span<const uint64_t> cells, std::size_t y_bins) {
 Json group_json(const GroupEvaluation& group, std::span<const std::string> features) {
   Json out;
   out["n"] = group.n;
+  const MomentAccumulator& moments = group.moments;
+  if (moments.count() >= 2) {
+    const std::size_t d = moments.dimension();
+    const std::vector<double> covariance = moments.covariance();
+    Json rows = Json::array();
+    for (std::size_t i = 0; i < d; ++i) {
+      rows.push_back(std::span(covariance).subspan(i * d, d));
+    }
+    out["mean"] = moments.mean();
+    out["covariance"] = std::move(rows);
+  } else {
+    out["mean"] = nullptr;
+    out["covariance"] = nullptr;
+  }
   out["gaussian"] = result_json(group.gaussian, [](const GaussianKl& kl) {
     return Json{{"kl", kl.total}, {"location", kl.location}, {"shape", kl.shape}, {"scale", kl.scale}};
   });

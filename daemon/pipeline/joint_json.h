@@ -18,6 +18,8 @@
 // "joint", "given_x" and "given_y" are null when the window has no complete
 // event. Group:
 //   {"n",
+//    "mean":                [d values], or null below 2 complete rows,
+//    "covariance":          [d rows of d values] (ddof 1), or null likewise,
 //    "gaussian":            {"kl", "location", "shape", "scale"},
 //    "location_by_feature": {feature: c_i, ...},
 //    "t2":                  {"statistic", "f", "dof1", "dof2", "p_value"},

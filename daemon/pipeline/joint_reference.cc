@@ -29,8 +29,7 @@ PairReference pair_reference(std::span<const uint32_t> x_rows, std::span<const u
 
 GroupReference group_reference(std::span<const std::span<const double>> columns) {
   const std::size_t d = columns.size();
-  GroupReference out;
-  out.moments = MomentAccumulator(d);
+  MomentAccumulator moments(d);
   std::vector<double> row(d);
   for (std::size_t r = 0; r < columns[0].size(); ++r) {
     bool complete = true;
@@ -38,8 +37,15 @@ GroupReference group_reference(std::span<const std::span<const double>> columns)
       row[i] = columns[i][r];
       complete = complete && std::isfinite(row[i]);
     }
-    if (complete) out.moments.add(row);
+    if (complete) moments.add(row);
   }
+  return group_reference(moments);
+}
+
+GroupReference group_reference(const MomentAccumulator& moments) {
+  const std::size_t d = moments.dimension();
+  GroupReference out;
+  out.moments = moments;
   if (out.moments.count() < d + 1) return out;  // no covariance: no reference
   const std::vector<double> mean = out.moments.mean();
   const std::vector<double> covariance = out.moments.covariance();

@@ -54,6 +54,9 @@ PairReference pair_reference(std::span<const uint32_t> x_rows, std::span<const u
 // From the reference rows of the group's features (one span per feature, NaN
 // = missing or invalid). REQUIRES: at least one column, all of one length.
 GroupReference group_reference(std::span<const std::span<const double>> columns);
+// From the moments of the rows (a promoted window's): none with fewer than
+// d + 1 rows.
+GroupReference group_reference(const MomentAccumulator& moments);
 
 // The stored form of a present reference (docs/schema.md, joint_references
 // .body), and back: every double written with the digits that read it back

@@ -12,24 +12,24 @@ namespace driftd::store {
 namespace {
 
 // Saves one reference as the active version of `name`; returns {id, version}.
-std::pair<int64_t, int64_t> save_one(Database& db, const config::StreamConfig& stream,
+std::pair<int64_t, int64_t> save_one(Database& db, const std::string& stream,
                                      const std::string& name, const char* kind,
                                      const nlohmann::json& features, const nlohmann::json& basis,
                                      const std::string& body, uint64_t n,
                                      const std::string& origin, int64_t now_ms) {
   db.prepare("UPDATE joint_references SET active = 0 WHERE stream = ?1 AND name = ?2")
-      .bind(1, std::string_view(stream.name))
+      .bind(1, std::string_view(stream))
       .bind(2, std::string_view(name))
       .run();
   Statement next_version = db.prepare(
       "SELECT coalesce(max(version), 0) + 1 FROM joint_references WHERE stream = ?1 AND name = ?2");
-  next_version.bind(1, std::string_view(stream.name)).bind(2, std::string_view(name));
+  next_version.bind(1, std::string_view(stream)).bind(2, std::string_view(name));
   next_version.step();
   const int64_t version = next_version.column_int(0);
   db.prepare(
         "INSERT INTO joint_references (stream, name, kind, version, origin, features, basis, body, "
         "n, active, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, 1, ?10)")
-      .bind(1, std::string_view(stream.name))
+      .bind(1, std::string_view(stream))
       .bind(2, std::string_view(name))
       .bind(3, std::string_view(kind))
       .bind(4, version)
@@ -45,6 +45,42 @@ std::pair<int64_t, int64_t> save_one(Database& db, const config::StreamConfig& s
 
 }  // namespace
 
+void save_pair_reference(Database& db, const std::string& stream, const std::string& name,
+                         const std::string& x, const std::string& y,
+                         std::array<int64_t, 2> basis, PairReference& reference,
+                         const std::string& origin, int64_t now_ms) {
+  uint64_t n = 0;
+  for (const uint64_t cell : reference.cells) n += cell;
+  std::tie(reference.id, reference.version) =
+      save_one(db, stream, name, "pair", nlohmann::json::array({x, y}),
+               nlohmann::json::array({basis[0], basis[1]}), pair_reference_json(reference), n,
+               origin, now_ms);
+}
+
+void save_group_reference(Database& db, const std::string& stream, const std::string& name,
+                          const std::vector<std::string>& features, GroupReference& reference,
+                          const std::string& origin, int64_t now_ms) {
+  std::tie(reference.id, reference.version) =
+      save_one(db, stream, name, "group", features, nlohmann::json::array(),
+               group_reference_json(reference), reference.moments.count(), origin, now_ms);
+}
+
+void rebase_pairs(Database& db, const std::string& stream, const std::string& feature,
+                  int64_t previous_id, int64_t id) {
+  // basis is [x id, y id]; features is [x, y]: replace the entry of `feature`.
+  for (const char* slot : {"$[0]", "$[1]"}) {
+    db.prepare(std::string("UPDATE joint_references SET basis = json_replace(basis, '") + slot +
+               "', ?4) WHERE stream = ?1 AND kind = 'pair' AND active = 1 "
+               "AND json_extract(features, '" + slot + "') = ?2 "
+               "AND json_extract(basis, '" + slot + "') = ?3")
+        .bind(1, std::string_view(stream))
+        .bind(2, std::string_view(feature))
+        .bind(3, previous_id)
+        .bind(4, id)
+        .run();
+  }
+}
+
 void save_joint_references(Database& db, const config::StreamConfig& stream,
                            StreamReferences& references, const std::string& origin,
                            int64_t now_ms) {
@@ -53,21 +89,16 @@ void save_joint_references(Database& db, const config::StreamConfig& stream,
     PairReference& reference = references.pairs[p];
     if (!reference.present()) continue;
     const config::PairConfig& pair = stream.pairs[p];
-    uint64_t n = 0;
-    for (const uint64_t cell : reference.cells) n += cell;
-    std::tie(reference.id, reference.version) = save_one(
-        db, stream, pair.name, "pair", nlohmann::json::array({pair.x, pair.y}),
-        nlohmann::json::array({references.features[pair.x_index].id,
-                               references.features[pair.y_index].id}),
-        pair_reference_json(reference), n, origin, now_ms);
+    save_pair_reference(db, stream.name, pair.name, pair.x, pair.y,
+                        {references.features[pair.x_index].id,
+                         references.features[pair.y_index].id},
+                        reference, origin, now_ms);
   }
   for (std::size_t g = 0; g < stream.groups.size(); ++g) {
     GroupReference& reference = references.groups[g];
     if (!reference.present()) continue;
     const config::GroupConfig& group = stream.groups[g];
-    std::tie(reference.id, reference.version) =
-        save_one(db, stream, group.name, "group", group.features, nlohmann::json::array(),
-                 group_reference_json(reference), reference.moments.count(), origin, now_ms);
+    save_group_reference(db, stream.name, group.name, group.features, reference, origin, now_ms);
   }
   transaction.commit();
 }

@@ -11,7 +11,9 @@
 // Thread safety: the store's writer thread (the connection's owner).
 #pragma once
 
+#include <array>
 #include <string>
+#include <vector>
 
 #include "config/config.h"
 #include "pipeline/stream_references.h"
@@ -25,6 +27,23 @@ namespace driftd::store {
 void save_joint_references(Database& db, const config::StreamConfig& stream,
                            StreamReferences& references, const std::string& origin,
                            int64_t now_ms);
+
+// One pair's or group's reference as its new active version (setting its
+// id and version). `basis`: the ids of the feature references of x and y
+// whose bins the pair's cells are over. Nests into an enclosing Transaction.
+void save_pair_reference(Database& db, const std::string& stream, const std::string& name,
+                         const std::string& x, const std::string& y,
+                         std::array<int64_t, 2> basis, PairReference& reference,
+                         const std::string& origin, int64_t now_ms);
+void save_group_reference(Database& db, const std::string& stream, const std::string& name,
+                          const std::vector<std::string>& features, GroupReference& reference,
+                          const std::string& origin, int64_t now_ms);
+
+// After `feature`'s active reference became `id` with the same bins (a
+// promotion), the stream's active pair references over its previous one are
+// over this one: their basis names it.
+void rebase_pairs(Database& db, const std::string& stream, const std::string& feature,
+                  int64_t previous_id, int64_t id);
 
 // Fills references.pairs and references.groups (one per configured pair and
 // group; one without reference where none fits), given references.features

@@ -13,12 +13,19 @@
 //     with moments (a capture or a file) is stored again;
 //   - all features are stored in one transaction (DriftStore::save_references)
 //     with origin "window:<window start>", and the versions before become
-//     inactive.
+//     inactive;
+//   - a feature pair's or group's reference (joint_reference_store.h) is,
+//     likewise, the window's: a pair's cells over its features' bins, a
+//     group's complete rows' mean and covariance (its joint_window_metrics
+//     row's detail); a pair not promoted keeps its reference, now over the
+//     promoted versions of its features (same bins).
 // Refused with InputError, writing nothing, when the database has no such
-// stream, a feature is not one of the stream's (streams.config_json), a
-// feature has no window row starting at `window_start`, the window was
-// compared with a reference version that is no longer active, or the window
-// holds no value of a feature.
+// stream, a name is none of the stream's features (streams.config_json),
+// pairs or groups (those with an active reference), one has no window row
+// starting at `window_start`, the window was compared with a reference
+// version that is no longer active, or the window holds no value of a
+// feature (no complete event of a pair, fewer complete rows than features
+// + 1 of a group).
 //
 // The checks and the write are one (IMMEDIATE) transaction, so no reference
 // stored by another writer can slip in between them. A running driftd keeps its references in memory and installs the new ones
@@ -37,18 +44,29 @@ namespace driftd::store {
 
 struct PromotedReference {
   std::string feature;
-  int64_t previous_version = 0;  // the active version the window was compared with
+  int64_t previous_id = 0;       // the active reference the window was compared with
+  int64_t previous_version = 0;
   bool previous_had_moments = false;
   FeatureReference reference;  // as stored: id and version set, no moments
+};
+
+struct PromotedJoint {
+  std::string name;
+  std::string kind;              // "pair" or "group"
+  int64_t previous_version = 0;  // the active version the window was compared with
+  int64_t version = 0;           // as stored
+  uint64_t n = 0;                // events with both values, or complete rows
 };
 
 struct Promotion {
   std::string origin;  // as stored in reference_distributions.origin
   std::vector<PromotedReference> features;
+  std::vector<PromotedJoint> joint;  // pairs and groups
 };
 
-// `features`: names of the stream's features to promote; empty for all of
-// them, in the stream's order.
+// `features`: names of the stream's features, pairs and groups to promote;
+// empty for all of them (features in the stream's order, then pairs and
+// groups by name).
 Promotion promote_window(DriftStore& store, const std::string& stream, int64_t window_start,
                          std::span<const std::string> features);
 

@@ -18,6 +18,7 @@
 #include "pipeline/stream_runtime.h"
 #include "store/drift_store.h"
 #include "store/history_queries.h"
+#include "store/reference_promotion.h"
 #include "store/joint_history_queries.h"
 #include "store/retention.h"
 #include "demo_store_fixture.h"
@@ -166,6 +167,52 @@ TEST_CASE("Pairs and groups are stored, loaded, checkpointed, queried and folded
   query.metric = "missing";
   CHECK_THROWS_AS(store::metric_series_json(db, query), InputError);
 
+  // Promoting the last window's features keeps the pair, over their new
+  // versions (the same bins); promoting the pair and the group makes the
+  // window's cells and moments their references.
+  const int64_t last_start = after_restart[0].window.bounds.start;
+  const std::vector<std::string> features{"x", "c", "y"};
+  const store::Promotion feature_promotion =
+      store::promote_window(store, "s", last_start, features);
+  CHECK(feature_promotion.features.size() == 3);
+  CHECK(feature_promotion.joint.empty());
+  const auto rebased = store.load_active_references(stream);
+  REQUIRE(rebased);
+  CHECK(rebased->features[1].version == 2);
+  REQUIRE(rebased->pairs[0].present());
+  CHECK(rebased->pairs[0].id == loaded->pairs[0].id);
+
+  const std::vector<std::string> joint{"y|c", "xy"};
+  const store::Promotion promotion = store::promote_window(store, "s", last_start, joint);
+  CHECK(promotion.features.empty());
+  REQUIRE(promotion.joint.size() == 2);
+  CHECK(promotion.joint[0].name == "xy");
+  CHECK(promotion.joint[1].name == "y|c");
+  CHECK(promotion.joint[1].previous_version == 1);
+  CHECK(promotion.joint[1].version == 2);
+  const auto promoted = store.load_active_references(stream);
+  REQUIRE(promoted);
+  REQUIRE(promoted->pairs[0].present());
+  CHECK(promoted->pairs[0].cells == resumed_pair.cells);
+  CHECK(promoted->pairs[0].incomplete == resumed_pair.incomplete);
+  REQUIRE(promoted->groups[0].present());
+  const GroupEvaluation& resumed_group = *after_restart[0].window.groups.at(0);
+  CHECK(promoted->groups[0].moments.count() == resumed_group.n);
+  for (std::size_t i = 0; i < 2; ++i) {
+    CHECK(promoted->groups[0].moments.mean()[i] ==
+          Approx(resumed_group.moments.mean()[i]).epsilon(1e-12));
+    CHECK(promoted->groups[0].moments.covariance()[i * 3] ==
+          Approx(resumed_group.moments.covariance()[i * 3]).epsilon(1e-9));
+  }
+  // The promoted group sees its own window as no drift.
+  const GroupEvaluation same =
+      evaluate_group(resumed_group.moments, promoted->groups[0].moments, 0.0);
+  CHECK(same.gaussian.value->total == Approx(0.0).margin(1e-9));
+  const std::vector<std::string> unknown{"y|x"};
+  CHECK_THROWS_WITH(store::promote_window(store, "s", last_start, unknown),
+                    "stream 's' has no feature, pair or group 'y|x' (its features, pairs and "
+                    "groups: x, c, y, xy, y|c)");
+
   // A new reference of feature c: the pair is over c's bins, so it has none
   // until the next capture or import; the group keeps its own.
   StreamReferences changed = *store.load_active_references(stream);
@@ -174,7 +221,7 @@ TEST_CASE("Pairs and groups are stored, loaded, checkpointed, queried and folded
   REQUIRE(reloaded);
   CHECK_FALSE(reloaded->pairs[0].present());
   CHECK(reloaded->groups[0].present());
-  CHECK(reloaded->groups[0].id == loaded->groups[0].id);
+  CHECK(reloaded->groups[0].id == promoted->groups[0].id);
 
   // Retention folds the pair's and the group's rows like the features'.
   const auto folded = store::apply_retention(
