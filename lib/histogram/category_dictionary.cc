@@ -73,6 +73,20 @@ CategoryDictionary CategoryDictionary::from_union(std::span<const std::string_vi
   return CategoryDictionary(most_frequent(counts, max_categories));
 }
 
+CategoryDictionary CategoryDictionary::from_counts(std::span<const std::string> values,
+                                                   std::span<const std::uint64_t> counts,
+                                                   std::size_t max_categories) {
+  check_max_categories(max_categories);
+  if (values.size() != counts.size()) {
+    throw std::invalid_argument("from_counts: one count per value");
+  }
+  if (values.empty()) throw InputError("neither sample has a value");
+  ValueCounts by_value;
+  by_value.reserve(values.size());
+  for (std::size_t i = 0; i < values.size(); ++i) by_value[values[i]] += counts[i];
+  return CategoryDictionary(most_frequent(by_value, max_categories));
+}
+
 CategoryDictionary CategoryDictionary::from_categories(std::vector<std::string> categories) {
   if (categories.size() > kMaxCategories) {
     throw InputError("too many categories: " + std::to_string(categories.size()) + " (at most " +

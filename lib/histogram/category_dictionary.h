@@ -45,6 +45,13 @@ class CategoryDictionary {
                                        std::span<const std::string_view> second,
                                        std::size_t max_categories);
 
+  // As from_union, from each distinct value's count over both samples.
+  // REQUIRES: as from_union; values.size() == counts.size() (else
+  // std::invalid_argument).
+  static CategoryDictionary from_counts(std::span<const std::string> values,
+                                        std::span<const std::uint64_t> counts,
+                                        std::size_t max_categories);
+
   // The dictionary with exactly these categories in this order (as stored
   // with a reference). REQUIRES: at most kMaxCategories, no duplicates.
   static CategoryDictionary from_categories(std::vector<std::string> categories);

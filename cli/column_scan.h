@@ -1,0 +1,147 @@
+// What one read of a file learns about one column, for driftctl compare.
+//
+// The scanner (dataset/record_scanner.h) hands each chunk of records to a
+// worker, which fills one ColumnScan per column from the chunk's cells
+// (add_cell); the chunks' scans are then folded into the file's in file
+// order (fold), so the result does not depend on the number of threads.
+//
+// A scan runs in one of three modes, chosen per column and per read:
+//  - kDetect (the reference's first read): present cells that parse as
+//    numbers (dataset/table.h's parse_number) are kept as doubles, row by
+//    row (NaN where the cell is missing); cells that do not are counted as
+//    texts. A column with both is kind() == kMixed and keeps nothing: its
+//    type is categorical (column_binning.h's rule) and it is read again in
+//    kText mode.
+//  - kBin (the current's read of a column numeric in the reference): numbers
+//    go straight into bin counts through the reference's binner; a cell that
+//    is not a number makes the column kMixed, as above.
+//  - kText: every present cell is a category, counted by its text.
+// With keep_rows, a scan also keeps each row's bin (kBin) or category id
+// (kText), for the joint tables of feature pairs.
+//
+// Missing: an absent cell, and in kDetect/kBin a NaN. A text scan that sees
+// more than kMaxTrackedCategories distinct values stops counting and says so
+// (too_many_categories()): the column is ID-like, or too varied to compare
+// as categories within a bounded memory.
+//
+// Thread safety: none; one scan per worker per chunk, folded on one thread.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "histogram/batch_binner.h"
+
+namespace driftd::cli {
+
+inline constexpr std::size_t kMaxTrackedCategories = std::size_t{1} << 16;
+
+enum class ScanMode { kDetect, kBin, kText };
+
+// The categories of a text scan: text -> id, with each id's count.
+class CategoryCounts {
+ public:
+  // The id of `text`, adding it when new.
+  uint32_t add(std::string_view text);
+  std::size_t size() const { return texts_.size(); }
+  const std::vector<std::string>& texts() const { return texts_; }
+  const std::vector<uint64_t>& counts() const { return counts_; }
+  // Adds every category of `other`; returns the id here of each of its ids.
+  std::vector<uint32_t> merge(const CategoryCounts& other);
+  void clear();
+
+ private:
+  struct Hash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view text) const {
+      return std::hash<std::string_view>{}(text);
+    }
+  };
+  std::unordered_map<std::string, uint32_t, Hash, std::equal_to<>> ids_;
+  std::vector<std::string> texts_;
+  std::vector<uint64_t> counts_;
+};
+
+// How a numeric column's present values run, for the ID-like rule
+// (compare_plan.h): every value an integer, strictly increasing in file
+// order.
+struct NumericProfile {
+  bool all_integer = true;
+  bool increasing = true;
+  std::optional<double> first;
+  std::optional<double> last;
+
+  void add(double value);
+  void fold(const NumericProfile& later);
+};
+
+class ColumnScan {
+ public:
+  enum class Kind { kEmpty, kNumeric, kText, kMixed };
+  static constexpr uint32_t kMissingRow = UINT32_MAX;  // a row's id when the cell is missing
+
+  // binner: REQUIRED in kBin mode (it outlives the scan), else nullptr.
+  ColumnScan(ScanMode mode, const BatchBinner* binner, bool keep_rows);
+
+  void add_cell(std::optional<std::string_view> cell);
+  // Ends a chunk's scan (kBin: bins the values collected), on the worker.
+  void finish_chunk();
+  // Appends `later` (the next chunk's scan of the same column and mode,
+  // finished).
+  void fold(ColumnScan&& later);
+
+  Kind kind() const { return kind_; }
+  uint64_t rows() const { return rows_; }
+  uint64_t missing() const { return missing_; }
+
+  // kDetect, numeric: every row's value, NaN where missing.
+  const std::vector<double>& values() const { return values_; }
+  const NumericProfile& profile() const { return profile_; }
+  // kBin: counts per bin, the last entry the missing rows.
+  const std::vector<uint64_t>& bin_counts() const { return bin_counts_; }
+  // kText (and kDetect, text): the categories.
+  const CategoryCounts& categories() const { return categories_; }
+  bool too_many_categories() const { return too_many_categories_; }
+  // Every text a date or date-time (compare_plan.h's date-like rule).
+  bool all_dates() const { return all_dates_; }
+  // keep_rows: each row's bin (kBin; the binner's missing slot when
+  // missing) or category id (kText; kMissingRow when missing).
+  const std::vector<uint32_t>& row_ids() const { return row_ids_; }
+
+ private:
+  void add_missing();
+  void add_number(double value);
+  void add_text(std::string_view text);
+  void start_text();
+  void become_mixed();
+  void drop_categories();
+  // Pads row_ids_ with missing rows up to rows_ (a text scan's chunks that
+  // held no text kept none).
+  void pad_row_ids();
+
+  ScanMode mode_;
+  const BatchBinner* binner_;
+  bool keep_rows_;
+  Kind kind_ = Kind::kEmpty;
+  uint64_t rows_ = 0;
+  uint64_t missing_ = 0;
+  std::vector<double> values_;
+  NumericProfile profile_;
+  std::vector<double> pending_;  // kBin: values not binned yet
+  std::vector<uint64_t> bin_counts_;
+  CategoryCounts categories_;
+  bool too_many_categories_ = false;
+  bool all_dates_ = true;
+  std::vector<uint32_t> row_ids_;
+};
+
+// Whether `text` is a date (2024-01-31) or a date-time (2024-01-31T12:30,
+// "2024-01-31 12:30:15.5", optionally with Z or an offset like +02:00).
+bool looks_like_date(std::string_view text);
+
+}  // namespace driftd::cli
