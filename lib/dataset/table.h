@@ -1,19 +1,21 @@
-// A column-oriented table read from a CSV or NDJSON file, for offline work
-// (driftctl compare, reference import). Not for the streaming hot path.
+// A column-oriented table read from a CSV or NDJSON file, every cell a
+// string, for small offline work (the daemon's file references, tests).
+// Built on the record scanner (record_scanner.h), which states what a cell
+// is; large files are better scanned chunk by chunk with it directly.
 //
 // CSV: the first record is the header; every other record must have exactly
 // as many fields. An empty field is a missing value.
 // NDJSON: one JSON object per non-blank line; the columns are the union of
 // the top-level keys in order of first appearance. An absent key or null is a
-// missing value; strings are taken as they are, numbers and booleans by their
-// JSON text, arrays and objects by their compact JSON text.
+// missing value; strings are unescaped, numbers and booleans are their JSON
+// text as written, arrays and objects their compact JSON text.
 // The format is chosen by extension (.csv; .ndjson, .jsonl, .json), else by
 // the first non-blank character ('{' means NDJSON).
 //
 // Errors throw driftd::InputError with "PATH:LINE: problem" (or "PATH:
 // problem" when no line applies): unreadable file, empty file, ragged row,
 // unterminated quote, invalid JSON, a line that is not an object, duplicate
-// header names.
+// header names (record_scanner.h and data_file.h list the messages).
 #pragma once
 
 #include <cstddef>
@@ -56,7 +58,8 @@ Table read_table(const std::filesystem::path& path,
                  std::optional<std::uint64_t> max_bytes = std::nullopt);
 
 // The value as a number when the whole text (surrounding blanks allowed) is
-// one: decimal or exponent notation, optional sign, "inf", "nan".
+// one: decimal or exponent notation, optional sign, "inf", "nan". The one
+// definition of "is a number" (std::from_chars; allocates nothing).
 std::optional<double> parse_number(std::string_view text);
 
 }  // namespace driftd
