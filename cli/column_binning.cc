@@ -1,102 +1,103 @@
 #include "cli/column_binning.h"
 
-#include <cmath>
-#include <string_view>
+#include <numeric>
 
 #include "common/error.h"
-#include "histogram/batch_binner.h"
 #include "histogram/category_dictionary.h"
-#include "histogram/numeric_binning.h"
 
 namespace driftd::cli {
 namespace {
 
-bool all_numeric(const Column& column) {
-  for (const auto& value : column.values) {
-    if (value && !parse_number(*value)) return false;
-  }
-  return true;
+// Splits counts with a missing slot at the end into the bins and the missing.
+void split_missing(std::vector<uint64_t> counts, std::vector<uint64_t>& bins, uint64_t& missing) {
+  missing = counts.back();
+  counts.pop_back();
+  bins = std::move(counts);
 }
 
-// The bin of each value; NaN (missing) gets the binner's missing slot, which
-// is bin_count(), as BinnedColumn::missing_bin() is.
-std::vector<uint32_t> numeric_rows(const BatchBinner& binner, const std::vector<double>& values) {
-  std::vector<uint32_t> rows(values.size());
-  binner.assign(values, rows);
-  return rows;
+// One side of a categorical column: counts per bin, and each row's bin.
+void count_categories(const ColumnScan& scan, const std::vector<uint32_t>& bin_of_id,
+                      uint32_t missing_bin, bool with_rows, std::vector<uint64_t>& counts,
+                      std::vector<uint32_t>& rows) {
+  counts.assign(missing_bin, 0);
+  const std::vector<uint64_t>& id_counts = scan.categories().counts();
+  for (std::size_t id = 0; id < id_counts.size(); ++id) counts[bin_of_id[id]] += id_counts[id];
+  if (!with_rows) return;
+  rows.reserve(scan.row_ids().size());
+  for (const uint32_t id : scan.row_ids()) {
+    rows.push_back(id == ColumnScan::kMissingRow ? missing_bin : bin_of_id[id]);
+  }
 }
 
-std::vector<uint32_t> category_rows(const CategoryDictionary& dictionary, const Column& column) {
-  const auto missing = static_cast<uint32_t>(dictionary.bin_count());
-  std::vector<uint32_t> rows;
-  rows.reserve(column.values.size());
-  for (const auto& value : column.values) {
-    rows.push_back(value ? static_cast<uint32_t>(dictionary.bin_of(*value)) : missing);
+std::vector<uint32_t> bins_of_ids(const CategoryCounts& categories,
+                                  const CategoryDictionary& dictionary) {
+  std::vector<uint32_t> bins;
+  bins.reserve(categories.size());
+  for (const std::string& text : categories.texts()) {
+    bins.push_back(static_cast<uint32_t>(dictionary.bin_of(text)));
   }
-  return rows;
-}
-
-std::vector<std::string_view> present_values(const Column& column) {
-  std::vector<std::string_view> values;
-  for (const auto& value : column.values) {
-    if (value) values.push_back(*value);
-  }
-  return values;
+  return bins;
 }
 
 }  // namespace
 
-bool is_numeric(const Column& reference, const Column& current) {
-  return all_numeric(reference) && all_numeric(current);
-}
-
-std::vector<double> numeric_values(const Column& column) {
-  std::vector<double> values;
-  values.reserve(column.values.size());
-  for (const auto& value : column.values) {
-    values.push_back(value ? *parse_number(*value) : std::nan(""));
-  }
-  return values;
-}
-
-BinnedColumn bin_column(const Column& reference, const Column& current,
-                        const ColumnBinningOptions& options) {
-  BinnedColumn out;
-  out.name = reference.name;
-  out.numeric = is_numeric(reference, current);
+NumericBinning numeric_binning(const std::string& column, const std::vector<double>& reference,
+                               const ColumnBinningOptions& options) {
   try {
-    if (out.numeric) {
-      const std::vector<double> ref_values = numeric_values(reference);
-      const NumericBinning binning =
-          options.method == NumericBinningMethod::kQuantile
-              ? NumericBinning::quantile(ref_values, options.bins)
-              : NumericBinning::uniform(ref_values, options.bins);
-      const BatchBinner binner(binning);
-      out.reference_rows = numeric_rows(binner, ref_values);
-      out.current_rows = numeric_rows(binner, numeric_values(current));
-      for (std::size_t bin = 0; bin < binning.bin_count(); ++bin) {
-        out.labels.push_back(binning.label(bin));
-      }
-    } else {
-      const CategoryDictionary dictionary = CategoryDictionary::from_union(
-          present_values(reference), present_values(current), options.max_categories);
-      out.reference_rows = category_rows(dictionary, reference);
-      out.current_rows = category_rows(dictionary, current);
-      for (std::size_t bin = 0; bin < dictionary.bin_count(); ++bin) {
-        out.labels.emplace_back(dictionary.label(bin));
-      }
-    }
+    return options.method == NumericBinningMethod::kQuantile
+               ? NumericBinning::quantile(reference, options.bins)
+               : NumericBinning::uniform(reference, options.bins);
   } catch (const InputError& error) {
-    throw InputError("column '" + out.name + "': " + error.what());
+    throw InputError("column '" + column + "': " + error.what());
   }
+}
+
+BinnedColumn bin_numeric(const std::string& name, const NumericBinning& binning,
+                         const BatchBinner& binner, const ColumnScan& reference,
+                         const ColumnScan& current, bool with_rows) {
+  BinnedColumn out;
+  out.name = name;
+  out.numeric = true;
+  out.edges.assign(binning.edges().begin(), binning.edges().end());
+  for (std::size_t bin = 0; bin < binning.bin_count(); ++bin) out.labels.push_back(binning.label(bin));
+  std::vector<uint64_t> counts(binning.bin_count() + 1, 0);
+  if (with_rows) {
+    out.reference_rows.resize(reference.values().size());
+    binner.assign(reference.values(), out.reference_rows);
+    for (const uint32_t bin : out.reference_rows) ++counts[bin];
+    out.current_rows = current.row_ids();
+  } else {
+    binner.count(reference.values(), counts);
+  }
+  split_missing(std::move(counts), out.reference_counts, out.reference_missing);
+  split_missing(current.bin_counts(), out.current_counts, out.current_missing);
   return out;
 }
 
-std::vector<uint64_t> bin_counts(const BinnedColumn& column, std::span<const uint32_t> rows) {
-  std::vector<uint64_t> counts(column.bin_count() + 1, 0);  // last: missing
-  for (const uint32_t bin : rows) ++counts[bin];
-  counts.pop_back();
-  return counts;
+BinnedColumn bin_categorical(const std::string& name, const ColumnScan& reference,
+                             const ColumnScan& current, const ColumnBinningOptions& options,
+                             bool with_rows) {
+  BinnedColumn out;
+  out.name = name;
+  CategoryCounts both;
+  both.merge(reference.categories());
+  both.merge(current.categories());
+  try {
+    const CategoryDictionary dictionary =
+        CategoryDictionary::from_counts(both.texts(), both.counts(), options.max_categories);
+    for (std::size_t bin = 0; bin < dictionary.bin_count(); ++bin) {
+      out.labels.emplace_back(dictionary.label(bin));
+    }
+    count_categories(reference, bins_of_ids(reference.categories(), dictionary),
+                     out.missing_bin(), with_rows, out.reference_counts, out.reference_rows);
+    count_categories(current, bins_of_ids(current.categories(), dictionary), out.missing_bin(),
+                     with_rows, out.current_counts, out.current_rows);
+  } catch (const InputError& error) {
+    throw InputError("column '" + name + "': " + error.what());
+  }
+  out.reference_missing = reference.missing();
+  out.current_missing = current.missing();
+  return out;
 }
 
 }  // namespace driftd::cli

@@ -1,27 +1,29 @@
 // How driftctl compare bins one column of the reference and current files:
-// the column's type, its bins and their labels, and the bin of every row on
-// both sides. A column's own comparison (column_comparison.h) counts these
-// bins, and a feature pair's joint table (pair_comparison.h) crosses them,
-// so both see exactly the same bins.
+// the column's type, its bins and their labels, and each side's counts per
+// bin. A column's own comparison (column_comparison.h) takes these counts,
+// and a feature pair's joint table (pair_comparison.h) crosses the rows'
+// bins, so both see exactly the same bins.
 //
-// Type: numeric when every present value in both files parses as a number,
-// else categorical. Missing values (empty cells, null, absent keys, NaN) get
-// no bin: their rows hold missing_bin(). Numeric bins come from the
+// Type: numeric when every present value in both files parses as a number
+// (dataset/table.h's parse_number), else categorical. Missing values (empty
+// cells, null, absent keys, NaN) get no bin. Numeric bins come from the
 // reference (quantile or uniform, as metrics.md defines them; +-inf land in
 // the end bins); categorical bins are the union of the categories seen in
 // either file, most frequent first, capped at max_categories with the rest
-// in __other__.
+// in __other__. The values come from column scans (column_scan.h); which
+// scans are made, and in what mode, is compare_data.h's business.
 // Errors (no finite reference value, no present value at all) throw
 // driftd::InputError naming the column: "column 'amount': ...".
 #pragma once
 
 #include <cstddef>
 #include <cstdint>
-#include <span>
+#include <optional>
 #include <string>
 #include <vector>
 
-#include "dataset/table.h"
+#include "cli/column_scan.h"
+#include "histogram/numeric_binning.h"
 
 namespace driftd::cli {
 
@@ -37,25 +39,35 @@ struct BinnedColumn {
   std::string name;
   bool numeric = false;
   std::vector<std::string> labels;       // one per bin: "[1.5, 2.25)" or a category
-  std::vector<uint32_t> reference_rows;  // the bin of each reference row, or missing_bin()
-  std::vector<uint32_t> current_rows;    // the bin of each current row, or missing_bin()
+  std::vector<double> edges;             // numeric: the interior edges (numeric_binning.h)
+  std::vector<uint64_t> reference_counts;  // per bin
+  std::vector<uint64_t> current_counts;
+  uint64_t reference_missing = 0;
+  uint64_t current_missing = 0;
+  // For the columns of feature pairs only (else empty): the bin of each row,
+  // or missing_bin().
+  std::vector<uint32_t> reference_rows;
+  std::vector<uint32_t> current_rows;
 
   std::size_t bin_count() const { return labels.size(); }
   uint32_t missing_bin() const { return static_cast<uint32_t>(labels.size()); }
 };
 
-// Whether the column is numeric in both files (the type rule above).
-bool is_numeric(const Column& reference, const Column& current);
+// The bins of a numeric column from its reference values (NaN: missing).
+NumericBinning numeric_binning(const std::string& column, const std::vector<double>& reference,
+                               const ColumnBinningOptions& options);
 
-// The column's values as numbers; missing cells become NaN.
-// REQUIRES: every present value parses as a number (is_numeric).
-std::vector<double> numeric_values(const Column& column);
+// A numeric column: `reference` a kDetect scan (numeric), `current` a kBin
+// scan with `binner` (binning's). with_rows: fill the rows' bins (the
+// current scan kept them).
+BinnedColumn bin_numeric(const std::string& name, const NumericBinning& binning,
+                         const BatchBinner& binner, const ColumnScan& reference,
+                         const ColumnScan& current, bool with_rows);
 
-BinnedColumn bin_column(const Column& reference, const Column& current,
-                        const ColumnBinningOptions& options);
-
-// The rows of one side per bin (bin_count() entries); missing rows are not
-// counted.
-std::vector<uint64_t> bin_counts(const BinnedColumn& column, std::span<const uint32_t> rows);
+// A categorical column: both scans kText (or kDetect, text). with_rows: as
+// above (both scans kept them).
+BinnedColumn bin_categorical(const std::string& name, const ColumnScan& reference,
+                             const ColumnScan& current, const ColumnBinningOptions& options,
+                             bool with_rows);
 
 }  // namespace driftd::cli

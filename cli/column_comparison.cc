@@ -7,8 +7,8 @@
 namespace driftd::cli {
 
 ColumnComparison compare_column(const BinnedColumn& column, const ColumnCompareOptions& options) {
-  const std::vector<uint64_t> ref_counts = bin_counts(column, column.reference_rows);
-  const std::vector<uint64_t> cur_counts = bin_counts(column, column.current_rows);
+  const std::vector<uint64_t>& ref_counts = column.reference_counts;
+  const std::vector<uint64_t>& cur_counts = column.current_counts;
   ColumnComparison out;
   out.name = column.name;
   out.numeric = column.numeric;
@@ -17,8 +17,8 @@ ColumnComparison compare_column(const BinnedColumn& column, const ColumnCompareO
   out.n_current = std::accumulate(cur_counts.begin(), cur_counts.end(), uint64_t{0});
   if (out.n_reference == 0) throw InputError("column '" + out.name + "': every reference value is missing");
   if (out.n_current == 0) throw InputError("column '" + out.name + "': every current value is missing");
-  out.missing_reference = column.reference_rows.size() - out.n_reference;
-  out.missing_current = column.current_rows.size() - out.n_current;
+  out.missing_reference = column.reference_missing;
+  out.missing_current = column.current_missing;
   // P is the current window, Q the reference.
   out.result = compare_counts(cur_counts, ref_counts, options.smoothing,
                               out.numeric ? BinOrder::kOrdered : BinOrder::kUnordered);

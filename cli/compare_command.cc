@@ -7,6 +7,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <thread>
 #include <tuple>
 #include <vector>
 
@@ -15,13 +16,15 @@
 
 #include "cli/cli_error.h"
 #include "cli/column_comparison.h"
+#include "cli/compare_data.h"
 #include "cli/command_line.h"
 #include "cli/group_comparison.h"
 #include "cli/joint_output.h"
 #include "cli/joint_selection.h"
 #include "cli/pair_comparison.h"
 #include "pipeline/measure_json.h"
-#include "dataset/table.h"
+#include "dataset/data_file.h"
+#include "dataset/record_scanner.h"
 
 namespace driftd::cli {
 namespace {
@@ -29,27 +32,49 @@ namespace {
 namespace po = boost::program_options;
 
 constexpr const char* kUsage =
-    "usage: driftctl compare --reference FILE --current FILE [--columns a,b,...]\n"
-    "         [--bins B] [--binning quantile|uniform] [--smoothing ALPHA] [--top K]\n"
-    "         [--max-categories N] [--metric KEY] [--threshold T] [--max-p-value P]\n"
-    "         [--fail-on-drift] [--format table|json]\n"
-    "         [--pairs x:y[,x:y...]] [--groups a,b[,c...]] [--ridge R]\n"
+    "usage: driftctl compare --reference FILE --current FILE [options]\n"
     "\n"
-    "FILEs are CSV with a header row, or NDJSON. A column is numeric when every\n"
-    "present value parses as a number, else categorical. Bins come from the\n"
-    "reference. A column is flagged DRIFT when METRIC >= T and the calibrated\n"
-    "p-value (p_value_calibrated, docs/metrics.md) <= P (defaults: jsd_corrected,\n"
-    "0.003, and 0.001: the daemon's default thresholds). With --fail-on-drift the exit\n"
-    "code is 1 when any column drifted.\n"
+    "FILEs are CSV with a header row, or NDJSON. A column is numeric when every present\n"
+    "value in both files parses as a number, else categorical. Bins come from the\n"
+    "reference. A column is flagged DRIFT when METRIC >= T and the calibrated p-value\n"
+    "(p_value_calibrated, docs/metrics.md) <= P.\n"
+    "\n"
+    "options (default in brackets):\n"
+    "  --columns a,b,...       compare these columns only [every column of the reference]\n"
+    "  --exclude a,b,...       do not compare these columns [none]\n"
+    "  --bins B                numeric bins, 1 to 4096 [10]\n"
+    "  --binning quantile|uniform   numeric bin edges from the reference [quantile]\n"
+    "  --max-categories N      categories kept, the rest in __other__ [100]\n"
+    "  --smoothing ALPHA       additive smoothing of the counts [0.5]\n"
+    "  --top K                 bins listed by their share of kl_pq [3]\n"
+    "  --metric KEY            measure for DRIFT, any key of the JSON [jsd_corrected]\n"
+    "  --threshold T           DRIFT when METRIC >= T [0.003; required with another --metric]\n"
+    "  --max-p-value P         DRIFT only when p_value_calibrated <= P [0.001]\n"
+    "  --fail-on-drift         exit 1 when a column drifted [exit 0]\n"
+    "  --units nats|bits       unit of the information measures and of T [nats]\n"
+    "  --format table|json     output [table]\n"
+    "  --threads N             threads that read the files [every core]\n"
+    "  --pairs x:y[,x:y...]    feature pairs [none]\n"
+    "  --groups a,b[,c...]     groups of numeric columns; repeat for more [none]\n"
+    "  --ridge R               0 to 1, added share of each reference variance [0]\n"
+    "\n"
+    "By default, columns that cannot be compared meaningfully are reported under\n"
+    "\"skipped\" and not compared: date-like (every value a date or date-time), ID-like\n"
+    "(a categorical column with more distinct values than half its rows, at least 1,000;\n"
+    "or integers increasing row by row), and columns with no value on one side. Name a\n"
+    "column in --columns to compare it anyway.\n"
+    "\n"
+    "--units bits divides the measures in nats (kl_pq, kl_qp, jsd, psi, the entropies,\n"
+    "their corrected forms, the bins' contributions) by ln 2, js_distance by sqrt(ln 2).\n"
     "\n"
     "--pairs x:y compares the joint table of x's bins by y's bins (each column binned\n"
     "as above; x and y numeric or categorical) and splits its KL by the chain rule:\n"
     "x's own drift plus the change of y given x, and likewise with y first. --groups\n"
-    "a,b,c (numeric columns; repeat the option for more groups) compares normals\n"
-    "fitted to the rows where all are present and finite: Gaussian KL (location,\n"
-    "shape, scale), Hotelling's T^2 and Box's M; --ridge R (0 to 1, default 0) adds\n"
+    "a,b,c compares normals fitted to the rows where all are present and finite:\n"
+    "Gaussian KL (location, shape, scale), Hotelling's T^2 and Box's M. --ridge adds\n"
     "R times each reference variance to the covariances. --columns does not limit\n"
-    "them, and they do not count for DRIFT or --fail-on-drift. JSON: docs/api.md.\n";
+    "them, they are in nats whatever --units says, and they do not count for DRIFT or\n"
+    "--fail-on-drift. JSON: docs/api.md.\n";
 
 struct DriftRule {
   std::string metric = "jsd_corrected";
@@ -76,7 +101,37 @@ bool drifted(const ColumnComparison& column, const DriftRule& rule) {
          column.result.significance.p_value_calibrated <= rule.max_p_value;
 }
 
-nlohmann::ordered_json column_json(const ColumnComparison& column, bool drift) {
+// The information measures in bits (metrics.md: a bits option divides by
+// ln 2 on output; everything is computed in nats).
+void convert_to_bits(ColumnComparison& column) {
+  const double ln2 = std::log(2.0);
+  DivergenceMeasures& m = column.result.measures;
+  for (double* nats : {&m.kl_pq, &m.kl_qp, &m.jsd, &m.psi, &m.entropy_p, &m.entropy_q,
+                       &m.cross_entropy_pq}) {
+    *nats /= ln2;
+  }
+  m.js_distance /= std::sqrt(ln2);
+  Significance& s = column.result.significance;
+  for (double* nats : {&s.kl_pq_corrected, &s.jsd_corrected, &s.psi_corrected}) *nats /= ln2;
+  for (LabelledContribution& bin : column.top_bins) bin.contribution.contribution /= ln2;
+}
+
+// Both sides' counts per bin, for a plot: the numeric edges or the
+// categories, in bin order.
+nlohmann::ordered_json histogram_json(const BinnedColumn& column) {
+  nlohmann::ordered_json out;
+  if (column.numeric) {
+    out["edges"] = column.edges;
+  } else {
+    out["categories"] = column.labels;
+  }
+  out["reference"] = column.reference_counts;
+  out["current"] = column.current_counts;
+  return out;
+}
+
+nlohmann::ordered_json column_json(const ColumnComparison& column, const BinnedColumn& binned,
+                                   bool drift) {
   nlohmann::ordered_json out;
   out["type"] = column.numeric ? "numeric" : "categorical";
   out["n_ref"] = column.n_reference;
@@ -86,12 +141,13 @@ nlohmann::ordered_json column_json(const ColumnComparison& column, bool drift) {
   out["bins"] = column.bins;
   add_measures_json(column.result.measures, &column.result.significance, out);
   out["top_bins"] = top_bins_json(column.top_bins);
+  out["histogram"] = histogram_json(binned);
   out["drift"] = drift;
   return out;
 }
 
 void print_table(const std::vector<ColumnComparison>& columns, const std::vector<bool>& drift,
-                 const DriftRule& rule) {
+                 const DriftRule& rule, const std::string& units) {
   std::printf("%-5s  %-20s %-11s %8s %8s %13s %5s %10s %10s %10s %10s %10s %10s  %s\n", "",
               "column", "type", "n_ref", "n_cur", "missing r/c", "bins", "jsd", "jsd_corr", "psi",
               "kl_pq", "kl_qp", "p_cal", "top bin (p vs q)");
@@ -116,18 +172,58 @@ void print_table(const std::vector<ColumnComparison>& columns, const std::vector
                 format_number(m.kl_qp).c_str(),
                 format_p_value(c.result.significance.p_value_calibrated).c_str(), top.c_str());
   }
-  std::printf(
-      "\nDRIFT: %s >= %s and p_value_calibrated <= %s. Values in nats; P = current, Q = "
-      "reference.\n",
+  std::printf("\nDRIFT: %s >= %s and p_value_calibrated <= %s. Values in %s; P = current, Q = "
+              "reference.\n",
               rule.metric.c_str(), format_number(rule.threshold).c_str(),
-              format_number(rule.max_p_value).c_str());
+              format_number(rule.max_p_value).c_str(), units.c_str());
+}
+
+void print_skipped(const std::vector<SkippedColumn>& skipped) {
+  if (skipped.empty()) return;
+  std::printf("\nNot compared (name them in --columns to compare them):\n");
+  for (const SkippedColumn& column : skipped) {
+    std::printf("  %-20s %s\n", column.name.c_str(), column.reason.c_str());
+  }
+}
+
+// The columns compared one by one: --columns, else every column of the
+// reference; minus --exclude. Each must be in both files.
+std::vector<std::string> chosen_columns(const po::variables_map& args, const std::string& columns,
+                                        const std::string& exclude,
+                                        const std::vector<std::string>& reference_columns,
+                                        const std::string& reference_path,
+                                        const std::vector<std::string>& current_columns,
+                                        const std::string& current_path) {
+  const auto has = [](const std::vector<std::string>& list, const std::string& name) {
+    return std::find(list.begin(), list.end(), name) != list.end();
+  };
+  std::vector<std::string> excluded;
+  if (args.count("exclude")) excluded = split_list(exclude, ',');
+  for (const std::string& name : excluded) {
+    if (!has(reference_columns, name)) {
+      throw UsageError("--exclude: " + reference_path + " has no column '" + name + "'");
+    }
+  }
+  const std::vector<std::string> candidates =
+      args.count("columns") ? split_list(columns, ',') : reference_columns;
+  std::vector<std::string> names;
+  for (const std::string& name : candidates) {
+    if (!has(reference_columns, name)) {
+      throw UsageError(reference_path + ": no column '" + name + "'");
+    }
+    if (!has(current_columns, name)) throw UsageError(current_path + ": no column '" + name + "'");
+    if (!has(excluded, name) && !has(names, name)) names.push_back(name);
+  }
+  return names;
 }
 
 }  // namespace
 
 int run_compare(int argc, const char* const* argv) {
   po::options_description options("options");
-  std::string reference_path, current_path, columns_text, binning = "quantile", format = "table";
+  std::string reference_path, current_path, columns_text, exclude_text, binning = "quantile",
+                                                                         format = "table",
+                                                                         units = "nats";
   std::vector<std::string> pair_values, group_values;
   ColumnBinningOptions binning_options;
   ColumnCompareOptions compare;
@@ -136,13 +232,15 @@ int run_compare(int argc, const char* const* argv) {
   int bins = static_cast<int>(binning_options.bins);
   int top_k = static_cast<int>(compare.top_k);
   int max_categories = static_cast<int>(binning_options.max_categories);
+  int threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   options.add_options()("help,h", "this help")("reference", po::value(&reference_path))(
       "current", po::value(&current_path))("columns", po::value(&columns_text))(
-      "bins", po::value(&bins))("binning", po::value(&binning))(
-      "smoothing", po::value(&compare.smoothing))("top", po::value(&top_k))(
-      "max-categories", po::value(&max_categories))("metric", po::value(&rule.metric))(
-      "threshold", po::value(&rule.threshold))("max-p-value", po::value(&rule.max_p_value))(
-      "fail-on-drift", "exit 1 when a column drifted")("format", po::value(&format))(
+      "exclude", po::value(&exclude_text))("bins", po::value(&bins))(
+      "binning", po::value(&binning))("smoothing", po::value(&compare.smoothing))(
+      "top", po::value(&top_k))("max-categories", po::value(&max_categories))(
+      "metric", po::value(&rule.metric))("threshold", po::value(&rule.threshold))(
+      "max-p-value", po::value(&rule.max_p_value))("fail-on-drift", "exit 1 when a column drifted")(
+      "units", po::value(&units))("format", po::value(&format))("threads", po::value(&threads))(
       "pairs", po::value(&pair_values)->composing())(
       "groups", po::value(&group_values)->composing())("ridge", po::value(&ridge));
   const auto parsed = parse_arguments(argc, argv, options, kUsage);
@@ -157,12 +255,19 @@ int run_compare(int argc, const char* const* argv) {
   if (max_categories < 1) {
     throw UsageError("--max-categories: must be >= 1, got " + std::to_string(max_categories));
   }
+  if (threads < 1 || threads > 256) {
+    throw UsageError("--threads: must be an integer between 1 and 256, got " +
+                     std::to_string(threads));
+  }
   if (binning == "quantile") {
     binning_options.method = NumericBinningMethod::kQuantile;
   } else if (binning == "uniform") {
     binning_options.method = NumericBinningMethod::kUniform;
   } else {
     throw UsageError("--binning: must be 'quantile' or 'uniform', got '" + binning + "'");
+  }
+  if (units != "nats" && units != "bits") {
+    throw UsageError("--units: must be 'nats' or 'bits', got '" + units + "'");
   }
   if (!std::isfinite(compare.smoothing) || compare.smoothing < 0) {
     throw UsageError("--smoothing: must be a finite number >= 0");
@@ -175,53 +280,35 @@ int run_compare(int argc, const char* const* argv) {
   binning_options.bins = static_cast<std::size_t>(bins);
   binning_options.max_categories = static_cast<std::size_t>(max_categories);
   compare.top_k = static_cast<std::size_t>(top_k);
+  ScanOptions scan;
+  scan.threads = static_cast<unsigned>(threads);
 
-  const Table reference = read_table(reference_path);
-  const Table current = read_table(current_path);
-  std::vector<std::string> names;
-  if (args.count("columns")) {
-    names = split_list(columns_text, ',');
-  } else {
-    for (const Column& column : reference.columns()) names.push_back(column.name);
-  }
-  for (const std::string& name : names) {
-    if (reference.find(name) == nullptr) {
-      throw UsageError(reference_path + ": no column '" + name + "'");
-    }
-    if (current.find(name) == nullptr) throw UsageError(current_path + ": no column '" + name + "'");
-  }
-  const JointSelection joint = select_joint(pair_values, group_values,
-                                            {reference, reference_path, current, current_path});
+  const DataFile reference = DataFile::open(reference_path);
+  const DataFile current = DataFile::open(current_path);
+  const std::vector<std::string> reference_columns = column_names(reference, scan.threads);
+  const std::vector<std::string> current_columns = column_names(current, scan.threads);
+  CompareSelection selection;
+  selection.named = args.count("columns") > 0;
+  selection.columns = chosen_columns(args, columns_text, exclude_text, reference_columns,
+                                     reference_path, current_columns, current_path);
+  selection.joint = select_joint(pair_values, group_values,
+                                 {reference_columns, reference_path, current_columns, current_path});
+  const CompareData data =
+      read_compare_data(reference, current, selection, binning_options, scan);
 
-  // Each column is binned once, for its own comparison and for its pairs.
-  std::map<std::string, BinnedColumn> binned;
-  const auto binned_column = [&](const std::string& name) -> const BinnedColumn& {
-    auto it = binned.find(name);
-    if (it == binned.end()) {
-      it = binned.emplace(name, bin_column(*reference.find(name), *current.find(name),
-                                           binning_options))
-               .first;
-    }
-    return it->second;
-  };
   std::vector<ColumnComparison> results;
-  for (const std::string& name : names) {
-    results.push_back(compare_column(binned_column(name), compare));
+  for (const std::string& name : data.compared) {
+    results.push_back(compare_column(data.binned.at(name), compare));
+    if (units == "bits") convert_to_bits(results.back());
   }
-  metric_value(results.front(), rule.metric);  // validates --metric before output
+  if (!results.empty()) metric_value(results.front(), rule.metric);  // validates --metric
   std::vector<PairComparison> pairs;
-  for (const PairSelection& pair : joint.pairs) {
-    pairs.push_back(compare_pair(binned_column(pair.x), binned_column(pair.y), compare.smoothing));
+  for (const PairSelection& pair : selection.joint.pairs) {
+    pairs.push_back(
+        compare_pair(data.binned.at(pair.x), data.binned.at(pair.y), compare.smoothing));
   }
   std::vector<GroupComparison> groups;
-  for (const std::vector<std::string>& features : joint.groups) {
-    std::vector<const Column*> ref_columns, cur_columns;
-    for (const std::string& name : features) {
-      ref_columns.push_back(reference.find(name));
-      cur_columns.push_back(current.find(name));
-    }
-    groups.push_back(compare_group(ref_columns, cur_columns, ridge));
-  }
+  for (const GroupSides& group : data.groups) groups.push_back(compare_group(group, ridge));
 
   std::vector<std::size_t> order(results.size());
   for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
@@ -241,17 +328,22 @@ int run_compare(int argc, const char* const* argv) {
     out["current"] = current_path;
     out["smoothing"] = compare.smoothing;
     out["binning"] = binning;
+    out["units"] = units;
     if (!groups.empty()) out["ridge"] = ridge;
     nlohmann::ordered_json features = nlohmann::ordered_json::object();
     for (std::size_t i = 0; i < sorted.size(); ++i) {
-      features[sorted[i].name] = column_json(sorted[i], drift[i]);
+      features[sorted[i].name] = column_json(sorted[i], data.binned.at(sorted[i].name), drift[i]);
     }
     out["features"] = std::move(features);
+    nlohmann::ordered_json skipped = nlohmann::ordered_json::object();
+    for (const SkippedColumn& column : data.skipped) skipped[column.name] = column.reason;
+    out["skipped"] = std::move(skipped);
     if (!pairs.empty()) out["pairs"] = pairs_json(pairs);
     if (!groups.empty()) out["groups"] = groups_json(groups);
     std::cout << out.dump(2) << '\n';
   } else {
-    print_table(sorted, drift, rule);
+    print_table(sorted, drift, rule, units);
+    print_skipped(data.skipped);
     if (!pairs.empty()) print_pairs_table(pairs);
     if (!groups.empty()) print_groups_table(groups);
   }

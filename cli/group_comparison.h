@@ -1,18 +1,16 @@
 // Offline comparison of a group of numeric columns (driftctl compare
-// --groups a,b,c): a MomentAccumulator over each file's complete rows (every
-// feature present and finite), evaluated as the daemon evaluates a group
+// --groups a,b,c): the moments of each file's complete rows (every feature
+// present and finite; compare_data.h takes them), evaluated as the daemon evaluates a group
 // (group_evaluator.h: the Gaussian KL and its parts, the location part by
 // feature, Hotelling's T^2 and Box's M, each or the reason it has no value).
 //
-// REQUIRES: the columns are numeric (column_binning.h's is_numeric), the
-// reference's and the current's in the same order, at least one.
 #pragma once
 
 #include <cstdint>
 #include <string>
 #include <vector>
 
-#include "dataset/table.h"
+#include "cli/compare_data.h"
 #include "pipeline/group_evaluator.h"
 
 namespace driftd::cli {
@@ -27,7 +25,6 @@ struct GroupComparison {
 };
 
 // ridge: as gaussian_kl's (finite, >= 0).
-GroupComparison compare_group(const std::vector<const Column*>& reference,
-                              const std::vector<const Column*>& current, double ridge);
+GroupComparison compare_group(const GroupSides& sides, double ridge);
 
 }  // namespace driftd::cli

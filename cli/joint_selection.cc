@@ -1,7 +1,8 @@
 #include "cli/joint_selection.h"
 
+#include <algorithm>
+
 #include "cli/cli_error.h"
-#include "cli/column_binning.h"
 #include "cli/command_line.h"
 
 namespace driftd::cli {
@@ -10,6 +11,10 @@ namespace {
 // The start of every message about `item` of `option`: "--pairs: 'x:y'".
 std::string about(const std::string& option, const std::string& item) {
   return "--" + option + ": '" + item + "'";
+}
+
+bool has_column(const std::vector<std::string>& columns, const std::string& name) {
+  return std::find(columns.begin(), columns.end(), name) != columns.end();
 }
 
 void require_columns(const std::vector<std::string>& names, const std::string& option,
@@ -22,11 +27,11 @@ void require_columns(const std::vector<std::string>& names, const std::string& o
     }
   }
   for (const std::string& name : names) {
-    if (files.reference.find(name) == nullptr) {
+    if (!has_column(files.reference_columns, name)) {
       throw UsageError(about(option, item) + ": " + files.reference_path + " has no column '" +
                        name + "'");
     }
-    if (files.current.find(name) == nullptr) {
+    if (!has_column(files.current_columns, name)) {
       throw UsageError(about(option, item) + ": " + files.current_path + " has no column '" +
                        name + "'");
     }
@@ -46,12 +51,6 @@ std::vector<std::string> select_group(const std::string& value, const ComparedFi
     throw UsageError(about("groups", value) + " has 1 column; a group needs at least 2");
   }
   require_columns(names, "groups", value, files);
-  for (const std::string& name : names) {
-    if (!is_numeric(*files.reference.find(name), *files.current.find(name))) {
-      throw UsageError(about("groups", value) + ": column '" + name +
-                       "' is categorical; a group takes numeric columns");
-    }
-  }
   return names;
 }
 

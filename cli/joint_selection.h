@@ -5,15 +5,15 @@
 // Checks, each a UsageError naming the option and the item:
 // - a pair is two column names separated by one ':', and not the same
 //   column twice;
-// - a group names at least 2 columns, none twice, each numeric in both files
-//   (column_binning.h's type rule);
+// - a group names at least 2 columns, none twice;
 // - every column named exists in both files.
+// That a group's columns are numeric is known only once the files are read
+// (compare_data.h checks it).
 #pragma once
 
 #include <string>
 #include <vector>
 
-#include "dataset/table.h"
 
 namespace driftd::cli {
 
@@ -27,11 +27,11 @@ struct JointSelection {
   std::vector<std::vector<std::string>> groups;  // each group's columns, in the order given
 };
 
-// The files and their paths, as the messages name them.
+// The files' columns and their paths, as the messages name them.
 struct ComparedFiles {
-  const Table& reference;
+  const std::vector<std::string>& reference_columns;
   const std::string& reference_path;
-  const Table& current;
+  const std::vector<std::string>& current_columns;
   const std::string& current_path;
 };
 

@@ -46,7 +46,7 @@ std::string format_number(double value) {
 }
 
 std::string format_p_value(double p_value) {
-  if (p_value > 0 && p_value < 1e-300) return "<1e-300";
+  if (p_value < 1e-300) return "<1e-300";  // 0 too: only an underflow gives 0
   return format_number(p_value);
 }
 

@@ -49,8 +49,8 @@ nlohmann::ordered_json top_bins_json(const Bins& bins) {
 // Six significant digits, "inf" for infinity.
 std::string format_number(double value);
 
-// A p-value for a table: format_number, or "<1e-300" when it is that small
-// but not 0.
+// A p-value for a table: format_number, or "<1e-300" when it is smaller,
+// 0 included (a p-value is 0 only when it underflowed).
 std::string format_p_value(double p_value);
 
 }  // namespace driftd

@@ -1,5 +1,7 @@
 // driftctl run as a subprocess: outputs, exit codes and error messages.
 #include <algorithm>
+#include <cmath>
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -202,7 +204,8 @@ TEST_CASE("compare without --pairs and --groups prints only the columns; --colum
   const auto plain_json = nlohmann::ordered_json::parse(plain.out);
   std::vector<std::string> keys;
   for (const auto& item : plain_json.items()) keys.push_back(item.key());
-  CHECK(keys == std::vector<std::string>{"reference", "current", "smoothing", "binning", "features"});
+  CHECK(keys == std::vector<std::string>{"reference", "current", "smoothing", "binning", "units",
+                                         "features", "skipped"});
 
   const std::string joint = " --columns device --pairs amount:country --groups amount,latency_ms";
   const RunResult with_joint = run_driftctl(files + joint + " --format json");
@@ -263,6 +266,104 @@ TEST_CASE("compare: a pair without complete current rows, a group with too few, 
   const RunResult table = run_driftctl(command);
   REQUIRE(table.exit_code == 0);
   CHECK(table.out.find("a,c: gaussian: ") != std::string::npos);
+}
+
+// A file of `rows` rows: an increasing id, a date, a user id of its own per
+// row, a numeric and a categorical feature (the current's shifted).
+std::string skip_fixture(const std::string& name, int rows, int offset) {
+  std::string text = "id,day,user,x,c\n";
+  for (int i = 0; i < rows; ++i) {
+    const int day = 1 + (i + offset) % 28;
+    text += std::to_string(i + offset) + ",2024-0" + std::to_string(offset ? 6 : 1) + "-" +
+            (day < 10 ? "0" : "") + std::to_string(day) + ",u" + std::to_string(i + offset) + "," +
+            std::to_string((i * 7919 + offset) % 1000) + "," + (i % 3 ? "a" : "b") + "\n";
+  }
+  return write_file(name, text);
+}
+
+TEST_CASE("compare skips date-like and ID-like columns by default, and says why") {
+  const std::string ref = skip_fixture("skip_ref.csv", 2000, 0);
+  const std::string cur = skip_fixture("skip_cur.csv", 2000, 5000);
+  const RunResult result =
+      run_driftctl("compare --reference " + ref + " --current " + cur + " --format json");
+  REQUIRE(result.exit_code == 0);
+  const auto out = nlohmann::json::parse(result.out);
+  CHECK(out["features"].size() == 2);
+  CHECK(out["features"].contains("x"));
+  CHECK(out["features"].contains("c"));
+  CHECK(out["skipped"]["id"] == "ID-like: 2000 integers, increasing row by row");
+  CHECK(out["skipped"]["day"] == "date-like: every value is a date or a date-time");
+  CHECK(out["skipped"]["user"] == "ID-like: 2000 distinct values in 2000 present");
+  const RunResult table = run_driftctl("compare --reference " + ref + " --current " + cur);
+  CHECK(table.out.find("Not compared") != std::string::npos);
+  CHECK(table.out.find("date-like") != std::string::npos);
+
+  // Named, a date column is compared as categories: no date in common.
+  const RunResult named = run_driftctl("compare --reference " + ref + " --current " + cur +
+                                       " --columns day,x --format json");
+  REQUIRE(named.exit_code == 0);
+  const auto features = nlohmann::json::parse(named.out)["features"];
+  CHECK(features["day"]["type"] == "categorical");
+  CHECK(features["day"]["jsd"].get<double>() > 0.6);
+
+  const RunResult excluded = run_driftctl("compare --reference " + ref + " --current " + cur +
+                                          " --exclude c,user --format json");
+  REQUIRE(excluded.exit_code == 0);
+  const auto rest = nlohmann::json::parse(excluded.out);
+  CHECK(rest["features"].size() == 1);
+  CHECK_FALSE(rest["skipped"].contains("user"));
+  CHECK(run_driftctl("compare --reference " + ref + " --current " + cur + " --exclude nope").err ==
+        "driftctl compare: --exclude: " + ref + " has no column 'nope'\n");
+}
+
+TEST_CASE("compare JSON holds both histograms, and --units bits divides nats by ln 2") {
+  const std::string args = "compare --reference " + kExamples + "reference.csv --current " +
+                           kExamples + "current.csv --format json";
+  const RunResult nats = run_driftctl(args);
+  const RunResult bits = run_driftctl(args + " --units bits");
+  REQUIRE(nats.exit_code == 0);
+  REQUIRE(bits.exit_code == 0);
+  const auto n = nlohmann::json::parse(nats.out);
+  const auto b = nlohmann::json::parse(bits.out);
+  CHECK(n["units"] == "nats");
+  CHECK(b["units"] == "bits");
+  const auto& amount = n["features"]["amount"];
+  const auto& histogram = amount["histogram"];
+  CHECK(histogram["edges"].size() + 1 == amount["bins"].get<std::size_t>());
+  uint64_t ref_total = 0, cur_total = 0;
+  for (const auto& count : histogram["reference"]) ref_total += count.get<uint64_t>();
+  for (const auto& count : histogram["current"]) cur_total += count.get<uint64_t>();
+  CHECK(ref_total == amount["n_ref"].get<uint64_t>());
+  CHECK(cur_total == amount["n_cur"].get<uint64_t>());
+  CHECK(n["features"]["country"]["histogram"]["categories"][0].is_string());
+  for (const char* key : {"kl_pq", "kl_qp", "jsd", "psi", "entropy_p", "jsd_corrected"}) {
+    CHECK(b["features"]["amount"][key].get<double>() ==
+          Approx(amount[key].get<double>() / std::log(2.0)).epsilon(1e-12));
+  }
+  CHECK(b["features"]["amount"]["tv"] == amount["tv"]);
+  CHECK(b["features"]["amount"]["p_value"] == amount["p_value"]);
+}
+
+TEST_CASE("compare --help shows every option's default") {
+  const RunResult help = run_driftctl("compare --help");
+  REQUIRE(help.exit_code == 0);
+  for (const char* option : {"--columns", "--exclude", "--bins", "--binning", "--max-categories",
+                             "--smoothing", "--top", "--metric", "--threshold", "--max-p-value",
+                             "--fail-on-drift", "--units", "--format", "--threads", "--pairs",
+                             "--groups", "--ridge"}) {
+    const auto at = help.out.find(std::string("  ") + option + " ");
+    REQUIRE(at != std::string::npos);
+    const std::string line = help.out.substr(at, help.out.find('\n', at) - at);
+    CHECK(line.find('[') != std::string::npos);
+  }
+}
+
+TEST_CASE("compare gives the same JSON whatever the number of threads") {
+  const std::string args = "compare --reference " + kExamples + "reference.csv --current " +
+                           kExamples + "current.csv --format json --pairs amount:country";
+  const RunResult one = run_driftctl(args + " --threads 1");
+  REQUIRE(one.exit_code == 0);
+  CHECK(run_driftctl(args + " --threads 3").out == one.out);
 }
 
 TEST_CASE("an unknown command or option is an error with exit 2") {

@@ -1,0 +1,88 @@
+#include "cli/file_scan.h"
+
+#include <cmath>
+#include <utility>
+
+#include "dataset/table.h"
+
+namespace driftd::cli {
+namespace {
+
+FileScan empty_scan(const std::vector<std::optional<ColumnRequest>>& requests,
+                    const std::vector<std::vector<std::size_t>>& groups) {
+  FileScan scan;
+  for (const auto& request : requests) {
+    if (request) {
+      scan.columns.emplace_back(std::in_place, request->mode, request->binner, request->keep_rows);
+    } else {
+      scan.columns.emplace_back();
+    }
+  }
+  for (const auto& group : groups) scan.groups.push_back({MomentAccumulator(group.size()), 0, {}});
+  return scan;
+}
+
+void scan_group(const RecordBatch& batch, const std::vector<std::size_t>& columns,
+                GroupScan& group) {
+  std::vector<double> row(columns.size());
+  for (std::size_t r = 0; r < batch.rows(); ++r) {
+    bool complete = true;
+    for (std::size_t i = 0; i < columns.size(); ++i) {
+      const std::optional<std::string_view> cell = batch.cell(r, columns[i]);
+      std::optional<double> number;
+      if (cell) {
+        number = parse_number(*cell);
+        if (!number && !group.non_numeric) group.non_numeric = i;
+      }
+      row[i] = number.value_or(NAN);
+      complete = complete && std::isfinite(row[i]);
+    }
+    if (complete) {
+      group.moments.add(row);
+    } else {
+      ++group.incomplete;
+    }
+  }
+}
+
+}  // namespace
+
+void GroupScan::fold(GroupScan&& later) {
+  moments.merge(later.moments);
+  incomplete += later.incomplete;
+  if (!non_numeric) non_numeric = later.non_numeric;
+}
+
+FileScan scan_file(const DataFile& file, const std::vector<std::string>& names,
+                   const std::vector<std::optional<ColumnRequest>>& requests,
+                   const std::vector<std::vector<std::size_t>>& groups,
+                   const ScanOptions& options) {
+  FileScan total = empty_scan(requests, groups);
+  scan_records<FileScan>(
+      file, names, options,
+      [&](const RecordBatch& batch) {
+        FileScan part = empty_scan(requests, groups);
+        // Row by row: a batch stores a row's cells next to each other.
+        for (std::size_t r = 0; r < batch.rows(); ++r) {
+          for (std::size_t c = 0; c < part.columns.size(); ++c) {
+            if (part.columns[c]) part.columns[c]->add_cell(batch.cell(r, c));
+          }
+        }
+        for (auto& column : part.columns) {
+          if (column) column->finish_chunk();
+        }
+        for (std::size_t g = 0; g < groups.size(); ++g) scan_group(batch, groups[g], part.groups[g]);
+        return part;
+      },
+      [&](FileScan&& part) {
+        for (std::size_t c = 0; c < total.columns.size(); ++c) {
+          if (total.columns[c]) total.columns[c]->fold(std::move(*part.columns[c]));
+        }
+        for (std::size_t g = 0; g < groups.size(); ++g) {
+          total.groups[g].fold(std::move(part.groups[g]));
+        }
+      });
+  return total;
+}
+
+}  // namespace driftd::cli
