@@ -1,6 +1,10 @@
 #include "cli/compare_data.h"
 
 #include <algorithm>
+#include <atomic>
+#include <exception>
+#include <functional>
+#include <thread>
 #include <cmath>
 #include <memory>
 #include <optional>
@@ -108,6 +112,31 @@ std::optional<std::string> reason_to_skip(const ColumnScan& scan) {
   return std::nullopt;
 }
 
+// Runs task(0) ... task(count - 1) on up to `threads` threads. When tasks
+// throw, the exception of the lowest index is rethrown, as one thread would
+// have thrown it.
+void for_each_index(std::size_t count, unsigned threads,
+                    const std::function<void(std::size_t)>& task) {
+  std::vector<std::exception_ptr> errors(count);
+  std::atomic<std::size_t> next{0};  // the next index to take; relaxed: tasks share nothing
+  const auto work = [&] {
+    for (std::size_t i; (i = next.fetch_add(1, std::memory_order_relaxed)) < count;) {
+      try {
+        task(i);
+      } catch (...) {
+        errors[i] = std::current_exception();
+      }
+    }
+  };
+  std::vector<std::thread> helpers;
+  for (unsigned t = 1; t < std::min<std::size_t>(threads, count); ++t) helpers.emplace_back(work);
+  work();
+  for (std::thread& helper : helpers) helper.join();
+  for (const std::exception_ptr& error : errors) {
+    if (error) std::rethrow_exception(error);
+  }
+}
+
 }  // namespace
 
 CompareData read_compare_data(const DataFile& reference, const DataFile& current,
@@ -137,6 +166,7 @@ CompareData read_compare_data(const DataFile& reference, const DataFile& current
   };
   std::vector<std::optional<NumericBinning>> binnings(n);
   std::vector<std::unique_ptr<BatchBinner>> binners(n);
+  std::vector<std::size_t> numeric;  // the numeric columns to compare
   for (std::size_t i = 0; i < n; ++i) {
     if (!roles.scanned(i)) continue;
     const ColumnScan& column = *ref.columns[i];
@@ -149,11 +179,13 @@ CompareData read_compare_data(const DataFile& reference, const DataFile& current
     } else if (column.too_many_categories()) {
       throw InputError(too_many_categories(roles.names[i]));
     }
-    if (column.kind() != ColumnScan::Kind::kText) {
-      binnings[i] = numeric_binning(roles.names[i], column.values(), binning);
-      binners[i] = std::make_unique<BatchBinner>(*binnings[i]);
-    }
+    if (column.kind() != ColumnScan::Kind::kText) numeric.push_back(i);
   }
+  for_each_index(numeric.size(), scan.threads, [&](std::size_t k) {
+    const std::size_t i = numeric[k];
+    binnings[i] = numeric_binning(roles.names[i], ref.columns[i]->values(), binning);
+    binners[i] = std::make_unique<BatchBinner>(*binnings[i]);
+  });
 
   // Read 2: the current.
   for (std::size_t i = 0; i < n; ++i) {

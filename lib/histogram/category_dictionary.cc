@@ -62,17 +62,6 @@ CategoryDictionary CategoryDictionary::from_reference(std::span<const std::strin
   return CategoryDictionary(most_frequent(counts, max_categories));
 }
 
-CategoryDictionary CategoryDictionary::from_union(std::span<const std::string_view> first,
-                                                  std::span<const std::string_view> second,
-                                                  std::size_t max_categories) {
-  check_max_categories(max_categories);
-  if (first.empty() && second.empty()) throw InputError("neither sample has a value");
-  ValueCounts counts;
-  add_occurrences(first, counts);
-  add_occurrences(second, counts);
-  return CategoryDictionary(most_frequent(counts, max_categories));
-}
-
 CategoryDictionary CategoryDictionary::from_counts(std::span<const std::string> values,
                                                    std::span<const std::uint64_t> counts,
                                                    std::size_t max_categories) {

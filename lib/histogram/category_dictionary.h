@@ -4,7 +4,7 @@
 // comparison of the strings (UTF-8 code point order) so that the order never
 // depends on hashing or input order; k <= max_categories. Bin k, the last, is
 // __other__: it takes the categories too rare to make the cut and every value
-// the reference never saw. from_union builds the bins of an offline
+// the reference never saw. from_counts builds the bins of an offline
 // comparison (driftctl compare): the categories seen in either sample,
 // ordered by their total frequency over both. See docs/metrics.md, "Binning".
 //
@@ -40,14 +40,10 @@ class CategoryDictionary {
   // REQUIRES: 1 <= max_categories <= kMaxCategories; reference not empty.
   static CategoryDictionary from_reference(std::span<const std::string_view> reference,
                                            std::size_t max_categories);
-  // REQUIRES: 1 <= max_categories <= kMaxCategories; a value in either sample.
-  static CategoryDictionary from_union(std::span<const std::string_view> first,
-                                       std::span<const std::string_view> second,
-                                       std::size_t max_categories);
-
-  // As from_union, from each distinct value's count over both samples.
-  // REQUIRES: as from_union; values.size() == counts.size() (else
-  // std::invalid_argument).
+  // The bins of an offline comparison (driftctl compare) from each value's
+  // count over both samples (a value listed twice: its counts add up).
+  // REQUIRES: 1 <= max_categories <= kMaxCategories; a value;
+  // values.size() == counts.size() (else std::invalid_argument).
   static CategoryDictionary from_counts(std::span<const std::string> values,
                                         std::span<const std::uint64_t> counts,
                                         std::size_t max_categories);

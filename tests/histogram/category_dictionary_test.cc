@@ -66,29 +66,35 @@ TEST_CASE("the empty string and a literal __other__ are ordinary categories",
   CHECK(dictionary.bin_of("b") == 3);
 }
 
-TEST_CASE("the union orders categories by total frequency in both samples",
+TEST_CASE("from_counts orders categories by their counts, ties byte-wise",
           "[category_dictionary]") {
-  const Sample reference = {"a", "a", "a", "b", "c"};
-  const Sample current = {"c", "c", "c", "d", "b"};
-  const auto dictionary = CategoryDictionary::from_union(reference, current, 10);
+  // The counts over both samples of an offline comparison; a value may come
+  // more than once (once per sample): its counts add up.
+  const std::vector<std::string> values = {"a", "b", "c", "c", "d", "b"};
+  const std::vector<uint64_t> counts = {3, 1, 1, 3, 1, 1};
+  const auto dictionary = CategoryDictionary::from_counts(values, counts, 10);
   // c: 4, a: 3, b: 2, d: 1
   CHECK(categories_of(dictionary) == std::vector<std::string>{"c", "a", "b", "d"});
-  CHECK(categories_of(CategoryDictionary::from_union(reference, current, 2)) ==
+  CHECK(categories_of(CategoryDictionary::from_counts(values, counts, 2)) ==
         std::vector<std::string>{"c", "a"});
-  // One empty side is fine: the other's categories.
-  CHECK(categories_of(CategoryDictionary::from_union({}, current, 10)) ==
-        std::vector<std::string>{"c", "b", "d"});
+  const std::vector<std::string> tied = {"z", "y", "x"};
+  CHECK(categories_of(CategoryDictionary::from_counts(tied, std::vector<uint64_t>{2, 2, 2}, 10)) ==
+        std::vector<std::string>{"x", "y", "z"});
+  CHECK_THROWS_AS(CategoryDictionary::from_counts(tied, std::vector<uint64_t>{1}, 10),
+                  std::invalid_argument);
 }
 
 TEST_CASE("invalid arguments are InputErrors", "[category_dictionary]") {
   const Sample reference = {"a"};
   CHECK_THROWS_MATCHES(CategoryDictionary::from_reference(reference, 0), InputError,
                        Message("max_categories must be between 1 and 65535, got 0"));
-  CHECK_THROWS_MATCHES(CategoryDictionary::from_union(reference, reference, 65536), InputError,
+  const std::vector<std::string> values = {"a"};
+  const std::vector<uint64_t> counts = {1};
+  CHECK_THROWS_MATCHES(CategoryDictionary::from_counts(values, counts, 65536), InputError,
                        Message("max_categories must be between 1 and 65535, got 65536"));
   CHECK_THROWS_MATCHES(CategoryDictionary::from_reference({}, 5), InputError,
                        Message("reference has no values"));
-  CHECK_THROWS_MATCHES(CategoryDictionary::from_union({}, {}, 5), InputError,
+  CHECK_THROWS_MATCHES(CategoryDictionary::from_counts({}, {}, 5), InputError,
                        Message("neither sample has a value"));
 }
 
