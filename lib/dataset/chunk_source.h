@@ -11,11 +11,13 @@
 #pragma once
 
 #include <cstddef>
+#include <algorithm>
 #include <cstdint>
 #include <memory>
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "dataset/record_scanner.h"
 
@@ -54,24 +56,33 @@ class BatchWriter {
  public:
   explicit BatchWriter(RecordBatch& batch) : batch_(batch) {}
 
-  // Empties the batch (keeping its memory) for a chunk of `chunk_bytes`
-  // bytes projected on `columns` columns.
+  // Empties the batch (keeping its memory) for the plan's chunk, projected
+  // on `columns` columns: room for plan.rows rows (and the spare one),
+  // cells unset.
   void reset(std::size_t columns, const ChunkPlan& plan) {
-    batch_.cells_.resize(columns);
-    for (auto& column : batch_.cells_) {
-      column.clear();
-      column.reserve(plan.rows);
-    }
-    batch_.lines_.clear();
-    batch_.lines_.reserve(plan.rows);
+    batch_.columns_ = columns;
+    batch_.rows_ = 0;
+    batch_.cells_.resize(columns * (plan.rows + 1));
+    batch_.lines_.resize(plan.rows);
     batch_.first_row_ = plan.first_row;
     batch_.text_.clear();
     batch_.text_capacity_ = plan.end - plan.begin;
     batch_.keys_.clear();
   }
 
-  std::vector<std::string_view>& column(std::size_t column) { return batch_.cells_[column]; }
-  void add_row(std::uint64_t line) { batch_.lines_.push_back(line); }
+  // Every cell missing.
+  void clear_cells() { std::fill(batch_.cells_.begin(), batch_.cells_.end(), std::string_view()); }
+  // Row `row`'s cells, for rows 0 to plan.rows (the spare one).
+  std::string_view* row(std::size_t row) { return batch_.cells_.data() + row * batch_.columns_; }
+  // The next row starts on `line`: its cells become part of the batch.
+  // Throws when the chunk has more rows than its plan (a miscount).
+  void add_row(std::uint64_t line) {
+    if (batch_.rows_ == batch_.lines_.size()) {
+      throw std::logic_error("record scanner: more rows than the chunk's plan");
+    }
+    batch_.lines_[batch_.rows_++] = line;
+  }
+  std::size_t rows() const { return batch_.rows_; }
   std::vector<std::string>& keys() { return batch_.keys_; }
   static const std::vector<std::string>& keys(const RecordBatch& batch) { return batch.keys_; }
 

@@ -28,7 +28,6 @@ std::uint64_t prefix_xor(std::uint64_t x) {
 }
 
 std::uint64_t bits_below(unsigned bit) { return (std::uint64_t{1} << bit) - 1; }
-std::uint64_t bits_through(unsigned bit) { return bit == 63 ? ~std::uint64_t{0} : bits_below(bit + 1); }
 std::size_t highest_bit(std::uint64_t x) { return 63 - static_cast<std::size_t>(std::countl_zero(x)); }
 
 struct Block {
@@ -47,7 +46,8 @@ class BlockReader {
   BlockReader(std::string_view bytes, std::size_t begin, std::size_t end)
       : bytes_(bytes), end_(end), next_(begin) {}
 
-  bool next(Block& block) {
+  // Inlined: once per 64 bytes in the walks' loops.
+  __attribute__((always_inline)) bool next(Block& block) {
     if (index_ == count_ && !refill()) return false;
     block.base = base_ + index_ * kCsvBlockBytes;
     block.masks = masks_[index_++];
@@ -97,9 +97,18 @@ class BlockReader {
 
 struct WalkEnd {
   bool unterminated = false;
-  std::size_t last_quote = kNone;  // when unterminated: where the open quote is
-  std::size_t field_index = 0;     // when unterminated: the field it is in
+  // When unterminated: the record and the field the open quote is in.
+  std::size_t record_begin = 0;
+  std::size_t field_index = 0;
 };
+
+// Line feeds inside quoted sections among the bits of `mask`. Rare: most
+// blocks have none, and need no population count (a libgcc call on the
+// x86-64 baseline, which has no POPCNT).
+std::uint64_t quoted_line_feeds(const Block& block, std::uint64_t mask) {
+  const std::uint64_t quoted = block.masks.newlines & block.inside & mask;
+  return quoted == 0 ? 0 : static_cast<std::uint64_t>(std::popcount(quoted));
+}
 
 // Walks the fields of the whole records in bytes[begin, end), begin at a
 // record start. For each field, on_field(index in its record, begin, end,
@@ -115,8 +124,9 @@ WalkEnd walk_fields(std::string_view bytes, std::size_t begin, std::size_t end, 
   std::size_t field_begin = begin;
   std::size_t record_begin = begin;
   std::size_t field_index = 0;
-  std::uint64_t line_feeds = 0;  // in [begin, block.base)
-  std::size_t last_quote = kNone;  // before block.base
+  std::uint64_t records_ended = 0;  // by a line feed
+  std::uint64_t quoted_before = 0;  // quoted line feeds in [begin, block.base)
+  std::size_t last_quote = kNone;   // before block.base
   while (reader.next(block)) {
     const CsvBlockMasks& masks = block.masks;
     std::uint64_t separators = (masks.commas | masks.newlines) & ~block.inside;
@@ -133,20 +143,21 @@ WalkEnd walk_fields(std::string_view bytes, std::size_t begin, std::size_t end, 
       ++field_index;
       field_begin = at + 1;
       if (ends_record) {
-        const std::uint64_t line_feeds_after =
-            line_feeds + static_cast<std::uint64_t>(std::popcount(masks.newlines & bits_through(bit)));
-        if (!on_record(record_begin, at, field_index, true, line_feeds_after)) return {};
+        ++records_ended;
+        const std::uint64_t line_feeds =
+            records_ended + quoted_before + quoted_line_feeds(block, bits_below(bit));
+        if (!on_record(record_begin, at, field_index, true, line_feeds)) return {};
         record_begin = field_begin;
         field_index = 0;
       }
     }
-    line_feeds += static_cast<std::uint64_t>(std::popcount(masks.newlines));
+    quoted_before += quoted_line_feeds(block, ~std::uint64_t{0});
     if (masks.quotes != 0) last_quote = block.base + highest_bit(masks.quotes);
   }
-  if (reader.ends_inside_quotes()) return {true, last_quote, field_index};
+  if (reader.ends_inside_quotes()) return {true, record_begin, field_index};
   if (field_begin < end || field_index > 0) {
     on_field(field_index, field_begin, end, last_quote != kNone && last_quote >= field_begin, false);
-    on_record(record_begin, end, field_index + 1, false, line_feeds);
+    on_record(record_begin, end, field_index + 1, false, records_ended + quoted_before);
   }
   return {};
 }
@@ -174,9 +185,8 @@ std::size_t unquote(std::string_view raw, char* out) {
 // The field without the '\r' of a CRLF record end.
 std::string_view field_bytes(std::string_view bytes, std::size_t begin, std::size_t end,
                              bool ends_record) {
-  std::string_view raw = bytes.substr(begin, end - begin);
-  if (ends_record && !raw.empty() && raw.back() == '\r') raw.remove_suffix(1);
-  return raw;
+  if (ends_record && end > begin && bytes[end - 1] == '\r') --end;
+  return {bytes.data() + begin, end - begin};
 }
 
 // A record that is one empty field: a blank line ("", "\r" before the line
@@ -196,12 +206,29 @@ std::string column_label(std::size_t index, const std::vector<std::string>& name
   return label;
 }
 
+// The error of a walk from `begin` (on `first_line`) that ended inside
+// quotes, naming the line of the quote that opened the last quoted section:
+// in the unterminated record, a quote outside quotes opens one, and inside
+// one "" is a quote, a lone " closes it.
 [[noreturn]] void throw_unterminated(const DataFile& file, std::size_t begin,
                                      std::uint64_t first_line, const WalkEnd& walk,
                                      const std::vector<std::string>& names) {
   const std::string_view bytes = file.bytes();
+  std::size_t open = walk.record_begin;
+  bool quoted = false;
+  for (std::size_t i = walk.record_begin; i < bytes.size(); ++i) {
+    if (bytes[i] != '"') continue;
+    if (!quoted) {
+      quoted = true;
+      open = i;
+    } else if (i + 1 < bytes.size() && bytes[i + 1] == '"') {
+      ++i;
+    } else {
+      quoted = false;
+    }
+  }
   const auto line_feeds = std::count(bytes.begin() + static_cast<std::ptrdiff_t>(begin),
-                                     bytes.begin() + static_cast<std::ptrdiff_t>(walk.last_quote), '\n');
+                                     bytes.begin() + static_cast<std::ptrdiff_t>(open), '\n');
   throw InputError(where(file, first_line + static_cast<std::uint64_t>(line_feeds)) +
                    "unterminated quoted field in " + column_label(walk.field_index, names));
 }
@@ -282,21 +309,22 @@ class CsvSource final : public ChunkSource {
     bool cut = false;
     while (!cut && reader.next(block)) {
       std::uint64_t record_ends = block.masks.newlines & ~block.inside;
-      std::uint64_t counted = block.masks.newlines;
+      std::uint64_t walked = ~std::uint64_t{0};  // the block's bits inside the chunk
       while (record_ends != 0) {
         const auto bit = static_cast<unsigned>(std::countr_zero(record_ends));
         record_ends &= record_ends - 1;
         const std::size_t at = block.base + bit;
         rows += is_row(record_begin, at, true);
+        ++line_feeds;
         record_begin = at + 1;
         if (at >= last_byte) {
           end = at + 1;
-          counted &= bits_through(bit);
+          walked = bits_below(bit);
           cut = true;
           break;
         }
       }
-      line_feeds += static_cast<std::uint64_t>(std::popcount(counted));
+      line_feeds += quoted_line_feeds(block, walked);
     }
     if (record_begin < end) rows += is_row(record_begin, end, false);
     plan = ChunkPlan{next_index_++, begin, end, next_line_, next_row_, rows};
@@ -315,24 +343,26 @@ class CsvSource final : public ChunkSource {
     BatchWriter writer(batch);
     writer.reset(columns_, plan);
     const std::size_t field_count = names_.size();
+    // The record being walked goes to row `row`; a record that is not a row
+    // (a blank line) leaves its cells there for the next one to overwrite.
+    std::string_view* row = writer.row(0);
     std::uint64_t record_line = plan.first_line;
+    // Inlined: the walk's hot loop calls it once per field.
     const auto on_field = [&](std::size_t index, std::size_t begin, std::size_t end, bool has_quotes,
-                              bool ends_record) {
+                              bool ends_record) __attribute__((always_inline)) {
       if (index >= field_count || slot_of_field_[index] == kNone) return;
       std::string_view text = field_bytes(bytes, begin, end, ends_record);
       if (has_quotes) text = unquoted_text(text, writer);
-      writer.column(slot_of_field_[index]).push_back(text.empty() ? std::string_view() : text);
+      row[slot_of_field_[index]] = text.empty() ? std::string_view() : text;
     };
     const auto on_record = [&](std::size_t begin, std::size_t end, std::size_t fields,
                                bool ended_by_line_feed, std::uint64_t line_feeds) {
-      if (fields == 1 && field_count > 1 &&
-          is_blank_record(bytes.substr(begin, end - begin), ended_by_line_feed)) {
-        if (slot_of_field_[0] != kNone) writer.column(slot_of_field_[0]).pop_back();
-      } else if (fields != field_count) {
-        throw InputError(where(file_, record_line) + "row has " + std::to_string(fields) +
-                         " fields, the header has " + std::to_string(field_count));
-      } else {
+      const bool blank = fields == 1 && field_count > 1 &&
+                         is_blank_record(bytes.substr(begin, end - begin), ended_by_line_feed);
+      if (!blank) {
+        if (fields != field_count) throw_ragged(record_line, fields);
         writer.add_row(record_line);
+        row = writer.row(writer.rows());
       }
       record_line = plan.first_line + line_feeds;
       return true;
@@ -350,6 +380,12 @@ class CsvSource final : public ChunkSource {
   bool is_row(std::size_t begin, std::size_t end, bool ended_by_line_feed) const {
     return names_.size() == 1 || end - begin > 3 ||
            !is_blank_record(file_.bytes().substr(begin, end - begin), ended_by_line_feed);
+  }
+
+  [[noreturn, gnu::cold, gnu::noinline]] void throw_ragged(std::uint64_t line,
+                                                           std::size_t fields) const {
+    throw InputError(where(file_, line) + "row has " + std::to_string(fields) +
+                     " fields, the header has " + std::to_string(names_.size()));
   }
 
   static std::string_view unquoted_text(std::string_view raw, BatchWriter& writer) {

@@ -195,6 +195,7 @@ class NdjsonSource final : public ChunkSource {
     const std::string_view bytes = file_.bytes();
     BatchWriter writer(batch);
     writer.reset(columns_, plan);
+    writer.clear_cells();
     KeySet chunk_keys;
     std::uint64_t line = plan.first_line;
     for (std::size_t position = plan.begin; position < plan.end; ++line) {
@@ -269,8 +270,8 @@ class NdjsonSource final : public ChunkSource {
     }
     od::object object;
     if (const error_code error = document.get_object().get(object)) fail(line_number, error);
+    const std::size_t row = writer.rows();
     writer.add_row(line_number);
-    for (std::size_t column = 0; column < columns_; ++column) writer.column(column).emplace_back();
     std::size_t position = 0;
     for (auto member : object) {
       od::field field;
@@ -286,7 +287,7 @@ class NdjsonSource final : public ChunkSource {
       const error_code error = slot == kNone
                                    ? validate(value)
                                    : cell_text(value, document, in_file, writer,
-                                               writer.column(slot).back());
+                                               writer.row(row)[slot]);
       if (error) fail(line_number, error, key);
     }
     const char* rest = nullptr;

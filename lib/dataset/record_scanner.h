@@ -58,14 +58,15 @@ std::vector<std::string> column_names(const DataFile& file, unsigned threads = 1
 
 // One chunk of whole records of a file, projected on the requested columns
 // (column j is the j-th name asked for). Cells are views into the file or
-// into the batch; they live as long as the batch.
+// into the batch; they live as long as the batch. A row's cells are stored
+// next to each other: reading row by row is the fast order.
 class RecordBatch {
  public:
-  std::size_t rows() const { return lines_.size(); }
-  std::size_t columns() const { return cells_.size(); }
+  std::size_t rows() const { return rows_; }
+  std::size_t columns() const { return columns_; }
   // nullopt: missing.
   std::optional<std::string_view> cell(std::size_t row, std::size_t column) const {
-    const std::string_view text = cells_[column][row];
+    const std::string_view text = cells_[row * columns_ + column];
     if (text.data() == nullptr) return std::nullopt;
     return text;
   }
@@ -78,8 +79,13 @@ class RecordBatch {
  private:
   friend class detail::BatchWriter;
 
-  std::vector<std::vector<std::string_view>> cells_;  // [column][row]; data() == nullptr: missing
-  std::vector<std::uint64_t> lines_;                   // [row]
+  // [row * columns_ + column]; data() == nullptr: missing. Row-major: the
+  // parsers write a record's cells next to each other. Room for the chunk's
+  // rows and a spare one that parsing may write and drop.
+  std::vector<std::string_view> cells_;
+  std::size_t rows_ = 0;
+  std::size_t columns_ = 0;
+  std::vector<std::uint64_t> lines_;  // [row]
   std::uint64_t first_row_ = 0;
   std::string text_;  // unescaped cells; reserved whole: appending never moves it
   std::size_t text_capacity_ = 0;  // what text_ must be able to hold for this chunk

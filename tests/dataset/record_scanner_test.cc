@@ -93,6 +93,11 @@ TEST_CASE("CSV: an unterminated quote is an error naming the line and column whe
         path_of("open.csv") + ":3: unterminated quoted field in column 1 ('a')");
   CHECK(error_of("open2.csv", "a,b\n1,2\n3,\"x\"\"\n") ==
         path_of("open2.csv") + ":3: unterminated quoted field in column 2 ('b')");
+  // "" inside quotes is a quote, not a close and an open (fuzzing found it).
+  CHECK(error_of("open4.csv", "h\n\"x\n\"\"\n\"\"\"\"y\n") ==
+        path_of("open4.csv") + ":2: unterminated quoted field in column 1 ('h')");
+  CHECK(error_of("open5.csv", "h\n\"x\"\n\"\"\"y\n") ==
+        path_of("open5.csv") + ":3: unterminated quoted field in column 1 ('h')");
   CHECK_THROWS_WITH(column_names(file_of("open3.csv", "a,\"b\n1\n")),
                     path_of("open3.csv") + ":1: unterminated quoted field in column 2");
 }
