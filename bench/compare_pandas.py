@@ -13,6 +13,9 @@ across runs: these machines are shared.
              itself costs)
   ScanParse  the same plus parse_number on every cell: numbers as pandas
              gives them (strings stay views; pandas makes Python objects)
+  CPU        driftd's CPU time per scan, every thread: on a loaded machine
+             the second thread may find no free core (no gain in time), but
+             equal CPU for 1 and 2 threads means the work split without cost
 
 usage: /usr/bin/python3 bench/compare_pandas.py [BUILD_BIN_DIR] [ROWS]   (build/bin, 200000)
 """
@@ -72,7 +75,7 @@ def cpu_model():
 
 def print_rows(title, size, values, pandas_seconds, pandas_label, ours, names):
     print(f"\n{title}")
-    print(f"  {'reader':<36} {'time':>9} {'MB/s':>8} {'values/s':>10} {'vs pandas':>10}")
+    print(f"  {'reader':<36} {'time':>9} {'MB/s':>8} {'values/s':>10} {'vs pandas':>10} {'CPU':>9}")
     print(f"  {pandas_label:<36} {pandas_seconds * 1e3:>7.0f}ms {size / pandas_seconds / 1e6:>8.0f} "
           f"{values / pandas_seconds:>10.3g} {1.0:>9.1f}x")
     for name in names:
@@ -80,7 +83,8 @@ def print_rows(title, size, values, pandas_seconds, pandas_label, ours, names):
         seconds = entry["real_time"] * {"ms": 1e-3, "us": 1e-6, "ns": 1e-9}[entry["time_unit"]]
         label = f"driftd {name} ({entry.get('label', '')})"
         print(f"  {label:<36} {seconds * 1e3:>7.0f}ms {size / seconds / 1e6:>8.0f} "
-              f"{values / seconds:>10.3g} {pandas_seconds / seconds:>9.1f}x")
+              f"{values / seconds:>10.3g} {pandas_seconds / seconds:>9.1f}x "
+              f"{entry['process_cpu_ms']:>7.0f}ms")
 
 
 def main():

@@ -7,11 +7,15 @@
 //   ReadTable                         read_table, every cell a std::string
 // with <projection> all (every column) or one (the header's middle column),
 // T 1 and 2. bytes_per_second is the file's size per scan, items_per_second
-// projected cells (values) per second. The label names the CSV byte
-// classifier's SIMD target.
+// projected cells (values) per second, process_cpu_ms the CPU time of every
+// thread of the process per scan (on a loaded machine, where a second
+// thread may find no free core, it shows whether the work split without
+// overhead). The label names the CSV byte classifier's SIMD target.
 //
 //   build/bin/reader_bench FILE [--benchmark_... flags]
 #include <benchmark/benchmark.h>
+
+#include <sys/resource.h>
 
 #include <cstdint>
 #include <cstdio>
@@ -31,10 +35,19 @@ struct Totals {
   std::uint64_t bytes = 0;  // cell bytes, or numbers seen: keeps the work observable
 };
 
+// User and system CPU time of every thread of the process so far, in ms.
+double process_cpu_ms() {
+  rusage usage{};
+  ::getrusage(RUSAGE_SELF, &usage);
+  const auto ms = [](const timeval& t) { return static_cast<double>(t.tv_sec) * 1e3 + static_cast<double>(t.tv_usec) * 1e-3; };
+  return ms(usage.ru_utime) + ms(usage.ru_stime);
+}
+
 template <class MapCells>
 void scan(benchmark::State& state, const DataFile& file, const std::vector<std::string>& columns,
           unsigned threads, MapCells map_cells) {
   Totals totals;
+  const double cpu_before = process_cpu_ms();
   for (auto _ : state) {
     totals = {};
     scan_records<Totals>(
@@ -56,6 +69,8 @@ void scan(benchmark::State& state, const DataFile& file, const std::vector<std::
   }
   state.SetBytesProcessed(state.iterations() * static_cast<std::int64_t>(file.bytes().size()));
   state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(totals.cells));
+  state.counters["process_cpu_ms"] =
+      (process_cpu_ms() - cpu_before) / static_cast<double>(state.iterations());
   state.SetLabel(std::string(csv_masks_implementation()));
 }
 
