@@ -73,25 +73,9 @@ class Scan {
     try {
       const std::unique_ptr<ParseScratch> scratch = source_.make_scratch();
       RecordBatch batch;
-      std::unique_lock lock(mutex_);
-      while (true) {
-        // At most slots_.size() chunks between the next to fold and the
-        // next to cut: the bound on memory (record_scanner.h).
-        wake_.wait(lock, [&] {
-          return stopped_ || exhausted_ || next_chunk_ < next_fold_ + slots_.size();
-        });
-        if (stopped_ || exhausted_) return;
-        ChunkPlan plan;
-        if (!source_.next_chunk(plan)) {
-          exhausted_ = true;
-          wake_.notify_all();
-          return;
-        }
-        ++next_chunk_;
-        rows_ += plan.rows;
+      ChunkPlan plan;
+      while (cut(plan)) {
         const std::size_t slot = plan.index % slots_.size();
-        lock.unlock();
-
         bool mapped = false;
         std::exception_ptr error;
         try {
@@ -108,13 +92,40 @@ class Scan {
         }
         file_.release(plan.begin, plan.end - plan.begin);
 
-        lock.lock();
+        std::unique_lock lock(mutex_);
         slots_[slot] = Slot{true, mapped, std::move(error)};
         if (!folding_) fold_ready(lock);
       }
     } catch (...) {
       stop(std::current_exception());
     }
+  }
+
+  // The next chunk, once the window has room for it; false when there is
+  // none left or the scan stopped. One cutter at a time, under cut_mutex_
+  // and not mutex_: completing and folding chunks never wait for a cut.
+  bool cut(ChunkPlan& plan) {
+    const std::lock_guard cutting(cut_mutex_);
+    {
+      std::unique_lock lock(mutex_);
+      // At most slots_.size() chunks between the next to fold and the next
+      // to cut: the bound on memory (record_scanner.h).
+      wake_.wait(lock, [&] {
+        return stopped_ || exhausted_ || next_chunk_ < next_fold_ + slots_.size();
+      });
+      if (stopped_ || exhausted_) return false;
+    }
+    // next_chunk_ moves only under cut_mutex_: the window still has room.
+    const bool found = source_.next_chunk(plan);
+    const std::lock_guard lock(mutex_);
+    if (!found) {
+      exhausted_ = true;
+      wake_.notify_all();
+      return false;
+    }
+    ++next_chunk_;
+    rows_ += plan.rows;
+    return true;
   }
 
   // Folds the completed chunks in order, starting at next_fold_, until one
@@ -147,13 +158,15 @@ class Scan {
   }
 
   const DataFile& file_;
-  ChunkSource& source_;  // next_chunk() under mutex_; parse() concurrently
+  ChunkSource& source_;  // next_chunk() under cut_mutex_; parse() concurrently
   const MapToSlot& map_to_slot_;
   const FoldSlot& fold_slot_;
 
+  // Lock order: cut_mutex_, then mutex_.
+  std::mutex cut_mutex_;
   std::mutex mutex_;
   std::condition_variable wake_;
-  // Guarded by mutex_:
+  // Guarded by mutex_ (next_chunk_ also only moves under cut_mutex_):
   std::vector<Slot> slots_;     // chunk i's outcome in slots_[i % size]
   std::size_t next_chunk_ = 0;  // chunks cut so far
   std::size_t next_fold_ = 0;   // chunks folded (or skipped) so far
