@@ -1,6 +1,7 @@
 #include "histogram/numeric_binning.h"
 
 #include <algorithm>
+#include <bit>
 #include <charconv>
 #include <cmath>
 #include <iterator>
@@ -37,19 +38,71 @@ std::vector<double> finite_values(std::span<const double> reference) {
   return values;
 }
 
-// Puts the values of the given ranks (sorted, distinct) where a sort would
-// put them, by nested partial sorts: O(n log ranks) instead of a full sort's
-// O(n log n).
-void select_ranks(std::span<double> values, std::span<const std::size_t> ranks,
-                  std::size_t offset = 0) {
-  if (ranks.empty() || values.empty()) return;
-  const std::size_t middle = ranks.size() / 2;
-  const std::size_t rank = ranks[middle] - offset;
-  std::nth_element(values.begin(), values.begin() + static_cast<std::ptrdiff_t>(rank),
-                   values.end());
-  select_ranks(values.first(rank), ranks.first(middle), offset);
-  select_ranks(values.subspan(rank + 1), ranks.subspan(middle + 1), offset + rank + 1);
+// The order-preserving unsigned form of a finite double: key(a) < key(b)
+// when a < b (and -0.0 just below +0.0, which compare equal).
+std::uint64_t order_key(double value) {
+  const auto bits = std::bit_cast<std::uint64_t>(value);
+  return (bits >> 63) != 0 ? ~bits : bits | (std::uint64_t{1} << 63);
 }
+
+// The values a sort of the finite reference values would put at given
+// ranks, without the sort: a histogram of the keys' top 16 bits (built
+// here) finds the bucket of each rank; values_at() gathers only the buckets
+// holding a rank and partially sorts them. Two passes over the values,
+// where nested partial sorts of them all take several.
+class RankSelector {
+ public:
+  explicit RankSelector(std::span<const double> reference)
+      : reference_(reference), counts_(std::size_t{1} << (64 - kShift), 0) {
+    for (const double value : reference_) {
+      if (std::isfinite(value)) ++counts_[order_key(value) >> kShift];
+    }
+    for (const std::size_t count : counts_) size_ += count;
+    if (size_ == 0) throw InputError("reference has no finite values");
+  }
+
+  std::size_t size() const { return size_; }
+
+  // The value of each rank. REQUIRES: ranks sorted, distinct, < size().
+  std::vector<double> values_at(std::span<const std::size_t> ranks) const {
+    std::vector<int> slot_of_bucket(counts_.size(), -1);
+    std::vector<std::size_t> slot_of_rank, offset_of_rank;
+    std::vector<std::vector<double>> gathered;
+    std::size_t below = 0;  // finite values in the buckets before `bucket`
+    std::size_t next = 0;
+    for (std::size_t bucket = 0; bucket < counts_.size() && next < ranks.size(); ++bucket) {
+      for (; next < ranks.size() && ranks[next] < below + counts_[bucket]; ++next) {
+        if (slot_of_bucket[bucket] < 0) {
+          slot_of_bucket[bucket] = static_cast<int>(gathered.size());
+          gathered.emplace_back().reserve(counts_[bucket]);
+        }
+        slot_of_rank.push_back(static_cast<std::size_t>(slot_of_bucket[bucket]));
+        offset_of_rank.push_back(ranks[next] - below);
+      }
+      below += counts_[bucket];
+    }
+    for (const double value : reference_) {
+      if (!std::isfinite(value)) continue;
+      const int slot = slot_of_bucket[order_key(value) >> kShift];
+      if (slot >= 0) gathered[static_cast<std::size_t>(slot)].push_back(value);
+    }
+    std::vector<double> out;
+    out.reserve(ranks.size());
+    for (std::size_t i = 0; i < ranks.size(); ++i) {
+      std::vector<double>& bucket = gathered[slot_of_rank[i]];
+      const auto at = bucket.begin() + static_cast<std::ptrdiff_t>(offset_of_rank[i]);
+      std::nth_element(bucket.begin(), at, bucket.end());
+      out.push_back(*at);
+    }
+    return out;
+  }
+
+ private:
+  static constexpr int kShift = 48;
+  std::span<const double> reference_;
+  std::vector<std::size_t> counts_;  // finite values per bucket
+  std::size_t size_ = 0;
+};
 
 // For a and b so far apart that b - a overflows; each product stays finite.
 double weighted_mean(double a, double b, double t) { return a * (1 - t) + b * t; }
@@ -79,10 +132,11 @@ QuantilePosition quantile_position(std::size_t n, double q) {
   return {below, position - static_cast<double>(below), false};
 }
 
-// REQUIRES: values holds the ranks of `at` where a sort would put them.
-double numpy_quantile(const std::vector<double>& values, const QuantilePosition& at) {
-  if (at.at_end) return values[at.below];
-  return numpy_lerp(values[at.below], values[at.below + 1], at.fraction);
+// `value_of_rank`: the value a sort would put at each rank it is asked for.
+template <class ValueOfRank>
+double numpy_quantile(const QuantilePosition& at, const ValueOfRank& value_of_rank) {
+  if (at.at_end) return value_of_rank(at.below);
+  return numpy_lerp(value_of_rank(at.below), value_of_rank(at.below + 1), at.fraction);
 }
 
 // Quantile and uniform edges are sorted (np.unique sorts too) and
@@ -140,22 +194,26 @@ NumericBinning::NumericBinning(std::vector<double> edges) : edges_(std::move(edg
 
 NumericBinning NumericBinning::quantile(std::span<const double> reference, std::size_t bins) {
   check_bin_request(bins);
-  std::vector<double> values = finite_values(reference);
+  const RankSelector selector(reference);
   std::vector<QuantilePosition> positions;
   std::vector<std::size_t> ranks;
   for (std::size_t i = 1; i < bins; ++i) {
     positions.push_back(
-        quantile_position(values.size(), static_cast<double>(i) / static_cast<double>(bins)));
+        quantile_position(selector.size(), static_cast<double>(i) / static_cast<double>(bins)));
     ranks.push_back(positions.back().below);
     if (!positions.back().at_end) ranks.push_back(positions.back().below + 1);
   }
   std::sort(ranks.begin(), ranks.end());
   ranks.erase(std::unique(ranks.begin(), ranks.end()), ranks.end());
-  select_ranks(values, ranks);
+  const std::vector<double> selected = selector.values_at(ranks);
+  const auto value_of_rank = [&](std::size_t rank) {
+    return selected[static_cast<std::size_t>(
+        std::lower_bound(ranks.begin(), ranks.end(), rank) - ranks.begin())];
+  };
   std::vector<double> edges;
   edges.reserve(bins - 1);
   for (const QuantilePosition& position : positions) {
-    edges.push_back(numpy_quantile(values, position));
+    edges.push_back(numpy_quantile(position, value_of_rank));
   }
   return NumericBinning(with_point_mass_edges(std::move(edges)));
 }

@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <functional>
 #include <limits>
+#include <random>
 #include <stdexcept>
 #include <vector>
 
@@ -227,6 +228,67 @@ TEST_CASE("the layout identifies the edges", "[numeric_binning]") {
   CHECK(layout.fingerprint != layout_of({1.0, 2.0, 2.0}).fingerprint);
   CHECK(layout.fingerprint != layout_of({1.0}).fingerprint);
   CHECK(layout_of({}).bins == 1);
+}
+
+
+
+// numpy.quantile's linear method on a full sort of the finite values,
+// written out again: the reference for the selection that
+// NumericBinning::quantile makes instead of a sort.
+std::vector<double> sorted_quantiles(std::vector<double> values, std::size_t bins) {
+  values.erase(std::remove_if(values.begin(), values.end(),
+                              [](double x) { return !std::isfinite(x); }),
+               values.end());
+  std::sort(values.begin(), values.end());
+  std::vector<double> out;
+  const double last = static_cast<double>(values.size() - 1);
+  for (std::size_t i = 1; i < bins; ++i) {
+    const double position = last * (static_cast<double>(i) / static_cast<double>(bins));
+    if (position >= last) {
+      out.push_back(values.back());
+      continue;
+    }
+    const auto below = static_cast<std::size_t>(position);
+    const double a = values[below], b = values[below + 1], t = position - std::floor(position);
+    const double difference = b - a;
+    out.push_back(t >= 0.5 ? b - difference * (1 - t) : a + difference * t);
+  }
+  return out;
+}
+
+TEST_CASE("quantile edges by selection equal those of a full sort", "[numeric_binning]") {
+  std::mt19937_64 random(11);
+  std::normal_distribution<double> normal(0.0, 1.0);
+  const std::vector<std::function<double()>> shapes = {
+      [&] { return normal(random); },                                    // spread over buckets
+      [&] { return 1.0 + 1e-9 * normal(random); },                       // all in one bucket
+      [&] { return static_cast<double>(random() % 5) - 2.0; },           // heavy ties, +-0
+      [&] { return random() % 3 == 0 ? -0.0 : std::ldexp(normal(random), static_cast<int>(random() % 40) - 20); },
+      [&] { return random() % 10 == 0 ? std::numeric_limits<double>::infinity() : normal(random); },
+  };
+  for (const auto& shape : shapes) {
+    for (const std::size_t n : {1, 2, 3, 17, 1000, 20000}) {
+      std::vector<double> values(n);
+      for (double& value : values) value = shape();
+      values[0] = 0.5;  // one finite value at least
+      for (const std::size_t bins : {1, 2, 3, 7, 10, 64, 4096}) {
+        const NumericBinning binning = NumericBinning::quantile(values, bins);
+        const std::vector<double> expected = sorted_quantiles(values, bins);
+        // Every expected quantile is an edge (the point-mass rule only adds
+        // edges), and every edge is a quantile or the one just above one.
+        for (const double quantile : expected) {
+          const double edge = quantile == 0 ? 0.0 : quantile;
+          CHECK(std::binary_search(binning.edges().begin(), binning.edges().end(), edge));
+        }
+        for (const double edge : binning.edges()) {
+          const bool quantile_or_above = std::any_of(expected.begin(), expected.end(), [&](double q) {
+            return edge == q || edge == std::nextafter(q, std::numeric_limits<double>::infinity());
+          });
+          CHECK(quantile_or_above);
+        }
+      }
+    }
+  }
 }
 
 }  // namespace
