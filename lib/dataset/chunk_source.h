@@ -32,6 +32,24 @@ struct ChunkPlan {
   std::uint64_t rows = 0;        // data rows in the chunk
 };
 
+// Where a source's next chunk starts: next_chunk()'s position.
+struct ChunkCursor {
+  std::size_t index = 0;
+  std::size_t begin = 0;
+  std::uint64_t line = 1;
+  std::uint64_t row = 0;
+
+  // The plan of the chunk [begin, end), which holds `line_feeds` line feeds
+  // and `rows` data rows; the cursor moves past it.
+  ChunkPlan advance(std::size_t end, std::uint64_t line_feeds, std::uint64_t rows) {
+    const ChunkPlan plan{index++, begin, end, line, row, rows};
+    begin = end;
+    line += line_feeds;
+    row += rows;
+    return plan;
+  }
+};
+
 // A format's per-thread parsing state (a JSON parser, buffers).
 class ParseScratch {
  public:

@@ -279,8 +279,7 @@ class CsvSource final : public ChunkSource {
         slot_of_field_(names_.size(), kNone),
         columns_(columns.size()),
         chunk_bytes_(std::max<std::size_t>(chunk_bytes, 1)),
-        next_begin_(header.data_begin),
-        next_line_(header.data_first_line) {
+        cursor_{0, header.data_begin, header.data_first_line, 0} {
     for (std::size_t slot = 0; slot < columns.size(); ++slot) {
       const auto it = std::find(names_.begin(), names_.end(), columns[slot]);
       if (it == names_.end()) {
@@ -296,8 +295,8 @@ class CsvSource final : public ChunkSource {
 
   bool next_chunk(ChunkPlan& plan) override {
     const std::string_view bytes = file_.bytes();
-    if (next_begin_ >= bytes.size()) return false;
-    const std::size_t begin = next_begin_;
+    if (cursor_.begin >= bytes.size()) return false;
+    const std::size_t begin = cursor_.begin;
     // The chunk ends at the first record end at or after this offset.
     const std::size_t last_byte = begin + std::min(chunk_bytes_, bytes.size() - begin) - 1;
     BlockReader reader(bytes, begin, bytes.size());
@@ -327,10 +326,7 @@ class CsvSource final : public ChunkSource {
       line_feeds += quoted_line_feeds(block, walked);
     }
     if (record_begin < end) rows += is_row(record_begin, end, false);
-    plan = ChunkPlan{next_index_++, begin, end, next_line_, next_row_, rows};
-    next_begin_ = end;
-    next_line_ += line_feeds;
-    next_row_ += rows;
+    plan = cursor_.advance(end, line_feeds, rows);
     return true;
   }
 
@@ -406,10 +402,7 @@ class CsvSource final : public ChunkSource {
   const std::size_t columns_;
   const std::size_t chunk_bytes_;
   // next_chunk()'s position: guarded by its one caller at a time.
-  std::size_t next_index_ = 0;
-  std::size_t next_begin_;
-  std::uint64_t next_line_;
-  std::uint64_t next_row_ = 0;
+  ChunkCursor cursor_;
 };
 
 }  // namespace

@@ -163,8 +163,8 @@ class NdjsonSource final : public ChunkSource {
 
   bool next_chunk(ChunkPlan& plan) override {
     const std::string_view bytes = file_.bytes();
-    if (next_begin_ >= bytes.size()) return false;
-    const std::size_t begin = next_begin_;
+    if (cursor_.begin >= bytes.size()) return false;
+    const std::size_t begin = cursor_.begin;
     const std::size_t last_byte = begin + std::min(chunk_bytes_, bytes.size() - begin) - 1;
     std::size_t end = bytes.size();
     std::uint64_t line_feeds = 0;
@@ -180,10 +180,7 @@ class NdjsonSource final : public ChunkSource {
         break;
       }
     }
-    plan = ChunkPlan{next_index_++, begin, end, next_line_, next_row_, rows};
-    next_begin_ = end;
-    next_line_ += line_feeds;
-    next_row_ += rows;
+    plan = cursor_.advance(end, line_feeds, rows);
     return true;
   }
 
@@ -352,10 +349,7 @@ class NdjsonSource final : public ChunkSource {
   const std::size_t chunk_bytes_;
   const bool collect_keys_;
   // next_chunk()'s position: guarded by its one caller at a time.
-  std::size_t next_index_ = 0;
-  std::size_t next_begin_ = 0;
-  std::uint64_t next_line_ = 1;
-  std::uint64_t next_row_ = 0;
+  ChunkCursor cursor_;
 };
 
 }  // namespace

@@ -42,7 +42,7 @@ TEST_CASE("DataFile errors name the file") {
 }
 
 TEST_CASE("DataFile reads a pipe whole when no size limit applies, and survives moves") {
-  const auto fifo = std::filesystem::temp_directory_path() / "driftd_dataset_test" / "pipe";
+  const auto fifo = testing::test_path("pipe");
   std::filesystem::create_directories(fifo.parent_path());
   std::filesystem::remove(fifo);
   REQUIRE(::mkfifo(fifo.c_str(), 0600) == 0);

@@ -3,11 +3,18 @@
 #include <atomic>
 #include <fstream>
 #include <stdexcept>
+#include <string>
+
+#include <unistd.h>
 
 namespace driftd::testing {
 
+// One directory per process: ctest runs test cases (and the whole binary
+// under DRIFTD_SIMD=scalar) in parallel processes, and a file rewritten
+// while another process has it mapped would fault there (SIGBUS).
 std::filesystem::path test_path(const std::string& name) {
-  const auto dir = std::filesystem::temp_directory_path() / "driftd_dataset_test";
+  const auto dir = std::filesystem::temp_directory_path() /
+                   ("driftd_dataset_test." + std::to_string(::getpid()));
   std::filesystem::create_directories(dir);
   return dir / name;
 }

@@ -2,6 +2,9 @@
 
 #include <cmath>
 #include <fstream>
+#include <string>
+
+#include <unistd.h>
 
 #include <catch2/catch.hpp>
 
@@ -11,7 +14,9 @@ namespace driftd {
 namespace {
 
 std::filesystem::path write_file(const std::string& name, const std::string& text) {
-  const auto dir = std::filesystem::temp_directory_path() / "driftd_table_test";
+  // One directory per process (see scan_test_support.cc).
+  const auto dir = std::filesystem::temp_directory_path() /
+                   ("driftd_table_test." + std::to_string(::getpid()));
   std::filesystem::create_directories(dir);
   const auto path = dir / name;
   std::ofstream(path, std::ios::binary) << text;
