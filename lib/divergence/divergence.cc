@@ -25,9 +25,9 @@ SumsKernel default_kernel() {
   return simd_forced_scalar() ? SumsKernel::kScalarReference : SumsKernel::kSimd;
 }
 
-// compare_counts() after validation.
-CountComparison compare_checked_counts(std::span<const uint64_t> p, std::span<const uint64_t> q,
-                                       const CountTotals& totals, double alpha, BinOrder order,
+// The measures and the plain G-test of validated counts (measure_counts_batch()).
+CountComparison measure_checked_counts(std::span<const uint64_t> p, std::span<const uint64_t> q,
+                                       const CountTotals& totals, double alpha,
                                        SumsKernel kernel) {
   const Normalisation smoothing{alpha, smoothing_denominator(totals.n, p.size(), alpha),
                                 smoothing_denominator(totals.m, p.size(), alpha)};
@@ -49,6 +49,17 @@ CountComparison compare_checked_counts(std::span<const uint64_t> p, std::span<co
   significance.p_value = g_test_p_value(significance.g_statistic, significance.dof);
   const double bias = significance.dof / 2.0 * (1 / n + 1 / m);
   significance.kl_pq_corrected = std::max(0.0, comparison.measures.kl_pq - bias);
+  return comparison;
+}
+
+// compare_counts() after validation.
+CountComparison compare_checked_counts(std::span<const uint64_t> p, std::span<const uint64_t> q,
+                                       const CountTotals& totals, double alpha, BinOrder order,
+                                       SumsKernel kernel) {
+  CountComparison comparison = measure_checked_counts(p, q, totals, alpha, kernel);
+  Significance& significance = comparison.significance;
+  const double n = static_cast<double>(totals.n);
+  const double m = static_cast<double>(totals.m);
   const CalibratedGTest calibrated = calibrated_g_test(p, q, n, m, significance.g_statistic);
   significance.dof_pooled = calibrated.dof;
   significance.p_value_rank = order == BinOrder::kOrdered ? rank_test(p, q, n, m).p_value : 1.0;
@@ -61,6 +72,28 @@ CountComparison compare_checked_counts(std::span<const uint64_t> p, std::span<co
   significance.psi_corrected = alpha > 0 ? comparison.measures.psi - expected.psi
                                          : comparison.measures.psi;
   return comparison;
+}
+
+// out[i] = compare(features[i], its validated totals), after the checks of
+// compare_counts_batch().
+template <class Compare>
+void for_each_checked_feature(std::span<const FeatureCounts> features, double alpha,
+                              std::span<CountComparison> out, const Compare& compare) {
+  if (out.size() != features.size()) {
+    throw InputError("out has " + std::to_string(out.size()) + " entries for " +
+                     std::to_string(features.size()) + " features");
+  }
+  check_alpha(alpha);
+  for (std::size_t i = 0; i < features.size(); ++i) {
+    const FeatureCounts& feature = features[i];
+    CountTotals totals;
+    try {
+      totals = check_counts(feature.p, feature.q);
+    } catch (const InputError& error) {
+      throw InputError("feature " + std::to_string(i) + ": " + error.what());
+    }
+    out[i] = compare(feature, totals);
+  }
 }
 
 }  // namespace
@@ -105,21 +138,18 @@ void compare_counts_batch(std::span<const FeatureCounts> features, double alpha,
 
 void compare_counts_batch(std::span<const FeatureCounts> features, double alpha,
                           std::span<CountComparison> out, SumsKernel kernel) {
-  if (out.size() != features.size()) {
-    throw InputError("out has " + std::to_string(out.size()) + " entries for " +
-                     std::to_string(features.size()) + " features");
-  }
-  check_alpha(alpha);
-  for (std::size_t i = 0; i < features.size(); ++i) {
-    const FeatureCounts& feature = features[i];
-    CountTotals totals;
-    try {
-      totals = check_counts(feature.p, feature.q);
-    } catch (const InputError& error) {
-      throw InputError("feature " + std::to_string(i) + ": " + error.what());
-    }
-    out[i] = compare_checked_counts(feature.p, feature.q, totals, alpha, feature.order, kernel);
-  }
+  for_each_checked_feature(features, alpha, out, [&](const FeatureCounts& feature,
+                                                     const CountTotals& totals) {
+    return compare_checked_counts(feature.p, feature.q, totals, alpha, feature.order, kernel);
+  });
+}
+
+void measure_counts_batch(std::span<const FeatureCounts> features, double alpha,
+                          std::span<CountComparison> out, SumsKernel kernel) {
+  for_each_checked_feature(features, alpha, out, [&](const FeatureCounts& feature,
+                                                     const CountTotals& totals) {
+    return measure_checked_counts(feature.p, feature.q, totals, alpha, kernel);
+  });
 }
 
 }  // namespace driftd

@@ -98,4 +98,13 @@ enum class SumsKernel {
 void compare_counts_batch(std::span<const FeatureCounts> features, double alpha,
                           std::span<CountComparison> out, SumsKernel kernel);
 
+// The part of compare_counts_batch() that one pass of the SIMD kernels
+// computes: measures, n_p, n_q and, of significance, g_statistic, dof,
+// p_value and kl_pq_corrected, equal to compare_counts_batch()'s; the other
+// members of significance (the sample-size-aware ones) are 0. For
+// benchmarks, which time the two parts apart (bench/divergence_bench.cc).
+// REQUIRES (else InputError): as compare_counts_batch().
+void measure_counts_batch(std::span<const FeatureCounts> features, double alpha,
+                          std::span<CountComparison> out, SumsKernel kernel);
+
 }  // namespace driftd

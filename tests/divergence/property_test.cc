@@ -10,6 +10,7 @@
 #include <numeric>
 #include <vector>
 
+#include "common/error.h"
 #include "divergence/divergence.h"
 #include "test_support.h"
 
@@ -160,7 +161,8 @@ TEST_CASE("identical distributions give 0 everywhere and p-value 1", "[property]
   }
 }
 
-TEST_CASE("the batch API equals one call per feature", "[property]") {
+TEST_CASE("the batch API equals one call per feature, measure_counts_batch its first part",
+          "[property]") {
   RandomDistributions random(23);
   std::vector<std::vector<uint64_t>> p_counts, q_counts;
   for (int feature = 0; feature < kRandomPairs; ++feature) {
@@ -190,7 +192,38 @@ TEST_CASE("the batch API equals one call per feature", "[property]") {
       CHECK(batch[i].n_p == single.n_p);
       CHECK(batch[i].n_q == single.n_q);
     }
+
+    // The kernels' part alone: the same measures and plain G-test, the
+    // sample-size-aware values left 0.
+    for (const SumsKernel kernel : {SumsKernel::kSimd, SumsKernel::kScalarReference}) {
+      std::vector<CountComparison> full(features.size());
+      std::vector<CountComparison> measured(features.size());
+      compare_counts_batch(features, alpha, full, kernel);
+      measure_counts_batch(features, alpha, measured, kernel);
+      for (std::size_t i = 0; i < features.size(); ++i) {
+        INFO("feature " << i << ", alpha " << alpha);
+        for (const auto& field : kMeasureFields) {
+          INFO(field.key);
+          CHECK(measured[i].measures.*field.member == full[i].measures.*field.member);
+        }
+        const Significance& expected = full[i].significance;
+        const Significance& got = measured[i].significance;
+        CHECK(got.g_statistic == expected.g_statistic);
+        CHECK(got.dof == expected.dof);
+        CHECK(got.p_value == expected.p_value);
+        CHECK(got.kl_pq_corrected == expected.kl_pq_corrected);
+        CHECK(got.dof_pooled == 0);
+        CHECK(got.p_value_calibrated == 0);
+        CHECK(got.p_value_rank == 0);
+        CHECK(got.jsd_corrected == 0);
+        CHECK(got.psi_corrected == 0);
+        CHECK(measured[i].n_p == full[i].n_p);
+        CHECK(measured[i].n_q == full[i].n_q);
+      }
+    }
   }
+  std::vector<CountComparison> too_few(1);
+  CHECK_THROWS_AS(measure_counts_batch(features, 0.5, too_few, SumsKernel::kSimd), InputError);
 }
 
 }  // namespace
