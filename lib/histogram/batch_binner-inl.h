@@ -3,8 +3,16 @@
 // this file once per Highway target through hwy/foreach_target.h; the guard
 // below toggles so that each inclusion compiles the kernels again.
 //
+// The search is RadixIndex's (radix_index.h), in two stages per block of
+// values: vectors compute the buckets (clamp, integer key, shift), then
+// scalar code reads each bucket's entry and compares the value with its one
+// or two candidate edges. No gathers: AVX2's are microcoded on AMD's
+// AVX2-only cores (Zen 1 to 3: tens of micro-ops per 4-lane gather), and
+// on Zen 4 the scalar second stage beat gathering the entries and
+// candidates in vectors too, for AVX2 and AVX3 alike (docs/performance.md).
+//
 // Bit-exact with scalar_binner.cc: only comparisons of a value with edges
-// decide its bin, no arithmetic on the values.
+// decide its bin; the bucket arithmetic only chooses which edges.
 
 // Per-target include guard, as in Highway's skeleton-inl.h.
 #if defined(DRIFTD_HISTOGRAM_BATCH_BINNER_INL_H_) == defined(HWY_TARGET_TOGGLE)
@@ -19,8 +27,9 @@
 #include <cstring>
 #include <limits>
 
-#include "hwy/highway.h"
 #include "histogram/batch_binner.h"
+#include "histogram/radix_index.h"
+#include "hwy/highway.h"
 
 HWY_BEFORE_NAMESPACE();
 namespace driftd {
@@ -28,158 +37,180 @@ namespace HWY_NAMESPACE {
 
 namespace hn = hwy::HWY_NAMESPACE;
 
-// Tree levels of up to this many vectors of nodes are looked up with lane
-// permutations; deeper levels are gathered. Measured on Zen 4 (AVX-512):
-// four permutations and three blends beat one gather (64 bins: 1.4x the
-// values/s of gathering every level past the first vector); eight no longer
-// pay.
-constexpr std::size_t kMaxVectorsPerLevel = 4;
+// Values whose buckets the vector stage computes before the scalar stage
+// finishes them: keeping the two apart is faster than interleaving them per
+// vector.
+constexpr std::size_t kBlockSize = 256;
 
-// Values searched before their counts are incremented. Searching a block
-// and then incrementing keeps the vector work and the scalar increments
-// apart (faster than interleaving them per vector).
-constexpr std::size_t kCountBlock = 256;
-
-// One step down the search tree: node = 2 * node + (pivot <= x).
-template <class DI, class V>
-HWY_INLINE hn::Vec<DI> Descend(DI di, hn::Vec<DI> node, V pivot, V x) {
-  const auto go_right = hn::VecFromMask(di, hn::RebindMask(di, hn::Le(pivot, x)));
-  return hn::Sub(hn::Add(node, node), go_right);  // go_right is -1 or 0
-}
-
-// The bin of every lane of x: the number of edges <= x, or the missing slot
-// (edge_count + 1) for NaN.
+// The bins of up to kBlockSize values, added a vector at a time: Add()
+// runs the vector stage of the search, ForEachBin() the scalar stage.
 template <class D>
-HWY_INLINE hn::Vec<hn::RebindToSigned<D>> BinOf(D d, const detail::BinSearchTables& tables,
-                                                hn::Vec<D> x) {
-  const hn::RebindToSigned<D> di;
-  const std::size_t lanes = hn::Lanes(d);
-  // Index of the current node within its level; after the last level, the
-  // number of padded edges <= x.
-  auto node = hn::Zero(di);
-  std::size_t level = 0;
-  // Levels that fit in one vector: a lane permutation picks each lane's
-  // pivot.
-  for (; level < tables.levels; ++level) {
-    const std::size_t level_size = std::size_t{1} << level;
-    const std::size_t level_start = level_size - 1;
-    if (level_size > lanes || level_start + lanes > tables.tree_size) break;
-    const auto level_nodes = hn::LoadU(d, tables.tree + level_start);
-    node = Descend(di, node, hn::TableLookupLanes(level_nodes, hn::IndicesFromVec(d, node)), x);
+class BlockSearch {
+ public:
+  using V = hn::Vec<D>;
+
+  BlockSearch(D d, const RadixIndexView& index)
+      : index_(index),
+        offset_(hn::Set(d, index.levels[0].offset)),
+        low_(hn::Set(d, index.levels[0].low)),
+        high_(hn::Set(d, index.levels[0].high)),
+        first_key_(hn::Set(DU(), index.levels[0].first_key)),
+        nan_bucket_(hn::Set(DU(), index.levels[0].bucket_count)),
+        shift_(static_cast<int>(index.levels[0].shift)) {}
+
+  std::size_t size() const { return size_; }
+  void Clear() { size_ = 0; }
+
+  // REQUIRES: size() + Lanes(d) <= kBlockSize.
+  void Add(D d, V x) {
+    const hn::Rebind<std::uint32_t, D> du32;
+    hn::Store(hn::TruncateTo(du32, BucketOf(x)), du32, buckets_ + size_);
+    hn::Store(x, d, values_ + size_);
+    size_ += hn::Lanes(d);
   }
-  // Levels of a few vectors: node n is lane n % lanes of vector n / lanes;
-  // permute every vector and keep, per lane, the one holding its node.
-  const auto lane_mask = hn::Set(di, static_cast<std::int64_t>(lanes - 1));
-  for (; level < tables.levels; ++level) {
-    const std::size_t level_size = std::size_t{1} << level;
-    const std::size_t level_start = level_size - 1;
-    const std::size_t vectors = level_size / lanes;
-    // Whole vectors only (level_size is a power of two, so lanes is too).
-    if (vectors == 0 || level_size % lanes != 0 || vectors > kMaxVectorsPerLevel ||
-        level_start + level_size > tables.tree_size) {
-      break;
+
+  // Calls sink(k, bin) with the bin of each of the size() values added
+  // since Clear(), in order (k = 0, 1, ...).
+  template <class Sink>
+  void ForEachBin(const Sink& sink) {
+    // A copy whose address the loops do not give away: its fields stay in
+    // registers across the stores.
+    const RadixIndexView index = index_;
+    if (index.level_count == 1) {  // every entry is a first(b)
+      for (std::size_t k = 0; k < size_; ++k) {
+        sink(k, radix_bin_in_bucket(index, index.entries[buckets_[k]], values_[k]));
+      }
+      return;
     }
-    const double* level_nodes = tables.tree + level_start;
-    const auto lane_of_node = hn::IndicesFromVec(d, hn::And(node, lane_mask));
-    auto pivot = hn::TableLookupLanes(hn::LoadU(d, level_nodes), lane_of_node);
-    for (std::size_t v = 1; v < vectors; ++v) {
-      const auto node_in_v = hn::Gt(node, hn::Set(di, static_cast<std::int64_t>(v * lanes - 1)));
-      const auto vector_v = hn::LoadU(d, level_nodes + v * lanes);
-      pivot = hn::IfThenElse(hn::RebindMask(d, node_in_v),
-                             hn::TableLookupLanes(vector_v, lane_of_node), pivot);
+    // Branch-free over all values, noting those whose bucket has a
+    // sub-level, searched again after: in a mixture of far clusters values
+    // of both kinds interleave, and a branch per value would mispredict.
+    std::size_t deferred = 0;
+    for (std::size_t k = 0; k < size_; ++k) {
+      const std::uint16_t entry = index.entries[buckets_[k]];
+      bins_[k] = radix_bin_unless_sub_level(index, entry, values_[k]);
+      deferred_[deferred] = static_cast<std::uint16_t>(k);
+      deferred += entry >> 15;
     }
-    node = Descend(di, node, pivot, x);
+    for (std::size_t j = 0; j < deferred; ++j) {
+      const std::size_t k = deferred_[j];
+      bins_[k] = radix_bin_in_sub_level(index, index.entries[buckets_[k]], values_[k]);
+    }
+    for (std::size_t k = 0; k < size_; ++k) sink(k, bins_[k]);
   }
-  // Deeper levels: gather each lane's pivot.
-  for (; level < tables.levels; ++level) {
-    const std::size_t level_start = (std::size_t{1} << level) - 1;
-    const auto pivot = hn::GatherIndex(d, tables.tree + level_start, node);
-    node = Descend(di, node, pivot, x);
+
+ private:
+  using DU = hn::RebindToUnsigned<D>;
+  using DI = hn::RebindToSigned<D>;
+
+  // The root's f(x) lane-wise (radix_index.h); its NaN bucket for NaN.
+  hn::Vec<DU> BucketOf(V x) const {
+    const DU du;
+    const DI di;
+    const V y = hn::Min(hn::Max(hn::Add(x, offset_), low_), high_);
+    const auto bits = hn::BitCast(du, y);
+    // key(): flip all bits of negative doubles, the sign bit of the others.
+    const auto flip = hn::Or(hn::BitCast(du, hn::BroadcastSignBit(hn::BitCast(di, bits))),
+                             hn::Set(du, std::uint64_t{1} << 63));
+    const auto bucket = hn::Sub(hn::ShiftRightSame(hn::Xor(bits, flip), shift_), first_key_);
+    return hn::IfThenElse(hn::RebindMask(du, hn::IsNaN(x)), nan_bucket_, bucket);
   }
-  // The +inf padding counts as <= x for x = +inf: clamp to the real edges.
-  const auto bin = hn::Min(node, hn::Set(di, static_cast<std::int64_t>(tables.edge_count)));
-  const auto missing = hn::Set(di, static_cast<std::int64_t>(tables.edge_count + 1));
-  return hn::IfThenElse(hn::RebindMask(di, hn::IsNaN(x)), missing, bin);
-}
 
-// Stores the bins of one vector as uint32 (exact: at most kMaxNumericBins + 1).
-template <class D>
-HWY_INLINE void StoreBins(D /* d */, hn::Vec<hn::RebindToSigned<D>> bins, std::uint32_t* out) {
-  const hn::RebindToUnsigned<D> du64;
-  const hn::Rebind<std::uint32_t, D> du32;
-  hn::StoreU(hn::TruncateTo(du32, hn::BitCast(du64, bins)), du32, out);
-}
+  const RadixIndexView& index_;
+  const V offset_, low_, high_;
+  const hn::Vec<DU> first_key_, nan_bucket_;
+  const int shift_;
+  std::size_t size_ = 0;
+  HWY_ALIGN std::uint32_t buckets_[kBlockSize];
+  HWY_ALIGN double values_[kBlockSize];
+  // With sub-levels only: the bins, and the positions searched again.
+  std::uint32_t bins_[kBlockSize];
+  std::uint16_t deferred_[kBlockSize];
+};
 
-// The bins of the last `remaining` values (fewer than one vector), written
-// to out[0, remaining); out has room for a whole vector.
+// Searches the last `remaining` values (fewer than one vector), zero-padded
+// to one vector, alone in the block; only the first `remaining` of its bins
+// are theirs.
 template <class D>
-HWY_INLINE void StoreTailBins(D d, const detail::BinSearchTables& tables, const double* values,
-                              std::size_t remaining, std::uint32_t* out) {
+HWY_INLINE void SearchTail(D d, BlockSearch<D>& block, const double* values,
+                           std::size_t remaining) {
   HWY_ALIGN double tail[hn::MaxLanes(d)] = {};
   std::memcpy(tail, values, remaining * sizeof(double));
-  StoreBins(d, BinOf(d, tables, hn::Load(d, tail)), out);
+  block.Clear();
+  block.Add(d, hn::Load(d, tail));
 }
 
 // counts[bin of x] += 1 for each of the `size` values; counts has
 // edge_count + 2 slots, the last for NaN.
-HWY_NOINLINE void CountBins(const detail::BinSearchTables& tables,
-                            const double* HWY_RESTRICT values, std::size_t size,
-                            std::uint64_t* HWY_RESTRICT counts) {
-  const hn::ScalableTag<double> d;
-  const hn::RebindToSigned<decltype(d)> di;
+HWY_NOINLINE void CountBins(const detail::BinnerTables& tables, const double* HWY_RESTRICT values,
+                            std::size_t size, std::uint64_t* HWY_RESTRICT counts) {
+  using D = hn::ScalableTag<double>;
+  const D d;
   const std::size_t lanes = hn::Lanes(d);
-  const std::size_t missing_slot = tables.edge_count + 1;
-  // A block, plus room for the last vector to overrun it.
-  HWY_ALIGN std::uint32_t block_bins[kCountBlock + hn::MaxLanes(d)];
+  const std::size_t missing_slot = tables.index.edge_count + 1;
+  BlockSearch<D> block(d, tables.index);
 
-  // The bin of the last non-NaN value searched so far, and its bounds: a
-  // vector entirely inside it is counted without searching (constant or
-  // slowly moving features). NaN bounds match nothing before the first
-  // search.
+  // The bin of the last value of the last block searched, unless NaN, and
+  // its bounds: a vector entirely inside it is counted without searching
+  // (constant or slowly moving features). NaN bounds match nothing before
+  // the first search.
   std::size_t run_bin = 0;
   auto run_lower = hn::Set(d, std::numeric_limits<double>::quiet_NaN());
   auto run_upper = run_lower;
 
   std::size_t i = 0;
   while (i + lanes <= size) {
-    std::size_t searched = 0;
-    for (; searched < kCountBlock && i + lanes <= size; i += lanes) {
+    block.Clear();
+    for (; block.size() < kBlockSize && i + lanes <= size; i += lanes) {
       const auto x = hn::LoadU(d, values + i);
       if (hn::AllTrue(d, hn::And(hn::Ge(x, run_lower), hn::Lt(x, run_upper)))) {
         counts[run_bin] += lanes;
         continue;
       }
-      const auto bins = BinOf(d, tables, x);
-      StoreBins(d, bins, block_bins + searched);
-      searched += lanes;
-      const auto last_bin = static_cast<std::size_t>(hn::GetLane(hn::Reverse(di, bins)));
-      if (last_bin != missing_slot) {
-        run_bin = last_bin;
-        run_lower = hn::Set(d, tables.bin_bounds[run_bin]);
-        run_upper = hn::Set(d, tables.bin_bounds[run_bin + 1]);
-      }
+      block.Add(d, x);
     }
-    for (std::size_t k = 0; k < searched; ++k) ++counts[block_bins[k]];
+    std::size_t last_bin = missing_slot;
+    block.ForEachBin([&](std::size_t /* k */, std::uint32_t bin) HWY_ATTR {
+      ++counts[bin];
+      last_bin = bin;
+    });
+    if (last_bin != missing_slot) {
+      run_bin = last_bin;
+      run_lower = hn::Set(d, tables.bin_bounds[run_bin]);
+      run_upper = hn::Set(d, tables.bin_bounds[run_bin + 1]);
+    }
   }
   if (i < size) {
-    StoreTailBins(d, tables, values + i, size - i, block_bins);
-    for (std::size_t k = 0; k < size - i; ++k) ++counts[block_bins[k]];
+    const std::size_t remaining = size - i;
+    SearchTail(d, block, values + i, remaining);
+    block.ForEachBin([&](std::size_t k, std::uint32_t bin) HWY_ATTR {
+      if (k < remaining) ++counts[bin];
+    });
   }
 }
 
 // bins_out[k] = bin of values[k] for each of the `size` values.
-HWY_NOINLINE void AssignBins(const detail::BinSearchTables& tables,
+HWY_NOINLINE void AssignBins(const detail::BinnerTables& tables,
                              const double* HWY_RESTRICT values, std::size_t size,
                              std::uint32_t* HWY_RESTRICT bins_out) {
-  const hn::ScalableTag<double> d;
+  using D = hn::ScalableTag<double>;
+  const D d;
   const std::size_t lanes = hn::Lanes(d);
+  BlockSearch<D> block(d, tables.index);
   std::size_t i = 0;
-  for (; i + lanes <= size; i += lanes) {
-    StoreBins(d, BinOf(d, tables, hn::LoadU(d, values + i)), bins_out + i);
+  while (i + lanes <= size) {
+    std::uint32_t* out = bins_out + i;
+    block.Clear();
+    for (; block.size() < kBlockSize && i + lanes <= size; i += lanes) {
+      block.Add(d, hn::LoadU(d, values + i));
+    }
+    block.ForEachBin([out](std::size_t k, std::uint32_t bin) HWY_ATTR { out[k] = bin; });
   }
   if (i < size) {
+    // The tail's bins go to a whole vector's room, then the real ones out.
     HWY_ALIGN std::uint32_t tail_bins[hn::MaxLanes(d)];
-    StoreTailBins(d, tables, values + i, size - i, tail_bins);
+    SearchTail(d, block, values + i, size - i);
+    block.ForEachBin([&](std::size_t k, std::uint32_t bin) HWY_ATTR { tail_bins[k] = bin; });
     std::memcpy(bins_out + i, tail_bins, (size - i) * sizeof(std::uint32_t));
   }
 }

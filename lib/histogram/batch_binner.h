@@ -10,11 +10,16 @@
 // to the best target the CPU supports, chosen on the first call; under
 // DRIFTD_SIMD=scalar, the scalar reference of scalar_binner.h instead. Both
 // give identical results on every input; the tests compare them on every
-// target the CPU supports. The SIMD search is a branchless binary search
-// over the edges laid out breadth-first (Eytzinger order) as a complete tree
-// padded with +inf: the shallow levels are looked up in registers, deeper
-// ones gathered. A vector whose values all fall in the bin of the previous
-// vector's last value is counted without searching.
+// target the CPU supports. The SIMD search goes through a RadixIndex
+// (radix_index.h), built once here: a table look-up on the high bits of a
+// value's order-preserving integer form leaves one or two candidate edges,
+// then branchless comparisons (a short bisection for the rare crowded
+// bucket). A vector whose values all fall in the bin of the last value of
+// the previous block is counted without searching.
+//
+// Memory: the edges twice (the bin bounds and the index's candidates,
+// 8 x (2 x bins + 3) bytes) and the index's table (radix_index.h): about
+// 2 KiB for 64 bins, 128 KiB for 4,096.
 //
 // Guarantees: count() and assign() accept any doubles (NaN, +-inf, -0.0,
 // subnormals), never allocate, and never throw except std::invalid_argument
@@ -31,22 +36,16 @@
 #include <vector>
 
 #include "histogram/numeric_binning.h"
+#include "histogram/radix_index.h"
 
 namespace driftd {
 namespace detail {
 
-// The tables the SIMD kernels read: views into a BatchBinner.
-struct BinSearchTables {
-  // The padded edges breadth-first: tree level k holds nodes
-  // [2^k - 1, 2^(k+1) - 1); node j of level k is sorted position
-  // (2j + 1) * 2^(levels - k - 1) - 1. Positions past the last edge, and
-  // tree_size - (2^levels - 1) slack entries after the tree, hold +inf.
-  const double* tree;
-  std::size_t tree_size;
-  std::size_t levels;
+// What the SIMD kernels read: views into a BatchBinner.
+struct BinnerTables {
+  RadixIndexView index;
   // -inf, the edges, +inf: bin b is [bin_bounds[b], bin_bounds[b + 1]).
   const double* bin_bounds;
-  std::size_t edge_count;
 };
 
 }  // namespace detail
@@ -55,7 +54,7 @@ class BatchBinner {
  public:
   explicit BatchBinner(const NumericBinning& binning);
 
-  std::size_t bin_count() const { return edges_.size() + 1; }
+  std::size_t bin_count() const { return bin_bounds_.size() - 1; }
   // Where count() puts NaN values and assign() marks them.
   std::size_t missing_slot() const { return bin_count(); }
 
@@ -73,13 +72,14 @@ class BatchBinner {
   static std::string_view implementation();
 
  private:
-  detail::BinSearchTables tables() const;
+  detail::BinnerTables tables() const;
+
+  // The edges: bin_bounds_ without its first and last entries.
+  std::span<const double> edges() const;
 
   // All immutable after construction.
-  std::vector<double> edges_;
-  std::vector<double> tree_;
   std::vector<double> bin_bounds_;
-  std::size_t tree_levels_;
+  RadixIndex index_;
 };
 
 }  // namespace driftd

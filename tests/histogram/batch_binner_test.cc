@@ -1,7 +1,9 @@
 // BatchBinner against the scalar reference, on every SIMD target this CPU
-// supports: edges of every tree shape, values on and around every edge, the
-// special doubles, every short length and alignment (vector tails), random
-// data and data that stays in one bin (the fast path).
+// supports: the stress binnings of binning_stress.h (typical quantile bins,
+// and edges built to defeat the radix index: ulp runs, far clusters, equal
+// edges, extreme magnitudes), values on and around every edge, the special
+// doubles and random bit patterns, every short length and alignment (vector
+// tails), random data and data that stays in one bin (the fast path).
 #include "histogram/batch_binner.h"
 
 #include <catch2/catch.hpp>
@@ -17,6 +19,7 @@
 #include <vector>
 
 #include "allocation_counter.h"
+#include "binning_stress.h"
 #include "common/simd_target.h"
 #include "histogram/numeric_binning.h"
 #include "histogram/scalar_binner.h"
@@ -26,11 +29,11 @@ namespace driftd {
 namespace {
 
 using testing::for_each_simd_target;
+using testing::probe_values;
+using testing::stress_binnings;
 
 constexpr double kInf = std::numeric_limits<double>::infinity();
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
-constexpr double kMax = std::numeric_limits<double>::max();
-constexpr double kMinNormal = std::numeric_limits<double>::min();
 constexpr double kMinSubnormal = std::numeric_limits<double>::denorm_min();
 
 // Doubles per vector on the widest x86 target (AVX-512).
@@ -41,46 +44,6 @@ std::vector<double> normal_sample(std::size_t size, std::mt19937_64& rng) {
   std::vector<double> sample(size);
   for (double& x : sample) x = normal(rng);
   return sample;
-}
-
-// Edges of every shape the kernels treat differently: no edges (one bin),
-// edge counts around each power of two (tree padding; levels within one
-// vector, within a few vectors, gathered), 4095 edges (4096 bins),
-// duplicated edges, an edge at zero and edges at the extremes of double.
-std::vector<NumericBinning> binnings_under_test() {
-  std::mt19937_64 rng(7);
-  const std::vector<double> reference = normal_sample(20'000, rng);
-  std::vector<NumericBinning> binnings;
-  for (std::size_t bins : {1, 2, 3, 4, 5, 8, 9, 16, 17, 32, 33, 64, 65, 128, 129, 256, 257, 1024,
-                           4096}) {
-    binnings.push_back(NumericBinning::quantile(reference, bins));
-  }
-  const std::vector<std::vector<double>> explicit_edges = {
-      {0.0},
-      {-1.0, 0.0, 0.0, 0.0, 1.0, 1.0, 2.0},
-      {1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0},
-      {-kMax, -kMinNormal, -kMinSubnormal, 0.0, kMinSubnormal, kMinNormal, kMax},
-  };
-  for (const auto& edges : explicit_edges) binnings.push_back(NumericBinning::explicit_edges(edges));
-  return binnings;
-}
-
-// Values on, just below and just above every edge, the special doubles, and
-// random values over and beyond the edges' range, shuffled.
-std::vector<double> probe_values(std::span<const double> edges, std::mt19937_64& rng) {
-  std::vector<double> values = {0.0,  -0.0,          kInf,           -kInf,         kNaN,
-                                -kNaN, kMinSubnormal, -kMinSubnormal, kMinNormal / 2, kMax,
-                                -kMax, kMinNormal,    -kMinNormal};
-  for (double edge : edges) {
-    values.insert(values.end(), {edge, std::nextafter(edge, -kInf), std::nextafter(edge, kInf)});
-  }
-  const double low = edges.empty() ? -1.0 : std::max(edges.front(), -1e300);
-  const double high = edges.empty() ? 1.0 : std::min(edges.back(), 1e300);
-  const double margin = std::max(high - low, 1.0) / 4;
-  std::uniform_real_distribution<double> uniform(low - margin, high + margin);
-  for (int i = 0; i < 4096; ++i) values.push_back(uniform(rng));
-  std::shuffle(values.begin(), values.end(), rng);
-  return values;
 }
 
 // count() and assign() of binner equal the scalar reference on values.
@@ -131,10 +94,11 @@ TEST_CASE("BatchBinner bins as numpy.searchsorted(side='right') does", "[batch_b
 }
 
 TEST_CASE("BatchBinner matches the scalar reference on every SIMD target", "[batch_binner]") {
-  const std::vector<NumericBinning> binnings = binnings_under_test();
+  const std::vector<testing::StressBinning> binnings = stress_binnings();
   for_each_simd_target([&] {
     std::mt19937_64 rng(11);
-    for (const NumericBinning& binning : binnings) {
+    for (const auto& [name, binning] : binnings) {
+      INFO(name);
       const BatchBinner binner(binning);
       const std::vector<double> values = probe_values(binning.edges(), rng);
       require_same_as_reference(binning, binner, values);
