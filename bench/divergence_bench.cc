@@ -3,8 +3,12 @@
 //
 //   build/bin/divergence_bench
 //
-// Batch/simd and Batch/scalar_reference are the whole evaluation with either
-// kernel; SampleSize is its sample-size-aware part alone (the pooled G-test,
+// Batch/simd/TARGET and Batch/scalar_reference are the whole evaluation
+// (compare_counts_batch) with either kernel, the SIMD one once per Highway
+// target of simd_targets.h (DRIFTD_BENCH_TARGETS=AVX2,AVX3 to choose);
+// MeasuresAndGTest/... is its part that one kernel pass computes (every
+// measure, the G-test and its p-value: measure_counts_batch), which the
+// kernels' speed decides. SampleSize is the sample-size-aware part alone (the pooled G-test,
 // the rank test and the null expectation behind jsd_corrected and
 // psi_corrected), to show what it costs; PValues is the chi-square survival
 // alone for the same 1,000 features, once with the policy the library uses
@@ -14,13 +18,18 @@
 
 #include <boost/math/distributions/chi_squared.hpp>
 #include <cstdint>
+#include <cstdio>
 #include <random>
+#include <stdexcept>
+#include <string>
+#include <utility>
 #include <vector>
 
 #include "divergence/calibrated_g_test.h"
 #include "divergence/divergence.h"
 #include "divergence/null_expectation.h"
 #include "divergence/rank_test.h"
+#include "simd_targets.h"
 
 namespace {
 
@@ -52,18 +61,43 @@ const Window& window() {
   return instance;
 }
 
-void Batch(benchmark::State& state, driftd::SumsKernel kernel) {
+// compare_counts_batch or measure_counts_batch over the window.
+using BatchFunction = void (*)(std::span<const driftd::FeatureCounts>, double,
+                               std::span<driftd::CountComparison>, driftd::SumsKernel);
+
+void RunBatch(benchmark::State& state, BatchFunction batch, driftd::SumsKernel kernel) {
   std::vector<driftd::CountComparison> out(kFeatures);
   for (auto _ : state) {
-    driftd::compare_counts_batch(window().features, kAlpha, out, kernel);
+    batch(window().features, kAlpha, out, kernel);
     benchmark::DoNotOptimize(out.data());
     benchmark::ClobberMemory();
   }
   state.SetItemsProcessed(static_cast<int64_t>(state.iterations() * kFeatures));
 }
-BENCHMARK_CAPTURE(Batch, simd, driftd::SumsKernel::kSimd)->Unit(benchmark::kMicrosecond);
-BENCHMARK_CAPTURE(Batch, scalar_reference, driftd::SumsKernel::kScalarReference)
-    ->Unit(benchmark::kMicrosecond);
+
+// The SIMD kernels with Highway's dispatch restricted to one target.
+void RunSimdBatch(benchmark::State& state, BatchFunction batch, int64_t target) {
+  const driftd::bench::TargetScope scope(target);
+  RunBatch(state, batch, driftd::SumsKernel::kSimd);
+}
+
+// Batch/... and MeasuresAndGTest/...: the scalar reference, then every target.
+void register_batch_benchmarks() {
+  const std::pair<std::string, BatchFunction> batches[] = {
+      {"Batch", driftd::compare_counts_batch},
+      {"MeasuresAndGTest", driftd::measure_counts_batch},
+  };
+  for (const auto& [name, batch] : batches) {
+    benchmark::RegisterBenchmark((name + "/scalar_reference").c_str(), RunBatch, batch,
+                                 driftd::SumsKernel::kScalarReference)
+        ->Unit(benchmark::kMicrosecond);
+    for (const driftd::bench::BenchTarget& target : driftd::bench::bench_targets()) {
+      benchmark::RegisterBenchmark((name + "/simd/" + target.name).c_str(), RunSimdBatch, batch,
+                                   target.target)
+          ->Unit(benchmark::kMicrosecond);
+    }
+  }
+}
 
 template <class Part>
 void SampleSize(benchmark::State& state, Part part) {
@@ -125,4 +159,16 @@ BENCHMARK_CAPTURE(PValues, boost_default_long_double, boost_default_policy_p_val
 
 }  // namespace
 
-BENCHMARK_MAIN();
+int main(int argc, char** argv) {
+  benchmark::Initialize(&argc, argv);
+  if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
+  try {
+    register_batch_benchmarks();
+  } catch (const std::runtime_error& error) {
+    std::fprintf(stderr, "%s\n", error.what());
+    return 2;
+  }
+  benchmark::RunSpecifiedBenchmarks();
+  benchmark::Shutdown();
+  return 0;
+}
