@@ -4,7 +4,10 @@
 // These always run SIMD code; divergence.h decides between them and the
 // scalar reference (divergence_reference.h) through simd_forced_scalar().
 // Results agree with the reference to rounding (the lanes sum in a different
-// order, and Highway's Log is within a few ulp of std::log).
+// order, and the kernels' logarithms, vector_log-inl.h, are within 2 ulp).
+// Per vector of bins: 6 logarithms (ln p, ln q, ln(p/m), ln(q/m) and the
+// G-test's two, each of a ratio without forming the quotient) and 6
+// divisions, one per logarithm.
 //
 // Thread safety: pure functions; the one-time target choice is Highway's and
 // is safe from any thread.
