@@ -3,20 +3,27 @@
 
 Runs driftd's Google Benchmark binaries (binning_bench, divergence_bench) and
 times the same work with numpy and scipy on data of the same shape and
-distribution, then prints both figures and their ratio. Ratios, not absolute
-figures, are what to compare across runs: these machines are shared.
+distribution, then prints both figures and their ratio, for each Highway
+target asked for (the benches restrict Highway's dispatch to one target at a
+time, DRIFTD_BENCH_TARGETS in bench/simd_targets.h: AVX2's code path is timed
+on an AVX-512 machine too). Ratios, not absolute figures, are what to compare
+across runs: these machines are shared.
 
   binning     2^20 standard-normal values into 16/64/256 quantile bins of a
               standard-normal reference: numpy.searchsorted(side="right") +
-              numpy.bincount, against BatchBinner::count (Highway dispatch).
+              numpy.bincount, against BatchBinner::count.
   divergence  1,000 features x 64 bins of random counts, every measure of
               metrics.md plus the G-test p-value: numpy/scipy vectorised over
               all features at once (rel_entr, jensenshannon, chi2.sf),
-              against compare_counts_batch.
+              against measure_counts_batch (the same work); compare_counts_batch,
+              which adds the sample-size-aware values numpy does not compute,
+              is shown apart.
 
-usage: /usr/bin/python3 bench/compare_numpy.py [BUILD_BIN_DIR]   (default build/bin)
+usage: /usr/bin/python3 bench/compare_numpy.py [BUILD_BIN_DIR] [--targets AVX3,AVX2]
+       (defaults: build/bin; AVX3 and AVX2, those of them this CPU has)
 """
 import json
+import os
 import pathlib
 import statistics
 import subprocess
@@ -41,11 +48,12 @@ def best_of(function, repeats=REPEATS):
     return statistics.median(times)
 
 
-def run_benchmark(binary, name_filter):
+def run_benchmark(binary, name_filter, targets):
+    environment = dict(os.environ, DRIFTD_BENCH_TARGETS=",".join(targets))
     out = subprocess.run(
         [binary, f"--benchmark_filter={name_filter}", "--benchmark_format=json",
          "--benchmark_repetitions=5", "--benchmark_report_aggregates_only=true"],
-        check=True, capture_output=True, text=True).stdout
+        check=True, capture_output=True, text=True, env=environment).stdout
     results = {}
     for entry in json.loads(out)["benchmarks"]:
         if entry.get("aggregate_name") == "median":
@@ -53,22 +61,43 @@ def run_benchmark(binary, name_filter):
     return results
 
 
-def compare_binning(bin_dir):
+def available_targets(bin_dir):
+    """The Highway targets binning_bench can time here, best first."""
+    out = subprocess.run([bin_dir / "binning_bench", "--benchmark_list_tests"],
+                         check=True, capture_output=True, text=True,
+                         env={k: v for k, v in os.environ.items() if k != "DRIFTD_BENCH_TARGETS"}).stdout
+    targets = []
+    for line in out.splitlines():
+        if line.startswith("HighwayBatchBinner/"):
+            target = line.split("/")[1]
+            if target not in targets:
+                targets.append(target)
+    return targets
+
+
+def compare_binning(bin_dir, targets):
     rng = np.random.default_rng(42)
     reference = rng.standard_normal(100_000)
     values = rng.standard_normal(1 << 20)
-    ours = run_benchmark(bin_dir / "binning_bench", "HighwayBatchBinner/bins:[0-9]+/one_bin:0")
-    print("binning, 2^20 values per batch (values/s)")
-    print(f"  {'bins':>5} {'numpy':>14} {'driftd':>14} {'ratio':>8}")
+    ours = run_benchmark(bin_dir / "binning_bench",
+                         "(HighwayBatchBinner/[A-Z0-9_]+|UpperBoundLoop)/bins:[0-9]+/data:0$", targets)
+    print("binning, 2^20 values per batch (values/s; ratio: driftd / numpy)")
+    header = f"  {'bins':>5} {'numpy':>11} {'upper_bound':>11}"
+    for target in targets:
+        header += f" {'driftd ' + target:>13} {'ratio':>6}"
+    print(header)
     for bins in (16, 64, 256):
         u, c = np.unique(np.quantile(reference, np.arange(1, bins) / bins), return_counts=True)
         edges = np.union1d(u, np.nextafter(u[c > 1], np.inf))  # metrics.md, point masses
         seconds = best_of(lambda: np.bincount(np.searchsorted(edges, values, side="right"),
                                               minlength=bins))
         numpy_rate = values.size / seconds
-        entry = ours[f"HighwayBatchBinner/bins:{bins}/one_bin:0"]
-        driftd_rate = entry["items_per_second"]
-        print(f"  {bins:>5} {numpy_rate:>14.3e} {driftd_rate:>14.3e} {driftd_rate / numpy_rate:>7.1f}x")
+        upper_bound = ours[f"UpperBoundLoop/bins:{bins}/data:0"]["items_per_second"]
+        row = f"  {bins:>5} {numpy_rate:>11.3e} {upper_bound:>11.3e}"
+        for target in targets:
+            rate = ours[f"HighwayBatchBinner/{target}/bins:{bins}/data:0"]["items_per_second"]
+            row += f" {rate:>13.3e} {rate / numpy_rate:>5.1f}x"
+        print(row)
 
 
 def numpy_divergence(p_counts, q_counts, alpha=0.5):
@@ -100,27 +129,46 @@ def numpy_divergence(p_counts, q_counts, alpha=0.5):
     return measures
 
 
-def compare_divergence(bin_dir):
+def compare_divergence(bin_dir, targets):
     rng = np.random.default_rng(42)
     p_counts = rng.integers(0, 201, size=(1000, 64)).astype(np.float64)
     q_counts = rng.integers(0, 201, size=(1000, 64)).astype(np.float64)
     numpy_seconds = best_of(lambda: numpy_divergence(p_counts, q_counts))
-    ours = run_benchmark(bin_dir / "divergence_bench", "Batch/")
+    ours = run_benchmark(bin_dir / "divergence_bench", "^(Batch|MeasuresAndGTest)/", targets)
     print("\ndivergence, 1,000 features x 64 bins, every measure + G-test p-value (time per window)")
-    print(f"  {'implementation':<34} {'time':>10} {'numpy / it':>11}")
-    print(f"  {'numpy + scipy, vectorised':<34} {numpy_seconds * 1e3:>8.3f}ms {1.0:>10.1f}x")
-    for name, label in (("Batch/simd", "driftd, Highway"),
-                        ("Batch/scalar_reference", "driftd, scalar reference")):
+    print(f"  {'implementation':<44} {'time':>10} {'numpy / it':>11}")
+    print(f"  {'numpy + scipy, vectorised':<44} {numpy_seconds * 1e3:>8.3f}ms {1.0:>10.1f}x")
+    rows = [(f"MeasuresAndGTest/simd/{target}", f"driftd, Highway {target}") for target in targets]
+    rows.append(("MeasuresAndGTest/scalar_reference", "driftd, scalar reference"))
+    for name, label in rows:
         entry = ours[name]
         seconds = entry["real_time"] * {"us": 1e-6, "ms": 1e-3, "ns": 1e-9}[entry["time_unit"]]
-        print(f"  {label:<34} {seconds * 1e3:>8.3f}ms {numpy_seconds / seconds:>10.1f}x")
+        print(f"  {label:<44} {seconds * 1e3:>8.3f}ms {numpy_seconds / seconds:>10.1f}x")
+    print("  with the sample-size-aware values too (compare_counts_batch; numpy computes none):")
+    for name, label in [(f"Batch/simd/{target}", f"driftd, Highway {target}") for target in targets] + [
+            ("Batch/scalar_reference", "driftd, scalar reference")]:
+        entry = ours[name]
+        seconds = entry["real_time"] * {"us": 1e-6, "ms": 1e-3, "ns": 1e-9}[entry["time_unit"]]
+        print(f"  {label:<44} {seconds * 1e3:>8.3f}ms")
 
 
 def main():
-    bin_dir = pathlib.Path(sys.argv[1] if len(sys.argv) > 1 else "build/bin")
-    print(f"numpy {np.__version__}")
-    compare_binning(bin_dir)
-    compare_divergence(bin_dir)
+    arguments = sys.argv[1:]
+    targets = None
+    if "--targets" in arguments:
+        index = arguments.index("--targets")
+        targets = arguments[index + 1].split(",")
+        del arguments[index:index + 2]
+    bin_dir = pathlib.Path(arguments[0] if arguments else "build/bin")
+    available = available_targets(bin_dir)
+    if targets is None:
+        targets = [target for target in ("AVX3", "AVX2") if target in available] or available[:1]
+    missing = [target for target in targets if target not in available]
+    if missing:
+        sys.exit(f"compare_numpy.py: no {', '.join(missing)} here; available: {', '.join(available)}")
+    print(f"numpy {np.__version__}; Highway targets timed: {', '.join(targets)}")
+    compare_binning(bin_dir, targets)
+    compare_divergence(bin_dir, targets)
 
 
 if __name__ == "__main__":
