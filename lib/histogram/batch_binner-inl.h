@@ -6,10 +6,13 @@
 // The search is RadixIndex's (radix_index.h), in two stages per block of
 // values: vectors compute the buckets (clamp, integer key, shift), then
 // scalar code reads each bucket's entry and compares the value with its one
-// or two candidate edges. No gathers: AVX2's are microcoded on AMD's
-// AVX2-only cores (Zen 1 to 3: tens of micro-ops per 4-lane gather), and
-// on Zen 4 the scalar second stage beat gathering the entries and
-// candidates in vectors too, for AVX2 and AVX3 alike (docs/performance.md).
+// or two candidate edges. Values whose bucket has a sub-level go through it
+// after the block: those that share the first such value's sub-level in
+// vectors again, the others one by one. No gathers: AVX2's are microcoded
+// on AMD's AVX2-only cores (Zen 1 to 3: tens of micro-ops per 4-lane
+// gather), and on Zen 4 the scalar second stage beat gathering the entries
+// and candidates in vectors too, for AVX2 and AVX3 alike
+// (docs/performance.md).
 //
 // Bit-exact with scalar_binner.cc: only comparisons of a value with edges
 // decide its bin; the bucket arithmetic only chooses which edges.
@@ -42,6 +45,37 @@ namespace hn = hwy::HWY_NAMESPACE;
 // vector.
 constexpr std::size_t kBlockSize = 256;
 
+// A level's f(x) of radix_index.h, lane-wise, for x not NaN.
+template <class D>
+class LevelScale {
+ public:
+  using V = hn::Vec<D>;
+  using DU = hn::RebindToUnsigned<D>;
+
+  LevelScale(D d, const RadixLevel& level)
+      : offset_(hn::Set(d, level.offset)),
+        low_(hn::Set(d, level.low)),
+        high_(hn::Set(d, level.high)),
+        first_key_(hn::Set(DU(), level.first_key)),
+        shift_(static_cast<int>(level.shift)) {}
+
+  hn::Vec<DU> BucketOf(V x) const {
+    const DU du;
+    const hn::RebindToSigned<D> di;
+    const V y = hn::Min(hn::Max(hn::Add(x, offset_), low_), high_);
+    const auto bits = hn::BitCast(du, y);
+    // key(): flip all bits of negative doubles, the sign bit of the others.
+    const auto flip = hn::Or(hn::BitCast(du, hn::BroadcastSignBit(hn::BitCast(di, bits))),
+                             hn::Set(du, std::uint64_t{1} << 63));
+    return hn::Sub(hn::ShiftRightSame(hn::Xor(bits, flip), shift_), first_key_);
+  }
+
+ private:
+  const V offset_, low_, high_;
+  const hn::Vec<DU> first_key_;
+  const int shift_;
+};
+
 // The bins of up to kBlockSize values, added a vector at a time: Add()
 // runs the vector stage of the search, ForEachBin() the scalar stage.
 template <class D>
@@ -51,12 +85,8 @@ class BlockSearch {
 
   BlockSearch(D d, const RadixIndexView& index)
       : index_(index),
-        offset_(hn::Set(d, index.levels[0].offset)),
-        low_(hn::Set(d, index.levels[0].low)),
-        high_(hn::Set(d, index.levels[0].high)),
-        first_key_(hn::Set(DU(), index.levels[0].first_key)),
-        nan_bucket_(hn::Set(DU(), index.levels[0].bucket_count)),
-        shift_(static_cast<int>(index.levels[0].shift)) {}
+        root_(d, index.levels[0]),
+        nan_bucket_(hn::Set(DU(), index.levels[0].bucket_count)) {}
 
   std::size_t size() const { return size_; }
   void Clear() { size_ = 0; }
@@ -64,7 +94,9 @@ class BlockSearch {
   // REQUIRES: size() + Lanes(d) <= kBlockSize.
   void Add(D d, V x) {
     const hn::Rebind<std::uint32_t, D> du32;
-    hn::Store(hn::TruncateTo(du32, BucketOf(x)), du32, buckets_ + size_);
+    const auto bucket =
+        hn::IfThenElse(hn::RebindMask(DU(), hn::IsNaN(x)), nan_bucket_, root_.BucketOf(x));
+    hn::Store(hn::TruncateTo(du32, bucket), du32, buckets_ + size_);
     hn::Store(x, d, values_ + size_);
     size_ += hn::Lanes(d);
   }
@@ -92,40 +124,67 @@ class BlockSearch {
       deferred_[deferred] = static_cast<std::uint16_t>(k);
       deferred += entry >> 15;
     }
-    for (std::size_t j = 0; j < deferred; ++j) {
-      const std::size_t k = deferred_[j];
-      bins_[k] = radix_bin_in_sub_level(index, index.entries[buckets_[k]], values_[k]);
-    }
+    if (deferred > 0) SearchDeferred(index, deferred);
     for (std::size_t k = 0; k < size_; ++k) sink(k, bins_[k]);
   }
 
  private:
   using DU = hn::RebindToUnsigned<D>;
-  using DI = hn::RebindToSigned<D>;
 
-  // The root's f(x) lane-wise (radix_index.h); its NaN bucket for NaN.
-  hn::Vec<DU> BucketOf(V x) const {
-    const DU du;
-    const DI di;
-    const V y = hn::Min(hn::Max(hn::Add(x, offset_), low_), high_);
-    const auto bits = hn::BitCast(du, y);
-    // key(): flip all bits of negative doubles, the sign bit of the others.
-    const auto flip = hn::Or(hn::BitCast(du, hn::BroadcastSignBit(hn::BitCast(di, bits))),
-                             hn::Set(du, std::uint64_t{1} << 63));
-    const auto bucket = hn::Sub(hn::ShiftRightSame(hn::Xor(bits, flip), shift_), first_key_);
-    return hn::IfThenElse(hn::RebindMask(du, hn::IsNaN(x)), nan_bucket_, bucket);
+  // The bins of the values deferred_[0, deferred). Those whose bucket
+  // names the same sub-level as the first one's (a far cluster's values,
+  // typically all of them) get their buckets in that level in vectors too,
+  // then the scalar finish; the others, one by one.
+  void SearchDeferred(const RadixIndexView& index, std::size_t deferred) {
+    const std::uint16_t shared = index.entries[buckets_[deferred_[0]]];
+    std::size_t same = 0;
+    for (std::size_t j = 0; j < deferred; ++j) {
+      const std::size_t k = deferred_[j];
+      const std::uint16_t entry = index.entries[buckets_[k]];
+      if (entry == shared) {
+        deferred_[same] = static_cast<std::uint16_t>(k);
+        shared_values_[same++] = values_[k];
+      } else {
+        bins_[k] = radix_bin_in_sub_level(index, entry, values_[k]);
+      }
+    }
+    const RadixLevel& level = index.levels[shared & ~kRadixSubLevel];
+    if (level.bucket_count == 0) {  // bisected
+      for (std::size_t j = 0; j < same; ++j) {
+        bins_[deferred_[j]] = radix_bin_in_sub_level(index, shared, shared_values_[j]);
+      }
+      return;
+    }
+    const D d;
+    const hn::Rebind<std::uint32_t, D> du32;
+    const std::size_t lanes = hn::Lanes(d);
+    // Whole vectors: the last one padded with copies of a value it holds.
+    for (std::size_t j = same; j % lanes != 0; ++j) shared_values_[j] = shared_values_[0];
+    const LevelScale<D> scale(d, level);
+    for (std::size_t j = 0; j < same; j += lanes) {
+      hn::Store(hn::TruncateTo(du32, scale.BucketOf(hn::Load(d, shared_values_ + j))), du32,
+                sub_buckets_ + j);
+    }
+    for (std::size_t j = 0; j < same; ++j) {
+      const std::uint16_t entry = index.entries[level.entries_begin + sub_buckets_[j]];
+      bins_[deferred_[j]] = (entry & kRadixSubLevel) != 0
+                                ? radix_bin_in_sub_level(index, entry, shared_values_[j])
+                                : radix_bin_in_bucket(index, entry, shared_values_[j]);
+    }
   }
 
   const RadixIndexView& index_;
-  const V offset_, low_, high_;
-  const hn::Vec<DU> first_key_, nan_bucket_;
-  const int shift_;
+  const LevelScale<D> root_;
+  const hn::Vec<DU> nan_bucket_;
   std::size_t size_ = 0;
   HWY_ALIGN std::uint32_t buckets_[kBlockSize];
   HWY_ALIGN double values_[kBlockSize];
-  // With sub-levels only: the bins, and the positions searched again.
+  // With sub-levels only: the bins; the positions searched again; the values
+  // and sub-level buckets of those that share the first one's sub-level.
   std::uint32_t bins_[kBlockSize];
   std::uint16_t deferred_[kBlockSize];
+  HWY_ALIGN double shared_values_[kBlockSize];
+  HWY_ALIGN std::uint32_t sub_buckets_[kBlockSize];
 };
 
 // Searches the last `remaining` values (fewer than one vector), zero-padded
