@@ -63,9 +63,9 @@ def run_benchmark(binary, name_filter, targets):
 
 def available_targets(bin_dir):
     """The Highway targets binning_bench can time here, best first."""
+    environment = {k: v for k, v in os.environ.items() if k != "DRIFTD_BENCH_TARGETS"}
     out = subprocess.run([bin_dir / "binning_bench", "--benchmark_list_tests"],
-                         check=True, capture_output=True, text=True,
-                         env={k: v for k, v in os.environ.items() if k != "DRIFTD_BENCH_TARGETS"}).stdout
+                         check=True, capture_output=True, text=True, env=environment).stdout
     targets = []
     for line in out.splitlines():
         if line.startswith("HighwayBatchBinner/"):
@@ -80,7 +80,8 @@ def compare_binning(bin_dir, targets):
     reference = rng.standard_normal(100_000)
     values = rng.standard_normal(1 << 20)
     ours = run_benchmark(bin_dir / "binning_bench",
-                         "(HighwayBatchBinner/[A-Z0-9_]+|UpperBoundLoop)/bins:[0-9]+/data:0$", targets)
+                         "(HighwayBatchBinner/[A-Z0-9_]+|UpperBoundLoop)/bins:[0-9]+/data:0$",
+                         targets)
     print("binning, 2^20 values per batch (values/s; ratio: driftd / numpy)")
     header = f"  {'bins':>5} {'numpy':>11} {'upper_bound':>11}"
     for target in targets:
@@ -135,20 +136,23 @@ def compare_divergence(bin_dir, targets):
     q_counts = rng.integers(0, 201, size=(1000, 64)).astype(np.float64)
     numpy_seconds = best_of(lambda: numpy_divergence(p_counts, q_counts))
     ours = run_benchmark(bin_dir / "divergence_bench", "^(Batch|MeasuresAndGTest)/", targets)
-    print("\ndivergence, 1,000 features x 64 bins, every measure + G-test p-value (time per window)")
+    print("\ndivergence, 1,000 features x 64 bins, every measure + G-test p-value "
+          "(time per window)")
     print(f"  {'implementation':<44} {'time':>10} {'numpy / it':>11}")
     print(f"  {'numpy + scipy, vectorised':<44} {numpy_seconds * 1e3:>8.3f}ms {1.0:>10.1f}x")
-    rows = [(f"MeasuresAndGTest/simd/{target}", f"driftd, Highway {target}") for target in targets]
-    rows.append(("MeasuresAndGTest/scalar_reference", "driftd, scalar reference"))
-    for name, label in rows:
-        entry = ours[name]
-        seconds = entry["real_time"] * {"us": 1e-6, "ms": 1e-3, "ns": 1e-9}[entry["time_unit"]]
+    def rows(benchmark):
+        """(seconds per window, label) of benchmark's Highway targets and its reference."""
+        names = [(f"{benchmark}/simd/{target}", f"driftd, Highway {target}") for target in targets]
+        names.append((f"{benchmark}/scalar_reference", "driftd, scalar reference"))
+        for name, label in names:
+            entry = ours[name]
+            unit = {"us": 1e-6, "ms": 1e-3, "ns": 1e-9}[entry["time_unit"]]
+            yield entry["real_time"] * unit, label
+
+    for seconds, label in rows("MeasuresAndGTest"):
         print(f"  {label:<44} {seconds * 1e3:>8.3f}ms {numpy_seconds / seconds:>10.1f}x")
     print("  with the sample-size-aware values too (compare_counts_batch; numpy computes none):")
-    for name, label in [(f"Batch/simd/{target}", f"driftd, Highway {target}") for target in targets] + [
-            ("Batch/scalar_reference", "driftd, scalar reference")]:
-        entry = ours[name]
-        seconds = entry["real_time"] * {"us": 1e-6, "ms": 1e-3, "ns": 1e-9}[entry["time_unit"]]
+    for seconds, label in rows("Batch"):
         print(f"  {label:<44} {seconds * 1e3:>8.3f}ms")
 
 
@@ -165,7 +169,8 @@ def main():
         targets = [target for target in ("AVX3", "AVX2") if target in available] or available[:1]
     missing = [target for target in targets if target not in available]
     if missing:
-        sys.exit(f"compare_numpy.py: no {', '.join(missing)} here; available: {', '.join(available)}")
+        sys.exit(f"compare_numpy.py: no {', '.join(missing)} here; "
+                 f"available: {', '.join(available)}")
     print(f"numpy {np.__version__}; Highway targets timed: {', '.join(targets)}")
     compare_binning(bin_dir, targets)
     compare_divergence(bin_dir, targets)
