@@ -1,7 +1,6 @@
 #include "histogram/numeric_binning.h"
 
 #include <algorithm>
-#include <bit>
 #include <charconv>
 #include <cmath>
 #include <iterator>
@@ -10,6 +9,7 @@
 #include <utility>
 
 #include "common/error.h"
+#include "histogram/order_key.h"
 
 namespace driftd {
 namespace {
@@ -36,13 +36,6 @@ std::vector<double> finite_values(std::span<const double> reference) {
                [](double x) { return std::isfinite(x); });
   if (values.empty()) throw InputError("reference has no finite values");
   return values;
-}
-
-// The order-preserving unsigned form of a finite double: key(a) < key(b)
-// when a < b (and -0.0 just below +0.0, which compare equal).
-std::uint64_t order_key(double value) {
-  const auto bits = std::bit_cast<std::uint64_t>(value);
-  return (bits >> 63) != 0 ? ~bits : bits | (std::uint64_t{1} << 63);
 }
 
 // The values a sort of the finite reference values would put at given

@@ -28,8 +28,8 @@ RadixLevel level_with_offset(std::span<const double> edges, double offset,
   level.offset = offset;
   level.low = edges.front() + offset;
   level.high = edges.back() + offset;
-  const std::uint64_t low_key = radix_key(level.low);
-  const std::uint64_t high_key = radix_key(level.high);
+  const std::uint64_t low_key = order_key(level.low);
+  const std::uint64_t high_key = order_key(level.high);
   while ((high_key >> level.shift) - (low_key >> level.shift) + 1 > max_buckets) ++level.shift;
   level.first_key = low_key >> level.shift;
   level.bucket_count = static_cast<std::uint32_t>((high_key >> level.shift) - level.first_key + 1);
@@ -113,7 +113,7 @@ RadixIndex::RadixIndex(std::span<const double> edges) {
   if (edges.empty()) {
     // Every value in one bucket, bin 0; NaN's entry after it.
     RadixLevel root{};
-    root.first_key = radix_key(0.0);
+    root.first_key = order_key(0.0);
     root.bucket_count = 1;
     levels_.push_back(root);
     entries_ = {0, 1};

@@ -6,7 +6,7 @@
 //
 // One level: f(x) = (key(clamp(x + offset, low, high)) >> shift) - first_key
 // is the bucket of x, where key() is the order-preserving integer form of a
-// double (sign bit flipped for x >= 0, all bits flipped for x < 0) and
+// double (order_key.h: sign bit flipped for x >= 0, every bit for x < 0) and
 // low, high = the level's first and last edge + offset. Every step is
 // monotone (rounded addition included), so f is non-decreasing in x, and
 // -0.0 + offset equals +0.0 + offset, so -0.0 and +0.0 share a bucket.
@@ -45,24 +45,18 @@
 // Thread safety: immutable after construction; share freely.
 #pragma once
 
-#include <bit>
 #include <cstddef>
 #include <cstdint>
 #include <span>
 #include <vector>
+
+#include "histogram/order_key.h"
 
 namespace driftd {
 
 // An entry is first(b), or kRadixSubLevel | the index of the level that
 // settles bucket b.
 inline constexpr std::uint16_t kRadixSubLevel = 0x8000;
-
-// key() of the header comment: unsigned order of keys is the order of the
-// (non-NaN) doubles, -0.0 just below +0.0.
-inline std::uint64_t radix_key(double y) {
-  const auto bits = std::bit_cast<std::uint64_t>(y);
-  return bits ^ ((bits >> 63) != 0 ? ~std::uint64_t{0} : std::uint64_t{1} << 63);
-}
 
 // One level of the index: f(x) of the header comment over edges
 // [first, end).
@@ -83,7 +77,7 @@ struct RadixLevel {
     double y = x + offset;
     y = y < low ? low : y;
     y = y > high ? high : y;
-    return static_cast<std::size_t>((radix_key(y) >> shift) - first_key);
+    return static_cast<std::size_t>((order_key(y) >> shift) - first_key);
   }
 };
 
