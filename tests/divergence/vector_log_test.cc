@@ -71,6 +71,11 @@ struct RestoreTargetsAtExit {
   ~RestoreTargetsAtExit() { hwy::SetSupportedTargetsForTest(0); }
 };
 
+// The exact values come from long double, which must be wider than double
+// (x86's 80-bit format; under valgrind, which computes it as a double, the
+// comparison fails).
+static_assert(std::numeric_limits<long double>::digits >= 64);
+
 // ln(a / b) in long double from a and b themselves: log1p of the exact
 // difference when a is within a factor 2 of b (Sterbenz), else a difference
 // of logarithms that cancels nothing.
