@@ -22,8 +22,8 @@
 // the NaN padding after the edges, compares false. A bucket with 3 or more
 // edges (edges a few ulps apart, a far cluster, duplicated edges) gets a
 // level of its own over its edges, with a scale chosen for them, and so on
-// (at most kMaxDepth levels down); edges no scale can separate (equal, or
-// past the limits) are bisected. Every path gives exactly std::upper_bound's
+// (tables at most kMaxDepth levels down); edges no scale can separate
+// (equal, or past the limits) are bisected. Every path gives exactly std::upper_bound's
 // answer, for every double. NaN has a bucket of its own after the root's,
 // whose first() is the missing slot (edge_count + 1).
 //
@@ -71,8 +71,8 @@ struct RadixLevel {
   std::uint32_t first;
   std::uint32_t end;
 
-  // f(x) for x not NaN. The kernels compute the root's lane-wise with Min and
-  // Max, which agree with these comparisons for every non-NaN y.
+  // f(x) for x not NaN. The kernels compute it lane-wise with Min and Max,
+  // which agree with these comparisons for every non-NaN y.
   std::size_t bucket_of(double x) const {
     double y = x + offset;
     y = y < low ? low : y;
