@@ -14,7 +14,7 @@
 #include "common/simd_target.h"
 #include "dataset/csv_masks.h"
 #include "dataset/record_scanner.h"
-#include "hwy/targets.h"
+#include "support/simd_targets.h"
 
 namespace driftd::testing {
 
@@ -35,22 +35,5 @@ struct Scanned {
 // order on one thread at a time.
 Scanned scan_all(const DataFile& file, const std::vector<std::string>& columns,
                  const ScanOptions& options = {});
-
-// Runs `body` once per SIMD target this CPU supports and the library was
-// built for, with the CSV classifier dispatching there (checked), the
-// target's name in Catch2's failure context; restores normal dispatch after.
-template <class Body>
-void for_each_csv_target(Body&& body) {
-  struct RestoreDispatch {
-    ~RestoreDispatch() { hwy::SetSupportedTargetsForTest(0); }
-  } restore;
-  for (const std::int64_t target : hwy::SupportedAndGeneratedTargets()) {
-    hwy::SetSupportedTargetsForTest(target);
-    const std::string name = hwy::TargetName(target);
-    INFO("SIMD target " << name);
-    REQUIRE(csv_masks_implementation() == (simd_forced_scalar() ? "scalar" : name));
-    body();
-  }
-}
 
 }  // namespace driftd::testing

@@ -23,7 +23,7 @@
 #include "common/simd_target.h"
 #include "histogram/numeric_binning.h"
 #include "histogram/scalar_binner.h"
-#include "simd_targets.h"
+#include "support/simd_targets.h"
 
 namespace driftd {
 namespace {
@@ -78,7 +78,7 @@ TEST_CASE("BatchBinner bins as numpy.searchsorted(side='right') does", "[batch_b
                                                  3.0,  kInf,                     -kInf};
   const std::vector<std::uint32_t> duplicate_bins = {1, 1, 3, 3, 4, 4, 0};
 
-  for_each_simd_target([&] {
+  for_each_simd_target(BatchBinner::implementation, [&] {
     std::vector<std::uint32_t> bins(around_zero.size());
     BatchBinner(zero).assign(around_zero, bins);
     CHECK(bins == zero_bins);
@@ -95,7 +95,7 @@ TEST_CASE("BatchBinner bins as numpy.searchsorted(side='right') does", "[batch_b
 
 TEST_CASE("BatchBinner matches the scalar reference on every SIMD target", "[batch_binner]") {
   const std::vector<testing::StressBinning> binnings = stress_binnings();
-  for_each_simd_target([&] {
+  for_each_simd_target(BatchBinner::implementation, [&] {
     std::mt19937_64 rng(11);
     for (const auto& [name, binning] : binnings) {
       INFO(name);
@@ -139,7 +139,7 @@ TEST_CASE("BatchBinner counts runs in one bin exactly (fast path)", "[batch_binn
     values.push_back(edges[(i / 5) % edges.size()]);
   }
 
-  for_each_simd_target([&] {
+  for_each_simd_target(BatchBinner::implementation, [&] {
     const BatchBinner binner(binning);
     std::vector<std::uint64_t> counts(binning.bin_count() + 1);
     binner.count(in_bin, counts);
@@ -152,7 +152,7 @@ TEST_CASE("BatchBinner counts runs in one bin exactly (fast path)", "[batch_binn
   // A run in the bin just past duplicated edges.
   const NumericBinning duplicated = NumericBinning::explicit_edges(std::vector<double>{0, 1, 1, 2});
   const std::vector<double> ones(100, 1.0);
-  for_each_simd_target([&] {
+  for_each_simd_target(BatchBinner::implementation, [&] {
     std::vector<std::uint64_t> counts(duplicated.bin_count() + 1);
     BatchBinner(duplicated).count(ones, counts);
     CHECK(counts == std::vector<std::uint64_t>{0, 0, 0, 100, 0, 0});
@@ -164,7 +164,7 @@ TEST_CASE("BatchBinner counts NaN as missing and nothing else", "[batch_binner]"
   std::vector<double> values(37, kNaN);
   values[5] = 1.5;
   values[36] = kInf;
-  for_each_simd_target([&] {
+  for_each_simd_target(BatchBinner::implementation, [&] {
     std::vector<std::uint64_t> counts(binning.bin_count() + 1);
     BatchBinner(binning).count(values, counts);
     CHECK(counts == std::vector<std::uint64_t>{0, 1, 1, 35});
@@ -178,7 +178,7 @@ TEST_CASE("BatchBinner does not allocate per call", "[batch_binner]") {
   const std::vector<double> values = probe_values(binning.edges(), rng);
   std::vector<std::uint64_t> counts(binning.bin_count() + 1);
   std::vector<std::uint32_t> bins(values.size());
-  for_each_simd_target([&] {
+  for_each_simd_target(BatchBinner::implementation, [&] {
     const testing::AllocationScope scope;
     binner.count(values, counts);
     binner.assign(values, bins);
@@ -206,7 +206,7 @@ TEST_CASE("BatchBinner runs the scalar reference under DRIFTD_SIMD=scalar",
   const NumericBinning binning = NumericBinning::quantile(normal_sample(1000, rng), 64);
   const BatchBinner binner(binning);
   const std::vector<double> values = probe_values(binning.edges(), rng);
-  for_each_simd_target([&] { require_same_as_reference(binning, binner, values); });
+  for_each_simd_target(BatchBinner::implementation, [&] { require_same_as_reference(binning, binner, values); });
 }
 
 }  // namespace

@@ -23,7 +23,7 @@
 #include "histogram/category_dictionary.h"
 #include "histogram/numeric_binning.h"
 #include "histogram/scalar_binner.h"
-#include "simd_targets.h"
+#include "support/simd_targets.h"
 
 namespace driftd {
 namespace {
@@ -97,7 +97,7 @@ void require_binned_like_numpy(const NumericBinning& binning, const json& oracle
   scalar_assign_bins(binning.edges(), values, bins);
   CHECK(bins == expected_bins);
 
-  testing::for_each_simd_target([&] {
+  testing::for_each_simd_target(BatchBinner::implementation, [&] {
     const BatchBinner binner(binning);
     std::vector<std::uint64_t> counts(binning.bin_count() + 1);
     binner.count(values, counts);
