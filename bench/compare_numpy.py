@@ -25,27 +25,17 @@ usage: /usr/bin/python3 bench/compare_numpy.py [BUILD_BIN_DIR] [--targets AVX3,A
 import json
 import os
 import pathlib
-import statistics
 import subprocess
 import sys
-import time
 
 import numpy as np
 from scipy.spatial.distance import jensenshannon
 from scipy.special import rel_entr
 from scipy.stats import chi2
 
+from timing import median_time
+
 REPEATS = 15
-
-
-def best_of(function, repeats=REPEATS):
-    """Median wall time of `function()` over `repeats` runs, in seconds."""
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        function()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
 
 
 def run_benchmark(binary, name_filter, targets):
@@ -90,8 +80,8 @@ def compare_binning(bin_dir, targets):
     for bins in (16, 64, 256):
         u, c = np.unique(np.quantile(reference, np.arange(1, bins) / bins), return_counts=True)
         edges = np.union1d(u, np.nextafter(u[c > 1], np.inf))  # metrics.md, point masses
-        seconds = best_of(lambda: np.bincount(np.searchsorted(edges, values, side="right"),
-                                              minlength=bins))
+        seconds = median_time(lambda: np.bincount(np.searchsorted(edges, values, side="right"),
+                                                  minlength=bins), REPEATS)
         numpy_rate = values.size / seconds
         upper_bound = ours[f"UpperBoundLoop/bins:{bins}/data:0"]["items_per_second"]
         row = f"  {bins:>5} {numpy_rate:>11.3e} {upper_bound:>11.3e}"
@@ -134,7 +124,7 @@ def compare_divergence(bin_dir, targets):
     rng = np.random.default_rng(42)
     p_counts = rng.integers(0, 201, size=(1000, 64)).astype(np.float64)
     q_counts = rng.integers(0, 201, size=(1000, 64)).astype(np.float64)
-    numpy_seconds = best_of(lambda: numpy_divergence(p_counts, q_counts))
+    numpy_seconds = median_time(lambda: numpy_divergence(p_counts, q_counts), REPEATS)
     ours = run_benchmark(bin_dir / "divergence_bench", "^(Batch|MeasuresAndGTest)/", targets)
     print("\ndivergence, 1,000 features x 64 bins, every measure + G-test p-value "
           "(time per window)")

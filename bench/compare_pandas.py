@@ -21,25 +21,16 @@ usage: /usr/bin/python3 bench/compare_pandas.py [BUILD_BIN_DIR] [ROWS]   (build/
 """
 import json
 import pathlib
-import statistics
 import subprocess
 import sys
 import tempfile
-import time
 
 import numpy as np
 import pandas as pd
 
+from timing import median_time
+
 REPEATS = 5
-
-
-def median_time(function, repeats=REPEATS):
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        function()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
 
 
 def write_table(directory, rows):
@@ -96,8 +87,8 @@ def main():
         size = csv.stat().st_size
         print(f"{rows} rows x 55 columns: CSV {size / 1e6:.0f} MB, NDJSON {ndjson.stat().st_size / 1e6:.0f} MB")
         ours = run_reader_bench(bin_dir / "reader_bench", csv)
-        all_seconds = median_time(lambda: pd.read_csv(csv))
-        one_seconds = median_time(lambda: pd.read_csv(csv, usecols=["n27"]))
+        all_seconds = median_time(lambda: pd.read_csv(csv), REPEATS)
+        one_seconds = median_time(lambda: pd.read_csv(csv, usecols=["n27"]), REPEATS)
         print_rows("CSV, every column", size, rows * 55, all_seconds, "pandas.read_csv", ours,
                    ["Scan/all/threads:1", "Scan/all/threads:2",
                     "ScanParse/all/threads:1", "ScanParse/all/threads:2"])
