@@ -22,9 +22,7 @@
 
 #include <algorithm>
 #include <cstdint>
-#include <cstdio>
 #include <random>
-#include <stdexcept>
 #include <string>
 #include <utility>
 #include <vector>
@@ -133,15 +131,5 @@ void register_highway_benchmarks() {
 }  // namespace driftd
 
 int main(int argc, char** argv) {
-  benchmark::Initialize(&argc, argv);
-  if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
-  try {
-    driftd::register_highway_benchmarks();
-  } catch (const std::runtime_error& error) {
-    std::fprintf(stderr, "%s\n", error.what());
-    return 2;
-  }
-  benchmark::RunSpecifiedBenchmarks();
-  benchmark::Shutdown();
-  return 0;
+  return driftd::bench::run_per_target_benchmarks(argc, argv, driftd::register_highway_benchmarks);
 }

@@ -18,9 +18,7 @@
 
 #include <boost/math/distributions/chi_squared.hpp>
 #include <cstdint>
-#include <cstdio>
 #include <random>
-#include <stdexcept>
 #include <string>
 #include <utility>
 #include <vector>
@@ -160,15 +158,5 @@ BENCHMARK_CAPTURE(PValues, boost_default_long_double, boost_default_policy_p_val
 }  // namespace
 
 int main(int argc, char** argv) {
-  benchmark::Initialize(&argc, argv);
-  if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
-  try {
-    register_batch_benchmarks();
-  } catch (const std::runtime_error& error) {
-    std::fprintf(stderr, "%s\n", error.what());
-    return 2;
-  }
-  benchmark::RunSpecifiedBenchmarks();
-  benchmark::Shutdown();
-  return 0;
+  return driftd::bench::run_per_target_benchmarks(argc, argv, register_batch_benchmarks);
 }

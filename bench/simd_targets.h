@@ -9,6 +9,8 @@
 // --targets). A name this CPU cannot run is an error (std::runtime_error),
 // not silently skipped.
 //
+// run_per_target_benchmarks() is such a benchmark's main().
+//
 // A TargetScope restricts Highway's dispatch, process-wide, to one target for
 // its lifetime (hwy::SetSupportedTargetsForTest) and restores the normal
 // choice afterwards; the benchmark body builds one before its timing loop.
@@ -16,7 +18,10 @@
 // Thread safety: none; benchmarks here run one at a time on one thread.
 #pragma once
 
+#include <benchmark/benchmark.h>
+
 #include <cstdint>
+#include <cstdio>
 #include <cstdlib>
 #include <sstream>
 #include <stdexcept>
@@ -66,5 +71,22 @@ class TargetScope {
   TargetScope(const TargetScope&) = delete;
   TargetScope& operator=(const TargetScope&) = delete;
 };
+
+// main() of a benchmark that registers its benchmarks per target at run
+// time: Google Benchmark's flags, then `register_benchmarks` (a target
+// name this CPU cannot run: its message and exit 2), then the run.
+inline int run_per_target_benchmarks(int argc, char** argv, void (*register_benchmarks)()) {
+  benchmark::Initialize(&argc, argv);
+  if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
+  try {
+    register_benchmarks();
+  } catch (const std::runtime_error& error) {
+    std::fprintf(stderr, "%s\n", error.what());
+    return 2;
+  }
+  benchmark::RunSpecifiedBenchmarks();
+  benchmark::Shutdown();
+  return 0;
+}
 
 }  // namespace driftd::bench
