@@ -135,6 +135,16 @@ nlohmann::ordered_json metric_series_json(Database& db, const MetricQuery& query
     known.resize(known.size() - 2);
     throw InputError("metric '" + metric + "' is not one of " + known);
   }
+  const SeriesPage page = metric_series_page(db, query, "window_metrics", "feature", metric);
+  return {{"stream", query.stream},
+          {"feature", query.feature},
+          {"metric", metric},
+          {"points", page.points},
+          {"next_cursor", page.next_cursor}};
+}
+
+SeriesPage metric_series_page(Database& db, const MetricQuery& query, std::string_view table,
+                              std::string_view subject_column, const std::string& metric) {
   if (query.limit < 1 || query.limit > 100000) {
     throw InputError("limit must be between 1 and 100000");
   }
@@ -142,37 +152,34 @@ nlohmann::ordered_json metric_series_json(Database& db, const MetricQuery& query
   if (query.after_start) {  // window_start < to <= INT64_MAX: nothing starts after INT64_MAX
     from = std::max(from, *query.after_start == INT64_MAX ? INT64_MAX : *query.after_start + 1);
   }
-  // The column name comes from the whitelist above, never from the request.
-  // (stream, feature, window_start) is unique: its index gives the order.
-  Statement rows = db.prepare("SELECT id, window_start, window_end, n, " + metric +
-                              " FROM window_metrics WHERE stream = ?1 AND feature = ?2 "
-                              "AND window_start >= ?3 AND window_start < ?4 "
+  // The names come from whitelists, never from the request.
+  // (stream, subject, window_start) is unique: its index gives the order.
+  Statement rows = db.prepare("SELECT id, window_start, window_end, n, " + metric + " FROM " +
+                              std::string(table) + " WHERE stream = ?1 AND " +
+                              std::string(subject_column) +
+                              " = ?2 AND window_start >= ?3 AND window_start < ?4 "
                               "ORDER BY window_start LIMIT ?5");
   rows.bind(1, std::string_view(query.stream))
       .bind(2, std::string_view(query.feature))
       .bind(3, from)
       .bind(4, query.to)
       .bind(5, static_cast<int64_t>(query.limit) + 1);  // one more: is there a next page?
-  Json points = Json::array();
+  SeriesPage out{Json::array(), Json(nullptr)};
   bool more = false;
   PageRows page(rows);
-  while (page.next(points.size())) {
-    if (points.size() == query.limit) {
+  while (page.next(out.points.size())) {
+    if (out.points.size() == query.limit) {
       more = true;
       break;
     }
-    points.push_back({{"window_id", rows.column_int(0)},
-                      {"start", rows.column_int(1)},
-                      {"end", rows.column_int(2)},
-                      {"n", rows.column_int(3)},
-                      {"value", nullable_double(rows, 4)}});
+    out.points.push_back({{"window_id", rows.column_int(0)},
+                          {"start", rows.column_int(1)},
+                          {"end", rows.column_int(2)},
+                          {"n", rows.column_int(3)},
+                          {"value", nullable_double(rows, 4)}});
   }
-  more = more || page.cut_short();
-  return {{"stream", query.stream},
-          {"feature", query.feature},
-          {"metric", metric},
-          {"points", points},
-          {"next_cursor", more ? Json(points.back()["start"]) : Json(nullptr)}};
+  if (more || page.cut_short()) out.next_cursor = out.points.back()["start"];
+  return out;
 }
 
 nlohmann::ordered_json window_json(Database& db, int64_t window_id) {

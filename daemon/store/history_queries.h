@@ -22,6 +22,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include <nlohmann/json.hpp>
 
@@ -79,6 +80,19 @@ struct MetricQuery {
 // next_cursor is the last point's start. For a pair or group (by its name
 // in `feature`): joint_metric_series_json() (joint_history_queries.h).
 nlohmann::ordered_json metric_series_json(Database& db, const MetricQuery& query);
+
+// One page of a subject's series of `metric`, for metric_series_json and
+// joint_metric_series_json: the rows of `table` whose `subject_column`
+// names query.feature; points {window_id, start, end, n, value} and the
+// next page's cursor (null on the last page). Checks query.limit.
+// REQUIRES: table, subject_column and metric are whitelisted names (they
+// are spliced into the SQL).
+struct SeriesPage {
+  nlohmann::ordered_json points;
+  nlohmann::ordered_json next_cursor;
+};
+SeriesPage metric_series_page(Database& db, const MetricQuery& query, std::string_view table,
+                              std::string_view subject_column, const std::string& metric);
 
 // One window row in full: counts, every measure, Gaussian KL, and each bin
 // of its histogram against the reference it was compared with (counts,

@@ -37,10 +37,6 @@ constexpr std::array<std::string_view, 26> kJointSeriesColumns{
     "box_m_p_value",
     "window_end"};
 
-Json nullable_number(const Statement& row, int column) {
-  return row.is_null(column) ? Json(nullptr) : Json(row.column_double(column));
-}
-
 }  // namespace
 
 bool is_joint_subject(Database& db, std::string_view stream, std::string_view name) {
@@ -66,52 +62,17 @@ nlohmann::ordered_json joint_metric_series_json(Database& db, const MetricQuery&
     }
     throw InputError("metric '" + metric + "' is not one of a pair's or group's: " + known);
   }
-  if (query.limit < 1 || query.limit > 100000) {
-    throw InputError("limit must be between 1 and 100000");
-  }
-  int64_t from = query.from;
-  if (query.after_start) {
-    from = std::max(from, *query.after_start == INT64_MAX ? INT64_MAX : *query.after_start + 1);
-  }
-  // The column name comes from the whitelist above, never from the request.
-  Statement rows = db.prepare("SELECT id, kind, window_start, window_end, n, " + metric +
-                              " FROM joint_window_metrics WHERE stream = ?1 AND name = ?2 "
-                              "AND window_start >= ?3 AND window_start < ?4 "
-                              "ORDER BY window_start LIMIT ?5");
-  rows.bind(1, std::string_view(query.stream))
-      .bind(2, std::string_view(query.feature))
-      .bind(3, from)
-      .bind(4, query.to)
-      .bind(5, static_cast<int64_t>(query.limit) + 1);
-  Json points = Json::array();
-  std::string kind;
-  bool more = false;
-  bool cut_short = false;
-  for (;;) {
-    try {
-      if (!rows.step()) break;
-    } catch (const SqliteInterrupted&) {
-      if (points.empty()) throw;
-      cut_short = true;
-      break;
-    }
-    if (points.size() == query.limit) {
-      more = true;
-      break;
-    }
-    kind = rows.column_text(1);
-    points.push_back({{"window_id", rows.column_int(0)},
-                      {"start", rows.column_int(2)},
-                      {"end", rows.column_int(3)},
-                      {"n", rows.column_int(4)},
-                      {"value", nullable_number(rows, 5)}});
-  }
-  more = more || cut_short;
+  const SeriesPage page =
+      metric_series_page(db, query, "joint_window_metrics", "name", metric);
   Json out = {{"stream", query.stream}, {"feature", query.feature}};
-  if (!kind.empty()) out["kind"] = kind;
+  if (!page.points.empty()) {
+    Statement kind = db.prepare("SELECT kind FROM joint_window_metrics WHERE id = ?1");
+    kind.bind(1, page.points.front()["window_id"].get<int64_t>());
+    if (kind.step()) out["kind"] = kind.column_text(0);
+  }
   out["metric"] = metric;
-  out["points"] = points;
-  out["next_cursor"] = more ? Json(points.back()["start"]) : Json(nullptr);
+  out["points"] = page.points;
+  out["next_cursor"] = page.next_cursor;
   return out;
 }
 
