@@ -185,38 +185,57 @@ NumericBinning::NumericBinning(std::vector<double> edges) : edges_(std::move(edg
   fingerprint_ = fingerprint.value();
 }
 
-NumericBinning NumericBinning::quantile(std::span<const double> reference, std::size_t bins) {
+std::vector<std::size_t> NumericBinning::quantile_ranks(std::size_t finite, std::size_t bins) {
   check_bin_request(bins);
-  const RankSelector selector(reference);
-  std::vector<QuantilePosition> positions;
+  if (finite == 0) throw InputError("reference has no finite values");
   std::vector<std::size_t> ranks;
   for (std::size_t i = 1; i < bins; ++i) {
-    positions.push_back(
-        quantile_position(selector.size(), static_cast<double>(i) / static_cast<double>(bins)));
-    ranks.push_back(positions.back().below);
-    if (!positions.back().at_end) ranks.push_back(positions.back().below + 1);
+    const QuantilePosition position =
+        quantile_position(finite, static_cast<double>(i) / static_cast<double>(bins));
+    ranks.push_back(position.below);
+    if (!position.at_end) ranks.push_back(position.below + 1);
   }
   std::sort(ranks.begin(), ranks.end());
   ranks.erase(std::unique(ranks.begin(), ranks.end()), ranks.end());
-  const std::vector<double> selected = selector.values_at(ranks);
+  return ranks;
+}
+
+NumericBinning NumericBinning::quantile_at_ranks(std::size_t finite, std::size_t bins,
+                                                 std::span<const double> values) {
+  const std::vector<std::size_t> ranks = quantile_ranks(finite, bins);
+  if (values.size() != ranks.size()) {
+    throw std::invalid_argument("quantile_at_ranks: one value per rank of quantile_ranks()");
+  }
   const auto value_of_rank = [&](std::size_t rank) {
-    return selected[static_cast<std::size_t>(
+    return values[static_cast<std::size_t>(
         std::lower_bound(ranks.begin(), ranks.end(), rank) - ranks.begin())];
   };
   std::vector<double> edges;
   edges.reserve(bins - 1);
-  for (const QuantilePosition& position : positions) {
-    edges.push_back(numpy_quantile(position, value_of_rank));
+  for (std::size_t i = 1; i < bins; ++i) {
+    edges.push_back(numpy_quantile(
+        quantile_position(finite, static_cast<double>(i) / static_cast<double>(bins)),
+        value_of_rank));
   }
   return NumericBinning(with_point_mass_edges(std::move(edges)));
+}
+
+NumericBinning NumericBinning::quantile(std::span<const double> reference, std::size_t bins) {
+  check_bin_request(bins);
+  const RankSelector selector(reference);
+  const std::vector<std::size_t> ranks = quantile_ranks(selector.size(), bins);
+  return quantile_at_ranks(selector.size(), bins, selector.values_at(ranks));
 }
 
 NumericBinning NumericBinning::uniform(std::span<const double> reference, std::size_t bins) {
   check_bin_request(bins);
   const std::vector<double> values = finite_values(reference);
   const auto [min_at, max_at] = std::minmax_element(values.begin(), values.end());
-  const double min = *min_at;
-  const double max = *max_at;
+  return uniform_between(*min_at, *max_at, bins);
+}
+
+NumericBinning NumericBinning::uniform_between(double min, double max, std::size_t bins) {
+  check_bin_request(bins);
   if (min == max) return NumericBinning(std::vector<double>{});
   // numpy.linspace(min, max, bins + 1): start + i * step, where
   // step = (max - min) / bins; when step underflows to 0 (a subnormal range)

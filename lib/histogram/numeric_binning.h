@@ -61,8 +61,18 @@ class NumericBinning {
  public:
   // REQUIRES: 1 <= bins <= kMaxNumericBins; a finite value in reference.
   static NumericBinning quantile(std::span<const double> reference, std::size_t bins);
+  // quantile() in two steps, for a reference too large to hold: the ranks
+  // (0-based, in the sorted finite values) whose values the edges need,
+  // sorted and distinct; then the binning from the values at those ranks,
+  // in that order. REQUIRES: 1 <= bins <= kMaxNumericBins; finite >= 1.
+  static std::vector<std::size_t> quantile_ranks(std::size_t finite, std::size_t bins);
+  static NumericBinning quantile_at_ranks(std::size_t finite, std::size_t bins,
+                                          std::span<const double> values);
   // REQUIRES: 1 <= bins <= kMaxNumericBins; a finite value in reference.
   static NumericBinning uniform(std::span<const double> reference, std::size_t bins);
+  // uniform() from the reference's finite minimum and maximum.
+  // REQUIRES: 1 <= bins <= kMaxNumericBins; min <= max, both finite.
+  static NumericBinning uniform_between(double min, double max, std::size_t bins);
   // REQUIRES: edges finite and sorted; edges.size() < kMaxNumericBins.
   static NumericBinning explicit_edges(std::span<const double> edges);
 

@@ -1,0 +1,293 @@
+#include "histogram/rank_refinement.h"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <stdexcept>
+#include <utility>
+
+#include "histogram/order_key.h"
+
+namespace driftd {
+namespace {
+
+constexpr double kInfinity = std::numeric_limits<double>::infinity();
+// Below this many sampled values the sample says too little to plan with.
+constexpr std::size_t kMinSample = 64;
+// Sampled values per bin of the first plan.
+constexpr std::size_t kSamplePerBin = 8;
+// How wide, in standard deviations of a sample quantile's rank, the first
+// plan collects around each rank's estimate: the widest that fits.
+constexpr double kSpreads[] = {8, 6, 4, 3, 2, 1, 0.5, 0};
+
+double above(double x) { return std::nextafter(x, kInfinity); }
+
+// Plan edges in order, with the collect flag of each bin (bin 0 is below
+// the first edge). Segments are added in increasing order; equal bounds of
+// touching segments are one edge. An infinite bound is no edge (the end
+// bins are open).
+class PlanBuilder {
+ public:
+  std::size_t edges() const { return plan_.edges.size(); }
+  void add_segment(double lo, double hi, bool collect) {
+    add_edge(lo);
+    plan_.collect.back() = collect;
+    add_edge(hi);
+  }
+  RefinementPlan take() { return std::move(plan_); }
+
+ private:
+  void add_edge(double edge) {
+    if (!std::isfinite(edge)) return;
+    edge += 0.0;  // -0.0 is +0.0, as NumericBinning stores it
+    if (!plan_.edges.empty() && plan_.edges.back() == edge) return;
+    plan_.edges.push_back(edge);
+    plan_.collect.push_back(false);
+  }
+
+  RefinementPlan plan_{{}, {false}};
+};
+
+}  // namespace
+
+RankRefinement::RankRefinement(std::uint64_t finite, double min, double max,
+                               std::vector<std::uint64_t> ranks, std::vector<double> sample,
+                               std::size_t max_collected)
+    : finite_(finite),
+      min_(min),
+      max_(max),
+      ranks_(std::move(ranks)),
+      values_(ranks_.size()),
+      max_collected_(max_collected) {
+  if (finite_ == 0 || !(min_ <= max_) || !std::isfinite(min_) || !std::isfinite(max_) ||
+      max_collected_ == 0 || !std::is_sorted(ranks_.begin(), ranks_.end()) ||
+      (!ranks_.empty() && ranks_.back() >= finite_)) {
+    throw std::invalid_argument("RankRefinement: arguments out of their domain");
+  }
+  const Interval everything{-kInfinity, kInfinity, 0, finite_};
+  if (const std::optional<double> value = single_value(everything)) {
+    std::fill(values_.begin(), values_.end(), *value);
+    return;
+  }
+  for (std::size_t i = 0; i < ranks_.size(); ++i) pending_.push_back({i, everything});
+  if (sample.size() >= kMinSample) {
+    plan_from_sample(std::move(sample));
+  } else {
+    plan_pending();
+  }
+}
+
+std::optional<double> RankRefinement::single_value(const Interval& interval) const {
+  const double lo = std::max(interval.lo, min_);
+  const double hi = std::min(interval.hi, above(max_));
+  if (above(lo) >= hi) return lo;
+  return std::nullopt;
+}
+
+void RankRefinement::plan_from_sample(std::vector<double> sample) {
+  std::sort(sample.begin(), sample.end());
+  const std::size_t size = sample.size();
+  const std::size_t bins = std::clamp<std::size_t>(size / kSamplePerBin, 1, kMaxPlanEdges / 2);
+  std::vector<double> edges;
+  for (std::size_t j = 1; j < bins; ++j) {
+    const double value = sample[j * size / bins] + 0.0;
+    edges.push_back(value);
+    // A value that fills a bin of the sample on its own gets a bin of its
+    // own, [value, above(value)): it then needs no collecting.
+    const auto [first, last] = std::equal_range(sample.begin(), sample.end(), value);
+    if (static_cast<std::size_t>(last - first) >= size / bins && std::isfinite(above(value))) {
+      edges.push_back(above(value));
+    }
+  }
+  std::sort(edges.begin(), edges.end());
+  edges.erase(std::unique(edges.begin(), edges.end()), edges.end());
+
+  const auto bin_of = [&](double x) {
+    return static_cast<std::size_t>(std::upper_bound(edges.begin(), edges.end(), x) -
+                                    edges.begin());
+  };
+  std::vector<std::size_t> sampled_in_bin(edges.size() + 1, 0);
+  for (const double x : sample) ++sampled_in_bin[bin_of(x)];
+  // Values a bin is expected to hold, erring high: one more sampled value.
+  const double per_sampled = static_cast<double>(finite_) / static_cast<double>(size);
+
+  std::vector<bool> collect;
+  for (const double spread : kSpreads) {
+    collect.assign(edges.size() + 1, false);
+    for (const PendingRank& pending : pending_) {
+      const double p = finite_ > 1 ? static_cast<double>(ranks_[pending.index]) /
+                                         static_cast<double>(finite_ - 1)
+                                   : 0.0;
+      const double at = p * static_cast<double>(size - 1);
+      const double reach = spread * std::sqrt(static_cast<double>(size) * p * (1 - p)) + 1;
+      const auto position = [&](double x) {
+        return static_cast<std::size_t>(std::clamp(x, 0.0, static_cast<double>(size - 1)));
+      };
+      const std::size_t first = bin_of(sample[position(std::floor(at - reach))]);
+      const std::size_t last = bin_of(sample[position(std::ceil(at + reach))]);
+      for (std::size_t b = first; b <= last; ++b) collect[b] = true;
+    }
+    double expected = 0;
+    for (std::size_t b = 0; b < collect.size(); ++b) {
+      if (collect[b] && sampled_in_bin[b] > 0) {
+        expected += static_cast<double>(sampled_in_bin[b] + 1) * per_sampled;
+      }
+    }
+    if (expected <= static_cast<double>(max_collected_)) break;
+    collect.assign(edges.size() + 1, false);
+  }
+  // A bin with no sampled value is collected only when that costs nothing
+  // more than the bins around it: leave it counted.
+  for (std::size_t b = 0; b < collect.size(); ++b) {
+    if (sampled_in_bin[b] == 0) collect[b] = false;
+  }
+  plan_ = {std::move(edges), std::move(collect)};
+}
+
+void RankRefinement::plan_pending() {
+  // The distinct intervals of the pending ranks, in order (pending_ is in
+  // rank order and the intervals are disjoint).
+  std::vector<Interval> intervals;
+  for (const PendingRank& pending : pending_) {
+    if (intervals.empty() || intervals.back().below != pending.interval.below) {
+      intervals.push_back(pending.interval);
+    }
+  }
+  std::size_t to_split = 0;
+  std::size_t budget = max_collected_;
+  for (const Interval& interval : intervals) {
+    if (interval.count <= budget) {
+      budget -= interval.count;
+    } else {
+      ++to_split;
+    }
+  }
+  const std::size_t spare_edges = kMaxPlanEdges > 2 * intervals.size()
+                                      ? kMaxPlanEdges - 2 * intervals.size()
+                                      : 0;
+  const std::size_t parts =
+      std::clamp<std::size_t>(to_split == 0 ? 2 : spare_edges / to_split + 1, 2, kMaxSplit);
+
+  PlanBuilder builder;
+  budget = max_collected_;
+  for (const Interval& interval : intervals) {
+    // Intervals that do not fit wait for a later read (rare: thousands of
+    // ranks pending at once).
+    if (builder.edges() + parts + 1 > kMaxPlanEdges) break;
+    const double lo = std::max(interval.lo, min_);
+    const double hi = std::min(interval.hi, above(max_));
+    if (interval.count <= budget) {
+      budget -= interval.count;
+      builder.add_segment(lo, hi, true);
+      continue;
+    }
+    const std::uint64_t key_lo = order_key(lo);
+    const std::uint64_t key_span = order_key(hi) - key_lo;
+    const std::uint64_t pieces = std::min<std::uint64_t>(parts, key_span);
+    double start = lo;
+    for (std::uint64_t i = 1; i < pieces; ++i) {
+      const double end = from_order_key(key_lo + key_span / pieces * i);
+      builder.add_segment(start, end, false);
+      start = end;
+    }
+    builder.add_segment(start, hi, false);
+  }
+  plan_ = builder.take();
+}
+
+void RankRefinement::absorb(std::span<const std::uint64_t> counts,
+                            std::vector<CollectedValue> collected) {
+  const std::vector<double>& edges = plan_.edges;
+  if (done() || counts.size() != edges.size() + 1) {
+    throw std::invalid_argument("RankRefinement::absorb: one count per bin of plan()");
+  }
+  std::vector<std::uint64_t> below(counts.size() + 1, 0);
+  for (std::size_t b = 0; b < counts.size(); ++b) below[b + 1] = below[b] + counts[b];
+  for (std::size_t k = 0; k < edges.size(); ++k) edge_counts_[edges[k]] = below[k + 1];
+
+  std::sort(collected.begin(), collected.end(), [](const CollectedValue& a, const CollectedValue& b) {
+    return a.bin != b.bin ? a.bin < b.bin : a.value < b.value;
+  });
+  // known_in_bin[b]: index into known_ of bin b, when its values are known.
+  std::vector<std::optional<std::size_t>> known_in_bin(counts.size());
+  for (auto at = collected.begin(); at != collected.end();) {
+    const std::uint32_t bin = at->bin;
+    if (bin >= counts.size() || !plan_.collect[bin]) {
+      throw std::invalid_argument("RankRefinement::absorb: a value of a bin not collected");
+    }
+    const auto end = std::find_if(at, collected.end(),
+                                  [&](const CollectedValue& c) { return c.bin != bin; });
+    // A bin the reader did not keep whole (it keeps within a memory cap)
+    // stays unknown.
+    if (static_cast<std::uint64_t>(end - at) == counts[bin]) {
+      KnownInterval known{{bin == 0 ? -kInfinity : edges[bin - 1],
+                           bin == edges.size() ? kInfinity : edges[bin], below[bin], counts[bin]},
+                          {}};
+      for (auto value = at; value != end; ++value) known.values.push_back(value->value);
+      known_in_bin[bin] = known_.size();
+      known_.push_back(std::move(known));
+    }
+    at = end;
+  }
+  for (std::size_t b = 0; b < counts.size(); ++b) {
+    if (counts[b] == 0) {
+      known_.push_back({{b == 0 ? -kInfinity : edges[b - 1],
+                         b == edges.size() ? kInfinity : edges[b], below[b], 0},
+                        {}});
+    }
+  }
+
+  std::vector<PendingRank> still_pending;
+  for (PendingRank& pending : pending_) {
+    const std::uint64_t rank = ranks_[pending.index];
+    const auto bin = static_cast<std::size_t>(
+        std::upper_bound(below.begin() + 1, below.end(), rank) - (below.begin() + 1));
+    if (known_in_bin[bin]) {
+      values_[pending.index] = known_[*known_in_bin[bin]].values[rank - below[bin]];
+      continue;
+    }
+    const Interval interval{bin == 0 ? -kInfinity : edges[bin - 1],
+                            bin == edges.size() ? kInfinity : edges[bin], below[bin],
+                            counts[bin]};
+    // A bin inside the rank's interval narrows it (a piece of a split, or
+    // the interval itself); a rank whose interval this read left out (no
+    // room for its edges) sits in a wider bin: it keeps its interval.
+    if (interval.lo >= pending.interval.lo && interval.hi <= pending.interval.hi) {
+      pending.interval = interval;
+    }
+    if (const std::optional<double> value = single_value(pending.interval)) {
+      values_[pending.index] = *value;
+      continue;
+    }
+    still_pending.push_back(pending);
+  }
+  pending_ = std::move(still_pending);
+  ++reads_;
+  if (!done()) plan_pending();
+}
+
+std::vector<double> RankRefinement::values() const {
+  if (!done()) throw std::logic_error("RankRefinement::values: ranks still pending");
+  std::vector<double> out;
+  out.reserve(values_.size());
+  for (const std::optional<double>& value : values_) out.push_back(*value);
+  return out;
+}
+
+std::optional<std::uint64_t> RankRefinement::count_below(double x) const {
+  if (std::isnan(x)) return std::nullopt;
+  if (x <= min_) return 0;
+  if (x > max_) return finite_;
+  if (const auto at = edge_counts_.find(x); at != edge_counts_.end()) return at->second;
+  for (const KnownInterval& known : known_) {
+    if (known.interval.lo <= x && x < known.interval.hi) {
+      return known.interval.below +
+             static_cast<std::uint64_t>(
+                 std::lower_bound(known.values.begin(), known.values.end(), x) -
+                 known.values.begin());
+    }
+  }
+  return std::nullopt;
+}
+
+}  // namespace driftd

@@ -1,0 +1,193 @@
+// RankRefinement: the values it resolves, the counts below the quantile
+// edges it reports and the reads it takes, against a full sort, on shapes
+// built to defeat it (everything in one order-key bucket, heavy ties, +-0,
+// the ends of the double range), with good, misleading and no samples and
+// collect budgets from one value up. Reads are simulated over a vector.
+#include "histogram/rank_refinement.h"
+
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <functional>
+#include <limits>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "histogram/numeric_binning.h"
+
+namespace driftd {
+namespace {
+
+constexpr double kInf = std::numeric_limits<double>::infinity();
+constexpr double kMax = std::numeric_limits<double>::max();
+
+std::vector<double> finite_of(const std::vector<double>& column) {
+  std::vector<double> out;
+  std::copy_if(column.begin(), column.end(), std::back_inserter(out),
+               [](double x) { return std::isfinite(x); });
+  return out;
+}
+
+// Reads `column` as a scan would, plan after plan, until every rank is
+// resolved. drop_first_collected: the reader drops every value it collects
+// in the first read (as one over its memory cap does).
+RankRefinement refine(const std::vector<double>& column, const std::vector<std::uint64_t>& ranks,
+                      std::vector<double> sample, std::size_t max_collected,
+                      bool drop_first_collected = false) {
+  const std::vector<double> finite = finite_of(column);
+  const auto [min, max] = std::minmax_element(finite.begin(), finite.end());
+  RankRefinement refinement(finite.size(), *min, *max, ranks, std::move(sample), max_collected);
+  while (!refinement.done()) {
+    const RefinementPlan& plan = refinement.plan();
+    REQUIRE(plan.edges.size() <= RankRefinement::kMaxPlanEdges);
+    REQUIRE(plan.collect.size() == plan.edges.size() + 1);
+    REQUIRE(std::is_sorted(plan.edges.begin(), plan.edges.end()));
+    std::vector<std::uint64_t> counts(plan.edges.size() + 1, 0);
+    std::vector<CollectedValue> collected;
+    for (const double x : finite) {
+      const auto bin = static_cast<std::uint32_t>(
+          std::upper_bound(plan.edges.begin(), plan.edges.end(), x) - plan.edges.begin());
+      ++counts[bin];
+      if (plan.collect[bin]) collected.push_back({bin, x});
+    }
+    if (drop_first_collected && refinement.reads() == 0) collected.clear();
+    refinement.absorb(counts, std::move(collected));
+    REQUIRE(refinement.reads() <= 40);
+  }
+  return refinement;
+}
+
+std::vector<double> sample_of(const std::vector<double>& column, std::size_t size,
+                              std::mt19937_64& random) {
+  std::vector<double> finite = finite_of(column);
+  std::shuffle(finite.begin(), finite.end(), random);
+  finite.resize(std::min(size, finite.size()));
+  return finite;
+}
+
+void check_against_sort(const std::vector<double>& column, std::size_t bins,
+                        const RankRefinement& refinement) {
+  std::vector<double> sorted = finite_of(column);
+  std::sort(sorted.begin(), sorted.end());
+  const std::vector<std::size_t> ranks = NumericBinning::quantile_ranks(sorted.size(), bins);
+  const std::vector<double> values = refinement.values();
+  REQUIRE(values.size() == ranks.size());
+  for (std::size_t i = 0; i < ranks.size(); ++i) {
+    INFO("rank " << ranks[i]);
+    CHECK(values[i] == sorted[ranks[i]]);
+  }
+  const NumericBinning expected = NumericBinning::quantile(column, bins);
+  const NumericBinning built = NumericBinning::quantile_at_ranks(sorted.size(), bins, values);
+  REQUIRE(std::vector<double>(built.edges().begin(), built.edges().end()) ==
+          std::vector<double>(expected.edges().begin(), expected.edges().end()));
+  // The reference's count per final bin, without another read.
+  for (const double edge : built.edges()) {
+    INFO("edge " << edge);
+    const std::optional<std::uint64_t> below = refinement.count_below(edge);
+    REQUIRE(below.has_value());
+    CHECK(*below == static_cast<std::uint64_t>(
+                        std::lower_bound(sorted.begin(), sorted.end(), edge) - sorted.begin()));
+  }
+}
+
+std::vector<std::uint64_t> ranks_for(std::size_t finite, std::size_t bins) {
+  const std::vector<std::size_t> ranks = NumericBinning::quantile_ranks(finite, bins);
+  return {ranks.begin(), ranks.end()};
+}
+
+TEST_CASE("refined ranks and edges equal a full sort's", "[rank_refinement]") {
+  std::mt19937_64 random(5);
+  std::normal_distribution<double> normal(0.0, 1.0);
+  const std::vector<std::pair<std::string, std::function<double()>>> shapes = {
+      {"normal", [&] { return normal(random); }},
+      {"one order-key bucket", [&] { return 1000.0 + std::uniform_real_distribution<>(0, 1)(random); }},
+      {"ties and +-0", [&] { return static_cast<double>(random() % 5) - 2.0 + (random() % 2 ? -0.0 : 0.0); }},
+      {"zero-inflated", [&] { return random() % 10 < 7 ? 0.0 : std::exp(normal(random)); }},
+      {"ends of the range",
+       [&] {
+         const auto pick = random() % 6;
+         return pick == 0 ? kMax : pick == 1 ? -kMax : pick == 2 ? 5e-324 : pick == 3 ? kInf : normal(random);
+       }},
+      {"scales", [&] { return std::ldexp(normal(random), static_cast<int>(random() % 200) - 100); }},
+  };
+  for (const auto& [name, shape] : shapes) {
+    for (const std::size_t n : {1, 2, 3, 100, 5000, 60000}) {
+      std::vector<double> column(n);
+      for (double& value : column) value = shape();
+      column[0] = 0.5;  // one finite value at least
+      const std::size_t finite = finite_of(column).size();
+      for (const std::size_t bins : {2, 10, 64, 4096}) {
+        for (const std::size_t max_collected : {std::size_t{1}, std::size_t{64}, finite / 10 + 1, finite}) {
+          // A budget below one value per rank resolves about one rank per
+          // read: driftctl never plans one.
+          if (max_collected < ranks_for(finite, bins).size() && bins > 10) continue;
+          INFO(name << ", n=" << n << ", bins=" << bins << ", max_collected=" << max_collected);
+          // A uniform sample, one of only the smallest values (misleading),
+          // none.
+          std::vector<double> low = finite_of(column);
+          std::sort(low.begin(), low.end());
+          low.resize(std::min<std::size_t>(low.size(), 200));
+          for (std::vector<double> sample : {sample_of(column, 2000, random), low, std::vector<double>{}}) {
+            const RankRefinement refinement =
+                refine(column, ranks_for(finite, bins), std::move(sample), max_collected);
+            check_against_sort(column, bins, refinement);
+          }
+        }
+      }
+    }
+  }
+}
+
+TEST_CASE("a good sample resolves every rank in one read", "[rank_refinement]") {
+  std::mt19937_64 random(9);
+  std::normal_distribution<double> normal(50.0, 3.0);
+  std::vector<double> column(400000);
+  for (double& value : column) value = normal(random);
+  // Collecting a fifth of the column: room for each of the 18 ranks' bins
+  // within +-5 standard deviations of the sample's estimate.
+  const RankRefinement refinement =
+      refine(column, ranks_for(column.size(), 10), sample_of(column, 65536, random), 80000);
+  CHECK(refinement.reads() == 1);
+  check_against_sort(column, 10, refinement);
+}
+
+TEST_CASE("without a sample, reads split the key space until each rank is found",
+          "[rank_refinement]") {
+  std::mt19937_64 random(3);
+  std::normal_distribution<double> normal(0.0, 1.0);
+  std::vector<double> column(100000);
+  for (double& value : column) value = normal(random);
+  // A quarter of the values in 1,000 ulps: splitting by key narrows in one
+  // or two reads where splitting by value would not.
+  for (std::size_t i = 0; i < column.size(); i += 4) {
+    column[i] = std::nextafter(1.0, 0.0) + 1e-13 * static_cast<double>(random() % 1000);
+  }
+  const RankRefinement refinement = refine(column, ranks_for(column.size(), 10), {}, 1000);
+  CHECK(refinement.reads() <= 8);
+  check_against_sort(column, 10, refinement);
+}
+
+TEST_CASE("a collected bin the reader could not keep whole is read again", "[rank_refinement]") {
+  std::mt19937_64 random(4);
+  std::normal_distribution<double> normal(0.0, 1.0);
+  std::vector<double> column(50000);
+  for (double& value : column) value = normal(random);
+  const RankRefinement refinement = refine(column, ranks_for(column.size(), 10),
+                                           sample_of(column, 5000, random), 20000, true);
+  CHECK(refinement.reads() >= 2);
+  check_against_sort(column, 10, refinement);
+}
+
+TEST_CASE("absorb refuses what does not fit the plan", "[rank_refinement]") {
+  RankRefinement refinement(100, 0.0, 99.0, {10, 50}, {}, 5);
+  const std::vector<std::uint64_t> wrong(refinement.plan().edges.size() + 2, 0);
+  CHECK_THROWS_AS(refinement.absorb(wrong, {}), std::invalid_argument);
+  CHECK_THROWS_AS(RankRefinement(0, 0.0, 1.0, {}, {}, 5), std::invalid_argument);
+  CHECK_THROWS_AS(RankRefinement(10, 0.0, 1.0, {10}, {}, 5), std::invalid_argument);
+}
+
+}  // namespace
+}  // namespace driftd
