@@ -52,25 +52,33 @@ NumericBinning numeric_binning(const std::string& column, const std::vector<doub
   }
 }
 
+NumericCounts count_values(const BatchBinner& binner, const std::vector<double>& values,
+                           bool with_rows) {
+  NumericCounts out;
+  out.counts.assign(binner.bin_count() + 1, 0);
+  if (with_rows) {
+    out.rows.resize(values.size());
+    binner.assign(values, out.rows);
+    for (const uint32_t bin : out.rows) ++out.counts[bin];
+  } else {
+    binner.count(values, out.counts);
+  }
+  return out;
+}
+
+NumericCounts counts_of_scan(const ColumnScan& scan) { return {scan.bin_counts(), scan.row_ids()}; }
+
 BinnedColumn bin_numeric(const std::string& name, const NumericBinning& binning,
-                         const BatchBinner& binner, const ColumnScan& reference,
-                         const ColumnScan& current, bool with_rows) {
+                         NumericCounts reference, NumericCounts current) {
   BinnedColumn out;
   out.name = name;
   out.numeric = true;
   out.edges.assign(binning.edges().begin(), binning.edges().end());
   for (std::size_t bin = 0; bin < binning.bin_count(); ++bin) out.labels.push_back(binning.label(bin));
-  std::vector<uint64_t> counts(binning.bin_count() + 1, 0);
-  if (with_rows) {
-    out.reference_rows.resize(reference.values().size());
-    binner.assign(reference.values(), out.reference_rows);
-    for (const uint32_t bin : out.reference_rows) ++counts[bin];
-    out.current_rows = current.row_ids();
-  } else {
-    binner.count(reference.values(), counts);
-  }
-  split_missing(std::move(counts), out.reference_counts, out.reference_missing);
-  split_missing(current.bin_counts(), out.current_counts, out.current_missing);
+  split_missing(std::move(reference.counts), out.reference_counts, out.reference_missing);
+  split_missing(std::move(current.counts), out.current_counts, out.current_missing);
+  out.reference_rows = std::move(reference.rows);
+  out.current_rows = std::move(current.rows);
   return out;
 }
 

@@ -57,12 +57,23 @@ struct BinnedColumn {
 NumericBinning numeric_binning(const std::string& column, const std::vector<double>& reference,
                                const ColumnBinningOptions& options);
 
-// A numeric column: `reference` a kDetect scan (numeric), `current` a kBin
-// scan with `binner` (binning's). with_rows: fill the rows' bins (the
-// current scan kept them).
+// One side of a numeric column: counts per bin, the missing rows last, and
+// for the columns of feature pairs each row's bin (the binner's missing
+// slot when missing).
+struct NumericCounts {
+  std::vector<uint64_t> counts;
+  std::vector<uint32_t> rows;
+};
+
+// The counts of values kept by a kDetect scan.
+NumericCounts count_values(const BatchBinner& binner, const std::vector<double>& values,
+                           bool with_rows);
+// The counts of a kBin scan.
+NumericCounts counts_of_scan(const ColumnScan& scan);
+
+// A numeric column from its bins and both sides' counts.
 BinnedColumn bin_numeric(const std::string& name, const NumericBinning& binning,
-                         const BatchBinner& binner, const ColumnScan& reference,
-                         const ColumnScan& current, bool with_rows);
+                         NumericCounts reference, NumericCounts current);
 
 // A categorical column: both scans kText (or kDetect, text). with_rows: as
 // above (both scans kept them).

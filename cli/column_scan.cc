@@ -1,7 +1,10 @@
 #include "cli/column_scan.h"
 
+#include <algorithm>
+#include <bit>
 #include <cmath>
 #include <limits>
+#include <stdexcept>
 #include <utility>
 
 #include "dataset/table.h"
@@ -55,6 +58,16 @@ bool looks_like_date(std::string_view text) {
   return (text[10] == 'T' || text[10] == ' ') && looks_like_time(text.substr(11));
 }
 
+unsigned row_sample_level(uint64_t row) {
+  // splitmix64's finaliser: every bit of the index moves every bit of the
+  // hash, so any run of rows samples like a random subset.
+  uint64_t z = row + 0x9e3779b97f4a7c15ULL;
+  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+  z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+  z ^= z >> 31;
+  return std::min(static_cast<unsigned>(std::countl_zero(z)), 63U);
+}
+
 uint32_t CategoryCounts::add(std::string_view text) {
   auto it = ids_.find(text);
   if (it == ids_.end()) {
@@ -88,7 +101,14 @@ void CategoryCounts::clear() {
 }
 
 void NumericProfile::add(double value) {
-  if (!std::isfinite(value)) return;
+  if (!std::isfinite(value)) {
+    if (value < 0) ++negative_infinite;
+    if (value > 0) ++positive_infinite;
+    return;
+  }
+  min = finite == 0 ? value : std::min(min, value);
+  max = finite == 0 ? value : std::max(max, value);
+  ++finite;
   all_integer = all_integer && value == std::trunc(value);
   if (last) increasing = increasing && *last < value;
   if (!first) first = value;
@@ -96,20 +116,42 @@ void NumericProfile::add(double value) {
 }
 
 void NumericProfile::fold(const NumericProfile& later) {
+  if (later.finite > 0) {
+    min = finite == 0 ? later.min : std::min(min, later.min);
+    max = finite == 0 ? later.max : std::max(max, later.max);
+  }
+  finite += later.finite;
+  negative_infinite += later.negative_infinite;
+  positive_infinite += later.positive_infinite;
   all_integer = all_integer && later.all_integer;
   increasing = increasing && later.increasing && (!last || !later.first || *last < *later.first);
   if (!first) first = later.first;
   if (later.last) last = later.last;
 }
 
-ColumnScan::ColumnScan(ScanMode mode, const BatchBinner* binner, bool keep_rows)
-    : mode_(mode), binner_(binner), keep_rows_(keep_rows) {
-  if (mode_ == ScanMode::kBin) bin_counts_.assign(binner_->bin_count() + 1, 0);
+ColumnScan::ColumnScan(const ColumnRequest& request)
+    : mode_(request.mode),
+      binner_(request.binner),
+      keep_rows_(request.keep_rows),
+      collect_(request.collect),
+      max_collected_(request.max_collected) {
+  if (mode_ == ScanMode::kBin || mode_ == ScanMode::kRefine) {
+    bin_counts_.assign(binner_->bin_count() + 1, 0);
+  }
 }
 
 void ColumnScan::add_cell(std::optional<std::string_view> cell) {
   ++rows_;
   if (kind_ == Kind::kMixed) return;  // to be read again as text
+  if (mode_ == ScanMode::kRefine) {
+    // The first read found this column numeric: only finite numbers count.
+    if (cell) {
+      if (const std::optional<double> number = parse_number(*cell); number && std::isfinite(*number)) {
+        pending_.push_back(*number);
+      }
+    }
+    return;
+  }
   if (!cell) {
     add_missing();
     return;
@@ -166,10 +208,16 @@ void ColumnScan::add_number(double value) {
   }
 }
 
-void ColumnScan::start_text() {
-  kind_ = Kind::kText;
+void ColumnScan::drop_values() {
   values_.clear();
   values_.shrink_to_fit();
+  sample_by_level_.clear();
+  sample_by_level_.shrink_to_fit();
+}
+
+void ColumnScan::start_text() {
+  kind_ = Kind::kText;
+  drop_values();
   if (keep_rows_) row_ids_.assign(rows_ - 1, kMissingRow);
 }
 
@@ -195,8 +243,7 @@ void ColumnScan::drop_categories() {
 
 void ColumnScan::become_mixed() {
   kind_ = Kind::kMixed;
-  values_.clear();
-  values_.shrink_to_fit();
+  drop_values();
   pending_.clear();
   row_ids_.clear();
   row_ids_.shrink_to_fit();
@@ -204,7 +251,54 @@ void ColumnScan::become_mixed() {
   bin_counts_.clear();
 }
 
+void ColumnScan::sample(uint64_t first_row, unsigned level) {
+  if (mode_ != ScanMode::kDetect || level == 0 || level < sample_level_) {
+    throw std::logic_error("ColumnScan::sample: a kDetect scan, at a level not below its own");
+  }
+  const bool numeric = kind_ == Kind::kNumeric || kind_ == Kind::kEmpty;
+  if (numeric && sample_level_ == 0) {
+    sample_by_level_.resize(64);
+    for (std::size_t i = 0; i < values_.size(); ++i) {
+      if (!std::isfinite(values_[i])) continue;
+      const unsigned row_level = row_sample_level(first_row + i);
+      if (row_level >= level) sample_by_level_[row_level].push_back(values_[i]);
+    }
+    values_.clear();
+    values_.shrink_to_fit();
+  }
+  for (unsigned l = sample_level_; l < level && l < sample_by_level_.size(); ++l) {
+    sample_by_level_[l].clear();
+    sample_by_level_[l].shrink_to_fit();
+  }
+  sample_level_ = level;
+}
+
+std::vector<double> ColumnScan::take_sample() {
+  std::vector<double> out;
+  for (std::vector<double>& level : sample_by_level_) {
+    out.insert(out.end(), level.begin(), level.end());
+    level = {};
+  }
+  return out;
+}
+
+std::size_t ColumnScan::value_bytes() const {
+  std::size_t bytes = values_.capacity() * sizeof(double);
+  for (const std::vector<double>& level : sample_by_level_) bytes += level.capacity() * sizeof(double);
+  return bytes + collected_.capacity() * sizeof(CollectedValue);
+}
+
 void ColumnScan::finish_chunk() {
+  if (mode_ == ScanMode::kRefine) {
+    std::vector<uint32_t> bins(pending_.size());
+    binner_->assign(pending_, bins);
+    for (std::size_t i = 0; i < bins.size(); ++i) {
+      ++bin_counts_[bins[i]];
+      if ((*collect_)[bins[i]]) collected_.push_back({bins[i], pending_[i]});
+    }
+    pending_.clear();
+    return;
+  }
   if (mode_ != ScanMode::kBin || kind_ == Kind::kMixed) return;
   if (keep_rows_) {
     const std::size_t start = row_ids_.size();
@@ -225,6 +319,17 @@ void ColumnScan::fold(ColumnScan&& later) {
   const uint64_t rows_before = rows_;
   rows_ += later.rows_;
   missing_ += later.missing_;
+  if (mode_ == ScanMode::kRefine) {
+    for (std::size_t b = 0; b < bin_counts_.size(); ++b) bin_counts_[b] += later.bin_counts_[b];
+    if (collect_overflow_) return;
+    collected_.insert(collected_.end(), later.collected_.begin(), later.collected_.end());
+    if (collected_.size() > max_collected_) {
+      collect_overflow_ = true;
+      collected_.clear();
+      collected_.shrink_to_fit();
+    }
+    return;
+  }
   if (kind_ == Kind::kMixed) return;
   if (later.kind_ == Kind::kMixed ||
       (kind_ == Kind::kNumeric && later.kind_ == Kind::kText) ||
@@ -240,15 +345,21 @@ void ColumnScan::fold(ColumnScan&& later) {
   }
   const bool text = kind_ == Kind::kText || later.kind_ == Kind::kText;
   if (!text) {  // numeric or empty (kDetect: values; kText never gets here)
-    values_.insert(values_.end(), later.values_.begin(), later.values_.end());
+    if (later.sample_level_ > sample_level_) sample(0, later.sample_level_);
+    if (sample_level_ > 0) {
+      later.sample(rows_before, sample_level_);
+      for (unsigned l = sample_level_; l < later.sample_by_level_.size(); ++l) {
+        sample_by_level_[l].insert(sample_by_level_[l].end(), later.sample_by_level_[l].begin(),
+                                   later.sample_by_level_[l].end());
+      }
+    } else {
+      values_.insert(values_.end(), later.values_.begin(), later.values_.end());
+    }
     profile_.fold(later.profile_);
     if (later.kind_ == Kind::kNumeric) kind_ = Kind::kNumeric;
     return;
   }
-  if (kind_ == Kind::kEmpty && mode_ == ScanMode::kDetect) {
-    values_.clear();
-    values_.shrink_to_fit();
-  }
+  if (kind_ == Kind::kEmpty && mode_ == ScanMode::kDetect) drop_values();
   kind_ = Kind::kText;
   all_dates_ = all_dates_ && later.all_dates_;
   if (too_many_categories_ || later.too_many_categories_) {

@@ -5,7 +5,7 @@
 // (add_cell); the chunks' scans are then folded into the file's in file
 // order (fold), so the result does not depend on the number of threads.
 //
-// A scan runs in one of three modes, chosen per column and per read:
+// A scan runs in one of four modes, chosen per column and per read:
 //  - kDetect (the reference's first read): present cells that parse as
 //    numbers (dataset/table.h's parse_number) are kept as doubles, row by
 //    row (NaN where the cell is missing); cells that do not are counted as
@@ -16,6 +16,17 @@
 //    go straight into bin counts through the reference's binner; a cell that
 //    is not a number makes the column kMixed, as above.
 //  - kText: every present cell is a category, counted by its text.
+//  - kRefine (further reads of a reference too large to keep, for its exact
+//    quantiles: histogram/rank_refinement.h): finite numbers are counted in
+//    the bins of a refinement plan's binner, and those of the bins the plan
+//    collects are kept, at most max_collected of them (past that the scan
+//    keeps none: the refinement reads those bins again). NaN, +-inf and
+//    text are not counted.
+// A kDetect scan keeps every row's value until sample() tells it to keep a
+// sample instead: the finite values of the rows whose sample level
+// (row_sample_level, a hash of the row's index in the file) is at least a
+// given level, about one row in 2^level. Raising the level drops more; the
+// rows kept depend only on the final level, not on when it was raised.
 // With keep_rows, a scan also keeps each row's bin (kBin) or category id
 // (kText), for the joint tables of feature pairs.
 //
@@ -33,15 +44,30 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include "histogram/batch_binner.h"
+#include "histogram/rank_refinement.h"
 
 namespace driftd::cli {
 
 inline constexpr std::size_t kMaxTrackedCategories = std::size_t{1} << 16;
 
-enum class ScanMode { kDetect, kBin, kText };
+enum class ScanMode { kDetect, kBin, kText, kRefine };
+
+// What to read of a column, and how.
+struct ColumnRequest {
+  ScanMode mode = ScanMode::kDetect;
+  const BatchBinner* binner = nullptr;  // kBin, kRefine
+  bool keep_rows = false;
+  const std::vector<bool>* collect = nullptr;  // kRefine: per bin of the binner
+  std::size_t max_collected = 0;               // kRefine
+};
+
+// The sample level of a row: the leading zero bits of a hash of its index,
+// at most 63. P(level >= L) = 2^-L.
+unsigned row_sample_level(uint64_t row);
 
 // The categories of a text scan: text -> id, with each id's count.
 class CategoryCounts {
@@ -67,10 +93,15 @@ class CategoryCounts {
   std::vector<uint64_t> counts_;
 };
 
-// How a numeric column's present values run, for the ID-like rule
-// (compare_plan.h): every value an integer, strictly increasing in file
-// order.
+// What a numeric column's values are: how many are finite, +-inf, their
+// range, and for the ID-like rule (compare_data.h) whether every finite
+// value is an integer, strictly increasing in file order.
 struct NumericProfile {
+  uint64_t finite = 0;
+  uint64_t negative_infinite = 0;
+  uint64_t positive_infinite = 0;
+  double min = 0;  // of the finite values, when finite > 0
+  double max = 0;
   bool all_integer = true;
   bool increasing = true;
   std::optional<double> first;
@@ -85,8 +116,11 @@ class ColumnScan {
   enum class Kind { kEmpty, kNumeric, kText, kMixed };
   static constexpr uint32_t kMissingRow = UINT32_MAX;  // a row's id when the cell is missing
 
-  // binner: REQUIRED in kBin mode (it outlives the scan), else nullptr.
-  ColumnScan(ScanMode mode, const BatchBinner* binner, bool keep_rows);
+  // request.binner: REQUIRED in kBin and kRefine modes (it outlives the
+  // scan), with request.collect in kRefine.
+  explicit ColumnScan(const ColumnRequest& request);
+  ColumnScan(ScanMode mode, const BatchBinner* binner, bool keep_rows)
+      : ColumnScan(ColumnRequest{mode, binner, keep_rows}) {}
 
   void add_cell(std::optional<std::string_view> cell);
   // Ends a chunk's scan (kBin: bins the values collected), on the worker.
@@ -95,19 +129,34 @@ class ColumnScan {
   // finished).
   void fold(ColumnScan&& later);
 
+  ScanMode mode() const { return mode_; }
   Kind kind() const { return kind_; }
   uint64_t rows() const { return rows_; }
   uint64_t missing() const { return missing_; }
 
-  // kDetect, numeric: every row's value, NaN where missing.
+  // kDetect, numeric, not sampled: every row's value, NaN where missing.
   const std::vector<double>& values() const { return values_; }
   const NumericProfile& profile() const { return profile_; }
-  // kBin: counts per bin, the last entry the missing rows.
+  // kDetect: keep a sample from now on (see above), this scan's rows being
+  // the file's from first_row on. REQUIRES: level >= 1, not below the
+  // level of an earlier call.
+  void sample(uint64_t first_row, unsigned level);
+  bool sampled() const { return sample_level_ > 0; }
+  // The sampled rows' finite values, in no particular order, moved out.
+  std::vector<double> take_sample();
+  // What the values or sample kept take.
+  std::size_t value_bytes() const;
+  // kRefine: bin_counts() per bin of the plan (the last entry, NaN, unused);
+  // the kept values of the collected bins, unless there were too many, for
+  // RankRefinement::absorb (moved out).
+  std::vector<CollectedValue> take_collected() { return std::move(collected_); }
+  // kBin: counts per bin, the last entry the missing rows. kRefine: see
+  // collected().
   const std::vector<uint64_t>& bin_counts() const { return bin_counts_; }
   // kText (and kDetect, text): the categories.
   const CategoryCounts& categories() const { return categories_; }
   bool too_many_categories() const { return too_many_categories_; }
-  // Every text a date or date-time (compare_plan.h's date-like rule).
+  // Every text a date or date-time (compare_data.h's date-like rule).
   bool all_dates() const { return all_dates_; }
   // keep_rows: each row's bin (kBin; the binner's missing slot when
   // missing) or category id (kText; kMissingRow when missing).
@@ -124,9 +173,13 @@ class ColumnScan {
   // held no text kept none).
   void pad_row_ids();
 
+  void drop_values();
+
   ScanMode mode_;
   const BatchBinner* binner_;
   bool keep_rows_;
+  const std::vector<bool>* collect_;
+  std::size_t max_collected_;
   Kind kind_ = Kind::kEmpty;
   uint64_t rows_ = 0;
   uint64_t missing_ = 0;
@@ -138,6 +191,10 @@ class ColumnScan {
   bool too_many_categories_ = false;
   bool all_dates_ = true;
   std::vector<uint32_t> row_ids_;
+  unsigned sample_level_ = 0;  // 0: not sampled
+  std::vector<std::vector<double>> sample_by_level_;  // [level]: finite values of its rows
+  std::vector<CollectedValue> collected_;
+  bool collect_overflow_ = false;
 };
 
 // Whether `text` is a date (2024-01-31) or a date-time (2024-01-31T12:30,

@@ -54,6 +54,7 @@ constexpr const char* kUsage =
     "  --units nats|bits       unit of the information measures and of T [nats]\n"
     "  --format table|json     output [table]\n"
     "  --threads N             threads that read the files [every core]\n"
+    "  --memory SIZE           budget for the values held, e.g. 512M, 4G [1G]\n"
     "  --pairs x:y[,x:y...]    feature pairs [none]\n"
     "  --groups a,b[,c...]     groups of numeric columns; repeat for more [none]\n"
     "  --ridge R               0 to 1, added share of each reference variance [0]\n"
@@ -63,6 +64,11 @@ constexpr const char* kUsage =
     "(a categorical column with more distinct values than half its rows, at least 1,000;\n"
     "or integers increasing row by row), and columns with no value on one side. Name a\n"
     "column in --columns to compare it anyway.\n"
+    "\n"
+    "--memory bounds the reference values held for the quantile edges: when they do\n"
+    "not fit, the reference is read again (usually once more) and the edges are\n"
+    "still exact. Categories (at most 65,536 per column) and the rows of --pairs\n"
+    "columns (4 bytes per row and column) are not counted in it.\n"
     "\n"
     "--units bits divides the measures in nats (kl_pq, kl_qp, jsd, psi, the entropies,\n"
     "their corrected forms, the bins' contributions) by ln 2, js_distance by sqrt(ln 2).\n"
@@ -233,6 +239,7 @@ int run_compare(int argc, const char* const* argv) {
   int top_k = static_cast<int>(compare.top_k);
   int max_categories = static_cast<int>(binning_options.max_categories);
   int threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  std::string memory_text = "1G";
   options.add_options()("help,h", "this help")("reference", po::value(&reference_path))(
       "current", po::value(&current_path))("columns", po::value(&columns_text))(
       "exclude", po::value(&exclude_text))("bins", po::value(&bins))(
@@ -241,6 +248,7 @@ int run_compare(int argc, const char* const* argv) {
       "metric", po::value(&rule.metric))("threshold", po::value(&rule.threshold))(
       "max-p-value", po::value(&rule.max_p_value))("fail-on-drift", "exit 1 when a column drifted")(
       "units", po::value(&units))("format", po::value(&format))("threads", po::value(&threads))(
+      "memory", po::value(&memory_text))(
       "pairs", po::value(&pair_values)->composing())(
       "groups", po::value(&group_values)->composing())("ridge", po::value(&ridge));
   const auto parsed = parse_arguments(argc, argv, options, kUsage);
@@ -276,6 +284,7 @@ int run_compare(int argc, const char* const* argv) {
   if (args.count("metric") && rule.metric != "jsd" && !args.count("threshold")) {
     throw UsageError("--threshold is required with --metric " + rule.metric);
   }
+  const std::size_t memory = parse_byte_size("--memory", memory_text, std::size_t{16} << 20);
   const OutputFormat output = parse_output_format(format);
   binning_options.bins = static_cast<std::size_t>(bins);
   binning_options.max_categories = static_cast<std::size_t>(max_categories);
@@ -294,7 +303,7 @@ int run_compare(int argc, const char* const* argv) {
   selection.joint = select_joint(pair_values, group_values,
                                  {reference_columns, reference_path, current_columns, current_path});
   const CompareData data =
-      read_compare_data(reference, current, selection, binning_options, scan);
+      read_compare_data(reference, current, selection, binning_options, scan, memory);
 
   std::vector<ColumnComparison> results;
   for (const std::string& name : data.compared) {
@@ -330,6 +339,7 @@ int run_compare(int argc, const char* const* argv) {
     out["binning"] = binning;
     out["units"] = units;
     if (!groups.empty()) out["ridge"] = ridge;
+    out["reads"] = {{"reference", data.reference_reads}, {"current", data.current_reads}};
     nlohmann::ordered_json features = nlohmann::ordered_json::object();
     for (std::size_t i = 0; i < sorted.size(); ++i) {
       features[sorted[i].name] = column_json(sorted[i], data.binned.at(sorted[i].name), drift[i]);

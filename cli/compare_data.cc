@@ -1,17 +1,12 @@
 #include "cli/compare_data.h"
 
 #include <algorithm>
-#include <atomic>
-#include <exception>
-#include <functional>
-#include <thread>
-#include <cmath>
-#include <memory>
 #include <optional>
 #include <utility>
 
 #include "cli/cli_error.h"
 #include "cli/file_scan.h"
+#include "cli/reference_binning.h"
 #include "common/error.h"
 
 namespace driftd::cli {
@@ -69,11 +64,6 @@ std::vector<std::size_t> mixed_columns(const FileScan& scan) {
   return out;
 }
 
-uint64_t finite_count(const std::vector<double>& values) {
-  return static_cast<uint64_t>(
-      std::count_if(values.begin(), values.end(), [](double x) { return std::isfinite(x); }));
-}
-
 std::string too_many_categories(const std::string& name) {
   return "column '" + name + "': more than " + std::to_string(kMaxTrackedCategories) +
          " distinct values";
@@ -87,7 +77,7 @@ std::optional<std::string> reason_to_skip(const ColumnScan& scan) {
     case ColumnScan::Kind::kEmpty:
       return "no present value in the reference";
     case ColumnScan::Kind::kNumeric: {
-      const uint64_t finite = finite_count(scan.values());
+      const uint64_t finite = scan.profile().finite;
       if (finite == 0) return "no finite value in the reference";
       if (finite >= kIdLikeMinDistinct && scan.profile().all_integer && scan.profile().increasing) {
         return "ID-like: " + std::to_string(finite) + " integers, increasing row by row";
@@ -112,36 +102,12 @@ std::optional<std::string> reason_to_skip(const ColumnScan& scan) {
   return std::nullopt;
 }
 
-// Runs task(0) ... task(count - 1) on up to `threads` threads. When tasks
-// throw, the exception of the lowest index is rethrown, as one thread would
-// have thrown it.
-void for_each_index(std::size_t count, unsigned threads,
-                    const std::function<void(std::size_t)>& task) {
-  std::vector<std::exception_ptr> errors(count);
-  std::atomic<std::size_t> next{0};  // the next index to take; relaxed: tasks share nothing
-  const auto work = [&] {
-    for (std::size_t i; (i = next.fetch_add(1, std::memory_order_relaxed)) < count;) {
-      try {
-        task(i);
-      } catch (...) {
-        errors[i] = std::current_exception();
-      }
-    }
-  };
-  std::vector<std::thread> helpers;
-  for (unsigned t = 1; t < std::min<std::size_t>(threads, count); ++t) helpers.emplace_back(work);
-  work();
-  for (std::thread& helper : helpers) helper.join();
-  for (const std::exception_ptr& error : errors) {
-    if (error) std::rethrow_exception(error);
-  }
-}
-
 }  // namespace
 
 CompareData read_compare_data(const DataFile& reference, const DataFile& current,
                               const CompareSelection& selection,
-                              const ColumnBinningOptions& binning, const ScanOptions& scan) {
+                              const ColumnBinningOptions& binning, const ScanOptions& scan,
+                              std::size_t memory) {
   const ColumnRoles roles = roles_of(selection);
   const std::size_t n = roles.names.size();
   CompareData out;
@@ -151,7 +117,8 @@ CompareData read_compare_data(const DataFile& reference, const DataFile& current
   for (std::size_t i = 0; i < n; ++i) {
     if (roles.scanned(i)) requests[i] = ColumnRequest{ScanMode::kDetect, nullptr, roles.in_pair[i]};
   }
-  FileScan ref = scan_file(reference, roles.names, requests, roles.groups, scan);
+  FileScan ref =
+      scan_file(reference, roles.names, requests, roles.groups, scan, first_read_budget(memory));
   out.reference_reads = 1;
   if (const auto mixed = mixed_columns(ref); !mixed.empty()) {
     reread_as_text(reference, roles, mixed, ref, scan);
@@ -164,8 +131,6 @@ CompareData read_compare_data(const DataFile& reference, const DataFile& current
     skipped[i] = true;
     out.skipped.push_back({roles.names[i], std::move(reason)});
   };
-  std::vector<std::optional<NumericBinning>> binnings(n);
-  std::vector<std::unique_ptr<BatchBinner>> binners(n);
   std::vector<std::size_t> numeric;  // the numeric columns to compare
   for (std::size_t i = 0; i < n; ++i) {
     if (!roles.scanned(i)) continue;
@@ -181,18 +146,17 @@ CompareData read_compare_data(const DataFile& reference, const DataFile& current
     }
     if (column.kind() != ColumnScan::Kind::kText) numeric.push_back(i);
   }
-  for_each_index(numeric.size(), scan.threads, [&](std::size_t k) {
-    const std::size_t i = numeric[k];
-    binnings[i] = numeric_binning(roles.names[i], ref.columns[i]->values(), binning);
-    binners[i] = std::make_unique<BatchBinner>(*binnings[i]);
-  });
+  std::vector<std::optional<NumericReference>> numeric_references =
+      bin_reference(reference, roles.names, ref, numeric, roles.in_pair, binning, scan, memory,
+                    out.reference_reads);
 
   // Read 2: the current.
   for (std::size_t i = 0; i < n; ++i) {
     if (!roles.scanned(i) || skipped[i]) {
       requests[i].reset();
-    } else if (binners[i]) {
-      requests[i] = ColumnRequest{ScanMode::kBin, binners[i].get(), roles.in_pair[i]};
+    } else if (numeric_references[i]) {
+      requests[i] = ColumnRequest{ScanMode::kBin, numeric_references[i]->binner.get(),
+                                  roles.in_pair[i]};
     } else {
       requests[i] = ColumnRequest{ScanMode::kText, nullptr, roles.in_pair[i]};
     }
@@ -206,8 +170,7 @@ CompareData read_compare_data(const DataFile& reference, const DataFile& current
     ++out.reference_reads;
     ++out.current_reads;
     for (const std::size_t i : mixed) {
-      binnings[i].reset();
-      binners[i].reset();
+      numeric_references[i].reset();
       if (ref.columns[i]->too_many_categories() && !skipped[i]) {
         if (selection.named || roles.in_pair[i]) throw InputError(too_many_categories(roles.names[i]));
         skip(i, "ID-like: more than " + std::to_string(kMaxTrackedCategories) + " distinct values");
@@ -222,11 +185,14 @@ CompareData read_compare_data(const DataFile& reference, const DataFile& current
       skip(i, "no present value in the current file");
       continue;
     }
+    NumericReference* numeric_reference = numeric_references[i] ? &*numeric_references[i] : nullptr;
     out.binned.emplace(roles.names[i],
-                       binners[i] ? bin_numeric(roles.names[i], *binnings[i], *binners[i],
-                                                *ref.columns[i], cur_column, roles.in_pair[i])
-                                  : bin_categorical(roles.names[i], *ref.columns[i], cur_column,
-                                                    binning, roles.in_pair[i]));
+                       numeric_reference
+                           ? bin_numeric(roles.names[i], numeric_reference->binning,
+                                         std::move(numeric_reference->counts),
+                                         counts_of_scan(cur_column))
+                           : bin_categorical(roles.names[i], *ref.columns[i], cur_column,
+                                             binning, roles.in_pair[i]));
   }
   for (const std::string& name : selection.columns) {
     if (out.binned.count(name)) out.compared.push_back(name);

@@ -6,11 +6,17 @@
 // Reads (each one pass of dataset/record_scanner.h over the columns it
 // needs, on options.threads threads):
 //   1. the reference, keeping each numeric column's values (the quantile
-//      edges need them) and counting each categorical column's values;
+//      edges need them) while they fit in half of `memory`, else a sample,
+//      and counting each categorical column's values;
+//   1b. when the values did not fit: further reads of the reference until
+//      the quantile edges are exact (reference_binning.h; usually one);
 //   2. the current, binning numeric columns as it goes (no values kept) and
 //      counting categorical ones;
 //   3. only when a column holds numbers and text (in either file, so it is
 //      categorical): both files again, that column read as text.
+// memory (bytes) bounds the values kept (reference_binning.h), not the
+// categories (at most kMaxTrackedCategories per column) nor the feature
+// pairs' rows (4 bytes per row and column in a pair, each side).
 // Group moments are taken in reads 1 and 2.
 //
 // Skipped (reported, not compared) -- only columns chosen by default, never
@@ -77,6 +83,7 @@ struct CompareData {
 
 CompareData read_compare_data(const DataFile& reference, const DataFile& current,
                               const CompareSelection& selection,
-                              const ColumnBinningOptions& binning, const ScanOptions& scan);
+                              const ColumnBinningOptions& binning, const ScanOptions& scan,
+                              std::size_t memory);
 
 }  // namespace driftd::cli

@@ -1,5 +1,6 @@
 #include "cli/file_scan.h"
 
+#include <atomic>
 #include <cmath>
 #include <utility>
 
@@ -13,7 +14,7 @@ FileScan empty_scan(const std::vector<std::optional<ColumnRequest>>& requests,
   FileScan scan;
   for (const auto& request : requests) {
     if (request) {
-      scan.columns.emplace_back(std::in_place, request->mode, request->binner, request->keep_rows);
+      scan.columns.emplace_back(std::in_place, *request);
     } else {
       scan.columns.emplace_back();
     }
@@ -45,6 +46,21 @@ void scan_group(const RecordBatch& batch, const std::vector<std::size_t>& column
   }
 }
 
+// What the kDetect columns' values take.
+std::size_t detected_bytes(const FileScan& scan) {
+  std::size_t bytes = 0;
+  for (const auto& column : scan.columns) {
+    if (column && column->mode() == ScanMode::kDetect) bytes += column->value_bytes();
+  }
+  return bytes;
+}
+
+void sample_detected(FileScan& scan, uint64_t first_row, unsigned level) {
+  for (auto& column : scan.columns) {
+    if (column && column->mode() == ScanMode::kDetect) column->sample(first_row, level);
+  }
+}
+
 }  // namespace
 
 void GroupScan::fold(GroupScan&& later) {
@@ -56,8 +72,23 @@ void GroupScan::fold(GroupScan&& later) {
 FileScan scan_file(const DataFile& file, const std::vector<std::string>& names,
                    const std::vector<std::optional<ColumnRequest>>& requests,
                    const std::vector<std::vector<std::size_t>>& groups,
-                   const ScanOptions& options) {
+                   const ScanOptions& options, const ValueBudget& budget) {
   FileScan total = empty_scan(requests, groups);
+  // The sample level decided so far; 0 while every value is kept. Written by
+  // the fold only, raised only; relaxed: a worker that reads an older level
+  // keeps more rows than needed, which the fold drops.
+  std::atomic<unsigned> level{0};
+  const auto over_budget = [&] {
+    const unsigned now = level.load(std::memory_order_relaxed);
+    return detected_bytes(total) > (now == 0 ? budget.keep_bytes : budget.sample_bytes);
+  };
+  const auto raise_level = [&] {
+    unsigned next = level.load(std::memory_order_relaxed);
+    do {
+      sample_detected(total, 0, ++next);
+    } while (detected_bytes(total) > budget.sample_bytes && next < 63);
+    level.store(next, std::memory_order_relaxed);
+  };
   scan_records<FileScan>(
       file, names, options,
       [&](const RecordBatch& batch) {
@@ -71,6 +102,9 @@ FileScan scan_file(const DataFile& file, const std::vector<std::string>& names,
         for (auto& column : part.columns) {
           if (column) column->finish_chunk();
         }
+        if (const unsigned now = level.load(std::memory_order_relaxed); now > 0) {
+          sample_detected(part, batch.first_row(), now);
+        }
         for (std::size_t g = 0; g < groups.size(); ++g) scan_group(batch, groups[g], part.groups[g]);
         return part;
       },
@@ -81,6 +115,7 @@ FileScan scan_file(const DataFile& file, const std::vector<std::string>& names,
         for (std::size_t g = 0; g < groups.size(); ++g) {
           total.groups[g].fold(std::move(part.groups[g]));
         }
+        if (over_budget()) raise_level();
       });
   return total;
 }

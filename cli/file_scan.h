@@ -7,6 +7,11 @@
 // a row with one missing, NaN or infinite is incomplete. A present cell that
 // is not a number is remembered (non_numeric), for compare_data.h to refuse
 // the group.
+//
+// The decision to sample, and at which level, is taken as chunks are folded,
+// in file order, so the values kept do not depend on the threads either;
+// workers sample their chunk at the level last decided (an atomic the fold
+// only raises), which drops only rows the fold would drop.
 #pragma once
 
 #include <cstddef>
@@ -22,10 +27,12 @@
 
 namespace driftd::cli {
 
-struct ColumnRequest {
-  ScanMode mode = ScanMode::kDetect;
-  const BatchBinner* binner = nullptr;  // kBin
-  bool keep_rows = false;
+// What a read may keep of its kDetect columns' values: every row's until
+// they take more than keep_bytes, then samples (column_scan.h) at the
+// lowest level that keeps them within sample_bytes.
+struct ValueBudget {
+  std::size_t keep_bytes = SIZE_MAX;
+  std::size_t sample_bytes = SIZE_MAX;
 };
 
 struct GroupScan {
@@ -47,6 +54,6 @@ struct FileScan {
 FileScan scan_file(const DataFile& file, const std::vector<std::string>& names,
                    const std::vector<std::optional<ColumnRequest>>& requests,
                    const std::vector<std::vector<std::size_t>>& groups,
-                   const ScanOptions& options);
+                   const ScanOptions& options, const ValueBudget& budget = {});
 
 }  // namespace driftd::cli
