@@ -1,10 +1,11 @@
 #!/usr/bin/python3
 """driftctl compare at data-warehouse scale, against pandas in the same run.
 
-Generates (once, cached) a reference and a current CSV of ROWS rows x
-NUMERIC numeric + CATEGORICAL categorical columns (a tenth of the numeric
-columns and one categorical column drift in the current), then runs, each in
-its own process, timing wall clock and peak resident memory (wait4):
+Generates (once, cached, with bench/generate_csv) a reference and a current
+CSV of ROWS rows x NUMERIC numeric + CATEGORICAL categorical columns (a tenth
+of the numeric columns and one categorical column drift in the current), then
+runs, each in its own process, timing wall clock and peak resident memory
+(GNU time):
 
   driftctl compare --reference R --current C --format json [--threads T]
   driftctl compare ... --columns f00                  (one column)
@@ -14,61 +15,41 @@ its own process, timing wall clock and peak resident memory (wait4):
 and prints one table. Read the ratios: these machines are shared.
 
 usage: /usr/bin/python3 bench/compare_scale.py DRIFTCTL [--rows N] [--numeric K]
-         [--categorical K] [--dir DIR] [--threads T] [--baseline OLD_DRIFTCTL] [--no-pandas]
+         [--categorical K] [--dir DIR] [--threads T] [--memory SIZE] [--baseline OLD_DRIFTCTL]
+         [--no-pandas] [--no-one-column] [--generator GENERATE_CSV]
 """
 import argparse
+import json
 import os
 import pathlib
 import subprocess
 import sys
 import time
 
-import numpy as np
-
-
-def generate(path, rows, numeric, categorical, current):
-    """Writes the file in blocks of 100,000 rows; deterministic per side."""
-    rng = np.random.default_rng(20261203 + (1 if current else 0))
-    categories = [np.array([f"{prefix}{i}" for i in range(12)])
-                  for prefix in ("DE", "cat", "dev", "plan", "src")]
-    with open(path, "w") as out:
-        names = [f"f{i:02d}" for i in range(numeric)] + [f"c{i}" for i in range(categorical)]
-        out.write(",".join(names) + "\n")
-        for start in range(0, rows, 100_000):
-            n = min(100_000, rows - start)
-            columns = []
-            for i in range(numeric):
-                shift = 0.3 if current and i % 10 == 0 else 0.0
-                kind = i % 4
-                if kind == 0:
-                    values = rng.normal(shift, 1.0, n)
-                elif kind == 1:
-                    values = rng.lognormal(3.0 + shift, 0.8, n)
-                elif kind == 2:
-                    values = np.round(rng.exponential(50.0 * (1 + shift), n), 2)
-                else:
-                    values = rng.integers(0, 1000, n).astype(float)
-                text = np.char.mod("%.6g", values)
-                text[rng.random(n) < 0.01] = ""  # 1% missing
-                columns.append(text)
-            for i in range(categorical):
-                weights = np.linspace(1.0, 3.0 if current and i == 0 else 1.0, 12)
-                columns.append(categories[i % 5][rng.choice(12, n, p=weights / weights.sum())])
-            block = np.column_stack(columns)
-            out.write("\n".join(",".join(row) for row in block.tolist()) + "\n")
+def generate(generator, path, rows, numeric, categorical, current):
+    """bench/generate_csv (C++, every core): deterministic per side."""
+    subprocess.run([generator, "--rows", str(rows), "--numeric", str(numeric),
+                    "--categorical", str(categorical),
+                    "--side", "current" if current else "reference", "--out", str(path)],
+                   check=True)
 
 
 def run(command):
-    """Wall seconds and peak RSS (MiB) of one process, by GNU time (the
-    rusage of a child forked from this script would count the script's own
-    memory, copied at the fork)."""
+    """Wall seconds, CPU seconds (user + system), peak RSS (MiB) of one
+    process, by GNU time (the rusage of a child forked from this script would
+    count the script's own memory, copied at the fork), and driftctl's
+    passes over the reference ("reads" of its JSON) when it printed them."""
     start = time.perf_counter()
-    process = subprocess.run(["/usr/bin/time", "-f", "%M"] + command, stdout=subprocess.DEVNULL,
-                             stderr=subprocess.PIPE, text=True)
+    process = subprocess.run(["/usr/bin/time", "-f", "%M %U %S"] + command,
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     wall = time.perf_counter() - start
     if process.returncode not in (0, 1):
         sys.exit(f"{' '.join(command)} failed: {process.stderr}")
-    return wall, int(process.stderr.strip().splitlines()[-1]) / 1024
+    rss, user, system = process.stderr.strip().splitlines()[-1].split()
+    reads = ""
+    if process.stdout.startswith("{"):
+        reads = str(json.loads(process.stdout)["reads"]["reference"])
+    return wall, float(user) + float(system), int(rss) / 1024, reads
 
 
 def main():
@@ -80,7 +61,10 @@ def main():
     parser.add_argument("--dir", default="build/bench-data")
     parser.add_argument("--threads", type=int)
     parser.add_argument("--baseline")
+    parser.add_argument("--memory")
     parser.add_argument("--no-pandas", action="store_true")
+    parser.add_argument("--no-one-column", action="store_true")
+    parser.add_argument("--generator", default="build/bin/generate_csv")
     args = parser.parse_args()
 
     directory = pathlib.Path(args.dir)
@@ -92,7 +76,7 @@ def main():
         if not path.exists():
             print(f"generating {path} ...", file=sys.stderr)
             partial = path.with_suffix(".partial")
-            generate(partial, args.rows, args.numeric, args.categorical, is_current)
+            generate(args.generator, partial, args.rows, args.numeric, args.categorical, is_current)
             partial.rename(path)
     size = (reference.stat().st_size + current.stat().st_size) / 2**20
     print(f"{args.rows:,} rows x {args.numeric} numeric + {args.categorical} categorical columns, "
@@ -102,21 +86,26 @@ def main():
                "--format", "json"]
     if args.threads:
         compare += ["--threads", str(args.threads)]
+    if args.memory:
+        compare += ["--memory", args.memory]
+    first = "f000" if args.numeric > 100 else "f00"
     results = []
     results.append(("driftctl compare", run([args.driftctl] + compare)))
-    results.append(("driftctl compare --columns f00", run([args.driftctl] + compare + ["--columns", "f00"])))
+    if not args.no_one_column:
+        results.append((f"driftctl compare --columns {first}",
+                        run([args.driftctl] + compare + ["--columns", first])))
     if args.baseline:
-        base = [a for a in compare if a not in ("--threads", str(args.threads))]
+        base = compare[:6]
         results.append(("baseline driftctl compare", run([args.baseline] + base)))
-        results.append(("baseline --columns f00", run([args.baseline] + base + ["--columns", "f00"])))
+        results.append(("baseline --columns " + first, run([args.baseline] + base + ["--columns", first])))
     if not args.no_pandas:
         read = f"import pandas; pandas.read_csv('{reference}'); pandas.read_csv('{current}')"
         results.append(("pandas.read_csv of both files", run(["/usr/bin/python3", "-c", read])))
 
-    print(f"| {'run':<34} | {'wall s':>8} | {'MB/s':>7} | {'peak RSS MiB':>12} |")
-    print(f"|{'-' * 36}|{'-' * 10}|{'-' * 9}|{'-' * 14}|")
-    for name, (wall, rss) in results:
-        print(f"| {name:<34} | {wall:8.2f} | {size / wall:7.0f} | {rss:12.0f} |")
+    print(f"| {'run':<34} | {'wall s':>8} | {'CPU s':>8} | {'MB/s':>7} | {'peak RSS MiB':>12} | reference reads |")
+    print(f"|{'-' * 36}|{'-' * 10}|{'-' * 10}|{'-' * 9}|{'-' * 14}|{'-' * 17}|")
+    for name, (wall, cpu, rss, reads) in results:
+        print(f"| {name:<34} | {wall:8.2f} | {cpu:8.2f} | {size / wall:7.0f} | {rss:12.0f} | {reads:>15} |")
 
 
 def cpu_model():

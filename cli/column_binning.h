@@ -23,6 +23,7 @@
 #include <vector>
 
 #include "cli/column_scan.h"
+#include "divergence/cdf_distances.h"
 #include "histogram/numeric_binning.h"
 
 namespace driftd::cli {
@@ -48,6 +49,11 @@ struct BinnedColumn {
   // or missing_bin().
   std::vector<uint32_t> reference_rows;
   std::vector<uint32_t> current_rows;
+  // Numeric, when both sides have a finite value: KS and Wasserstein on the
+  // value scale (divergence/cdf_distances.h), and the reference's standard
+  // deviation (of its finite values) to normalise the latter.
+  std::optional<CdfDistances> value_distances;
+  double reference_std = 0;
 
   std::size_t bin_count() const { return labels.size(); }
   uint32_t missing_bin() const { return static_cast<uint32_t>(labels.size()); }

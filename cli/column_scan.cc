@@ -106,9 +106,15 @@ void NumericProfile::add(double value) {
     if (value > 0) ++positive_infinite;
     return;
   }
-  min = finite == 0 ? value : std::min(min, value);
-  max = finite == 0 ? value : std::max(max, value);
+  if (finite == 0) {
+    min = max = shift = value;
+  } else {
+    min = std::min(min, value);
+    max = std::max(max, value);
+  }
   ++finite;
+  sum += value - shift;
+  sum_squares += (value - shift) * (value - shift);
   all_integer = all_integer && value == std::trunc(value);
   if (last) increasing = increasing && *last < value;
   if (!first) first = value;
@@ -116,9 +122,20 @@ void NumericProfile::add(double value) {
 }
 
 void NumericProfile::fold(const NumericProfile& later) {
-  if (later.finite > 0) {
-    min = finite == 0 ? later.min : std::min(min, later.min);
-    max = finite == 0 ? later.max : std::max(max, later.max);
+  if (later.finite > 0 && finite == 0) {
+    min = later.min;
+    max = later.max;
+    shift = later.shift;
+    sum = later.sum;
+    sum_squares = later.sum_squares;
+  } else if (later.finite > 0) {
+    min = std::min(min, later.min);
+    max = std::max(max, later.max);
+    // later's sums re-centred on this shift: x - s = (x - s') + d.
+    const double d = later.shift - shift;
+    const double count = static_cast<double>(later.finite);
+    sum += later.sum + count * d;
+    sum_squares += later.sum_squares + 2 * d * later.sum + count * d * d;
   }
   finite += later.finite;
   negative_infinite += later.negative_infinite;
@@ -129,15 +146,23 @@ void NumericProfile::fold(const NumericProfile& later) {
   if (later.last) last = later.last;
 }
 
+double NumericProfile::standard_deviation() const {
+  const double n = static_cast<double>(finite);
+  const double mean = sum / n;
+  return std::sqrt(std::max(0.0, sum_squares / n - mean * mean));
+}
+
 ColumnScan::ColumnScan(const ColumnRequest& request)
     : mode_(request.mode),
-      binner_(request.binner),
+      binner_(request.mode == ScanMode::kRefine ? &request.grid->binner() : request.binner),
       keep_rows_(request.keep_rows),
+      grid_(request.grid),
       collect_(request.collect),
       max_collected_(request.max_collected) {
   if (mode_ == ScanMode::kBin || mode_ == ScanMode::kRefine) {
     bin_counts_.assign(binner_->bin_count() + 1, 0);
   }
+  if (grid_ != nullptr) tally_ = grid_->empty_tally();
 }
 
 void ColumnScan::add_cell(std::optional<std::string_view> cell) {
@@ -296,10 +321,12 @@ void ColumnScan::finish_chunk() {
       ++bin_counts_[bins[i]];
       if ((*collect_)[bins[i]]) collected_.push_back({bins[i], pending_[i]});
     }
+    grid_->tally(pending_, bins, tally_);
     pending_.clear();
     return;
   }
   if (mode_ != ScanMode::kBin || kind_ == Kind::kMixed) return;
+  if (grid_ != nullptr) grid_->tally(pending_, tally_);
   if (keep_rows_) {
     const std::size_t start = row_ids_.size();
     row_ids_.resize(start + pending_.size());
@@ -319,6 +346,7 @@ void ColumnScan::fold(ColumnScan&& later) {
   const uint64_t rows_before = rows_;
   rows_ += later.rows_;
   missing_ += later.missing_;
+  tally_.merge(later.tally_);
   if (mode_ == ScanMode::kRefine) {
     for (std::size_t b = 0; b < bin_counts_.size(); ++b) bin_counts_[b] += later.bin_counts_[b];
     if (collect_overflow_) return;

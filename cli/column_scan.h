@@ -17,8 +17,8 @@
 //    is not a number makes the column kMixed, as above.
 //  - kText: every present cell is a category, counted by its text.
 //  - kRefine (further reads of a reference too large to keep, for its exact
-//    quantiles: histogram/rank_refinement.h): finite numbers are counted in
-//    the bins of a refinement plan's binner, and those of the bins the plan
+//    quantiles: histogram/rank_refinement.h): finite numbers are tallied on
+//    the grid of a refinement plan's bins, and those of the bins the plan
 //    collects are kept, at most max_collected of them (past that the scan
 //    keeps none: the refinement reads those bins again). NaN, +-inf and
 //    text are not counted.
@@ -49,6 +49,7 @@
 
 #include "histogram/batch_binner.h"
 #include "histogram/rank_refinement.h"
+#include "cli/value_grid.h"
 
 namespace driftd::cli {
 
@@ -59,9 +60,12 @@ enum class ScanMode { kDetect, kBin, kText, kRefine };
 // What to read of a column, and how.
 struct ColumnRequest {
   ScanMode mode = ScanMode::kDetect;
-  const BatchBinner* binner = nullptr;  // kBin, kRefine
+  const BatchBinner* binner = nullptr;  // kBin
   bool keep_rows = false;
-  const std::vector<bool>* collect = nullptr;  // kRefine: per bin of the binner
+  // kBin: optional, also tally the values on this grid. kRefine: REQUIRED,
+  // the refinement plan's grid: its cells are the plan's bins.
+  const ValueGrid* grid = nullptr;
+  const std::vector<bool>* collect = nullptr;  // kRefine: per bin of the plan
   std::size_t max_collected = 0;               // kRefine
 };
 
@@ -102,6 +106,11 @@ struct NumericProfile {
   uint64_t positive_infinite = 0;
   double min = 0;  // of the finite values, when finite > 0
   double max = 0;
+  // Sums of (x - shift) and (x - shift)^2 over the finite values, shift the
+  // first of them: the variance without cancellation at large offsets.
+  double shift = 0;
+  double sum = 0;
+  double sum_squares = 0;
   bool all_integer = true;
   bool increasing = true;
   std::optional<double> first;
@@ -109,6 +118,9 @@ struct NumericProfile {
 
   void add(double value);
   void fold(const NumericProfile& later);
+  // The population standard deviation of the finite values (numpy.std).
+  // REQUIRES: finite > 0.
+  double standard_deviation() const;
 };
 
 class ColumnScan {
@@ -146,6 +158,8 @@ class ColumnScan {
   std::vector<double> take_sample();
   // What the values or sample kept take.
   std::size_t value_bytes() const;
+  // kRefine, and kBin with a grid: the values' tally on the grid.
+  const GridTally& grid_tally() const { return tally_; }
   // kRefine: bin_counts() per bin of the plan (the last entry, NaN, unused);
   // the kept values of the collected bins, unless there were too many, for
   // RankRefinement::absorb (moved out).
@@ -178,6 +192,7 @@ class ColumnScan {
   ScanMode mode_;
   const BatchBinner* binner_;
   bool keep_rows_;
+  const ValueGrid* grid_;
   const std::vector<bool>* collect_;
   std::size_t max_collected_;
   Kind kind_ = Kind::kEmpty;
@@ -193,6 +208,7 @@ class ColumnScan {
   std::vector<uint32_t> row_ids_;
   unsigned sample_level_ = 0;  // 0: not sampled
   std::vector<std::vector<double>> sample_by_level_;  // [level]: finite values of its rows
+  GridTally tally_;
   std::vector<CollectedValue> collected_;
   bool collect_overflow_ = false;
 };

@@ -70,6 +70,11 @@ constexpr const char* kUsage =
     "still exact. Categories (at most 65,536 per column) and the rows of --pairs\n"
     "columns (4 bytes per row and column) are not counted in it.\n"
     "\n"
+    "Numeric columns also get, in JSON, \"value_scale\": the two-sample KS statistic and\n"
+    "its p-value and the Wasserstein distance (also divided by the reference's standard\n"
+    "deviation, as Evidently normalises it), from a grid of about 2,048 cells at reference\n"
+    "quantiles, with the most the grid can hide (docs/metrics.md).\n"
+    "\n"
     "--units bits divides the measures in nats (kl_pq, kl_qp, jsd, psi, the entropies,\n"
     "their corrected forms, the bins' contributions) by ln 2, js_distance by sqrt(ln 2).\n"
     "\n"
@@ -147,6 +152,19 @@ nlohmann::ordered_json column_json(const ColumnComparison& column, const BinnedC
   out["bins"] = column.bins;
   add_measures_json(column.result.measures, &column.result.significance, out);
   out["top_bins"] = top_bins_json(column.top_bins);
+  if (binned.value_distances) {
+    const CdfDistances& d = *binned.value_distances;
+    nlohmann::ordered_json scale;
+    scale["ks"] = d.ks;
+    scale["ks_p_value"] = d.ks_p_value;
+    scale["ks_error_bound"] = d.ks_error_bound;
+    scale["wasserstein"] = d.wasserstein;
+    scale["wasserstein_normed"] =
+        binned.reference_std > 0 ? nlohmann::ordered_json(d.wasserstein / binned.reference_std)
+                                 : nlohmann::ordered_json(nullptr);
+    scale["wasserstein_error_bound"] = d.wasserstein_error_bound;
+    out["value_scale"] = std::move(scale);
+  }
   out["histogram"] = histogram_json(binned);
   out["drift"] = drift;
   return out;

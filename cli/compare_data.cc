@@ -156,7 +156,7 @@ CompareData read_compare_data(const DataFile& reference, const DataFile& current
       requests[i].reset();
     } else if (numeric_references[i]) {
       requests[i] = ColumnRequest{ScanMode::kBin, numeric_references[i]->binner.get(),
-                                  roles.in_pair[i]};
+                                  roles.in_pair[i], numeric_references[i]->grid.get()};
     } else {
       requests[i] = ColumnRequest{ScanMode::kText, nullptr, roles.in_pair[i]};
     }
@@ -185,14 +185,22 @@ CompareData read_compare_data(const DataFile& reference, const DataFile& current
       skip(i, "no present value in the current file");
       continue;
     }
-    NumericReference* numeric_reference = numeric_references[i] ? &*numeric_references[i] : nullptr;
-    out.binned.emplace(roles.names[i],
-                       numeric_reference
-                           ? bin_numeric(roles.names[i], numeric_reference->binning,
-                                         std::move(numeric_reference->counts),
-                                         counts_of_scan(cur_column))
-                           : bin_categorical(roles.names[i], *ref.columns[i], cur_column,
-                                             binning, roles.in_pair[i]));
+    if (!numeric_references[i]) {
+      out.binned.emplace(roles.names[i], bin_categorical(roles.names[i], *ref.columns[i],
+                                                         cur_column, binning, roles.in_pair[i]));
+      continue;
+    }
+    NumericReference& numeric_reference = *numeric_references[i];
+    BinnedColumn column = bin_numeric(roles.names[i], numeric_reference.binning,
+                                      std::move(numeric_reference.counts),
+                                      counts_of_scan(cur_column));
+    if (!numeric_reference.grid_tally.empty() && !cur_column.grid_tally().empty()) {
+      column.value_distances =
+          cdf_distances(numeric_reference.grid->cells().edges(),
+                        numeric_reference.grid_tally.side(), cur_column.grid_tally().side());
+      column.reference_std = ref.columns[i]->profile().standard_deviation();
+    }
+    out.binned.emplace(roles.names[i], std::move(column));
   }
   for (const std::string& name : selection.columns) {
     if (out.binned.count(name)) out.compared.push_back(name);

@@ -39,11 +39,6 @@ void for_each_index(std::size_t count, unsigned threads,
   }
 }
 
-NumericReference make_reference(NumericBinning binning, NumericCounts counts) {
-  auto binner = std::make_unique<BatchBinner>(binning);
-  return {std::move(binning), std::move(binner), std::move(counts)};
-}
-
 // The counts per bin of a sampled column from its refined ranks, when the
 // reads told every edge's count (RankRefinement::count_below).
 std::optional<NumericCounts> counts_from_ranks(const NumericBinning& binning,
@@ -81,19 +76,15 @@ std::vector<std::optional<NumericReference>> bin_reference(
     const ColumnBinningOptions& binning, const ScanOptions& scan, std::size_t memory,
     unsigned& reads) {
   std::vector<std::optional<NumericReference>> out(names.size());
-  std::vector<std::size_t> kept, refined;
-  std::vector<std::optional<NumericBinning>> binnings(names.size());
+  std::vector<std::size_t> kept, sampled;
   for (const std::size_t i : columns) {
     const ColumnScan& column = *first_read.columns[i];
     if (!column.sampled()) {
       kept.push_back(i);
     } else if (column.profile().finite == 0) {
       throw InputError(no_finite_values(names[i]));
-    } else if (binning.method == NumericBinningMethod::kUniform) {
-      binnings[i] = NumericBinning::uniform_between(column.profile().min, column.profile().max,
-                                                    binning.bins);
     } else {
-      refined.push_back(i);
+      sampled.push_back(i);
     }
   }
 
@@ -103,30 +94,44 @@ std::vector<std::optional<NumericReference>> bin_reference(
     NumericBinning column_binning = numeric_binning(names[i], values, binning);
     auto binner = std::make_unique<BatchBinner>(column_binning);
     NumericCounts counts = count_values(*binner, values, with_rows[i]);
-    out[i] = NumericReference{std::move(column_binning), std::move(binner), std::move(counts)};
+    auto grid = std::make_unique<ValueGrid>(NumericBinning::quantile(values, kGridCells));
+    GridTally tally = grid->empty_tally();
+    grid->tally(values, tally);
+    out[i] = NumericReference{std::move(column_binning), std::move(binner), std::move(counts),
+                              std::move(grid), std::move(tally)};
   });
 
-  // The sampled columns' quantile ranks, over as many reads as they take.
+  // The sampled columns' quantile ranks over as many reads as they take
+  // (uniform bins: the median only, for the first read's grid).
   std::vector<std::optional<RankRefinement>> refinements(names.size());
-  const std::size_t max_collected =
-      std::max<std::size_t>(1, memory / 2 / sizeof(CollectedValue) / std::max<std::size_t>(1, refined.size()));
-  for (const std::size_t i : refined) {
+  std::vector<std::unique_ptr<ValueGrid>> grids(names.size());  // the first read's
+  std::vector<GridTally> tallies(names.size());
+  const std::size_t max_collected = std::max<std::size_t>(
+      1, memory / 2 / sizeof(CollectedValue) / std::max<std::size_t>(1, sampled.size()));
+  for (const std::size_t i : sampled) {
     ColumnScan& column = *first_read.columns[i];
     const NumericProfile& profile = column.profile();
-    const std::vector<std::size_t> ranks = NumericBinning::quantile_ranks(profile.finite, binning.bins);
+    const std::vector<std::size_t> ranks =
+        binning.method == NumericBinningMethod::kQuantile
+            ? NumericBinning::quantile_ranks(profile.finite, binning.bins)
+            : std::vector<std::size_t>{(profile.finite - 1) / 2};
     refinements[i].emplace(profile.finite, profile.min, profile.max,
                            std::vector<uint64_t>(ranks.begin(), ranks.end()), column.take_sample(),
                            max_collected);
   }
-  for (;;) {
+  for (bool first = true;; first = false) {
     std::vector<std::optional<ColumnRequest>> requests(names.size());
-    std::vector<std::unique_ptr<BatchBinner>> binners(names.size());
-    for (const std::size_t i : refined) {
-      if (refinements[i]->done()) continue;
-      const RefinementPlan& plan = refinements[i]->plan();
-      binners[i] = std::make_unique<BatchBinner>(NumericBinning::explicit_edges(plan.edges));
-      requests[i] = ColumnRequest{ScanMode::kRefine, binners[i].get(), false, &plan.collect,
-                                  max_collected};
+    std::vector<std::unique_ptr<ValueGrid>> plan_grids(names.size());
+    for (const std::size_t i : sampled) {
+      // Every sampled column takes the first read, for its grid.
+      if (refinements[i]->done() && !first) continue;
+      const std::vector<double> no_edges;
+      const RefinementPlan* plan = refinements[i]->done() ? nullptr : &refinements[i]->plan();
+      plan_grids[i] = std::make_unique<ValueGrid>(
+          NumericBinning::explicit_edges(plan != nullptr ? plan->edges : no_edges));
+      static const std::vector<bool> kCollectNone(1, false);
+      requests[i] = ColumnRequest{ScanMode::kRefine, nullptr, false, plan_grids[i].get(),
+                                  plan != nullptr ? &plan->collect : &kCollectNone, max_collected};
     }
     if (std::none_of(requests.begin(), requests.end(), [](const auto& r) { return r.has_value(); })) {
       break;
@@ -136,27 +141,38 @@ std::vector<std::optional<NumericReference>> bin_reference(
     for (std::size_t i = 0; i < names.size(); ++i) {
       if (!requests[i]) continue;
       ColumnScan& column = *read.columns[i];
+      if (first) {
+        grids[i] = std::move(plan_grids[i]);
+        tallies[i] = column.grid_tally();
+      }
+      if (refinements[i]->done()) continue;
       const std::span<const uint64_t> counts(column.bin_counts());
       refinements[i]->absorb(counts.first(counts.size() - 1), column.take_collected());
     }
   }
 
-  // Counts of the sampled columns: from the ranks where they tell them, else
-  // by one more read.
+  // The sampled columns' bins, and their counts: from the ranks where they
+  // tell them, else by one more read.
+  std::vector<std::optional<NumericBinning>> binnings(names.size());
   std::vector<std::size_t> recount;
-  for (const std::size_t i : columns) {
-    if (!first_read.columns[i]->sampled()) continue;
-    if (refinements[i]) {
-      binnings[i] = NumericBinning::quantile_at_ranks(first_read.columns[i]->profile().finite,
-                                                      binning.bins, refinements[i]->values());
-      if (!with_rows[i]) {
-        if (auto counts = counts_from_ranks(*binnings[i], *refinements[i], *first_read.columns[i])) {
-          out[i] = make_reference(std::move(*binnings[i]), std::move(*counts));
-          continue;
-        }
-      }
+  for (const std::size_t i : sampled) {
+    const ColumnScan& column = *first_read.columns[i];
+    const NumericProfile& profile = column.profile();
+    binnings[i] = binning.method == NumericBinningMethod::kQuantile
+                      ? NumericBinning::quantile_at_ranks(profile.finite, binning.bins,
+                                                          refinements[i]->values())
+                      : NumericBinning::uniform_between(profile.min, profile.max, binning.bins);
+    std::optional<NumericCounts> counts;
+    if (!with_rows[i] && binning.method == NumericBinningMethod::kQuantile) {
+      counts = counts_from_ranks(*binnings[i], *refinements[i], column);
     }
-    recount.push_back(i);
+    if (!counts) {
+      recount.push_back(i);
+      continue;
+    }
+    auto binner = std::make_unique<BatchBinner>(*binnings[i]);
+    out[i] = NumericReference{std::move(*binnings[i]), std::move(binner), std::move(*counts),
+                              std::move(grids[i]), std::move(tallies[i])};
   }
   if (recount.empty()) return out;
   std::vector<std::optional<ColumnRequest>> requests(names.size());
@@ -168,7 +184,9 @@ std::vector<std::optional<NumericReference>> bin_reference(
   FileScan read = scan_file(reference, names, requests, {}, scan);
   ++reads;
   for (const std::size_t i : recount) {
-    out[i] = make_reference(std::move(*binnings[i]), counts_of_scan(*read.columns[i]));
+    out[i] = NumericReference{std::move(*binnings[i]), std::move(binners[i]),
+                              counts_of_scan(*read.columns[i]), std::move(grids[i]),
+                              std::move(tallies[i])};
   }
   return out;
 }

@@ -16,6 +16,9 @@
 //    file is.
 // A sampled column in a feature pair needs each row's bin: one more read
 // (shared with the uniform columns').
+// Each column also gets a value grid and the reference's tally on it, for
+// KS and Wasserstein (divergence/cdf_distances.h): from the kept values, or
+// the first refinement read (which a sampled uniform column makes too).
 //
 // Memory (bytes of `memory`; the phases follow each other): the first read
 // keeps values up to memory / 2, or samples up to memory / 4 once they do
@@ -37,6 +40,7 @@
 
 #include "cli/column_binning.h"
 #include "cli/file_scan.h"
+#include "cli/value_grid.h"
 #include "dataset/data_file.h"
 #include "dataset/record_scanner.h"
 #include "histogram/batch_binner.h"
@@ -46,10 +50,17 @@ namespace driftd::cli {
 
 ValueBudget first_read_budget(std::size_t memory);
 
+// Cells of the value grid (value_grid.h) of a column whose values were
+// kept: its reference quantiles at i / kGridCells. A sampled column's grid
+// is its first refinement read's bins (sample quantiles, about as many).
+inline constexpr std::size_t kGridCells = 2048;
+
 struct NumericReference {
   NumericBinning binning;
   std::unique_ptr<BatchBinner> binner;  // binning's
   NumericCounts counts;                 // the reference's
+  std::unique_ptr<ValueGrid> grid;      // for KS and Wasserstein
+  GridTally grid_tally;                 // the reference's
 };
 
 // first_read: the first read of `reference` over `names` (kDetect scans,

@@ -17,8 +17,9 @@ constexpr std::size_t kMinSample = 64;
 // Sampled values per bin of the first plan.
 constexpr std::size_t kSamplePerBin = 8;
 // How wide, in standard deviations of a sample quantile's rank, the first
-// plan collects around each rank's estimate: the widest that fits.
-constexpr double kSpreads[] = {8, 6, 4, 3, 2, 1, 0.5, 0};
+// plan collects around each rank's estimate at most (a miss beyond 8 has a
+// probability below 1e-15).
+constexpr double kMaxSpread = 8;
 
 double above(double x) { return std::nextafter(x, kInfinity); }
 
@@ -108,12 +109,20 @@ void RankRefinement::plan_from_sample(std::vector<double> sample) {
   };
   std::vector<std::size_t> sampled_in_bin(edges.size() + 1, 0);
   for (const double x : sample) ++sampled_in_bin[bin_of(x)];
-  // Values a bin is expected to hold, erring high: one more sampled value.
-  const double per_sampled = static_cast<double>(finite_) / static_cast<double>(size);
+  // Worth collecting: a bin the sample has values in, unless it holds one
+  // value only (which a read's count resolves).
+  std::vector<bool> worth(edges.size() + 1, false);
+  for (std::size_t b = 0; b < worth.size(); ++b) {
+    const bool one_value = b > 0 && b < edges.size() && edges[b] == above(edges[b - 1]);
+    worth[b] = sampled_in_bin[b] > 0 && !one_value;
+  }
 
-  std::vector<bool> collect;
-  for (const double spread : kSpreads) {
-    collect.assign(edges.size() + 1, false);
+  // The bins around each rank's estimate, `spread` standard deviations of
+  // a sample quantile's rank either side, and the values they are expected
+  // to hold (erring high: one more sampled value per bin).
+  const double per_sampled = static_cast<double>(finite_) / static_cast<double>(size);
+  const auto bins_within = [&](double spread, double& expected) {
+    std::vector<bool> collect(edges.size() + 1, false);
     for (const PendingRank& pending : pending_) {
       const double p = finite_ > 1 ? static_cast<double>(ranks_[pending.index]) /
                                          static_cast<double>(finite_ - 1)
@@ -125,22 +134,32 @@ void RankRefinement::plan_from_sample(std::vector<double> sample) {
       };
       const std::size_t first = bin_of(sample[position(std::floor(at - reach))]);
       const std::size_t last = bin_of(sample[position(std::ceil(at + reach))]);
-      for (std::size_t b = first; b <= last; ++b) collect[b] = true;
+      for (std::size_t b = first; b <= last; ++b) collect[b] = collect[b] || worth[b];
     }
-    double expected = 0;
+    expected = 0;
     for (std::size_t b = 0; b < collect.size(); ++b) {
-      if (collect[b] && sampled_in_bin[b] > 0) {
-        expected += static_cast<double>(sampled_in_bin[b] + 1) * per_sampled;
-      }
+      if (collect[b]) expected += static_cast<double>(sampled_in_bin[b] + 1) * per_sampled;
     }
-    if (expected <= static_cast<double>(max_collected_)) break;
-    collect.assign(edges.size() + 1, false);
+    return collect;
+  };
+  // The widest spread, up to kMaxSpread, whose bins fit max_collected.
+  double fits = -1;
+  double expected = 0;
+  bins_within(kMaxSpread, expected);
+  if (expected <= static_cast<double>(max_collected_)) {
+    fits = kMaxSpread;
+  } else {
+    double lo = 0, hi = kMaxSpread;
+    for (int step = 0; step < 20; ++step) {
+      const double mid = (lo + hi) / 2;
+      bins_within(mid, expected);
+      (expected <= static_cast<double>(max_collected_) ? lo : hi) = mid;
+    }
+    bins_within(lo, expected);
+    if (expected <= static_cast<double>(max_collected_)) fits = lo;
   }
-  // A bin with no sampled value is collected only when that costs nothing
-  // more than the bins around it: leave it counted.
-  for (std::size_t b = 0; b < collect.size(); ++b) {
-    if (sampled_in_bin[b] == 0) collect[b] = false;
-  }
+  std::vector<bool> collect =
+      fits >= 0 ? bins_within(fits, expected) : std::vector<bool>(edges.size() + 1, false);
   plan_ = {std::move(edges), std::move(collect)};
 }
 

@@ -8,10 +8,15 @@ sorted in file order; a categorical column; a feature pair) in a scratch
 directory, and runs driftctl compare with the default budget (the values
 fit: one read per file) and with --memory 16M (they do not: the reference
 is sampled and read again), for quantile and uniform bins, on 1 and 2
-threads. Every feature and pair in the JSON must be identical, the bounded
-runs must have read the reference more than once, and the quantile edges
-must be numpy.quantile's with the point-mass rule of metrics.md (computed
-here independently).
+threads. Every feature and pair in the JSON must be identical (but for
+"value_scale", whose grid differs: the reference's quantiles, or a sample's),
+the bounded runs must have read the reference more than once, and the
+quantile edges must be numpy.quantile's with the point-mass rule of
+metrics.md (computed here independently). In every run, each numeric
+column's "value_scale" must hold scipy's exact two-sample KS statistic and
+Wasserstein distance within the error bounds it reports, and its KS p-value
+must be within 2% of scipy.stats.ks_2samp's (method="asymp") where that is
+above 1e-10.
 
 usage: /usr/bin/python3 check_compare_bounded_memory.py DRIFTCTL
 """
@@ -22,6 +27,7 @@ import sys
 import tempfile
 
 import numpy as np
+from scipy.stats import ks_2samp, wasserstein_distance
 
 ROWS = 300_000
 
@@ -65,6 +71,47 @@ def numpy_edges(values, bins):
     return np.union1d(unique, above[np.isfinite(above)])
 
 
+def without_value_scale(features):
+    return {name: {k: v for k, v in feature.items() if k != "value_scale"}
+            for name, feature in features.items()}
+
+
+def scipy_value_scale(reference, current):
+    """scipy's exact KS (statistic, asymptotic p-value), Wasserstein and the
+    reference's standard deviation per numeric column."""
+    out = {}
+    for name, values in reference.items():
+        if values.dtype.kind != "f":
+            continue
+        ref = values[np.isfinite(values)]
+        cur = current[name][np.isfinite(current[name])]
+        ks = ks_2samp(ref, cur, method="asymp")
+        out[name] = (ks.statistic, ks.pvalue, wasserstein_distance(ref, cur), np.std(ref))
+    return out
+
+
+def check_value_scale(label, features, exact):
+    """Counts the columns whose KS or Wasserstein disagree with scipy's."""
+    failures = 0
+    for name, (ks, p_value, w, std) in exact.items():
+        scale = features[name]["value_scale"]
+        if not scale["ks"] - 1e-12 <= ks <= scale["ks"] + scale["ks_error_bound"] + 1e-12:
+            print(f"{label} {name}: KS {scale['ks']} (+{scale['ks_error_bound']}), scipy {ks}")
+            failures += 1
+        if abs(scale["wasserstein"] - w) > scale["wasserstein_error_bound"] + 1e-9 * (1 + w):
+            print(f"{label} {name}: Wasserstein {scale['wasserstein']} "
+                  f"(+-{scale['wasserstein_error_bound']}), scipy {w}")
+            failures += 1
+        if not np.isclose(scale["wasserstein_normed"], scale["wasserstein"] / std, rtol=1e-9):
+            print(f"{label} {name}: normalised Wasserstein {scale['wasserstein_normed']}")
+            failures += 1
+        # Where the grid saw the exact statistic, the p-values must agree.
+        if scale["ks"] == ks and p_value > 1e-10 and not np.isclose(scale["ks_p_value"], p_value, rtol=0.02):
+            print(f"{label} {name}: KS p-value {scale['ks_p_value']}, scipy {p_value}")
+            failures += 1
+    return failures
+
+
 def run(driftctl, ref, cur, extra):
     out = subprocess.run(
         [driftctl, "compare", "--reference", str(ref), "--current", str(cur), "--format", "json",
@@ -79,8 +126,10 @@ def main():
     with tempfile.TemporaryDirectory(prefix="driftctl-bounded-") as scratch:
         ref, cur = pathlib.Path(scratch, "ref.csv"), pathlib.Path(scratch, "cur.csv")
         reference = make_columns(rng, 0.0)
+        current = make_columns(rng, 0.3)
         write_csv(ref, reference)
-        write_csv(cur, make_columns(rng, 0.3))
+        write_csv(cur, current)
+        exact = scipy_value_scale(reference, current)
         for binning in ("quantile", "uniform"):
             for bins in (10, 64):
                 common = ["--binning", binning, "--bins", str(bins)]
@@ -96,9 +145,13 @@ def main():
                         print(f"{label}: --memory 16M read the reference once: nothing was bounded")
                         failures += 1
                     for key in ("features", "pairs", "skipped"):
-                        if bounded[key] != held[key]:
+                        same = (without_value_scale(bounded[key]) == without_value_scale(held[key])
+                                if key == "features" else bounded[key] == held[key])
+                        if not same:
                             print(f"{label}: '{key}' differs between --memory 16M and the default")
                             failures += 1
+                    failures += check_value_scale(label, bounded["features"], exact)
+                failures += check_value_scale(f"{binning}/{bins}", held["features"], exact)
                 if binning == "quantile":
                     for name in ("normal", "one_bucket", "ties", "special", "rising"):
                         want = numpy_edges(reference[name], bins).tolist()

@@ -232,16 +232,15 @@ TEST_CASE("a sampled scan keeps the same rows wherever chunks are cut and the le
 }
 
 TEST_CASE("a refine scan counts finite numbers by the plan's bins and keeps the collected ones") {
-  const NumericBinning plan = NumericBinning::explicit_edges(std::vector<double>{0.0, 1.0});
-  const BatchBinner binner(plan);
+  const ValueGrid grid(NumericBinning::explicit_edges(std::vector<double>{0.0, 1.0}));
   const std::vector<bool> collect = {false, true, false};
   const std::vector<Cell> cells = {"-1", "0.5", std::nullopt, "nan", "inf", "0.25", "2", "x", "0"};
   const auto refine = [&](std::size_t max_collected, std::vector<std::size_t> cuts) {
-    ColumnScan total(ColumnRequest{ScanMode::kRefine, &binner, false, &collect, max_collected});
+    ColumnScan total(ColumnRequest{ScanMode::kRefine, nullptr, false, &grid, &collect, max_collected});
     std::size_t from = 0;
     cuts.push_back(cells.size());
     for (const std::size_t cut : cuts) {
-      ColumnScan part(ColumnRequest{ScanMode::kRefine, &binner, false, &collect, max_collected});
+      ColumnScan part(ColumnRequest{ScanMode::kRefine, nullptr, false, &grid, &collect, max_collected});
       for (std::size_t i = from; i < cut; ++i) {
         part.add_cell(cells[i] ? std::optional<std::string_view>(*cells[i]) : std::nullopt);
       }
@@ -262,6 +261,12 @@ TEST_CASE("a refine scan counts finite numbers by the plan's bins and keeps the 
       values.push_back(value.value);
     }
     CHECK(values == std::vector<double>{0.5, 0.25, 0.0});
+    // The grid's tally: offsets from each cell's anchor (cell 0's is its
+    // upper edge, 0).
+    CHECK(scan.grid_tally().counts == std::vector<uint64_t>{1, 3, 1});
+    CHECK(scan.grid_tally().offsets == std::vector<double>{-1.0, 0.75, 1.0});
+    CHECK(scan.grid_tally().range.min == -1.0);
+    CHECK(scan.grid_tally().range.max == 2.0);
   }
   // Past max_collected, nothing is kept (the refinement reads the bin again).
   ColumnScan over = refine(2, {2, 6});
