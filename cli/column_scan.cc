@@ -157,12 +157,12 @@ ColumnScan::ColumnScan(const ColumnRequest& request)
       binner_(request.mode == ScanMode::kRefine ? &request.grid->binner() : request.binner),
       keep_rows_(request.keep_rows),
       grid_(request.grid),
+      tally_grid_(request.grid != nullptr && request.tally),
       collect_(request.collect),
       max_collected_(request.max_collected) {
-  if (mode_ == ScanMode::kBin || mode_ == ScanMode::kRefine) {
-    bin_counts_.assign(binner_->bin_count() + 1, 0);
-  }
-  if (grid_ != nullptr) tally_ = grid_->empty_tally();
+  // kRefine's counts and the grid's tally are dense per column (thousands
+  // of bins): only the total of a read, which folds chunks, has them.
+  if (mode_ == ScanMode::kBin) bin_counts_.assign(binner_->bin_count() + 1, 0);
 }
 
 void ColumnScan::add_cell(std::optional<std::string_view> cell) {
@@ -313,20 +313,25 @@ std::size_t ColumnScan::value_bytes() const {
   return bytes + collected_.capacity() * sizeof(CollectedValue);
 }
 
+std::size_t ColumnScan::value_bytes_after(const ColumnScan& later) const {
+  if (mode_ != ScanMode::kDetect || sample_level_ > 0) return value_bytes();
+  const std::size_t needed = values_.size() + later.values_.size();
+  const std::size_t capacity = values_.capacity();
+  const std::size_t grown = needed <= capacity ? capacity : std::max(2 * capacity, needed);
+  return value_bytes() + (grown - capacity) * sizeof(double);
+}
+
 void ColumnScan::finish_chunk() {
   if (mode_ == ScanMode::kRefine) {
-    std::vector<uint32_t> bins(pending_.size());
-    binner_->assign(pending_, bins);
-    for (std::size_t i = 0; i < bins.size(); ++i) {
-      ++bin_counts_[bins[i]];
-      if ((*collect_)[bins[i]]) collected_.push_back({bins[i], pending_[i]});
-    }
-    grid_->tally(pending_, bins, tally_);
-    pending_.clear();
-    return;
+    pending_cells_.resize(pending_.size());
+    binner_->assign(pending_, pending_cells_);
+    return;  // counted, collected and tallied when folded
   }
   if (mode_ != ScanMode::kBin || kind_ == Kind::kMixed) return;
-  if (grid_ != nullptr) grid_->tally(pending_, tally_);
+  if (grid_ != nullptr) {
+    pending_cells_.resize(pending_.size());
+    grid_->binner().assign(pending_, pending_cells_);
+  }
   if (keep_rows_) {
     const std::size_t start = row_ids_.size();
     row_ids_.resize(start + pending_.size());
@@ -335,7 +340,27 @@ void ColumnScan::finish_chunk() {
   } else {
     binner_->count(pending_, bin_counts_);
   }
-  pending_.clear();
+  if (grid_ == nullptr) pending_.clear();  // else tallied when folded
+}
+
+void ColumnScan::fold_pending(const ColumnScan& later) {
+  if (grid_ == nullptr) return;
+  if (tally_grid_) {
+    if (tally_.counts.empty()) tally_ = grid_->empty_tally();
+    grid_->tally(later.pending_, later.pending_cells_, tally_);
+  }
+  if (mode_ != ScanMode::kRefine) return;
+  if (bin_counts_.empty()) bin_counts_.assign(binner_->bin_count() + 1, 0);
+  for (std::size_t i = 0; i < later.pending_.size(); ++i) {
+    const uint32_t bin = later.pending_cells_[i];
+    ++bin_counts_[bin];
+    if (!collect_overflow_ && (*collect_)[bin]) collected_.push_back({bin, later.pending_[i]});
+  }
+  if (collected_.size() > max_collected_) {
+    collect_overflow_ = true;
+    collected_.clear();
+    collected_.shrink_to_fit();
+  }
 }
 
 void ColumnScan::pad_row_ids() {
@@ -346,16 +371,8 @@ void ColumnScan::fold(ColumnScan&& later) {
   const uint64_t rows_before = rows_;
   rows_ += later.rows_;
   missing_ += later.missing_;
-  tally_.merge(later.tally_);
   if (mode_ == ScanMode::kRefine) {
-    for (std::size_t b = 0; b < bin_counts_.size(); ++b) bin_counts_[b] += later.bin_counts_[b];
-    if (collect_overflow_) return;
-    collected_.insert(collected_.end(), later.collected_.begin(), later.collected_.end());
-    if (collected_.size() > max_collected_) {
-      collect_overflow_ = true;
-      collected_.clear();
-      collected_.shrink_to_fit();
-    }
+    fold_pending(later);
     return;
   }
   if (kind_ == Kind::kMixed) return;
@@ -367,6 +384,7 @@ void ColumnScan::fold(ColumnScan&& later) {
   }
   if (mode_ == ScanMode::kBin) {
     for (std::size_t b = 0; b < bin_counts_.size(); ++b) bin_counts_[b] += later.bin_counts_[b];
+    fold_pending(later);
     row_ids_.insert(row_ids_.end(), later.row_ids_.begin(), later.row_ids_.end());
     if (later.kind_ == Kind::kNumeric) kind_ = Kind::kNumeric;
     return;

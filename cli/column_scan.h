@@ -65,6 +65,7 @@ struct ColumnRequest {
   // kBin: optional, also tally the values on this grid. kRefine: REQUIRED,
   // the refinement plan's grid: its cells are the plan's bins.
   const ValueGrid* grid = nullptr;
+  bool tally = true;  // kRefine: also tally the values on the grid
   const std::vector<bool>* collect = nullptr;  // kRefine: per bin of the plan
   std::size_t max_collected = 0;               // kRefine
 };
@@ -156,9 +157,14 @@ class ColumnScan {
   bool sampled() const { return sample_level_ > 0; }
   // The sampled rows' finite values, in no particular order, moved out.
   std::vector<double> take_sample();
-  // What the values or sample kept take.
+  // What the values or sample kept take; and what they will take once
+  // `later` (the next chunk's scan) is folded, vectors grown as they grow.
   std::size_t value_bytes() const;
-  // kRefine, and kBin with a grid: the values' tally on the grid.
+  std::size_t value_bytes_after(const ColumnScan& later) const;
+  // kRefine, and kBin with a grid: the values' tally on the grid, of the
+  // chunks folded into this scan (a chunk's own scan leaves it to its fold,
+  // as it does kRefine's bin_counts() and collected values: they are dense
+  // per column, and a read of a wide file has many chunks in flight).
   const GridTally& grid_tally() const { return tally_; }
   // kRefine: bin_counts() per bin of the plan (the last entry, NaN, unused);
   // the kept values of the collected bins, unless there were too many, for
@@ -188,11 +194,15 @@ class ColumnScan {
   void pad_row_ids();
 
   void drop_values();
+  // kRefine, and kBin with a grid: counts, collects and tallies the values
+  // of a finished chunk's scan (`later`), with the cells it assigned.
+  void fold_pending(const ColumnScan& later);
 
   ScanMode mode_;
   const BatchBinner* binner_;
   bool keep_rows_;
   const ValueGrid* grid_;
+  bool tally_grid_;
   const std::vector<bool>* collect_;
   std::size_t max_collected_;
   Kind kind_ = Kind::kEmpty;
@@ -200,7 +210,10 @@ class ColumnScan {
   uint64_t missing_ = 0;
   std::vector<double> values_;
   NumericProfile profile_;
-  std::vector<double> pending_;  // kBin: values not binned yet
+  // kBin: values not binned yet; kRefine, and kBin with a grid, after
+  // finish_chunk: the chunk's values, for the total to count and tally.
+  std::vector<double> pending_;
+  std::vector<uint32_t> pending_cells_;  // their bins (kRefine) or grid cells
   std::vector<uint64_t> bin_counts_;
   CategoryCounts categories_;
   bool too_many_categories_ = false;

@@ -1,5 +1,7 @@
 #include "cli/file_scan.h"
 
+#include <malloc.h>
+
 #include <atomic>
 #include <cmath>
 #include <utility>
@@ -78,9 +80,18 @@ FileScan scan_file(const DataFile& file, const std::vector<std::string>& names,
   // the fold only, raised only; relaxed: a worker that reads an older level
   // keeps more rows than needed, which the fold drops.
   std::atomic<unsigned> level{0};
-  const auto over_budget = [&] {
-    const unsigned now = level.load(std::memory_order_relaxed);
-    return detected_bytes(total) > (now == 0 ? budget.keep_bytes : budget.sample_bytes);
+  // Before a fold, while every value is kept: whether the values with the
+  // part's would take more than keep_bytes (vectors grown as they will be).
+  const auto keeping_overflows = [&](const FileScan& part) {
+    if (level.load(std::memory_order_relaxed) > 0) return false;
+    std::size_t bytes = 0;
+    for (std::size_t c = 0; c < total.columns.size(); ++c) {
+      const auto& column = total.columns[c];
+      if (column && column->mode() == ScanMode::kDetect) {
+        bytes += column->value_bytes_after(*part.columns[c]);
+      }
+    }
+    return bytes > budget.keep_bytes;
   };
   const auto raise_level = [&] {
     unsigned next = level.load(std::memory_order_relaxed);
@@ -109,14 +120,21 @@ FileScan scan_file(const DataFile& file, const std::vector<std::string>& names,
         return part;
       },
       [&](FileScan&& part) {
+        if (keeping_overflows(part)) raise_level();
         for (std::size_t c = 0; c < total.columns.size(); ++c) {
           if (total.columns[c]) total.columns[c]->fold(std::move(*part.columns[c]));
         }
         for (std::size_t g = 0; g < groups.size(); ++g) {
           total.groups[g].fold(std::move(part.groups[g]));
         }
-        if (over_budget()) raise_level();
+        if (level.load(std::memory_order_relaxed) > 0 && detected_bytes(total) > budget.sample_bytes) {
+          raise_level();
+        }
       });
+  // Reads follow each other with state of different shapes; glibc keeps
+  // what a read freed in its arenas, where the next read's allocations do
+  // not always fit: give it back, so the peak is that of one read.
+  ::malloc_trim(0);
   return total;
 }
 

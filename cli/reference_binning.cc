@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cmath>
 #include <exception>
 #include <functional>
 #include <span>
@@ -62,6 +63,21 @@ std::optional<NumericCounts> counts_from_ranks(const NumericBinning& binning,
   return out;
 }
 
+// A kept column's value grid: quantile edges of an even subsample of its
+// finite values (every k-th, at most kGridSample of them), as a sampled
+// column's grid is made from its sample.
+ValueGrid grid_of(const std::vector<double>& values) {
+  constexpr std::size_t kGridSample = 8 * kGridCells;
+  const std::size_t stride = std::max<std::size_t>(1, values.size() / kGridSample);
+  std::vector<double> sample;
+  sample.reserve(values.size() / stride + 1);
+  for (std::size_t i = 0; i < values.size(); i += stride) {
+    if (std::isfinite(values[i])) sample.push_back(values[i]);
+  }
+  std::sort(sample.begin(), sample.end());
+  return ValueGrid(NumericBinning::explicit_edges(sample_quantile_edges(sample, kGridCells)));
+}
+
 std::string no_finite_values(const std::string& column) {
   return "column '" + column + "': reference has no finite values";
 }
@@ -94,7 +110,7 @@ std::vector<std::optional<NumericReference>> bin_reference(
     NumericBinning column_binning = numeric_binning(names[i], values, binning);
     auto binner = std::make_unique<BatchBinner>(column_binning);
     NumericCounts counts = count_values(*binner, values, with_rows[i]);
-    auto grid = std::make_unique<ValueGrid>(NumericBinning::quantile(values, kGridCells));
+    auto grid = std::make_unique<ValueGrid>(grid_of(values));
     GridTally tally = grid->empty_tally();
     grid->tally(values, tally);
     out[i] = NumericReference{std::move(column_binning), std::move(binner), std::move(counts),
@@ -107,7 +123,7 @@ std::vector<std::optional<NumericReference>> bin_reference(
   std::vector<std::unique_ptr<ValueGrid>> grids(names.size());  // the first read's
   std::vector<GridTally> tallies(names.size());
   const std::size_t max_collected = std::max<std::size_t>(
-      1, memory / 2 / sizeof(CollectedValue) / std::max<std::size_t>(1, sampled.size()));
+      1, memory / 4 / sizeof(CollectedValue) / std::max<std::size_t>(1, sampled.size()));
   for (const std::size_t i : sampled) {
     ColumnScan& column = *first_read.columns[i];
     const NumericProfile& profile = column.profile();
@@ -130,7 +146,7 @@ std::vector<std::optional<NumericReference>> bin_reference(
       plan_grids[i] = std::make_unique<ValueGrid>(
           NumericBinning::explicit_edges(plan != nullptr ? plan->edges : no_edges));
       static const std::vector<bool> kCollectNone(1, false);
-      requests[i] = ColumnRequest{ScanMode::kRefine, nullptr, false, plan_grids[i].get(),
+      requests[i] = ColumnRequest{ScanMode::kRefine, nullptr, false, plan_grids[i].get(), first,
                                   plan != nullptr ? &plan->collect : &kCollectNone, max_collected};
     }
     if (std::none_of(requests.begin(), requests.end(), [](const auto& r) { return r.has_value(); })) {

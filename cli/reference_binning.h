@@ -21,12 +21,14 @@
 // the first refinement read (which a sampled uniform column makes too).
 //
 // Memory (bytes of `memory`; the phases follow each other): the first read
-// keeps values up to memory / 2, or samples up to memory / 4 once they do
-// not fit; a refinement read collects at most memory / 2 over all columns
-// (column_scan.h drops a column's collected values past its share, and the
-// refinement reads them again). More bins mean more reads: a rank's
-// neighbourhood must be collected, and with thousands of ranks that is
-// most of the column.
+// keeps values up to memory / 2 (vectors counted as they will grow), or
+// samples up to memory / 4 once they do not fit; a refinement read collects
+// at most memory / 4 over all columns (column_scan.h drops a column's
+// collected values past its share, and the refinement reads them again),
+// beside each column's plan and value grid (about 150 KiB a column: their
+// binners, counts and tallies) and the chunks in flight. More bins mean
+// more reads: a rank's neighbourhood must be collected, and with thousands
+// of ranks that is most of the column.
 //
 // Errors: InputError "column 'x': reference has no finite values", and the
 // reader's.
@@ -50,9 +52,9 @@ namespace driftd::cli {
 
 ValueBudget first_read_budget(std::size_t memory);
 
-// Cells of the value grid (value_grid.h) of a column whose values were
-// kept: its reference quantiles at i / kGridCells. A sampled column's grid
-// is its first refinement read's bins (sample quantiles, about as many).
+// Cells of the value grid (value_grid.h): at most this many, at quantiles
+// of an even subsample of 8 values per cell of a kept column, or of a
+// sampled column's sample (its first refinement read's bins).
 inline constexpr std::size_t kGridCells = 2048;
 
 struct NumericReference {

@@ -85,23 +85,30 @@ std::optional<double> RankRefinement::single_value(const Interval& interval) con
   return std::nullopt;
 }
 
-void RankRefinement::plan_from_sample(std::vector<double> sample) {
-  std::sort(sample.begin(), sample.end());
-  const std::size_t size = sample.size();
-  const std::size_t bins = std::clamp<std::size_t>(size / kSamplePerBin, 1, kMaxPlanEdges / 2);
+std::vector<double> sample_quantile_edges(std::span<const double> sorted, std::size_t max_bins) {
+  const std::size_t size = sorted.size();
+  const std::size_t bins =
+      std::clamp<std::size_t>(size / kSamplePerBin, 1, std::min(max_bins, RankRefinement::kMaxPlanEdges / 2));
   std::vector<double> edges;
   for (std::size_t j = 1; j < bins; ++j) {
-    const double value = sample[j * size / bins] + 0.0;
+    const double value = sorted[j * size / bins] + 0.0;
     edges.push_back(value);
     // A value that fills a bin of the sample on its own gets a bin of its
     // own, [value, above(value)): it then needs no collecting.
-    const auto [first, last] = std::equal_range(sample.begin(), sample.end(), value);
+    const auto [first, last] = std::equal_range(sorted.begin(), sorted.end(), value);
     if (static_cast<std::size_t>(last - first) >= size / bins && std::isfinite(above(value))) {
       edges.push_back(above(value));
     }
   }
   std::sort(edges.begin(), edges.end());
   edges.erase(std::unique(edges.begin(), edges.end()), edges.end());
+  return edges;
+}
+
+void RankRefinement::plan_from_sample(std::vector<double> sample) {
+  std::sort(sample.begin(), sample.end());
+  const std::size_t size = sample.size();
+  std::vector<double> edges = sample_quantile_edges(sample, kMaxPlanEdges / 2);
 
   const auto bin_of = [&](double x) {
     return static_cast<std::size_t>(std::upper_bound(edges.begin(), edges.end(), x) -
@@ -222,52 +229,51 @@ void RankRefinement::absorb(std::span<const std::uint64_t> counts,
   }
   std::vector<std::uint64_t> below(counts.size() + 1, 0);
   for (std::size_t b = 0; b < counts.size(); ++b) below[b + 1] = below[b] + counts[b];
-  for (std::size_t k = 0; k < edges.size(); ++k) edge_counts_[edges[k]] = below[k + 1];
+  const auto bin_interval = [&](std::size_t bin) {
+    return Interval{bin == 0 ? -kInfinity : edges[bin - 1],
+                    bin == edges.size() ? kInfinity : edges[bin], below[bin], counts[bin]};
+  };
 
+  // The collected values by bin. A bin the reader did not keep whole (it
+  // keeps within a memory cap) stays unknown.
   std::sort(collected.begin(), collected.end(), [](const CollectedValue& a, const CollectedValue& b) {
     return a.bin != b.bin ? a.bin < b.bin : a.value < b.value;
   });
-  // known_in_bin[b]: index into known_ of bin b, when its values are known.
-  std::vector<std::optional<std::size_t>> known_in_bin(counts.size());
-  for (auto at = collected.begin(); at != collected.end();) {
-    const std::uint32_t bin = at->bin;
+  std::vector<std::pair<std::size_t, std::size_t>> kept_of_bin(counts.size(), {0, 0});  // [from, to)
+  std::vector<bool> whole(counts.size(), false);
+  for (std::size_t at = 0; at < collected.size();) {
+    const std::uint32_t bin = collected[at].bin;
     if (bin >= counts.size() || !plan_.collect[bin]) {
       throw std::invalid_argument("RankRefinement::absorb: a value of a bin not collected");
     }
-    const auto end = std::find_if(at, collected.end(),
-                                  [&](const CollectedValue& c) { return c.bin != bin; });
-    // A bin the reader did not keep whole (it keeps within a memory cap)
-    // stays unknown.
-    if (static_cast<std::uint64_t>(end - at) == counts[bin]) {
-      KnownInterval known{{bin == 0 ? -kInfinity : edges[bin - 1],
-                           bin == edges.size() ? kInfinity : edges[bin], below[bin], counts[bin]},
-                          {}};
-      for (auto value = at; value != end; ++value) known.values.push_back(value->value);
-      known_in_bin[bin] = known_.size();
-      known_.push_back(std::move(known));
-    }
+    std::size_t end = at;
+    while (end < collected.size() && collected[end].bin == bin) ++end;
+    kept_of_bin[bin] = {at, end};
+    whole[bin] = end - at == counts[bin];
     at = end;
   }
-  for (std::size_t b = 0; b < counts.size(); ++b) {
-    if (counts[b] == 0) {
-      known_.push_back({{b == 0 ? -kInfinity : edges[b - 1],
-                         b == edges.size() ? kInfinity : edges[b], below[b], 0},
-                        {}});
-    }
-  }
 
+  // Only the bins that resolve a rank are remembered (count_below needs no
+  // other), each once.
+  std::vector<std::optional<std::size_t>> resolved_in_bin(counts.size());
   std::vector<PendingRank> still_pending;
   for (PendingRank& pending : pending_) {
     const std::uint64_t rank = ranks_[pending.index];
     const auto bin = static_cast<std::size_t>(
         std::upper_bound(below.begin() + 1, below.end(), rank) - (below.begin() + 1));
-    if (known_in_bin[bin]) {
-      values_[pending.index] = known_[*known_in_bin[bin]].values[rank - below[bin]];
+    if (whole[bin]) {
+      if (!resolved_in_bin[bin]) {
+        KnownInterval known{bin_interval(bin), {}, false};
+        for (std::size_t i = kept_of_bin[bin].first; i < kept_of_bin[bin].second; ++i) {
+          known.values.push_back(collected[i].value);
+        }
+        resolved_in_bin[bin] = resolved_.size();
+        resolved_.push_back(std::move(known));
+      }
+      values_[pending.index] = resolved_[*resolved_in_bin[bin]].values[rank - below[bin]];
       continue;
     }
-    const Interval interval{bin == 0 ? -kInfinity : edges[bin - 1],
-                            bin == edges.size() ? kInfinity : edges[bin], below[bin],
-                            counts[bin]};
+    const Interval interval = bin_interval(bin);
     // A bin inside the rank's interval narrows it (a piece of a split, or
     // the interval itself); a rank whose interval this read left out (no
     // room for its edges) sits in a wider bin: it keeps its interval.
@@ -276,6 +282,7 @@ void RankRefinement::absorb(std::span<const std::uint64_t> counts,
     }
     if (const std::optional<double> value = single_value(pending.interval)) {
       values_[pending.index] = *value;
+      resolved_.push_back({pending.interval, {*value}, true});
       continue;
     }
     still_pending.push_back(pending);
@@ -297,13 +304,21 @@ std::optional<std::uint64_t> RankRefinement::count_below(double x) const {
   if (std::isnan(x)) return std::nullopt;
   if (x <= min_) return 0;
   if (x > max_) return finite_;
-  if (const auto at = edge_counts_.find(x); at != edge_counts_.end()) return at->second;
-  for (const KnownInterval& known : known_) {
-    if (known.interval.lo <= x && x < known.interval.hi) {
-      return known.interval.below +
-             static_cast<std::uint64_t>(
-                 std::lower_bound(known.values.begin(), known.values.end(), x) -
-                 known.values.begin());
+  // In, or on the upper edge of, a bin that resolved a rank.
+  for (const KnownInterval& known : resolved_) {
+    const Interval& bin = known.interval;
+    if (!(bin.lo <= x && x <= bin.hi)) continue;
+    if (x == bin.hi) return bin.below + bin.count;
+    if (known.one_value) return bin.below + (x > known.values.front() ? bin.count : 0);
+    return bin.below + static_cast<std::uint64_t>(
+                           std::lower_bound(known.values.begin(), known.values.end(), x) -
+                           known.values.begin());
+  }
+  // Strictly between the values of two adjacent ranks.
+  for (std::size_t i = 0; i + 1 < ranks_.size(); ++i) {
+    if (ranks_[i + 1] == ranks_[i] + 1 && values_[i] && values_[i + 1] && *values_[i] < x &&
+        x < *values_[i + 1]) {
+      return ranks_[i + 1];
     }
   }
   return std::nullopt;

@@ -19,15 +19,15 @@
 // ranks when max_collected is large next to n / sqrt(s).
 //
 // count_below(x): the number of finite values < x, when the reads told it:
-// x on a plan's edge, in a bin counted empty or collected, or outside
-// [min, max]. Every quantile edge built from the resolved values is such a
-// point (an edge lies between two values of adjacent ranks, each in a
-// collected bin, or in an empty bin between them; the point-mass edge
+// x in a bin that resolved a rank or on its upper edge, strictly between
+// the values of two adjacent wanted ranks, or outside [min, max]. Every
+// quantile edge built from the resolved values is such a point (an edge
+// lies between the values of adjacent ranks; the point-mass edge
 // nextafter(v) is in v's bin or on its upper edge), so the reference's
 // counts per final bin need no further read.
 //
-// Memory: the sample, the collected values and the bins counted empty
-// (each at most kMaxPlanEdges + 1 per read).
+// Memory: the values of the bins that resolved a rank (at most
+// max_collected per read) and the plan; the sample only while planning.
 //
 // Errors: absorb() with counts of the wrong size, or claiming values for
 // bins not collected, throws std::invalid_argument (a programming error).
@@ -36,7 +36,6 @@
 
 #include <cstddef>
 #include <cstdint>
-#include <map>
 #include <optional>
 #include <span>
 #include <vector>
@@ -56,6 +55,12 @@ struct CollectedValue {
   std::uint32_t bin;
   double value;
 };
+
+// Edges at the quantiles of a sorted sample, one bin per 8 sampled values
+// up to max_bins (at most kMaxPlanEdges / 2), plus nextafter(v) for a value
+// v that fills a bin on its own, so that it has a bin [v, nextafter(v)) of
+// its own: a refinement's first plan, and driftctl compare's value grid.
+std::vector<double> sample_quantile_edges(std::span<const double> sorted, std::size_t max_bins);
 
 class RankRefinement {
  public:
@@ -90,10 +95,12 @@ class RankRefinement {
     std::uint64_t below;
     std::uint64_t count;
   };
-  // An interval whose values are all known (none, or collected; sorted).
+  // A bin that resolved a rank: its values, sorted (collected), or the one
+  // value every value in it has.
   struct KnownInterval {
     Interval interval;
     std::vector<double> values;
+    bool one_value;
   };
   struct PendingRank {
     std::size_t index;  // into ranks_
@@ -113,8 +120,7 @@ class RankRefinement {
   std::size_t max_collected_;
   std::vector<PendingRank> pending_;
   RefinementPlan plan_;
-  std::map<double, std::uint64_t> edge_counts_;  // plan edge -> finite values below it
-  std::vector<KnownInterval> known_;
+  std::vector<KnownInterval> resolved_;
   unsigned reads_ = 0;
 };
 

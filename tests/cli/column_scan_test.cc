@@ -236,11 +236,11 @@ TEST_CASE("a refine scan counts finite numbers by the plan's bins and keeps the 
   const std::vector<bool> collect = {false, true, false};
   const std::vector<Cell> cells = {"-1", "0.5", std::nullopt, "nan", "inf", "0.25", "2", "x", "0"};
   const auto refine = [&](std::size_t max_collected, std::vector<std::size_t> cuts) {
-    ColumnScan total(ColumnRequest{ScanMode::kRefine, nullptr, false, &grid, &collect, max_collected});
+    ColumnScan total(ColumnRequest{ScanMode::kRefine, nullptr, false, &grid, true, &collect, max_collected});
     std::size_t from = 0;
     cuts.push_back(cells.size());
     for (const std::size_t cut : cuts) {
-      ColumnScan part(ColumnRequest{ScanMode::kRefine, nullptr, false, &grid, &collect, max_collected});
+      ColumnScan part(ColumnRequest{ScanMode::kRefine, nullptr, false, &grid, true, &collect, max_collected});
       for (std::size_t i = from; i < cut; ++i) {
         part.add_cell(cells[i] ? std::optional<std::string_view>(*cells[i]) : std::nullopt);
       }
