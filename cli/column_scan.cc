@@ -310,7 +310,7 @@ std::vector<double> ColumnScan::take_sample() {
 std::size_t ColumnScan::value_bytes() const {
   std::size_t bytes = values_.capacity() * sizeof(double);
   for (const std::vector<double>& level : sample_by_level_) bytes += level.capacity() * sizeof(double);
-  return bytes + collected_.capacity() * sizeof(CollectedValue);
+  return bytes + collected_.capacity() * sizeof(double);
 }
 
 std::size_t ColumnScan::value_bytes_after(const ColumnScan& later) const {
@@ -351,15 +351,24 @@ void ColumnScan::fold_pending(const ColumnScan& later) {
   }
   if (mode_ != ScanMode::kRefine) return;
   if (bin_counts_.empty()) bin_counts_.assign(binner_->bin_count() + 1, 0);
-  for (std::size_t i = 0; i < later.pending_.size(); ++i) {
-    const uint32_t bin = later.pending_cells_[i];
+  std::size_t to_collect = 0;
+  for (const uint32_t bin : later.pending_cells_) {
     ++bin_counts_[bin];
-    if (!collect_overflow_ && (*collect_)[bin]) collected_.push_back({bin, later.pending_[i]});
+    to_collect += (*collect_)[bin] ? 1 : 0;
   }
-  if (collected_.size() > max_collected_) {
+  if (collect_overflow_ || to_collect == 0) return;
+  const std::size_t needed = collected_.size() + to_collect;
+  if (needed > max_collected_) {
     collect_overflow_ = true;
-    collected_.clear();
-    collected_.shrink_to_fit();
+    collected_ = {};
+    return;
+  }
+  // Grown by doubling, but never past the cap: memory stays within it.
+  if (needed > collected_.capacity()) {
+    collected_.reserve(std::min(max_collected_, std::max(needed, 2 * collected_.capacity())));
+  }
+  for (std::size_t i = 0; i < later.pending_.size(); ++i) {
+    if ((*collect_)[later.pending_cells_[i]]) collected_.push_back(later.pending_[i]);
   }
 }
 

@@ -169,7 +169,7 @@ class ColumnScan {
   // kRefine: bin_counts() per bin of the plan (the last entry, NaN, unused);
   // the kept values of the collected bins, unless there were too many, for
   // RankRefinement::absorb (moved out).
-  std::vector<CollectedValue> take_collected() { return std::move(collected_); }
+  std::vector<double> take_collected() { return std::move(collected_); }
   // kBin: counts per bin, the last entry the missing rows. kRefine: see
   // collected().
   const std::vector<uint64_t>& bin_counts() const { return bin_counts_; }
@@ -222,7 +222,7 @@ class ColumnScan {
   unsigned sample_level_ = 0;  // 0: not sampled
   std::vector<std::vector<double>> sample_by_level_;  // [level]: finite values of its rows
   GridTally tally_;
-  std::vector<CollectedValue> collected_;
+  std::vector<double> collected_;  // kRefine; capacity at most max_collected_
   bool collect_overflow_ = false;
 };
 

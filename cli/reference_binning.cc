@@ -82,6 +82,11 @@ std::string no_finite_values(const std::string& column) {
   return "column '" + column + "': reference has no finite values";
 }
 
+// What a refinement read's plan and value grid take per column: binners
+// of up to 4,095 edges, counts and tallies per bin (measured: about
+// 150 KiB).
+constexpr std::size_t kPlanBytesPerColumn = std::size_t{192} << 10;
+
 }  // namespace
 
 ValueBudget first_read_budget(std::size_t memory) { return {memory / 2, memory / 4}; }
@@ -122,8 +127,12 @@ std::vector<std::optional<NumericReference>> bin_reference(
   std::vector<std::optional<RankRefinement>> refinements(names.size());
   std::vector<std::unique_ptr<ValueGrid>> grids(names.size());  // the first read's
   std::vector<GridTally> tallies(names.size());
+  // Half the budget, less what each column's plan and grid take beside
+  // what it collects; an eighth at least.
+  const std::size_t collect_bytes =
+      std::max(memory / 8, memory / 2 - std::min(memory / 2, sampled.size() * kPlanBytesPerColumn));
   const std::size_t max_collected = std::max<std::size_t>(
-      1, memory / 4 / sizeof(CollectedValue) / std::max<std::size_t>(1, sampled.size()));
+      1, collect_bytes / sizeof(double) / std::max<std::size_t>(1, sampled.size()));
   for (const std::size_t i : sampled) {
     ColumnScan& column = *first_read.columns[i];
     const NumericProfile& profile = column.profile();

@@ -23,10 +23,10 @@
 // Memory (bytes of `memory`; the phases follow each other): the first read
 // keeps values up to memory / 2 (vectors counted as they will grow), or
 // samples up to memory / 4 once they do not fit; a refinement read collects
-// at most memory / 4 over all columns (column_scan.h drops a column's
-// collected values past its share, and the refinement reads them again),
-// beside each column's plan and value grid (about 150 KiB a column: their
-// binners, counts and tallies) and the chunks in flight. More bins mean
+// at most memory / 2 over all columns, less 192 KiB per column for its plan
+// and value grid (binners, counts and tallies), memory / 8 at least
+// (column_scan.h drops a column's collected values past its share, and the
+// refinement reads them again); then there are the chunks in flight. More bins mean
 // more reads: a rank's neighbourhood must be collected, and with thousands
 // of ranks that is most of the column.
 //

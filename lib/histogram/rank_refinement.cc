@@ -20,6 +20,7 @@ constexpr std::size_t kSamplePerBin = 8;
 // plan collects around each rank's estimate at most (a miss beyond 8 has a
 // probability below 1e-15).
 constexpr double kMaxSpread = 8;
+constexpr double kMinSpread = 2;
 
 double above(double x) { return std::nextafter(x, kInfinity); }
 
@@ -163,7 +164,9 @@ void RankRefinement::plan_from_sample(std::vector<double> sample) {
       (expected <= static_cast<double>(max_collected_) ? lo : hi) = mid;
     }
     bins_within(lo, expected);
-    if (expected <= static_cast<double>(max_collected_)) fits = lo;
+    // A narrower window misses a rank too often to be worth its memory:
+    // the read then only counts, and the next collects the exact bins.
+    if (expected <= static_cast<double>(max_collected_) && lo >= kMinSpread) fits = lo;
   }
   std::vector<bool> collect =
       fits >= 0 ? bins_within(fits, expected) : std::vector<bool>(edges.size() + 1, false);
@@ -221,8 +224,7 @@ void RankRefinement::plan_pending() {
   plan_ = builder.take();
 }
 
-void RankRefinement::absorb(std::span<const std::uint64_t> counts,
-                            std::vector<CollectedValue> collected) {
+void RankRefinement::absorb(std::span<const std::uint64_t> counts, std::vector<double> collected) {
   const std::vector<double>& edges = plan_.edges;
   if (done() || counts.size() != edges.size() + 1) {
     throw std::invalid_argument("RankRefinement::absorb: one count per bin of plan()");
@@ -234,20 +236,19 @@ void RankRefinement::absorb(std::span<const std::uint64_t> counts,
                     bin == edges.size() ? kInfinity : edges[bin], below[bin], counts[bin]};
   };
 
-  // The collected values by bin. A bin the reader did not keep whole (it
-  // keeps within a memory cap) stays unknown.
-  std::sort(collected.begin(), collected.end(), [](const CollectedValue& a, const CollectedValue& b) {
-    return a.bin != b.bin ? a.bin < b.bin : a.value < b.value;
-  });
+  // The collected values by bin (sorted, a bin's are contiguous). A bin the
+  // reader did not keep whole (it keeps within a memory cap) stays unknown.
+  std::sort(collected.begin(), collected.end());
   std::vector<std::pair<std::size_t, std::size_t>> kept_of_bin(counts.size(), {0, 0});  // [from, to)
   std::vector<bool> whole(counts.size(), false);
   for (std::size_t at = 0; at < collected.size();) {
-    const std::uint32_t bin = collected[at].bin;
-    if (bin >= counts.size() || !plan_.collect[bin]) {
+    const auto bin = static_cast<std::size_t>(
+        std::upper_bound(edges.begin(), edges.end(), collected[at]) - edges.begin());
+    if (!plan_.collect[bin]) {
       throw std::invalid_argument("RankRefinement::absorb: a value of a bin not collected");
     }
     std::size_t end = at;
-    while (end < collected.size() && collected[end].bin == bin) ++end;
+    while (end < collected.size() && (bin == edges.size() || collected[end] < edges[bin])) ++end;
     kept_of_bin[bin] = {at, end};
     whole[bin] = end - at == counts[bin];
     at = end;
@@ -265,7 +266,7 @@ void RankRefinement::absorb(std::span<const std::uint64_t> counts,
       if (!resolved_in_bin[bin]) {
         KnownInterval known{bin_interval(bin), {}, false};
         for (std::size_t i = kept_of_bin[bin].first; i < kept_of_bin[bin].second; ++i) {
-          known.values.push_back(collected[i].value);
+          known.values.push_back(collected[i]);
         }
         resolved_in_bin[bin] = resolved_.size();
         resolved_.push_back(std::move(known));

@@ -15,8 +15,11 @@
 // value needs no collecting. So every rank is resolved after at most
 // ceil(64 / log2(kMaxSplit)) + 1 reads past the first whatever the data;
 // with a sample of s values the first plan (edges at sample quantiles,
-// collecting the bins around each rank's estimate) usually resolves all
-// ranks when max_collected is large next to n / sqrt(s).
+// collecting the bins around each rank's estimate, 2 to 8 standard
+// deviations of the estimate wide, as wide as max_collected allows)
+// usually resolves all ranks when max_collected is large next to
+// n / sqrt(s); when not even 2 fit, it only counts, and the second read
+// collects the bins now known to hold the ranks.
 //
 // count_below(x): the number of finite values < x, when the reads told it:
 // x in a bin that resolved a rank or on its upper edge, strictly between
@@ -50,12 +53,6 @@ struct RefinementPlan {
   std::vector<bool> collect;
 };
 
-// One collected value and its bin in the plan.
-struct CollectedValue {
-  std::uint32_t bin;
-  double value;
-};
-
 // Edges at the quantiles of a sorted sample, one bin per 8 sampled values
 // up to max_bins (at most kMaxPlanEdges / 2), plus nextafter(v) for a value
 // v that fills a bin on its own, so that it has a bin [v, nextafter(v)) of
@@ -77,9 +74,9 @@ class RankRefinement {
   // The next read. REQUIRES: !done().
   const RefinementPlan& plan() const { return plan_; }
   // What the read of plan() found: counts[b] finite values in bin b, and
-  // the values of the collected bins (any order). Resolves what it can and
-  // plans the next read.
-  void absorb(std::span<const std::uint64_t> counts, std::vector<CollectedValue> collected);
+  // the values of the collected bins (any order; a bin's values are all
+  // there or none). Resolves what it can and plans the next read.
+  void absorb(std::span<const std::uint64_t> counts, std::vector<double> collected);
   // The value at each wanted rank, in ranks' order. REQUIRES: done().
   std::vector<double> values() const;
   std::optional<std::uint64_t> count_below(double x) const;

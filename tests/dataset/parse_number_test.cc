@@ -1,6 +1,7 @@
-// parse_number's fast path for plain decimals against the definition it
-// must keep: std::from_chars on the text without surrounding blanks and one
-// leading '+', the whole text consumed.
+// parse_number (fast_float) against the definition it must keep:
+// std::from_chars on the text without surrounding blanks and one leading
+// '+', the whole text consumed; beyond the double range, +-inf and +-0 as
+// strtod gives them.
 #include "dataset/table.h"
 
 #include <catch2/catch.hpp>
@@ -8,6 +9,7 @@
 #include <charconv>
 #include <cmath>
 #include <cstdint>
+#include <cstdlib>
 #include <cstring>
 #include <random>
 #include <string>
@@ -43,6 +45,24 @@ TEST_CASE("parse_number equals its from_chars definition on plain decimals and t
         " 12.5\t", "+3.25", "+-3", "--3", "1,5", "0x10", "inf", "-nan", "1_000", "٣"}) {
     INFO("'" << text << "'");
     CHECK(same(parse_number(text), reference_parse_number(text)));
+  }
+}
+
+TEST_CASE("parse_number rounds magnitudes beyond the double range as strtod does") {
+  for (const std::string text : {"1e400", "-1e400", "1e-400", "-1e-400", "2e308", "1e-330",
+                                 "4.9e-324", "123456789012345678901234567890e300"}) {
+    INFO("'" << text << "'");
+    CHECK(same(parse_number(text), std::strtod(text.c_str(), nullptr)));
+  }
+}
+
+TEST_CASE("parse_number equals its from_chars definition in exponent notation") {
+  std::mt19937_64 rng(12);
+  for (int i = 0; i < 200000; ++i) {
+    std::string text = std::to_string(rng() % 100000) + "." + std::to_string(rng() % 1000000) + "e" +
+                       std::to_string(static_cast<int>(rng() % 600) - 300);
+    INFO("'" << text << "'");
+    REQUIRE(same(parse_number(text), reference_parse_number(text)));
   }
 }
 

@@ -46,12 +46,12 @@ RankRefinement refine(const std::vector<double>& column, const std::vector<std::
     REQUIRE(plan.collect.size() == plan.edges.size() + 1);
     REQUIRE(std::is_sorted(plan.edges.begin(), plan.edges.end()));
     std::vector<std::uint64_t> counts(plan.edges.size() + 1, 0);
-    std::vector<CollectedValue> collected;
+    std::vector<double> collected;
     for (const double x : finite) {
       const auto bin = static_cast<std::uint32_t>(
           std::upper_bound(plan.edges.begin(), plan.edges.end(), x) - plan.edges.begin());
       ++counts[bin];
-      if (plan.collect[bin]) collected.push_back({bin, x});
+      if (plan.collect[bin]) collected.push_back(x);
     }
     if (drop_first_collected && refinement.reads() == 0) collected.clear();
     refinement.absorb(counts, std::move(collected));
