@@ -60,8 +60,8 @@ Table read_table(const std::filesystem::path& path,
 // The value as a number when the whole text (surrounding blanks allowed) is
 // one: decimal or exponent notation, optional sign, "inf", "nan". The one
 // definition of "is a number": std::from_chars's grammar and its correctly
-// rounded value (parsed by fast_float, which reads 8 digits at a time),
-// except that a magnitude beyond the double range is +-inf, and one below
+// rounded value (plain decimals by Clinger's fast path, the rest by
+// fast_float), except that a magnitude beyond the double range is +-inf, and one below
 // it +-0, as strtod and Python's float() give them (from_chars refuses
 // them). Allocates nothing.
 std::optional<double> parse_number(std::string_view text);
