@@ -58,16 +58,6 @@ bool looks_like_date(std::string_view text) {
   return (text[10] == 'T' || text[10] == ' ') && looks_like_time(text.substr(11));
 }
 
-unsigned row_sample_level(uint64_t row) {
-  // splitmix64's finaliser: every bit of the index moves every bit of the
-  // hash, so any run of rows samples like a random subset.
-  uint64_t z = row + 0x9e3779b97f4a7c15ULL;
-  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-  z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-  z ^= z >> 31;
-  return std::min(static_cast<unsigned>(std::countl_zero(z)), 63U);
-}
-
 uint32_t CategoryCounts::add(std::string_view text) {
   auto it = ids_.find(text);
   if (it == ids_.end()) {
@@ -236,8 +226,9 @@ void ColumnScan::add_number(double value) {
 void ColumnScan::drop_values() {
   values_.clear();
   values_.shrink_to_fit();
-  sample_by_level_.clear();
-  sample_by_level_.shrink_to_fit();
+  own_grid_.reset();
+  grid_ = nullptr;
+  tally_ = {};
 }
 
 void ColumnScan::start_text() {
@@ -276,45 +267,23 @@ void ColumnScan::become_mixed() {
   bin_counts_.clear();
 }
 
-void ColumnScan::sample(uint64_t first_row, unsigned level) {
-  if (mode_ != ScanMode::kDetect || level == 0 || level < sample_level_) {
-    throw std::logic_error("ColumnScan::sample: a kDetect scan, at a level not below its own");
-  }
-  const bool numeric = kind_ == Kind::kNumeric || kind_ == Kind::kEmpty;
-  if (numeric && sample_level_ == 0) {
-    sample_by_level_.resize(64);
-    for (std::size_t i = 0; i < values_.size(); ++i) {
-      if (!std::isfinite(values_[i])) continue;
-      const unsigned row_level = row_sample_level(first_row + i);
-      if (row_level >= level) sample_by_level_[row_level].push_back(values_[i]);
-    }
-    values_.clear();
-    values_.shrink_to_fit();
-  }
-  for (unsigned l = sample_level_; l < level && l < sample_by_level_.size(); ++l) {
-    sample_by_level_[l].clear();
-    sample_by_level_[l].shrink_to_fit();
-  }
-  sample_level_ = level;
-}
-
-std::vector<double> ColumnScan::take_sample() {
-  std::vector<double> out;
-  for (std::vector<double>& level : sample_by_level_) {
-    out.insert(out.end(), level.begin(), level.end());
-    level = {};
-  }
-  return out;
+void ColumnScan::start_grid(std::size_t max_cells) {
+  if (mode_ != ScanMode::kDetect) throw std::logic_error("ColumnScan::start_grid: a kDetect scan");
+  if (gridded() || (kind_ != Kind::kNumeric && kind_ != Kind::kEmpty)) return;
+  own_grid_ = std::make_unique<ValueGrid>(grid_from_values(values_, max_cells));
+  grid_ = own_grid_.get();
+  tally_grid_ = true;
+  tally_ = grid_->empty_tally();
+  grid_->tally(values_, tally_);
+  values_ = {};
 }
 
 std::size_t ColumnScan::value_bytes() const {
-  std::size_t bytes = values_.capacity() * sizeof(double);
-  for (const std::vector<double>& level : sample_by_level_) bytes += level.capacity() * sizeof(double);
-  return bytes + collected_.capacity() * sizeof(double);
+  return (values_.capacity() + collected_.capacity()) * sizeof(double);
 }
 
 std::size_t ColumnScan::value_bytes_after(const ColumnScan& later) const {
-  if (mode_ != ScanMode::kDetect || sample_level_ > 0) return value_bytes();
+  if (mode_ != ScanMode::kDetect || gridded()) return value_bytes();
   const std::size_t needed = values_.size() + later.values_.size();
   const std::size_t capacity = values_.capacity();
   const std::size_t grown = needed <= capacity ? capacity : std::max(2 * capacity, needed);
@@ -400,13 +369,8 @@ void ColumnScan::fold(ColumnScan&& later) {
   }
   const bool text = kind_ == Kind::kText || later.kind_ == Kind::kText;
   if (!text) {  // numeric or empty (kDetect: values; kText never gets here)
-    if (later.sample_level_ > sample_level_) sample(0, later.sample_level_);
-    if (sample_level_ > 0) {
-      later.sample(rows_before, sample_level_);
-      for (unsigned l = sample_level_; l < later.sample_by_level_.size(); ++l) {
-        sample_by_level_[l].insert(sample_by_level_[l].end(), later.sample_by_level_[l].begin(),
-                                   later.sample_by_level_[l].end());
-      }
+    if (gridded()) {
+      grid_->tally(later.values_, tally_);
     } else {
       values_.insert(values_.end(), later.values_.begin(), later.values_.end());
     }

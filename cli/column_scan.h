@@ -22,13 +22,11 @@
 //    collects are kept, at most max_collected of them (past that the scan
 //    keeps none: the refinement reads those bins again). NaN, +-inf and
 //    text are not counted.
-// A kDetect scan keeps every row's value until sample() tells it to keep a
-// sample instead: the finite values of the rows whose sample level
-// (row_sample_level, a hash of the row's index in the file) is at least a
-// given level, about one row in 2^level. Raising the level drops more; the
-// rows kept depend only on the final level, not on when it was raised.
-// With keep_rows, a scan also keeps each row's bin (kBin) or category id
-// (kText), for the joint tables of feature pairs.
+// A kDetect scan keeps every row's value until start_grid() tells it to
+// stop: it then puts the values it kept on a grid of cells at their
+// quantiles (value_grid.h) and from then on only tallies each folded
+// chunk's values there: counts and offsets per cell, exactly, for the
+// whole file, in bounded memory (rank_refinement.h starts from them).
 //
 // Missing: an absent cell, and in kDetect/kBin a NaN. A text scan that sees
 // more than kMaxTrackedCategories distinct values stops counting and says so
@@ -40,6 +38,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -70,9 +69,6 @@ struct ColumnRequest {
   std::size_t max_collected = 0;               // kRefine
 };
 
-// The sample level of a row: the leading zero bits of a hash of its index,
-// at most 63. P(level >= L) = 2^-L.
-unsigned row_sample_level(uint64_t row);
 
 // The categories of a text scan: text -> id, with each id's count.
 class CategoryCounts {
@@ -147,21 +143,22 @@ class ColumnScan {
   uint64_t rows() const { return rows_; }
   uint64_t missing() const { return missing_; }
 
-  // kDetect, numeric, not sampled: every row's value, NaN where missing.
+  // kDetect, numeric, not gridded: every row's value, NaN where missing.
   const std::vector<double>& values() const { return values_; }
   const NumericProfile& profile() const { return profile_; }
-  // kDetect: keep a sample from now on (see above), this scan's rows being
-  // the file's from first_row on. REQUIRES: level >= 1, not below the
-  // level of an earlier call.
-  void sample(uint64_t first_row, unsigned level);
-  bool sampled() const { return sample_level_ > 0; }
-  // The sampled rows' finite values, in no particular order, moved out.
-  std::vector<double> take_sample();
-  // What the values or sample kept take; and what they will take once
+  // kDetect, folding the chunks of a read: from now on tally the values on
+  // a grid of at most max_cells cells made from those kept so far
+  // (grid_from_values), and keep none. A text column has no grid.
+  void start_grid(std::size_t max_cells);
+  bool gridded() const { return own_grid_ != nullptr; }
+  // The grid, moved out (grid_tally() stays).
+  std::unique_ptr<ValueGrid> take_grid() { return std::move(own_grid_); }
+  // What the values kept take; and what they will take once
   // `later` (the next chunk's scan) is folded, vectors grown as they grow.
   std::size_t value_bytes() const;
   std::size_t value_bytes_after(const ColumnScan& later) const;
-  // kRefine, and kBin with a grid: the values' tally on the grid, of the
+  // kRefine, kBin with a grid, and kDetect gridded: the values' tally on
+  // the grid, of the
   // chunks folded into this scan (a chunk's own scan leaves it to its fold,
   // as it does kRefine's bin_counts() and collected values: they are dense
   // per column, and a read of a wide file has many chunks in flight).
@@ -219,8 +216,7 @@ class ColumnScan {
   bool too_many_categories_ = false;
   bool all_dates_ = true;
   std::vector<uint32_t> row_ids_;
-  unsigned sample_level_ = 0;  // 0: not sampled
-  std::vector<std::vector<double>> sample_by_level_;  // [level]: finite values of its rows
+  std::unique_ptr<ValueGrid> own_grid_;  // kDetect, gridded
   GridTally tally_;
   std::vector<double> collected_;  // kRefine; capacity at most max_collected_
   bool collect_overflow_ = false;

@@ -6,8 +6,9 @@
 // Reads (each one pass of dataset/record_scanner.h over the columns it
 // needs, on options.threads threads):
 //   1. the reference, keeping each numeric column's values (the quantile
-//      edges need them) while they fit in half of `memory`, else a sample,
-//      and counting each categorical column's values;
+//      edges need them) while they fit in half of `memory`, from then on
+//      counting them on a grid at their quantiles, and counting each
+//      categorical column's values;
 //   1b. when the values did not fit: further reads of the reference until
 //      the quantile edges are exact (reference_binning.h; usually one);
 //   2. the current, binning numeric columns as it goes (no values kept) and

@@ -2,7 +2,6 @@
 
 #include <malloc.h>
 
-#include <atomic>
 #include <cmath>
 #include <utility>
 
@@ -48,21 +47,6 @@ void scan_group(const RecordBatch& batch, const std::vector<std::size_t>& column
   }
 }
 
-// What the kDetect columns' values take.
-std::size_t detected_bytes(const FileScan& scan) {
-  std::size_t bytes = 0;
-  for (const auto& column : scan.columns) {
-    if (column && column->mode() == ScanMode::kDetect) bytes += column->value_bytes();
-  }
-  return bytes;
-}
-
-void sample_detected(FileScan& scan, uint64_t first_row, unsigned level) {
-  for (auto& column : scan.columns) {
-    if (column && column->mode() == ScanMode::kDetect) column->sample(first_row, level);
-  }
-}
-
 }  // namespace
 
 void GroupScan::fold(GroupScan&& later) {
@@ -76,14 +60,10 @@ FileScan scan_file(const DataFile& file, const std::vector<std::string>& names,
                    const std::vector<std::vector<std::size_t>>& groups,
                    const ScanOptions& options, const ValueBudget& budget) {
   FileScan total = empty_scan(requests, groups);
-  // The sample level decided so far; 0 while every value is kept. Written by
-  // the fold only, raised only; relaxed: a worker that reads an older level
-  // keeps more rows than needed, which the fold drops.
-  std::atomic<unsigned> level{0};
+  bool gridded = false;
   // Before a fold, while every value is kept: whether the values with the
   // part's would take more than keep_bytes (vectors grown as they will be).
   const auto keeping_overflows = [&](const FileScan& part) {
-    if (level.load(std::memory_order_relaxed) > 0) return false;
     std::size_t bytes = 0;
     for (std::size_t c = 0; c < total.columns.size(); ++c) {
       const auto& column = total.columns[c];
@@ -92,13 +72,6 @@ FileScan scan_file(const DataFile& file, const std::vector<std::string>& names,
       }
     }
     return bytes > budget.keep_bytes;
-  };
-  const auto raise_level = [&] {
-    unsigned next = level.load(std::memory_order_relaxed);
-    do {
-      sample_detected(total, 0, ++next);
-    } while (detected_bytes(total) > budget.sample_bytes && next < 63);
-    level.store(next, std::memory_order_relaxed);
   };
   scan_records<FileScan>(
       file, names, options,
@@ -113,22 +86,21 @@ FileScan scan_file(const DataFile& file, const std::vector<std::string>& names,
         for (auto& column : part.columns) {
           if (column) column->finish_chunk();
         }
-        if (const unsigned now = level.load(std::memory_order_relaxed); now > 0) {
-          sample_detected(part, batch.first_row(), now);
-        }
         for (std::size_t g = 0; g < groups.size(); ++g) scan_group(batch, groups[g], part.groups[g]);
         return part;
       },
       [&](FileScan&& part) {
-        if (keeping_overflows(part)) raise_level();
+        if (!gridded && keeping_overflows(part)) {
+          for (auto& column : total.columns) {
+            if (column && column->mode() == ScanMode::kDetect) column->start_grid(budget.grid_cells);
+          }
+          gridded = true;
+        }
         for (std::size_t c = 0; c < total.columns.size(); ++c) {
           if (total.columns[c]) total.columns[c]->fold(std::move(*part.columns[c]));
         }
         for (std::size_t g = 0; g < groups.size(); ++g) {
           total.groups[g].fold(std::move(part.groups[g]));
-        }
-        if (level.load(std::memory_order_relaxed) > 0 && detected_bytes(total) > budget.sample_bytes) {
-          raise_level();
         }
       });
   // Reads follow each other with state of different shapes; glibc keeps

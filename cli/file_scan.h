@@ -8,10 +8,8 @@
 // is not a number is remembered (non_numeric), for compare_data.h to refuse
 // the group.
 //
-// The decision to sample, and at which level, is taken as chunks are folded,
-// in file order, so the values kept do not depend on the threads either;
-// workers sample their chunk at the level last decided (an atomic the fold
-// only raises), which drops only rows the fold would drop.
+// The switch from values to grids is decided as chunks are folded, in file
+// order, so it does not depend on the threads either.
 #pragma once
 
 #include <cstddef>
@@ -28,11 +26,12 @@
 namespace driftd::cli {
 
 // What a read may keep of its kDetect columns' values: every row's until
-// they take more than keep_bytes, then samples (column_scan.h) at the
-// lowest level that keeps them within sample_bytes.
+// they would take more than keep_bytes (vectors counted as they will grow),
+// then a grid of at most grid_cells cells per numeric column, on which each
+// later chunk is tallied (column_scan.h).
 struct ValueBudget {
   std::size_t keep_bytes = SIZE_MAX;
-  std::size_t sample_bytes = SIZE_MAX;
+  std::size_t grid_cells = 2047;
 };
 
 struct GroupScan {

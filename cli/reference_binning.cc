@@ -40,7 +40,7 @@ void for_each_index(std::size_t count, unsigned threads,
   }
 }
 
-// The counts per bin of a sampled column from its refined ranks, when the
+// The counts per bin of a gridded column from its refined ranks, when the
 // reads told every edge's count (RankRefinement::count_below).
 std::optional<NumericCounts> counts_from_ranks(const NumericBinning& binning,
                                                const RankRefinement& refinement,
@@ -63,21 +63,6 @@ std::optional<NumericCounts> counts_from_ranks(const NumericBinning& binning,
   return out;
 }
 
-// A kept column's value grid: quantile edges of an even subsample of its
-// finite values (every k-th, at most kGridSample of them), as a sampled
-// column's grid is made from its sample.
-ValueGrid grid_of(const std::vector<double>& values) {
-  constexpr std::size_t kGridSample = 8 * kGridCells;
-  const std::size_t stride = std::max<std::size_t>(1, values.size() / kGridSample);
-  std::vector<double> sample;
-  sample.reserve(values.size() / stride + 1);
-  for (std::size_t i = 0; i < values.size(); i += stride) {
-    if (std::isfinite(values[i])) sample.push_back(values[i]);
-  }
-  std::sort(sample.begin(), sample.end());
-  return ValueGrid(NumericBinning::explicit_edges(sample_quantile_edges(sample, kGridCells)));
-}
-
 std::string no_finite_values(const std::string& column) {
   return "column '" + column + "': reference has no finite values";
 }
@@ -89,7 +74,7 @@ constexpr std::size_t kPlanBytesPerColumn = std::size_t{192} << 10;
 
 }  // namespace
 
-ValueBudget first_read_budget(std::size_t memory) { return {memory / 2, memory / 4}; }
+ValueBudget first_read_budget(std::size_t memory) { return {memory / 2, kGridCells}; }
 
 std::vector<std::optional<NumericReference>> bin_reference(
     const DataFile& reference, const std::vector<std::string>& names, FileScan& first_read,
@@ -97,15 +82,15 @@ std::vector<std::optional<NumericReference>> bin_reference(
     const ColumnBinningOptions& binning, const ScanOptions& scan, std::size_t memory,
     unsigned& reads) {
   std::vector<std::optional<NumericReference>> out(names.size());
-  std::vector<std::size_t> kept, sampled;
+  std::vector<std::size_t> kept, gridded;
   for (const std::size_t i : columns) {
     const ColumnScan& column = *first_read.columns[i];
-    if (!column.sampled()) {
+    if (!column.gridded()) {
       kept.push_back(i);
     } else if (column.profile().finite == 0) {
       throw InputError(no_finite_values(names[i]));
     } else {
-      sampled.push_back(i);
+      gridded.push_back(i);
     }
   }
 
@@ -115,48 +100,46 @@ std::vector<std::optional<NumericReference>> bin_reference(
     NumericBinning column_binning = numeric_binning(names[i], values, binning);
     auto binner = std::make_unique<BatchBinner>(column_binning);
     NumericCounts counts = count_values(*binner, values, with_rows[i]);
-    auto grid = std::make_unique<ValueGrid>(grid_of(values));
+    auto grid = std::make_unique<ValueGrid>(grid_from_values(values, kGridCells));
     GridTally tally = grid->empty_tally();
     grid->tally(values, tally);
     out[i] = NumericReference{std::move(column_binning), std::move(binner), std::move(counts),
                               std::move(grid), std::move(tally)};
   });
 
-  // The sampled columns' quantile ranks over as many reads as they take
-  // (uniform bins: the median only, for the first read's grid).
+  // The gridded columns' quantile ranks, from their grid counts, over as
+  // many further reads as they take.
   std::vector<std::optional<RankRefinement>> refinements(names.size());
-  std::vector<std::unique_ptr<ValueGrid>> grids(names.size());  // the first read's
+  std::vector<std::unique_ptr<ValueGrid>> grids(names.size());
   std::vector<GridTally> tallies(names.size());
   // Half the budget, less what each column's plan and grid take beside
   // what it collects; an eighth at least.
   const std::size_t collect_bytes =
-      std::max(memory / 8, memory / 2 - std::min(memory / 2, sampled.size() * kPlanBytesPerColumn));
+      std::max(memory / 8, memory / 2 - std::min(memory / 2, gridded.size() * kPlanBytesPerColumn));
   const std::size_t max_collected = std::max<std::size_t>(
-      1, collect_bytes / sizeof(double) / std::max<std::size_t>(1, sampled.size()));
-  for (const std::size_t i : sampled) {
+      1, collect_bytes / sizeof(double) / std::max<std::size_t>(1, gridded.size()));
+  for (const std::size_t i : gridded) {
     ColumnScan& column = *first_read.columns[i];
+    grids[i] = column.take_grid();
+    tallies[i] = column.grid_tally();
+    if (binning.method != NumericBinningMethod::kQuantile) continue;
     const NumericProfile& profile = column.profile();
-    const std::vector<std::size_t> ranks =
-        binning.method == NumericBinningMethod::kQuantile
-            ? NumericBinning::quantile_ranks(profile.finite, binning.bins)
-            : std::vector<std::size_t>{(profile.finite - 1) / 2};
+    const std::vector<std::size_t> ranks = NumericBinning::quantile_ranks(profile.finite, binning.bins);
+    const std::span<const double> edges = grids[i]->cells().edges();
     refinements[i].emplace(profile.finite, profile.min, profile.max,
-                           std::vector<uint64_t>(ranks.begin(), ranks.end()), column.take_sample(),
+                           std::vector<uint64_t>(ranks.begin(), ranks.end()),
+                           std::vector<double>(edges.begin(), edges.end()), tallies[i].counts,
                            max_collected);
   }
-  for (bool first = true;; first = false) {
+  for (;;) {
     std::vector<std::optional<ColumnRequest>> requests(names.size());
     std::vector<std::unique_ptr<ValueGrid>> plan_grids(names.size());
-    for (const std::size_t i : sampled) {
-      // Every sampled column takes the first read, for its grid.
-      if (refinements[i]->done() && !first) continue;
-      const std::vector<double> no_edges;
-      const RefinementPlan* plan = refinements[i]->done() ? nullptr : &refinements[i]->plan();
-      plan_grids[i] = std::make_unique<ValueGrid>(
-          NumericBinning::explicit_edges(plan != nullptr ? plan->edges : no_edges));
-      static const std::vector<bool> kCollectNone(1, false);
-      requests[i] = ColumnRequest{ScanMode::kRefine, nullptr, false, plan_grids[i].get(), first,
-                                  plan != nullptr ? &plan->collect : &kCollectNone, max_collected};
+    for (const std::size_t i : gridded) {
+      if (!refinements[i] || refinements[i]->done()) continue;
+      const RefinementPlan& plan = refinements[i]->plan();
+      plan_grids[i] = std::make_unique<ValueGrid>(NumericBinning::explicit_edges(plan.edges));
+      requests[i] = ColumnRequest{ScanMode::kRefine, nullptr, false, plan_grids[i].get(), false,
+                                  &plan.collect, max_collected};
     }
     if (std::none_of(requests.begin(), requests.end(), [](const auto& r) { return r.has_value(); })) {
       break;
@@ -166,21 +149,16 @@ std::vector<std::optional<NumericReference>> bin_reference(
     for (std::size_t i = 0; i < names.size(); ++i) {
       if (!requests[i]) continue;
       ColumnScan& column = *read.columns[i];
-      if (first) {
-        grids[i] = std::move(plan_grids[i]);
-        tallies[i] = column.grid_tally();
-      }
-      if (refinements[i]->done()) continue;
       const std::span<const uint64_t> counts(column.bin_counts());
       refinements[i]->absorb(counts.first(counts.size() - 1), column.take_collected());
     }
   }
 
-  // The sampled columns' bins, and their counts: from the ranks where they
+  // The gridded columns' bins, and their counts: from the ranks where they
   // tell them, else by one more read.
   std::vector<std::optional<NumericBinning>> binnings(names.size());
   std::vector<std::size_t> recount;
-  for (const std::size_t i : sampled) {
+  for (const std::size_t i : gridded) {
     const ColumnScan& column = *first_read.columns[i];
     const NumericProfile& profile = column.profile();
     binnings[i] = binning.method == NumericBinningMethod::kQuantile

@@ -2,9 +2,48 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <utility>
 
 namespace driftd::cli {
+namespace {
+
+constexpr double kInfinity = std::numeric_limits<double>::infinity();
+constexpr std::size_t kSamplePerCell = 8;
+
+// Edges at the quantiles of a sorted sample, one cell per kSamplePerCell
+// sampled values up to max_cells, plus nextafter(v) for a value v that fills
+// a cell on its own, so that it has the cell [v, nextafter(v)) alone.
+std::vector<double> sample_quantile_edges(std::span<const double> sorted, std::size_t max_cells) {
+  const std::size_t size = sorted.size();
+  const std::size_t bins = std::clamp<std::size_t>(size / kSamplePerCell, 1, std::min<std::size_t>(max_cells, 2047));
+  std::vector<double> edges;
+  for (std::size_t j = 1; j < bins; ++j) {
+    const double value = sorted[j * size / bins] + 0.0;
+    edges.push_back(value);
+    // A value that fills a cell of the sample on its own.
+    const auto [first, last] = std::equal_range(sorted.begin(), sorted.end(), value);
+    if (static_cast<std::size_t>(last - first) >= size / bins && std::isfinite(std::nextafter(value, kInfinity))) {
+      edges.push_back(std::nextafter(value, kInfinity));
+    }
+  }
+  std::sort(edges.begin(), edges.end());
+  edges.erase(std::unique(edges.begin(), edges.end()), edges.end());
+  return edges;
+}
+
+}  // namespace
+
+ValueGrid grid_from_values(std::span<const double> values, std::size_t max_cells) {
+  const std::size_t stride = std::max<std::size_t>(1, values.size() / (kSamplePerCell * max_cells));
+  std::vector<double> sample;
+  sample.reserve(values.size() / stride + 1);
+  for (std::size_t i = 0; i < values.size(); i += stride) {
+    if (std::isfinite(values[i])) sample.push_back(values[i]);
+  }
+  std::sort(sample.begin(), sample.end());
+  return ValueGrid(NumericBinning::explicit_edges(sample_quantile_edges(sample, max_cells)));
+}
 
 bool GridTally::empty() const {
   for (const uint64_t count : counts) {

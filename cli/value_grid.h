@@ -47,4 +47,9 @@ class ValueGrid {
   std::vector<double> anchors_;  // per cell
 };
 
+// A grid of at most max_cells cells (<= 2,047) at the quantiles of an even
+// subsample of the finite values (every k-th, 8 per cell at most), a value
+// that fills a cell on its own getting the cell [v, nextafter(v)) alone.
+ValueGrid grid_from_values(std::span<const double> values, std::size_t max_cells);
+
 }  // namespace driftd::cli

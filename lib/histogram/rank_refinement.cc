@@ -12,15 +12,6 @@ namespace driftd {
 namespace {
 
 constexpr double kInfinity = std::numeric_limits<double>::infinity();
-// Below this many sampled values the sample says too little to plan with.
-constexpr std::size_t kMinSample = 64;
-// Sampled values per bin of the first plan.
-constexpr std::size_t kSamplePerBin = 8;
-// How wide, in standard deviations of a sample quantile's rank, the first
-// plan collects around each rank's estimate at most (a miss beyond 8 has a
-// probability below 1e-15).
-constexpr double kMaxSpread = 8;
-constexpr double kMinSpread = 2;
 
 double above(double x) { return std::nextafter(x, kInfinity); }
 
@@ -53,7 +44,8 @@ class PlanBuilder {
 }  // namespace
 
 RankRefinement::RankRefinement(std::uint64_t finite, double min, double max,
-                               std::vector<std::uint64_t> ranks, std::vector<double> sample,
+                               std::vector<std::uint64_t> ranks, std::vector<double> first_edges,
+                               std::span<const std::uint64_t> first_counts,
                                std::size_t max_collected)
     : finite_(finite),
       min_(min),
@@ -63,7 +55,9 @@ RankRefinement::RankRefinement(std::uint64_t finite, double min, double max,
       max_collected_(max_collected) {
   if (finite_ == 0 || !(min_ <= max_) || !std::isfinite(min_) || !std::isfinite(max_) ||
       max_collected_ == 0 || !std::is_sorted(ranks_.begin(), ranks_.end()) ||
-      (!ranks_.empty() && ranks_.back() >= finite_)) {
+      (!ranks_.empty() && ranks_.back() >= finite_) ||
+      !std::is_sorted(first_edges.begin(), first_edges.end()) ||
+      first_counts.size() != first_edges.size() + 1) {
     throw std::invalid_argument("RankRefinement: arguments out of their domain");
   }
   const Interval everything{-kInfinity, kInfinity, 0, finite_};
@@ -72,11 +66,9 @@ RankRefinement::RankRefinement(std::uint64_t finite, double min, double max,
     return;
   }
   for (std::size_t i = 0; i < ranks_.size(); ++i) pending_.push_back({i, everything});
-  if (sample.size() >= kMinSample) {
-    plan_from_sample(std::move(sample));
-  } else {
-    plan_pending();
-  }
+  const std::size_t cells = first_counts.size();
+  plan_ = {std::move(first_edges), std::vector<bool>(cells, false)};
+  absorb(first_counts, {});
 }
 
 std::optional<double> RankRefinement::single_value(const Interval& interval) const {
@@ -86,92 +78,6 @@ std::optional<double> RankRefinement::single_value(const Interval& interval) con
   return std::nullopt;
 }
 
-std::vector<double> sample_quantile_edges(std::span<const double> sorted, std::size_t max_bins) {
-  const std::size_t size = sorted.size();
-  const std::size_t bins =
-      std::clamp<std::size_t>(size / kSamplePerBin, 1, std::min(max_bins, RankRefinement::kMaxPlanEdges / 2));
-  std::vector<double> edges;
-  for (std::size_t j = 1; j < bins; ++j) {
-    const double value = sorted[j * size / bins] + 0.0;
-    edges.push_back(value);
-    // A value that fills a bin of the sample on its own gets a bin of its
-    // own, [value, above(value)): it then needs no collecting.
-    const auto [first, last] = std::equal_range(sorted.begin(), sorted.end(), value);
-    if (static_cast<std::size_t>(last - first) >= size / bins && std::isfinite(above(value))) {
-      edges.push_back(above(value));
-    }
-  }
-  std::sort(edges.begin(), edges.end());
-  edges.erase(std::unique(edges.begin(), edges.end()), edges.end());
-  return edges;
-}
-
-void RankRefinement::plan_from_sample(std::vector<double> sample) {
-  std::sort(sample.begin(), sample.end());
-  const std::size_t size = sample.size();
-  std::vector<double> edges = sample_quantile_edges(sample, kMaxPlanEdges / 2);
-
-  const auto bin_of = [&](double x) {
-    return static_cast<std::size_t>(std::upper_bound(edges.begin(), edges.end(), x) -
-                                    edges.begin());
-  };
-  std::vector<std::size_t> sampled_in_bin(edges.size() + 1, 0);
-  for (const double x : sample) ++sampled_in_bin[bin_of(x)];
-  // Worth collecting: a bin the sample has values in, unless it holds one
-  // value only (which a read's count resolves).
-  std::vector<bool> worth(edges.size() + 1, false);
-  for (std::size_t b = 0; b < worth.size(); ++b) {
-    const bool one_value = b > 0 && b < edges.size() && edges[b] == above(edges[b - 1]);
-    worth[b] = sampled_in_bin[b] > 0 && !one_value;
-  }
-
-  // The bins around each rank's estimate, `spread` standard deviations of
-  // a sample quantile's rank either side, and the values they are expected
-  // to hold (erring high: one more sampled value per bin).
-  const double per_sampled = static_cast<double>(finite_) / static_cast<double>(size);
-  const auto bins_within = [&](double spread, double& expected) {
-    std::vector<bool> collect(edges.size() + 1, false);
-    for (const PendingRank& pending : pending_) {
-      const double p = finite_ > 1 ? static_cast<double>(ranks_[pending.index]) /
-                                         static_cast<double>(finite_ - 1)
-                                   : 0.0;
-      const double at = p * static_cast<double>(size - 1);
-      const double reach = spread * std::sqrt(static_cast<double>(size) * p * (1 - p)) + 1;
-      const auto position = [&](double x) {
-        return static_cast<std::size_t>(std::clamp(x, 0.0, static_cast<double>(size - 1)));
-      };
-      const std::size_t first = bin_of(sample[position(std::floor(at - reach))]);
-      const std::size_t last = bin_of(sample[position(std::ceil(at + reach))]);
-      for (std::size_t b = first; b <= last; ++b) collect[b] = collect[b] || worth[b];
-    }
-    expected = 0;
-    for (std::size_t b = 0; b < collect.size(); ++b) {
-      if (collect[b]) expected += static_cast<double>(sampled_in_bin[b] + 1) * per_sampled;
-    }
-    return collect;
-  };
-  // The widest spread, up to kMaxSpread, whose bins fit max_collected.
-  double fits = -1;
-  double expected = 0;
-  bins_within(kMaxSpread, expected);
-  if (expected <= static_cast<double>(max_collected_)) {
-    fits = kMaxSpread;
-  } else {
-    double lo = 0, hi = kMaxSpread;
-    for (int step = 0; step < 20; ++step) {
-      const double mid = (lo + hi) / 2;
-      bins_within(mid, expected);
-      (expected <= static_cast<double>(max_collected_) ? lo : hi) = mid;
-    }
-    bins_within(lo, expected);
-    // A narrower window misses a rank too often to be worth its memory:
-    // the read then only counts, and the next collects the exact bins.
-    if (expected <= static_cast<double>(max_collected_) && lo >= kMinSpread) fits = lo;
-  }
-  std::vector<bool> collect =
-      fits >= 0 ? bins_within(fits, expected) : std::vector<bool>(edges.size() + 1, false);
-  plan_ = {std::move(edges), std::move(collect)};
-}
 
 void RankRefinement::plan_pending() {
   // The distinct intervals of the pending ranks, in order (pending_ is in

@@ -2,24 +2,23 @@
 // reads of it: how driftctl compare gets numpy's quantile edges within its
 // memory budget.
 //
-// A RankRefinement starts from what one read learnt: the column's number of
-// finite values n, their minimum and maximum, the ranks wanted (0-based in
-// sorted order, NumericBinning::quantile_ranks) and a uniform sample of its
-// finite values. Each further read follows plan(): every finite value is
-// binned by the plan's edges (numeric_binning.h's bins), each bin counted,
-// and the values of the bins the plan collects kept. absorb() resolves each
-// wanted rank whose bin was collected; any other rank is narrowed to its
-// bin, whose exact count is now known, and the next plan collects that bin
-// when it holds at most max_collected values, or else splits it evenly in
+// A RankRefinement starts from what the first read learnt: the column's
+// number of finite values n, their minimum and maximum, the ranks wanted
+// (0-based in sorted order, NumericBinning::quantile_ranks) and the counts
+// of its finite values on a grid of cells (any edges; driftctl compare's
+// value grid, cli/value_grid.h). Each further read follows plan(): every
+// finite value is binned by the plan's edges (numeric_binning.h's bins),
+// each bin counted, and the values of the bins the plan collects kept.
+// absorb() resolves each wanted rank whose bin was collected; any other
+// rank is narrowed to its bin, whose exact count is now known, and the next
+// plan collects that bin when it holds at most max_collected values
+// (over all the bins collected in one read), or else splits it evenly in
 // order-key space (order_key.h) into up to kMaxSplit parts. A bin of one
 // value needs no collecting. So every rank is resolved after at most
-// ceil(64 / log2(kMaxSplit)) + 1 reads past the first whatever the data;
-// with a sample of s values the first plan (edges at sample quantiles,
-// collecting the bins around each rank's estimate, 2 to 8 standard
-// deviations of the estimate wide, as wide as max_collected allows)
-// usually resolves all ranks when max_collected is large next to
-// n / sqrt(s); when not even 2 fit, it only counts, and the second read
-// collects the bins now known to hold the ranks.
+// ceil(64 / log2(kMaxSplit)) + 1 further reads whatever the data; with a
+// first grid of G cells about equally full, one read does when the ranks'
+// cells, about 2 (B - 1) n / G values for B quantile bins, fit in
+// max_collected.
 //
 // count_below(x): the number of finite values < x, when the reads told it:
 // x in a bin that resolved a rank or on its upper edge, strictly between
@@ -30,7 +29,7 @@
 // counts per final bin need no further read.
 //
 // Memory: the values of the bins that resolved a rank (at most
-// max_collected per read) and the plan; the sample only while planning.
+// max_collected per read) and the plan.
 //
 // Errors: absorb() with counts of the wrong size, or claiming values for
 // bins not collected, throws std::invalid_argument (a programming error).
@@ -53,22 +52,17 @@ struct RefinementPlan {
   std::vector<bool> collect;
 };
 
-// Edges at the quantiles of a sorted sample, one bin per 8 sampled values
-// up to max_bins (at most kMaxPlanEdges / 2), plus nextafter(v) for a value
-// v that fills a bin on its own, so that it has a bin [v, nextafter(v)) of
-// its own: a refinement's first plan, and driftctl compare's value grid.
-std::vector<double> sample_quantile_edges(std::span<const double> sorted, std::size_t max_bins);
-
 class RankRefinement {
  public:
   static constexpr std::size_t kMaxSplit = 4096;
   static constexpr std::size_t kMaxPlanEdges = 4095;  // NumericBinning's limit
 
   // REQUIRES: finite >= 1; ranks sorted, distinct, < finite; min <= max,
-  // finite; sample: finite values of the column (any order, may be empty);
-  // max_collected >= 1.
+  // finite; first_edges sorted, finite, and first_counts the column's finite
+  // values in each of their first_edges.size() + 1 bins; max_collected >= 1.
   RankRefinement(std::uint64_t finite, double min, double max, std::vector<std::uint64_t> ranks,
-                 std::vector<double> sample, std::size_t max_collected);
+                 std::vector<double> first_edges, std::span<const std::uint64_t> first_counts,
+                 std::size_t max_collected);
 
   bool done() const { return pending_.empty(); }
   // The next read. REQUIRES: !done().
@@ -80,7 +74,7 @@ class RankRefinement {
   // The value at each wanted rank, in ranks' order. REQUIRES: done().
   std::vector<double> values() const;
   std::optional<std::uint64_t> count_below(double x) const;
-  // Reads absorbed so far.
+  // Reads absorbed so far, the first included.
   unsigned reads() const { return reads_; }
 
  private:
@@ -104,7 +98,6 @@ class RankRefinement {
     Interval interval;
   };
 
-  void plan_from_sample(std::vector<double> sample);
   void plan_pending();
   // The value every finite value in `interval` has, when it holds one only.
   std::optional<double> single_value(const Interval& interval) const;

@@ -1,6 +1,6 @@
 // ColumnScan: what one read learns about a column, chunk by chunk; folding
 // chunks must give what one scan of all cells gives, wherever the chunks
-// are cut and whenever sampling starts.
+// are cut.
 #include "cli/column_scan.h"
 
 #include <catch2/catch.hpp>
@@ -180,55 +180,6 @@ TEST_CASE("dates and date-times are recognised, other text is not") {
   CHECK(scan_cells({"2024-01-01", "2024-02-01T00:00"}, ScanMode::kText, nullptr, false)
             .all_dates());
   CHECK_FALSE(scan_cells({"2024-01-01", "n/a"}, ScanMode::kText, nullptr, false).all_dates());
-}
-
-TEST_CASE("a sampled scan keeps the same rows wherever chunks are cut and the level is raised") {
-  std::mt19937_64 random(2);
-  std::normal_distribution<double> normal(0.0, 1.0);
-  std::vector<Cell> cells;
-  for (int i = 0; i < 20000; ++i) {
-    if (i % 17 == 0) {
-      cells.emplace_back(std::nullopt);
-    } else if (i % 29 == 0) {
-      cells.emplace_back("inf");
-    } else {
-      cells.emplace_back(std::to_string(normal(random)));
-    }
-  }
-  // The rows of level >= 3, by definition.
-  std::vector<double> expected;
-  for (std::size_t row = 0; row < cells.size(); ++row) {
-    if (cells[row] && *cells[row] != "inf" && row_sample_level(row) >= 3) {
-      expected.push_back(*parse_number(*cells[row]));
-    }
-  }
-  std::sort(expected.begin(), expected.end());
-  CHECK(expected.size() > 20000 / 8 * 8 / 10);  // about one row in 8
-
-  // One scan sampled at the end; chunks folded with the total sampled at
-  // level 1 after the first, raised to 3 after the second, and workers'
-  // chunks sampled at an older level or not at all.
-  ColumnScan whole = scan_cells(cells, ScanMode::kDetect, nullptr, false);
-  whole.sample(0, 3);
-  ColumnScan total(ScanMode::kDetect, nullptr, false);
-  total.fold(scan_cells(cells, ScanMode::kDetect, nullptr, false, 0, 5000));
-  total.sample(0, 1);
-  ColumnScan second = scan_cells(cells, ScanMode::kDetect, nullptr, false, 5000, 9000);
-  second.sample(5000, 1);
-  total.fold(std::move(second));
-  total.sample(0, 3);
-  ColumnScan third = scan_cells(cells, ScanMode::kDetect, nullptr, false, 9000, 15000);
-  third.sample(9000, 2);
-  total.fold(std::move(third));
-  total.fold(scan_cells(cells, ScanMode::kDetect, nullptr, false, 15000));
-  for (ColumnScan* scan : {&whole, &total}) {
-    CHECK(scan->sampled());
-    CHECK(scan->profile().finite + scan->profile().positive_infinite + scan->missing() ==
-          cells.size());
-    std::vector<double> sample = scan->take_sample();
-    std::sort(sample.begin(), sample.end());
-    CHECK(sample == expected);
-  }
 }
 
 TEST_CASE("a refine scan counts finite numbers by the plan's bins and keeps the collected ones") {

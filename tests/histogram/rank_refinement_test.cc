@@ -1,8 +1,8 @@
 // RankRefinement: the values it resolves, the counts below the quantile
 // edges it reports and the reads it takes, against a full sort, on shapes
 // built to defeat it (everything in one order-key bucket, heavy ties, +-0,
-// the ends of the double range), with good, misleading and no samples and
-// collect budgets from one value up. Reads are simulated over a vector.
+// the ends of the double range), with collect budgets from one value up,
+// from first grids good, misleading and absent. Reads are simulated over a vector.
 #include "histogram/rank_refinement.h"
 
 #include <catch2/catch.hpp>
@@ -31,41 +31,59 @@ std::vector<double> finite_of(const std::vector<double>& column) {
   return out;
 }
 
-// Reads `column` as a scan would, plan after plan, until every rank is
-// resolved. drop_first_collected: the reader drops every value it collects
-// in the first read (as one over its memory cap does).
+// Counts of the finite values of `column` in the bins of `edges`.
+std::vector<std::uint64_t> counts_on(const std::vector<double>& finite,
+                                     const std::vector<double>& edges) {
+  std::vector<std::uint64_t> counts(edges.size() + 1, 0);
+  for (const double x : finite) {
+    ++counts[static_cast<std::size_t>(std::upper_bound(edges.begin(), edges.end(), x) - edges.begin())];
+  }
+  return counts;
+}
+
+// The first read counts the column on first_edges; then reads as a scan
+// would, plan after plan, until every rank is resolved.
+// drop_first_collected: the reader drops every value it collects in the
+// first further read (as one over its memory cap does).
 RankRefinement refine(const std::vector<double>& column, const std::vector<std::uint64_t>& ranks,
-                      std::vector<double> sample, std::size_t max_collected,
+                      const std::vector<double>& first_edges, std::size_t max_collected,
                       bool drop_first_collected = false) {
   const std::vector<double> finite = finite_of(column);
   const auto [min, max] = std::minmax_element(finite.begin(), finite.end());
-  RankRefinement refinement(finite.size(), *min, *max, ranks, std::move(sample), max_collected);
+  RankRefinement refinement(finite.size(), *min, *max, ranks, first_edges,
+                            counts_on(finite, first_edges), max_collected);
   while (!refinement.done()) {
     const RefinementPlan& plan = refinement.plan();
     REQUIRE(plan.edges.size() <= RankRefinement::kMaxPlanEdges);
     REQUIRE(plan.collect.size() == plan.edges.size() + 1);
     REQUIRE(std::is_sorted(plan.edges.begin(), plan.edges.end()));
-    std::vector<std::uint64_t> counts(plan.edges.size() + 1, 0);
     std::vector<double> collected;
     for (const double x : finite) {
-      const auto bin = static_cast<std::uint32_t>(
+      const auto bin = static_cast<std::size_t>(
           std::upper_bound(plan.edges.begin(), plan.edges.end(), x) - plan.edges.begin());
-      ++counts[bin];
       if (plan.collect[bin]) collected.push_back(x);
     }
-    if (drop_first_collected && refinement.reads() == 0) collected.clear();
-    refinement.absorb(counts, std::move(collected));
+    if (drop_first_collected && refinement.reads() == 1) collected.clear();
+    refinement.absorb(counts_on(finite, plan.edges), std::move(collected));
     REQUIRE(refinement.reads() <= 40);
   }
   return refinement;
 }
 
-std::vector<double> sample_of(const std::vector<double>& column, std::size_t size,
-                              std::mt19937_64& random) {
-  std::vector<double> finite = finite_of(column);
-  std::shuffle(finite.begin(), finite.end(), random);
-  finite.resize(std::min(size, finite.size()));
-  return finite;
+// Edges at the quantiles of `size` values drawn from the column: a grid
+// like driftctl's first read makes.
+std::vector<double> edges_of_sample(const std::vector<double>& column, std::size_t size,
+                                    std::size_t cells, std::mt19937_64& random) {
+  std::vector<double> sample = finite_of(column);
+  std::shuffle(sample.begin(), sample.end(), random);
+  sample.resize(std::min(size, sample.size()));
+  std::sort(sample.begin(), sample.end());
+  std::vector<double> edges;
+  for (std::size_t j = 1; j < cells && !sample.empty(); ++j) {
+    edges.push_back(sample[j * sample.size() / cells] + 0.0);
+  }
+  edges.erase(std::unique(edges.begin(), edges.end()), edges.end());
+  return edges;
 }
 
 void check_against_sort(const std::vector<double>& column, std::size_t bins,
@@ -125,14 +143,16 @@ TEST_CASE("refined ranks and edges equal a full sort's", "[rank_refinement]") {
           // read: driftctl never plans one.
           if (max_collected < ranks_for(finite, bins).size() && bins > 10) continue;
           INFO(name << ", n=" << n << ", bins=" << bins << ", max_collected=" << max_collected);
-          // A uniform sample, one of only the smallest values (misleading),
-          // none.
+          // A first grid at a uniform sample's quantiles, at the smallest
+          // values only (misleading: the rest in its last cell), none.
           std::vector<double> low = finite_of(column);
           std::sort(low.begin(), low.end());
-          low.resize(std::min<std::size_t>(low.size(), 200));
-          for (std::vector<double> sample : {sample_of(column, 2000, random), low, std::vector<double>{}}) {
+          low.resize(std::min<std::size_t>(low.size(), 50));
+          low.erase(std::unique(low.begin(), low.end()), low.end());
+          for (const std::vector<double>& first :
+               {edges_of_sample(column, 2000, 250, random), low, std::vector<double>{}}) {
             const RankRefinement refinement =
-                refine(column, ranks_for(finite, bins), std::move(sample), max_collected);
+                refine(column, ranks_for(finite, bins), first, max_collected);
             check_against_sort(column, bins, refinement);
           }
         }
@@ -141,20 +161,20 @@ TEST_CASE("refined ranks and edges equal a full sort's", "[rank_refinement]") {
   }
 }
 
-TEST_CASE("a good sample resolves every rank in one read", "[rank_refinement]") {
+TEST_CASE("a first grid at a good sample's quantiles resolves every rank in one more read",
+          "[rank_refinement]") {
   std::mt19937_64 random(9);
   std::normal_distribution<double> normal(50.0, 3.0);
   std::vector<double> column(400000);
   for (double& value : column) value = normal(random);
-  // Collecting a fifth of the column: room for each of the 18 ranks' bins
-  // within +-5 standard deviations of the sample's estimate.
-  const RankRefinement refinement =
-      refine(column, ranks_for(column.size(), 10), sample_of(column, 65536, random), 80000);
-  CHECK(refinement.reads() == 1);
+  // 2,047 cells of about 200 values; the 18 ranks' cells fit in 10,000.
+  const RankRefinement refinement = refine(
+      column, ranks_for(column.size(), 10), edges_of_sample(column, 16384, 2047, random), 10000);
+  CHECK(refinement.reads() == 2);
   check_against_sort(column, 10, refinement);
 }
 
-TEST_CASE("without a sample, reads split the key space until each rank is found",
+TEST_CASE("without a first grid, reads split the key space until each rank is found",
           "[rank_refinement]") {
   std::mt19937_64 random(3);
   std::normal_distribution<double> normal(0.0, 1.0);
@@ -166,7 +186,7 @@ TEST_CASE("without a sample, reads split the key space until each rank is found"
     column[i] = std::nextafter(1.0, 0.0) + 1e-13 * static_cast<double>(random() % 1000);
   }
   const RankRefinement refinement = refine(column, ranks_for(column.size(), 10), {}, 1000);
-  CHECK(refinement.reads() <= 8);
+  CHECK(refinement.reads() <= 9);
   check_against_sort(column, 10, refinement);
 }
 
@@ -175,18 +195,20 @@ TEST_CASE("a collected bin the reader could not keep whole is read again", "[ran
   std::normal_distribution<double> normal(0.0, 1.0);
   std::vector<double> column(50000);
   for (double& value : column) value = normal(random);
-  const RankRefinement refinement = refine(column, ranks_for(column.size(), 10),
-                                           sample_of(column, 5000, random), 20000, true);
-  CHECK(refinement.reads() >= 2);
+  const RankRefinement refinement = refine(
+      column, ranks_for(column.size(), 10), edges_of_sample(column, 5000, 500, random), 20000, true);
+  CHECK(refinement.reads() >= 3);
   check_against_sort(column, 10, refinement);
 }
 
 TEST_CASE("absorb refuses what does not fit the plan", "[rank_refinement]") {
-  RankRefinement refinement(100, 0.0, 99.0, {10, 50}, {}, 5);
+  const std::vector<std::uint64_t> all_in_one = {100};
+  RankRefinement refinement(100, 0.0, 99.0, {10, 50}, {}, all_in_one, 5);
   const std::vector<std::uint64_t> wrong(refinement.plan().edges.size() + 2, 0);
   CHECK_THROWS_AS(refinement.absorb(wrong, {}), std::invalid_argument);
-  CHECK_THROWS_AS(RankRefinement(0, 0.0, 1.0, {}, {}, 5), std::invalid_argument);
-  CHECK_THROWS_AS(RankRefinement(10, 0.0, 1.0, {10}, {}, 5), std::invalid_argument);
+  CHECK_THROWS_AS(RankRefinement(0, 0.0, 1.0, {}, {}, all_in_one, 5), std::invalid_argument);
+  CHECK_THROWS_AS(RankRefinement(10, 0.0, 1.0, {10}, {}, all_in_one, 5), std::invalid_argument);
+  CHECK_THROWS_AS(RankRefinement(100, 0.0, 99.0, {10}, {1.0}, all_in_one, 5), std::invalid_argument);
 }
 
 }  // namespace
