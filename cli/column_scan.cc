@@ -278,6 +278,10 @@ void ColumnScan::start_grid(std::size_t max_cells) {
   values_ = {};
 }
 
+void ColumnScan::reserve_values(std::size_t rows) {
+  if (mode_ == ScanMode::kDetect && !gridded()) values_.reserve(rows);
+}
+
 std::size_t ColumnScan::value_bytes() const {
   return (values_.capacity() + collected_.capacity()) * sizeof(double);
 }

@@ -150,6 +150,8 @@ class ColumnScan {
   // a grid of at most max_cells cells made from those kept so far
   // (grid_from_values), and keep none. A text column has no grid.
   void start_grid(std::size_t max_cells);
+  // kDetect, not gridded: room for `rows` values.
+  void reserve_values(std::size_t rows);
   bool gridded() const { return own_grid_ != nullptr; }
   // The grid, moved out (grid_tally() stays).
   std::unique_ptr<ValueGrid> take_grid() { return std::move(own_grid_); }

@@ -2,6 +2,7 @@
 
 #include <malloc.h>
 
+#include <algorithm>
 #include <cmath>
 #include <utility>
 
@@ -61,6 +62,34 @@ FileScan scan_file(const DataFile& file, const std::vector<std::string>& names,
                    const ScanOptions& options, const ValueBudget& budget) {
   FileScan total = empty_scan(requests, groups);
   bool gridded = false;
+  bool first_fold = true;
+  // After the first chunk: room for the rows the file seems to hold (its
+  // size over the chunk's), in each numeric column, when they fit the
+  // budget: vectors then never grow past what the values need, so a file
+  // that fits is not taken for one that does not by a doubling vector.
+  const auto reserve_for_file = [&](const FileScan& part) {
+    const auto rows = [](const FileScan& scan) {
+      for (const auto& column : scan.columns) {
+        if (column) return column->rows();
+      }
+      return uint64_t{0};
+    };
+    const double chunks = std::max(1.0, static_cast<double>(file.bytes().size()) /
+                                            static_cast<double>(std::max<std::size_t>(1, options.chunk_bytes)));
+    const auto expected = static_cast<std::size_t>(static_cast<double>(rows(part)) * chunks * 1.05) + 1;
+    std::size_t numeric = 0;
+    for (const auto& column : part.columns) {
+      numeric += column && column->mode() == ScanMode::kDetect &&
+                 column->kind() == ColumnScan::Kind::kNumeric;
+    }
+    if (numeric == 0 || expected * numeric * sizeof(double) > budget.keep_bytes) return;
+    for (std::size_t c = 0; c < total.columns.size(); ++c) {
+      const auto& column = part.columns[c];
+      if (column && column->mode() == ScanMode::kDetect && column->kind() == ColumnScan::Kind::kNumeric) {
+        total.columns[c]->reserve_values(expected);
+      }
+    }
+  };
   // Before a fold, while every value is kept: whether the values with the
   // part's would take more than keep_bytes (vectors grown as they will be).
   const auto keeping_overflows = [&](const FileScan& part) {
@@ -90,6 +119,10 @@ FileScan scan_file(const DataFile& file, const std::vector<std::string>& names,
         return part;
       },
       [&](FileScan&& part) {
+        if (first_fold) {
+          reserve_for_file(part);
+          first_fold = false;
+        }
         if (!gridded && keeping_overflows(part)) {
           for (auto& column : total.columns) {
             if (column && column->mode() == ScanMode::kDetect) column->start_grid(budget.grid_cells);
