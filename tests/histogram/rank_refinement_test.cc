@@ -111,6 +111,13 @@ void check_against_sort(const std::vector<double>& column, std::size_t bins,
   }
 }
 
+std::vector<double> normal_column(std::size_t size, double mean, std::mt19937_64& random) {
+  std::normal_distribution<double> normal(mean, 3.0);
+  std::vector<double> column(size);
+  for (double& value : column) value = normal(random);
+  return column;
+}
+
 std::vector<std::uint64_t> ranks_for(std::size_t finite, std::size_t bins) {
   const std::vector<std::size_t> ranks = NumericBinning::quantile_ranks(finite, bins);
   return {ranks.begin(), ranks.end()};
@@ -164,9 +171,7 @@ TEST_CASE("refined ranks and edges equal a full sort's", "[rank_refinement]") {
 TEST_CASE("a first grid at a good sample's quantiles resolves every rank in one more read",
           "[rank_refinement]") {
   std::mt19937_64 random(9);
-  std::normal_distribution<double> normal(50.0, 3.0);
-  std::vector<double> column(400000);
-  for (double& value : column) value = normal(random);
+  const std::vector<double> column = normal_column(400000, 50.0, random);
   // 2,047 cells of about 200 values; the 18 ranks' cells fit in 10,000.
   const RankRefinement refinement = refine(
       column, ranks_for(column.size(), 10), edges_of_sample(column, 16384, 2047, random), 10000);
@@ -177,9 +182,7 @@ TEST_CASE("a first grid at a good sample's quantiles resolves every rank in one 
 TEST_CASE("without a first grid, reads split the key space until each rank is found",
           "[rank_refinement]") {
   std::mt19937_64 random(3);
-  std::normal_distribution<double> normal(0.0, 1.0);
-  std::vector<double> column(100000);
-  for (double& value : column) value = normal(random);
+  std::vector<double> column = normal_column(100000, 0.0, random);
   // A quarter of the values in 1,000 ulps: splitting by key narrows in one
   // or two reads where splitting by value would not.
   for (std::size_t i = 0; i < column.size(); i += 4) {
@@ -192,9 +195,7 @@ TEST_CASE("without a first grid, reads split the key space until each rank is fo
 
 TEST_CASE("a collected bin the reader could not keep whole is read again", "[rank_refinement]") {
   std::mt19937_64 random(4);
-  std::normal_distribution<double> normal(0.0, 1.0);
-  std::vector<double> column(50000);
-  for (double& value : column) value = normal(random);
+  const std::vector<double> column = normal_column(50000, 0.0, random);
   const RankRefinement refinement = refine(
       column, ranks_for(column.size(), 10), edges_of_sample(column, 5000, 500, random), 20000, true);
   CHECK(refinement.reads() >= 3);
