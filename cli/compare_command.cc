@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstdio>
 #include <iostream>
+#include <limits>
 #include <map>
 #include <optional>
 #include <string>
@@ -47,7 +48,8 @@ constexpr const char* kUsage =
     "  --max-categories N      categories kept, the rest in __other__ [100]\n"
     "  --smoothing ALPHA       additive smoothing of the counts [0.5]\n"
     "  --top K                 bins listed by their share of kl_pq [3]\n"
-    "  --metric KEY            measure for DRIFT, any key of the JSON [jsd_corrected]\n"
+    "  --metric KEY            measure for DRIFT [jsd_corrected]: a measure key of the\n"
+    "                          JSON, or ks, wasserstein, wasserstein_normed\n"
     "  --threshold T           DRIFT when METRIC >= T [0.003; required with another --metric]\n"
     "  --max-p-value P         DRIFT only when p_value_calibrated <= P [0.001]\n"
     "  --fail-on-drift         exit 1 when a column drifted [exit 0]\n"
@@ -93,8 +95,24 @@ struct DriftRule {
   double max_p_value = 0.001;
 };
 
-// A measure or a real-valued significance value (jsd_corrected, g_statistic...).
-double metric_value(const ColumnComparison& column, const std::string& metric) {
+// The value_scale keys --metric accepts; NaN for a column without them
+// (categorical), which then never drifts by them.
+std::optional<double> value_scale_metric(const BinnedColumn& column, const std::string& metric) {
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  const std::optional<CdfDistances>& d = column.value_distances;
+  if (metric == "ks") return d ? d->ks : nan;
+  if (metric == "wasserstein") return d ? d->wasserstein : nan;
+  if (metric == "wasserstein_normed") {
+    return d && column.reference_std > 0 ? d->wasserstein / column.reference_std : nan;
+  }
+  return std::nullopt;
+}
+
+// A measure, a real-valued significance value (jsd_corrected,
+// g_statistic...) or a value_scale distance (ks, wasserstein_normed...).
+double metric_value(const ColumnComparison& column, const BinnedColumn& binned,
+                    const std::string& metric) {
+  if (const std::optional<double> value = value_scale_metric(binned, metric)) return *value;
   for (const auto& field : kMeasureFields) {
     if (field.key == metric) return column.result.measures.*field.member;
   }
@@ -107,8 +125,8 @@ double metric_value(const ColumnComparison& column, const std::string& metric) {
   return *value;
 }
 
-bool drifted(const ColumnComparison& column, const DriftRule& rule) {
-  return metric_value(column, rule.metric) >= rule.threshold &&
+bool drifted(const ColumnComparison& column, const BinnedColumn& binned, const DriftRule& rule) {
+  return metric_value(column, binned, rule.metric) >= rule.threshold &&
          column.result.significance.p_value_calibrated <= rule.max_p_value;
 }
 
@@ -328,7 +346,9 @@ int run_compare(int argc, const char* const* argv) {
     results.push_back(compare_column(data.binned.at(name), compare));
     if (units == "bits") convert_to_bits(results.back());
   }
-  if (!results.empty()) metric_value(results.front(), rule.metric);  // validates --metric
+  if (!results.empty()) {  // validates --metric
+    metric_value(results.front(), data.binned.at(results.front().name), rule.metric);
+  }
   std::vector<PairComparison> pairs;
   for (const PairSelection& pair : selection.joint.pairs) {
     pairs.push_back(
@@ -345,7 +365,7 @@ int run_compare(int argc, const char* const* argv) {
   std::vector<ColumnComparison> sorted;
   std::vector<bool> drift;
   for (std::size_t i : order) {
-    drift.push_back(drifted(results[i], rule));
+    drift.push_back(drifted(results[i], data.binned.at(results[i].name), rule));
     sorted.push_back(std::move(results[i]));
   }
 

@@ -151,7 +151,7 @@ TEST_CASE("Subscribers joining while events are published get each event once an
   CHECK(feed.last_published() == kEvents);
 }
 
-TEST_CASE("A subscriber without a resume point gets only new events; a future id resumes from now") {
+TEST_CASE("A subscriber without a resume point gets only new events, a future id resumes from now") {
   FakeStorage storage;
   for (int64_t id = 1; id <= 5; ++id) storage.commit(event(id));
   AlertFeed feed([&](int64_t after, std::size_t limit) { return storage.read(after, limit); }, 5);

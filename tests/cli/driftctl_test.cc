@@ -101,6 +101,22 @@ TEST_CASE("compare flags the drifted example columns and only those") {
         5000);
 }
 
+TEST_CASE("compare --metric takes the value-scale distances, Evidently's thresholds among them") {
+  const std::string args = "compare --reference " + kExamples + "reference.csv --current " +
+                           kExamples + "current.csv --format json --max-p-value 1";
+  const RunResult result = run_driftctl(args + " --metric wasserstein_normed --threshold 0.1");
+  REQUIRE(result.exit_code == 0);
+  const auto features = nlohmann::json::parse(result.out)["features"];
+  // amount moved by about half a standard deviation, latency_ms by 0.04.
+  CHECK(features["amount"]["value_scale"]["wasserstein_normed"].get<double>() > 0.5);
+  CHECK(features["amount"]["drift"] == true);
+  CHECK(features["latency_ms"]["value_scale"]["wasserstein_normed"].get<double>() < 0.1);
+  CHECK(features["latency_ms"]["drift"] == false);
+  CHECK(features["country"]["drift"] == false);  // categorical: no value scale
+  CHECK(nlohmann::json::parse(run_driftctl(args + " --metric ks --threshold 0.1").out)["features"]
+                                ["amount"]["drift"] == true);
+}
+
 TEST_CASE("compare table sorts by drift and exits 1 with --fail-on-drift") {
   const RunResult result = run_driftctl("compare --reference " + kExamples +
                                         "reference.csv --current " + kExamples +
@@ -196,7 +212,7 @@ TEST_CASE("compare --pairs, --groups and --ridge: a bad selection is one line na
   }
 }
 
-TEST_CASE("compare without --pairs and --groups prints only the columns; --columns limits only them") {
+TEST_CASE("compare without --pairs and --groups prints only the columns, --columns limits only them") {
   const std::string files =
       "compare --reference " + kExamples + "reference.csv --current " + kExamples + "current.csv";
   const RunResult plain = run_driftctl(files + " --format json");
@@ -205,7 +221,7 @@ TEST_CASE("compare without --pairs and --groups prints only the columns; --colum
   std::vector<std::string> keys;
   for (const auto& item : plain_json.items()) keys.push_back(item.key());
   CHECK(keys == std::vector<std::string>{"reference", "current", "smoothing", "binning", "units",
-                                         "features", "skipped"});
+                                         "reads", "features", "skipped"});
 
   const std::string joint = " --columns device --pairs amount:country --groups amount,latency_ms";
   const RunResult with_joint = run_driftctl(files + joint + " --format json");
@@ -349,8 +365,8 @@ TEST_CASE("compare --help shows every option's default") {
   REQUIRE(help.exit_code == 0);
   for (const char* option : {"--columns", "--exclude", "--bins", "--binning", "--max-categories",
                              "--smoothing", "--top", "--metric", "--threshold", "--max-p-value",
-                             "--fail-on-drift", "--units", "--format", "--threads", "--pairs",
-                             "--groups", "--ridge"}) {
+                             "--fail-on-drift", "--units", "--format", "--threads", "--memory",
+                             "--pairs", "--groups", "--ridge"}) {
     const auto at = help.out.find(std::string("  ") + option + " ");
     REQUIRE(at != std::string::npos);
     const std::string line = help.out.substr(at, help.out.find('\n', at) - at);

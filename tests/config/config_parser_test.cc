@@ -289,7 +289,7 @@ TEST_CASE("Groups and pairs: every field, the defaults and the features' positio
   CHECK(to_string(GroupType::gaussian) == "gaussian");
 }
 
-TEST_CASE("The default alert rule is the documented one; \"alerts\": [] has none") {
+TEST_CASE("The default alert rule is the documented one, \"alerts\": [] has none") {
   const std::vector<AlertRule> rules = default_alert_rules();
   REQUIRE(rules.size() == 3);
   const AlertRule& rule = rules[0];

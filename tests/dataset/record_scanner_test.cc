@@ -45,7 +45,7 @@ TEST_CASE("CSV: fields split on commas and records on line feeds") {
   CHECK(scanned.lines == std::vector<std::uint64_t>{2, 3});
 }
 
-TEST_CASE("CSV: the last record needs no line feed; CRLF is not part of the fields") {
+TEST_CASE("CSV: the last record needs no line feed, CRLF is not part of the fields") {
   CHECK(scan_text("last.csv", "a,b\n1,2").columns == std::vector<Cells>{{"1"}, {"2"}});
   CHECK(scan_text("crlf.csv", "a,b\r\n1,2\r\n").columns == std::vector<Cells>{{"1"}, {"2"}});
   // A CR that does not end a line, or that is quoted, is text.
@@ -53,7 +53,7 @@ TEST_CASE("CSV: the last record needs no line feed; CRLF is not part of the fiel
         std::vector<Cells>{{"1\r2", "4\r\n"}, {"3\r", "5\r"}});
 }
 
-TEST_CASE("CSV: quoted fields hold commas, quotes and line feeds; quotes are removed") {
+TEST_CASE("CSV: quoted fields hold commas, quotes and line feeds, quotes are removed") {
   const auto scanned =
       scan_text("quoted.csv", "x,y\n\"a,b\",\"say \"\"hi\"\"\"\n\"multi\nline\",z\n");
   CHECK(scanned.columns == std::vector<Cells>{{"a,b", "multi\nline"}, {"say \"hi\"", "z"}});
@@ -118,7 +118,7 @@ TEST_CASE("CSV: a ragged row names its line and both field counts") {
         path_of("ragged2.csv") + ":4: row has 3 fields, the header has 2");
 }
 
-TEST_CASE("CSV: only the requested columns, in the order asked; unknown ones are an error") {
+TEST_CASE("CSV: only the requested columns, in the order asked, unknown ones are an error") {
   const DataFile file = file_of("project.csv", "a,b,c\n1,2,3\n4,\"5,5\",6\n");
   CHECK(scan_all(file, {"c", "a"}).columns == std::vector<Cells>{{"3", "6"}, {"1", "4"}});
   CHECK(scan_all(file, {"b"}).columns == std::vector<Cells>{{"2", "5,5"}});
@@ -183,7 +183,7 @@ TEST_CASE("Exceptions of map and fold reach the caller, the first in file order"
   }
 }
 
-TEST_CASE("NDJSON: keys in order of first appearance; cells by the JSON rules") {
+TEST_CASE("NDJSON: keys in order of first appearance, cells by the JSON rules") {
   const DataFile file = file_of(
       "events.ndjson",
       "{\"x\": 1, \"c\": \"DE\"}\n\n  \r\n{\"x\": null, \"y\": true, \"s\": \"a\\\"b\\u00e9\\n\"}\n"

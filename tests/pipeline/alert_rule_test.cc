@@ -106,7 +106,7 @@ TEST_CASE("A window that is no longer significant at resolve_p_value is clean") 
   CHECK(state.observe(rule, evidence(0.03, 0.2)) == Transition::kResolved);
 }
 
-TEST_CASE("resolve_after consecutive clean windows resolve; a dirty one restarts the count") {
+TEST_CASE("resolve_after consecutive clean windows resolve, a dirty one restarts the count") {
   config::AlertRule rule = rule_with();
   rule.resolve_after = 3;
   AlertRuleState state;

@@ -23,7 +23,7 @@
 namespace driftd {
 namespace {
 
-TEST_CASE("A pair counts joint cells and incomplete events; a group its complete rows") {
+TEST_CASE("A pair counts joint cells and incomplete events, a group its complete rows") {
   const config::Config config = config::parse_config(R"({
     "storage": {"path": "unused.db"},
     "streams": [{"name": "s", "source": {"type": "http"},

@@ -120,7 +120,7 @@ TEST_CASE("Top x bins: largest conditional first, only moved bins, at most five"
   CHECK(e.top_x == std::vector<std::size_t>{6, 2});
 }
 
-TEST_CASE("A window without a complete event is not compared; bad shapes are refused") {
+TEST_CASE("A window without a complete event is not compared, bad shapes are refused") {
   const std::vector<uint64_t> zero(4, 0);
   const std::vector<uint64_t> q{1, 2, 3, 4};
   const PairEvaluation e = evaluate_pair(zero, 12, q, 2, 2, 0.5);

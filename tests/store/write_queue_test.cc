@@ -52,7 +52,7 @@ class WriterThread {
   std::thread thread_;
 };
 
-TEST_CASE("A queued job commits and returns its result; a failing one rolls back") {
+TEST_CASE("A queued job commits and returns its result, a failing one rolls back") {
   Database db(fresh_db("jobs.db"), Database::Mode::kReadWrite);
   db.execute("CREATE TABLE t (v INTEGER)");
   WriteQueue queue;
