@@ -45,52 +45,42 @@ ValueGrid grid_from_values(std::span<const double> values, std::size_t max_cells
   return ValueGrid(NumericBinning::explicit_edges(sample_quantile_edges(sample, max_cells)));
 }
 
-bool GridTally::empty() const {
-  for (const uint64_t count : counts) {
-    if (count > 0) return false;
-  }
-  return true;
-}
-
-void GridTally::merge(const GridTally& other) {
-  if (other.empty()) return;
-  range = empty() ? other.range
-                  : ValueRange{std::min(range.min, other.range.min), std::max(range.max, other.range.max)};
-  for (std::size_t k = 0; k < counts.size(); ++k) {
-    counts[k] += other.counts[k];
-    offsets[k] += other.offsets[k];
-  }
-}
-
 ValueGrid::ValueGrid(NumericBinning cells) : cells_(std::move(cells)), binner_(cells_) {
   for (std::size_t k = 0; k < cells_.bin_count(); ++k) anchors_.push_back(grid_anchor(cells_.edges(), k));
 }
 
 GridTally ValueGrid::empty_tally() const {
   return {std::vector<uint64_t>(cells_.bin_count(), 0), std::vector<double>(cells_.bin_count(), 0.0),
-          {0, 0}};
+          {0, 0}, 0};
 }
 
 void ValueGrid::tally(std::span<const double> values, std::span<const uint32_t> cells,
                       GridTally& tally) const {
-  bool any = !tally.empty();
+  uint64_t* const counts = tally.counts.data();
+  double* const offsets = tally.offsets.data();
+  const double* const anchors = anchors_.data();
+  uint64_t added = 0;
+  double low = std::numeric_limits<double>::infinity();
+  double high = -low;
   for (std::size_t i = 0; i < values.size(); ++i) {
     const double value = values[i];
-    if (!std::isfinite(value)) continue;
-    ++tally.counts[cells[i]];
-    tally.offsets[cells[i]] += value - anchors_[cells[i]];
-    if (!any) {
-      tally.range = {value, value};
-      any = true;
-    } else {
-      tally.range.min = std::min(tally.range.min, value);
-      tally.range.max = std::max(tally.range.max, value);
-    }
+    if (!(std::fabs(value) <= std::numeric_limits<double>::max())) continue;  // NaN, +-inf
+    const uint32_t cell = cells[i];
+    ++counts[cell];
+    offsets[cell] += value - anchors[cell];
+    low = std::min(low, value);
+    high = std::max(high, value);
+    ++added;
   }
+  if (added == 0) return;
+  tally.range = tally.empty() ? ValueRange{low, high}
+                              : ValueRange{std::min(tally.range.min, low), std::max(tally.range.max, high)};
+  tally.values += added;
 }
 
 void ValueGrid::tally(std::span<const double> values, GridTally& tally) const {
-  std::vector<uint32_t> cells(values.size());
+  thread_local std::vector<uint32_t> cells;  // reused: a read tallies chunk after chunk
+  cells.resize(values.size());
   binner_.assign(values, cells);
   this->tally(values, cells, tally);
 }

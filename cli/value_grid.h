@@ -1,7 +1,7 @@
 // A fine grid over a numeric column, for the value-scale distances of
 // driftctl compare (divergence/cdf_distances.h: KS and Wasserstein): its
 // cells' counts of finite values and the sums of their offsets from each
-// cell's anchor (grid_anchor), tallied chunk by chunk and merged.
+// cell's anchor (grid_anchor), tallied chunk by chunk.
 //
 // Thread safety: a ValueGrid is immutable after construction and may tally
 // on any number of threads at once, each into its own GridTally.
@@ -21,9 +21,9 @@ struct GridTally {
   std::vector<uint64_t> counts;  // per cell
   std::vector<double> offsets;   // per cell
   ValueRange range{0, 0};        // of the finite values, when any
+  uint64_t values = 0;           // finite values tallied: the sum of counts
 
-  bool empty() const;
-  void merge(const GridTally& other);
+  bool empty() const { return values == 0; }
   GridSide side() const { return {counts, offsets, range}; }
 };
 
