@@ -270,7 +270,7 @@ void ColumnScan::become_mixed() {
 void ColumnScan::start_grid(std::size_t max_cells) {
   if (mode_ != ScanMode::kDetect) throw std::logic_error("ColumnScan::start_grid: a kDetect scan");
   if (gridded() || (kind_ != Kind::kNumeric && kind_ != Kind::kEmpty)) return;
-  own_grid_ = std::make_unique<ValueGrid>(grid_from_values(values_, max_cells));
+  own_grid_ = std::make_shared<const ValueGrid>(grid_from_values(values_, max_cells));
   grid_ = own_grid_.get();
   tally_grid_ = true;
   tally_ = grid_->empty_tally();
@@ -295,6 +295,13 @@ std::size_t ColumnScan::value_bytes_after(const ColumnScan& later) const {
 }
 
 void ColumnScan::finish_chunk() {
+  if (mode_ == ScanMode::kDetect) {
+    if (grid_ != nullptr && kind_ == Kind::kNumeric) {
+      pending_cells_.resize(values_.size());
+      grid_->binner().assign(values_, pending_cells_);
+    }
+    return;  // tallied when folded
+  }
   if (mode_ == ScanMode::kRefine) {
     pending_cells_.resize(pending_.size());
     binner_->assign(pending_, pending_cells_);
@@ -373,7 +380,9 @@ void ColumnScan::fold(ColumnScan&& later) {
   }
   const bool text = kind_ == Kind::kText || later.kind_ == Kind::kText;
   if (!text) {  // numeric or empty (kDetect: values; kText never gets here)
-    if (gridded()) {
+    if (gridded() && later.grid_ == grid_ && later.pending_cells_.size() == later.values_.size()) {
+      grid_->tally(later.values_, later.pending_cells_, tally_);
+    } else if (gridded()) {  // a chunk scanned before the grid was started
       grid_->tally(later.values_, tally_);
     } else {
       values_.insert(values_.end(), later.values_.begin(), later.values_.end());

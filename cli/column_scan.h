@@ -62,7 +62,10 @@ struct ColumnRequest {
   const BatchBinner* binner = nullptr;  // kBin
   bool keep_rows = false;
   // kBin: optional, also tally the values on this grid. kRefine: REQUIRED,
-  // the refinement plan's grid: its cells are the plan's bins.
+  // the refinement plan's grid: its cells are the plan's bins. kDetect:
+  // optional, the grid the read's total started (file_scan.h hands it to
+  // the chunks scanned after): a chunk assigns its values' cells on the
+  // worker, and the fold only adds them up.
   const ValueGrid* grid = nullptr;
   bool tally = true;  // kRefine: also tally the values on the grid
   const std::vector<bool>* collect = nullptr;  // kRefine: per bin of the plan
@@ -153,8 +156,10 @@ class ColumnScan {
   // kDetect, not gridded: room for `rows` values.
   void reserve_values(std::size_t rows);
   bool gridded() const { return own_grid_ != nullptr; }
-  // The grid, moved out (grid_tally() stays).
-  std::unique_ptr<ValueGrid> take_grid() { return std::move(own_grid_); }
+  // The grid (shared with the chunks of the read that still use it), and
+  // moved out (grid_tally() stays).
+  const std::shared_ptr<const ValueGrid>& grid() const { return own_grid_; }
+  std::shared_ptr<const ValueGrid> take_grid() { return std::move(own_grid_); }
   // What the values kept take; and what they will take once
   // `later` (the next chunk's scan) is folded, vectors grown as they grow.
   std::size_t value_bytes() const;
@@ -212,13 +217,15 @@ class ColumnScan {
   // kBin: values not binned yet; kRefine, and kBin with a grid, after
   // finish_chunk: the chunk's values, for the total to count and tally.
   std::vector<double> pending_;
-  std::vector<uint32_t> pending_cells_;  // their bins (kRefine) or grid cells
+  // Their bins (kRefine) or grid cells; kDetect with a grid: the cells of
+  // values_.
+  std::vector<uint32_t> pending_cells_;
   std::vector<uint64_t> bin_counts_;
   CategoryCounts categories_;
   bool too_many_categories_ = false;
   bool all_dates_ = true;
   std::vector<uint32_t> row_ids_;
-  std::unique_ptr<ValueGrid> own_grid_;  // kDetect, gridded
+  std::shared_ptr<const ValueGrid> own_grid_;  // kDetect, gridded
   GridTally tally_;
   std::vector<double> collected_;  // kRefine; capacity at most max_collected_
   bool collect_overflow_ = false;

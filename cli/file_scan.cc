@@ -3,7 +3,9 @@
 #include <malloc.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cmath>
+#include <memory>
 #include <utility>
 
 #include "dataset/table.h"
@@ -11,11 +13,18 @@
 namespace driftd::cli {
 namespace {
 
+// grids: the total's grids, per column (null: none), or null.
 FileScan empty_scan(const std::vector<std::optional<ColumnRequest>>& requests,
-                    const std::vector<std::vector<std::size_t>>& groups) {
+                    const std::vector<std::vector<std::size_t>>& groups,
+                    const std::vector<std::shared_ptr<const ValueGrid>>* grids = nullptr) {
   FileScan scan;
-  for (const auto& request : requests) {
-    if (request) {
+  for (std::size_t c = 0; c < requests.size(); ++c) {
+    const auto& request = requests[c];
+    if (request && request->mode == ScanMode::kDetect && grids != nullptr && (*grids)[c]) {
+      ColumnRequest with_grid = *request;
+      with_grid.grid = (*grids)[c].get();
+      scan.columns.emplace_back(std::in_place, with_grid);
+    } else if (request) {
       scan.columns.emplace_back(std::in_place, *request);
     } else {
       scan.columns.emplace_back();
@@ -62,6 +71,14 @@ FileScan scan_file(const DataFile& file, const std::vector<std::string>& names,
                    const ScanOptions& options, const ValueBudget& budget) {
   FileScan total = empty_scan(requests, groups);
   bool gridded = false;
+  // Once the total has grids, the chunks scanned from then on assign their
+  // values' cells on the workers. Invariant: `grids` is written once, by
+  // the fold, before `grids_started` is set (release); map reads it only
+  // after seeing the flag (acquire), and nobody writes it after. It holds
+  // each grid to the end of the read, also when a column drops its own
+  // (it turned out to hold text) while a chunk still uses it.
+  std::vector<std::shared_ptr<const ValueGrid>> grids(requests.size());
+  std::atomic<bool> grids_started{false};
   bool first_fold = true;
   // After the first chunk: room for the rows the file seems to hold (its
   // size over the chunk's), in each numeric column, when they fit the
@@ -105,7 +122,8 @@ FileScan scan_file(const DataFile& file, const std::vector<std::string>& names,
   scan_records<FileScan>(
       file, names, options,
       [&](const RecordBatch& batch) {
-        FileScan part = empty_scan(requests, groups);
+        FileScan part = empty_scan(requests, groups,
+                                   grids_started.load(std::memory_order_acquire) ? &grids : nullptr);
         // Row by row: a batch stores a row's cells next to each other.
         for (std::size_t r = 0; r < batch.rows(); ++r) {
           for (std::size_t c = 0; c < part.columns.size(); ++c) {
@@ -127,6 +145,10 @@ FileScan scan_file(const DataFile& file, const std::vector<std::string>& names,
           for (auto& column : total.columns) {
             if (column && column->mode() == ScanMode::kDetect) column->start_grid(budget.grid_cells);
           }
+          for (std::size_t c = 0; c < total.columns.size(); ++c) {
+            if (total.columns[c]) grids[c] = total.columns[c]->grid();
+          }
+          grids_started.store(true, std::memory_order_release);
           gridded = true;
         }
         for (std::size_t c = 0; c < total.columns.size(); ++c) {

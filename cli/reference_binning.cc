@@ -100,7 +100,7 @@ std::vector<std::optional<NumericReference>> bin_reference(
     NumericBinning column_binning = numeric_binning(names[i], values, binning);
     auto binner = std::make_unique<BatchBinner>(column_binning);
     NumericCounts counts = count_values(*binner, values, with_rows[i]);
-    auto grid = std::make_unique<ValueGrid>(grid_from_values(values, kGridCells));
+    auto grid = std::make_shared<const ValueGrid>(grid_from_values(values, kGridCells));
     GridTally tally = grid->empty_tally();
     grid->tally(values, tally);
     out[i] = NumericReference{std::move(column_binning), std::move(binner), std::move(counts),
@@ -110,7 +110,7 @@ std::vector<std::optional<NumericReference>> bin_reference(
   // The gridded columns' quantile ranks, from their grid counts, over as
   // many further reads as they take.
   std::vector<std::optional<RankRefinement>> refinements(names.size());
-  std::vector<std::unique_ptr<ValueGrid>> grids(names.size());
+  std::vector<std::shared_ptr<const ValueGrid>> grids(names.size());
   std::vector<GridTally> tallies(names.size());
   // Half the budget, less what each column's plan and grid take beside
   // what it collects; an eighth at least.

@@ -66,7 +66,7 @@ struct NumericReference {
   NumericBinning binning;
   std::unique_ptr<BatchBinner> binner;  // binning's
   NumericCounts counts;                 // the reference's
-  std::unique_ptr<ValueGrid> grid;      // for KS and Wasserstein
+  std::shared_ptr<const ValueGrid> grid;  // for KS and Wasserstein
   GridTally grid_tally;                 // the reference's
 };
 

@@ -1,7 +1,7 @@
 // scan_file: a read past its value budget (the switch to grids decided as
 // chunks fold) and a refinement read give the same counts, collected values
 // and grid tallies on 1, 2 and 3 threads, and the tallies are those of
-// every value of the file.
+// every value of the file; a gridded column that turns to text is mixed.
 // Labelled concurrency: scripts/test runs it under ThreadSanitizer.
 #include "cli/file_scan.h"
 
@@ -55,7 +55,7 @@ TEST_CASE("a read past its budget tallies every value on a grid, the same on any
       CHECK(scan.columns[1]->profile().negative_infinite ==
             static_cast<uint64_t>(std::count(y.begin(), y.end(), "-inf")));
       // The tally is that of every value of the file, in file order.
-      std::unique_ptr<ValueGrid> grid = scan.columns[0]->take_grid();
+      const std::shared_ptr<const ValueGrid> grid = scan.columns[0]->take_grid();
       REQUIRE(grid->cells().bin_count() > 100);  // from the values kept before the switch
       GridTally direct = grid->empty_tally();
       grid->tally(x, direct);
@@ -67,6 +67,23 @@ TEST_CASE("a read past its budget tallies every value on a grid, the same on any
       }
       CHECK(first->columns[0]->grid_tally().counts == column.grid_tally().counts);
     }
+  }
+}
+
+TEST_CASE("a gridded column that turns out to hold text is mixed, on any number of threads",
+          "[file_scan]") {
+  // Chunks scanned after the switch use the total's grid while the total
+  // drops it: they must not outlive it (ASan and TSan run this).
+  std::string text = "x\n";
+  for (int row = 0; row < 30000; ++row) text += std::to_string(row % 977) + ".5\n";
+  text += "not a number\n";
+  const DataFile file = DataFile::open(testing::write_file("file_scan_mixed.csv", text));
+  const std::vector<std::optional<ColumnRequest>> requests = {ColumnRequest{}};
+  for (const unsigned threads : {1U, 2U, 3U}) {
+    INFO(threads << " threads");
+    const FileScan scan = scan_file(file, {"x"}, requests, {}, {4096, threads}, {16 << 10, 256});
+    CHECK(scan.columns[0]->kind() == ColumnScan::Kind::kMixed);
+    CHECK(scan.columns[0]->rows() == 30001);
   }
 }
 
