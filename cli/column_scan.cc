@@ -218,8 +218,7 @@ void ColumnScan::add_number(double value) {
   if (mode_ == ScanMode::kBin) {
     pending_.push_back(value);
   } else {
-    values_.push_back(value);
-    profile_.add(value);
+    values_.push_back(value);  // profiled by finish_chunk
   }
 }
 
@@ -296,6 +295,9 @@ std::size_t ColumnScan::value_bytes_after(const ColumnScan& later) const {
 
 void ColumnScan::finish_chunk() {
   if (mode_ == ScanMode::kDetect) {
+    if (kind_ == Kind::kNumeric) {
+      for (const double value : values_) profile_.add(value);  // NaN (missing) is left out
+    }
     if (grid_ != nullptr && kind_ == Kind::kNumeric) {
       pending_cells_.resize(values_.size());
       grid_->binner().assign(values_, pending_cells_);

@@ -135,7 +135,9 @@ class ColumnScan {
       : ColumnScan(ColumnRequest{mode, binner, keep_rows}) {}
 
   void add_cell(std::optional<std::string_view> cell);
-  // Ends a chunk's scan (kBin: bins the values collected), on the worker.
+  // Ends a chunk's scan, on the worker: kBin bins the values collected;
+  // kDetect profiles its numbers (profile()) and, with a grid, assigns
+  // their cells.
   void finish_chunk();
   // Appends `later` (the next chunk's scan of the same column and mode,
   // finished).
