@@ -7,7 +7,8 @@
 //   GET  /readyz                      ready to ingest and commit, else 503
 //                                     ("starting", or "degraded" with reasons:
 //                                     Kafka unreachable, commits failing)
-//   GET  /metrics                     Prometheus text format
+//   GET  /metrics                     Prometheus text format, from the
+//                                     registry (app/daemon_metrics.h)
 //
 // Thread safety: handlers run on the I/O threads; each I/O thread has its own
 // writer index (set_writer_index) so ingest records without locks.
@@ -18,10 +19,9 @@
 #include <vector>
 
 #include "app/window_manager.h"
-#include "alerts/kafka_alert_publisher.h"
-#include "alerts/webhook_dispatcher.h"
-#include "http/server.h"
+#include "http/router.h"
 #include "kafka/kafka_source.h"
+#include "metrics/metrics_registry.h"
 #include "pipeline/stream_runtime.h"
 
 namespace driftd {
@@ -34,12 +34,9 @@ struct ApiContext {
   std::vector<std::unique_ptr<StreamRuntime>>* streams;
   WindowManager* manager;
   config::IngestAck ingest_ack;
-  const http::HttpServer* server;
   std::atomic<bool>* ready;
   const kafka::KafkaSource* kafka;  // null without Kafka streams
-  const alerts::AlertFeed* alert_feed;
-  const alerts::WebhookDispatcher* webhooks;
-  const alerts::KafkaAlertPublisher* alert_topic;  // null without kafka.alert_topic
+  const metrics::MetricsRegistry* metrics;
 };
 
 void register_api_routes(http::Router& router, ApiContext context);

@@ -1,6 +1,6 @@
 // A Prometheus histogram of durations with fixed buckets: observe() from one
 // thread (the window manager's commits), read from any (the /metrics
-// handler). Each counter is a relaxed atomic: a scrape may see an
+// collectors, metrics/metrics_writer.h). Each counter is a relaxed atomic: a scrape may see an
 // observation in _count a moment before its bucket, as Prometheus clients
 // commonly allow.
 #pragma once
@@ -9,8 +9,6 @@
 #include <atomic>
 #include <chrono>
 #include <cstdint>
-#include <ostream>
-#include <string_view>
 
 namespace driftd {
 
@@ -29,19 +27,17 @@ class LatencyHistogram {
     sum_microseconds_.fetch_add(static_cast<uint64_t>(duration.count()), std::memory_order_relaxed);
   }
 
-  // Writes NAME_bucket{le=...} (cumulative), NAME_sum and NAME_count.
-  void write(std::ostream& out, std::string_view name) const {
+  // The observations <= each bound (cumulative), and their sum in seconds.
+  std::array<uint64_t, kBounds.size()> buckets() const {
+    std::array<uint64_t, kBounds.size()> out{};
     for (std::size_t b = 0; b < kBounds.size(); ++b) {
-      out << name << "_bucket{le=\"" << kBounds[b] << "\"} "
-          << buckets_[b].load(std::memory_order_relaxed) << '\n';
+      out[b] = buckets_[b].load(std::memory_order_relaxed);
     }
-    const uint64_t count = count_.load(std::memory_order_relaxed);
-    out << name << "_bucket{le=\"+Inf\"} " << count << '\n'
-        << name << "_sum "
-        << static_cast<double>(sum_microseconds_.load(std::memory_order_relaxed)) / 1e6 << '\n'
-        << name << "_count " << count << '\n';
+    return out;
   }
-
+  double sum_seconds() const {
+    return static_cast<double>(sum_microseconds_.load(std::memory_order_relaxed)) / 1e6;
+  }
   uint64_t count() const { return count_.load(std::memory_order_relaxed); }
 
  private:

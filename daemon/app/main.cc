@@ -2,6 +2,7 @@
 //
 //   driftd --config FILE        run
 //   driftd --check-config FILE  validate the configuration and exit
+//   driftd --print-metrics      list every Prometheus metric (docs/prometheus.md)
 //
 // Signals: SIGTERM/SIGINT drain (stop intake, commit, checkpoint) and exit.
 // SIGHUP re-reads the configuration: an invalid one is reported and the
@@ -37,6 +38,7 @@
 #include "app/systemd_notify.h"
 #include "app/window_manager.h"
 #include "common/thread_name.h"
+#include "app/daemon_metrics.h"
 #include "config/config_error.h"
 #include "config/config_parser.h"
 #include "http/server.h"
@@ -55,7 +57,8 @@ constexpr int kExitStartFailure = 1;
 
 constexpr const char* kUsage =
     "usage: driftd --config FILE        run the daemon\n"
-    "       driftd --check-config FILE  validate FILE and exit (78 when invalid)\n";
+    "       driftd --check-config FILE  validate FILE and exit (78 when invalid)\n"
+    "       driftd --print-metrics      list every Prometheus metric (Markdown)\n";
 
 // The HTTP server's TLS context (null for plain HTTP), read from the files
 // now; throws ConfigError naming the field of the file that is wrong.
@@ -185,10 +188,11 @@ int run(const std::string& config_path, bool& reload) {
 
   driftd::http::HttpServer server(io, server_options(config.http, std::move(tls)));
   std::atomic<bool> ready{false};
+  driftd::metrics::MetricsRegistry metrics;
+  driftd::register_daemon_metrics(metrics, {&streams, manager.get(), &server, alert_feed.get(),
+                                            webhooks.get(), alert_topic.get(), kafka.get()});
   driftd::register_api_routes(server.router(), {&streams, manager.get(), config.http.ingest_ack,
-                                                &server, &ready,
-                                                kafka.get(), alert_feed.get(), webhooks.get(),
-                                                alert_topic.get()});
+                                                &ready, kafka.get(), &metrics});
   driftd::register_subscription_routes(server.router(), *webhook_store, config.webhooks);
   driftd::register_alert_stream_route(server.router(), *alert_feed);
   driftd::register_history_routes(server.router(), *read_pool);
@@ -276,6 +280,11 @@ int main(int argc, char** argv) {
   const std::vector<std::string_view> args(argv + 1, argv + argc);
   if (args.size() == 1 && (args[0] == "--help" || args[0] == "-h")) {
     std::fputs(kUsage, stdout);
+    return 0;
+  }
+  if (args.size() == 1 && args[0] == "--print-metrics") {
+    const auto families = driftd::every_daemon_metric_family();
+    std::fputs(driftd::metrics::markdown_table(families).c_str(), stdout);
     return 0;
   }
   if (args.size() != 2 || (args[0] != "--config" && args[0] != "--check-config")) {

@@ -22,7 +22,8 @@ WindowManager::WindowManager(const config::Config& config, store::DriftStore& st
       streams_(streams),
       clock_(clock),
       coordinator_(streams.size(), config.storage.checkpoint_interval, clock.steady()),
-      acks_(streams.size()) {}
+      acks_(streams.size()),
+      latest_drift_(streams) {}
 
 WindowManager::~WindowManager() { stop(); }
 
@@ -242,6 +243,7 @@ CommitCoordinator::Outcome WindowManager::commit(std::size_t stream_index, Cut& 
                  config.name.c_str(), static_cast<unsigned long long>(captured));
   }
   for (const store::WindowCommit& window : pending) {
+    latest_drift_.update(stream_index, stream, window.window);
     for (const AlertChange& change : window.changes) {
       std::fprintf(stderr, "driftd: alert %s: stream '%s' %s '%s' %s = %g (%s)\n",
                    to_string(change.transition), config.name.c_str(),

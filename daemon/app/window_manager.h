@@ -43,6 +43,7 @@
 #include "app/commit_coordinator.h"
 #include "app/durable_acks.h"
 #include "app/latency_histogram.h"
+#include "app/latest_drift.h"
 #include "config/config.h"
 #include "kafka/kafka_source.h"
 #include "pipeline/stream_runtime.h"
@@ -87,6 +88,8 @@ class WindowManager {
   uint64_t commit_failures() const { return commit_failures_.load(std::memory_order_relaxed); }
   // The duration of each window commit (for /metrics).
   const LatencyHistogram& commit_latency() const { return commit_latency_; }
+  // Any thread: every feature's drift in its latest committed window.
+  const LatestDrift& latest_drift() const { return latest_drift_; }
   // Alerts firing now, by severity (warn, critical), as of the last tick.
   uint64_t open_alerts(Severity severity) const {
     return open_alerts_[severity == Severity::kCritical ? 1 : 0].load(std::memory_order_relaxed);
@@ -152,6 +155,7 @@ class WindowManager {
   std::atomic<uint64_t> commits_{0};
   std::atomic<uint64_t> commit_failures_{0};
   LatencyHistogram commit_latency_;
+  LatestDrift latest_drift_;
   std::array<std::atomic<uint64_t>, 2> open_alerts_{};  // warn, critical
   std::atomic<uint64_t> streams_behind_{0};
   mutable std::mutex problem_mutex_;

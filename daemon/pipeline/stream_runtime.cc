@@ -527,6 +527,14 @@ std::array<uint64_t, 2> StreamRuntime::open_alerts() const {
   return open;
 }
 
+Severity StreamRuntime::subject_severity(std::size_t subject) const {
+  Severity highest = Severity::kNone;
+  for (const AlertRuleState& state : alert_states_[subject]) {
+    highest = std::max(highest, state.severity());
+  }
+  return highest;
+}
+
 void StreamRuntime::restore_alert(std::size_t subject, std::size_t rule, Severity severity) {
   alert_states_[subject][rule] = AlertRuleState::restore(severity, 0);
 }

@@ -171,6 +171,9 @@ class StreamRuntime {
   std::vector<AlertChange> apply_alerts(const WindowEvaluation& window);
   // Alerts firing now: {warn, critical}.
   std::array<uint64_t, 2> open_alerts() const;
+  // The highest severity of the open alerts on subject `subject`
+  // (config::subject_name's index).
+  Severity subject_severity(std::size_t subject) const;
   // Restores a rule's state (open alerts found in storage at start).
   // REQUIRES: subject < config::subject_count(config()).
   void restore_alert(std::size_t subject, std::size_t rule, Severity severity);
