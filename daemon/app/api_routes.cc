@@ -118,8 +118,49 @@ void add_reference_reasons(const ApiContext& context, nlohmann::json& reasons) {
   }
 }
 
-nlohmann::json stream_json(const StreamRuntime& stream) {
+// The stream's window: its type and size.
+nlohmann::json window_spec_json(const config::WindowConfig& window) {
+  const auto ms = [](config::Duration d) {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(d).count();
+  };
+  nlohmann::json out = {{"type", config::to_string(window.type)}};
+  if (window.type == config::WindowType::count) {
+    out["events"] = window.events;
+  } else {
+    out["size_ms"] = ms(window.size);
+    out["slide_ms"] = ms(window.slide);
+  }
+  return out;
+}
+
+// The stream's alert rules: metric, thresholds and the subjects each watches.
+nlohmann::json rules_json(const config::StreamConfig& stream) {
+  nlohmann::json rules = nlohmann::json::array();
+  for (const config::AlertRule& rule : stream.alerts) {
+    nlohmann::json subjects = nlohmann::json::array();
+    for (std::size_t s = 0; s < config::subject_count(stream); ++s) {
+      if (config::watches(rule, stream, s)) subjects.push_back(config::subject_name(stream, s));
+    }
+    rules.push_back({{"metric", config::to_string(rule.metric)},
+                     {"warn", rule.warn},
+                     {"critical", rule.critical},
+                     {"max_p_value", rule.max_p_value ? nlohmann::json(*rule.max_p_value)
+                                                      : nlohmann::json(nullptr)},
+                     {"subjects", subjects}});
+  }
+  return rules;
+}
+
+nlohmann::json stream_json(const ApiContext& context, std::size_t stream_index) {
+  const StreamRuntime& stream = *(*context.streams)[stream_index];
   const StreamCounters& c = stream.counters();
+  nlohmann::json last_window = nullptr;
+  if (const auto committed = context.manager->latest_drift().last_window(stream_index)) {
+    last_window = {{"start", committed->bounds.start},
+                   {"end", committed->bounds.end},
+                   {"committed_at", committed->committed_ms},
+                   {"accepted_then", committed->accepted}};
+  }
   return {{"name", stream.config().name},
           {"source", config::to_string(stream.config().source.type)},
           {"phase", stream.monitoring() ? "monitoring" : "capturing_reference"},
@@ -129,6 +170,9 @@ nlohmann::json stream_json(const StreamRuntime& stream) {
           {"invalid_event_time", c.invalid_event_time.load(std::memory_order_relaxed)},
           {"late", c.late.load(std::memory_order_relaxed)},
           {"windows_closed", c.windows_closed.load(std::memory_order_relaxed)},
+          {"window", window_spec_json(stream.config().window)},
+          {"last_window", last_window},
+          {"rules", rules_json(stream.config())},
           {"features", features_json(stream)}};
 }
 
@@ -142,7 +186,9 @@ void register_api_routes(http::Router& router, ApiContext context) {
   });
   router.get("/v1/streams", [context](http::Request&, http::Responder respond) {
     nlohmann::json streams = nlohmann::json::array();
-    for (const auto& stream : *context.streams) streams.push_back(stream_json(*stream));
+    for (std::size_t s = 0; s < context.streams->size(); ++s) {
+      streams.push_back(stream_json(context, s));
+    }
     respond(http::json_response(http::Status::ok, {{"streams", streams}}));
   });
   router.get(

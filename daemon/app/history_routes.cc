@@ -10,6 +10,7 @@
 #include "common/error.h"
 #include "http/json_response.h"
 #include "ingest/event_time.h"
+#include "store/drift_grid_query.h"
 #include "store/history_queries.h"
 #include "store/joint_history_queries.h"
 
@@ -174,6 +175,16 @@ void register_history_routes(http::Router& router, store::ReadPool& pool) {
       const Parameters parameters(request, {});
       const int64_t id = window_id(request.param("id"));
       return [id](store::Database& db) { return store::joint_window_json(db, id); };
+    });
+  });
+  router.get("/v1/streams/{stream}/grid", [&pool](http::Request& request, http::Responder respond) {
+    answer_from_read_pool(pool, std::move(respond), [&]() -> Query {
+      const Parameters parameters(request, {"metric", "windows"});
+      store::GridQuery query;
+      query.stream = std::string(request.param("stream"));
+      if (const std::string metric = parameters.text("metric"); !metric.empty()) query.metric = metric;
+      query.windows = static_cast<std::size_t>(parameters.integer("windows", 30, 1, 500));
+      return [query](store::Database& db) { return store::drift_grid_json(db, query); };
     });
   });
   router.get("/v1/references", [&pool](http::Request& request, http::Responder respond) {

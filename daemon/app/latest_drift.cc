@@ -35,7 +35,7 @@ constexpr std::array kFamilies{&kJsd, &kPsi, &kPValue, &kValues, &kSeverity};
 
 LatestDrift::LatestDrift(const std::vector<std::unique_ptr<StreamRuntime>>& streams) {
   for (const auto& stream : streams) {
-    StreamDrift entry{stream->config().name, {}, {}};
+    StreamDrift entry{stream->config().name, {}, {}, std::nullopt};
     for (const auto& feature : stream->config().features) entry.features.push_back(feature.name);
     entry.drift.resize(entry.features.size());
     streams_.push_back(std::move(entry));
@@ -43,8 +43,10 @@ LatestDrift::LatestDrift(const std::vector<std::unique_ptr<StreamRuntime>>& stre
 }
 
 void LatestDrift::update(std::size_t stream_index, const StreamRuntime& stream,
-                         const WindowEvaluation& window) {
+                         const WindowEvaluation& window, int64_t committed_ms) {
   std::lock_guard lock(mutex_);
+  streams_[stream_index].last_window = CommittedWindow{
+      window.bounds, committed_ms, stream.counters().accepted.load(std::memory_order_relaxed)};
   std::vector<FeatureDrift>& drift = streams_[stream_index].drift;
   for (std::size_t f = 0; f < drift.size() && f < window.features.size(); ++f) {
     const FeatureEvaluation& feature = window.features[f];
@@ -56,6 +58,12 @@ void LatestDrift::update(std::size_t stream_index, const StreamRuntime& stream,
     drift[f].p_value = feature.comparison->significance.p_value_calibrated;
     drift[f].values = feature.n;
   }
+}
+
+std::optional<LatestDrift::CommittedWindow> LatestDrift::last_window(
+    std::size_t stream_index) const {
+  std::lock_guard lock(mutex_);
+  return streams_[stream_index].last_window;
 }
 
 std::span<const metrics::MetricFamily* const> LatestDrift::metric_families() { return kFamilies; }

@@ -7,15 +7,20 @@
 // its values, or a feature without reference, leaves the previous ones).
 // Labels are stream and feature names from the configuration: bounded.
 //
+// It also keeps each stream's latest committed window (its bounds, when it
+// was committed, the stream's accepted events then), for GET /v1/streams
+// and the dashboard.
+//
 // Thread safety: update() on the window manager's thread; write_metrics()
-// on any thread. One mutex guards the table: a scrape copies nothing but
-// the numbers it writes, and the manager holds it for one window's
-// features.
+// and last_window() on any thread. One mutex guards the table: a scrape
+// copies nothing but the numbers it writes, and the manager holds it for
+// one window's features.
 #pragma once
 
 #include <cstdint>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <span>
 #include <string>
 #include <vector>
@@ -33,9 +38,18 @@ class LatestDrift {
   explicit LatestDrift(const std::vector<std::unique_ptr<StreamRuntime>>& streams);
 
   // The window manager, after committing `window` of stream `stream_index`
-  // (whose alert states are read: the manager's thread owns them).
+  // at `committed_ms` (the stream's alert states are read: the manager's
+  // thread owns them).
   void update(std::size_t stream_index, const StreamRuntime& stream,
-              const WindowEvaluation& window);
+              const WindowEvaluation& window, int64_t committed_ms);
+
+  struct CommittedWindow {
+    Interval bounds;  // ms, or sequence numbers for count windows
+    int64_t committed_ms;
+    uint64_t accepted;  // the stream's accepted events when it was committed
+  };
+  // The stream's latest committed window, if any since driftd started.
+  std::optional<CommittedWindow> last_window(std::size_t stream_index) const;
 
   static std::span<const metrics::MetricFamily* const> metric_families();
   void write_metrics(metrics::MetricsWriter& out) const;
@@ -53,6 +67,7 @@ class LatestDrift {
     std::string name;
     std::vector<std::string> features;
     std::vector<FeatureDrift> drift;  // guarded by mutex_
+    std::optional<CommittedWindow> last_window;  // guarded by mutex_
   };
 
   mutable std::mutex mutex_;

@@ -31,14 +31,15 @@
 
 #include "app/alert_stream_route.h"
 #include "app/api_routes.h"
+#include "app/daemon_metrics.h"
 #include "app/history_routes.h"
 #include "alerts/kafka_alert_publisher.h"
 #include "alerts/webhook_client.h"
 #include "app/subscription_routes.h"
 #include "app/systemd_notify.h"
+#include "app/ui_routes.h"
 #include "app/window_manager.h"
 #include "common/thread_name.h"
-#include "app/daemon_metrics.h"
 #include "config/config_error.h"
 #include "config/config_parser.h"
 #include "http/server.h"
@@ -196,6 +197,7 @@ int run(const std::string& config_path, bool& reload) {
   driftd::register_subscription_routes(server.router(), *webhook_store, config.webhooks);
   driftd::register_alert_stream_route(server.router(), *alert_feed);
   driftd::register_history_routes(server.router(), *read_pool);
+  driftd::register_ui_routes(server.router());
   try {
     server.start();
   } catch (const std::exception& error) {

@@ -243,7 +243,7 @@ CommitCoordinator::Outcome WindowManager::commit(std::size_t stream_index, Cut& 
                  config.name.c_str(), static_cast<unsigned long long>(captured));
   }
   for (const store::WindowCommit& window : pending) {
-    latest_drift_.update(stream_index, stream, window.window);
+    latest_drift_.update(stream_index, stream, window.window, clock_.wall_ms());
     for (const AlertChange& change : window.changes) {
       std::fprintf(stderr, "driftd: alert %s: stream '%s' %s '%s' %s = %g (%s)\n",
                    to_string(change.transition), config.name.c_str(),

@@ -13,16 +13,6 @@ namespace {
 
 using Json = nlohmann::json;
 
-// Which direction of KL moved, in the words of metrics.md.
-std::string kl_direction(const DivergenceMeasures& m) {
-  if (m.kl_pq >= m.kl_qp) {
-    return "kl_pq >= kl_qp: the current window puts mass where the reference had little "
-           "(new values, values out of the reference range, or a new mode)";
-  }
-  return "kl_qp > kl_pq: mass the reference had has vanished from the current window "
-         "(a value that stopped arriving, or a mode that is gone)";
-}
-
 Json measures_json(const CountComparison& comparison) {
   nlohmann::ordered_json measures;
   add_measures_json(comparison.measures, &comparison.significance, measures);
@@ -34,7 +24,8 @@ void add_feature(const FeatureEvaluation& feature, const FeatureReference& refer
   evidence["n"] = feature.n;
   evidence["n_ref"] = reference.n();
   evidence["measures"] = measures_json(*feature.comparison);
-  evidence["direction"] = kl_direction(feature.comparison->measures);
+  evidence["direction"] =
+      kl_direction(feature.comparison->measures.kl_pq, feature.comparison->measures.kl_qp);
   evidence["top_bins"] = top_bins_json(feature.top_bins);
 }
 
@@ -61,7 +52,7 @@ std::string pair_direction(const config::PairConfig& config, const PairEvaluatio
     case PairVerdict::kQuiet: break;
   }
   return "the joint distribution moved, no part of it significantly on its own: " +
-         kl_direction(pair.joint->measures);
+         kl_direction(pair.joint->measures.kl_pq, pair.joint->measures.kl_qp);
 }
 
 std::string group_direction(const config::GroupConfig& config, const GroupEvaluation& group) {
@@ -89,6 +80,15 @@ std::string group_direction(const config::GroupConfig& config, const GroupEvalua
 }
 
 }  // namespace
+
+std::string kl_direction(double kl_pq, double kl_qp) {
+  if (kl_pq >= kl_qp) {
+    return "kl_pq >= kl_qp: the current window puts mass where the reference had little "
+           "(new values, values out of the reference range, or a new mode)";
+  }
+  return "kl_qp > kl_pq: mass the reference had has vanished from the current window "
+         "(a value that stopped arriving, or a mode that is gone)";
+}
 
 nlohmann::json alert_evidence(const config::StreamConfig& stream,
                               const StreamReferences& references, const WindowEvaluation& window,

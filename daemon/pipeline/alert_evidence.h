@@ -16,6 +16,8 @@
 // Thread safety: pure functions of their arguments.
 #pragma once
 
+#include <string>
+
 #include <nlohmann/json.hpp>
 
 #include "config/config.h"
@@ -24,6 +26,10 @@
 #include "pipeline/window_evaluator.h"
 
 namespace driftd {
+
+// Which direction of KL moved, in the words of metrics.md (+inf compares as
+// the larger; the evidence of a feature's alert and GET /v1/windows/{id}).
+std::string kl_direction(double kl_pq, double kl_qp);
 
 // REQUIRES: change made by the stream's rules on `window` (so its subject
 // has an evaluation with the rule's metric).

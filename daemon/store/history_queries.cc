@@ -14,6 +14,7 @@
 #include "divergence/divergence.h"
 #include "divergence/measures.h"
 #include "histogram/histogram_snapshot.h"
+#include "pipeline/alert_evidence.h"
 #include "pipeline/feature_bins.h"
 #include "store/joint_history_queries.h"
 
@@ -216,6 +217,18 @@ nlohmann::ordered_json window_json(Database& db, int64_t window_id) {
   std::apply([&](const auto&... field) { (read_significance(field), ...); }, kSignificanceFields);
   out["measures"] = measures;
   out["infinite"] = Json::parse(row.column_text(10));
+  // +inf is stored as NULL and listed in `infinite`; nothing compared: no
+  // direction.
+  const auto kl_value = [&](const char* key) {
+    for (const auto& infinite : out["infinite"]) {
+      if (infinite == key) return std::optional<double>(INFINITY);
+    }
+    const Json& value = measures[key];
+    return value.is_number() ? std::optional<double>(value.get<double>()) : std::nullopt;
+  };
+  const std::optional<double> kl_pq = kl_value("kl_pq");
+  const std::optional<double> kl_qp = kl_value("kl_qp");
+  out["direction"] = kl_pq && kl_qp ? Json(kl_direction(*kl_pq, *kl_qp)) : Json(nullptr);
   Json gaussian;
   for (const char* part : {"total", "location", "shape", "scale"}) {
     gaussian[part] = nullable_double(row, column++);
