@@ -133,6 +133,23 @@ nlohmann::json window_spec_json(const config::WindowConfig& window) {
   return out;
 }
 
+// The stream's feature pairs ({name, x, y}) and groups ({name, features}).
+nlohmann::json pairs_json(const config::StreamConfig& stream) {
+  nlohmann::json pairs = nlohmann::json::array();
+  for (const config::PairConfig& pair : stream.pairs) {
+    pairs.push_back({{"name", pair.name}, {"x", pair.x}, {"y", pair.y}});
+  }
+  return pairs;
+}
+
+nlohmann::json groups_json(const config::StreamConfig& stream) {
+  nlohmann::json groups = nlohmann::json::array();
+  for (const config::GroupConfig& group : stream.groups) {
+    groups.push_back({{"name", group.name}, {"features", group.features}});
+  }
+  return groups;
+}
+
 // The stream's alert rules: metric, thresholds and the subjects each watches.
 nlohmann::json rules_json(const config::StreamConfig& stream) {
   nlohmann::json rules = nlohmann::json::array();
@@ -173,7 +190,9 @@ nlohmann::json stream_json(const ApiContext& context, std::size_t stream_index) 
           {"window", window_spec_json(stream.config().window)},
           {"last_window", last_window},
           {"rules", rules_json(stream.config())},
-          {"features", features_json(stream)}};
+          {"features", features_json(stream)},
+          {"pairs", pairs_json(stream.config())},
+          {"groups", groups_json(stream.config())}};
 }
 
 }  // namespace

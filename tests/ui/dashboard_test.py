@@ -63,7 +63,10 @@ def config(workdir, token=None):
                      "reference": {"type": "capture", "events": CAPTURE},
                      "features": [{"name": "amount", "path": "/amount", "type": "numeric"},
                                   {"name": "country", "path": "/country", "type": "categorical"},
-                                  {"name": "latency_ms", "path": "/latency_ms", "type": "numeric"}]}]})
+                                  {"name": "latency_ms", "path": "/latency_ms", "type": "numeric"}],
+                     "pairs": [{"name": "amount_by_country", "x": "country", "y": "amount"}],
+                     "groups": [{"name": "amount_latency", "features": ["amount", "latency_ms"],
+                                 "type": "gaussian"}]}]})
 
 
 def browser():
@@ -185,6 +188,21 @@ def main():
         show(driver, daemon, "/features/payments/country", "#histogram rect.bar-cur", shots, "feature-categorical")
         unseen = read(driver, "#unseen")[0]["text"]
         check("__other__" in unseen, f"country's unseen category is shown apart: {unseen!r}")
+
+        # A pair: the chain rule of its latest window, both orders, as the API has it
+        show(driver, daemon, "/features/payments/amount_by_country", "#chain-rule tr[data-term]", shots, "pair")
+        latest = json.loads(curl(daemon.url(
+            "/v1/metrics?stream=payments&feature=amount_by_country&metric=n"))[1])["points"][-1]
+        detail = json.loads(curl(daemon.url(f"/v1/joint-windows/{latest['window_id']}"))[1])["detail"]
+        for term in ["marginal", "conditional", "joint"]:
+            shown = [float(c["data-value"]) for c in
+                     read(driver, f"#chain-rule tr[data-term='{term}'] td", "data-value")]
+            check(shown == [detail["given_x"][term], detail["given_y"][term]],
+                  f"the pair's {term} terms, both orders, are the window's: {shown}")
+        check(read(driver, "#verdict")[0]["text"] != "", "the pair's verdict is shown")
+        # A group: the Gaussian KL's parts
+        show(driver, daemon, "/features/payments/amount_latency", "#gaussian-parts tr", shots, "group")
+        check(len(read(driver, "#gaussian-parts tr")) >= 4, "the group's Gaussian KL parts are shown")
 
         # Alerts, live
         show(driver, daemon, "/alerts", "#alert-rows tr", shots, "alerts")

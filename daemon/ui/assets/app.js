@@ -237,7 +237,11 @@ function streamCard(stream, rate, critical, warn, references, lag) {
       el("dt", {}, "features"),
       el("dd", {}, stream.features.map((f, i) => [i ? ", " : "",
         el("a", { href: featureHref(stream.name, f.name) }, f.name),
-        f.reference === "active" ? "" : ` (${f.reference})`]))));
+        f.reference === "active" ? "" : ` (${f.reference})`])),
+      stream.pairs.length + stream.groups.length === 0 ? null : el("dt", {}, "pairs, groups"),
+      stream.pairs.length + stream.groups.length === 0 ? null :
+        el("dd", {}, [...stream.pairs, ...stream.groups].map((subject, i) => [i ? ", " : "",
+          el("a", { href: featureHref(stream.name, subject.name) }, subject.name)]))));
 }
 
 // ---------------------------------------------------------------- drift grid
@@ -346,6 +350,9 @@ async function featureView(view, streamName, featureName) {
   const streams = (await api("/v1/streams")).streams;
   const stream = streams.find((s) => s.name === streamName);
   if (!stream) { view.append(el("p", { class: "error" }, `No stream named ${streamName}.`)); return; }
+  const pair = stream.pairs.find((p) => p.name === featureName);
+  const group = stream.groups.find((g) => g.name === featureName);
+  if (pair || group) { await jointView(view, stream, featureName, pair, group, params); return; }
   // By default the measure of the first rule watching the feature, so its
   // thresholds are drawn.
   const watching = stream.rules.find((r) => r.subjects.includes(featureName) && MEASURES.includes(r.metric));
@@ -488,6 +495,77 @@ function histogramSvg(bins, labels) {
                               "data-bin": bin.bin }, labels[i]));
   });
   return root;
+}
+
+// ---------------------------------------------------------------- pairs and groups
+
+// The series metric a rule's metric is drawn on, for a pair or a group.
+const JOINT_RULE_SERIES = { kl_conditional: "kl_conditional_y_given_x", kl_marginal: "kl_marginal_x",
+                            gaussian_kl: "gaussian_kl", gaussian_location: "gaussian_location",
+                            gaussian_shape: "gaussian_shape", gaussian_scale: "gaussian_scale" };
+const PAIR_SERIES = ["kl_conditional_y_given_x", "kl_marginal_x", "kl_joint", "jsd",
+                     "kl_conditional_x_given_y", "kl_marginal_y", "p_value_conditional"];
+const GROUP_SERIES = ["gaussian_kl", "gaussian_location", "gaussian_shape", "gaussian_scale",
+                      "t2_p_value", "box_m_p_value"];
+
+async function jointView(view, stream, name, pair, group, params) {
+  const choices = pair ? PAIR_SERIES : GROUP_SERIES;
+  const metric = params.get("metric") || choices[0];
+  const go = (changes) => {
+    const next = new URLSearchParams({ ...Object.fromEntries(params), metric, ...changes });
+    location.hash = `${featureHref(stream.name, name)}?${next}`;
+  };
+  const rules = stream.rules.filter((r) => JOINT_RULE_SERIES[r.metric] === metric && r.subjects.includes(name));
+  view.append(el("h1", {}, el("a", { href: `#/grid/${encodeURIComponent(stream.name)}` }, stream.name), " / ", name,
+                 el("span", { class: "note" }, pair ? `  pair: ${pair.y} given ${pair.x}` : `  group: ${group.features.join(", ")}`)),
+    el("div", { class: "controls" }, el("label", {}, "measure ",
+      el("select", { id: "joint-metric", onchange: (e) => go({ metric: e.target.value }) },
+        choices.map((m) => el("option", { value: m, ...(m === metric ? { selected: "" } : {}) }, m))))));
+  const chart = el("div", { class: "card" }, "loading…");
+  const panel = el("div", { class: "card", id: "joint-panel" });
+  view.append(chart, panel);
+  const base = `/v1/metrics?stream=${encodeURIComponent(stream.name)}&feature=${encodeURIComponent(name)}`;
+  const [series, ns] = await Promise.all([api(`${base}&metric=${metric}`), api(`${base}&metric=n`)]);
+  const points = series.points.slice(-500);
+  const nById = Object.fromEntries(ns.points.map((p) => [p.window_id, p.value]));
+  const selected = Number(params.get("window")) || (points.length ? points[points.length - 1].window_id : null);
+  chart.replaceChildren(el("h2", {}, `${metric} per window`),
+    seriesSvg(points, rules, selected, {}, nById, stream.window.type === "count", (id) => go({ window: id })));
+  if (!selected) { panel.append(el("p", {}, "No window yet.")); return; }
+  const window = await api(`/v1/joint-windows/${selected}`);
+  const detail = window.detail;
+  const isCount = stream.window.type === "count";
+  const row = (label, value) => el("tr", {}, el("th", {}, label), el("td", { class: "num" }, formatNumber(value)));
+  const parts = [el("h2", {}, `Window ${selected}: ${formatWindow(window.start, window.end, isCount)}`),
+                 el("p", { class: "sentence", id: "verdict" }, window.verdict || "–")];
+  if (pair && detail.given_x) {
+    parts.push(el("table", { id: "chain-rule" },
+      el("tr", {}, el("th", {}, "chain rule"), el("th", {}, `${pair.x} first`), el("th", {}, `${pair.y} first`)),
+      ["marginal", "conditional", "joint", "p_value_marginal", "p_value_conditional"].map((key) =>
+        el("tr", { "data-term": key }, el("th", {}, key),
+           el("td", { class: "num", "data-value": detail.given_x[key] }, formatNumber(detail.given_x[key])),
+           el("td", { class: "num", "data-value": detail.given_y[key] }, formatNumber(detail.given_y[key]))))),
+      el("p", { class: "note" }, `marginal: ${pair.x}'s (or ${pair.y}'s) own drift; conditional: how the other `,
+         "depends on it moved; they add up to the joint KL (metrics.md, the chain rule)."));
+    if (detail.top_x && detail.top_x.length) {
+      parts.push(el("h2", {}, `Where ${pair.y} given ${pair.x} moved most`),
+        el("table", {}, detail.top_x.map((bin) => row(shortestEdges([bin.label])[0], bin.contribution))));
+    }
+  }
+  if (group && detail.gaussian && detail.gaussian.problem === undefined) {
+    parts.push(el("table", { id: "gaussian-parts" },
+      ["kl", "location", "shape", "scale"].map((key) => row(`Gaussian ${key}`, detail.gaussian[key])),
+      detail.t2 && detail.t2.problem === undefined ? row("Hotelling T² p-value", detail.t2.p_value) : null,
+      detail.box_m && detail.box_m.problem === undefined ? row("Box's M p-value", detail.box_m.p_value) : null));
+    if (detail.location_by_feature && detail.location_by_feature.problem === undefined) {
+      parts.push(el("h2", {}, "Location, by feature"),
+        el("table", {}, Object.entries(detail.location_by_feature).map(([feature, value]) => row(feature, value))));
+    }
+  } else if (group && detail.gaussian) {
+    parts.push(el("p", { class: "note" }, detail.gaussian.reason));
+  }
+  parts.push(el("p", { class: "note" }, `n ${window.n}, incomplete ${window.incomplete}; reference version ${window.reference.version}.`));
+  panel.replaceChildren(...parts);
 }
 
 async function windowRedirect(view, id) {
