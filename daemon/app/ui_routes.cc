@@ -29,12 +29,16 @@ http::Response asset_response(const ui::UiAsset& asset) {
 }  // namespace
 
 void register_ui_routes(http::Router& router) {
-  router.get(
-      "/",
-      [](http::Request&, http::Responder respond) {
-        respond(asset_response(*find_asset("index.html")));
-      },
-      {.public_access = true});
+  // The page at / and at /ui/ (links from elsewhere, e.g. Alertmanager's
+  // annotations, use /ui/#/...).
+  for (const char* page : {"/", "/ui", "/ui/"}) {
+    router.get(
+        page,
+        [](http::Request&, http::Responder respond) {
+          respond(asset_response(*find_asset("index.html")));
+        },
+        {.public_access = true});
+  }
   router.get(
       "/ui/{file}",
       [](http::Request& request, http::Responder respond) {

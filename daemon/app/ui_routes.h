@@ -1,5 +1,5 @@
-// The dashboard's routes: GET / (the page) and GET /ui/{file} (its script
-// and style), from the files compiled into driftd (ui/ui_assets.h). They
+// The dashboard's routes: GET / and /ui/ (the page) and GET /ui/{file} (its
+// script and style), from the files compiled into driftd (ui/ui_assets.h). They
 // are public: they hold no data, and the page asks for the token that its
 // API calls need when http.auth_token is set. Answers carry a content
 // security policy that allows only driftd's own script, style and API, and

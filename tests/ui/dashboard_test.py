@@ -185,6 +185,12 @@ def main():
         check(read(driver, "#series-chart circle.point.selected"),
               "the clicked window is marked on the series")
 
+        # A link to a window (as Alertmanager's annotations give) opens its feature
+        driver.get(daemon.url(f"/ui/#/windows/{amount_latest[0]}"))
+        wait_for(lambda: "#/features/payments/amount?window=" in driver.current_url, 20,
+                 "/ui/#/windows/{id} to open the window's feature")
+        wait_for_element(driver, "#series-chart circle.point.selected")
+
         show(driver, daemon, "/features/payments/country", "#histogram rect.bar-cur", shots, "feature-categorical")
         unseen = read(driver, "#unseen")[0]["text"]
         check("__other__" in unseen, f"country's unseen category is shown apart: {unseen!r}")
@@ -200,6 +206,9 @@ def main():
             check(shown == [detail["given_x"][term], detail["given_y"][term]],
                   f"the pair's {term} terms, both orders, are the window's: {shown}")
         check(read(driver, "#verdict")[0]["text"] != "", "the pair's verdict is shown")
+        driver.get(daemon.url(f"/ui/#/joint-windows/{latest['window_id']}"))
+        wait_for(lambda: "#/features/payments/amount_by_country?window=" in driver.current_url, 20,
+                 "/ui/#/joint-windows/{id} to open the pair")
         # A group: the Gaussian KL's parts
         show(driver, daemon, "/features/payments/amount_latency", "#gaussian-parts tr", shots, "group")
         check(len(read(driver, "#gaussian-parts tr")) >= 4, "the group's Gaussian KL parts are shown")

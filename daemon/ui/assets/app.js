@@ -1,8 +1,9 @@
 // driftd's dashboard: a single page over the HTTP API (docs/api.md), drawn
 // with SVG by this file alone, served from the binary (daemon/ui/). Views
 // (location.hash): #/ overview, #/grid/{stream} drift grid,
-// #/features/{stream}/{feature}[?window=ID] feature view, #/windows/{id},
-// #/alerts. With http.auth_token set, the token asked once is kept in
+// #/features/{stream}/{feature}[?window=ID] feature view (a pair's or a
+// group's too), #/windows/{id} and #/joint-windows/{id} (open the window's
+// feature, pair or group), #/alerts. With http.auth_token set, the token asked once is kept in
 // sessionStorage and sent as a bearer token; the live alert stream is read
 // with fetch (EventSource cannot send that header), resuming from the last
 // event id it saw.
@@ -573,6 +574,11 @@ async function windowRedirect(view, id) {
   location.replace(featureHref(window.stream, window.feature, id));
 }
 
+async function jointWindowRedirect(view, id) {
+  const window = await api(`/v1/joint-windows/${id}`);
+  location.replace(featureHref(window.stream, window.name, id));
+}
+
 // ---------------------------------------------------------------- alerts
 
 async function alerts(view) {
@@ -710,13 +716,14 @@ async function route() {
   const parts = path.split("/").filter(Boolean).map(decodeURIComponent);
   const name = parts[0] || "overview";
   for (const link of document.querySelectorAll("header nav a")) {
-    link.classList.toggle("active", link.dataset.view === (name === "features" || name === "windows" ? "grid" : name));
+    link.classList.toggle("active", link.dataset.view === (["features", "windows", "joint-windows"].includes(name) ? "grid" : name));
   }
   try {
     if (name === "overview") await overview(view);
     else if (name === "grid") await grid(view, parts[1]);
     else if (name === "features") await featureView(view, parts[1], parts[2]);
     else if (name === "windows") await windowRedirect(view, parts[1]);
+    else if (name === "joint-windows") await jointWindowRedirect(view, parts[1]);
     else if (name === "alerts") await alerts(view);
     else if (name === "alert-window") await alertWindow(view, parts[1], parts[2], parts[3]);
     else view.append(el("p", { class: "error" }, `No view named ${name}.`));
