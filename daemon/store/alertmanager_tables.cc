@@ -107,11 +107,11 @@ void apply_alert_events(Database& db, std::span<const AlertEvent> events, int64_
     const nlohmann::json document = nlohmann::json::parse(event.json);
     const int64_t alert_id = document.at("alert_id").get<int64_t>();
     const int64_t at = document.at("at").get<int64_t>();
-    if (event.transition == "fired") {
-      start_entry(db, alert_id, event.severity, at, event.json, document);
-    } else if (event.transition == "resolved") {
+    if (event.transition == "resolved") {
       end_entry(db, alert_id, at, &event.json);
-    } else {  // escalated, deescalated: a new label set
+    } else {
+      // fired (no firing entry: ending one is a no-op), escalated,
+      // deescalated: the label set changes.
       end_entry(db, alert_id, at, nullptr);
       start_entry(db, alert_id, event.severity, at, event.json, document);
     }
