@@ -174,6 +174,16 @@ def main():
             "alerts": [{"metric": "jsd", "warn": 0.02, "critical": 0.05}]}]})
     status = subprocess.run([binary, "--check-config", config_path], capture_output=True)
     check(status.returncode == 0, "--check-config accepts the alertmanager section")
+    with open(config_path) as f:
+        broken = json.load(f)
+    broken["alertmanager"]["bearer_token_file"] = os.path.join(workdir, "missing.token")
+    broken_path = os.path.join(workdir, "broken.json")
+    with open(broken_path, "w") as f:
+        json.dump(broken, f)
+    status = subprocess.run([binary, "--check-config", broken_path], capture_output=True)
+    check(status.returncode == 78 and
+          b"alertmanager.bearer_token_file: cannot read" in status.stderr,
+          "--check-config exits 78 naming an unreadable alertmanager.bearer_token_file")
     daemon = Daemon(binary, workdir, config_path)
     db_path = os.path.join(workdir, "test.db")
     rng = random.Random(7)
