@@ -16,6 +16,7 @@
 // Thread safety: post() from any thread; the object is immutable.
 #pragma once
 
+#include <chrono>
 #include <string>
 
 #include "alerts/json_poster.h"
