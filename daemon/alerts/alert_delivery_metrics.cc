@@ -18,7 +18,15 @@ constexpr MetricFamily kTopicPublished{"driftd_kafka_alerts_published_total",
                                        MetricType::counter,
                                        "Alert events acknowledged by the Kafka alert topic."};
 
+constexpr MetricFamily kAlertmanagerPosts{
+    "driftd_alertmanager_posts_total", MetricType::counter,
+    "POSTs of alerts to Alertmanager by result (delivered: answered 2xx).", {"result"}};
+constexpr MetricFamily kAlertmanagerBacklog{
+    "driftd_alertmanager_backlog", MetricType::gauge,
+    "Alertmanager alerts (firing or ended) waiting to be sent or re-sent now."};
+
 constexpr std::array kFeedFamilies{&kSubscribers};
+constexpr std::array kAlertmanagerFamilies{&kAlertmanagerPosts, &kAlertmanagerBacklog};
 constexpr std::array kWebhookFamilies{&kWebhookBacklog, &kWebhookAttempts};
 constexpr std::array kTopicFamilies{&kTopicPublished};
 
@@ -48,6 +56,16 @@ std::span<const metrics::MetricFamily* const> alert_topic_metric_families() {
 
 void write_alert_topic_metrics(const KafkaAlertPublisher& topic, metrics::MetricsWriter& out) {
   out.sample(kTopicPublished, {}, static_cast<double>(topic.published()));
+}
+
+std::span<const metrics::MetricFamily* const> alertmanager_metric_families() {
+  return kAlertmanagerFamilies;
+}
+
+void write_alertmanager_metrics(const AlertmanagerNotifier& notifier, metrics::MetricsWriter& out) {
+  out.sample(kAlertmanagerPosts, {"delivered"}, static_cast<double>(notifier.posts_delivered()));
+  out.sample(kAlertmanagerPosts, {"failed"}, static_cast<double>(notifier.failed_attempts()));
+  out.sample(kAlertmanagerBacklog, {}, static_cast<double>(notifier.backlog()));
 }
 
 }  // namespace driftd::alerts

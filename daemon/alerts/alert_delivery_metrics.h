@@ -1,6 +1,7 @@
 // The Prometheus families of alert delivery (metrics/metric_family.h): the
 // live feed's server-sent event clients, the webhook outbox and attempts,
-// and the Kafka alert topic's acknowledged events. One pair of functions
+// the Kafka alert topic's acknowledged events, and Alertmanager's posts and
+// backlog. One pair of functions
 // per deliverer, registered when it exists.
 //
 // Thread safety: the writers read relaxed counters and the deliverers'
@@ -10,6 +11,7 @@
 #include <span>
 
 #include "alerts/alert_feed.h"
+#include "alerts/alertmanager_notifier.h"
 #include "alerts/kafka_alert_publisher.h"
 #include "alerts/webhook_dispatcher.h"
 #include "metrics/metric_family.h"
@@ -25,5 +27,8 @@ void write_webhook_metrics(const WebhookDispatcher& webhooks, metrics::MetricsWr
 
 std::span<const metrics::MetricFamily* const> alert_topic_metric_families();
 void write_alert_topic_metrics(const KafkaAlertPublisher& topic, metrics::MetricsWriter& out);
+
+std::span<const metrics::MetricFamily* const> alertmanager_metric_families();
+void write_alertmanager_metrics(const AlertmanagerNotifier& notifier, metrics::MetricsWriter& out);
 
 }  // namespace driftd::alerts

@@ -1,6 +1,6 @@
 // Webhook delivery attempts: an HTTP/1.1 POST of a JSON body to an http or
-// https target, with driftd's headers, bounded by one timeout from connect to
-// the end of the answer's header.
+// https target (alerts/json_poster.h), with driftd's headers, bounded by one
+// timeout from connect to the end of the answer's header.
 //
 // Headers: Host, Content-Type: application/json, Idempotency-Key and
 // X-Driftd-Event-Id (the alert event id: the same on every retry of the same
@@ -21,21 +21,13 @@
 
 #include <chrono>
 #include <cstdint>
-#include <memory>
 #include <optional>
 #include <string>
 
-#include <boost/asio/ssl/context.hpp>
-
+#include "alerts/json_poster.h"
 #include "alerts/webhook_target.h"
 
 namespace driftd::alerts {
-
-struct PostResult {
-  std::optional<int> status;  // the HTTP status, when the receiver answered
-  std::string error;          // empty on 2xx; otherwise why not
-  bool delivered() const { return status && *status / 100 == 2; }
-};
 
 class WebhookClient {
  public:
@@ -49,7 +41,7 @@ class WebhookClient {
                   std::chrono::milliseconds timeout) const;
 
  private:
-  std::shared_ptr<boost::asio::ssl::context> tls_;
+  JsonPoster poster_;
 };
 
 }  // namespace driftd::alerts

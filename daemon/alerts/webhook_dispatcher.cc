@@ -1,6 +1,5 @@
 #include "alerts/webhook_dispatcher.h"
 
-#include <algorithm>
 #include <chrono>
 #include <cstdio>
 
@@ -21,6 +20,7 @@ WebhookDispatcher::WebhookDispatcher(WebhookStore& store, config::WebhookConfig 
     : store_(store),
       config_(std::move(config)),
       client_(config_.ca_file),
+      backoff_(config_.retry_initial, config_.retry_max),
       worker_(kIdleTick, /*retry_pause=*/kIdleTick) {
   worker_.start([this] { return step(); });
 }
@@ -74,7 +74,7 @@ void WebhookDispatcher::attempt(const Delivery& delivery) {
       delivered_.fetch_add(1, std::memory_order_relaxed);
     } else {
       store_.record_failure(delivery, result.status, result.error,
-                            now + retry_delay_ms(delivery.attempts + 1), now, duration);
+                            now + backoff_.delay(delivery.attempts + 1).count(), now, duration);
       failed_.fetch_add(1, std::memory_order_relaxed);
     }
   } catch (const std::exception& error) {
@@ -86,17 +86,6 @@ void WebhookDispatcher::attempt(const Delivery& delivery) {
     in_flight_.erase(delivery.subscription_id);
   }
   worker_.wake();  // its next delivery, or another subscription's waiting for a thread
-}
-
-int64_t WebhookDispatcher::retry_delay_ms(int64_t failed_attempts) {
-  const int64_t initial = config_.retry_initial.count();
-  const int64_t cap = config_.retry_max.count();
-  int64_t delay = initial;
-  for (int64_t k = 1; k < failed_attempts && delay < cap; ++k) delay *= 2;
-  delay = std::min(delay, cap);
-  std::uniform_int_distribution<int64_t> upper_half(delay / 2, delay);
-  std::lock_guard lock(jitter_mutex_);
-  return upper_half(jitter_);
 }
 
 }  // namespace driftd::alerts

@@ -1,8 +1,9 @@
 // The webhook dispatcher: one thread that moves committed alert events into
 // each subscription's outbox and starts deliveries (webhook_store.h), oldest
 // first per subscription, retrying a failed delivery with exponential backoff
-// and jitter (webhooks.retry_initial doubling up to webhooks.retry_max, each
-// delay drawn uniformly from its upper half) until the receiver answers 2xx.
+// and jitter (alerts/retry_backoff.h: webhooks.retry_initial doubling up to
+// webhooks.retry_max, each delay drawn uniformly from its upper half) until
+// the receiver answers 2xx.
 // Later deliveries of that subscription wait: receivers get alerts in order.
 //
 // Subscriptions progress independently: each attempt runs on a pool of
@@ -28,11 +29,11 @@
 #include <atomic>
 #include <cstdint>
 #include <mutex>
-#include <random>
 #include <set>
 
 #include <boost/asio/thread_pool.hpp>
 
+#include "alerts/retry_backoff.h"
 #include "alerts/webhook_client.h"
 #include "alerts/webhook_store.h"
 #include "alerts/worker_thread.h"
@@ -69,13 +70,11 @@ class WebhookDispatcher {
   void start_due();
   // One attempt and its record (on a pool thread); then wakes the loop.
   void attempt(const Delivery& delivery);
-  int64_t retry_delay_ms(int64_t failed_attempts);
 
   WebhookStore& store_;
   const config::WebhookConfig config_;
   const WebhookClient client_;
-  std::mutex jitter_mutex_;
-  std::mt19937_64 jitter_{std::random_device{}()};  // guarded by jitter_mutex_
+  RetryBackoff backoff_;
   std::atomic<uint64_t> delivered_{0};
   std::atomic<uint64_t> failed_{0};
   std::atomic<int64_t> backlog_{0};

@@ -43,6 +43,12 @@ void register_daemon_metrics(metrics::MetricsRegistry& registry, const MetricSou
                    alerts::write_alert_topic_metrics(*topic, out);
                  });
   }
+  if (sources.alertmanager != nullptr) {
+    registry.add(alerts::alertmanager_metric_families(),
+                 [notifier = sources.alertmanager](metrics::MetricsWriter& out) {
+                   alerts::write_alertmanager_metrics(*notifier, out);
+                 });
+  }
   if (sources.kafka != nullptr) {
     registry.add(kafka::kafka_metric_families(),
                  [kafka = sources.kafka](metrics::MetricsWriter& out) {
@@ -57,7 +63,8 @@ std::vector<const metrics::MetricFamily*> every_daemon_metric_family() {
       stream_metric_families(),          window_manager_metric_families(),
       LatestDrift::metric_families(),    http::server_metric_families(),
       alerts::alert_feed_metric_families(), alerts::webhook_metric_families(),
-      alerts::alert_topic_metric_families(), kafka::kafka_metric_families()};
+      alerts::alert_topic_metric_families(), alerts::alertmanager_metric_families(),
+      kafka::kafka_metric_families()};
   std::vector<const metrics::MetricFamily*> families;
   for (const auto& part : parts) families.insert(families.end(), part.begin(), part.end());
   return families;

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "alerts/alert_feed.h"
+#include "alerts/alertmanager_notifier.h"
 #include "alerts/kafka_alert_publisher.h"
 #include "alerts/webhook_dispatcher.h"
 #include "app/window_manager.h"
@@ -27,6 +28,7 @@ struct MetricSources {
   const alerts::AlertFeed* alert_feed;
   const alerts::WebhookDispatcher* webhooks;
   const alerts::KafkaAlertPublisher* alert_topic;  // null without kafka.alert_topic
+  const alerts::AlertmanagerNotifier* alertmanager;  // null without alertmanager
   const kafka::KafkaSource* kafka;                 // null without Kafka streams
 };
 

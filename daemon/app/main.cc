@@ -34,11 +34,14 @@
 #include "app/daemon_metrics.h"
 #include "app/history_routes.h"
 #include "alerts/kafka_alert_publisher.h"
+#include "alerts/alertmanager_client.h"
+#include "alerts/alertmanager_notifier.h"
 #include "alerts/webhook_client.h"
 #include "app/subscription_routes.h"
 #include "app/systemd_notify.h"
 #include "app/ui_routes.h"
 #include "app/window_manager.h"
+#include "common/clock.h"
 #include "common/thread_name.h"
 #include "config/config_error.h"
 #include "config/config_parser.h"
@@ -74,8 +77,9 @@ std::shared_ptr<boost::asio::ssl::context> server_tls(const driftd::config::Http
   }
 }
 
-// A configuration driftd can run, librdkafka properties and TLS files
-// (the server's, webhooks.ca_file) included; throws ConfigError naming the field.
+// A configuration driftd can run, librdkafka properties, TLS files (the
+// server's, webhooks.ca_file) and the alertmanager section's URL and files
+// included; throws ConfigError naming the field.
 driftd::config::Config load_runnable_config(const std::string& path) {
   driftd::config::Config config = driftd::config::load_config_file(path);
   if (config.kafka) {
@@ -83,6 +87,7 @@ driftd::config::Config load_runnable_config(const std::string& path) {
   }
   server_tls(config.http);
   driftd::alerts::WebhookClient check_ca_file(config.webhooks.ca_file);
+  if (config.alertmanager) driftd::alerts::AlertmanagerClient check_alertmanager(*config.alertmanager);
   return config;
 }
 
@@ -138,6 +143,7 @@ int run(const std::string& config_path, bool& reload) {
   std::unique_ptr<driftd::alerts::WebhookStore> webhook_store;
   std::unique_ptr<driftd::alerts::WebhookDispatcher> webhooks;
   std::unique_ptr<driftd::alerts::KafkaAlertPublisher> alert_topic;
+  std::unique_ptr<driftd::alerts::AlertmanagerNotifier> alertmanager;
   std::unique_ptr<driftd::kafka::KafkaSource> kafka;
   std::unique_ptr<driftd::WindowManager> manager;
   std::unique_ptr<driftd::store::ReadPool> read_pool;  // the historical API's queries
@@ -165,9 +171,16 @@ int run(const std::string& config_path, bool& reload) {
       alert_topic = std::make_unique<driftd::alerts::KafkaAlertPublisher>(
           *config.kafka, config.storage.path, store->writes());
     }
-    alert_feed->set_publish_listener([dispatcher = webhooks.get(), topic = alert_topic.get()] {
+    if (config.alertmanager) {
+      alertmanager = std::make_unique<driftd::alerts::AlertmanagerNotifier>(
+          *config.alertmanager, driftd::alerts::alertmanager_external_url(config),
+          config.storage.path, store->writes(), driftd::Clock::system());
+    }
+    alert_feed->set_publish_listener([dispatcher = webhooks.get(), topic = alert_topic.get(),
+                                      notifier = alertmanager.get()] {
       dispatcher->wake();
       if (topic != nullptr) topic->wake();
+      if (notifier != nullptr) notifier->wake();
     });
     manager = std::make_unique<driftd::WindowManager>(config, *store, streams);
     manager->set_alert_feed(alert_feed.get());
@@ -191,7 +204,8 @@ int run(const std::string& config_path, bool& reload) {
   std::atomic<bool> ready{false};
   driftd::metrics::MetricsRegistry metrics;
   driftd::register_daemon_metrics(metrics, {&streams, manager.get(), &server, alert_feed.get(),
-                                            webhooks.get(), alert_topic.get(), kafka.get()});
+                                            webhooks.get(), alert_topic.get(), alertmanager.get(),
+                                            kafka.get()});
   driftd::register_api_routes(server.router(), {&streams, manager.get(), config.http.ingest_ack,
                                                 &ready, kafka.get(), &metrics});
   driftd::register_subscription_routes(server.router(), *webhook_store, config.webhooks);
@@ -270,6 +284,7 @@ int run(const std::string& config_path, bool& reload) {
   // they have not delivered is in SQLite for the next start).
   webhooks->stop();
   if (alert_topic) alert_topic->stop();
+  if (alertmanager) alertmanager->stop();
   manager->stop();          // closes and commits what is due, checkpoints exactly
   if (kafka) kafka->close();  // commits the durable offsets, leaves the group
   std::fprintf(stderr, reload ? "driftd: stopped for the reload\n" : "driftd: stopped\n");

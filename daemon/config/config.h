@@ -23,6 +23,7 @@
 // | `http`    | object | all defaults | see http |
 // | `kafka`   | object | absent   | required when any stream has a kafka source |
 // | `webhooks` | object | all defaults | see webhooks |
+// | `alertmanager` | object | absent (no Alertmanager) | see alertmanager |
 // | `streams` | array  | required | at least one stream; names unique |
 //
 // storage
@@ -66,6 +67,20 @@
 // | `retry_max`     | duration | `"5m"`  | >= retry_initial, at most the timer limit; the longest delay between attempts |
 // | `ca_file`       | string   | absent (system trust store) | PEM file of the certificate authorities that https targets are verified against; no NUL character |
 // | `max_subscriptions` | integer | 100 | 1..10000; live subscriptions (`POST /v1/subscriptions` beyond it is answered 409) |
+//
+// alertmanager: every alert is posted to Prometheus Alertmanager's
+// `<url>/api/v2/alerts` (alerts/alertmanager_notifier.h, docs/api.md).
+// | field               | type     | default | rules |
+// |---------------------|----------|---------|-------|
+// | `url`               | string   | required | the base URL, `http://` or `https://`, without query or fragment |
+// | `bearer_token_file` | string   | absent  | a file holding the token sent as `Authorization: Bearer`; read at start; not with basic_auth |
+// | `basic_auth`        | object   | absent  | `username` (non-empty string) and `password_file` (a file holding the password, read at start); not with bearer_token_file |
+// | `ca_file`           | string   | absent (system trust store) | PEM file of the certificate authorities an https Alertmanager is verified against |
+// | `timeout`           | duration | `"10s"` | > 0, at most the timer limit; one POST, connect to answer |
+// | `resend_interval`   | duration | `"1m"`  | > 0, at most the timer limit / 4; a firing alert is sent again this often, with endsAt 4 x resend_interval ahead |
+// | `retry_initial`     | duration | `"1s"`  | as webhooks.retry_initial |
+// | `retry_max`         | duration | `"5m"`  | as webhooks.retry_max |
+// | `external_url`      | string   | `"http://<http.listen>"` (`https://` with http.tls) | `http://` or `https://`: the base of the dashboard links sent |
 //
 // kafka
 // | field        | type    | default  | rules |
@@ -254,6 +269,25 @@ struct WebhookConfig {
   std::uint32_t max_subscriptions = 100;              // live subscriptions; more are 409
 
   friend bool operator==(const WebhookConfig&, const WebhookConfig&) = default;
+};
+
+struct AlertmanagerConfig {
+  struct BasicAuth {
+    std::string username;
+    std::string password_file;
+    friend bool operator==(const BasicAuth&, const BasicAuth&) = default;
+  };
+  std::string url;                                  // required; no trailing '/'
+  std::optional<std::string> bearer_token_file;     // at most one of these two
+  std::optional<BasicAuth> basic_auth;
+  std::optional<std::string> ca_file;               // nullopt: the system trust store
+  Duration timeout = std::chrono::seconds(10);
+  Duration resend_interval = std::chrono::minutes(1);
+  Duration retry_initial = std::chrono::seconds(1);
+  Duration retry_max = std::chrono::minutes(5);
+  std::optional<std::string> external_url;          // nullopt: from http.listen; no trailing '/'
+
+  friend bool operator==(const AlertmanagerConfig&, const AlertmanagerConfig&) = default;
 };
 
 struct KafkaConfig {
@@ -482,6 +516,7 @@ struct Config {
   HttpConfig http;
   std::optional<KafkaConfig> kafka;
   WebhookConfig webhooks;
+  std::optional<AlertmanagerConfig> alertmanager;
   std::vector<StreamConfig> streams;          // at least one, names unique
 
   friend bool operator==(const Config&, const Config&) = default;

@@ -1,6 +1,7 @@
 #include "config/config_parser.h"
 
 #include <algorithm>
+#include <cctype>
 #include <cerrno>
 #include <charconv>
 #include <cstdio>
@@ -298,6 +299,69 @@ WebhookConfig read_webhooks(const Node& node) {
         out.max_subscriptions = to_u32(n.integer(1, kMaxSubscriptions));
       });
   reader.read();
+  if (out.retry_max < out.retry_initial) {
+    throw ConfigError(append_key(node.path(), "retry_max"),
+                      "must be at least retry_initial (" + format_duration(out.retry_initial) +
+                          ")");
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------- alertmanager
+
+AlertmanagerConfig read_alertmanager(const Node& node) {
+  // An http:// or https:// base URL that a path can be appended to: no query
+  // or fragment; trailing '/' removed. (The notifier parses it in full.)
+  const auto read_base_url = [](const Node& n) {
+    std::string url = n.non_empty_string();
+    const std::size_t separator = url.find("://");
+    std::string scheme = url.substr(0, separator);
+    std::transform(scheme.begin(), scheme.end(), scheme.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    if (separator == std::string::npos || (scheme != "http" && scheme != "https")) {
+      n.fail("must start with http:// or https://");
+    }
+    if (url.find_first_of("?#") != std::string::npos) {
+      n.fail("must be a base URL without query ('?') or fragment ('#'): paths are appended to it");
+    }
+    while (url.back() == '/') url.pop_back();
+    if (url.size() <= separator + 3) n.fail("needs a host");
+    return url;
+  };
+  AlertmanagerConfig out;
+  ObjectReader reader(node);
+  reader.required("url", [&](const Node& n) { out.url = read_base_url(n); })
+      .optional("bearer_token_file",
+                [&](const Node& n) { out.bearer_token_file = n.file_path(); })
+      .optional("basic_auth",
+                [&](const Node& n) {
+                  AlertmanagerConfig::BasicAuth auth;
+                  ObjectReader fields(n);
+                  fields
+                      .required("username",
+                                [&](const Node& u) { auth.username = u.non_empty_string(); })
+                      .required("password_file",
+                                [&](const Node& p) { auth.password_file = p.file_path(); });
+                  fields.read();
+                  out.basic_auth = std::move(auth);
+                })
+      .optional("ca_file", [&](const Node& n) { out.ca_file = n.file_path(); })
+      .optional("timeout", [&](const Node& n) { out.timeout = read_timer(n); })
+      .optional("resend_interval",
+                [&](const Node& n) {
+                  // endsAt is 4 x resend_interval ahead: that must stay a timer.
+                  out.resend_interval = n.positive_duration(
+                      Duration(kMaxTimerDuration / 4), std::string(kTimerLimit) +
+                                                           ", and endsAt is 4 x resend_interval");
+                })
+      .optional("retry_initial", [&](const Node& n) { out.retry_initial = read_timer(n); })
+      .optional("retry_max", [&](const Node& n) { out.retry_max = read_timer(n); })
+      .optional("external_url", [&](const Node& n) { out.external_url = read_base_url(n); });
+  reader.read();
+  if (out.bearer_token_file && out.basic_auth) {
+    throw ConfigError(append_key(node.path(), "basic_auth"),
+                      "not allowed with bearer_token_file: choose one way to authenticate");
+  }
   if (out.retry_max < out.retry_initial) {
     throw ConfigError(append_key(node.path(), "retry_max"),
                       "must be at least retry_initial (" + format_duration(out.retry_initial) +
@@ -893,6 +957,7 @@ Config parse_config(std::string_view json_text) {
       .optional("http", [&](const Node& n) { out.http = read_http(n); })
       .optional("kafka", [&](const Node& n) { out.kafka = read_kafka(n); })
       .optional("webhooks", [&](const Node& n) { out.webhooks = read_webhooks(n); })
+      .optional("alertmanager", [&](const Node& n) { out.alertmanager = read_alertmanager(n); })
       .required("streams",
                 [&](const Node& n) { out.streams = read_streams(n, has_kafka_section); });
   reader.read();

@@ -15,6 +15,13 @@ std::string with_streams(const std::string& streams) {
   return R"({"storage": {"path": "x.db"}, "streams": [)" + streams + "]}";
 }
 
+// A config with a valid stream and the given alertmanager section.
+std::string with_alertmanager(const std::string& section) {
+  return R"({"storage": {"path": "x.db"}, "alertmanager": )" + section + R"(, "streams": [
+      {"name": "s", "source": {"type": "http"}, "window": {"type": "count", "events": 10},
+       "features": [{"name": "f", "path": "/f", "type": "numeric"}]}]})";
+}
+
 // A config whose only stream has a count window and the given members.
 std::string with_stream_members(const std::string& members) {
   return with_streams(R"({"name": "s", "source": {"type": "http"}, )" + members + "}");
@@ -130,7 +137,8 @@ const std::vector<BadConfig>& bad_configs() {
        "streams[0].features[1].path: duplicate field"},
       // ---- top level
       {with_streams(R"({"name": "s"})").replace(1, 0, R"("strems": 1, )"),
-       "strems: unknown field (expected one of: storage, http, kafka, webhooks, streams)"},
+       "strems: unknown field (expected one of: storage, http, kafka, webhooks, alertmanager, "
+       "streams)"},
       {R"({"streams": []})", "streams: must hold at least one stream"},
       {R"({"storage": {"path": "x.db"}})", "streams: required field is missing"},
       {R"({"storage": {"path": "x.db"}, "streams": {}})", "streams: must be an array"},
@@ -205,6 +213,33 @@ const std::vector<BadConfig>& bad_configs() {
         {"name": "s", "source": {"type": "http"}, "window": {"type": "count", "events": 10},
          "features": [{"name": "f", "path": "/f", "type": "numeric"}]}]})",
        "webhooks.ca_file: must be a non-empty string"},
+      // ---- alertmanager
+      {with_alertmanager(R"({})"), "alertmanager.url: required field is missing"},
+      {with_alertmanager(R"({"url": "ftp://am:9093"})"),
+       "alertmanager.url: must start with http:// or https://"},
+      {with_alertmanager(R"({"url": "am:9093"})"),
+       "alertmanager.url: must start with http:// or https://"},
+      {with_alertmanager(R"({"url": "http://am:9093/?x=1"})"),
+       "alertmanager.url: must be a base URL without query ('?') or fragment ('#'): paths are "
+       "appended to it"},
+      {with_alertmanager(R"({"url": "https:///"})"), "alertmanager.url: needs a host"},
+      {with_alertmanager(R"({"url": "http://am", "bearer_token_file": "t",
+                             "basic_auth": {"username": "u", "password_file": "p"}})"),
+       "alertmanager.basic_auth: not allowed with bearer_token_file: choose one way to "
+       "authenticate"},
+      {with_alertmanager(R"({"url": "http://am", "basic_auth": {"username": "u"}})"),
+       "alertmanager.basic_auth.password_file: required field is missing"},
+      {with_alertmanager(R"({"url": "http://am", "basic_auth": {"username": "", "password_file": "p"}})"),
+       "alertmanager.basic_auth.username: must be a non-empty string"},
+      {with_alertmanager(R"({"url": "http://am", "resend_interval": "0s"})"),
+       "alertmanager.resend_interval: must be greater than 0s"},
+      {with_alertmanager(R"({"url": "http://am", "retry_initial": "10m"})"),
+       "alertmanager.retry_max: must be at least retry_initial (10m)"},
+      {with_alertmanager(R"({"url": "http://am", "external_url": "driftd:8080"})"),
+       "alertmanager.external_url: must start with http:// or https://"},
+      {with_alertmanager(R"({"url": "http://am", "token": "x"})"),
+       "alertmanager.token: unknown field (expected one of: url, bearer_token_file, basic_auth, "
+       "ca_file, timeout, resend_interval, retry_initial, retry_max, external_url)"},
       // ---- kafka
       {with_streams(R"({"name": "s", "source": {"type": "kafka", "topic": "t"},
           "window": {"type": "count", "events": 10}, "features": [)" + kNumeric + "]}"),

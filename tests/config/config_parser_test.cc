@@ -522,6 +522,47 @@ TEST_CASE("A kafka section without kafka streams is allowed") {
   CHECK(config.kafka.has_value());
 }
 
+TEST_CASE("alertmanager: every field, the defaults, and absent by default") {
+  const std::string stream = R"("streams": [{"name": "s", "source": {"type": "http"},
+      "window": {"type": "count", "events": 1},
+      "features": [{"name": "f", "path": "/f", "type": "numeric"}]}])";
+  CHECK_FALSE(parse_config(R"({"storage": {"path": "x.db"}, )" + stream + "}").alertmanager);
+
+  const Config minimal = parse_config(
+      R"({"storage": {"path": "x.db"}, "alertmanager": {"url": "HTTP://am:9093//"}, )" + stream +
+      "}");
+  REQUIRE(minimal.alertmanager);
+  AlertmanagerConfig expected;
+  expected.url = "HTTP://am:9093";
+  CHECK(*minimal.alertmanager == expected);
+  CHECK(expected.timeout == 10s);
+  CHECK(expected.resend_interval == 1min);
+  CHECK(expected.retry_initial == 1s);
+  CHECK(expected.retry_max == 5min);
+
+  const Config full = parse_config(R"({"storage": {"path": "x.db"}, "alertmanager": {
+      "url": "https://am.internal:9093/prefix", "basic_auth": {"username": "driftd",
+      "password_file": "/etc/driftd/am.password"}, "ca_file": "/etc/driftd/am-ca.pem",
+      "timeout": "3s", "resend_interval": "30s", "retry_initial": "200ms", "retry_max": "20s",
+      "external_url": "https://driftd.internal/"}, )" + stream + "}");
+  REQUIRE(full.alertmanager);
+  const AlertmanagerConfig& am = *full.alertmanager;
+  CHECK(am.url == "https://am.internal:9093/prefix");
+  CHECK_FALSE(am.bearer_token_file);
+  CHECK(am.basic_auth ==
+        std::optional<AlertmanagerConfig::BasicAuth>({"driftd", "/etc/driftd/am.password"}));
+  CHECK(am.ca_file == std::optional<std::string>("/etc/driftd/am-ca.pem"));
+  CHECK(am.timeout == 3s);
+  CHECK(am.resend_interval == 30s);
+  CHECK(am.retry_initial == 200ms);
+  CHECK(am.retry_max == 20s);
+  CHECK(am.external_url == std::optional<std::string>("https://driftd.internal"));
+
+  const Config bearer = parse_config(R"({"storage": {"path": "x.db"}, "alertmanager": {
+      "url": "http://am", "bearer_token_file": "am.token"}, )" + stream + "}");
+  CHECK(bearer.alertmanager->bearer_token_file == std::optional<std::string>("am.token"));
+}
+
 TEST_CASE("load_config_file names a file it cannot read") {
   try {
     load_config_file("/nonexistent/driftd.json");
