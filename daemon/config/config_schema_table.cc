@@ -118,20 +118,22 @@ constexpr ValueType kEdge = number({.problem = "a number"});
 
 namespace {
 constexpr Field kStorageFields[] = {
-    {"path", file(), kRequired, {},
-     "SQLite database file; a relative path is relative to the daemon's working directory."},
-    {"synchronous", one_of(kSyncModes), kOptional, "\"full\"", "SQLite PRAGMA synchronous."},
-    {"checkpoint_interval", timer(), kOptional, "\"10s\"",
-     "How often open windows are checkpointed."},
-    {"retention", timespan(), kOptional, {},
-     "Window rows older than this are folded into hourly rollups and deleted; absent: every "
-     "window row is kept."},
-    {"hourly_retention", timespan(), kOptional, "\"90d\"",
-     "With retention: hourly rollups older than this are folded into daily ones, which are "
-     "kept."},
-    {"event_retention", timespan(), kOptional, "\"90d\"",
-     "Alert events and webhook attempt logs older than this are deleted once every subscriber "
-     "and the Kafka alert topic is past them."},
+    {.key = "path", .type = file(), .presence = kRequired,
+     .description = "SQLite database file; a relative path is relative to the daemon's working "
+       "directory."},
+    {.key = "synchronous", .type = one_of(kSyncModes), .default_json = "\"full\"",
+     .description = "SQLite PRAGMA synchronous."},
+    {.key = "checkpoint_interval", .type = timer(), .default_json = "\"10s\"",
+     .description = "How often open windows are checkpointed."},
+    {.key = "retention", .type = timespan(),
+     .description = "Window rows older than this are folded into hourly rollups and deleted; "
+       "absent: every window row is kept."},
+    {.key = "hourly_retention", .type = timespan(), .default_json = "\"90d\"",
+     .description = "With retention: hourly rollups older than this are folded into daily ones, "
+       "which are kept."},
+    {.key = "event_retention", .type = timespan(), .default_json = "\"90d\"",
+     .description = "Alert events and webhook attempt logs older than this are deleted once every "
+       "subscriber and the Kafka alert topic is past them."},
 };
 }  // namespace
 
@@ -144,9 +146,10 @@ constexpr ObjectSpec kStorage{
 
 namespace {
 constexpr Field kTlsFields[] = {
-    {"certificate", file(), kRequired, {},
-     "PEM file: the server certificate, then any intermediates."},
-    {"private_key", file(), kRequired, {}, "PEM file, unencrypted, matching the certificate."},
+    {.key = "certificate", .type = file(), .presence = kRequired,
+     .description = "PEM file: the server certificate, then any intermediates."},
+    {.key = "private_key", .type = file(), .presence = kRequired,
+     .description = "PEM file, unencrypted, matching the certificate."},
 };
 }  // namespace
 
@@ -157,30 +160,38 @@ constexpr ObjectSpec kTls{
 
 namespace {
 constexpr Field kHttpFields[] = {
-    {"listen", formatted(StringFormat::listen_address), kOptional, "\"127.0.0.1:8080\"",
-     "\"host:port\" to listen on, IPv6 as \"[::1]:8080\"; port 0 lets the kernel choose."},
-    {"auth_token", formatted(StringFormat::auth_token), kOptional, {},
-     "Bearer token every request must carry: at least 16 characters, no spaces or control "
-     "characters; absent: no authentication."},
-    {"max_body_bytes", integer_from(1, kMaxBodyBytes), kOptional, "16777216",
-     "Largest ingest request body, in bytes."},
-    {"max_inflight_body_bytes", integer_from(1, kU64Max), kOptional, "268435456",
-     "Request body bytes held at once across all connections, at least max_body_bytes; a "
-     "request whose body does not fit is answered 503."},
-    {"max_connections", integer_from(1, kU32Max), kOptional, "1024", "Open connections at most."},
-    {"max_event_streams", integer_from(1, kU32Max), kOptional, "1000",
-     "Open server-sent event streams (/v1/alerts/stream) at most; more are answered 503."},
-    {"idle_timeout", timer(), kOptional, "\"60s\"",
-     "Idle keep-alive connections are closed after this."},
-    {"read_threads", integer(1, kMaxReadThreads), kOptional, "2",
-     "Threads that run the historical queries, each with its own read-only SQLite connection."},
-    {"read_queue", integer_from(0, kU32Max), kOptional, "64",
-     "Historical queries waiting for a read thread; more are answered 503."},
-    {"read_time_budget", timer(), kOptional, "\"5s\"", "How long one historical query may run."},
-    {"ingest_ack", one_of(kIngestAcks), kOptional, "\"durable\"",
-     "When ingest is answered 202: \"durable\", once its events are committed to SQLite; "
-     "\"received\", once they are recorded in memory."},
-    {"tls", object(kTls), kOptional, {}, "HTTPS; absent: plain HTTP."},
+    {.key = "listen", .type = formatted(StringFormat::listen_address),
+     .default_json = "\"127.0.0.1:8080\"",
+     .description = "\"host:port\" to listen on, IPv6 as \"[::1]:8080\"; port 0 lets the kernel "
+       "choose."},
+    {.key = "auth_token", .type = formatted(StringFormat::auth_token),
+     .description = "Bearer token every request must carry: at least 16 characters, no spaces or "
+       "control characters; absent: no authentication."},
+    {.key = "max_body_bytes", .type = integer_from(1, kMaxBodyBytes), .default_json = "16777216",
+     .description = "Largest ingest request body, in bytes."},
+    {.key = "max_inflight_body_bytes", .type = integer_from(1, kU64Max),
+     .default_json = "268435456",
+     .description = "Request body bytes held at once across all connections, at least "
+       "max_body_bytes; a request whose body does not fit is answered 503."},
+    {.key = "max_connections", .type = integer_from(1, kU32Max), .default_json = "1024",
+     .description = "Open connections at most."},
+    {.key = "max_event_streams", .type = integer_from(1, kU32Max), .default_json = "1000",
+     .description = "Open server-sent event streams (/v1/alerts/stream) at most; more are answered "
+       "503."},
+    {.key = "idle_timeout", .type = timer(), .default_json = "\"60s\"",
+     .description = "Idle keep-alive connections are closed after this."},
+    {.key = "read_threads", .type = integer(1, kMaxReadThreads), .default_json = "2",
+     .description = "Threads that run the historical queries, each with its own read-only SQLite "
+       "connection."},
+    {.key = "read_queue", .type = integer_from(0, kU32Max), .default_json = "64",
+     .description = "Historical queries waiting for a read thread; more are answered 503."},
+    {.key = "read_time_budget", .type = timer(), .default_json = "\"5s\"",
+     .description = "How long one historical query may run."},
+    {.key = "ingest_ack", .type = one_of(kIngestAcks), .default_json = "\"durable\"",
+     .description = "When ingest is answered 202: \"durable\", once its events are committed to "
+       "SQLite; \"received\", once they are recorded in memory."},
+    {.key = "tls", .type = object(kTls),
+     .description = "HTTPS; absent: plain HTTP."},
 };
 }  // namespace
 
@@ -202,19 +213,22 @@ constexpr RefusedKey kReservedProperties[] = {
 };
 
 constexpr Field kKafkaFields[] = {
-    {"brokers", non_empty_text(), kRequired, {}, "librdkafka bootstrap.servers."},
-    {"group_id", non_empty_text(), kRequired, {}, "The consumer group."},
-    {"instance_id", formatted(StringFormat::kafka_instance_id), kOptional, {},
-     "This instance's group.instance.id (static membership); absent: derived from the host, "
-     "group, topics and database; \"\": dynamic membership."},
-    {"properties", string_map(kReservedProperties), kOptional, "{}",
-     "Extra librdkafka settings, string to string; those driftd sets itself are refused."},
-    {"poll_batch", integer_from(1, kMaxPollBatch), kOptional, "1000",
-     "Messages per consumer poll."},
-    {"threads", integer_from(1, kMaxKafkaThreads), kOptional, "1",
-     "Consumer threads the assigned partitions are spread over."},
-    {"alert_topic", formatted(StringFormat::kafka_topic), kOptional, {},
-     "Kafka topic every alert event is produced to; absent: none."},
+    {.key = "brokers", .type = non_empty_text(), .presence = kRequired,
+     .description = "librdkafka bootstrap.servers."},
+    {.key = "group_id", .type = non_empty_text(), .presence = kRequired,
+     .description = "The consumer group."},
+    {.key = "instance_id", .type = formatted(StringFormat::kafka_instance_id),
+     .description = "This instance's group.instance.id (static membership); absent: derived from "
+       "the host, group, topics and database; \"\": dynamic membership."},
+    {.key = "properties", .type = string_map(kReservedProperties), .default_json = "{}",
+     .description = "Extra librdkafka settings, string to string; those driftd sets itself are "
+       "refused."},
+    {.key = "poll_batch", .type = integer_from(1, kMaxPollBatch), .default_json = "1000",
+     .description = "Messages per consumer poll."},
+    {.key = "threads", .type = integer_from(1, kMaxKafkaThreads), .default_json = "1",
+     .description = "Consumer threads the assigned partitions are spread over."},
+    {.key = "alert_topic", .type = formatted(StringFormat::kafka_topic),
+     .description = "Kafka topic every alert event is produced to; absent: none."},
 };
 }  // namespace
 
@@ -227,18 +241,19 @@ constexpr ObjectSpec kKafka{
 
 namespace {
 constexpr Field kWebhooksFields[] = {
-    {"allowlist", array_of(kNonEmptyText), kOptional, {},
-     "\"host\" or \"host:port\" targets subscriptions may use; absent: any target."},
-    {"timeout", timer(), kOptional, "\"10s\"", "One delivery attempt, connect to answer."},
-    {"retry_initial", timer(), kOptional, "\"1s\"",
-     "The first retry's delay (doubling, with jitter)."},
-    {"retry_max", timer(), kOptional, "\"5m\"",
-     "The longest delay between attempts, at least retry_initial."},
-    {"ca_file", file(), kOptional, {},
-     "PEM file of the certificate authorities https targets are verified against; absent: the "
-     "system trust store."},
-    {"max_subscriptions", integer(1, kMaxSubscriptions), kOptional, "100",
-     "Live subscriptions at most; more are answered 409."},
+    {.key = "allowlist", .type = array_of(kNonEmptyText),
+     .description = "\"host\" or \"host:port\" targets subscriptions may use; absent: any target."},
+    {.key = "timeout", .type = timer(), .default_json = "\"10s\"",
+     .description = "One delivery attempt, connect to answer."},
+    {.key = "retry_initial", .type = timer(), .default_json = "\"1s\"",
+     .description = "The first retry's delay (doubling, with jitter)."},
+    {.key = "retry_max", .type = timer(), .default_json = "\"5m\"",
+     .description = "The longest delay between attempts, at least retry_initial."},
+    {.key = "ca_file", .type = file(),
+     .description = "PEM file of the certificate authorities https targets are verified against; "
+       "absent: the system trust store."},
+    {.key = "max_subscriptions", .type = integer(1, kMaxSubscriptions), .default_json = "100",
+     .description = "Live subscriptions at most; more are answered 409."},
 };
 }  // namespace
 
@@ -253,10 +268,11 @@ namespace {
 constexpr std::string_view kKafkaOnly[] = {"kafka"};
 
 constexpr Field kSourceFields[] = {
-    {"type", one_of(kSourceTypes), kRequired, {},
-     "\"kafka\": a topic of the kafka section's brokers; \"http\": POST "
-     "/v1/streams/{name}/events."},
-    {"topic", formatted(StringFormat::kafka_topic), kRequired, {}, "The Kafka topic.", kKafkaOnly},
+    {.key = "type", .type = one_of(kSourceTypes), .presence = kRequired,
+     .description = "\"kafka\": a topic of the kafka section's brokers; \"http\": POST "
+       "/v1/streams/{name}/events."},
+    {.key = "topic", .type = formatted(StringFormat::kafka_topic), .presence = kRequired,
+     .description = "The Kafka topic.", .only_for = kKafkaOnly},
 };
 }  // namespace
 
@@ -267,18 +283,20 @@ constexpr ObjectSpec kSource{.name = "source",
 
 namespace {
 constexpr Field kEventTimeFields[] = {
-    {"field", formatted(StringFormat::json_pointer), kOptional, {},
-     "JSON Pointer to a number in the event: its time."},
-    {"unit", one_of(kTimeUnits), kOptional, "\"ms\"",
-     "The unit of field's number, since the Unix epoch."},
-    {"kafka_timestamp", boolean(), kOptional, "false",
-     "true: the Kafka message timestamp (ms) is the event time; kafka sources only."},
-    {"max_future", timespan(), kOptional, "\"1h\"",
-     "An event later than the clock at ingest plus this is rejected as invalid_event_time."},
-    {"idle_timeout", duration({false, Duration{kMaxTimestampMs}, kTimestampLimit}), kOptional,
-     "\"10s\"",
-     "Kafka sources: how long a partition with nothing to read still holds the watermark back "
-     "while others deliver; \"0s\": never."},
+    {.key = "field", .type = formatted(StringFormat::json_pointer),
+     .description = "JSON Pointer to a number in the event: its time."},
+    {.key = "unit", .type = one_of(kTimeUnits), .default_json = "\"ms\"",
+     .description = "The unit of field's number, since the Unix epoch."},
+    {.key = "kafka_timestamp", .type = boolean(), .default_json = "false",
+     .description = "true: the Kafka message timestamp (ms) is the event time; kafka sources only."
+     },
+    {.key = "max_future", .type = timespan(), .default_json = "\"1h\"",
+     .description = "An event later than the clock at ingest plus this is rejected as "
+       "invalid_event_time."},
+    {.key = "idle_timeout", .type = duration({false, Duration{kMaxTimestampMs}, kTimestampLimit}),
+     .default_json = "\"10s\"",
+     .description = "Kafka sources: how long a partition with nothing to read still holds the "
+       "watermark back while others deliver; \"0s\": never."},
 };
 
 constexpr Condition kEventTimeConditions[] = {
@@ -304,18 +322,19 @@ constexpr std::string_view kSlidingOnly[] = {"sliding"};
 constexpr std::string_view kCountOnly[] = {"count"};
 
 constexpr Field kWindowFields[] = {
-    {"type", one_of(kWindowTypes), kRequired, {},
-     "\"tumbling\" and \"sliding\" windows close on time, \"count\" windows on the number of "
-     "events."},
-    {"size", timespan(), kRequired, {},
-     "The window's length; for sliding windows a multiple of slide, at most 4096 slides.",
-     kTimeWindows},
-    {"slide", timespan(), kRequired, {}, "How far a sliding window moves.", kSlidingOnly},
-    {"events", integer_from(1, kMaxEvents), kRequired, {}, "Events per window.", kCountOnly},
-    {"allowed_lateness", duration({}), kOptional, "\"0s\"",
-     "With event_time only: how late an event may be and still count; at most 4093 panes "
-     "(slide, or size for tumbling windows).",
-     kTimeWindows},
+    {.key = "type", .type = one_of(kWindowTypes), .presence = kRequired,
+     .description = "\"tumbling\" and \"sliding\" windows close on time, \"count\" windows on the "
+       "number of events."},
+    {.key = "size", .type = timespan(), .presence = kRequired,
+     .description = "The window's length; for sliding windows a multiple of slide, at most 4096 "
+       "slides.", .only_for = kTimeWindows},
+    {.key = "slide", .type = timespan(), .presence = kRequired,
+     .description = "How far a sliding window moves.", .only_for = kSlidingOnly},
+    {.key = "events", .type = integer_from(1, kMaxEvents), .presence = kRequired,
+     .description = "Events per window.", .only_for = kCountOnly},
+    {.key = "allowed_lateness", .type = duration({}), .default_json = "\"0s\"",
+     .description = "With event_time only: how late an event may be and still count; at most 4093 "
+       "panes (slide, or size for tumbling windows).", .only_for = kTimeWindows},
 };
 }  // namespace
 
@@ -329,17 +348,16 @@ constexpr std::string_view kCaptureOnly[] = {"capture"};
 constexpr std::string_view kFileOnly[] = {"file"};
 
 constexpr Field kReferenceFields[] = {
-    {"type", one_of(kReferenceTypes), kRequired, {},
-     "\"capture\": learnt from the stream's first events; \"file\": read from a CSV or NDJSON "
-     "file."},
-    {"events", integer_from(1, kMaxEvents), kOptional, {},
-     "Events captured; absent: the first closed window.", kCaptureOnly},
-    {"min_values", integer_from(1, kMaxEvents), kOptional, "10",
-     "Values a feature needs in the capture to get a reference, at most events (absent: 10, or "
-     "events when smaller).",
-     kCaptureOnly},
-    {"path", file(), kRequired, {}, "CSV or NDJSON file, a regular file of at most 64 MiB.",
-     kFileOnly},
+    {.key = "type", .type = one_of(kReferenceTypes), .presence = kRequired,
+     .description = "\"capture\": learnt from the stream's first events; \"file\": read from a CSV "
+       "or NDJSON file."},
+    {.key = "events", .type = integer_from(1, kMaxEvents),
+     .description = "Events captured; absent: the first closed window.", .only_for = kCaptureOnly},
+    {.key = "min_values", .type = integer_from(1, kMaxEvents), .default_json = "10",
+     .description = "Values a feature needs in the capture to get a reference, at most events "
+       "(absent: 10, or events when smaller).", .only_for = kCaptureOnly},
+    {.key = "path", .type = file(), .presence = kRequired,
+     .description = "CSV or NDJSON file, a regular file of at most 64 MiB.", .only_for = kFileOnly},
 };
 }  // namespace
 
@@ -354,27 +372,29 @@ constexpr std::string_view kNumericOnly[] = {"numeric"};
 constexpr std::string_view kCategoricalOnly[] = {"categorical"};
 
 constexpr Field kFeatureFields[] = {
-    {"name", formatted(StringFormat::name), kRequired, {},
-     "Unique in the stream: 1 to 64 characters of A-Z a-z 0-9 _ . -."},
-    {"path", formatted(StringFormat::json_pointer), kRequired, {},
-     "JSON Pointer to the value in the event."},
-    {"type", one_of(kFeatureTypes), kRequired, {}, "Numbers in bins, or categories."},
-    {"bins", integer(2, kMaxBins), kOptional, "20",
-     "Number of bins; not with binning \"edges\".", kNumericOnly},
-    {"binning", one_of(kBinnings), kOptional, "\"quantile\"",
-     "Where bin edges go: reference quantiles, uniform over the reference's range, or edges.",
-     kNumericOnly},
-    {"edges",
-     array_of(kEdge, {.min_items = 1, .too_few = "must hold at least one edge",
-                      .max_items = kMaxBins - 1,
-                      .too_many = "must hold at most 4095 edges (4096 bins)"}),
-     kOptional, {},
-     "Interior bin edges, finite and strictly increasing: n edges make n + 1 bins; with "
-     "binning \"edges\" only, and then required.",
-     kNumericOnly},
-    {"gaussian", boolean(), kOptional, "true", "Also compute the Gaussian KL.", kNumericOnly},
-    {"max_categories", integer(1, kMaxCategories), kOptional, "50",
-     "The most frequent reference categories kept, plus one __other__ bin.", kCategoricalOnly},
+    {.key = "name", .type = formatted(StringFormat::name), .presence = kRequired,
+     .description = "Unique in the stream: 1 to 64 characters of A-Z a-z 0-9 _ . -."},
+    {.key = "path", .type = formatted(StringFormat::json_pointer), .presence = kRequired,
+     .description = "JSON Pointer to the value in the event."},
+    {.key = "type", .type = one_of(kFeatureTypes), .presence = kRequired,
+     .description = "Numbers in bins, or categories."},
+    {.key = "bins", .type = integer(2, kMaxBins), .default_json = "20",
+     .description = "Number of bins; not with binning \"edges\".", .only_for = kNumericOnly},
+    {.key = "binning", .type = one_of(kBinnings), .default_json = "\"quantile\"",
+     .description = "Where bin edges go: reference quantiles, uniform over the reference's range, "
+       "or edges.", .only_for = kNumericOnly},
+    {.key = "edges",
+     .type = array_of(kEdge, {.min_items = 1,
+                              .too_few = "must hold at least one edge",
+                              .max_items = kMaxBins - 1,
+                              .too_many = "must hold at most 4095 edges (4096 bins)"}),
+     .description = "Interior bin edges, finite and strictly increasing: n edges make n + 1 bins; "
+       "with binning \"edges\" only, and then required.", .only_for = kNumericOnly},
+    {.key = "gaussian", .type = boolean(), .default_json = "true",
+     .description = "Also compute the Gaussian KL.", .only_for = kNumericOnly},
+    {.key = "max_categories", .type = integer(1, kMaxCategories), .default_json = "50",
+     .description = "The most frequent reference categories kept, plus one __other__ bin.",
+     .only_for = kCategoricalOnly},
 };
 
 constexpr Condition kFeatureConditions[] = {
@@ -395,22 +415,25 @@ constexpr ObjectSpec kFeature{.name = "feature",
 
 namespace {
 constexpr Field kGroupFields[] = {
-    {"name", formatted(StringFormat::view_name), kRequired, {},
-     "Unique among the stream's features, groups and pairs: 1 to 64 characters of A-Z a-z 0-9 "
-     "_ . - |."},
-    {"features",
-     array_of(kFeatureName,
-              {.min_items = 2,
-               .too_few = "must name at least 2 features (one feature is compared on its own)",
-               .max_items = kMaxGroupFeatures,
-               .too_many = "must name at most 64 features",
-               .duplicate = "duplicate feature"}),
-     kRequired, {}, "Distinct numeric features of the stream."},
-    {"type", one_of(kGroupTypes), kOptional, "\"gaussian\"",
-     "\"gaussian\": the multivariate normal fitted to the group."},
-    {"ridge", number({.min = 0, .max = 1, .problem = "a number from 0 to 1"}), kOptional, "0",
-     "0: a singular covariance is reported as such; > 0: ridge times each feature's reference "
-     "variance is added to the covariances' diagonals."},
+    {.key = "name", .type = formatted(StringFormat::view_name), .presence = kRequired,
+     .description = "Unique among the stream's features, groups and pairs: 1 to 64 characters of "
+       "A-Z a-z 0-9 _ . - |."},
+    {.key = "features",
+     .type = array_of(kFeatureName,
+                      {.min_items = 2,
+                       .too_few = "must name at least 2 features (one feature is compared on "
+                                  "its own)",
+                       .max_items = kMaxGroupFeatures,
+                       .too_many = "must name at most 64 features",
+                       .duplicate = "duplicate feature"}),
+     .presence = kRequired,
+     .description = "Distinct numeric features of the stream."},
+    {.key = "type", .type = one_of(kGroupTypes), .default_json = "\"gaussian\"",
+     .description = "\"gaussian\": the multivariate normal fitted to the group."},
+    {.key = "ridge", .type = number({.min = 0, .max = 1, .problem = "a number from 0 to 1"}),
+     .default_json = "0",
+     .description = "0: a singular covariance is reported as such; > 0: ridge times each feature's "
+       "reference variance is added to the covariances' diagonals."},
 };
 }  // namespace
 
@@ -420,11 +443,13 @@ constexpr ObjectSpec kGroup{.name = "group",
 
 namespace {
 constexpr Field kPairFields[] = {
-    {"name", formatted(StringFormat::view_name), kRequired, {},
-     "Unique among the stream's features, groups and pairs: 1 to 64 characters of A-Z a-z 0-9 "
-     "_ . - |."},
-    {"x", text(), kRequired, {}, "A feature of the stream: the conditioning variable."},
-    {"y", text(), kRequired, {}, "A feature of the stream other than x."},
+    {.key = "name", .type = formatted(StringFormat::view_name), .presence = kRequired,
+     .description = "Unique among the stream's features, groups and pairs: 1 to 64 characters of "
+       "A-Z a-z 0-9 _ . - |."},
+    {.key = "x", .type = text(), .presence = kRequired,
+     .description = "A feature of the stream: the conditioning variable."},
+    {.key = "y", .type = text(), .presence = kRequired,
+     .description = "A feature of the stream other than x."},
 };
 }  // namespace
 
@@ -434,12 +459,15 @@ constexpr ObjectSpec kPair{.name = "pair",
 
 namespace {
 constexpr Field kSequentialFields[] = {
-    {"arl", number({.min = 10, .max = 1e9, .problem = "a number from 10 to 1e9 (windows)"}),
-     kOptional, "1000", "Windows between false alarms on average, per feature."},
-    {"k",
-     number({.min = 0, .min_exclusive = true, .max = 4,
-             .problem = "a number greater than 0 and at most 4"}),
-     kOptional, "0.5", "Reference value: half the shift of z the rule is tuned to."},
+    {.key = "arl",
+     .type = number({.min = 10, .max = 1e9, .problem = "a number from 10 to 1e9 (windows)"}),
+     .default_json = "1000",
+     .description = "Windows between false alarms on average, per feature."},
+    {.key = "k",
+     .type = number({.min = 0, .min_exclusive = true, .max = 4,
+                     .problem = "a number greater than 0 and at most 4"}),
+     .default_json = "0.5",
+     .description = "Reference value: half the shift of z the rule is tuned to."},
 };
 }  // namespace
 
@@ -451,34 +479,36 @@ constexpr ObjectSpec kSequential{
 
 namespace {
 constexpr Field kAlertFields[] = {
-    {"metric", one_of(kMetrics), kRequired, {},
-     "The measure watched: a feature's or pair's histogram measure, a pair's kl_marginal or "
-     "kl_conditional, a group's gaussian_*."},
-    {"warn", number(kNonNegative), kRequired, {}, "The level of a warning."},
-    {"critical", number(kNonNegative), kRequired, {},
-     "The level of a critical alert, at least warn."},
-    {"for", integer_from(1, kU32Max), kOptional, "1",
-     "Consecutive windows at or above a level before it fires; not with sequential."},
-    {"min_samples", integer_from(0, kU64Max), kOptional, "0",
-     "Only windows with at least this many values are evaluated."},
-    {"max_p_value", number(kPValue), kOptional, {},
-     "Fire only when the metric's p-value is at most this; absent: no p-value condition."},
-    {"resolve_below", number(kNonNegative), kOptional, {},
-     "A window below this is clean; at most warn; absent: warn."},
-    {"resolve_p_value", number(kPValue), kOptional, {},
-     "A window whose p-value is above this is clean; at least max_p_value; absent: "
-     "max_p_value."},
-    {"resolve_after", integer_from(1, kU32Max), kOptional, "1",
-     "Consecutive clean windows that resolve a firing alert."},
-    {"sequential", object(kSequential), kOptional, {},
-     "Fire on accumulated evidence instead of one window's p-value."},
-    {"features",
-     array_of(kFeatureName, {.min_items = 1,
-                             .too_few = "must name at least one feature",
-                             .duplicate = "duplicate feature"}),
-     kOptional, {},
-     "Distinct names of the stream's features, pairs or groups the metric is measured on; "
-     "absent: every subject the metric is measured on."},
+    {.key = "metric", .type = one_of(kMetrics), .presence = kRequired,
+     .description = "The measure watched: a feature's or pair's histogram measure, a pair's "
+       "kl_marginal or kl_conditional, a group's gaussian_*."},
+    {.key = "warn", .type = number(kNonNegative), .presence = kRequired,
+     .description = "The level of a warning."},
+    {.key = "critical", .type = number(kNonNegative), .presence = kRequired,
+     .description = "The level of a critical alert, at least warn."},
+    {.key = "for", .type = integer_from(1, kU32Max), .default_json = "1",
+     .description = "Consecutive windows at or above a level before it fires; not with sequential."
+     },
+    {.key = "min_samples", .type = integer_from(0, kU64Max), .default_json = "0",
+     .description = "Only windows with at least this many values are evaluated."},
+    {.key = "max_p_value", .type = number(kPValue),
+     .description = "Fire only when the metric's p-value is at most this; absent: no p-value "
+       "condition."},
+    {.key = "resolve_below", .type = number(kNonNegative),
+     .description = "A window below this is clean; at most warn; absent: warn."},
+    {.key = "resolve_p_value", .type = number(kPValue),
+     .description = "A window whose p-value is above this is clean; at least max_p_value; absent: "
+       "max_p_value."},
+    {.key = "resolve_after", .type = integer_from(1, kU32Max), .default_json = "1",
+     .description = "Consecutive clean windows that resolve a firing alert."},
+    {.key = "sequential", .type = object(kSequential),
+     .description = "Fire on accumulated evidence instead of one window's p-value."},
+    {.key = "features",
+     .type = array_of(kFeatureName, {.min_items = 1,
+                                     .too_few = "must name at least one feature",
+                                     .duplicate = "duplicate feature"}),
+     .description = "Distinct names of the stream's features, pairs or groups the metric is "
+       "measured on; absent: every subject the metric is measured on."},
 };
 
 constexpr Condition kAlertConditions[] = {
@@ -502,40 +532,45 @@ constexpr ValueType kPairObject = object(kPair);
 constexpr ValueType kAlertObject = object(kAlert);
 
 constexpr Field kStreamFields[] = {
-    {"name", formatted(StringFormat::name), kRequired, {},
-     "Unique among the streams: 1 to 64 characters of A-Z a-z 0-9 _ . -."},
-    {"source", object(kSource), kRequired, {}, "Where the events come from."},
-    {"event_time", object(kEventTime), kOptional, {},
-     "Where an event's time is read; absent: windows close on processing time. Not with count "
-     "windows."},
-    {"window", object(kWindow), kRequired, {},
-     "How events are grouped into the windows compared with the reference."},
-    {"reference", object(kReference), kOptional, "{\"type\": \"capture\"}",
-     "The distribution windows are compared with."},
-    {"smoothing_alpha",
-     number({.min = 0, .max = kMaxSmoothingAlpha, .problem = "a number >= 0",
-             .above_max = "must be at most 1e300 (the smoothed probabilities (c + alpha) / "
-                          "(n + bins * alpha) need n + bins * alpha finite)"}),
-     kOptional, "0.5", "Additive smoothing of both histograms (docs/metrics.md)."},
-    {"fdr",
-     number({.min = 0, .min_exclusive = true, .max = 1, .max_exclusive = true,
-             .problem = "a number greater than 0 and less than 1"}),
-     kOptional, {},
-     "Benjamini-Hochberg level across the stream's features in each window, replacing the "
-     "rules' max_p_value; absent: off."},
-    {"features", array_of(kFeatureObject, {.min_items = 1,
-                                           .too_few = "must hold at least one feature"}),
-     kRequired, {}, "The monitored fields of the events; names unique in the stream."},
-    {"groups",
-     array_of(kGroupObject, {.max_items = kMaxGroupsPerStream,
-                             .too_many = "must hold at most 16 groups"}),
-     kOptional, {}, "Numeric features compared jointly."},
-    {"pairs",
-     array_of(kPairObject, {.max_items = kMaxPairsPerStream,
-                            .too_many = "must hold at most 64 pairs"}),
-     kOptional, {}, "The distribution of a feature given another."},
-    {"alerts", array_of(kAlertObject), kOptional, {},
-     "Alert rules; absent: the default rule (config/README.md); []: none."},
+    {.key = "name", .type = formatted(StringFormat::name), .presence = kRequired,
+     .description = "Unique among the streams: 1 to 64 characters of A-Z a-z 0-9 _ . -."},
+    {.key = "source", .type = object(kSource), .presence = kRequired,
+     .description = "Where the events come from."},
+    {.key = "event_time", .type = object(kEventTime),
+     .description = "Where an event's time is read; absent: windows close on processing time. Not "
+       "with count windows."},
+    {.key = "window", .type = object(kWindow), .presence = kRequired,
+     .description = "How events are grouped into the windows compared with the reference."},
+    {.key = "reference", .type = object(kReference), .default_json = "{\"type\": \"capture\"}",
+     .description = "The distribution windows are compared with."},
+    {.key = "smoothing_alpha",
+     .type = number({.min = 0,
+                     .max = kMaxSmoothingAlpha,
+                     .problem = "a number >= 0",
+                     .above_max = "must be at most 1e300 (the smoothed probabilities (c + "
+                                  "alpha) / (n + bins * alpha) need n + bins * alpha finite)"}),
+     .default_json = "0.5",
+     .description = "Additive smoothing of both histograms (docs/metrics.md)."},
+    {.key = "fdr",
+     .type = number({.min = 0, .min_exclusive = true, .max = 1, .max_exclusive = true,
+                     .problem = "a number greater than 0 and less than 1"}),
+     .description = "Benjamini-Hochberg level across the stream's features in each window, "
+       "replacing the rules' max_p_value; absent: off."},
+    {.key = "features",
+     .type = array_of(kFeatureObject,
+                      {.min_items = 1, .too_few = "must hold at least one feature"}),
+     .presence = kRequired,
+     .description = "The monitored fields of the events; names unique in the stream."},
+    {.key = "groups",
+     .type = array_of(kGroupObject, {.max_items = kMaxGroupsPerStream,
+                                     .too_many = "must hold at most 16 groups"}),
+     .description = "Numeric features compared jointly."},
+    {.key = "pairs",
+     .type = array_of(kPairObject, {.max_items = kMaxPairsPerStream,
+                                    .too_many = "must hold at most 64 pairs"}),
+     .description = "The distribution of a feature given another."},
+    {.key = "alerts", .type = array_of(kAlertObject),
+     .description = "Alert rules; absent: the default rule (config/README.md); []: none."},
 };
 }  // namespace
 
@@ -549,18 +584,21 @@ namespace {
 constexpr ValueType kStreamObject = object(kStream);
 
 constexpr Field kConfigurationFields[] = {
-    {"$schema", text(), kOptional, {},
-     "The JSON Schema of this file, for editors (driftd --print-config-schema); driftd "
-     "ignores it.",
-     {}, true},
-    {"storage", object(kStorage), kRequired, {}, "The SQLite database."},
-    {"http", object(kHttp), kOptional, "{}", "The HTTP API and ingest."},
-    {"kafka", object(kKafka), kOptional, {},
-     "The Kafka consumer group; needed when a stream has a kafka source."},
-    {"webhooks", object(kWebhooks), kOptional, "{}", "Webhook deliveries of alerts."},
-    {"streams", array_of(kStreamObject, {.min_items = 1,
-                                         .too_few = "must hold at least one stream"}),
-     kRequired, {}, "The monitored streams; names unique."},
+    {.key = "$schema", .type = text(),
+     .description = "The JSON Schema of this file, for editors (driftd --print-config-schema); "
+       "driftd ignores it.", .ignored = true},
+    {.key = "storage", .type = object(kStorage), .presence = kRequired,
+     .description = "The SQLite database."},
+    {.key = "http", .type = object(kHttp), .default_json = "{}",
+     .description = "The HTTP API and ingest."},
+    {.key = "kafka", .type = object(kKafka),
+     .description = "The Kafka consumer group; needed when a stream has a kafka source."},
+    {.key = "webhooks", .type = object(kWebhooks), .default_json = "{}",
+     .description = "Webhook deliveries of alerts."},
+    {.key = "streams",
+     .type = array_of(kStreamObject, {.min_items = 1, .too_few = "must hold at least one stream"}),
+     .presence = kRequired,
+     .description = "The monitored streams; names unique."},
 };
 
 constexpr std::string_view kRulesBeyondTheTable[] = {
