@@ -1,8 +1,10 @@
 // driftd: the streaming data-drift monitor daemon.
 //
-//   driftd --config FILE        run
-//   driftd --check-config FILE  validate the configuration and exit
-//   driftd --print-metrics      list every Prometheus metric (docs/prometheus.md)
+//   driftd --config FILE         run
+//   driftd --check-config FILE   validate the configuration and exit
+//   driftd --print-config-schema print the configuration's JSON Schema (for
+//                                editors; config/json_schema.h) and exit
+//   driftd --print-metrics       list every Prometheus metric (docs/prometheus.md)
 //
 // Signals: SIGTERM/SIGINT drain (stop intake, commit, checkpoint) and exit.
 // SIGHUP re-reads the configuration: an invalid one is reported and the
@@ -45,6 +47,7 @@
 #include "common/thread_name.h"
 #include "config/config_error.h"
 #include "config/config_parser.h"
+#include "config/json_schema.h"
 #include "http/server.h"
 #include "http/tls_context.h"
 #include "kafka/consumer_config.h"
@@ -60,9 +63,10 @@ constexpr int kExitConfig = 78;
 constexpr int kExitStartFailure = 1;
 
 constexpr const char* kUsage =
-    "usage: driftd --config FILE        run the daemon\n"
-    "       driftd --check-config FILE  validate FILE and exit (78 when invalid)\n"
-    "       driftd --print-metrics      list every Prometheus metric (Markdown)\n";
+    "usage: driftd --config FILE         run the daemon\n"
+    "       driftd --check-config FILE   validate FILE and exit (78 when invalid)\n"
+    "       driftd --print-config-schema print the configuration's JSON Schema\n"
+    "       driftd --print-metrics       list every Prometheus metric (Markdown)\n";
 
 // The HTTP server's TLS context (null for plain HTTP), read from the files
 // now; throws ConfigError naming the field of the file that is wrong.
@@ -302,6 +306,10 @@ int main(int argc, char** argv) {
   if (args.size() == 1 && args[0] == "--print-metrics") {
     const auto families = driftd::every_daemon_metric_family();
     std::fputs(driftd::metrics::markdown_table(families).c_str(), stdout);
+    return 0;
+  }
+  if (args.size() == 1 && args[0] == "--print-config-schema") {
+    std::fputs(driftd::config::configuration_json_schema().c_str(), stdout);
     return 0;
   }
   if (args.size() != 2 || (args[0] != "--config" && args[0] != "--check-config")) {

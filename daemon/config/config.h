@@ -3,7 +3,9 @@
 // A Config is what parse_config() / load_config_file() (config/config_parser.h)
 // return. Every Config they return satisfies all the rules in the tables below,
 // so the daemon never re-checks them; a Config built by hand (tests) carries
-// no such promise. config/README.md holds the same tables for users.
+// no such promise. config/README.md holds the same tables for users; the
+// parser checks against the field table of config/config_schema_table.h,
+// whose defaults a test keeps equal to the ones below.
 //
 // Durations are std::chrono::milliseconds, written in the file as "500ms",
 // "30s", "5m", "1h", "1d" (config/duration.h). JSON Pointers follow RFC 6901
@@ -19,6 +21,7 @@
 // Top level
 // | field     | type   | default  | rules |
 // |-----------|--------|----------|-------|
+// | `$schema` | string | absent   | ignored by driftd: the JSON Schema editors check the file against (`driftd --print-config-schema`) |
 // | `storage` | object | required | see storage |
 // | `http`    | object | all defaults | see http |
 // | `kafka`   | object | absent   | required when any stream has a kafka source |

@@ -47,6 +47,13 @@ void append_escaped(std::string& out, std::string_view text) {
   }
 }
 
+std::string in_quotes(std::string_view text) {
+  std::string out = "\"";
+  append_escaped(out, text);
+  out += '"';
+  return out;
+}
+
 std::string append_index(std::string_view parent, std::size_t index) {
   std::string out(parent);
   out += '[';

@@ -55,6 +55,10 @@ std::string append_key(std::string_view parent, std::string_view key);
 // backslash, control characters as \u00XX, so a message stays on one line.
 void append_escaped(std::string& out, std::string_view text);
 
+// `text` in double quotes, escaped as append_escaped() does, so that a name
+// as written keeps a message on one line: "a\u000ab".
+std::string in_quotes(std::string_view text);
+
 // `parent` extended by an array index: "streams" + 2 -> "streams[2]".
 std::string append_index(std::string_view parent, std::size_t index);
 

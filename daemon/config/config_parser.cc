@@ -6,16 +6,23 @@
 #include <charconv>
 #include <cstdio>
 #include <cstring>
-#include <limits>
 #include <memory>
+#include <optional>
 #include <string>
+#include <vector>
 
-#include "common/timer_limit.h"
 #include "config/config_error.h"
-#include "config/json_pointer.h"
+#include "config/config_schema_table.h"
 #include "config/json_reader.h"
 #include "config/listen_address.h"
 #include "window/window_limits.h"
+
+// Each object is read by an ObjectReader over its spec in the field table
+// (config/config_schema_table.h), which checks every value against its type
+// and range before the converter declared here for its key runs. So the
+// converters below only turn checked values into config.h's structs
+// (n.integer() with no bounds: the table's were applied) and check the rules
+// the table cannot state, once the object's own members have been read.
 
 namespace driftd::config {
 namespace {
@@ -24,44 +31,7 @@ using detail::Json;
 using detail::Node;
 using detail::ObjectReader;
 
-constexpr std::uint64_t kU32Max = std::numeric_limits<std::uint32_t>::max();
-constexpr std::uint64_t kU64Max = std::numeric_limits<std::uint64_t>::max();
-constexpr std::uint64_t kMaxBins = 4096;
-constexpr std::uint64_t kMaxCategories = 4096;
-constexpr std::size_t kMinAuthTokenLength = 16;
-constexpr std::uint64_t kMaxReadThreads = 64;
-
-// The limits of config/README.md ("Limits"), each derived from what the code
-// that uses the value can hold.
-// simdjson's largest document (SIMDJSON_MAXSIZE_BYTES): a JSON array body is one.
-constexpr std::uint64_t kMaxBodyBytes = 0xFFFFFFFF;
-// The consumer reserves a batch's message and document arrays up front.
-constexpr std::uint64_t kMaxPollBatch = 1'000'000;
-constexpr std::uint64_t kMaxKafkaThreads = 64;
-// Every due subscription is attempted at each dispatcher pass, 32 at a time.
-constexpr std::uint64_t kMaxSubscriptions = 10'000;
-// p_k = (c_k + alpha) / (n + K alpha) with K <= 4097 bins (4096 categories and
-// __other__): beyond DBL_MAX / 4097 (4.4e304) the denominator is infinite and
-// every probability 0.
-constexpr double kMaxSmoothingAlpha = 1e300;
-constexpr std::uint64_t kMaxEvents = static_cast<std::uint64_t>(kMaxEventsPerWindow);
-constexpr Duration kMaxTimestampDuration{kMaxTimestampMs};
-constexpr std::string_view kTimerLimit =
-    "timers count nanoseconds in 64 bits: 2^62 ns, about 146 years, is the longest";
-constexpr std::string_view kTimestampLimit =
-    "timestamps and their differences stay within 2^62 - 1 ms, about 146 million years";
-
-// A duration a timer, deadline or wait is set with (common/timer_limit.h).
-Duration read_timer(const Node& node) {
-  return node.positive_duration(kMaxTimerDuration, kTimerLimit);
-}
-
-// A duration subtracted from or added to timestamps (windows, retention).
-Duration read_span(const Node& node) {
-  return node.positive_duration(kMaxTimestampDuration, kTimestampLimit);
-}
-
-const ObjectReader::Handler kAlreadyRead = [](const Node&) {};
+std::uint32_t to_u32(std::uint64_t value) { return static_cast<std::uint32_t>(value); }
 
 // Shortest text that reads back to `value`: 0.05 -> "0.05".
 std::string format_number(double value) {
@@ -70,83 +40,24 @@ std::string format_number(double value) {
   return std::string(buffer, result.ptr);
 }
 
-// `text` in double quotes; '"', '\\' and control characters escaped as in
-// JSON, so that a name as written (an alert's or a group's feature) keeps the
-// message on one line.
-std::string in_quotes(std::string_view text) {
-  std::string out = "\"";
-  append_escaped(out, text);
-  out += '"';
+// The elements of a checked array of strings.
+std::vector<std::string> strings(const Node& node) {
+  std::vector<std::string> out;
+  for (const Node& element : node.elements()) out.push_back(element.string());
   return out;
-}
-
-std::string not_allowed_for(std::string_view field, std::string_view value) {
-  return "not allowed when " + std::string(field) + " is " + in_quotes(value);
-}
-
-// The member `key`, which must be present ("required field is missing").
-Node discriminator(const ObjectReader& reader, std::string_view key) {
-  std::optional<Node> node = reader.member(key);
-  if (!node) throw ConfigError(append_key(reader.node().path(), key), "required field is missing");
-  return *node;
-}
-
-std::uint32_t to_u32(std::uint64_t value) { return static_cast<std::uint32_t>(value); }
-
-// Stream and feature names: [A-Za-z0-9_.-]{1,64}. Group and pair names
-// (`with_bar`) may also hold '|', as in "amount|hour".
-std::string read_name(const Node& node, bool with_bar = false) {
-  std::string name = node.string();
-  const bool valid = !name.empty() && name.size() <= 64 &&
-                     std::all_of(name.begin(), name.end(), [&](char c) {
-                       return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-                              (c >= '0' && c <= '9') || c == '_' || c == '.' || c == '-' ||
-                              (with_bar && c == '|');
-                     });
-  if (!valid && with_bar) {
-    node.fail("must be 1 to 64 characters from A-Z, a-z, 0-9, '_', '.', '-' and '|'");
-  }
-  if (!valid) node.fail("must be 1 to 64 characters from A-Z, a-z, 0-9, '_', '.' and '-'");
-  return name;
-}
-
-std::string read_json_pointer(const Node& node) {
-  std::string pointer = node.string();
-  std::string problem;
-  if (!parse_json_pointer(pointer, problem)) node.fail(problem);
-  return pointer;
-}
-
-double read_non_negative(const Node& node) {
-  if (!node.json().is_number() || !(node.number() >= 0)) node.fail("must be a number >= 0");
-  return node.number();
-}
-
-// A number for which `accepts` holds; else "must be " + what.
-template <class Accepts>
-double read_number_where(const Node& node, Accepts accepts, const char* what) {
-  if (!node.json().is_number() || !accepts(node.number())) node.fail(std::string("must be ") + what);
-  return node.number();
-}
-
-// A p-value threshold, in (0, 1].
-double read_p_value(const Node& node) {
-  return read_number_where(node, [](double p) { return p > 0 && p <= 1; },
-                           "a number greater than 0 and at most 1");
 }
 
 // ---------------------------------------------------------------- storage
 
 StorageConfig read_storage(const Node& node) {
   StorageConfig out;
-  ObjectReader reader(node);
-  reader.required("path", [&](const Node& n) { out.path = n.file_path(); })
-      .optional("synchronous", [&](const Node& n) { out.synchronous = n.choice(kSyncModeNames); })
-      .optional("checkpoint_interval",
-                [&](const Node& n) { out.checkpoint_interval = read_timer(n); })
-      .optional("retention", [&](const Node& n) { out.retention = read_span(n); })
-      .optional("hourly_retention", [&](const Node& n) { out.hourly_retention = read_span(n); })
-      .optional("event_retention", [&](const Node& n) { out.event_retention = read_span(n); });
+  ObjectReader reader(node, schema::kStorage);
+  reader.on("path", [&](const Node& n) { out.path = n.string(); })
+      .on("synchronous", [&](const Node& n) { out.synchronous = n.choice(kSyncModeNames); })
+      .on("checkpoint_interval", [&](const Node& n) { out.checkpoint_interval = n.duration(); })
+      .on("retention", [&](const Node& n) { out.retention = n.duration(); })
+      .on("hourly_retention", [&](const Node& n) { out.hourly_retention = n.duration(); })
+      .on("event_retention", [&](const Node& n) { out.event_retention = n.duration(); });
   reader.read();
   return out;
 }
@@ -155,53 +66,34 @@ StorageConfig read_storage(const Node& node) {
 
 TlsConfig read_tls(const Node& node) {
   TlsConfig out;
-  ObjectReader reader(node);
-  reader.required("certificate", [&](const Node& n) { out.certificate = n.file_path(); })
-      .required("private_key", [&](const Node& n) { out.private_key = n.file_path(); });
+  ObjectReader reader(node, schema::kTls);
+  reader.on("certificate", [&](const Node& n) { out.certificate = n.string(); })
+      .on("private_key", [&](const Node& n) { out.private_key = n.string(); });
   reader.read();
   return out;
 }
 
 HttpConfig read_http(const Node& node) {
   HttpConfig out;
-  ObjectReader reader(node);
+  ObjectReader reader(node, schema::kHttp);
   reader
-      .optional("listen",
-                [&](const Node& n) {
-                  std::string problem;
-                  std::optional<ListenAddress> address = parse_listen_address(n.string(), problem);
-                  if (!address) n.fail(problem);
-                  out.listen = std::move(*address);
-                })
-      .optional("auth_token",
-                [&](const Node& n) {
-                  std::string token = n.string();
-                  if (token.size() < kMinAuthTokenLength) {
-                    n.fail("must be at least " + std::to_string(kMinAuthTokenLength) +
-                           " characters long");
-                  }
-                  const bool clean = std::all_of(token.begin(), token.end(), [](char c) {
-                    return static_cast<unsigned char>(c) > 0x20 && c != 0x7f;
-                  });
-                  if (!clean) n.fail("must not contain spaces or control characters");
-                  out.auth_token = std::move(token);
-                })
-      .optional("max_body_bytes",
-                [&](const Node& n) { out.max_body_bytes = n.integer(1, kMaxBodyBytes, true); })
-      .optional("max_inflight_body_bytes",
-                [&](const Node& n) { out.max_inflight_body_bytes = n.integer(1, kU64Max, true); })
-      .optional("max_connections",
-                [&](const Node& n) { out.max_connections = to_u32(n.integer(1, kU32Max, true)); })
-      .optional("max_event_streams",
-                [&](const Node& n) { out.max_event_streams = to_u32(n.integer(1, kU32Max, true)); })
-      .optional("idle_timeout", [&](const Node& n) { out.idle_timeout = read_timer(n); })
-      .optional("read_threads",
-                [&](const Node& n) { out.read_threads = to_u32(n.integer(1, kMaxReadThreads)); })
-      .optional("read_queue",
-                [&](const Node& n) { out.read_queue = to_u32(n.integer(0, kU32Max, true)); })
-      .optional("read_time_budget", [&](const Node& n) { out.read_time_budget = read_timer(n); })
-      .optional("ingest_ack", [&](const Node& n) { out.ingest_ack = n.choice(kIngestAckNames); })
-      .optional("tls", [&](const Node& n) { out.tls = read_tls(n); });
+      .on("listen",
+          [&](const Node& n) {
+            std::string unused;
+            out.listen = *parse_listen_address(n.string(), unused);
+          })
+      .on("auth_token", [&](const Node& n) { out.auth_token = n.string(); })
+      .on("max_body_bytes", [&](const Node& n) { out.max_body_bytes = n.integer(); })
+      .on("max_inflight_body_bytes",
+          [&](const Node& n) { out.max_inflight_body_bytes = n.integer(); })
+      .on("max_connections", [&](const Node& n) { out.max_connections = to_u32(n.integer()); })
+      .on("max_event_streams", [&](const Node& n) { out.max_event_streams = to_u32(n.integer()); })
+      .on("idle_timeout", [&](const Node& n) { out.idle_timeout = n.duration(); })
+      .on("read_threads", [&](const Node& n) { out.read_threads = to_u32(n.integer()); })
+      .on("read_queue", [&](const Node& n) { out.read_queue = to_u32(n.integer()); })
+      .on("read_time_budget", [&](const Node& n) { out.read_time_budget = n.duration(); })
+      .on("ingest_ack", [&](const Node& n) { out.ingest_ack = n.choice(kIngestAckNames); })
+      .on("tls", [&](const Node& n) { out.tls = read_tls(n); });
   reader.read();
   if (out.max_inflight_body_bytes < out.max_body_bytes) {
     throw ConfigError(append_key(node.path(), "max_inflight_body_bytes"),
@@ -213,66 +105,21 @@ HttpConfig read_http(const Node& node) {
 
 // ---------------------------------------------------------------- kafka
 
-// librdkafka settings driftd sets itself, and why.
-struct ReservedProperty {
-  std::string_view key;
-  std::string_view problem;
-};
-constexpr std::array<ReservedProperty, 4> kReservedProperties{{
-    {"bootstrap.servers", "is set by driftd from kafka.brokers"},
-    {"group.id", "is set by driftd from kafka.group_id"},
-    {"enable.auto.offset.store",
-     "is set by driftd (offsets are stored only after their window is committed)"},
-    {"enable.auto.commit",
-     "is set by driftd (offsets are committed only after their window is committed)"},
-}};
-
-std::map<std::string, std::string> read_properties(const Node& node) {
-  if (!node.json().is_object()) node.fail("must be an object");
-  std::map<std::string, std::string> out;
-  for (const auto& [key, value] : node.json().items()) {
-    const Node property(value, append_key(node.path(), key));
-    for (const ReservedProperty& reserved : kReservedProperties) {
-      if (key == reserved.key) property.fail(std::string(reserved.problem));
-    }
-    out[key] = property.string();
-  }
-  return out;
-}
-
-// A name Kafka accepts for a topic or a group.instance.id.
-bool is_kafka_name(std::string_view name) {
-  return !name.empty() && name.size() <= 249 && name != "." && name != ".." &&
-         std::all_of(name.begin(), name.end(), [](char c) {
-           return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-                  c == '_' || c == '.' || c == '-';
-         });
-}
-
-std::string read_topic(const Node& node);
-
-std::string read_instance_id(const Node& node) {
-  std::string id = node.string();
-  if (!id.empty() && !is_kafka_name(id)) {
-    node.fail(
-        "must be \"\" (dynamic membership) or a group.instance.id: 1 to 249 characters from A-Z, "
-        "a-z, 0-9, '_', '.' and '-'");
-  }
-  return id;
-}
-
 KafkaConfig read_kafka(const Node& node) {
   KafkaConfig out;
-  ObjectReader reader(node);
-  reader.required("brokers", [&](const Node& n) { out.brokers = n.non_empty_string(); })
-      .required("group_id", [&](const Node& n) { out.group_id = n.non_empty_string(); })
-      .optional("instance_id", [&](const Node& n) { out.instance_id = read_instance_id(n); })
-      .optional("properties", [&](const Node& n) { out.properties = read_properties(n); })
-      .optional("poll_batch",
-                [&](const Node& n) { out.poll_batch = to_u32(n.integer(1, kMaxPollBatch, true)); })
-      .optional("threads",
-                [&](const Node& n) { out.threads = to_u32(n.integer(1, kMaxKafkaThreads, true)); })
-      .optional("alert_topic", [&](const Node& n) { out.alert_topic = read_topic(n); });
+  ObjectReader reader(node, schema::kKafka);
+  reader.on("brokers", [&](const Node& n) { out.brokers = n.string(); })
+      .on("group_id", [&](const Node& n) { out.group_id = n.string(); })
+      .on("instance_id", [&](const Node& n) { out.instance_id = n.string(); })
+      .on("properties",
+          [&](const Node& n) {
+            for (const auto& [key, value] : n.json().items()) {
+              out.properties[key] = value.get<std::string>();
+            }
+          })
+      .on("poll_batch", [&](const Node& n) { out.poll_batch = to_u32(n.integer()); })
+      .on("threads", [&](const Node& n) { out.threads = to_u32(n.integer()); })
+      .on("alert_topic", [&](const Node& n) { out.alert_topic = n.string(); });
   reader.read();
   return out;
 }
@@ -281,23 +128,13 @@ KafkaConfig read_kafka(const Node& node) {
 
 WebhookConfig read_webhooks(const Node& node) {
   WebhookConfig out;
-  ObjectReader reader(node);
-  reader
-      .optional("allowlist",
-                [&](const Node& n) {
-                  std::vector<std::string> targets;
-                  for (const Node& element : n.elements()) {
-                    targets.push_back(element.non_empty_string());
-                  }
-                  out.allowlist = std::move(targets);
-                })
-      .optional("timeout", [&](const Node& n) { out.timeout = read_timer(n); })
-      .optional("retry_initial", [&](const Node& n) { out.retry_initial = read_timer(n); })
-      .optional("retry_max", [&](const Node& n) { out.retry_max = read_timer(n); })
-      .optional("ca_file", [&](const Node& n) { out.ca_file = n.file_path(); })
-      .optional("max_subscriptions", [&](const Node& n) {
-        out.max_subscriptions = to_u32(n.integer(1, kMaxSubscriptions));
-      });
+  ObjectReader reader(node, schema::kWebhooks);
+  reader.on("allowlist", [&](const Node& n) { out.allowlist = strings(n); })
+      .on("timeout", [&](const Node& n) { out.timeout = n.duration(); })
+      .on("retry_initial", [&](const Node& n) { out.retry_initial = n.duration(); })
+      .on("retry_max", [&](const Node& n) { out.retry_max = n.duration(); })
+      .on("ca_file", [&](const Node& n) { out.ca_file = n.string(); })
+      .on("max_subscriptions", [&](const Node& n) { out.max_subscriptions = to_u32(n.integer()); });
   reader.read();
   if (out.retry_max < out.retry_initial) {
     throw ConfigError(append_key(node.path(), "retry_max"),
@@ -329,34 +166,24 @@ AlertmanagerConfig read_alertmanager(const Node& node) {
     return url;
   };
   AlertmanagerConfig out;
-  ObjectReader reader(node);
-  reader.required("url", [&](const Node& n) { out.url = read_base_url(n); })
-      .optional("bearer_token_file",
-                [&](const Node& n) { out.bearer_token_file = n.file_path(); })
-      .optional("basic_auth",
-                [&](const Node& n) {
-                  AlertmanagerConfig::BasicAuth auth;
-                  ObjectReader fields(n);
-                  fields
-                      .required("username",
-                                [&](const Node& u) { auth.username = u.non_empty_string(); })
-                      .required("password_file",
-                                [&](const Node& p) { auth.password_file = p.file_path(); });
-                  fields.read();
-                  out.basic_auth = std::move(auth);
-                })
-      .optional("ca_file", [&](const Node& n) { out.ca_file = n.file_path(); })
-      .optional("timeout", [&](const Node& n) { out.timeout = read_timer(n); })
-      .optional("resend_interval",
-                [&](const Node& n) {
-                  // endsAt is 4 x resend_interval ahead: that must stay a timer.
-                  out.resend_interval = n.positive_duration(
-                      Duration(kMaxTimerDuration / 4), std::string(kTimerLimit) +
-                                                           ", and endsAt is 4 x resend_interval");
-                })
-      .optional("retry_initial", [&](const Node& n) { out.retry_initial = read_timer(n); })
-      .optional("retry_max", [&](const Node& n) { out.retry_max = read_timer(n); })
-      .optional("external_url", [&](const Node& n) { out.external_url = read_base_url(n); });
+  ObjectReader reader(node, schema::kAlertmanager);
+  reader.on("url", [&](const Node& n) { out.url = read_base_url(n); })
+      .on("bearer_token_file", [&](const Node& n) { out.bearer_token_file = n.string(); })
+      .on("basic_auth",
+          [&](const Node& n) {
+            AlertmanagerConfig::BasicAuth auth;
+            ObjectReader fields(n, schema::kBasicAuth);
+            fields.on("username", [&](const Node& u) { auth.username = u.string(); })
+                .on("password_file", [&](const Node& p) { auth.password_file = p.string(); });
+            fields.read();
+            out.basic_auth = std::move(auth);
+          })
+      .on("ca_file", [&](const Node& n) { out.ca_file = n.string(); })
+      .on("timeout", [&](const Node& n) { out.timeout = n.duration(); })
+      .on("resend_interval", [&](const Node& n) { out.resend_interval = n.duration(); })
+      .on("retry_initial", [&](const Node& n) { out.retry_initial = n.duration(); })
+      .on("retry_max", [&](const Node& n) { out.retry_max = n.duration(); })
+      .on("external_url", [&](const Node& n) { out.external_url = read_base_url(n); });
   reader.read();
   if (out.bearer_token_file && out.basic_auth) {
     throw ConfigError(append_key(node.path(), "basic_auth"),
@@ -372,90 +199,42 @@ AlertmanagerConfig read_alertmanager(const Node& node) {
 
 // ---------------------------------------------------------------- streams
 
-std::string read_topic(const Node& node) {
-  std::string topic = node.string();
-  if (!is_kafka_name(topic)) {
-    node.fail(
-        "must be a Kafka topic name: 1 to 249 characters from A-Z, a-z, 0-9, '_', '.' and '-'");
-  }
-  return topic;
-}
-
 SourceConfig read_source(const Node& node, bool has_kafka_section) {
   SourceConfig out;
-  ObjectReader reader(node);
-  const Node type = discriminator(reader, "type");
+  ObjectReader reader(node, schema::kSource);
+  const Node type = *reader.member("type");
   out.type = type.choice(kSourceTypeNames);
   if (out.type == SourceType::kafka && !has_kafka_section) {
     type.fail("a kafka source needs the top-level \"kafka\" section");
   }
-  reader.required("type", kAlreadyRead);
-  if (out.type == SourceType::kafka) {
-    reader.required("topic", [&](const Node& n) { out.topic = read_topic(n); });
-  } else {
-    reader.refused("topic", not_allowed_for("type", "http"));
-  }
+  reader.on("topic", [&](const Node& n) { out.topic = n.string(); });
   reader.read();
   return out;
 }
 
 EventTimeConfig read_event_time(const Node& node) {
   EventTimeConfig out;
-  bool kafka_timestamp = false;
-  ObjectReader reader(node);
-  reader.optional("field", [&](const Node& n) { out.field = read_json_pointer(n); })
-      .optional("unit", [&](const Node& n) { out.unit = n.choice(kTimeUnitNames); })
-      .optional("kafka_timestamp", [&](const Node& n) { kafka_timestamp = n.boolean(); })
-      .optional("max_future", [&](const Node& n) { out.max_future = read_span(n); })
-      .optional("idle_timeout", [&](const Node& n) { out.idle_timeout = n.duration(kMaxTimestampDuration, kTimestampLimit); });
+  ObjectReader reader(node, schema::kEventTime);
+  reader.on("field", [&](const Node& n) { out.field = n.string(); })
+      .on("unit", [&](const Node& n) { out.unit = n.choice(kTimeUnitNames); })
+      .on("kafka_timestamp",
+          [&](const Node& n) {
+            if (n.boolean()) out.source = EventTimeSource::kafka_timestamp;
+          })
+      .on("max_future", [&](const Node& n) { out.max_future = n.duration(); })
+      .on("idle_timeout", [&](const Node& n) { out.idle_timeout = n.duration(); });
   reader.read();
-  if (kafka_timestamp) {
-    out.source = EventTimeSource::kafka_timestamp;
-    if (reader.has("field")) {
-      reader.member("field")->fail("not allowed with \"kafka_timestamp\": true");
-    }
-    if (reader.has("unit")) {
-      reader.member("unit")->fail(
-          "not allowed with \"kafka_timestamp\": true (Kafka timestamps are milliseconds)");
-    }
-  } else if (!reader.has("field")) {
-    node.fail("needs \"field\" (a JSON Pointer) or \"kafka_timestamp\": true");
-  }
   return out;
 }
 
 WindowConfig read_window(const Node& node, bool has_event_time) {
   WindowConfig out;
-  ObjectReader reader(node);
-  const Node type = discriminator(reader, "type");
-  out.type = type.choice(kWindowTypeNames);
-  const std::string_view type_name = to_string(out.type);
-  reader.required("type", kAlreadyRead);
-  const auto read_size = [&](const Node& n) { out.size = read_span(n); };
-  const auto read_slide = [&](const Node& n) { out.slide = read_span(n); };
-  const auto read_lateness = [&](const Node& n) { out.allowed_lateness = n.duration(); };
-  switch (out.type) {
-    case WindowType::tumbling:
-      reader.required("size", read_size)
-          .optional("allowed_lateness", read_lateness)
-          .refused("slide", not_allowed_for("type", type_name))
-          .refused("events", not_allowed_for("type", type_name));
-      break;
-    case WindowType::sliding:
-      reader.required("size", read_size)
-          .required("slide", read_slide)
-          .optional("allowed_lateness", read_lateness)
-          .refused("events", not_allowed_for("type", type_name));
-      break;
-    case WindowType::count:
-      reader
-          .required("events",
-                    [&](const Node& n) { out.events = n.integer(1, kMaxEvents, true); })
-          .refused("size", not_allowed_for("type", type_name))
-          .refused("slide", not_allowed_for("type", type_name))
-          .refused("allowed_lateness", not_allowed_for("type", type_name));
-      break;
-  }
+  ObjectReader reader(node, schema::kWindow);
+  out.type = reader.member("type")->choice(kWindowTypeNames);
+  reader.on("size", [&](const Node& n) { out.size = n.duration(); })
+      .on("slide", [&](const Node& n) { out.slide = n.duration(); })
+      .on("events", [&](const Node& n) { out.events = n.integer(); })
+      .on("allowed_lateness", [&](const Node& n) { out.allowed_lateness = n.duration(); });
   reader.read();
   if (out.type == WindowType::tumbling) out.slide = out.size;
   if (out.type == WindowType::sliding && out.size % out.slide != Duration::zero()) {
@@ -486,20 +265,11 @@ WindowConfig read_window(const Node& node, bool has_event_time) {
 
 ReferenceConfig read_reference(const Node& node) {
   ReferenceConfig out;
-  ObjectReader reader(node);
-  const Node type = discriminator(reader, "type");
-  out.type = type.choice(kReferenceTypeNames);
-  reader.required("type", kAlreadyRead);
-  if (out.type == ReferenceType::capture) {
-    reader.optional("events", [&](const Node& n) { out.events = n.integer(1, kMaxEvents, true); })
-        .optional("min_values",
-                  [&](const Node& n) { out.min_values = n.integer(1, kMaxEvents, true); })
-        .refused("path", not_allowed_for("type", "capture"));
-  } else {
-    reader.required("path", [&](const Node& n) { out.path = n.file_path(); })
-        .refused("events", not_allowed_for("type", "file"))
-        .refused("min_values", not_allowed_for("type", "file"));
-  }
+  ObjectReader reader(node, schema::kReference);
+  out.type = reader.member("type")->choice(kReferenceTypeNames);
+  reader.on("events", [&](const Node& n) { out.events = n.integer(); })
+      .on("min_values", [&](const Node& n) { out.min_values = n.integer(); })
+      .on("path", [&](const Node& n) { out.path = n.string(); });
   reader.read();
   if (out.events && reader.has("min_values") && out.min_values > *out.events) {
     reader.member("min_values")
@@ -512,69 +282,33 @@ ReferenceConfig read_reference(const Node& node) {
   return out;
 }
 
-std::vector<double> read_edges(const Node& node) {
-  const std::vector<Node> elements = node.elements();
-  if (elements.empty()) node.fail("must hold at least one edge");
-  if (elements.size() > kMaxBins - 1) {
-    node.fail("must hold at most " + std::to_string(kMaxBins - 1) + " edges (" +
-              std::to_string(kMaxBins) + " bins)");
-  }
-  std::vector<double> edges;
-  edges.reserve(elements.size());
-  for (const Node& element : elements) {
-    const double edge = element.number();
-    if (!edges.empty() && !(edge > edges.back())) {
-      element.fail("must be greater than the previous edge (" + format_number(edges.back()) + ")");
-    }
-    edges.push_back(edge);
-  }
-  return edges;
-}
-
 FeatureConfig read_feature(const Node& node) {
   FeatureConfig out;
-  ObjectReader reader(node);
-  const Node type = discriminator(reader, "type");
-  out.type = type.choice(kFeatureTypeNames);
-  const std::string_view type_name = to_string(out.type);
-  reader.required("name", [&](const Node& n) { out.name = read_name(n); })
-      .required("path", [&](const Node& n) { out.path = read_json_pointer(n); })
-      .required("type", kAlreadyRead);
+  ObjectReader reader(node, schema::kFeature);
+  out.type = reader.member("type")->choice(kFeatureTypeNames);
   if (out.type == FeatureType::numeric) {
     out.max_categories = 0;
-    reader.optional("bins", [&](const Node& n) { out.bins = to_u32(n.integer(2, kMaxBins)); })
-        .optional("binning", [&](const Node& n) { out.binning = n.choice(kBinningNames); })
-        .optional("edges", [&](const Node& n) { out.edges = read_edges(n); })
-        .optional("gaussian", [&](const Node& n) { out.gaussian = n.boolean(); })
-        .refused("max_categories", not_allowed_for("type", type_name));
   } else {
     out.bins = 0;
     out.gaussian = false;
-    reader
-        .optional("max_categories",
-                  [&](const Node& n) {
-                    out.max_categories = to_u32(n.integer(1, kMaxCategories));
-                  })
-        .refused("bins", not_allowed_for("type", type_name))
-        .refused("binning", not_allowed_for("type", type_name))
-        .refused("edges", not_allowed_for("type", type_name))
-        .refused("gaussian", not_allowed_for("type", type_name));
   }
+  reader.on("name", [&](const Node& n) { out.name = n.string(); })
+      .on("path", [&](const Node& n) { out.path = n.string(); })
+      .on("bins", [&](const Node& n) { out.bins = to_u32(n.integer()); })
+      .on("binning", [&](const Node& n) { out.binning = n.choice(kBinningNames); })
+      .on_each("edges",
+               [&](const Node& n) {
+                 const double edge = n.number();
+                 if (!out.edges.empty() && !(edge > out.edges.back())) {
+                   n.fail("must be greater than the previous edge (" +
+                          format_number(out.edges.back()) + ")");
+                 }
+                 out.edges.push_back(edge);
+               })
+      .on("gaussian", [&](const Node& n) { out.gaussian = n.boolean(); })
+      .on("max_categories", [&](const Node& n) { out.max_categories = to_u32(n.integer()); });
   reader.read();
-  if (out.type == FeatureType::numeric) {
-    if (out.binning == Binning::edges) {
-      if (!reader.has("edges")) {
-        throw ConfigError(append_key(node.path(), "edges"), "required when binning is \"edges\"");
-      }
-      if (reader.has("bins")) {
-        reader.member("bins")->fail(
-            "not allowed when binning is \"edges\" (the edges define the bins)");
-      }
-      out.bins = to_u32(out.edges.size() + 1);
-    } else if (reader.has("edges")) {
-      reader.member("edges")->fail("only allowed when binning is \"edges\"");
-    }
-  }
+  if (out.binning == Binning::edges) out.bins = to_u32(out.edges.size() + 1);
   return out;
 }
 
@@ -586,51 +320,34 @@ struct AlertFeatureRefs {
 
 SequentialRule read_sequential(const Node& node) {
   SequentialRule out;
-  ObjectReader reader(node);
-  reader
-      .optional("arl",
-                [&](const Node& n) {
-                  out.arl = read_number_where(n, [](double arl) { return arl >= 10 && arl <= 1e9; },
-                                              "a number from 10 to 1e9 (windows)");
-                })
-      .optional("k", [&](const Node& n) {
-        out.k = read_number_where(n, [](double k) { return k > 0 && k <= 4; },
-                                  "a number greater than 0 and at most 4");
-      });
+  ObjectReader reader(node, schema::kSequential);
+  reader.on("arl", [&](const Node& n) { out.arl = n.number(); })
+      .on("k", [&](const Node& n) { out.k = n.number(); });
   reader.read();
   return out;
 }
 
 AlertRule read_alert(const Node& node, AlertFeatureRefs& refs) {
   AlertRule out;
-  ObjectReader reader(node);
-  reader.required("metric", [&](const Node& n) {
-        out.metric = n.choice(kMetricNames);
-        refs.metric = n;
-      })
-      .required("warn", [&](const Node& n) { out.warn = read_non_negative(n); })
-      .required("critical", [&](const Node& n) { out.critical = read_non_negative(n); })
-      .optional("for",
-                [&](const Node& n) { out.for_windows = to_u32(n.integer(1, kU32Max, true)); })
-      .optional("min_samples",
-                [&](const Node& n) { out.min_samples = n.integer(0, kU64Max, true); })
-      .optional("max_p_value", [&](const Node& n) { out.max_p_value = read_p_value(n); })
-      .optional("resolve_below", [&](const Node& n) { out.resolve_below = read_non_negative(n); })
-      .optional("resolve_p_value", [&](const Node& n) { out.resolve_p_value = read_p_value(n); })
-      .optional("resolve_after",
-                [&](const Node& n) { out.resolve_after = to_u32(n.integer(1, kU32Max, true)); })
-      .optional("sequential", [&](const Node& n) { out.sequential = read_sequential(n); })
-      .optional("features", [&](const Node& n) {
-        const std::vector<Node> elements = n.elements();
-        if (elements.empty()) n.fail("must name at least one feature");
-        for (const Node& element : elements) {
-          std::string name = element.string();
-          if (std::find(out.features.begin(), out.features.end(), name) != out.features.end()) {
-            element.fail("duplicate feature " + in_quotes(name));
-          }
-          out.features.push_back(std::move(name));
-          refs.names.push_back(element);
-        }
+  ObjectReader reader(node, schema::kAlert);
+  reader
+      .on("metric",
+          [&](const Node& n) {
+            out.metric = n.choice(kMetricNames);
+            refs.metric = n;
+          })
+      .on("warn", [&](const Node& n) { out.warn = n.number(); })
+      .on("critical", [&](const Node& n) { out.critical = n.number(); })
+      .on("for", [&](const Node& n) { out.for_windows = to_u32(n.integer()); })
+      .on("min_samples", [&](const Node& n) { out.min_samples = n.integer(); })
+      .on("max_p_value", [&](const Node& n) { out.max_p_value = n.number(); })
+      .on("resolve_below", [&](const Node& n) { out.resolve_below = n.number(); })
+      .on("resolve_p_value", [&](const Node& n) { out.resolve_p_value = n.number(); })
+      .on("resolve_after", [&](const Node& n) { out.resolve_after = to_u32(n.integer()); })
+      .on("sequential", [&](const Node& n) { out.sequential = read_sequential(n); })
+      .on_each("features", [&](const Node& name) {
+        out.features.push_back(name.string());
+        refs.names.push_back(name);
       });
   reader.read();
   if (out.critical < out.warn) {
@@ -640,9 +357,6 @@ AlertRule read_alert(const Node& node, AlertFeatureRefs& refs) {
     out.resolve_below = out.warn;
   } else if (out.resolve_below > out.warn) {
     reader.member("resolve_below")->fail("must be <= warn (" + format_number(out.warn) + ")");
-  }
-  if (out.sequential && reader.has("for")) {
-    reader.member("for")->fail("not allowed with \"sequential\" (the CUSUM decides when to fire)");
   }
   if (!out.resolve_p_value) {
     out.resolve_p_value = out.max_p_value;
@@ -678,32 +392,15 @@ struct GroupFeatureRefs {
 
 GroupConfig read_group(const Node& node, GroupFeatureRefs& refs) {
   GroupConfig out;
-  ObjectReader reader(node);
-  reader.required("name", [&](const Node& n) { out.name = read_name(n, true); })
-      .required("features",
-                [&](const Node& n) {
-                  const std::vector<Node> elements = n.elements();
-                  if (elements.size() < 2) {
-                    n.fail("must name at least 2 features (one feature is compared on its own)");
-                  }
-                  if (elements.size() > kMaxGroupFeatures) {
-                    n.fail("must name at most " + std::to_string(kMaxGroupFeatures) + " features");
-                  }
-                  for (const Node& element : elements) {
-                    std::string name = element.string();
-                    if (std::find(out.features.begin(), out.features.end(), name) !=
-                        out.features.end()) {
-                      element.fail("duplicate feature " + in_quotes(name));
-                    }
-                    out.features.push_back(std::move(name));
-                    refs.names.push_back(element);
-                  }
-                })
-      .optional("type", [&](const Node& n) { out.type = n.choice(kGroupTypeNames); })
-      .optional("ridge", [&](const Node& n) {
-        out.ridge = read_number_where(n, [](double ridge) { return ridge >= 0 && ridge <= 1; },
-                                      "a number from 0 to 1");
-      });
+  ObjectReader reader(node, schema::kGroup);
+  reader.on("name", [&](const Node& n) { out.name = n.string(); })
+      .on_each("features",
+               [&](const Node& name) {
+                 out.features.push_back(name.string());
+                 refs.names.push_back(name);
+               })
+      .on("type", [&](const Node& n) { out.type = n.choice(kGroupTypeNames); })
+      .on("ridge", [&](const Node& n) { out.ridge = n.number(); });
   reader.read();
   refs.name = *reader.member("name");
   return out;
@@ -720,10 +417,10 @@ struct PairFeatureRefs {
 
 PairConfig read_pair(const Node& node, std::vector<PairFeatureRefs>& refs) {
   PairConfig out;
-  ObjectReader reader(node);
-  reader.required("name", [&](const Node& n) { out.name = read_name(n, true); })
-      .required("x", [&](const Node& n) { out.x = n.string(); })
-      .required("y", [&](const Node& n) { out.y = n.string(); });
+  ObjectReader reader(node, schema::kPair);
+  reader.on("name", [&](const Node& n) { out.name = n.string(); })
+      .on("x", [&](const Node& n) { out.x = n.string(); })
+      .on("y", [&](const Node& n) { out.y = n.string(); });
   reader.read();
   if (out.y == out.x) {
     reader.member("y")->fail("must be a feature other than x (" + in_quotes(out.x) + ")");
@@ -814,92 +511,59 @@ void check_watched_subjects(const StreamConfig& stream, const AlertRule& rule,
 
 StreamConfig read_stream(const Node& node, bool has_kafka_section) {
   StreamConfig out;
-  out.alerts = default_alert_rules();
   std::vector<AlertFeatureRefs> alert_refs;
   std::vector<GroupFeatureRefs> group_refs;
   std::vector<PairFeatureRefs> pair_refs;
-  ObjectReader reader(node);
+  ObjectReader reader(node, schema::kStream);
   const bool has_event_time = reader.has("event_time");
-  reader.required("name", [&](const Node& n) { out.name = read_name(n); })
-      .required("source", [&](const Node& n) { out.source = read_source(n, has_kafka_section); })
-      .optional("event_time", [&](const Node& n) { out.event_time = read_event_time(n); })
-      .required("window", [&](const Node& n) { out.window = read_window(n, has_event_time); })
-      .optional("reference", [&](const Node& n) { out.reference = read_reference(n); })
-      .optional("smoothing_alpha",
-                [&](const Node& n) {
-                  out.smoothing_alpha = read_non_negative(n);
-                  if (out.smoothing_alpha > kMaxSmoothingAlpha) {
-                    n.fail("must be at most 1e300 (the smoothed probabilities (c + alpha) / "
-                           "(n + bins * alpha) need n + bins * alpha finite)");
-                  }
-                })
-      .optional("fdr",
-                [&](const Node& n) {
-                  out.fdr = read_number_where(n, [](double q) { return q > 0 && q < 1; },
-                                              "a number greater than 0 and less than 1");
-                })
-      .required("features",
-                [&](const Node& n) {
-                  const std::vector<Node> elements = n.elements();
-                  if (elements.empty()) n.fail("must hold at least one feature");
-                  for (std::size_t j = 0; j < elements.size(); ++j) {
-                    FeatureConfig feature = read_feature(elements[j]);
-                    for (std::size_t k = 0; k < j; ++k) {
-                      if (out.features[k].name == feature.name) {
-                        elements[j].member("name")->fail(
-                            "duplicate feature name " + in_quotes(feature.name) +
-                            " (also features[" + std::to_string(k) + "])");
-                      }
-                    }
-                    out.features.push_back(std::move(feature));
-                  }
-                })
-      .optional("groups",
-                [&](const Node& n) {
-                  const std::vector<Node> elements = n.elements();
-                  if (elements.size() > kMaxGroupsPerStream) {
-                    n.fail("must hold at most " + std::to_string(kMaxGroupsPerStream) +
-                           " groups");
-                  }
-                  for (std::size_t g = 0; g < elements.size(); ++g) {
-                    group_refs.emplace_back();
-                    GroupConfig group = read_group(elements[g], group_refs.back());
-                    for (std::size_t k = 0; k < g; ++k) {
-                      if (out.groups[k].name == group.name) {
-                        elements[g].member("name")->fail("duplicate name " +
-                                                         in_quotes(group.name) + " (also groups[" +
-                                                         std::to_string(k) + "])");
-                      }
-                    }
-                    out.groups.push_back(std::move(group));
-                  }
-                })
-      .optional("pairs",
-                [&](const Node& n) {
-                  const std::vector<Node> elements = n.elements();
-                  if (elements.size() > kMaxPairsPerStream) {
-                    n.fail("must hold at most " + std::to_string(kMaxPairsPerStream) + " pairs");
-                  }
-                  for (std::size_t p = 0; p < elements.size(); ++p) {
-                    PairConfig pair = read_pair(elements[p], pair_refs);
-                    for (std::size_t k = 0; k < p; ++k) {
-                      if (out.pairs[k].name == pair.name) {
-                        elements[p].member("name")->fail("duplicate name " +
-                                                         in_quotes(pair.name) + " (also pairs[" +
-                                                         std::to_string(k) + "])");
-                      }
-                    }
-                    out.pairs.push_back(std::move(pair));
-                  }
-                })
-      .optional("alerts", [&](const Node& n) {
-        out.alerts.clear();  // present: exactly the rules listed, maybe none
-        for (const Node& element : n.elements()) {
-          alert_refs.emplace_back();
-          out.alerts.push_back(read_alert(element, alert_refs.back()));
-        }
+  reader.on("name", [&](const Node& n) { out.name = n.string(); })
+      .on("source", [&](const Node& n) { out.source = read_source(n, has_kafka_section); })
+      .on("event_time", [&](const Node& n) { out.event_time = read_event_time(n); })
+      .on("window", [&](const Node& n) { out.window = read_window(n, has_event_time); })
+      .on("reference", [&](const Node& n) { out.reference = read_reference(n); })
+      .on("smoothing_alpha", [&](const Node& n) { out.smoothing_alpha = n.number(); })
+      .on("fdr", [&](const Node& n) { out.fdr = n.number(); })
+      .on_each("features",
+               [&](const Node& element) {
+                 FeatureConfig feature = read_feature(element);
+                 for (std::size_t k = 0; k < out.features.size(); ++k) {
+                   if (out.features[k].name == feature.name) {
+                     element.member("name")->fail("duplicate feature name " +
+                                                  in_quotes(feature.name) + " (also features[" +
+                                                  std::to_string(k) + "])");
+                   }
+                 }
+                 out.features.push_back(std::move(feature));
+               })
+      .on_each("groups",
+               [&](const Node& element) {
+                 group_refs.emplace_back();
+                 GroupConfig group = read_group(element, group_refs.back());
+                 for (std::size_t k = 0; k < out.groups.size(); ++k) {
+                   if (out.groups[k].name == group.name) {
+                     element.member("name")->fail("duplicate name " + in_quotes(group.name) +
+                                                  " (also groups[" + std::to_string(k) + "])");
+                   }
+                 }
+                 out.groups.push_back(std::move(group));
+               })
+      .on_each("pairs",
+               [&](const Node& element) {
+                 PairConfig pair = read_pair(element, pair_refs);
+                 for (std::size_t k = 0; k < out.pairs.size(); ++k) {
+                   if (out.pairs[k].name == pair.name) {
+                     element.member("name")->fail("duplicate name " + in_quotes(pair.name) +
+                                                  " (also pairs[" + std::to_string(k) + "])");
+                   }
+                 }
+                 out.pairs.push_back(std::move(pair));
+               })
+      .on_each("alerts", [&](const Node& element) {
+        alert_refs.emplace_back();
+        out.alerts.push_back(read_alert(element, alert_refs.back()));
       });
   reader.read();
+  if (!reader.has("alerts")) out.alerts = default_alert_rules();  // present: exactly those listed
 
   if (out.event_time && out.event_time->source == EventTimeSource::kafka_timestamp &&
       out.source.type != SourceType::kafka) {
@@ -928,38 +592,29 @@ StreamConfig read_stream(const Node& node, bool has_kafka_section) {
   return out;
 }
 
-std::vector<StreamConfig> read_streams(const Node& node, bool has_kafka_section) {
-  const std::vector<Node> elements = node.elements();
-  if (elements.empty()) node.fail("must hold at least one stream");
-  std::vector<StreamConfig> out;
-  for (std::size_t i = 0; i < elements.size(); ++i) {
-    StreamConfig stream = read_stream(elements[i], has_kafka_section);
-    for (std::size_t k = 0; k < i; ++k) {
-      if (out[k].name == stream.name) {
-        elements[i].member("name")->fail("duplicate stream name " + in_quotes(stream.name) +
-                                         " (also streams[" + std::to_string(k) + "])");
-      }
-    }
-    out.push_back(std::move(stream));
-  }
-  return out;
-}
-
 }  // namespace
 
 Config parse_config(std::string_view json_text) {
   const Json document = detail::parse_json_text(json_text);
   if (!document.is_object()) throw ConfigError("", "the configuration must be a JSON object");
   Config out;
-  ObjectReader reader(Node(document, ""));
+  ObjectReader reader(Node(document, ""), schema::kConfiguration);
   const bool has_kafka_section = reader.has("kafka");
-  reader.required("storage", [&](const Node& n) { out.storage = read_storage(n); })
-      .optional("http", [&](const Node& n) { out.http = read_http(n); })
-      .optional("kafka", [&](const Node& n) { out.kafka = read_kafka(n); })
-      .optional("webhooks", [&](const Node& n) { out.webhooks = read_webhooks(n); })
-      .optional("alertmanager", [&](const Node& n) { out.alertmanager = read_alertmanager(n); })
-      .required("streams",
-                [&](const Node& n) { out.streams = read_streams(n, has_kafka_section); });
+  reader.on("storage", [&](const Node& n) { out.storage = read_storage(n); })
+      .on("http", [&](const Node& n) { out.http = read_http(n); })
+      .on("kafka", [&](const Node& n) { out.kafka = read_kafka(n); })
+      .on("webhooks", [&](const Node& n) { out.webhooks = read_webhooks(n); })
+      .on("alertmanager", [&](const Node& n) { out.alertmanager = read_alertmanager(n); })
+      .on_each("streams", [&](const Node& element) {
+        StreamConfig stream = read_stream(element, has_kafka_section);
+        for (std::size_t k = 0; k < out.streams.size(); ++k) {
+          if (out.streams[k].name == stream.name) {
+            element.member("name")->fail("duplicate stream name " + in_quotes(stream.name) +
+                                         " (also streams[" + std::to_string(k) + "])");
+          }
+        }
+        out.streams.push_back(std::move(stream));
+      });
   reader.read();
   return out;
 }

@@ -18,8 +18,13 @@
 //        once the object's own members have been read, at the path of the
 //        field to fix.
 //
+// Which fields exist, their types, ranges, presence and defaults come from
+// the field table (config/config_schema_table.h), which is also what
+// `driftd --print-config-schema` writes as a JSON Schema; the rules relating
+// several values are checked here.
+//
 // Error messages are stable (tests assert them verbatim); see
-// tests/config/config_parser_test.cc for one of each kind.
+// tests/config/config_parser_errors_test.cc for one of each kind.
 //
 // Thread safety: reentrant; no shared state.
 #pragma once

@@ -19,6 +19,12 @@ namespace driftd::config {
 
 using Duration = std::chrono::milliseconds;
 
+// The syntax above as JSON Schema patterns (ECMA-262), for
+// config/json_schema.h: any duration, and one greater than 0. They say
+// nothing of the 64-bit limit ("is too large for a duration").
+inline constexpr std::string_view kDurationPattern = "^[0-9]+(ms|s|m|h|d)$";
+inline constexpr std::string_view kPositiveDurationPattern = "^[0-9]*[1-9][0-9]*(ms|s|m|h|d)$";
+
 // The problem reported for anything that is not a duration.
 inline constexpr std::string_view kDurationSyntaxProblem =
     "must be a duration: an integer and a unit (ms, s, m, h or d), such as \"30s\"";

@@ -2,6 +2,9 @@
 
 #include <cmath>
 #include <set>
+#include <stdexcept>
+
+#include "config/value_check.h"
 
 namespace driftd::config::detail {
 namespace {
@@ -200,58 +203,137 @@ Duration Node::duration(Duration max, std::string_view why) const {
   return *value;
 }
 
+std::size_t Node::one_of(std::span<const std::string_view> names) const {
+  if (value_->is_string()) {
+    const auto& text = value_->get_ref<const std::string&>();
+    for (std::size_t i = 0; i < names.size(); ++i) {
+      if (names[i] == text) return i;
+    }
+  }
+  std::string problem = "must be one of:";
+  for (std::size_t i = 0; i < names.size(); ++i) {
+    problem += i == 0 ? " \"" : ", \"";
+    problem += names[i];
+    problem += '"';
+  }
+  fail(problem);
+}
+
 Duration Node::positive_duration(Duration max, std::string_view why) const {
   const Duration value = duration(max, why);
   if (value.count() <= 0) fail("must be greater than 0s");
   return value;
 }
 
-ObjectReader::ObjectReader(const Node& object) : object_(object) {
+ObjectReader::ObjectReader(const Node& object, const schema::ObjectSpec& spec)
+    : object_(object), spec_(&spec) {
   if (!object.json().is_object()) object.fail("must be an object");
+  if (spec.discriminator.empty()) return;
+  const std::optional<Node> discriminator = member(spec.discriminator);
+  if (!discriminator) {
+    throw ConfigError(append_key(object.path(), spec.discriminator), "required field is missing");
+  }
+  check_value(*discriminator, schema::find_field(spec, spec.discriminator)->type);
+  variant_ = discriminator->string();
 }
 
-ObjectReader& ObjectReader::optional(std::string_view key, Handler handler) {
-  fields_.push_back(Field{std::string(key), std::move(handler), false, ""});
+ObjectReader& ObjectReader::on(std::string_view key, Handler handler) {
+  converters_.push_back(Converter{key, std::move(handler), false});
   return *this;
 }
 
-ObjectReader& ObjectReader::required(std::string_view key, Handler handler) {
-  fields_.push_back(Field{std::string(key), std::move(handler), true, ""});
+ObjectReader& ObjectReader::on_each(std::string_view key, Handler handler) {
+  converters_.push_back(Converter{key, std::move(handler), true});
   return *this;
 }
 
-ObjectReader& ObjectReader::refused(std::string_view key, std::string problem) {
-  fields_.push_back(Field{std::string(key), nullptr, false, std::move(problem)});
-  return *this;
-}
-
-const ObjectReader::Field* ObjectReader::find(std::string_view key) const {
-  for (const Field& field : fields_) {
-    if (field.key == key) return &field;
+const ObjectReader::Converter* ObjectReader::find(std::string_view key) const {
+  for (const Converter& converter : converters_) {
+    if (converter.key == key) return &converter;
   }
   return nullptr;
 }
 
+void ObjectReader::check_converters() const {
+  const auto disagree = [&](std::string_view key, const char* what) {
+    throw std::logic_error("config parser and field table disagree on " +
+                           std::string(spec_->name) + "." + std::string(key) + ": " + what);
+  };
+  for (const schema::Field& field : spec_->fields) {
+    if (field.ignored || field.key == spec_->discriminator) continue;
+    const Converter* converter = find(field.key);
+    if (converter == nullptr) disagree(field.key, "no converter");
+    if (converter->each_element && field.type.kind != schema::Kind::array) {
+      disagree(field.key, "on_each for a field that is no array");
+    }
+  }
+  for (const Converter& converter : converters_) {
+    const schema::Field* field = schema::find_field(*spec_, converter.key);
+    if (field == nullptr || field->ignored || field->key == spec_->discriminator) {
+      disagree(converter.key, "a converter for a field the table does not have");
+    }
+    if (find(converter.key) != &converter) disagree(converter.key, "two converters");
+  }
+}
+
+std::string ObjectReader::expected_fields() const {
+  std::string expected;
+  for (const schema::Field& field : spec_->fields) {
+    if (field.ignored || !schema::exists_for(field, variant_)) continue;
+    if (!expected.empty()) expected += ", ";
+    expected += field.key;
+  }
+  return expected;
+}
+
 void ObjectReader::read() const {
+  check_converters();
   for (const auto& [key, value] : object_.json().items()) {
     const Node node(value, append_key(object_.path(), key));
-    const Field* field = find(key);
-    if (field == nullptr) {
-      std::string expected;
-      for (const Field& f : fields_) {
-        if (!f.handler) continue;
-        if (!expected.empty()) expected += ", ";
-        expected += f.key;
-      }
-      node.fail("unknown field (expected one of: " + expected + ")");
+    const schema::Field* field = schema::find_field(*spec_, key);
+    if (field == nullptr) node.fail("unknown field (expected one of: " + expected_fields() + ")");
+    if (!schema::exists_for(*field, variant_)) {
+      node.fail("not allowed when " + std::string(spec_->discriminator) + " is " +
+                in_quotes(variant_));
     }
-    if (!field->handler) node.fail(field->refusal);
-    field->handler(node);
+    if (key == spec_->discriminator) continue;  // checked by the constructor
+    if (field->ignored) {
+      check_value(node, field->type);
+      continue;
+    }
+    const Converter& converter = *find(key);
+    if (!converter.each_element) {
+      check_value(node, field->type);
+      converter.handler(node);
+      continue;
+    }
+    const std::vector<Node> elements = check_array(node, field->type.array);
+    for (std::size_t i = 0; i < elements.size(); ++i) {
+      check_element(elements, i, field->type.array);
+      converter.handler(elements[i]);
+    }
   }
-  for (const Field& field : fields_) {
-    if (field.required && !has(field.key)) {
+  for (const schema::Field& field : spec_->fields) {
+    if (field.presence == schema::Presence::required && schema::exists_for(field, variant_) &&
+        !has(field.key)) {
       throw ConfigError(append_key(object_.path(), field.key), "required field is missing");
     }
+  }
+  for (const schema::Condition& condition : spec_->conditions) check_condition(condition);
+}
+
+void ObjectReader::check_condition(const schema::Condition& condition) const {
+  const std::optional<Node> sibling = member(condition.when);
+  bool applies = sibling.has_value() &&
+                 (condition.equals.empty() || sibling->json() == Json::parse(condition.equals));
+  if (condition.negated) applies = !applies;
+  if (!applies) return;
+  const std::optional<Node> field = member(condition.field);
+  if (condition.refuse && field) field->fail(std::string(condition.problem));
+  if (!condition.refuse && !field) {
+    throw ConfigError(
+        condition.at_object ? object_.path() : append_key(object_.path(), condition.field),
+        std::string(condition.problem));
   }
 }
 

@@ -20,8 +20,11 @@
 //
 // Node is a value of that document with its config path; its accessors either
 // return a typed value or throw ConfigError(path, "must be ..."). ObjectReader
-// walks an object's members in document order, dispatching each to the
-// handler declared for its key, and refuses unknown keys.
+// walks an object's members in document order as its ObjectSpec in the field
+// table (config/config_schema_table.h) describes them: it refuses unknown and
+// refused keys, checks each value against its type (config/value_check.h),
+// and only then hands it to the converter declared for its key; then it
+// refuses missing required fields and checks the spec's conditions.
 //
 // Thread safety: none needed; everything lives on one parsing call's stack.
 #pragma once
@@ -31,6 +34,7 @@
 #include <functional>
 #include <limits>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -39,6 +43,7 @@
 
 #include "config/config.h"
 #include "config/config_error.h"
+#include "config/config_schema.h"
 #include "config/duration.h"
 
 namespace driftd::config::detail {
@@ -76,7 +81,9 @@ class Node {
   // Messages: "must be an integer between MIN and MAX", or, with
   // `open_ended` (max is only the type's limit), "must be an integer >= MIN"
   // and "must be at most MAX".
-  std::uint64_t integer(std::uint64_t min, std::uint64_t max, bool open_ended = false) const;
+  std::uint64_t integer(std::uint64_t min = 0,
+                        std::uint64_t max = std::numeric_limits<std::uint64_t>::max(),
+                        bool open_ended = false) const;
   // A file name: a non-empty string without NUL ("must be a non-empty
   // string", "must not contain a NUL character": the system would read a
   // shorter name).
@@ -86,22 +93,12 @@ class Node {
   Duration duration(Duration max = Duration::max(), std::string_view why = {}) const;
   Duration positive_duration(Duration max, std::string_view why) const;
 
-  // The enum value spelled by this string ("must be one of: "a", "b"").
+  // The position in `names` of this string ("must be one of: "a", "b"").
+  std::size_t one_of(std::span<const std::string_view> names) const;
+  // The enum value spelled by this string, as one_of() its names.
   template <class Enum, std::size_t N>
-  Enum choice(const std::array<EnumName<Enum>, N>& names) const {
-    if (value_->is_string()) {
-      const auto& text = value_->get_ref<const std::string&>();
-      for (const EnumName<Enum>& entry : names) {
-        if (entry.name == text) return entry.value;
-      }
-    }
-    std::string problem = "must be one of:";
-    for (std::size_t i = 0; i < N; ++i) {
-      problem += i == 0 ? " \"" : ", \"";
-      problem += names[i].name;
-      problem += '"';
-    }
-    fail(problem);
+  Enum choice(const std::array<EnumName<Enum>, N>& table) const {
+    return table[one_of(schema::names_of(table))].value;
   }
 
  private:
@@ -113,21 +110,25 @@ class ObjectReader {
  public:
   using Handler = std::function<void(const Node&)>;
 
-  // Throws "must be an object" unless `object` is one.
-  explicit ObjectReader(const Node& object);
+  // Throws "must be an object" unless `object` is one; then, when `spec` has
+  // a discriminator, checks it before anything else: "required field is
+  // missing" at its path, or its enumeration's message.
+  ObjectReader(const Node& object, const schema::ObjectSpec& spec);
 
-  // Declares a field, read by `handler` when present. Declaration order is
-  // the order of the "expected one of" list.
-  ObjectReader& optional(std::string_view key, Handler handler);
-  // Same, and its absence is "required field is missing" (at the field's path).
-  ObjectReader& required(std::string_view key, Handler handler);
-  // A field that exists elsewhere but is refused here with `problem`, e.g.
-  // "not allowed when type is \"count\"".
-  ObjectReader& refused(std::string_view key, std::string problem);
+  // The converter of the field `key`, called with its value once checked.
+  ObjectReader& on(std::string_view key, Handler handler);
+  // The converter of the array field `key`, called with each element once it
+  // is checked, before the next element is checked.
+  ObjectReader& on_each(std::string_view key, Handler handler);
 
-  // Visits the members in document order: declared ones go to their handler,
-  // refused and unknown ones throw ("unknown field (expected one of: ...)").
-  // Then throws for the first missing required field, in declaration order.
+  // Visits the members in document order: unknown keys throw ("unknown field
+  // (expected one of: ...)", the fields of this variant in table order),
+  // fields of another variant throw ("not allowed when type is "count""),
+  // others are checked and converted. Then throws for the first missing
+  // required field in table order, then for the first broken condition.
+  // Throws std::logic_error (a bug in driftd, not in the file) unless the
+  // converters are exactly the spec's fields but the discriminator and the
+  // ignored ones.
   void read() const;
 
   std::optional<Node> member(std::string_view key) const { return object_.member(key); }
@@ -135,16 +136,21 @@ class ObjectReader {
   const Node& node() const { return object_; }
 
  private:
-  struct Field {
-    std::string key;
-    Handler handler;  // empty for refused fields
-    bool required = false;
-    std::string refusal;
+  struct Converter {
+    std::string_view key;
+    Handler handler;
+    bool each_element = false;
   };
-  const Field* find(std::string_view key) const;
+
+  void check_converters() const;
+  const Converter* find(std::string_view key) const;
+  std::string expected_fields() const;
+  void check_condition(const schema::Condition& condition) const;
 
   Node object_;
-  std::vector<Field> fields_;
+  const schema::ObjectSpec* spec_;
+  std::string variant_;  // the discriminator's value; "" without one
+  std::vector<Converter> converters_;
 };
 
 }  // namespace driftd::config::detail

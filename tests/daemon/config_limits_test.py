@@ -31,7 +31,7 @@ import sys
 import tempfile
 import time
 
-from driftd_harness import check, curl, fail, run
+from driftd_harness import check, curl, fail, run, strip_comments
 
 TIMER_LIMIT_MS = 2**62 // 10**6    # common/timer_limit.h
 TIMESTAMP_LIMIT_MS = 2**62 - 1     # window/pane.h
@@ -54,31 +54,6 @@ EXPLICIT_DEFAULTS = {
                  "max_subscriptions": 100},
 }
 EVENT = {"amount": 12.5, "country": "DE", "latency_ms": 30}
-
-
-def strip_comments(text):
-    """JSON with // and /* */ comments -> JSON (strings left alone)."""
-    out, i, in_string = [], 0, False
-    while i < len(text):
-        c = text[i]
-        if in_string:
-            out.append(c)
-            if c == "\\":
-                out.append(text[i + 1])
-                i += 1
-            elif c == '"':
-                in_string = False
-        elif c == '"':
-            in_string = True
-            out.append(c)
-        elif text.startswith("//", i):
-            i = text.index("\n", i) - 1
-        elif text.startswith("/*", i):
-            i = text.index("*/", i) + 1
-        else:
-            out.append(c)
-        i += 1
-    return "".join(out)
 
 
 def base_configs(embedded_path, example_path):

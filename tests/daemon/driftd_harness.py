@@ -39,6 +39,35 @@ def write_config(workdir, config):
     return path
 
 
+def strip_comments(text):
+    """driftd's configuration text (JSON with // and /* */ comments, which
+    its parser reads as whitespace) -> JSON: a comment becomes a line feed
+    or a space. Strings are left alone, so "http://host" keeps its "//"."""
+    out, i, in_string = [], 0, False
+    while i < len(text):
+        c = text[i]
+        if in_string:
+            out.append(c)
+            if c == "\\":
+                out.append(text[i + 1])
+                i += 1
+            elif c == '"':
+                in_string = False
+        elif c == '"':
+            in_string = True
+            out.append(c)
+        elif text.startswith("//", i):
+            end = text.find("\n", i)
+            i = (len(text) if end < 0 else end) - 1
+        elif text.startswith("/*", i):
+            i = text.index("*/", i) + 1
+            out.append(" ")
+        else:
+            out.append(c)
+        i += 1
+    return "".join(out)
+
+
 def wait_for(predicate, seconds, what):
     """Polls predicate() until it is true; fails the test after `seconds`."""
     deadline = time.time() + seconds

@@ -302,6 +302,15 @@ TEST_CASE("Consumer threads share the partitions and count each message once, ac
   StreamRuntime stream(config.streams[0], 3);
   KafkaSource source(*config.kafka, {&stream}, 1);
   source.start();
+  // Produce once the group has settled on two partitions per thread: a
+  // thread that joins late would otherwise find some of the messages read
+  // by the other (on a loaded machine the join can take seconds).
+  REQUIRE(wait_until(
+      [&] {
+        const std::vector<ConsumerThreadStatus> threads = source.consumer_threads();
+        return threads.size() == 2 && threads[0].partitions == 2 && threads[1].partitions == 2;
+      },
+      std::chrono::seconds(60)));
   kafka.produce("spread", 4, 0, 4000);
   kafka.flush();
   uint64_t in_windows = 0;
