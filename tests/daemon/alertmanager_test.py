@@ -24,7 +24,6 @@ import os
 import random
 import re
 import shutil
-import socket
 import sqlite3
 import subprocess
 import sys
@@ -33,17 +32,12 @@ import threading
 import time
 import urllib.request
 
-from driftd_harness import RUNNING, Daemon, check, curl, fail, run, wait_for, write_config
+from driftd_harness import (RUNNING, Daemon, check, curl, fail, free_port, run, wait_for,
+                            write_config)
 
 WINDOW = 200
 EXTERNAL_URL = "http://driftd.example:8080"
 ALERTMANAGER = shutil.which("prometheus-alertmanager") or "/usr/bin/prometheus-alertmanager"
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def epoch_ms(rfc3339):

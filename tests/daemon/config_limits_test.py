@@ -31,7 +31,7 @@ import sys
 import tempfile
 import time
 
-from driftd_harness import check, curl, fail, run, strip_comments
+from driftd_harness import check, config_path, curl, fail, run, strip_comments
 
 TIMER_LIMIT_MS = 2**62 // 10**6    # common/timer_limit.h
 TIMESTAMP_LIMIT_MS = 2**62 - 1     # window/pane.h
@@ -100,18 +100,6 @@ def leaves(value, path=()):
         return
     elif isinstance(value, (int, float)) or (isinstance(value, str) and DURATION.match(value)):
         yield path, value
-
-
-def config_path(path):
-    out = ""
-    for part in path:
-        if isinstance(part, int):
-            out += f"[{part}]"
-        elif re.fullmatch(r"\w+", part):
-            out += ("." if out else "") + part
-        else:
-            out += '["' + part.replace("\\", "\\\\").replace('"', '\\"') + '"]'
-    return out
 
 
 def mutations(configs):

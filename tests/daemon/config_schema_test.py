@@ -30,7 +30,7 @@ import tempfile
 
 from jsonschema import Draft202012Validator
 
-from driftd_harness import check, fail, run, strip_comments
+from driftd_harness import check, config_path, fail, run, strip_comments
 
 EX_CONFIG = 78
 HEREDOC = re.compile(r"cat > (\S+\.json) <<'(\w+)'\n(.*?)\n\2\n", re.S)
@@ -65,20 +65,6 @@ def shipped_configs(source):
     for path in sorted(glob.glob(os.path.join(source, "tests", "fuzz", "corpus", "config", "*"))):
         with open(path) as f:
             yield os.path.relpath(path, source), f.read(), False
-
-
-def config_path(parts):
-    """A jsonschema error's path as driftd writes paths: keys joined by '.',
-    [i], odd keys ["k"] (config/config_error.h)."""
-    out = ""
-    for part in parts:
-        if isinstance(part, int):
-            out += f"[{part}]"
-        elif re.fullmatch(r"\w+", part):
-            out += ("." if out else "") + part
-        else:
-            out += '["' + part.replace("\\", "\\\\").replace('"', '\\"') + '"]'
-    return out
 
 
 def encloses(outer, inner):

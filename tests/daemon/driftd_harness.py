@@ -10,6 +10,7 @@ import json
 import os
 import re
 import signal
+import socket
 import sqlite3
 import subprocess
 import sys
@@ -29,6 +30,28 @@ def check(condition, message):
     if not condition:
         fail(message)
     print(f"ok: {message}")
+
+
+def free_port():
+    """A TCP port of 127.0.0.1 free now, for a helper server (Alertmanager,
+    Prometheus, a webhook receiver) that must be told its port."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def config_path(parts):
+    """A path into a configuration as driftd writes it in its messages: keys
+    joined by '.', [i], odd keys ["k"] (config/config_error.h)."""
+    out = ""
+    for part in parts:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        elif re.fullmatch(r"\w+", part):
+            out += ("." if out else "") + part
+        else:
+            out += '["' + part.replace("\\", "\\\\").replace('"', '\\"') + '"]'
+    return out
 
 
 def write_config(workdir, config):

@@ -23,7 +23,6 @@ import math
 import os
 import pathlib
 import random
-import socket
 import sqlite3
 import subprocess
 import sys
@@ -34,7 +33,8 @@ import urllib.request
 
 from prometheus_client.parser import text_string_to_metric_families
 
-from driftd_harness import RUNNING, Daemon, check, curl, fail, run, wait_for, wait_for_windows, write_config
+from driftd_harness import (RUNNING, Daemon, check, curl, fail, free_port, run, wait_for,
+                            wait_for_windows, write_config)
 
 RULES = pathlib.Path(__file__).resolve().parents[2] / "contrib" / "prometheus" / "driftd-rules.yml"
 WINDOW = 1000
@@ -45,12 +45,6 @@ def events(rng, count, shift):
     return ("\n".join(json.dumps({"amount": round(rng.gauss(shift, 1.0), 6),
                                   "country": rng.choice(["DE", "FR", "US"])})
                       for _ in range(count)) + "\n").encode()
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def samples(text):

@@ -30,7 +30,7 @@ import tempfile
 import threading
 import time
 
-from driftd_harness import Daemon, check, curl, fail, run, write_config
+from driftd_harness import Daemon, check, curl, fail, free_port, run, write_config
 
 WINDOW = 200
 SECRET = "a-secret-of-sufficient-length"
@@ -75,12 +75,6 @@ class Receiver:
     def accepted(self):
         with self.lock:
             return [(h, b) for h, b, status in self.requests if status == 200]
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def main():
