@@ -95,7 +95,6 @@ constexpr ValueType string_map(std::span<const RefusedKey> refused_keys) {
 }
 
 constexpr Presence kRequired = Presence::required;
-constexpr Presence kOptional = Presence::optional;
 
 constexpr auto kSyncModes = names_of(kSyncModeNames);
 constexpr auto kIngestAcks = names_of(kIngestAckNames);
