@@ -149,6 +149,10 @@ TEST_CASE("refined ranks and edges equal a full sort's", "[rank_refinement]") {
           // A budget below one value per rank resolves about one rank per
           // read: driftctl never plans one.
           if (max_collected < ranks_for(finite, bins).size() && bins > 10) continue;
+          // The tiny budgets (a value or 64 per read, hundreds of reads)
+          // on 5,000 values already; on 60,000 only the realistic ones
+          // (under ASan the tiny ones alone took minutes).
+          if (n > 5000 && max_collected < finite / 10 + 1) continue;
           INFO(name << ", n=" << n << ", bins=" << bins << ", max_collected=" << max_collected);
           // A first grid at a uniform sample's quantiles, at the smallest
           // values only (misleading: the rest in its last cell), none.
