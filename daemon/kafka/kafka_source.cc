@@ -25,8 +25,6 @@ constexpr int kPollTimeoutMs = 50;
 // How often the consumer thread lets each event-time stream's watermark rise
 // to where its partitions allow without a batch (PartitionTimes::frontier).
 constexpr int64_t kFrontierIntervalMs = 100;
-// The most a pause between two batches adds to the activity clock.
-constexpr int64_t kMaxStallMs = 1000;
 
 int64_t steady_ms() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(
@@ -172,7 +170,7 @@ void KafkaSource::start() {
   for (std::size_t c = 1; c < consumers_.size(); ++c) {
     consumers_[c]->queue = rd_kafka_queue_new(handle_->rk);
   }
-  last_delivery_ms_.store(steady_ms(), std::memory_order_relaxed);
+  activity_.start(steady_ms());
   gate_.start(consumers_.size());
   for (const auto& consumer : consumers_) {
     consumer->thread = std::thread([this, &consumer = *consumer] { run(consumer); });
@@ -274,15 +272,6 @@ void KafkaSource::run(Consumer& consumer) {
   gate_.finish();
 }
 
-// The activity clock (PartitionTimes) runs while messages flow: a stall (an
-// outage, a hung broker, a quiet topic) counts at most kMaxStallMs. Batches
-// of several threads count the time since the previous batch of any.
-int64_t KafkaSource::count_activity(int64_t delivery) {
-  const int64_t previous = last_delivery_ms_.exchange(delivery, std::memory_order_relaxed);
-  const int64_t step = std::clamp<int64_t>(delivery - previous, 0, kMaxStallMs);
-  return activity_ms_.fetch_add(step, std::memory_order_relaxed) + step;
-}
-
 std::vector<std::size_t> KafkaSource::partitions_by_consumer() const {
   std::vector<std::size_t> out(consumers_.size(), 0);
   for (const Topic& topic : topics_) {
@@ -323,7 +312,7 @@ KafkaSource::Topic* KafkaSource::find_topic(const char* name) {
 void KafkaSource::process_batch(Consumer& consumer,
                                 std::vector<rd_kafka_message_t*>& messages) {
   const int64_t now = Clock::system().wall_ms();
-  const int64_t activity = count_activity(steady_ms());
+  const int64_t activity = activity_.count_delivery(steady_ms());
   uint64_t delivered = 0;
   const Topic* run_topic = nullptr;
   int32_t run_partition = -1;
@@ -388,7 +377,7 @@ void KafkaSource::record_run(Consumer& consumer, const Topic& topic, int32_t par
 
 void KafkaSource::raise_frontiers() {
   const int64_t now = Clock::system().wall_ms();
-  const int64_t activity = activity_ms_.load(std::memory_order_relaxed);
+  const int64_t activity = activity_.now();
   for (const Topic& topic : topics_) {
     for (const std::size_t s : topic.streams) {
       if (!streams_[s]->config().event_time) continue;
@@ -503,7 +492,7 @@ void KafkaSource::apply_rebalance(int error, rd_kafka_topic_partition_list_t* pa
       // The positions in SQLite decide where reading starts.
       partition.offset =
           start_offset(*topic, partition.partition).value_or(RD_KAFKA_OFFSET_INVALID);
-      const int64_t activity = activity_ms_.load(std::memory_order_relaxed);
+      const int64_t activity = activity_.now();
       for (const std::size_t s : topic->streams) {
         positions_[s].reserve(partition.partition);
         times_[s].assigned(partition.partition, activity);

@@ -61,6 +61,7 @@
 #include <vector>
 
 #include "config/config.h"
+#include "kafka/activity_clock.h"
 #include "kafka/batch_boundary_gate.h"
 #include "kafka/consumer_health.h"
 #include "kafka/partition_times.h"
@@ -184,9 +185,6 @@ class KafkaSource {
   // one run of messages of `partition`.
   void record_run(Consumer& consumer, const Topic& topic, int32_t partition, int64_t now_ms,
                   int64_t activity);
-  // Counts a batch delivered at steady time `delivery` on the activity clock
-  // and returns the clock's time.
-  int64_t count_activity(int64_t delivery);
   // Whether `stream` still has messages to read in `partition`.
   bool behind(std::size_t stream, int32_t partition) const;
   // Raises each event-time stream's watermark to its partitions' frontier
@@ -224,11 +222,9 @@ class KafkaSource {
   std::vector<PartitionTimes> times_;       // by stream
   // Thread 0 only: by stream, the frontier last raised to.
   std::vector<int64_t> frontiers_;
-  // The clock partitions go idle by (PartitionTimes): milliseconds between
-  // batches (of any thread), each pause counted up to kMaxStallMs, so it runs
-  // while messages flow and (almost) stops while none do.
-  std::atomic<int64_t> activity_ms_{0};
-  std::atomic<int64_t> last_delivery_ms_{0};  // steady time of the latest batch
+  // The clock partitions go idle by (PartitionTimes), counted by every
+  // thread's batches.
+  ActivityClock activity_;
 
   BatchBoundaryGate gate_;
   std::atomic<bool> stopping_{false};

@@ -10,6 +10,15 @@
 namespace driftd {
 namespace {
 
+std::size_t require_positive(const char* what, std::size_t value) {
+  if (value == 0) {
+    throw InputError(std::string("a window assembler needs at least one ") + what);
+  }
+  return value;
+}
+
+}  // namespace
+
 std::size_t open_panes_for(const WindowSpec& spec, std::size_t spare_open_panes) {
   std::int64_t needed = 1;
   if (spec.is_time_window()) {
@@ -26,20 +35,9 @@ std::size_t open_panes_for(const WindowSpec& spec, std::size_t spare_open_panes)
   return static_cast<std::size_t>(needed) + spare_open_panes;
 }
 
-std::size_t require_positive(const char* what, std::size_t value) {
-  if (value == 0) {
-    throw InputError(std::string("a window assembler needs at least one ") + what);
-  }
-  return value;
-}
-
-// Time windows start with the earliest panes open; the first poll of the
-// watermark jumps to the present (empty panes cost nothing to close).
 PaneId initial_first_open_pane(const WindowSpec& spec) {
   return spec.is_time_window() ? floor_div(kMinTimestampMs, spec.slide().count()) : 0;
 }
-
-}  // namespace
 
 WindowAssembler::WindowAssembler(const WindowSpec& spec, std::size_t counters,
                                  std::size_t writers, std::size_t spare_open_panes)

@@ -83,6 +83,16 @@
 
 namespace driftd {
 
+// The open panes a recorder for `spec` keeps (see "Beyond the horizon"):
+// ceil(allowed_lateness / pane length) + 1 + spare for time windows, 1 +
+// spare for count windows. Throws InputError beyond kMaxOpenPanes.
+std::size_t open_panes_for(const WindowSpec& spec, std::size_t spare_open_panes);
+
+// The first open pane of a fresh recorder: time windows start with the
+// earliest panes open, and the first poll of the watermark jumps to the
+// present (empty panes cost nothing to close); count windows at pane 0.
+PaneId initial_first_open_pane(const WindowSpec& spec);
+
 struct ClosedWindow {
   Interval bounds;  // ms for time windows, sequence numbers for count windows
   // Valid until the next call on the assembler; counts[kEventCounter] = events.

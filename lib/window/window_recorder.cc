@@ -31,10 +31,12 @@ void add_block(std::uint64_t* block, std::span<const std::uint64_t> deltas) {
 }  // namespace
 
 WindowRecorder::WindowRecorder(std::size_t counters, std::size_t writers,
-                               std::size_t open_panes, PaneId first_open_pane)
+                               std::size_t open_panes, PaneId first_open_pane,
+                               LatePieces late_pieces)
     : counters_(counters),
       writers_(writers),
       open_panes_(open_panes),
+      late_pieces_(late_pieces),
       half_words_((open_panes + 1) * counters),
       shard_words_(round_up_to_cache_line(2 * half_words_)),
       storage_(writers * shard_words_ + kCacheLineWords - 1, 0),
@@ -62,6 +64,7 @@ WindowRecorder::Batch::Batch(WindowRecorder& recorder, std::size_t writer)
 RecordOutcome WindowRecorder::Batch::record(PaneId pane, std::span<const std::uint64_t> deltas) {
   assert(deltas.size() == recorder_.counters_);
   if (pane < first_open_) {
+    if (recorder_.late_pieces_ == LatePieces::refused) return RecordOutcome::late;
     add_block(half_ + recorder_.open_panes_ * recorder_.counters_, deltas);
     return RecordOutcome::late;
   }
@@ -120,6 +123,17 @@ ClosedPanes WindowRecorder::close_panes_before(PaneId first_open, std::span<std:
 std::span<const std::uint64_t> WindowRecorder::settled_counts(PaneId pane) const {
   assert(pane >= first_open_ && pane < first_open_ + static_cast<PaneId>(open_panes_));
   return std::span(settled_).subspan(slot_of(pane) * counters_, counters_);
+}
+
+void WindowRecorder::take_settled_counts(std::span<std::uint64_t> out) {
+  assert(out.size() >= open_panes_ * counters_);
+  for (std::size_t i = 0; i < open_panes_; ++i) {
+    const auto slot_counts = std::span(settled_).subspan(
+        slot_of(first_open_ + static_cast<PaneId>(i)) * counters_, counters_);
+    std::copy(slot_counts.begin(), slot_counts.end(),
+              out.begin() + static_cast<std::ptrdiff_t>(i * counters_));
+    std::fill(slot_counts.begin(), slot_counts.end(), 0);
+  }
 }
 
 std::span<const std::uint64_t> WindowRecorder::late_counts() const {

@@ -12,7 +12,11 @@
 //
 // Outcome of recording a piece into pane p (writers learn it at once):
 //   recorded        p is open: the deltas count for p.
-//   late            p is closed: the deltas go to the late totals instead.
+//   late            p is closed: the deltas go to the late totals instead
+//                   (LatePieces::counted), or nothing is recorded and the
+//                   caller keeps the piece (LatePieces::refused: cluster
+//                   mode's instances, where the stream's owner decides what
+//                   is late).
 //   beyond_horizon  p >= the end of the open range: nothing is recorded; the
 //                   caller hands the deltas to the slow path (the window
 //                   manager closes due panes, then records them itself).
@@ -37,8 +41,9 @@
 //
 // Guarantees
 //   1. Conservation: every delta given to record() ends up exactly once either
-//      in the pane it was recorded for, handed out by close_panes_before(), or
-//      in late_counts(); or record() returned beyond_horizon and recorded
+//      in the pane it was recorded for, handed out by close_panes_before() or
+//      take_settled_counts(), or in late_counts(); or record() returned
+//      beyond_horizon (or late, with LatePieces::refused) and recorded
 //      nothing.
 //   2. A piece for pane p is late exactly when p is below the first_open its
 //      batch read when it began. Every batch begun after p's close reads p as
@@ -96,6 +101,9 @@ namespace driftd {
 
 enum class RecordOutcome { recorded, late, beyond_horizon };
 
+// What record() does with a piece for a closed pane.
+enum class LatePieces { counted, refused };
+
 // The panes one close_panes_before() call closed: [first, end). The first
 // `with_counts` of them are in the caller's buffer, one block each, in order;
 // the rest (I5) are empty.
@@ -111,7 +119,7 @@ class WindowRecorder {
   // REQUIRES: counters, writers, open_panes > 0; all pane ids used stay
   // within +-2^62 (as those of pane.h's timestamps and of count windows do).
   WindowRecorder(std::size_t counters, std::size_t writers, std::size_t open_panes,
-                 PaneId first_open_pane);
+                 PaneId first_open_pane, LatePieces late_pieces = LatePieces::counted);
 
   WindowRecorder(const WindowRecorder&) = delete;
   WindowRecorder& operator=(const WindowRecorder&) = delete;
@@ -173,6 +181,14 @@ class WindowRecorder {
   // REQUIRES: first_open_pane() <= pane < first_open_pane() + open_panes().
   std::span<const std::uint64_t> settled_counts(PaneId pane) const;
 
+  // Hands out the open panes' counts as of the last rotation, pane
+  // first_open_pane() + i in block i of `out`, and zeroes them: later
+  // rotations settle only what was recorded after that rotation. With
+  // close_panes_before() just before, everything recorded since the
+  // previous take, pane by pane (cluster mode's cut).
+  // REQUIRES: out.size() >= open_panes() * counters().
+  void take_settled_counts(std::span<std::uint64_t> out);
+
   // Everything recorded as late, as of the last rotation.
   std::span<const std::uint64_t> late_counts() const;
 
@@ -189,6 +205,7 @@ class WindowRecorder {
   const std::size_t counters_;
   const std::size_t writers_;
   const std::size_t open_panes_;    // H; also the index of the late slot.
+  const LatePieces late_pieces_;
   const std::size_t half_words_;    // (H + 1) * counters_
   const std::size_t shard_words_;   // 2 * half_words_, rounded up to a cache line
   std::vector<std::uint64_t> storage_;  // Shards; see I1 for who touches what.

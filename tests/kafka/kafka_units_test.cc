@@ -8,6 +8,7 @@
 
 #include <catch2/catch.hpp>
 
+#include "kafka/activity_clock.h"
 #include "kafka/broker_stats.h"
 #include "kafka/partition_times.h"
 #include "kafka/stream_positions.h"
@@ -96,6 +97,20 @@ TEST_CASE("A quiet partition holds time back until it has been idle for idle_tim
   CHECK(times.frontier(assigned, 40'000, none_behind) == 50'000);
   // Never assigned through assigned() nor delivered: it does not hold.
   CHECK_FALSE(times.limit_for(0, std::vector<int32_t>{0, 7}, 0, none_behind).has_value());
+}
+
+TEST_CASE("The activity clock runs with deliveries and counts a pause up to a second") {
+  ActivityClock clock;
+  clock.start(50'000);
+  CHECK(clock.now() == 0);
+  CHECK(clock.count_delivery(50'200) == 200);
+  CHECK(clock.count_delivery(50'300) == 300);
+  // An outage of a minute: one stall's worth.
+  CHECK(clock.count_delivery(110'300) == 300 + ActivityClock::kMaxStallMs);
+  // A steady clock read late by another thread never runs it backwards.
+  CHECK(clock.count_delivery(110'250) == 1'300);
+  CHECK(clock.count_delivery(110'400) == 1'450);
+  CHECK(clock.now() == 1'450);
 }
 
 TEST_CASE("Broker statistics give the brokers up and the consumer lag") {
