@@ -13,7 +13,7 @@ void DeferredPieces::push(PaneId pane, std::span<const uint64_t> deltas) {
   pieces_.push_back({pane, std::vector<uint64_t>(deltas.begin(), deltas.end())});
 }
 
-std::vector<DeferredPieces::Piece> DeferredPieces::take() {
+std::vector<PanePiece> DeferredPieces::take() {
   std::lock_guard lock(mutex_);
   return std::exchange(pieces_, {});
 }

@@ -30,6 +30,7 @@
 #include "pipeline/feature_reference.h"
 #include "pipeline/joint_reference.h"
 #include "pipeline/stream_schema.h"
+#include "window/waiting_pieces.h"
 #include "window/window_assembler.h"
 
 namespace driftd {
@@ -38,16 +39,12 @@ namespace driftd {
 // manager's slow path. Guarded by a mutex: only touched on that rare path.
 class DeferredPieces {
  public:
-  struct Piece {
-    PaneId pane;
-    std::vector<uint64_t> deltas;
-  };
   void push(PaneId pane, std::span<const uint64_t> deltas);
-  std::vector<Piece> take();
+  std::vector<PanePiece> take();
 
  private:
   std::mutex mutex_;
-  std::vector<Piece> pieces_;
+  std::vector<PanePiece> pieces_;
 };
 
 class BatchRecorder {

@@ -68,7 +68,7 @@ std::vector<std::byte> encode_checkpoint(const StreamCheckpoint& checkpoint) {
   put<uint64_t>(out, checkpoint.windows.counts.size());
   for (uint64_t count : checkpoint.windows.counts) put<uint64_t>(out, count);
   put<uint32_t>(out, static_cast<uint32_t>(checkpoint.waiting.size()));
-  for (const DeferredPieces::Piece& piece : checkpoint.waiting) {
+  for (const PanePiece& piece : checkpoint.waiting) {
     put<int64_t>(out, piece.pane);
     put<uint64_t>(out, piece.deltas.size());
     for (uint64_t delta : piece.deltas) put<uint64_t>(out, delta);
@@ -113,7 +113,7 @@ StreamCheckpoint decode_checkpoint(std::span<const std::byte> bytes) {
   if (exact) return out;
   const auto pieces = reader.get<uint32_t>("piece count");
   for (uint32_t p = 0; p < pieces; ++p) {
-    DeferredPieces::Piece piece;
+    PanePiece piece;
     piece.pane = reader.get<int64_t>("piece pane");
     const auto deltas = reader.get<uint64_t>("delta count");
     if (deltas > reader.remaining() / 8) throw InputError("window checkpoint is truncated");

@@ -45,7 +45,7 @@ struct StreamCheckpoint {
   std::vector<int64_t> reference_ids;
   // Recorded events the windows could not take yet (beyond the horizon,
   // StreamRuntime's slow path): part of the cut like the counts.
-  std::vector<DeferredPieces::Piece> waiting;
+  std::vector<PanePiece> waiting;
   // Events found late since the last closed window: the next window's row
   // reports them (its `late`), also after a restart.
   uint64_t late_pending = 0;

@@ -392,46 +392,20 @@ void StreamRuntime::poll(int64_t now_ms,
     }
     on_window(evaluation, late);
   };
-  // The slow path first: pieces writers found beyond the open horizon (ahead
-  // of it, or before the first poll opened it), recorded in pane order, each
-  // as soon as closing the windows before it admits it. So the watermark
-  // never closes a pane under a piece that was on time when its writer
-  // recorded it. A piece still beyond the horizon (its windows not due yet,
-  // or a count window ahead of one whose events are in flight) waits, with
-  // every piece after it, for a later poll, but is never dropped.
-  std::vector<DeferredPieces::Piece> taken = deferred_.take();
-  for (DeferredPieces::Piece& piece : taken) waiting_pieces_.push_back(std::move(piece));
-  std::stable_sort(waiting_pieces_.begin(), waiting_pieces_.end(),
-                   [](const auto& a, const auto& b) { return a.pane < b.pane; });
-  std::size_t recorded = 0;
-  for (; recorded < waiting_pieces_.size(); ++recorded) {
-    const DeferredPieces::Piece& piece = waiting_pieces_[recorded];
-    RecordOutcome outcome;
-    for (;;) {
-      outcome = assembler_->record_deferred(piece.pane, piece.deltas);
-      if (outcome != RecordOutcome::beyond_horizon) break;
-      const auto window = assembler_->next_window_admitting(piece.pane);
-      if (!window) {
-        // The horizon may have moved past empty panes without a window.
-        outcome = assembler_->record_deferred(piece.pane, piece.deltas);
-        break;
-      }
-      emit(*window);
-    }
-    if (outcome == RecordOutcome::late) {
-      counters_.late.fetch_add(piece.deltas[CounterLayout::kEvents], std::memory_order_relaxed);
-    }
-    if (outcome == RecordOutcome::beyond_horizon) break;
-  }
-  waiting_pieces_.erase(waiting_pieces_.begin(),
-                        waiting_pieces_.begin() + static_cast<std::ptrdiff_t>(recorded));
+  // The slow path first: pieces writers found beyond the open horizon
+  // (waiting_pieces.h), so the watermark never closes a pane under a piece
+  // that was on time when its writer recorded it.
+  waiting_pieces_.add(deferred_.take());
+  waiting_pieces_.record_into(*assembler_, emit, [&](const PanePiece& piece) {
+    counters_.late.fetch_add(piece.deltas[CounterLayout::kEvents], std::memory_order_relaxed);
+  });
   while (const auto window = assembler_->next_window()) emit(*window);
 }
 
 bool StreamRuntime::checkpoint(StreamCheckpoint& out) {
   if (!assembler_->checkpoint(out.windows)) return false;
   out.reference_ids = references_.ids();
-  out.waiting = waiting_pieces_;
+  out.waiting = waiting_pieces_.pieces();
   out.late_pending = assembler_->late_counts()[CounterLayout::kEvents] - late_reported_;
   return true;
 }
@@ -475,7 +449,7 @@ bool StreamRuntime::restore(const StreamCheckpoint& checkpoint, int64_t now_ms) 
     restore_late_pending(checkpoint.late_pending);
     return false;
   }
-  for (const DeferredPieces::Piece& piece : checkpoint.waiting) {
+  for (const PanePiece& piece : checkpoint.waiting) {
     if (!assembler_->valid_pane(piece.pane)) {
       throw InputError("a waiting piece of the window checkpoint is in pane " +
                        std::to_string(piece.pane) + ", outside the range of the stream's windows");
@@ -487,7 +461,7 @@ bool StreamRuntime::restore(const StreamCheckpoint& checkpoint, int64_t now_ms) 
     }
   }
   assembler_->restore(checkpoint.windows);
-  waiting_pieces_ = checkpoint.waiting;
+  waiting_pieces_.assign(checkpoint.waiting);
   restore_late_pending(checkpoint.late_pending);
   return true;
 }

@@ -49,6 +49,7 @@
 #include "pipeline/stream_references.h"
 #include "pipeline/stream_schema.h"
 #include "pipeline/window_evaluator.h"
+#include "window/waiting_pieces.h"
 #include "window/window_assembler.h"
 
 namespace driftd {
@@ -236,7 +237,7 @@ class StreamRuntime {
   bool new_references_ = false;  // guarded by capture_mutex_
 
   // Window manager only.
-  std::vector<DeferredPieces::Piece> waiting_pieces_;  // deferred, still beyond the horizon
+  WaitingPieces waiting_pieces_;  // deferred, still beyond the horizon
   uint64_t late_reported_ = 0;
   std::vector<std::vector<AlertRuleState>> alert_states_;  // [subject][rule]
 };
