@@ -228,7 +228,11 @@ std::vector<Json> base_configurations() {
   sections["webhooks"] = Json::object();
   sections["alertmanager"] = {{"url", "http://alertmanager:9093"},
                               {"basic_auth", {{"username", "u"}, {"password_file", "p"}}}};
-  return {bare, sections};
+  // Cluster mode takes kafka streams with time windows only.
+  Json cluster = bare;
+  cluster["cluster"] = Json::object();
+  cluster["streams"] = Json::array({streams.at(1)});
+  return {bare, sections, cluster};
 }
 
 // Each object of `instance` (at `pointer`, described by `object`) and below:
@@ -397,7 +401,7 @@ TEST_CASE("A top-level \"$schema\" is accepted and ignored, and nowhere else") {
   // Not offered where a key is misspelt.
   CHECK_THROWS_WITH(parse_config(R"({"strems": 1, )" + plain.substr(1)),
                     "strems: unknown field (expected one of: storage, http, kafka, webhooks, "
-                    "alertmanager, streams)");
+                    "alertmanager, cluster, streams)");
 }
 
 constexpr schema::Field kToyFields[] = {
