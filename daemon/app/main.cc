@@ -7,14 +7,16 @@
 //   driftd --print-metrics       list every Prometheus metric (docs/prometheus.md)
 //
 // Signals: SIGTERM/SIGINT drain (stop intake, commit, checkpoint) and exit.
-// SIGHUP re-reads the configuration: an invalid one is reported and the
-// running one kept; an unchanged one with http.tls reloads the certificate
-// and key (rotation) for new connections; a valid, changed one is applied by draining exactly as
-// for SIGTERM and re-executing driftd in place (same pid), which resumes from
-// what the drain committed; HTTP is unavailable for that moment.
+// SIGHUP re-reads the configuration: an invalid one (or one this build
+// cannot run) is reported and the running one kept; an unchanged one with
+// http.tls reloads the certificate and key (rotation) for new connections; a
+// valid, changed one is applied by draining exactly as for SIGTERM and
+// re-executing driftd in place (same pid), which resumes from what the drain
+// committed; HTTP is unavailable for that moment.
 //
 // Exit codes: 0 after a clean drain (SIGTERM/SIGINT), 78 (EX_CONFIG) for a
-// bad configuration, 64 (EX_USAGE) for bad arguments, 1 for a failure at
+// bad configuration or one this build cannot run yet (cluster mode:
+// refuse_unbuilt()), 64 (EX_USAGE) for bad arguments, 1 for a failure at
 // start (database, listening socket).
 #include <cerrno>
 #include <csignal>
@@ -95,9 +97,26 @@ driftd::config::Config load_runnable_config(const std::string& path) {
   return config;
 }
 
-driftd::config::Config load_or_exit(const std::string& path) {
+// What a valid configuration may ask that this build cannot run yet, refused
+// with the ConfigError naming it: at start and at SIGHUP (which keeps the
+// running configuration), not by --check-config, which validates the file.
+// Cluster mode (config/README.md, "cluster") is configured and validated, not
+// built.
+void refuse_unbuilt(const driftd::config::Config& config) {
+  if (config.cluster) {
+    throw driftd::config::ConfigError("cluster", "cluster mode is not available yet in this build");
+  }
+}
+
+enum class LoadFor { check, run };
+
+// load_runnable_config(), and for a run refuse_unbuilt(), or exit 78 with the
+// one line "driftd: FILE: <path>: <problem>".
+driftd::config::Config load_or_exit(const std::string& path, LoadFor purpose) {
   try {
-    return load_runnable_config(path);
+    driftd::config::Config config = load_runnable_config(path);
+    if (purpose == LoadFor::run) refuse_unbuilt(config);
+    return config;
   } catch (const driftd::config::ConfigError& error) {
     std::fprintf(stderr, "driftd: %s: %s\n", path.c_str(), error.what());
     std::exit(kExitConfig);
@@ -124,7 +143,7 @@ driftd::http::ServerOptions server_options(const driftd::config::HttpConfig& htt
 // (then `reload` is set: the caller re-executes driftd, which resumes from
 // the checkpoint and positions this run committed while draining).
 int run(const std::string& config_path, bool& reload) {
-  const driftd::config::Config config = load_or_exit(config_path);
+  const driftd::config::Config config = load_or_exit(config_path, LoadFor::run);
 
   // Writer indices: one per I/O thread, then one per Kafka consumer thread.
   const std::size_t io_threads = std::max(2u, std::thread::hardware_concurrency());
@@ -232,7 +251,9 @@ int run(const std::string& config_path, bool& reload) {
         if (error) return;
         if (signal == SIGHUP) {
           try {
-            if (load_runnable_config(config_path) == config) {
+            const driftd::config::Config next = load_runnable_config(config_path);
+            refuse_unbuilt(next);
+            if (next == config) {
               if (server.uses_tls()) {
                 // Certificate rotation: the files may have changed under the same names.
                 server.set_tls_context(server_tls(config.http));
@@ -318,7 +339,7 @@ int main(int argc, char** argv) {
   }
   const std::string path(args[1]);
   if (args[0] == "--check-config") {
-    const auto config = load_or_exit(path);
+    const auto config = load_or_exit(path, LoadFor::check);
     std::printf("%s: valid (%zu stream(s))\n", path.c_str(), config.streams.size());
     return 0;
   }

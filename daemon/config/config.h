@@ -27,6 +27,7 @@
 // | `kafka`   | object | absent   | required when any stream has a kafka source |
 // | `webhooks` | object | all defaults | see webhooks |
 // | `alertmanager` | object | absent (no Alertmanager) | see alertmanager |
+// | `cluster` | object | absent (one instance on its own) | see cluster; its presence turns cluster mode on |
 // | `streams` | array  | required | at least one stream; names unique |
 //
 // storage
@@ -95,6 +96,28 @@
 // | `poll_batch` | integer | 1000     | 1..1000000; messages per consumer poll |
 // | `threads`    | integer | 1        | 1..64; consumer threads: the assigned partitions are spread over them (each partition read by one), so Kafka ingest can use that many cores; more than the partitions assigned leaves some idle |
 // | `alert_topic` | string | absent  | a Kafka topic name: every alert event is produced to it (idempotent producer, key "stream/feature") |
+//
+// cluster: several driftd instances as one monitor over Kafka. Each instance
+// bins its partitions' events into pane deltas and produces them, in one
+// Kafka transaction with its source offsets, to the partials topic; the
+// owner of a stream's partials partition merges them into windows,
+// evaluates them and produces the results, which every instance stores.
+// Needs the kafka section, a kafka source and a tumbling or sliding window
+// in every stream, and a kafka.instance_id other than "" (a stable id per
+// instance, for its transactional.id). The four topics are distinct from
+// each other, from every stream's source topic and from kafka.alert_topic.
+// Not run yet: driftd --check-config validates it, driftd refuses to start
+// with it.
+// | field                | type     | default | rules |
+// |----------------------|----------|---------|-------|
+// | `partials_topic`     | string   | `"<kafka.group_id>.partials"` | a Kafka topic name; the instances' pane deltas |
+// | `results_topic`      | string   | `"<kafka.group_id>.results"` | a Kafka topic name; window results and alert events, which every instance stores in its database |
+// | `references_topic`   | string   | `"<kafka.group_id>.references"` | a Kafka topic name; compacted: each stream's active reference |
+// | `state_topic`        | string   | `"<kafka.group_id>.owner-state"` | a Kafka topic name; compacted: the owners' checkpoints |
+// | `owner_group_id`     | string   | `"<kafka.group_id>.owners"` | not empty, not kafka.group_id; the consumer group in which the instances share the partials topic's partitions: the instance assigned a stream's partition is its owner |
+// | `commit_interval`    | duration | `"1s"`  | 10ms to 1m; how often an instance produces its pane deltas and commits its source offsets, in one Kafka transaction |
+// | `topic_partitions`   | integer  | 12      | 1..10000; partitions of the internal topics driftd creates (partials, results, references, state) |
+// | `replication_factor` | integer  | -1      | -1 (the broker's default) or 1..32; replicas of the internal topics driftd creates |
 //
 // streams[i]
 // | field             | type   | default  | rules |
@@ -305,6 +328,23 @@ struct KafkaConfig {
   std::optional<std::string> alert_topic;               // nullopt: no alert topic
 
   friend bool operator==(const KafkaConfig&, const KafkaConfig&) = default;
+};
+
+// cluster: several driftd instances as one monitor over Kafka (the table
+// above). The parser fills in the names from kafka.group_id when absent, so
+// none is empty in a Config it returns. Configured and validated only:
+// nothing runs it yet (daemon/app/main.cc refuses it at start).
+struct ClusterConfig {
+  std::string partials_topic;    // the instances' pane deltas
+  std::string results_topic;     // window results and alert events
+  std::string references_topic;  // compacted: each stream's active reference
+  std::string state_topic;       // compacted: the owners' checkpoints
+  std::string owner_group_id;    // the group that shares the partials topic's partitions
+  Duration commit_interval = std::chrono::seconds(1);  // pane deltas + offsets, one transaction
+  std::uint32_t topic_partitions = 12;    // of the internal topics driftd creates
+  std::int32_t replication_factor = -1;   // of those topics; -1: the broker's default
+
+  friend bool operator==(const ClusterConfig&, const ClusterConfig&) = default;
 };
 
 enum class SourceType { kafka, http };
@@ -520,6 +560,7 @@ struct Config {
   std::optional<KafkaConfig> kafka;
   WebhookConfig webhooks;
   std::optional<AlertmanagerConfig> alertmanager;
+  std::optional<ClusterConfig> cluster;       // nullopt: one instance on its own
   std::vector<StreamConfig> streams;          // at least one, names unique
 
   friend bool operator==(const Config&, const Config&) = default;

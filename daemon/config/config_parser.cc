@@ -6,15 +6,18 @@
 #include <charconv>
 #include <cstdio>
 #include <cstring>
+#include <iterator>
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "config/config_error.h"
 #include "config/config_schema_table.h"
 #include "config/json_reader.h"
 #include "config/listen_address.h"
+#include "config/string_format.h"
 #include "window/window_limits.h"
 
 // Each object is read by an ObjectReader over its spec in the field table
@@ -194,6 +197,27 @@ AlertmanagerConfig read_alertmanager(const Node& node) {
                       "must be at least retry_initial (" + format_duration(out.retry_initial) +
                           ")");
   }
+  return out;
+}
+
+// ---------------------------------------------------------------- cluster
+
+// The cluster section as written: the names it leaves out stay "" (the table
+// refuses "") until resolve_cluster() fills them in from kafka.group_id.
+ClusterConfig read_cluster(const Node& node) {
+  ClusterConfig out;
+  ObjectReader reader(node, schema::kCluster);
+  reader.on("partials_topic", [&](const Node& n) { out.partials_topic = n.string(); })
+      .on("results_topic", [&](const Node& n) { out.results_topic = n.string(); })
+      .on("references_topic", [&](const Node& n) { out.references_topic = n.string(); })
+      .on("state_topic", [&](const Node& n) { out.state_topic = n.string(); })
+      .on("owner_group_id", [&](const Node& n) { out.owner_group_id = n.string(); })
+      .on("commit_interval", [&](const Node& n) { out.commit_interval = n.duration(); })
+      .on("topic_partitions", [&](const Node& n) { out.topic_partitions = to_u32(n.integer()); })
+      .on("replication_factor", [&](const Node& n) {
+        out.replication_factor = static_cast<std::int32_t>(n.integer_or_minus_one());
+      });
+  reader.read();
   return out;
 }
 
@@ -592,6 +616,91 @@ StreamConfig read_stream(const Node& node, bool has_kafka_section) {
   return out;
 }
 
+// Cluster mode against the rest of the file, once it is all read (`root`;
+// the root's condition made sure of the kafka section), in the order of the
+// top level: kafka.instance_id, the cluster section's names (filled in from
+// kafka.group_id, distinct), then each stream's source and window.
+void resolve_cluster(Config& config, const Node& root) {
+  ClusterConfig& cluster = *config.cluster;
+  const KafkaConfig& kafka = *config.kafka;
+  const Node section = *root.member("cluster");
+  if (kafka.instance_id && kafka.instance_id->empty()) {
+    root.member("kafka")->member("instance_id")->fail(
+        "must not be \"\" (dynamic membership) in cluster mode: each instance needs a stable id "
+        "for its transactional.id (zombie fencing)");
+  }
+
+  const std::vector<Node> streams = root.member("streams")->elements();
+  // Topics the cluster's must differ from, each with the field that names it.
+  std::vector<std::pair<std::string, std::string>> taken;
+  if (kafka.alert_topic) taken.emplace_back(*kafka.alert_topic, "kafka.alert_topic");
+  for (std::size_t i = 0; i < config.streams.size(); ++i) {
+    if (config.streams[i].source.type == SourceType::kafka) {
+      taken.emplace_back(config.streams[i].source.topic,
+                         streams[i].member("source")->member("topic")->path());
+    }
+  }
+  struct Topic {
+    std::string_view key;
+    std::string_view default_suffix;
+    std::string* name;
+  };
+  const Topic topics[] = {{"partials_topic", ".partials", &cluster.partials_topic},
+                          {"results_topic", ".results", &cluster.results_topic},
+                          {"references_topic", ".references", &cluster.references_topic},
+                          {"state_topic", ".owner-state", &cluster.state_topic}};
+  for (std::size_t t = 0; t < std::size(topics); ++t) {
+    const Topic& topic = topics[t];
+    const std::string path = append_key(section.path(), topic.key);
+    const bool written = !topic.name->empty();
+    if (!written) {
+      *topic.name = kafka.group_id + std::string(topic.default_suffix);
+      const std::string problem =
+          string_format_problem(schema::StringFormat::kafka_topic, *topic.name);
+      if (!problem.empty()) {
+        throw ConfigError(path, "required, as its default " + in_quotes(*topic.name) +
+                                    " (kafka.group_id + " + in_quotes(topic.default_suffix) +
+                                    ") " + problem);
+      }
+    }
+    // The cluster's topics before this one, then the others.
+    std::optional<std::string> also;
+    for (std::size_t k = 0; k < t && !also; ++k) {
+      if (*topics[k].name == *topic.name) also = append_key(section.path(), topics[k].key);
+    }
+    for (std::size_t k = 0; k < taken.size() && !also; ++k) {
+      if (taken[k].first == *topic.name) also = taken[k].second;
+    }
+    if (also) {
+      throw ConfigError(path, std::string(written ? "topic " : "its default topic ") +
+                                  in_quotes(*topic.name) + " is also " + *also +
+                                  ": cluster mode's topics must differ from each other, from "
+                                  "every stream's source topic and from kafka.alert_topic");
+    }
+  }
+  if (cluster.owner_group_id.empty()) {
+    cluster.owner_group_id = kafka.group_id + ".owners";
+  } else if (cluster.owner_group_id == kafka.group_id) {
+    section.member("owner_group_id")
+        ->fail("must differ from kafka.group_id (" + in_quotes(kafka.group_id) +
+               "): the instances' group reads the streams' topics, the owners' group the "
+               "partials topic");
+  }
+
+  for (std::size_t i = 0; i < config.streams.size(); ++i) {
+    if (config.streams[i].source.type != SourceType::kafka) {
+      streams[i].member("source")->member("type")->fail(
+          "cluster mode needs a kafka source (HTTP ingest has no partitions to share between "
+          "instances)");
+    }
+    if (config.streams[i].window.type == WindowType::count) {
+      streams[i].member("window")->member("type")->fail(
+          "count windows have no order across partitions; cluster mode needs tumbling or "
+          "sliding windows");
+    }
+  }
+}
+
 }  // namespace
 
 Config parse_config(std::string_view json_text) {
@@ -605,6 +714,7 @@ Config parse_config(std::string_view json_text) {
       .on("kafka", [&](const Node& n) { out.kafka = read_kafka(n); })
       .on("webhooks", [&](const Node& n) { out.webhooks = read_webhooks(n); })
       .on("alertmanager", [&](const Node& n) { out.alertmanager = read_alertmanager(n); })
+      .on("cluster", [&](const Node& n) { out.cluster = read_cluster(n); })
       .on_each("streams", [&](const Node& element) {
         StreamConfig stream = read_stream(element, has_kafka_section);
         for (std::size_t k = 0; k < out.streams.size(); ++k) {
@@ -616,6 +726,7 @@ Config parse_config(std::string_view json_text) {
         out.streams.push_back(std::move(stream));
       });
   reader.read();
+  if (out.cluster) resolve_cluster(out, reader.node());
   return out;
 }
 

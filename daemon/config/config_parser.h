@@ -16,7 +16,8 @@
 //        features naming features of the stream, group and pair names unique
 //        together, a pair's joint table size, required fields) are checked
 //        once the object's own members have been read, at the path of the
-//        field to fix.
+//        field to fix; cluster mode's rules (the cluster section against
+//        kafka and the streams) once the whole file has been read.
 //
 // Which fields exist, their types, ranges, presence and defaults come from
 // the field table (config/config_schema_table.h), which is also what

@@ -61,11 +61,15 @@ enum class StringFormat {
 
 // Node::integer()'s range and messages: "must be an integer between MIN and
 // MAX", or with `open_ended` (MAX is only the type's limit) "must be an
-// integer >= MIN" and "must be at most MAX".
+// integer >= MIN" and "must be at most MAX". With `minus_one`, -1 is also
+// accepted and means that ("the broker's default"): Node::integer_or_minus_one(),
+// "must be -1 (<minus_one>) or an integer between MIN and MAX"; MAX then at
+// most INT64_MAX, and not `open_ended`.
 struct IntegerRange {
   std::uint64_t min = 0;
   std::uint64_t max = std::numeric_limits<std::uint64_t>::max();
   bool open_ended = false;
+  std::string_view minus_one = {};
 };
 
 // A number in [min, max], each end exclusive when said so (infinite ends are
@@ -80,12 +84,15 @@ struct NumberRange {
   std::string_view above_max = {};
 };
 
-// Node::duration()'s bound: at most `max` ("must be at most MAX (why)"), and
-// with `positive` more than 0 ("must be greater than 0s").
+// Node::duration()'s bounds: at most `max` ("must be at most MAX (why)"), at
+// least `min` ("must be at least MIN (min_why)"), and with `positive` more
+// than 0 ("must be greater than 0s"), checked in that order.
 struct DurationRange {
   bool positive = false;
   Duration max = Duration::max();
   std::string_view why = {};
+  Duration min = Duration::zero();
+  std::string_view min_why = {};
 };
 
 struct ValueType;
@@ -145,8 +152,9 @@ struct Field {
 // present and, unless `equals` is empty, equal to the JSON value `equals`
 // (with `negated`: when that is not so), the field `field` is required (or
 // refused, with `refuse`). A violation is ConfigError(path of `field`, or of
-// the object with `at_object`, `problem`). Checked once the object's members
-// have been read, in table order.
+// the object with `at_object`, or of the sibling `when` with `at_when` (the
+// field that asks for a required one: "cluster: needs ..."), `problem`).
+// Checked once the object's members have been read, in table order.
 struct Condition {
   std::string_view field;
   std::string_view when;
@@ -155,6 +163,7 @@ struct Condition {
   bool refuse = false;
   std::string_view problem = {};
   bool at_object = false;
+  bool at_when = false;
 };
 
 // An object: its fields in declaration order (the order of "expected one

@@ -1,5 +1,6 @@
 #include "config/config_schema_table.h"
 
+#include <chrono>
 #include <cstdint>
 #include <limits>
 
@@ -29,6 +30,11 @@ constexpr std::uint64_t kMaxSubscriptions = 10'000;
 // __other__): beyond DBL_MAX / 4097 (4.4e304) the denominator is infinite and
 // every probability 0.
 constexpr double kMaxSmoothingAlpha = 1e300;
+// The partitions and replicas driftd gives the cluster's internal topics: far
+// beyond what a cluster of driftd instances needs, well within what brokers
+// take.
+constexpr std::uint64_t kMaxTopicPartitions = 10'000;
+constexpr std::uint64_t kMaxReplicationFactor = 32;
 constexpr std::uint64_t kMaxEvents = static_cast<std::uint64_t>(kMaxEventsPerWindow);
 
 // ---------------------------------------------------------------- value types
@@ -44,6 +50,12 @@ constexpr ValueType formatted(StringFormat format) {
 
 constexpr ValueType integer(std::uint64_t min, std::uint64_t max) {
   return {.kind = Kind::integer, .integer = {min, max, false}};
+}
+
+// An integer in [min, max], or -1, which means `minus_one`.
+constexpr ValueType integer_or_minus_one(std::uint64_t min, std::uint64_t max,
+                                         std::string_view minus_one) {
+  return {.kind = Kind::integer, .integer = {min, max, false, minus_one}};
 }
 
 // An integer whose maximum is only its type's limit: "must be an integer >= MIN".
@@ -314,6 +326,53 @@ constexpr ObjectSpec kAlertmanager{
     .name = "alertmanager",
     .description = "Alert deliveries to Prometheus Alertmanager (docs/api.md).",
     .fields = kAlertmanagerFields};
+
+// ---------------------------------------------------------------- cluster
+
+namespace {
+constexpr ValueType kCommitInterval = duration(
+    {.positive = true,
+     .max = std::chrono::minutes(1),
+     .why = "a window's result waits for the deltas of its last panes, committed this often",
+     .min = std::chrono::milliseconds(10),
+     .min_why = "each commit is a Kafka transaction, with a round trip to its coordinator and a "
+                "marker in every partition it wrote"});
+
+constexpr Field kClusterFields[] = {
+    {.key = "partials_topic", .type = formatted(StringFormat::kafka_topic),
+     .description = "The topic the instances produce their pane deltas to, with their source "
+       "offsets in Kafka transactions; absent: <kafka.group_id>.partials."},
+    {.key = "results_topic", .type = formatted(StringFormat::kafka_topic),
+     .description = "The topic of window results and alert events, which every instance stores; "
+       "absent: <kafka.group_id>.results."},
+    {.key = "references_topic", .type = formatted(StringFormat::kafka_topic),
+     .description = "The compacted topic of each stream's active reference; absent: "
+       "<kafka.group_id>.references."},
+    {.key = "state_topic", .type = formatted(StringFormat::kafka_topic),
+     .description = "The compacted topic of the owners' checkpoints; absent: "
+       "<kafka.group_id>.owner-state."},
+    {.key = "owner_group_id", .type = kNonEmptyText,
+     .description = "The consumer group in which the instances share the partials topic's "
+       "partitions: the instance assigned a stream's partition is its owner; not kafka.group_id; "
+       "absent: <kafka.group_id>.owners."},
+    {.key = "commit_interval", .type = kCommitInterval, .default_json = "\"1s\"",
+     .description = "How often an instance produces its pane deltas and commits its source "
+       "offsets, in one Kafka transaction."},
+    {.key = "topic_partitions", .type = integer(1, kMaxTopicPartitions), .default_json = "12",
+     .description = "Partitions of the internal topics driftd creates (partials, results, "
+       "references, state)."},
+    {.key = "replication_factor",
+     .type = integer_or_minus_one(1, kMaxReplicationFactor, "the broker's default"),
+     .default_json = "-1",
+     .description = "Replicas of the internal topics driftd creates; -1: the broker's default."},
+};
+}  // namespace
+
+constexpr ObjectSpec kCluster{
+    .name = "cluster",
+    .description = "Cluster mode: several driftd instances as one monitor over Kafka (not run "
+                   "yet: driftd --check-config validates it, driftd refuses to start with it).",
+    .fields = kClusterFields};
 
 // ---------------------------------------------------------------- a stream's parts
 
@@ -650,14 +709,28 @@ constexpr Field kConfigurationFields[] = {
      .description = "Webhook deliveries of alerts."},
     {.key = "alertmanager", .type = object(kAlertmanager),
      .description = "Deliveries of alerts to Prometheus Alertmanager; absent: none."},
+    {.key = "cluster", .type = object(kCluster),
+     .description = "Cluster mode: several driftd instances as one monitor over Kafka; absent: "
+       "one instance on its own."},
     {.key = "streams",
      .type = array_of(kStreamObject, {.min_items = 1, .too_few = "must hold at least one stream"}),
      .presence = kRequired,
      .description = "The monitored streams; names unique."},
 };
 
+constexpr Condition kConfigurationConditions[] = {
+    {.field = "kafka", .when = "cluster",
+     .problem = "needs the top-level \"kafka\" section: instances share their work through Kafka",
+     .at_when = true},
+};
+
 constexpr std::string_view kRulesBeyondTheTable[] = {
     "a stream with a kafka source needs the top-level kafka section",
+    "in cluster mode (a cluster section) every stream has a kafka source and a tumbling or "
+    "sliding window, and kafka.instance_id is not \"\"",
+    "the cluster section's four topics, defaults included, are distinct from each other, from "
+    "every stream's source topic and from kafka.alert_topic, and its owner_group_id is not "
+    "kafka.group_id",
     "stream names are unique",
     "a stream's features, groups and pairs have distinct names",
     "a group's features are numeric features of its stream",
@@ -677,7 +750,7 @@ constexpr std::string_view kRulesBeyondTheTable[] = {
     "window.allowed_lateness needs event_time and is at most 4093 panes",
     "reference.min_values <= reference.events",
     "a feature's edges are strictly increasing",
-    "durations are at most the maximum their description gives",
+    "durations are within the bounds their description gives",
     "http.listen is a valid IPv4 address, bracketed IPv6 address or host name",
     "kafka.properties are accepted by librdkafka, and the http.tls files and webhooks.ca_file "
     "are readable PEM",
@@ -688,7 +761,8 @@ constexpr ObjectSpec kConfiguration{
     .name = "driftd",
     .description = "The configuration of driftd, the streaming data-drift monitor "
                    "(config/README.md). JSON with // and /* */ comments.",
-    .fields = kConfigurationFields};
+    .fields = kConfigurationFields,
+    .conditions = kConfigurationConditions};
 
 std::span<const std::string_view> rules_beyond_the_table() { return kRulesBeyondTheTable; }
 

@@ -28,6 +28,7 @@ extern const ObjectSpec kKafka;
 extern const ObjectSpec kWebhooks;
 extern const ObjectSpec kAlertmanager;
 extern const ObjectSpec kBasicAuth;
+extern const ObjectSpec kCluster;
 extern const ObjectSpec kStream;
 extern const ObjectSpec kSource;
 extern const ObjectSpec kEventTime;

@@ -161,7 +161,19 @@ std::uint64_t Node::integer(std::uint64_t min, std::uint64_t max, bool open_ende
   const std::string range =
       open_ended ? "must be an integer >= " + to_decimal(min)
                  : "must be an integer between " + to_decimal(min) + " and " + to_decimal(max);
-  const std::string too_large = open_ended ? "must be at most " + to_decimal(max) : range;
+  return integer_within(min, max, range, open_ended ? "must be at most " + to_decimal(max) : range);
+}
+
+std::int64_t Node::integer_or_minus_one(std::uint64_t min, std::uint64_t max,
+                                        std::string_view minus_one) const {
+  if (value_->is_number() && value_->get<double>() == -1.0) return -1;  // -1, -1.0, -1e0
+  const std::string range = "must be -1 (" + std::string(minus_one) + ") or an integer between " +
+                            to_decimal(min) + " and " + to_decimal(max);
+  return static_cast<std::int64_t>(integer_within(min, max, range, range));
+}
+
+std::uint64_t Node::integer_within(std::uint64_t min, std::uint64_t max, const std::string& range,
+                                   const std::string& too_large) const {
   std::uint64_t value = 0;
   if (value_->is_number_unsigned()) {
     value = value_->get<std::uint64_t>();
@@ -217,12 +229,6 @@ std::size_t Node::one_of(std::span<const std::string_view> names) const {
     problem += '"';
   }
   fail(problem);
-}
-
-Duration Node::positive_duration(Duration max, std::string_view why) const {
-  const Duration value = duration(max, why);
-  if (value.count() <= 0) fail("must be greater than 0s");
-  return value;
 }
 
 ObjectReader::ObjectReader(const Node& object, const schema::ObjectSpec& spec)
@@ -331,9 +337,9 @@ void ObjectReader::check_condition(const schema::Condition& condition) const {
   const std::optional<Node> field = member(condition.field);
   if (condition.refuse && field) field->fail(std::string(condition.problem));
   if (!condition.refuse && !field) {
-    throw ConfigError(
-        condition.at_object ? object_.path() : append_key(object_.path(), condition.field),
-        std::string(condition.problem));
+    const std::string_view at = condition.at_when ? condition.when : condition.field;
+    throw ConfigError(condition.at_object ? object_.path() : append_key(object_.path(), at),
+                      std::string(condition.problem));
   }
 }
 

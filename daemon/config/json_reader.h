@@ -84,14 +84,19 @@ class Node {
   std::uint64_t integer(std::uint64_t min = 0,
                         std::uint64_t max = std::numeric_limits<std::uint64_t>::max(),
                         bool open_ended = false) const;
+  // -1 (which means `minus_one`, "the broker's default"), or an integer in
+  // [min, max] as integer() reads it: "must be -1 (<minus_one>) or an integer
+  // between MIN and MAX". REQUIRES: max <= INT64_MAX.
+  std::int64_t integer_or_minus_one(std::uint64_t min = 0,
+                                    std::uint64_t max = std::numeric_limits<std::int64_t>::max(),
+                                    std::string_view minus_one = {}) const;
   // A file name: a non-empty string without NUL ("must be a non-empty
   // string", "must not contain a NUL character": the system would read a
   // shorter name).
   std::string file_path() const;
   // config/duration.h syntax, and at most `max` ("must be at most <max>
-  // (<why>)"); positive_duration() also > 0 ("must be greater than 0s").
+  // (<why>)").
   Duration duration(Duration max = Duration::max(), std::string_view why = {}) const;
-  Duration positive_duration(Duration max, std::string_view why) const;
 
   // The position in `names` of this string ("must be one of: "a", "b"").
   std::size_t one_of(std::span<const std::string_view> names) const;
@@ -102,6 +107,11 @@ class Node {
   }
 
  private:
+  // integer()'s reading, with the problems of a value outside [min, max] or
+  // no integer (`range`), and of one beyond max (`too_large`).
+  std::uint64_t integer_within(std::uint64_t min, std::uint64_t max, const std::string& range,
+                               const std::string& too_large) const;
+
   const Json* value_;
   std::string path_;
 };

@@ -57,8 +57,14 @@ Json value_schema(const schema::ValueType& type) {
     }
     case Kind::integer:
       out["type"] = "integer";
-      out["minimum"] = type.integer.min;
-      out["maximum"] = type.integer.max;
+      if (type.integer.minus_one.empty()) {
+        out["minimum"] = type.integer.min;
+        out["maximum"] = type.integer.max;
+      } else {
+        out["anyOf"] = Json::array({Json{{"const", -1}},
+                                    Json{{"minimum", type.integer.min},
+                                         {"maximum", type.integer.max}}});
+      }
       break;
     case Kind::duration:
       out["type"] = "string";
@@ -102,7 +108,11 @@ std::string field_description(const schema::Field& field) {
   if (field.type.kind != Kind::duration) return out;
   const schema::DurationRange& range = field.type.duration;
   out += " A duration: an integer and a unit (ms, s, m, h or d), such as \"30s\"";
-  if (range.positive) out += ", greater than 0s";
+  if (range.min > Duration::zero()) {
+    out += ", at least " + format_duration(range.min) + " (" + std::string(range.min_why) + ")";
+  } else if (range.positive) {
+    out += ", greater than 0s";
+  }
   if (range.max != Duration::max()) {
     out += ", at most " + format_duration(range.max) + " (" + std::string(range.why) + ")";
   }

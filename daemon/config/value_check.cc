@@ -3,6 +3,7 @@
 #include <string>
 
 #include "config/config_error.h"
+#include "config/duration.h"
 #include "config/string_format.h"
 
 namespace driftd::config::detail {
@@ -19,6 +20,15 @@ void check_number(const Node& node, const schema::NumberRange& range) {
   if (!above_min) fail();
   if (!below_max && !range.above_max.empty()) node.fail(std::string(range.above_max));
   if (!below_max) fail();
+}
+
+void check_duration(const Node& node, const schema::DurationRange& range) {
+  const Duration value = node.duration(range.max, range.why);
+  if (value < range.min) {
+    node.fail("must be at least " + format_duration(range.min) + " (" + std::string(range.min_why) +
+              ")");
+  }
+  if (range.positive && value <= Duration::zero()) node.fail("must be greater than 0s");
 }
 
 void check_string_map(const Node& node, std::span<const schema::RefusedKey> refused_keys) {
@@ -57,14 +67,14 @@ void check_value(const Node& node, const schema::ValueType& type) {
       check_number(node, type.number);
       return;
     case Kind::integer:
-      node.integer(type.integer.min, type.integer.max, type.integer.open_ended);
+      if (type.integer.minus_one.empty()) {
+        node.integer(type.integer.min, type.integer.max, type.integer.open_ended);
+      } else {
+        node.integer_or_minus_one(type.integer.min, type.integer.max, type.integer.minus_one);
+      }
       return;
     case Kind::duration:
-      if (type.duration.positive) {
-        node.positive_duration(type.duration.max, type.duration.why);
-      } else {
-        node.duration(type.duration.max, type.duration.why);
-      }
+      check_duration(node, type.duration);
       return;
     case Kind::enumeration:
       node.one_of(type.names);

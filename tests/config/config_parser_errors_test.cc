@@ -89,6 +89,26 @@ std::string with_kafka(const std::string& kafka) {
        "features": [{"name": "f", "path": "/f", "type": "numeric"}]}]})";
 }
 
+// A config with the given kafka and cluster sections, a kafka stream on "t"
+// (tumbling window) and the given more streams.
+std::string with_cluster(const std::string& cluster,
+                         const std::string& kafka = R"({"brokers": "b", "group_id": "g"})",
+                         const std::string& more_streams = "") {
+  return R"({"storage": {"path": "x.db"}, "kafka": )" + kafka + R"(, "cluster": )" + cluster +
+         R"(, "streams": [
+      {"name": "s", "source": {"type": "kafka", "topic": "t"},
+       "window": {"type": "tumbling", "size": "1m"},
+       "features": [{"name": "f", "path": "/f", "type": "numeric"}]})" +
+         more_streams + "]}";
+}
+
+const std::string kClusterTopics =
+    ": cluster mode's topics must differ from each other, from every stream's source topic and "
+    "from kafka.alert_topic";
+const std::string kReplicationFactor =
+    "cluster.replication_factor: must be -1 (the broker's default) or an integer between 1 and "
+    "32";
+
 const std::string kNumeric = R"({"name": "f", "path": "/f", "type": "numeric"})";
 // Features "f" and "g", for cases about features[2].
 const std::string kTwoFeatures = kNumeric + R"(, {"name": "g", "path": "/g", "type": "numeric"})";
@@ -138,7 +158,7 @@ const std::vector<BadConfig>& bad_configs() {
       // ---- top level
       {with_streams(R"({"name": "s"})").replace(1, 0, R"("strems": 1, )"),
        "strems: unknown field (expected one of: storage, http, kafka, webhooks, alertmanager, "
-       "streams)"},
+       "cluster, streams)"},
       {R"({"streams": []})", "streams: must hold at least one stream"},
       {R"({"storage": {"path": "x.db"}})", "streams: required field is missing"},
       {R"({"storage": {"path": "x.db"}, "streams": {}})", "streams: must be an array"},
@@ -240,6 +260,89 @@ const std::vector<BadConfig>& bad_configs() {
       {with_alertmanager(R"({"url": "http://am", "token": "x"})"),
        "alertmanager.token: unknown field (expected one of: url, bearer_token_file, basic_auth, "
        "ca_file, timeout, resend_interval, retry_initial, retry_max, external_url)"},
+      // ---- cluster: its own fields
+      {R"({"storage": {"path": "x.db"}, "cluster": {}, "streams": [
+          {"name": "s", "source": {"type": "http"}, "window": {"type": "tumbling", "size": "1m"},
+           "features": [{"name": "f", "path": "/f", "type": "numeric"}]}]})",
+       "cluster: needs the top-level \"kafka\" section: instances share their work through "
+       "Kafka"},
+      {with_cluster("true"), "cluster: must be an object"},
+      {with_cluster(R"({"partials": "p"})"),
+       "cluster.partials: unknown field (expected one of: partials_topic, results_topic, "
+       "references_topic, state_topic, owner_group_id, commit_interval, topic_partitions, "
+       "replication_factor)"},
+      {with_cluster(R"({"results_topic": "drift/results"})"),
+       "cluster.results_topic: must be a Kafka topic name: 1 to 249 characters from A-Z, a-z, "
+       "0-9, '_', '.' and '-'"},
+      {with_cluster(R"({"state_topic": ""})"),
+       "cluster.state_topic: must be a Kafka topic name: 1 to 249 characters from A-Z, a-z, 0-9, "
+       "'_', '.' and '-'"},
+      {with_cluster(R"({"owner_group_id": ""})"),
+       "cluster.owner_group_id: must be a non-empty string"},
+      {with_cluster(R"({"commit_interval": "9ms"})"),
+       "cluster.commit_interval: must be at least 10ms (each commit is a Kafka transaction, with "
+       "a round trip to its coordinator and a marker in every partition it wrote)"},
+      {with_cluster(R"({"commit_interval": "0s"})"),
+       "cluster.commit_interval: must be at least 10ms (each commit is a Kafka transaction, with "
+       "a round trip to its coordinator and a marker in every partition it wrote)"},
+      {with_cluster(R"({"commit_interval": "61s"})"),
+       "cluster.commit_interval: must be at most 1m (a window's result waits for the deltas of "
+       "its last panes, committed this often)"},
+      {with_cluster(R"({"commit_interval": 1000})"),
+       "cluster.commit_interval: " + kDurationProblem},
+      {with_cluster(R"({"topic_partitions": 0})"),
+       "cluster.topic_partitions: must be an integer between 1 and 10000"},
+      {with_cluster(R"({"topic_partitions": 10001})"),
+       "cluster.topic_partitions: must be an integer between 1 and 10000"},
+      {with_cluster(R"({"replication_factor": 0})"), kReplicationFactor},
+      {with_cluster(R"({"replication_factor": -2})"), kReplicationFactor},
+      {with_cluster(R"({"replication_factor": 33})"), kReplicationFactor},
+      {with_cluster(R"({"replication_factor": 1.5})"), kReplicationFactor},
+      {with_cluster(R"({"replication_factor": "3"})"), kReplicationFactor},
+      // ---- cluster mode against the rest of the file
+      {with_cluster("{}", R"({"brokers": "b", "group_id": "g", "instance_id": ""})"),
+       "kafka.instance_id: must not be \"\" (dynamic membership) in cluster mode: each instance "
+       "needs a stable id for its transactional.id (zombie fencing)"},
+      {with_cluster("{}", R"({"brokers": "b", "group_id": "g"})",
+                    R"(, {"name": "h", "source": {"type": "http"},
+                          "window": {"type": "tumbling", "size": "1m"},
+                          "features": [{"name": "f", "path": "/f", "type": "numeric"}]})"),
+       "streams[1].source.type: cluster mode needs a kafka source (HTTP ingest has no partitions "
+       "to share between instances)"},
+      {with_cluster("{}", R"({"brokers": "b", "group_id": "g"})",
+                    R"(, {"name": "c", "source": {"type": "kafka", "topic": "u"},
+                          "window": {"type": "count", "events": 100},
+                          "features": [{"name": "f", "path": "/f", "type": "numeric"}]})"),
+       "streams[1].window.type: count windows have no order across partitions; cluster mode "
+       "needs tumbling or sliding windows"},
+      {with_cluster(R"({"partials_topic": "p", "results_topic": "p"})"),
+       "cluster.results_topic: topic \"p\" is also cluster.partials_topic" + kClusterTopics},
+      {with_cluster(R"({"state_topic": "g.references"})"),
+       "cluster.state_topic: topic \"g.references\" is also cluster.references_topic" +
+           kClusterTopics},
+      {with_cluster(R"({"references_topic": "t"})"),
+       "cluster.references_topic: topic \"t\" is also streams[0].source.topic" + kClusterTopics},
+      {with_cluster(R"({"results_topic": "alerts"})",
+                    R"({"brokers": "b", "group_id": "g", "alert_topic": "alerts"})"),
+       "cluster.results_topic: topic \"alerts\" is also kafka.alert_topic" + kClusterTopics},
+      {with_cluster("{}", R"({"brokers": "b", "group_id": "g"})",
+                    R"(, {"name": "p", "source": {"type": "kafka", "topic": "g.partials"},
+                          "window": {"type": "tumbling", "size": "1m"},
+                          "features": [{"name": "f", "path": "/f", "type": "numeric"}]})"),
+       "cluster.partials_topic: its default topic \"g.partials\" is also "
+       "streams[1].source.topic" + kClusterTopics},
+      {with_cluster("{}", R"({"brokers": "b", "group_id": "drift prod"})"),
+       "cluster.partials_topic: required, as its default \"drift prod.partials\" "
+       "(kafka.group_id + \".partials\") must be a Kafka topic name: 1 to 249 characters from "
+       "A-Z, a-z, 0-9, '_', '.' and '-'"},
+      {with_cluster(R"({"partials_topic": "p", "results_topic": "r"})",
+                    R"({"brokers": "b", "group_id": ")" + std::string(240, 'g') + R"("})"),
+       "cluster.references_topic: required, as its default \"" + std::string(240, 'g') +
+           ".references\" (kafka.group_id + \".references\") must be a Kafka topic name: 1 to 249 "
+           "characters from A-Z, a-z, 0-9, '_', '.' and '-'"},
+      {with_cluster(R"({"owner_group_id": "g"})"),
+       "cluster.owner_group_id: must differ from kafka.group_id (\"g\"): the instances' group "
+       "reads the streams' topics, the owners' group the partials topic"},
       // ---- kafka
       {with_streams(R"({"name": "s", "source": {"type": "kafka", "topic": "t"},
           "window": {"type": "count", "events": 10}, "features": [)" + kNumeric + "]}"),
@@ -679,6 +782,43 @@ TEST_CASE("The first error in document order is the one reported") {
   // A pair's own members first (y equal to x), then its features.
   CHECK_THROWS_WITH(parse_config(with_pair(R"({"name": "p", "x": "nope", "y": "nope"})")),
                     "streams[0].pairs[0].y: must be a feature other than x (\"nope\")");
+}
+
+TEST_CASE("Cluster mode's rules come after the whole file, kafka, cluster then streams") {
+  // A stream's own problem, found while the streams are read, comes first.
+  CHECK_THROWS_WITH(
+      parse_config(with_cluster("{}", R"({"brokers": "b", "group_id": "g", "instance_id": ""})",
+                                R"(, {"name": "h", "source": {"type": "http"},
+                                      "window": {"type": "tumbling", "size": "0s"}})")),
+      "streams[1].window.size: must be greater than 0s");
+  // A kafka stream without the kafka section is the stream's own problem too.
+  CHECK_THROWS_WITH(parse_config(R"({"storage": {"path": "x.db"}, "cluster": {}, "streams": [
+      {"name": "s", "source": {"type": "kafka", "topic": "t"},
+       "window": {"type": "tumbling", "size": "1m"},
+       "features": [{"name": "f", "path": "/f", "type": "numeric"}]}]})"),
+                    "streams[0].source.type: a kafka source needs the top-level \"kafka\" section");
+  // Then kafka.instance_id, the cluster section's names, the streams.
+  const std::string http_stream = R"(, {"name": "h", "source": {"type": "http"},
+      "window": {"type": "tumbling", "size": "1m"},
+      "features": [{"name": "f", "path": "/f", "type": "numeric"}]})";
+  CHECK_THROWS_WITH(
+      parse_config(with_cluster(R"({"results_topic": "t"})",
+                                R"({"brokers": "b", "group_id": "g", "instance_id": ""})",
+                                http_stream)),
+      "kafka.instance_id: must not be \"\" (dynamic membership) in cluster mode: each instance "
+      "needs a stable id for its transactional.id (zombie fencing)");
+  CHECK_THROWS_WITH(
+      parse_config(with_cluster(R"({"results_topic": "t"})", R"({"brokers": "b", "group_id": "g"})",
+                                http_stream)),
+      "cluster.results_topic: topic \"t\" is also streams[0].source.topic" + kClusterTopics);
+  // Written after the streams, the cluster section is checked the same.
+  CHECK_THROWS_WITH(parse_config(R"({"storage": {"path": "x.db"},
+      "kafka": {"brokers": "b", "group_id": "g"}, "streams": [
+      {"name": "s", "source": {"type": "kafka", "topic": "t"},
+       "window": {"type": "count", "events": 10},
+       "features": [{"name": "f", "path": "/f", "type": "numeric"}]}], "cluster": {}})"),
+                    "streams[0].window.type: count windows have no order across partitions; "
+                    "cluster mode needs tumbling or sliding windows");
 }
 
 TEST_CASE("ConfigError separates the path from the problem") {

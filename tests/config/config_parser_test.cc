@@ -563,6 +563,92 @@ TEST_CASE("alertmanager: every field, the defaults, and absent by default") {
   CHECK(bearer.alertmanager->bearer_token_file == std::optional<std::string>("am.token"));
 }
 
+// A configuration with the given kafka and cluster sections ("" for none) and
+// one kafka stream on "payments" with a tumbling window.
+std::string with_cluster(const std::string& kafka, const std::string& cluster) {
+  return R"({"storage": {"path": "x.db"}, "kafka": )" + kafka +
+         (cluster.empty() ? "" : R"(, "cluster": )" + cluster) + R"(, "streams": [
+      {"name": "s", "source": {"type": "kafka", "topic": "payments"},
+       "window": {"type": "tumbling", "size": "1m"},
+       "features": [{"name": "f", "path": "/f", "type": "numeric"}]}]})";
+}
+
+TEST_CASE("cluster: the names made from kafka.group_id, the defaults, and absent by default") {
+  const std::string kafka = R"({"brokers": "b:9092", "group_id": "drift.prod"})";
+  CHECK_FALSE(parse_config(with_cluster(kafka, "")).cluster);
+
+  const Config minimal = parse_config(with_cluster(kafka, "{}"));
+  REQUIRE(minimal.cluster);
+  ClusterConfig expected;
+  expected.partials_topic = "drift.prod.partials";
+  expected.results_topic = "drift.prod.results";
+  expected.references_topic = "drift.prod.references";
+  expected.state_topic = "drift.prod.owner-state";
+  expected.owner_group_id = "drift.prod.owners";
+  CHECK(*minimal.cluster == expected);
+  CHECK(expected.commit_interval == 1s);
+  CHECK(expected.topic_partitions == 12u);
+  CHECK(expected.replication_factor == -1);
+  // The defaults written out are the same configuration.
+  CHECK(parse_config(with_cluster(kafka, R"({"partials_topic": "drift.prod.partials",
+      "results_topic": "drift.prod.results", "references_topic": "drift.prod.references",
+      "state_topic": "drift.prod.owner-state", "owner_group_id": "drift.prod.owners",
+      "commit_interval": "1s", "topic_partitions": 12, "replication_factor": -1})")) == minimal);
+  // A group id Kafka takes but no topic could: the topics are written, the
+  // owners' group still comes from it.
+  const Config spaced = parse_config(with_cluster(
+      R"({"brokers": "b:9092", "group_id": "drift prod"})",
+      R"({"partials_topic": "p", "results_topic": "r", "references_topic": "f",
+          "state_topic": "s"})"));
+  CHECK(spaced.cluster->owner_group_id == "drift prod.owners");
+}
+
+TEST_CASE("cluster: every field as written") {
+  const Config full = parse_config(with_cluster(
+      R"({"brokers": "b:9092", "group_id": "g", "instance_id": "driftd-0",
+          "alert_topic": "drift-alerts"})",
+      R"({"partials_topic": "drift.partials.v2", "results_topic": "drift.results.v2",
+          "references_topic": "drift.refs", "state_topic": "drift.state",
+          "owner_group_id": "drift-owners", "commit_interval": "250ms",
+          "topic_partitions": 48, "replication_factor": 3})"));
+  REQUIRE(full.cluster);
+  const ClusterConfig& cluster = *full.cluster;
+  CHECK(cluster.partials_topic == "drift.partials.v2");
+  CHECK(cluster.results_topic == "drift.results.v2");
+  CHECK(cluster.references_topic == "drift.refs");
+  CHECK(cluster.state_topic == "drift.state");
+  CHECK(cluster.owner_group_id == "drift-owners");
+  CHECK(cluster.commit_interval == 250ms);
+  CHECK(cluster.topic_partitions == 48u);
+  CHECK(cluster.replication_factor == 3);
+
+  // The bounds, and -1 however an integer may be written.
+  const auto parsed = [](const std::string& section) {
+    return *parse_config(with_cluster(R"({"brokers": "b", "group_id": "g"})", section)).cluster;
+  };
+  CHECK(parsed(R"({"commit_interval": "10ms"})").commit_interval == 10ms);
+  CHECK(parsed(R"({"commit_interval": "1m"})").commit_interval == 1min);
+  CHECK(parsed(R"({"topic_partitions": 1})").topic_partitions == 1u);
+  CHECK(parsed(R"({"topic_partitions": 1e4})").topic_partitions == 10000u);
+  CHECK(parsed(R"({"replication_factor": 1})").replication_factor == 1);
+  CHECK(parsed(R"({"replication_factor": 32.0})").replication_factor == 32);
+  CHECK(parsed(R"({"replication_factor": -1.0})").replication_factor == -1);
+
+  // Equality sees every field.
+  ClusterConfig changed = cluster;
+  CHECK(changed == cluster);
+  changed.replication_factor = -1;
+  CHECK_FALSE(changed == cluster);
+  changed = cluster;
+  changed.state_topic = "drift.state2";
+  CHECK_FALSE(changed == cluster);
+  Config other = full;
+  other.cluster->commit_interval = 1s;
+  CHECK_FALSE(other == full);
+  other.cluster.reset();
+  CHECK_FALSE(other == full);
+}
+
 TEST_CASE("load_config_file names a file it cannot read") {
   try {
     load_config_file("/nonexistent/driftd.json");

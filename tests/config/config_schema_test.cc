@@ -103,8 +103,14 @@ void check_value_schema(const Json& out, const schema::ValueType& type, const Js
     }
     case Kind::integer:
       CHECK(out.at("type") == "integer");
-      CHECK(out.at("minimum") == type.integer.min);
-      CHECK(out.at("maximum") == type.integer.max);
+      if (type.integer.minus_one.empty()) {
+        CHECK(out.at("minimum") == type.integer.min);
+        CHECK(out.at("maximum") == type.integer.max);
+      } else {
+        CHECK(out.at("anyOf") == Json::parse(R"([{"const": -1}, {"minimum": )" +
+                                             std::to_string(type.integer.min) + R"(, "maximum": )" +
+                                             std::to_string(type.integer.max) + "}]"));
+      }
       break;
     case Kind::duration:
       CHECK(out.at("type") == "string");
@@ -222,7 +228,11 @@ std::vector<Json> base_configurations() {
   sections["webhooks"] = Json::object();
   sections["alertmanager"] = {{"url", "http://alertmanager:9093"},
                               {"basic_auth", {{"username", "u"}, {"password_file", "p"}}}};
-  return {bare, sections};
+  // Cluster mode takes kafka streams with time windows only.
+  Json cluster = bare;
+  cluster["cluster"] = Json::object();
+  cluster["streams"] = Json::array({streams.at(1)});
+  return {bare, sections, cluster};
 }
 
 // Each object of `instance` (at `pointer`, described by `object`) and below:
@@ -391,7 +401,7 @@ TEST_CASE("A top-level \"$schema\" is accepted and ignored, and nowhere else") {
   // Not offered where a key is misspelt.
   CHECK_THROWS_WITH(parse_config(R"({"strems": 1, )" + plain.substr(1)),
                     "strems: unknown field (expected one of: storage, http, kafka, webhooks, "
-                    "alertmanager, streams)");
+                    "alertmanager, cluster, streams)");
 }
 
 constexpr schema::Field kToyFields[] = {
@@ -419,6 +429,61 @@ TEST_CASE("Converters that differ from the table are a bug in driftd, not in the
   CHECK_THROWS_AS(read({"a", "b", "c"}), std::logic_error);  // c is no field
   CHECK_THROWS_AS(read({"a", "b", "a"}), std::logic_error);  // a twice
   CHECK_THROWS_AS(read({"a", "b"}, true), std::logic_error);  // a is no array
+}
+
+using namespace std::chrono_literals;
+
+constexpr schema::Field kBoundedFields[] = {
+    {"interval", {.kind = Kind::duration,
+                  .duration = {.positive = true, .max = 1min, .why = "why max",
+                               .min = 10ms, .min_why = "why min"}}},
+    {"factor", {.kind = Kind::integer, .integer = {1, 32, false, "the default"}}},
+    {"needed", {.kind = Kind::boolean}},
+};
+constexpr schema::Condition kBoundedConditions[] = {
+    {.field = "needed", .when = "interval", .problem = "needs \"needed\"", .at_when = true},
+};
+constexpr schema::ObjectSpec kBounded{.name = "bounded",
+                                      .description = "A duration with a minimum, an integer or -1.",
+                                      .fields = kBoundedFields,
+                                      .conditions = kBoundedConditions};
+
+// The problem parse_config would report for `text` read as a kBounded at
+// "b", or "" when it is accepted.
+std::string bounded_problem(const std::string& text) {
+  const detail::Json document = detail::parse_json_text(text);
+  try {
+    detail::ObjectReader reader(detail::Node(document, "b"), kBounded);
+    reader.on("interval", [](const detail::Node&) {})
+        .on("factor", [](const detail::Node& n) { CHECK(n.integer_or_minus_one() >= -1); })
+        .on("needed", [](const detail::Node&) {});
+    reader.read();
+    return "";
+  } catch (const ConfigError& error) {
+    return error.what();
+  }
+}
+
+TEST_CASE("Duration minima, integers that may be -1, conditions reported where they are asked") {
+  CHECK(bounded_problem(R"({"interval": "10ms", "needed": true})").empty());
+  CHECK(bounded_problem(R"({"interval": "1m", "needed": true})").empty());
+  CHECK(bounded_problem(R"({"interval": "9ms", "needed": true})") ==
+        "b.interval: must be at least 10ms (why min)");
+  // The minimum says more than "greater than 0s".
+  CHECK(bounded_problem(R"({"interval": "0s", "needed": true})") ==
+        "b.interval: must be at least 10ms (why min)");
+  CHECK(bounded_problem(R"({"interval": "61s", "needed": true})") ==
+        "b.interval: must be at most 1m (why max)");
+  for (const char* factor : {"-1", "-1.0", "-1e0", "1", "32", "3.0"}) {
+    INFO("factor " << factor);
+    CHECK(bounded_problem(std::string(R"({"factor": )") + factor + "}").empty());
+  }
+  for (const char* factor : {"0", "-2", "33", "1.5", "\"3\"", "18446744073709551616"}) {
+    INFO("factor " << factor);
+    CHECK(bounded_problem(std::string(R"({"factor": )") + factor + "}") ==
+          "b.factor: must be -1 (the default) or an integer between 1 and 32");
+  }
+  CHECK(bounded_problem(R"({"interval": "1s"})") == "b.interval: needs \"needed\"");
 }
 
 }  // namespace
