@@ -3,8 +3,7 @@
 #include <cstring>
 #include <string>
 
-#include <boost/crc.hpp>
-
+#include "common/binary_codec.h"
 #include "common/error.h"
 
 namespace driftd {
@@ -14,67 +13,31 @@ constexpr char kMagic[4] = {'D', 'W', 'C', 'K'};
 constexpr uint8_t kVersion = 3;
 constexpr uint8_t kVersionWithoutLate = 2;
 constexpr uint8_t kVersionWithoutWaiting = 1;
-
-uint32_t crc32c(std::span<const std::byte> bytes) {
-  boost::crc_optimal<32, 0x1EDC6F41, 0xFFFFFFFF, 0xFFFFFFFF, true, true> crc;
-  crc.process_bytes(bytes.data(), bytes.size());
-  return crc.checksum();
-}
-
-template <class T>
-void put(std::vector<std::byte>& out, T value) {
-  static_assert(std::is_integral_v<T>);
-  for (std::size_t i = 0; i < sizeof(T); ++i) {
-    out.push_back(static_cast<std::byte>(static_cast<uint64_t>(value) >> (8 * i)));
-  }
-}
-
-class Reader {
- public:
-  explicit Reader(std::span<const std::byte> bytes) : bytes_(bytes) {}
-
-  template <class T>
-  T get(const char* field) {
-    if (bytes_.size() - offset_ < sizeof(T)) {
-      throw InputError(std::string("window checkpoint is truncated at ") + field);
-    }
-    uint64_t value = 0;
-    for (std::size_t i = 0; i < sizeof(T); ++i) {
-      value |= static_cast<uint64_t>(bytes_[offset_ + i]) << (8 * i);
-    }
-    offset_ += sizeof(T);
-    return static_cast<T>(value);
-  }
-  std::size_t remaining() const { return bytes_.size() - offset_; }
-
- private:
-  std::span<const std::byte> bytes_;
-  std::size_t offset_ = 0;
-};
+constexpr const char* kWhat = "window checkpoint";
 
 }  // namespace
 
 std::vector<std::byte> encode_checkpoint(const StreamCheckpoint& checkpoint) {
   std::vector<std::byte> out;
   for (char c : kMagic) out.push_back(static_cast<std::byte>(c));
-  put<uint8_t>(out, kVersion);
-  put<uint8_t>(out, 0);
-  put<uint16_t>(out, 0);
-  put<int64_t>(out, checkpoint.windows.first_pane);
-  put<int64_t>(out, checkpoint.windows.first_open_pane);
-  put<int64_t>(out, checkpoint.windows.next_sequence);
-  put<uint32_t>(out, static_cast<uint32_t>(checkpoint.reference_ids.size()));
-  for (int64_t id : checkpoint.reference_ids) put<int64_t>(out, id);
-  put<uint64_t>(out, checkpoint.windows.counts.size());
-  for (uint64_t count : checkpoint.windows.counts) put<uint64_t>(out, count);
-  put<uint32_t>(out, static_cast<uint32_t>(checkpoint.waiting.size()));
+  append_le<uint8_t>(out, kVersion);
+  append_le<uint8_t>(out, 0);
+  append_le<uint16_t>(out, 0);
+  append_le<int64_t>(out, checkpoint.windows.first_pane);
+  append_le<int64_t>(out, checkpoint.windows.first_open_pane);
+  append_le<int64_t>(out, checkpoint.windows.next_sequence);
+  append_le<uint32_t>(out, static_cast<uint32_t>(checkpoint.reference_ids.size()));
+  for (int64_t id : checkpoint.reference_ids) append_le<int64_t>(out, id);
+  append_le<uint64_t>(out, checkpoint.windows.counts.size());
+  for (uint64_t count : checkpoint.windows.counts) append_le<uint64_t>(out, count);
+  append_le<uint32_t>(out, static_cast<uint32_t>(checkpoint.waiting.size()));
   for (const PanePiece& piece : checkpoint.waiting) {
-    put<int64_t>(out, piece.pane);
-    put<uint64_t>(out, piece.deltas.size());
-    for (uint64_t delta : piece.deltas) put<uint64_t>(out, delta);
+    append_le<int64_t>(out, piece.pane);
+    append_le<uint64_t>(out, piece.deltas.size());
+    for (uint64_t delta : piece.deltas) append_le<uint64_t>(out, delta);
   }
-  put<uint64_t>(out, checkpoint.late_pending);
-  put<uint32_t>(out, crc32c(out));
+  append_le<uint64_t>(out, checkpoint.late_pending);
+  append_le<uint32_t>(out, crc32c(out));
   return out;
 }
 
@@ -83,11 +46,11 @@ StreamCheckpoint decode_checkpoint(std::span<const std::byte> bytes) {
     throw InputError("not a window checkpoint (bad magic)");
   }
   const auto body = bytes.first(bytes.size() - 4);
-  Reader trailer(bytes.last(4));
+  LittleEndianReader trailer(bytes.last(4), kWhat);
   if (trailer.get<uint32_t>("crc") != crc32c(body)) {
     throw InputError("window checkpoint is corrupt (CRC mismatch)");
   }
-  Reader reader(body.subspan(4));
+  LittleEndianReader reader(body.subspan(4), kWhat);
   const auto version = reader.get<uint8_t>("version");
   if (version != kVersion && version != kVersionWithoutLate && version != kVersionWithoutWaiting) {
     throw InputError("window checkpoint has unknown format version " + std::to_string(version));

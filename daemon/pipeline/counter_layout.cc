@@ -3,6 +3,25 @@
 #include "pipeline/group_moments.h"
 
 namespace driftd {
+namespace {
+
+// 64-bit FNV-1a over little-endian 64-bit words.
+class WordHash {
+ public:
+  void add(uint64_t word) {
+    for (int shift = 0; shift < 64; shift += 8) {
+      hash_ = (hash_ ^ ((word >> shift) & 0xFF)) * 0x100000001b3ULL;
+    }
+  }
+  uint64_t value() const { return hash_; }
+
+ private:
+  uint64_t hash_ = 0xcbf29ce484222325ULL;
+};
+
+constexpr uint64_t kFingerprintScheme = 1;
+
+}  // namespace
 
 CounterLayout::CounterLayout(std::span<const FeatureShape> features,
                              std::span<const PairShape> pairs,
@@ -31,6 +50,31 @@ CounterLayout::CounterLayout(std::span<const FeatureShape> features,
     groups_.push_back({recorded, size_});
     size_ += group_sum_words(recorded.size());
   }
+}
+
+uint64_t CounterLayout::fingerprint() const {
+  WordHash hash;
+  hash.add(kFingerprintScheme);
+  hash.add(size_);
+  hash.add(features_.size());
+  for (const FeatureSlots& feature : features_) {
+    hash.add(feature.bins);
+    hash.add(feature.has_moments ? 1 : 0);
+  }
+  hash.add(pairs_.size());
+  for (const PairSlots& pair : pairs_) {
+    hash.add(pair.x);
+    hash.add(pair.y);
+    hash.add(pair.x_bins);
+    hash.add(pair.y_bins);
+  }
+  hash.add(groups_.size());
+  for (const GroupSlots& group : groups_) {
+    hash.add(group.features.size());
+    for (std::size_t feature : group.features) hash.add(feature);
+    hash.add(group.first);
+  }
+  return hash.value();
 }
 
 }  // namespace driftd

@@ -15,10 +15,15 @@
 //   then per feature group g, at group(g).first:
 //       the group_sum_words(d) sums of group_moments.h
 //
+// fingerprint() names a layout in 64 bits: counts binned with one layout
+// may be added to counts of another only when their fingerprints are equal
+// (cluster mode's pane partials carry it, daemon/cluster/pane_partial.h).
+//
 // Thread safety: immutable after construction.
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <span>
 #include <vector>
 
@@ -77,6 +82,17 @@ class CounterLayout {
   const FeatureSlots& feature(std::size_t index) const { return features_[index]; }
   std::span<const PairSlots> pairs() const { return pairs_; }
   std::span<const GroupSlots> groups() const { return groups_; }
+
+  // FNV-1a, 64 bit (offset basis 0xcbf29ce484222325, prime 0x100000001b3),
+  // over these values, each as 8 little-endian bytes: the scheme version 1,
+  // size(); the feature count, then per feature its bins and has_moments
+  // (0 or 1); the pair count, then per pair x, y, x_bins, y_bins; the group
+  // count, then per group its feature count, its features and first. The
+  // same on every platform, build and run, so it may travel between
+  // instances; two layouts that differ in any of these differ in it but
+  // for a chance of about 2^-64 (it is not a defence against crafted
+  // collisions). A change to what it hashes is a new scheme version.
+  uint64_t fingerprint() const;
 
  private:
   std::vector<FeatureSlots> features_;

@@ -7,8 +7,7 @@
 #include <string>
 #include <utility>
 
-#include <boost/crc.hpp>
-
+#include "common/binary_codec.h"
 #include "common/error.h"
 
 namespace driftd {
@@ -20,15 +19,6 @@ constexpr std::array<std::byte, 4> kMagic = {std::byte{'D'}, std::byte{'H'}, std
 constexpr std::size_t kHeaderSize = 36;  // up to and including the bin count
 constexpr std::size_t kChecksumSize = 4;
 constexpr std::size_t kFramingSize = kHeaderSize + kChecksumSize;
-
-// CRC-32C (Castagnoli), reflected, as in iSCSI, ext4 and Kafka record batches.
-using Crc32c = boost::crc_optimal<32, 0x1EDC6F41, 0xFFFFFFFF, 0xFFFFFFFF, true, true>;
-
-std::uint32_t crc32c(std::span<const std::byte> bytes) {
-  Crc32c crc;
-  crc.process_bytes(bytes.data(), bytes.size());
-  return crc.checksum();
-}
 
 std::size_t serialized_size(std::size_t bins) { return kHeaderSize + 8 * bins + kChecksumSize; }
 

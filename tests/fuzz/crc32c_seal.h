@@ -1,12 +1,13 @@
-// Lets a fuzz target reach past the CRC-32C that the histogram snapshot and
-// window checkpoint formats end with: random bytes almost never carry a
-// matching checksum, so the decoder would reject nearly every input at the
-// checksum and never look at the fields.
+// Lets a fuzz target reach past the CRC-32C that the histogram snapshot,
+// window checkpoint and pane partial formats end with: random bytes almost
+// never carry a matching checksum, so the decoder would reject nearly every
+// input at the checksum and never look at the fields.
 //
-// seal_crc32c() overwrites the last four bytes with the CRC-32C (Castagnoli,
-// little-endian) of the bytes before them, as both encoders write it. The
-// targets seal half of their inputs (chosen by the first byte) and feed the
-// other half as they are, so the checksum test itself is fuzzed too.
+// seal_crc32c() overwrites the last four bytes with the CRC-32C
+// (common/binary_codec.h, little-endian) of the bytes before them, as the
+// encoders write it. The targets seal half of their inputs (chosen by the
+// first byte) and feed the other half as they are, so the checksum test
+// itself is fuzzed too.
 //
 // Thread safety: pure function.
 #pragma once
@@ -15,15 +16,13 @@
 #include <cstdint>
 #include <span>
 
-#include <boost/crc.hpp>
+#include "common/binary_codec.h"
 
 namespace driftd::fuzz {
 
 // REQUIRES: bytes.size() >= 4.
 inline void seal_crc32c(std::span<std::byte> bytes) {
-  boost::crc_optimal<32, 0x1EDC6F41, 0xFFFFFFFF, 0xFFFFFFFF, true, true> crc;
-  crc.process_bytes(bytes.data(), bytes.size() - 4);
-  const std::uint32_t checksum = crc.checksum();
+  const std::uint32_t checksum = crc32c(bytes.first(bytes.size() - 4));
   for (std::size_t i = 0; i < 4; ++i) {
     bytes[bytes.size() - 4 + i] = static_cast<std::byte>(checksum >> (8 * i));
   }

@@ -1,0 +1,329 @@
+#include "cluster/pane_partial.h"
+
+#include <algorithm>
+#include <cstring>
+#include <stdexcept>
+
+#include "common/binary_codec.h"
+#include "common/error.h"
+
+namespace driftd {
+namespace {
+
+// The layout of docs/histogram-format.md, "Pane partials (cluster mode)".
+constexpr char kMagic[4] = {'D', 'P', 'P', 'T'};
+constexpr std::uint8_t kVersion = 1;
+constexpr const char* kWhat = "pane partial";
+constexpr std::size_t kChecksumBytes = 4;
+// The smallest partial: the fixed header (61 bytes with the stream's
+// length), one-byte names, no partitions, no panes, the checksum.
+constexpr std::size_t kMinBytes = 61 + 1 + 1 + 1 + 4 + 4 + kChecksumBytes;
+constexpr std::size_t kPartitionBytes = 21;
+// A pane's id, then one run: its zeros, one literal and that literal.
+constexpr std::size_t kMinPaneBytes = 8 + 1 + 1 + 1 + 1;
+constexpr std::uint8_t kIdleFlag = 1;
+
+bool valid_time(std::int64_t ms) { return ms >= kMinTimestampMs && ms <= kMaxTimestampMs; }
+
+std::string problem_of(const PanePartial& partial) {
+  for (const std::string* name : {&partial.stream, &partial.producer}) {
+    if (name->empty() || name->size() > kMaxPartialNameBytes) {
+      return std::string(name == &partial.stream ? "stream" : "producer") + " must have 1 to " +
+             std::to_string(kMaxPartialNameBytes) + " bytes, has " + std::to_string(name->size());
+    }
+  }
+  if (partial.counters < 1 || partial.counters > kMaxPartialCounters) {
+    return "counters must be 1 to " + std::to_string(kMaxPartialCounters) + ", is " +
+           std::to_string(partial.counters);
+  }
+  if (partial.partitions.size() > kMaxPartialPartitions) {
+    return "more than " + std::to_string(kMaxPartialPartitions) + " partitions";
+  }
+  for (std::size_t i = 0; i < partial.partitions.size(); ++i) {
+    const PartitionProgress& progress = partial.partitions[i];
+    const std::string which = "partition " + std::to_string(progress.partition);
+    if (progress.partition < 0) return which + ": negative";
+    if (i > 0 && progress.partition <= partial.partitions[i - 1].partition) {
+      return which + ": partitions are not distinct and ascending";
+    }
+    if (progress.next_offset < 0) return which + ": negative next offset";
+    if (!valid_time(progress.watermark_ms)) return which + ": watermark outside the timestamps";
+  }
+  if (partial.panes.size() > kMaxPartialPanes) {
+    return "more than " + std::to_string(kMaxPartialPanes) + " panes";
+  }
+  if (partial.panes.size() * std::uint64_t{partial.counters} > kMaxPartialCountWords) {
+    return "panes x counters above " + std::to_string(kMaxPartialCountWords);
+  }
+  for (std::size_t i = 0; i < partial.panes.size(); ++i) {
+    const PaneDelta& delta = partial.panes[i];
+    const std::string which = "pane " + std::to_string(delta.pane);
+    if (!valid_time(delta.pane)) return which + ": outside the panes of the timestamps";
+    if (i > 0 && delta.pane <= partial.panes[i - 1].pane) {
+      return which + ": panes are not distinct and ascending";
+    }
+    if (delta.counts.size() != partial.counters) {
+      return which + ": " + std::to_string(delta.counts.size()) + " counts, not " +
+             std::to_string(partial.counters);
+    }
+    const auto nonzero = [](std::uint64_t count) { return count != 0; };
+    if (std::none_of(delta.counts.begin(), delta.counts.end(), nonzero)) {
+      return which + ": all zeros";
+    }
+  }
+  return {};
+}
+
+// Unsigned LEB128: 7 bits a byte, the lowest first, the high bit set on
+// every byte but the last.
+void append_varint(std::vector<std::byte>& out, std::uint64_t value) {
+  while (value >= 0x80) {
+    out.push_back(static_cast<std::byte>((value & 0x7F) | 0x80));
+    value >>= 7;
+  }
+  out.push_back(static_cast<std::byte>(value));
+}
+
+// The shortest form only, at most 10 bytes, at most 2^64 - 1.
+std::uint64_t read_varint(LittleEndianReader& reader, const char* field) {
+  std::uint64_t value = 0;
+  for (int i = 0; i < 10; ++i) {
+    const auto byte = reader.get<std::uint8_t>(field);
+    if (i == 9 && (byte & 0x80) != 0) {
+      throw InputError(std::string("pane partial has a varint longer than 10 bytes at ") + field);
+    }
+    if (i == 9 && byte > 1) {
+      throw InputError(std::string("pane partial has a varint above 2^64 - 1 at ") + field);
+    }
+    value |= static_cast<std::uint64_t>(byte & 0x7F) << (7 * i);
+    if ((byte & 0x80) == 0) {
+      if (i > 0 && byte == 0) {
+        throw InputError(std::string("pane partial has an overlong varint at ") + field);
+      }
+      return value;
+    }
+  }
+  return value;  // not reached: the tenth byte returns or throws
+}
+
+void append_name(std::vector<std::byte>& out, const std::string& name) {
+  append_le<std::uint8_t>(out, static_cast<std::uint8_t>(name.size()));
+  for (char c : name) out.push_back(static_cast<std::byte>(c));
+}
+
+std::string read_name(LittleEndianReader& reader, const char* field) {
+  const auto length = reader.get<std::uint8_t>(field);
+  if (length == 0) throw InputError(std::string("pane partial has an empty ") + field);
+  const std::span<const std::byte> raw = reader.take(length, field);
+  return std::string(reinterpret_cast<const char*>(raw.data()), raw.size());
+}
+
+// The runs of docs/histogram-format.md: (zeros, literals, the literals),
+// every zero run but the first non-empty, trailing zeros implied.
+void append_counts(std::vector<std::byte>& out, const std::vector<std::uint64_t>& counts) {
+  std::uint64_t runs = 0;
+  bool in_literals = false;
+  for (std::uint64_t count : counts) {
+    if (count != 0 && !in_literals) ++runs;
+    in_literals = count != 0;
+  }
+  append_varint(out, runs);
+  std::size_t i = 0;
+  const std::size_t n = counts.size();
+  while (true) {
+    const std::size_t zeros_start = i;
+    while (i < n && counts[i] == 0) ++i;
+    if (i == n) break;
+    const std::size_t literals_start = i;
+    while (i < n && counts[i] != 0) ++i;
+    append_varint(out, literals_start - zeros_start);
+    append_varint(out, i - literals_start);
+    for (std::size_t k = literals_start; k < i; ++k) append_varint(out, counts[k]);
+  }
+}
+
+std::vector<std::uint64_t> read_counts(LittleEndianReader& reader, std::uint32_t counters,
+                                       const std::string& which) {
+  const std::uint64_t runs = read_varint(reader, "run count");
+  if (runs == 0) throw InputError("pane partial " + which + " is all zeros");
+  // The first run covers at least one word, every later one at least two.
+  if (runs > (std::uint64_t{counters} + 1) / 2) {
+    throw InputError("pane partial " + which + " has more runs than its " +
+                     std::to_string(counters) + " counters can hold");
+  }
+  std::vector<std::uint64_t> counts(counters, 0);
+  std::uint64_t position = 0;
+  for (std::uint64_t run = 0; run < runs; ++run) {
+    const std::uint64_t zeros = read_varint(reader, "zero run");
+    if (zeros == 0 && run > 0) {
+      throw InputError("pane partial " + which + " has an empty zero run after its first run");
+    }
+    if (zeros > counters - position) {
+      throw InputError("pane partial " + which + " has runs beyond its counters");
+    }
+    position += zeros;
+    const std::uint64_t literals = read_varint(reader, "literal count");
+    if (literals == 0) throw InputError("pane partial " + which + " has a run without literals");
+    if (literals > counters - position) {
+      throw InputError("pane partial " + which + " has runs beyond its counters");
+    }
+    for (std::uint64_t k = 0; k < literals; ++k) {
+      const std::uint64_t count = read_varint(reader, "literal");
+      if (count == 0) throw InputError("pane partial " + which + " has a zero literal");
+      counts[position++] = count;
+    }
+  }
+  return counts;
+}
+
+}  // namespace
+
+std::vector<std::byte> encode_pane_partial(const PanePartial& partial) {
+  if (const std::string problem = problem_of(partial); !problem.empty()) {
+    throw std::invalid_argument("invalid pane partial: " + problem);
+  }
+  std::vector<std::byte> out;
+  out.reserve(kMinBytes + partial.stream.size() + partial.producer.size() +
+              kPartitionBytes * partial.partitions.size() + kMinPaneBytes * partial.panes.size());
+  for (char c : kMagic) out.push_back(static_cast<std::byte>(c));
+  append_le<std::uint8_t>(out, kVersion);
+  append_le<std::uint8_t>(out, 0);
+  append_le<std::uint16_t>(out, 0);
+  append_le<std::uint64_t>(out, partial.sequence);
+  append_le<std::int64_t>(out, partial.reference_version);
+  append_le<std::uint64_t>(out, partial.layout_fingerprint);
+  append_le<std::uint64_t>(out, partial.events_seen);
+  append_le<std::uint64_t>(out, partial.malformed);
+  append_le<std::uint64_t>(out, partial.invalid_event_time);
+  append_le<std::uint32_t>(out, partial.counters);
+  append_name(out, partial.stream);
+  append_name(out, partial.producer);
+  append_le<std::uint32_t>(out, static_cast<std::uint32_t>(partial.partitions.size()));
+  for (const PartitionProgress& progress : partial.partitions) {
+    append_le<std::int32_t>(out, progress.partition);
+    append_le<std::int64_t>(out, progress.next_offset);
+    append_le<std::int64_t>(out, progress.watermark_ms);
+    append_le<std::uint8_t>(out, progress.idle ? kIdleFlag : 0);
+  }
+  append_le<std::uint32_t>(out, static_cast<std::uint32_t>(partial.panes.size()));
+  for (const PaneDelta& delta : partial.panes) {
+    append_le<std::int64_t>(out, delta.pane);
+    append_counts(out, delta.counts);
+  }
+  append_le<std::uint32_t>(out, crc32c(out));
+  return out;
+}
+
+PanePartial decode_pane_partial(std::span<const std::byte> bytes) {
+  if (bytes.size() < 4 || std::memcmp(bytes.data(), kMagic, 4) != 0) {
+    throw InputError("not a pane partial (bad magic)");
+  }
+  // The version before the checksum: a later version may end otherwise, and
+  // an instance should say that it meets a newer producer, not corruption.
+  if (bytes.size() < 5) throw InputError("pane partial is truncated at version");
+  const auto version = static_cast<std::uint8_t>(bytes[4]);
+  if (version != kVersion) {
+    throw InputError("pane partial has unknown format version " + std::to_string(version));
+  }
+  if (bytes.size() < kMinBytes) {
+    throw InputError("pane partial is truncated (" + std::to_string(bytes.size()) +
+                     " bytes, at least " + std::to_string(kMinBytes) + ")");
+  }
+  const std::span<const std::byte> body = bytes.first(bytes.size() - kChecksumBytes);
+  LittleEndianReader trailer(bytes.last(kChecksumBytes), kWhat);
+  if (trailer.get<std::uint32_t>("checksum") != crc32c(body)) {
+    throw InputError("pane partial is corrupt (CRC mismatch)");
+  }
+
+  LittleEndianReader reader(body.subspan(5), kWhat);
+  if (reader.get<std::uint8_t>("reserved") != 0 || reader.get<std::uint16_t>("reserved") != 0) {
+    throw InputError("pane partial has non-zero reserved bytes");
+  }
+  PanePartial out;
+  out.sequence = reader.get<std::uint64_t>("sequence");
+  out.reference_version = reader.get<std::int64_t>("reference version");
+  out.layout_fingerprint = reader.get<std::uint64_t>("layout fingerprint");
+  out.events_seen = reader.get<std::uint64_t>("events seen");
+  out.malformed = reader.get<std::uint64_t>("malformed");
+  out.invalid_event_time = reader.get<std::uint64_t>("invalid event time");
+  out.counters = reader.get<std::uint32_t>("counters");
+  if (out.counters < 1 || out.counters > kMaxPartialCounters) {
+    throw InputError("pane partial counters must be 1 to " + std::to_string(kMaxPartialCounters) +
+                     ", got " + std::to_string(out.counters));
+  }
+  out.stream = read_name(reader, "stream");
+  out.producer = read_name(reader, "producer");
+
+  const auto partitions = reader.get<std::uint32_t>("partition count");
+  if (partitions > kMaxPartialPartitions) {
+    throw InputError("pane partial has " + std::to_string(partitions) + " partitions, more than " +
+                     std::to_string(kMaxPartialPartitions));
+  }
+  if (partitions > reader.remaining() / kPartitionBytes) {
+    throw InputError("pane partial is truncated at partitions");
+  }
+  out.partitions.reserve(partitions);
+  for (std::uint32_t i = 0; i < partitions; ++i) {
+    PartitionProgress progress;
+    progress.partition = reader.get<std::int32_t>("partition");
+    const std::string which = "pane partial partition " + std::to_string(progress.partition);
+    if (progress.partition < 0) throw InputError(which + " is negative");
+    if (i > 0 && progress.partition <= out.partitions.back().partition) {
+      throw InputError(which + " follows partition " +
+                       std::to_string(out.partitions.back().partition) +
+                       ": partitions must be distinct and ascending");
+    }
+    progress.next_offset = reader.get<std::int64_t>("next offset");
+    if (progress.next_offset < 0) throw InputError(which + " has a negative next offset");
+    progress.watermark_ms = reader.get<std::int64_t>("watermark");
+    if (!valid_time(progress.watermark_ms)) {
+      throw InputError(which + " has a watermark outside the timestamps driftd accepts");
+    }
+    const auto flags = reader.get<std::uint8_t>("partition flags");
+    if ((flags & ~kIdleFlag) != 0) throw InputError(which + " has unknown flags");
+    progress.idle = (flags & kIdleFlag) != 0;
+    out.partitions.push_back(progress);
+  }
+
+  const auto panes = reader.get<std::uint32_t>("pane count");
+  if (panes > kMaxPartialPanes) {
+    throw InputError("pane partial has " + std::to_string(panes) + " panes, more than " +
+                     std::to_string(kMaxPartialPanes));
+  }
+  if (panes * std::uint64_t{out.counters} > kMaxPartialCountWords) {
+    throw InputError("pane partial has " + std::to_string(panes) + " panes of " +
+                     std::to_string(out.counters) + " counters, more than " +
+                     std::to_string(kMaxPartialCountWords) + " counts");
+  }
+  if (panes > reader.remaining() / kMinPaneBytes) {
+    throw InputError("pane partial is truncated at panes");
+  }
+  out.panes.reserve(panes);
+  for (std::uint32_t i = 0; i < panes; ++i) {
+    PaneDelta delta;
+    delta.pane = reader.get<std::int64_t>("pane");
+    const std::string which = "pane " + std::to_string(delta.pane);
+    if (!valid_time(delta.pane)) {
+      throw InputError("pane partial " + which + " lies outside the panes of the timestamps");
+    }
+    if (i > 0 && delta.pane <= out.panes.back().pane) {
+      throw InputError("pane partial " + which + " follows pane " +
+                       std::to_string(out.panes.back().pane) +
+                       ": panes must be distinct and ascending");
+    }
+    delta.counts = read_counts(reader, out.counters, which);
+    out.panes.push_back(std::move(delta));
+  }
+  if (reader.remaining() != 0) throw InputError("pane partial has trailing bytes");
+  return out;
+}
+
+void add_pane_delta(std::span<std::uint64_t> totals, std::span<const std::uint64_t> counts) {
+  if (totals.size() != counts.size()) {
+    throw std::invalid_argument("add_pane_delta: " + std::to_string(counts.size()) +
+                                " counts for " + std::to_string(totals.size()) + " totals");
+  }
+  for (std::size_t i = 0; i < totals.size(); ++i) totals[i] += counts[i];  // modulo 2^64
+}
+
+}  // namespace driftd
