@@ -21,7 +21,7 @@ constexpr std::size_t kMinBytes = 61 + 1 + 1 + 1 + 4 + 4 + kChecksumBytes;
 constexpr std::size_t kPartitionBytes = 21;
 // A pane's id, then one run: its zeros, one literal and that literal.
 constexpr std::size_t kMinPaneBytes = 8 + 1 + 1 + 1 + 1;
-constexpr std::uint8_t kIdleFlag = 1;
+constexpr std::uint8_t kBehindFlag = 1;
 
 bool valid_time(std::int64_t ms) { return ms >= kMinTimestampMs && ms <= kMaxTimestampMs; }
 
@@ -203,7 +203,7 @@ std::vector<std::byte> encode_pane_partial(const PanePartial& partial) {
     append_le<std::int32_t>(out, progress.partition);
     append_le<std::int64_t>(out, progress.next_offset);
     append_le<std::int64_t>(out, progress.watermark_ms);
-    append_le<std::uint8_t>(out, progress.idle ? kIdleFlag : 0);
+    append_le<std::uint8_t>(out, progress.behind ? kBehindFlag : 0);
   }
   append_le<std::uint32_t>(out, static_cast<std::uint32_t>(partial.panes.size()));
   for (const PaneDelta& delta : partial.panes) {
@@ -280,8 +280,8 @@ PanePartial decode_pane_partial(std::span<const std::byte> bytes) {
       throw InputError(which + " has a watermark outside the timestamps driftd accepts");
     }
     const auto flags = reader.get<std::uint8_t>("partition flags");
-    if ((flags & ~kIdleFlag) != 0) throw InputError(which + " has unknown flags");
-    progress.idle = (flags & kIdleFlag) != 0;
+    if ((flags & ~kBehindFlag) != 0) throw InputError(which + " has unknown flags");
+    progress.behind = (flags & kBehindFlag) != 0;
     out.partitions.push_back(progress);
   }
 

@@ -53,9 +53,10 @@ struct PartitionProgress {
   // The latest event time read from the partition so far, in
   // [kMinTimestampMs, kMaxTimestampMs]; kMinTimestampMs when none yet.
   std::int64_t watermark_ms = kMinTimestampMs;
-  // Quiet for longer than event_time.idle_timeout: must not hold the
-  // stream's watermark back.
-  bool idle = false;
+  // The partition still had messages to read at the cut: it holds the
+  // stream's watermark back however long it has been quiet (the owner counts
+  // idle time itself, on its activity clock: source_progress.h).
+  bool behind = false;
 
   friend bool operator==(const PartitionProgress&, const PartitionProgress&) = default;
 };
@@ -83,7 +84,7 @@ struct PanePartial {
   std::uint64_t malformed = 0;
   std::uint64_t invalid_event_time = 0;
   // Every source partition the producer held at the cut, also those without
-  // events (that is how idle partitions advance): distinct, ascending, at
+  // events (that is how quiet partitions report their progress): distinct, ascending, at
   // most kMaxPartialPartitions.
   std::vector<PartitionProgress> partitions;
   // Distinct, ascending panes, at most kMaxPartialPanes, and panes.size() x

@@ -85,11 +85,11 @@ const std::vector<std::uint8_t> kDocumentedBytes = {
     0x00, 0x00, 0x00, 0x00,                          //   partition 0
     0xe8, 0x03, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,  //   next offset 1000
     0x00, 0x68, 0xe5, 0xcf, 0x8b, 0x01, 0x00, 0x00,  //   watermark 1700000000000
-    0x00,                                            //   flags: not idle
+    0x00,                                            //   flags: not behind
     0x03, 0x00, 0x00, 0x00,                          //   partition 3
     0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,  //   next offset 0
     0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0xc0,  //   watermark -2^62 (none yet)
-    0x01,                                            //   flags: idle
+    0x01,                                            //   flags: behind
     0x02, 0x00, 0x00, 0x00,                          // 2 panes
     0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,  //   pane -1
     0x01,                                            //   1 run
@@ -145,7 +145,7 @@ class PartialGenerator {
           pick({0, 1, static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max()),
                 random_() >> 1}));
       progress.watermark_ms = below(3) == 0 ? kMinTimestampMs : time();
-      progress.idle = below(2) == 0;
+      progress.behind = below(2) == 0;
       partial.partitions.push_back(progress);
     }
 
