@@ -7,7 +7,7 @@
 #include <librdkafka/rdkafka.h>
 
 #include "common/clock.h"
-#include "config/config_error.h"
+#include "kafka/producer_config.h"
 #include "store/alert_event_reader.h"
 #include "store/publisher_cursor.h"
 
@@ -18,16 +18,6 @@ constexpr std::size_t kBatch = 500;
 constexpr int kFlushTimeoutMs = 30'000;
 constexpr std::chrono::milliseconds kIdleTick{200};
 constexpr std::chrono::seconds kRetryPause{1};
-
-void set(rd_kafka_conf_t* conf, const std::string& key, const std::string& value,
-         const std::string& path) {
-  char error[512];
-  if (rd_kafka_conf_set(conf, key.c_str(), value.c_str(), error, sizeof error) !=
-      RD_KAFKA_CONF_OK) {
-    rd_kafka_conf_destroy(conf);
-    throw config::ConfigError(path, error);
-  }
-}
 
 }  // namespace
 
@@ -66,22 +56,9 @@ KafkaAlertPublisher::KafkaAlertPublisher(const config::KafkaConfig& kafka,
       writer_(writer),
       client_log_("alert topic " + topic_ + ": ", {topic_}, Clock::system()),
       worker_(kIdleTick, kRetryPause) {
-  rd_kafka_conf_t* conf = rd_kafka_conf_new();
-  for (const auto& [key, value] : kafka.properties) {
-    // The shared properties (security, client.id, ...); consumer-only ones
-    // are ignored by librdkafka for a producer.
-    if (key == "auto.offset.reset" || key == "partition.assignment.strategy" ||
-        key.rfind("enable.auto", 0) == 0 || key.rfind("queued.", 0) == 0 ||
-        key.rfind("fetch.", 0) == 0 || key.rfind("session.", 0) == 0 ||
-        key.rfind("heartbeat.", 0) == 0 || key.rfind("group.", 0) == 0 ||
-        key == "max.poll.interval.ms" || key == "enable.partition.eof") {
-      continue;
-    }
-    set(conf, key, value, config::append_key("kafka.properties", key));
-  }
-  set(conf, "bootstrap.servers", kafka.brokers, "kafka.brokers");
-  set(conf, "enable.idempotence", "true", "kafka");
-  set(conf, "linger.ms", "5", "kafka");
+  kafka::ConfPtr owned = kafka::make_producer_config(kafka);
+  rd_kafka_conf_t* conf = owned.get();
+  kafka::set_conf(conf, "linger.ms", "5", "kafka");
   rd_kafka_conf_set_opaque(conf, this);
   rd_kafka_conf_set_dr_msg_cb(conf, &ProducerCallbacks::delivery);
   rd_kafka_conf_set_error_cb(conf, &ProducerCallbacks::error);
@@ -89,9 +66,9 @@ KafkaAlertPublisher::KafkaAlertPublisher(const config::KafkaConfig& kafka,
   char error[512];
   rd_kafka_t* producer = rd_kafka_new(RD_KAFKA_PRODUCER, conf, error, sizeof error);
   if (producer == nullptr) {
-    rd_kafka_conf_destroy(conf);
     throw std::runtime_error(std::string("Kafka alert producer: ") + error);
   }
+  owned.release();  // rd_kafka_new() took the configuration
   producer_.reset(producer);
 
   worker_.start([this] { return step(); });

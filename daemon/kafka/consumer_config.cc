@@ -5,18 +5,14 @@
 #include "config/config_error.h"
 
 namespace driftd::kafka {
-namespace {
-
-void set(rd_kafka_conf_t* conf, const std::string& key, const std::string& value,
-         const std::string& path) {
+void set_conf(rd_kafka_conf_t* conf, const std::string& key, const std::string& value,
+              const std::string& path) {
   char error[512];
   if (rd_kafka_conf_set(conf, key.c_str(), value.c_str(), error, sizeof error) !=
       RD_KAFKA_CONF_OK) {
     throw config::ConfigError(path, error);
   }
 }
-
-}  // namespace
 
 const char* default_assignment_strategy() {
   // librdkafka before 2.3.0 aborts in rd_kafka_destroy() when a
@@ -42,17 +38,17 @@ ConfPtr make_consumer_config(const config::KafkaConfig& kafka,
       // queued.max.messages.kbytes (64 MiB per partition by default).
       {"queued.min.messages", "1000000"},
   };
-  for (const auto& [key, value] : defaults) set(conf.get(), key, value, "kafka");
+  for (const auto& [key, value] : defaults) set_conf(conf.get(), key, value, "kafka");
   for (const auto& [key, value] : kafka.properties) {
-    set(conf.get(), key, value, config::append_key("kafka.properties", key));
+    set_conf(conf.get(), key, value, config::append_key("kafka.properties", key));
   }
   if (instance_id && !kafka.properties.contains("group.instance.id")) {
-    set(conf.get(), "group.instance.id", *instance_id, "kafka.instance_id");
+    set_conf(conf.get(), "group.instance.id", *instance_id, "kafka.instance_id");
   }
-  set(conf.get(), "bootstrap.servers", kafka.brokers, "kafka.brokers");
-  set(conf.get(), "group.id", kafka.group_id, "kafka.group_id");
-  set(conf.get(), "enable.auto.commit", "false", "kafka");
-  set(conf.get(), "enable.auto.offset.store", "false", "kafka");
+  set_conf(conf.get(), "bootstrap.servers", kafka.brokers, "kafka.brokers");
+  set_conf(conf.get(), "group.id", kafka.group_id, "kafka.group_id");
+  set_conf(conf.get(), "enable.auto.commit", "false", "kafka");
+  set_conf(conf.get(), "enable.auto.offset.store", "false", "kafka");
   return conf;
 }
 

@@ -34,6 +34,11 @@ struct ConfDeleter {
 };
 using ConfPtr = std::unique_ptr<rd_kafka_conf_t, ConfDeleter>;
 
+// Sets one librdkafka property, or throws config::ConfigError naming `path`
+// with librdkafka's reason.
+void set_conf(rd_kafka_conf_t* conf, const std::string& key, const std::string& value,
+              const std::string& path);
+
 // `instance_id`: the group.instance.id (static membership); nullopt:
 // dynamic membership, unless kafka.properties sets one.
 ConfPtr make_consumer_config(const config::KafkaConfig& kafka,
