@@ -1,0 +1,142 @@
+#include "cluster/cut_publisher.h"
+
+#include <algorithm>
+#include <stdexcept>
+#include <thread>
+
+#include <librdkafka/rdkafka.h>
+
+#include "kafka/producer_config.h"
+
+namespace driftd::cluster {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+constexpr std::chrono::milliseconds kRetryPause{100};
+
+int remaining_ms(Clock::time_point deadline) {
+  const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
+  return static_cast<int>(std::clamp<std::int64_t>(left.count(), 0, 3'600'000));
+}
+
+// librdkafka's C callbacks, forwarding to the client log given as opaque.
+struct Callbacks {
+  static void error(rd_kafka_t*, int, const char* reason, void* opaque) {
+    static_cast<kafka::ClientLog*>(opaque)->report(reason);
+  }
+  static void log(const rd_kafka_t* rk, int level, const char* facility, const char* text) {
+    static_cast<kafka::ClientLog*>(rd_kafka_opaque(rk))->log(level, facility, text);
+  }
+};
+
+}  // namespace
+
+void CutPublisher::ProducerDeleter::operator()(rd_kafka_s* producer) const {
+  rd_kafka_destroy(producer);
+}
+
+CutPublisher::CutPublisher(const config::KafkaConfig& kafka, std::string topic,
+                           const std::string& transactional_id, std::chrono::milliseconds timeout)
+    : topic_(std::move(topic)),
+      client_log_("partials topic " + topic_ + ": ", {topic_}, driftd::Clock::system()) {
+  kafka::ConfPtr conf = kafka::make_producer_config(kafka, transactional_id);
+  rd_kafka_conf_set_opaque(conf.get(), &client_log_);
+  rd_kafka_conf_set_error_cb(conf.get(), &Callbacks::error);
+  rd_kafka_conf_set_log_cb(conf.get(), &Callbacks::log);
+  char error[512];
+  rd_kafka_t* producer = rd_kafka_new(RD_KAFKA_PRODUCER, conf.get(), error, sizeof error);
+  if (producer == nullptr) throw std::runtime_error(std::string("cluster producer: ") + error);
+  conf.release();  // rd_kafka_new() took it
+  producer_.reset(producer);
+  if (rd_kafka_error_t* failure =
+          rd_kafka_init_transactions(producer, static_cast<int>(timeout.count()))) {
+    const std::string reason = rd_kafka_error_string(failure);
+    rd_kafka_error_destroy(failure);
+    throw std::runtime_error("cluster producer " + transactional_id +
+                             ": transactions not initialised: " + reason);
+  }
+}
+
+CutPublisher::~CutPublisher() = default;
+
+CutPublisher::Result CutPublisher::abort(std::string reason, Clock::time_point deadline) {
+  for (;;) {
+    rd_kafka_error_t* failure = rd_kafka_abort_transaction(producer_.get(), remaining_ms(deadline));
+    if (failure == nullptr) return {Outcome::aborted, std::move(reason)};
+    const bool fatal = rd_kafka_error_is_fatal(failure);
+    const bool retriable = rd_kafka_error_is_retriable(failure);
+    reason += std::string("; the abort failed: ") + rd_kafka_error_string(failure);
+    rd_kafka_error_destroy(failure);
+    // An abort that cannot finish leaves the producer unusable: fatal.
+    if (fatal || !retriable || Clock::now() >= deadline) {
+      fenced_ = true;
+      return {Outcome::fenced, std::move(reason)};
+    }
+    std::this_thread::sleep_for(kRetryPause);
+  }
+}
+
+CutPublisher::Result CutPublisher::settle(rd_kafka_error_t* failure, Clock::time_point deadline,
+                                          bool& retry) {
+  const std::string reason = rd_kafka_error_string(failure);
+  const bool fatal = rd_kafka_error_is_fatal(failure);
+  const bool requires_abort = rd_kafka_error_txn_requires_abort(failure);
+  const bool retriable = rd_kafka_error_is_retriable(failure);
+  rd_kafka_error_destroy(failure);
+  retry = false;
+  if (fatal) {
+    fenced_ = true;
+    return {Outcome::fenced, reason};
+  }
+  if (retriable && !requires_abort && Clock::now() + kRetryPause < deadline) {
+    retry = true;
+    std::this_thread::sleep_for(kRetryPause);
+    return {};
+  }
+  return abort(reason, deadline);
+}
+
+CutPublisher::Result CutPublisher::publish(std::span<const Record> records,
+                                           const rd_kafka_topic_partition_list_t* offsets,
+                                           const rd_kafka_consumer_group_metadata_t* group,
+                                           std::chrono::milliseconds timeout) {
+  if (fenced_) return {Outcome::fenced, "the producer was fenced or failed before"};
+  const Clock::time_point deadline = Clock::now() + timeout;
+  rd_kafka_t* producer = producer_.get();
+  bool retry = false;
+  if (rd_kafka_error_t* failure = rd_kafka_begin_transaction(producer)) {
+    // Beginning only fails for a producer that cannot go on.
+    const std::string reason = rd_kafka_error_string(failure);
+    rd_kafka_error_destroy(failure);
+    fenced_ = true;
+    return {Outcome::fenced, reason};
+  }
+  for (const Record& record : records) {
+    const rd_kafka_resp_err_t error = rd_kafka_producev(
+        producer, RD_KAFKA_V_TOPIC(topic_.c_str()),
+        RD_KAFKA_V_KEY(record.key.data(), record.key.size()),
+        // librdkafka copies the value: the caller's buffers are free at return.
+        RD_KAFKA_V_VALUE(const_cast<std::byte*>(record.value.data()), record.value.size()),
+        RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY), RD_KAFKA_V_END);
+    if (error != RD_KAFKA_RESP_ERR_NO_ERROR) {
+      return abort(std::string("a partial of ") + std::to_string(record.value.size()) +
+                       " bytes was refused: " + rd_kafka_err2str(error),
+                   deadline);
+    }
+  }
+  do {
+    rd_kafka_error_t* failure =
+        rd_kafka_send_offsets_to_transaction(producer, offsets, group, remaining_ms(deadline));
+    if (failure == nullptr) break;
+    if (Result result = settle(failure, deadline, retry); !retry) return result;
+  } while (retry);
+  do {
+    rd_kafka_error_t* failure = rd_kafka_commit_transaction(producer, remaining_ms(deadline));
+    if (failure == nullptr) return {Outcome::committed, ""};
+    if (Result result = settle(failure, deadline, retry); !retry) return result;
+  } while (retry);
+  return {Outcome::committed, ""};
+}
+
+}  // namespace driftd::cluster
