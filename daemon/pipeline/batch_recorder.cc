@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <type_traits>
 #include <utility>
 
 #include "pipeline/group_moments.h"
@@ -137,51 +138,70 @@ void BatchRecorder::fill_deltas(const ingest::DecodedBatch& batch, std::size_t b
   fill_groups(batch, begin, end);
 }
 
-uint64_t BatchRecorder::record(WindowAssembler& assembler, const WindowSpec& spec,
+template <class Windows>
+uint64_t BatchRecorder::record(Windows& windows, const WindowSpec& spec,
                                std::size_t writer, const ingest::DecodedBatch& batch,
                                std::size_t first_row, int64_t now_ms, DeferredPieces& deferred,
                                std::optional<int64_t> time_limit) {
   const std::size_t rows = batch.rows();
   if (first_row >= rows) return 0;
   uint64_t late = 0;
-  auto recorder_batch = assembler.recorder().begin_batch(writer);
+  constexpr bool kDeltas = std::is_same_v<Windows, PaneDeltaRecorder>;
+  auto recorder_batch = windows.recorder().begin_batch(writer);
   const auto record_piece = [&](PaneId pane, std::size_t begin, std::size_t end) {
     fill_deltas(batch, begin, end);
     switch (recorder_batch.record(pane, deltas_)) {
       case RecordOutcome::recorded: break;
-      case RecordOutcome::late: late += end - begin; break;
+      case RecordOutcome::late:
+        if constexpr (kDeltas) {
+          deferred.push(pane, deltas_);
+        } else {
+          late += end - begin;
+        }
+        break;
       case RecordOutcome::beyond_horizon: deferred.push(pane, deltas_); break;
     }
   };
 
-  if (!spec.is_time_window()) {
-    const auto count = static_cast<int64_t>(rows - first_row);
-    const SequenceRange range = assembler.sequencer().reserve(count);
-    for (int64_t offset = 0; offset < count;) {
-      const CountPiece piece = assembler.sequencer().piece_at(range, offset);
-      const std::size_t begin = first_row + static_cast<std::size_t>(piece.offset);
-      record_piece(piece.pane, begin, begin + static_cast<std::size_t>(piece.length));
-      offset = piece.offset + piece.length;
+  if constexpr (!kDeltas) {  // a PaneDeltaRecorder has time windows only
+    if (!spec.is_time_window()) {
+      const auto count = static_cast<int64_t>(rows - first_row);
+      const SequenceRange range = windows.sequencer().reserve(count);
+      for (int64_t offset = 0; offset < count;) {
+        const CountPiece piece = windows.sequencer().piece_at(range, offset);
+        const std::size_t begin = first_row + static_cast<std::size_t>(piece.offset);
+        record_piece(piece.pane, begin, begin + static_cast<std::size_t>(piece.length));
+        offset = piece.offset + piece.length;
+      }
+      return late;
     }
-  } else if (spec.domain() == TimeDomain::processing_time) {
-    record_piece(assembler.clock().pane_of(now_ms), first_row, rows);
+  }
+  if (spec.domain() == TimeDomain::processing_time) {
+    record_piece(windows.clock().pane_of(now_ms), first_row, rows);
   } else {
     const auto times = batch.event_time_ms();
     const int64_t latest = *std::max_element(times.begin() + first_row, times.end());
     const int64_t observed = time_limit ? std::min(latest, *time_limit) : latest;
-    if (observed > kMinTimestampMs) assembler.watermark().observe(observed);
+    if (observed > kMinTimestampMs) windows.watermark().observe(observed);
     // Rows mostly arrive in time order: record each run of rows that share a
     // pane as one piece.
     std::size_t begin = first_row;
     while (begin < rows) {
-      const PaneId pane = assembler.clock().pane_of(times[begin]);
+      const PaneId pane = windows.clock().pane_of(times[begin]);
       std::size_t end = begin + 1;
-      while (end < rows && assembler.clock().pane_of(times[end]) == pane) ++end;
+      while (end < rows && windows.clock().pane_of(times[end]) == pane) ++end;
       record_piece(pane, begin, end);
       begin = end;
     }
   }
   return late;
 }
+
+template uint64_t BatchRecorder::record(WindowAssembler&, const WindowSpec&, std::size_t,
+                                        const ingest::DecodedBatch&, std::size_t, int64_t,
+                                        DeferredPieces&, std::optional<int64_t>);
+template uint64_t BatchRecorder::record(PaneDeltaRecorder&, const WindowSpec&, std::size_t,
+                                        const ingest::DecodedBatch&, std::size_t, int64_t,
+                                        DeferredPieces&, std::optional<int64_t>);
 
 }  // namespace driftd

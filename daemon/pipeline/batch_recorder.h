@@ -30,6 +30,7 @@
 #include "pipeline/feature_reference.h"
 #include "pipeline/joint_reference.h"
 #include "pipeline/stream_schema.h"
+#include "window/pane_delta_recorder.h"
 #include "window/waiting_pieces.h"
 #include "window/window_assembler.h"
 
@@ -56,7 +57,10 @@ class BatchRecorder {
                 std::span<const FeatureColumn> columns,
                 std::span<const GroupReference> groups = {});
 
-  // Records rows [first_row, batch.rows()) as writer `writer`. now_ms is the
+  // Records rows [first_row, batch.rows()) as writer `writer` into
+  // `windows`: a WindowAssembler, or (cluster mode's instances, time windows
+  // only) a PaneDeltaRecorder, where a piece for a pane handed out already
+  // waits in `deferred` too (the owner decides what is late). now_ms is the
   // processing time (used by processing-time windows). Event-time windows
   // first raise the watermark to the batch's latest event time, capped by
   // `time_limit` when the source gives one (a Kafka source: the latest time
@@ -65,7 +69,8 @@ class BatchRecorder {
   // that leaves wait in `deferred`. Returns the number of rows that were
   // late (their pane had closed).
   // REQUIRES: spec is the assembler's.
-  uint64_t record(WindowAssembler& assembler, const WindowSpec& spec, std::size_t writer,
+  template <class Windows>
+  uint64_t record(Windows& windows, const WindowSpec& spec, std::size_t writer,
                   const ingest::DecodedBatch& batch, std::size_t first_row, int64_t now_ms,
                   DeferredPieces& deferred, std::optional<int64_t> time_limit = std::nullopt);
 

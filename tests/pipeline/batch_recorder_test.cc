@@ -4,6 +4,7 @@
 // the moment sums of its complete rows. Events decoded by the real decoder,
 // recorded into a real count window.
 #include <cstdint>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -18,6 +19,7 @@
 #include "pipeline/group_moments.h"
 #include "pipeline/joint_reference.h"
 #include "pipeline/stream_schema.h"
+#include "window/pane_delta_recorder.h"
 #include "window/window_assembler.h"
 
 namespace driftd {
@@ -113,6 +115,72 @@ TEST_CASE("A pair counts joint cells and incomplete events, a group its complete
   CHECK(covariance[0] == Approx(132.0 / 3).margin(1e-3));
   CHECK(covariance[1] == Approx(47.0 / 3).margin(1e-3));
   CHECK(covariance[3] == Approx(30.75 / 3).margin(1e-3));
+}
+
+TEST_CASE("Cluster mode's instances record every event in its pane, none late") {
+  const config::Config config = config::parse_config(R"({
+    "storage": {"path": "unused.db"},
+    "streams": [{"name": "s", "source": {"type": "http"},
+      "event_time": {"field": "/t"},
+      "window": {"type": "tumbling", "size": "1s"},
+      "features": [{"name": "x", "path": "/x", "type": "numeric", "binning": "edges",
+                    "edges": [0, 10]}]}]})");
+  const config::StreamConfig& stream = config.streams[0];
+  const StreamSchema schema = make_stream_schema(stream);
+  const std::vector<double> reference_values{1, 2, 3};
+  const std::vector<FeatureReference> references{
+      numeric_reference(stream.features[0], reference_values)};
+  const std::vector<CounterLayout::FeatureShape> shapes{{3, false}};
+  const CounterLayout layout(shapes);
+  ingest::EventDecoder decoder(schema.decoder, {});
+  const auto decode = [&](std::string body, ingest::DecodedBatch& batch) {
+    const std::size_t size = body.size();
+    body.append(ingest::kJsonPadding, ' ');
+    decoder.decode_ndjson(std::string_view(body.data(), size), body.size(), batch);
+  };
+  // Two batches, the second partly in a pane the first batch's watermark
+  // has passed, one event far ahead.
+  ingest::DecodedBatch first;
+  decode("{\"t\": 1000, \"x\": 1}\n{\"t\": 1500, \"x\": 20}\n{\"t\": 2100, \"x\": -3}\n", first);
+  ingest::DecodedBatch second;
+  decode("{\"t\": 1200, \"x\": 5}\n{\"t\": 2200, \"x\": \"bad\"}\n{\"t\": 90000, \"x\": 2}\n", second);
+
+  const WindowSpec spec =
+      WindowSpec::tumbling(std::chrono::milliseconds(1000), TimeDomain::event_time);
+  std::map<PaneId, std::vector<uint64_t>> expected;  // every event in its pane
+  expected[1] = {0, 2, 1, 0, 0};
+  expected[2] = {1, 0, 0, 0, 1};
+  expected[90] = {0, 1, 0, 0, 0};
+
+  PaneDeltaRecorder deltas(spec, layout.size(), 1);
+  BatchRecorder recorder(layout, references, schema.columns);
+  DeferredPieces deferred;
+  std::map<PaneId, std::vector<uint64_t>> taken;
+  const auto add = [&](PaneId pane, std::span<const uint64_t> counts) {
+    std::vector<uint64_t>& total = taken[pane];
+    total.resize(counts.size());
+    for (std::size_t i = 0; i < counts.size(); ++i) total[i] += counts[i];
+  };
+  CHECK(recorder.record(deltas, spec, 0, first, 0, 0, deferred) == 0);
+  for (const PaneCounts& pane : deltas.take()) add(pane.pane, pane.counts);
+  for (const PanePiece& piece : deferred.take()) add(piece.pane, piece.deltas);
+  // Nothing is late on an instance: what its range has left behind waits.
+  CHECK(recorder.record(deltas, spec, 0, second, 0, 0, deferred) == 0);
+  for (const PaneCounts& pane : deltas.take()) add(pane.pane, pane.counts);
+  const std::vector<PanePiece> waiting = deferred.take();
+  REQUIRE(waiting.size() == 2);
+  CHECK(waiting[0].pane == 1);   // below the range the first take opened at 2 s
+  CHECK(waiting[1].pane == 90);  // beyond it
+  for (const PanePiece& piece : waiting) add(piece.pane, piece.deltas);
+  // Blocks are [events, bin 0, bin 1, bin 2, missing, invalid]: drop events.
+  std::map<PaneId, std::vector<uint64_t>> bins;
+  uint64_t events = 0;
+  for (const auto& [pane, counts] : taken) {
+    events += counts[CounterLayout::kEvents];
+    bins[pane] = std::vector<uint64_t>(counts.begin() + 1, counts.end());
+  }
+  CHECK(events == 6);
+  CHECK(bins == expected);
 }
 
 }  // namespace
