@@ -50,7 +50,7 @@ void LatestDrift::update(std::size_t stream_index, const StreamRuntime& stream,
   std::vector<FeatureDrift>& drift = streams_[stream_index].drift;
   for (std::size_t f = 0; f < drift.size() && f < window.features.size(); ++f) {
     const FeatureEvaluation& feature = window.features[f];
-    drift[f].severity = stream.subject_severity(f);
+    drift[f].severity = stream.alerts().subject_severity(f);
     if (!feature.evaluated || !feature.comparison) continue;
     drift[f].compared = true;
     drift[f].jsd = feature.comparison->measures.jsd;

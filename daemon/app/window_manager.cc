@@ -54,7 +54,7 @@ void WindowManager::load_stream(StreamRuntime& stream) {
     stream.install_references(std::move(references));
   }
   for (const store::OpenAlert& alert : store_.open_alerts(config)) {
-    stream.restore_alert(alert.subject, alert.rule, alert.severity);
+    stream.alerts().restore(alert.subject, alert.rule, alert.severity);
   }
   if (kafka_ != nullptr) kafka_->restore(stream, store_.load_positions(config));
 }
@@ -186,7 +186,7 @@ void WindowManager::prepare(std::size_t stream_index, bool final, int64_t now, C
   // rotations of poll() and checkpoint() below include all its events.
   cut.acks = acks_.take(stream_index);
   stream.poll(now, [&](const WindowEvaluation& window, uint64_t late) {
-    pending.push_back({window, late, stream.apply_alerts(window)});
+    pending.push_back({window, late, stream.alerts().apply(window)});
   });
   const CommitCoordinator::Work work{.final = final,
                                      .windows_waiting = !pending.empty(),
@@ -321,7 +321,7 @@ void WindowManager::tick(bool final, bool with_kafka) {
   for (DurableAcks::Answer& answer : not_durable) answer(false);
   std::array<uint64_t, 2> open{};
   for (const auto& stream : streams_) {
-    const auto counts = stream->open_alerts();
+    const auto counts = stream->alerts().open();
     open[0] += counts[0];
     open[1] += counts[1];
   }

@@ -7,7 +7,6 @@
 #include <utility>
 
 #include "common/error.h"
-#include "pipeline/rule_evidence.h"
 
 namespace driftd {
 namespace {
@@ -97,9 +96,8 @@ StreamRuntime::StreamRuntime(config::StreamConfig config, std::size_t writers)
       writers_(writers),
       schema_(make_stream_schema(config_)),
       window_spec_(window_spec(config_)),
-      feature_counters_(std::make_unique<FeatureCounters[]>(config_.features.size())) {
-  alert_states_.assign(config::subject_count(config_),
-                       std::vector<AlertRuleState>(config_.alerts.size()));
+      feature_counters_(std::make_unique<FeatureCounters[]>(config_.features.size())),
+      alerts_(config_) {
   if (config_.reference.type == config::ReferenceType::capture) {
     capture_ = std::make_unique<ReferenceCapture>(config_, schema_);
     capture_decoder_ = std::make_unique<ingest::EventDecoder>(schema_.decoder, capture_->resolvers());
@@ -470,47 +468,6 @@ void StreamRuntime::restore_late_pending(uint64_t late_pending) {
   // The fresh assembler's late count starts at 0: the next window reports
   // late_now + late_pending (unsigned, modular arithmetic).
   late_reported_ = 0 - late_pending;
-}
-
-std::vector<AlertChange> StreamRuntime::apply_alerts(const WindowEvaluation& window) {
-  std::vector<AlertChange> changes;
-  for (std::size_t r = 0; r < config_.alerts.size(); ++r) {
-    const config::AlertRule& rule = config_.alerts[r];
-    for (std::size_t s = 0; s < alert_states_.size(); ++s) {
-      if (!config::watches(rule, config_, s)) continue;
-      const std::optional<RuleEvidence> evidence = rule_evidence(config_, window, s, rule.metric);
-      if (!evidence) continue;
-      AlertRuleState& state = alert_states_[s][r];
-      const Transition transition = state.observe(rule, *evidence);
-      if (transition != Transition::kNone) {
-        changes.push_back({s, r, transition, state.severity(), evidence->value});
-      }
-    }
-  }
-  return changes;
-}
-
-std::array<uint64_t, 2> StreamRuntime::open_alerts() const {
-  std::array<uint64_t, 2> open{};
-  for (const auto& rules : alert_states_) {
-    for (const AlertRuleState& state : rules) {
-      if (state.severity() == Severity::kWarn) ++open[0];
-      if (state.severity() == Severity::kCritical) ++open[1];
-    }
-  }
-  return open;
-}
-
-Severity StreamRuntime::subject_severity(std::size_t subject) const {
-  Severity highest = Severity::kNone;
-  for (const AlertRuleState& state : alert_states_[subject]) {
-    highest = std::max(highest, state.severity());
-  }
-  return highest;
-}
-
-void StreamRuntime::restore_alert(std::size_t subject, std::size_t rule, Severity severity) {
-  alert_states_[subject][rule] = AlertRuleState::restore(severity, 0);
 }
 
 }  // namespace driftd

@@ -20,7 +20,7 @@
 // Thread safety:
 //   ingest_*(writer, ...) from many threads, each writer index used by one
 //   thread at a time (the daemon gives each I/O or Kafka thread its own).
-//   Everything else -- take_new_references(), poll(), apply_alerts(),
+//   Everything else -- take_new_references(), poll(), alerts(),
 //   counters -- belongs to the stream's window manager thread.
 #pragma once
 
@@ -39,13 +39,12 @@
 #include "ingest/decoded_batch.h"
 #include "ingest/error_sink.h"
 #include "ingest/event_decoder.h"
-#include "pipeline/alert_change.h"
-#include "pipeline/alert_rule.h"
 #include "pipeline/batch_recorder.h"
 #include "pipeline/checkpoint_codec.h"
 #include "pipeline/counter_layout.h"
 #include "pipeline/feature_reference.h"
 #include "pipeline/reference_capture.h"
+#include "pipeline/stream_alerts.h"
 #include "pipeline/stream_references.h"
 #include "pipeline/stream_schema.h"
 #include "pipeline/window_evaluator.h"
@@ -168,16 +167,9 @@ class StreamRuntime {
   // before any ingest.
   bool restore(const StreamCheckpoint& checkpoint, int64_t now_ms);
 
-  // Runs the alert rules on a window's evaluation; returns what changed.
-  std::vector<AlertChange> apply_alerts(const WindowEvaluation& window);
-  // Alerts firing now: {warn, critical}.
-  std::array<uint64_t, 2> open_alerts() const;
-  // The highest severity of the open alerts on subject `subject`
-  // (config::subject_name's index).
-  Severity subject_severity(std::size_t subject) const;
-  // Restores a rule's state (open alerts found in storage at start).
-  // REQUIRES: subject < config::subject_count(config()).
-  void restore_alert(std::size_t subject, std::size_t rule, Severity severity);
+  // The state of the stream's alert rules, fed each closed window.
+  StreamAlerts& alerts() { return alerts_; }
+  const StreamAlerts& alerts() const { return alerts_; }
 
  private:
   struct Writer;
@@ -239,7 +231,7 @@ class StreamRuntime {
   // Window manager only.
   WaitingPieces waiting_pieces_;  // deferred, still beyond the horizon
   uint64_t late_reported_ = 0;
-  std::vector<std::vector<AlertRuleState>> alert_states_;  // [subject][rule]
+  StreamAlerts alerts_;
 };
 
 }  // namespace driftd

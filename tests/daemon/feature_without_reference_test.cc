@@ -88,7 +88,7 @@ TEST_CASE("The capture ends at its size though a feature never has a value") {
   CHECK_FALSE(window.features[kGhost].evaluated);
   CHECK_FALSE(window.features[kGhost].comparison.has_value());
   CHECK(window.features[kGhost].n == 0);
-  const std::vector<AlertChange> changes = runtime.apply_alerts(window);
+  const std::vector<AlertChange> changes = runtime.alerts().apply(window);
   REQUIRE(changes.size() == 1);
   CHECK(changes[0].subject == kX);
   CHECK(changes[0].transition == Transition::kFired);

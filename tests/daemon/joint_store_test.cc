@@ -62,7 +62,7 @@ std::vector<std::string> events(std::mt19937_64& random, std::size_t n, double s
 std::vector<store::WindowCommit> close_windows(StreamRuntime& runtime) {
   std::vector<store::WindowCommit> out;
   runtime.poll(0, [&](const WindowEvaluation& window, uint64_t late) {
-    out.push_back({window, late, runtime.apply_alerts(window)});
+    out.push_back({window, late, runtime.alerts().apply(window)});
   });
   return out;
 }

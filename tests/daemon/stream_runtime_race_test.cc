@@ -59,7 +59,7 @@ TEST_CASE("Writers racing the window manager lose and double-count nothing") {
       runtime.take_new_references();
       runtime.poll(0, [&](const WindowEvaluation& window, uint64_t) {
         windows.push_back(window);
-        runtime.apply_alerts(window);
+        runtime.alerts().apply(window);
       });
     };
     while (writers_done.load(std::memory_order_acquire) < 2) poll();
