@@ -7,7 +7,7 @@
 #include "common/binary_codec.h"
 #include "common/error.h"
 
-namespace driftd {
+namespace driftd::cluster {
 namespace {
 
 // The layout of docs/histogram-format.md, "Pane partials (cluster mode)".
@@ -318,12 +318,4 @@ PanePartial decode_pane_partial(std::span<const std::byte> bytes) {
   return out;
 }
 
-void add_pane_delta(std::span<std::uint64_t> totals, std::span<const std::uint64_t> counts) {
-  if (totals.size() != counts.size()) {
-    throw std::invalid_argument("add_pane_delta: " + std::to_string(counts.size()) +
-                                " counts for " + std::to_string(totals.size()) + " totals");
-  }
-  for (std::size_t i = 0; i < totals.size(); ++i) totals[i] += counts[i];  // modulo 2^64
-}
-
-}  // namespace driftd
+}  // namespace driftd::cluster

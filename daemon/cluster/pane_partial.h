@@ -8,7 +8,7 @@
 // produces them as ONE PanePartial to the internal partials topic (key: the
 // stream's name), in the Kafka transaction that also commits the source
 // offsets they cover. The stream's owner adds the partials' pane blocks
-// into its pane totals (add_pane_delta: every counter is additive, the
+// into its pane totals (add_counts: every counter is additive, the
 // fixed-point sums of moments too, as two's complement modulo 2^64) and
 // computes the stream's watermark from the partitions' progress.
 //
@@ -31,7 +31,7 @@
 
 #include "window/pane.h"
 
-namespace driftd {
+namespace driftd::cluster {
 
 // Bounds of a valid partial; decode_pane_partial() refuses anything beyond.
 // kMaxPartialCounters: no configuration limit bounds a stream's counter
@@ -106,9 +106,4 @@ std::vector<std::byte> encode_pane_partial(const PanePartial& partial);
 // words at most): no length is trusted before it is checked.
 PanePartial decode_pane_partial(std::span<const std::byte> bytes);
 
-// totals[i] += counts[i] modulo 2^64, for every i.
-// REQUIRES: totals.size() == counts.size(); throws std::invalid_argument
-// otherwise.
-void add_pane_delta(std::span<std::uint64_t> totals, std::span<const std::uint64_t> counts);
-
-}  // namespace driftd
+}  // namespace driftd::cluster

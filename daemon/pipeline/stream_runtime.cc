@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <map>
 #include <cstdio>
 #include <stdexcept>
 #include <utility>
@@ -91,11 +92,12 @@ struct StreamRuntime::Writer {
   BatchRecorder recorder;
 };
 
-StreamRuntime::StreamRuntime(config::StreamConfig config, std::size_t writers)
+StreamRuntime::StreamRuntime(config::StreamConfig config, std::size_t writers, WindowRole role)
     : config_(std::move(config)),
       writers_(writers),
       schema_(make_stream_schema(config_)),
       window_spec_(window_spec(config_)),
+      role_(role),
       feature_counters_(std::make_unique<FeatureCounters[]>(config_.features.size())),
       alerts_(config_) {
   if (config_.reference.type == config::ReferenceType::capture) {
@@ -180,8 +182,7 @@ IngestResult StreamRuntime::ingest(std::size_t writer, const Decode& decode, int
   const auto recording = std::chrono::steady_clock::now();
   count(result.summary);
   result.latest_event_time = latest_event_time(state.batch);
-  result.late = state.recorder.record(*assembler_, window_spec_, writer, state.batch, 0, now_ms,
-                                      deferred_, time_limit);
+  result.late = record(writer, state.batch, 0, now_ms, time_limit);
   counters_.late.fetch_add(result.late, std::memory_order_relaxed);
   const auto done = std::chrono::steady_clock::now();
   const auto nanoseconds = [](auto duration) {
@@ -259,12 +260,12 @@ void StreamRuntime::observe_event_time(std::size_t writer, int64_t frontier, int
   if (!config_.event_time || !window_spec_.is_time_window()) return;
   frontier = std::clamp(frontier, kMinTimestampMs, kMaxTimestampMs);
   if (monitoring_.load(std::memory_order_acquire)) {
-    assembler_->watermark().observe(frontier);
+    watermark().observe(frontier);
     return;
   }
   std::lock_guard lock(capture_mutex_);
   if (monitoring_.load(std::memory_order_acquire)) {
-    assembler_->watermark().observe(frontier);
+    watermark().observe(frontier);
     return;
   }
   if (!capture_) return;
@@ -287,8 +288,21 @@ uint64_t StreamRuntime::record_capture_remainder(std::size_t writer, ingest::Dec
       }
     }
   }
-  return writer_states_[writer]->recorder.record(*assembler_, window_spec_, writer, batch,
-                                                first_row, now_ms, deferred_, time_limit);
+  return record(writer, batch, first_row, now_ms, time_limit);
+}
+
+uint64_t StreamRuntime::record(std::size_t writer, const ingest::DecodedBatch& batch,
+                               std::size_t first_row, int64_t now_ms,
+                               std::optional<int64_t> time_limit) {
+  BatchRecorder& recorder = writer_states_[writer]->recorder;
+  return deltas_ ? recorder.record(*deltas_, window_spec_, writer, batch, first_row, now_ms,
+                                   deferred_, time_limit)
+                 : recorder.record(*assembler_, window_spec_, writer, batch, first_row, now_ms,
+                                   deferred_, time_limit);
+}
+
+Watermark& StreamRuntime::watermark() {
+  return deltas_ ? deltas_->watermark() : assembler_->watermark();
 }
 
 int64_t StreamRuntime::latest_acceptable_event_time(int64_t now_ms) const {
@@ -346,8 +360,12 @@ void StreamRuntime::start_monitoring(StreamReferences references,
                                      std::optional<int64_t> windows_from_ms) {
   references_ = std::move(references);
   layout_ = std::make_unique<CounterLayout>(counter_layout(config_, references_));
-  assembler_ = std::make_unique<WindowAssembler>(window_spec_, layout_->size(), writers_);
-  if (windows_from_ms) {
+  if (role_ == WindowRole::cluster_instance) {
+    deltas_ = std::make_unique<PaneDeltaRecorder>(window_spec_, layout_->size(), writers_);
+  } else {
+    assembler_ = std::make_unique<WindowAssembler>(window_spec_, layout_->size(), writers_);
+  }
+  if (windows_from_ms && assembler_) {
     WindowCheckpoint start;
     start.first_pane = start.first_open_pane = assembler_->clock().pane_of(*windows_from_ms);
     assembler_->restore(start);
@@ -365,6 +383,36 @@ StreamReferences* StreamRuntime::take_new_references() {
   if (!new_references_) return nullptr;
   new_references_ = false;
   return &references_;
+}
+
+PaneCut StreamRuntime::cut(int64_t now_ms) {
+  PaneCut out;
+  out.counters = layout_->size();
+  out.layout_fingerprint = layout_->fingerprint();
+  if (window_spec_.domain() == TimeDomain::processing_time) deltas_->watermark().observe(now_ms);
+  // The pieces the writers could not place first (recorded before the
+  // take), then the panes: both hold only batches begun before the take.
+  std::map<PaneId, std::vector<uint64_t>> panes;
+  const auto add = [&](PaneId pane, std::span<const uint64_t> counts) {
+    std::vector<uint64_t>& total = panes[pane];
+    total.resize(counts.size(), 0);
+    add_counts(total, counts);
+  };
+  for (const PaneCounts& pane : deltas_->take()) add(pane.pane, pane.counts);
+  for (const PanePiece& piece : deferred_.take()) add(piece.pane, piece.deltas);
+  for (auto& [pane, counts] : panes) {
+    if (std::ranges::any_of(counts, [](uint64_t word) { return word != 0; })) {
+      out.panes.push_back({pane, std::move(counts)});
+    }
+  }
+  const auto since_cut = [](const std::atomic<uint64_t>& now, std::atomic<uint64_t>& at_cut) {
+    const uint64_t value = now.load(std::memory_order_relaxed);
+    return value - at_cut.exchange(value, std::memory_order_relaxed);
+  };
+  out.events = since_cut(counters_.events, cut_counters_.events);
+  out.malformed = since_cut(counters_.malformed, cut_counters_.malformed);
+  out.invalid_event_time = since_cut(counters_.invalid_event_time, cut_counters_.invalid_event_time);
+  return out;
 }
 
 void StreamRuntime::poll(int64_t now_ms,

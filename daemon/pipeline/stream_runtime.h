@@ -53,6 +53,23 @@
 
 namespace driftd {
 
+// Where a stream's writers record: into its own windows (one instance), or,
+// as an instance of cluster mode, into pane deltas that cut() hands to the
+// stream's owner (docs/architecture.md, "Cluster mode").
+enum class WindowRole { local, cluster_instance };
+
+// What a cluster instance recorded for a stream since its previous cut.
+struct PaneCut {
+  std::vector<PanePiece> panes;  // ascending, distinct, none all zero
+  std::size_t counters = 0;      // words per pane
+  uint64_t layout_fingerprint = 0;
+  // Counted since the previous cut, outside any pane (read without the
+  // recorder's consistent cut: exact over a run of cuts, not per cut).
+  uint64_t events = 0;
+  uint64_t malformed = 0;
+  uint64_t invalid_event_time = 0;
+};
+
 // One event from a message source (a Kafka message).
 struct SourceDocument {
   std::string_view json;
@@ -92,7 +109,8 @@ struct FeatureCounters {
 
 class StreamRuntime {
  public:
-  StreamRuntime(config::StreamConfig config, std::size_t writers);
+  StreamRuntime(config::StreamConfig config, std::size_t writers,
+                WindowRole role = WindowRole::local);
   ~StreamRuntime();
   StreamRuntime(const StreamRuntime&) = delete;
   StreamRuntime& operator=(const StreamRuntime&) = delete;
@@ -144,8 +162,16 @@ class StreamRuntime {
   StreamReferences* take_new_references();
   StreamReferences& references() { return references_; }
 
+  // Cluster mode's instances (WindowRole::cluster_instance): everything the
+  // writers recorded since the previous cut, pane by pane (the pieces they
+  // could not place included), a consistent cut of the batches begun before
+  // it (pane_delta_recorder.h). Processing-time windows: `now_ms` moves the
+  // open range. REQUIRES: monitoring, a time window.
+  PaneCut cut(int64_t now_ms);
+
   // Closes every window that is due at `now_ms` and hands each evaluation to
   // `on_window` (with the events found late since the previous window).
+  // REQUIRES: WindowRole::local (so for checkpoint() and restore()).
   void poll(int64_t now_ms, const std::function<void(const WindowEvaluation&, uint64_t late)>&
                                 on_window);
 
@@ -174,6 +200,12 @@ class StreamRuntime {
  private:
   struct Writer;
 
+  // Records rows [first_row, ...) of a decoded batch into the windows or
+  // the pane deltas, as the role says; returns the rows found late.
+  uint64_t record(std::size_t writer, const ingest::DecodedBatch& batch, std::size_t first_row,
+                  int64_t now_ms, std::optional<int64_t> time_limit);
+  // The watermark of the windows or the pane deltas. REQUIRES: monitoring.
+  Watermark& watermark();
   // Decodes with decode(EventDecoder&, DecodedBatch&) -> BodySummary and
   // records, in the stream's current phase. Defined in the .cc only.
   template <class Decode>
@@ -209,6 +241,7 @@ class StreamRuntime {
   const std::size_t writers_;
   const StreamSchema schema_;
   const WindowSpec window_spec_;
+  const WindowRole role_;
   StreamCounters counters_;
   std::unique_ptr<FeatureCounters[]> feature_counters_;
 
@@ -223,13 +256,15 @@ class StreamRuntime {
   std::atomic<bool> monitoring_{false};
   StreamReferences references_;
   std::unique_ptr<CounterLayout> layout_;
-  std::unique_ptr<WindowAssembler> assembler_;
+  std::unique_ptr<WindowAssembler> assembler_;   // WindowRole::local
+  std::unique_ptr<PaneDeltaRecorder> deltas_;    // WindowRole::cluster_instance
   std::vector<std::unique_ptr<Writer>> writer_states_;
   DeferredPieces deferred_;
   bool new_references_ = false;  // guarded by capture_mutex_
 
   // Window manager only.
   WaitingPieces waiting_pieces_;  // deferred, still beyond the horizon
+  StreamCounters cut_counters_;   // counters_ at the previous cut()
   uint64_t late_reported_ = 0;
   StreamAlerts alerts_;
 };

@@ -7,7 +7,10 @@
 // sliding windows, several consecutive panes summed.
 #pragma once
 
+#include <cassert>
+#include <cstddef>
 #include <cstdint>
+#include <span>
 
 namespace driftd {
 
@@ -38,6 +41,15 @@ constexpr std::int64_t floor_div(std::int64_t a, std::int64_t b) {
 constexpr std::int64_t floor_mod(std::int64_t a, std::int64_t b) {
   const std::int64_t remainder = a % b;
   return remainder < 0 ? remainder + b : remainder;
+}
+
+// totals[i] += deltas[i] modulo 2^64, for every i: how counter blocks of one
+// layout merge (every counter is additive, and the fixed-point moment sums
+// are two's-complement words, right modulo 2^64 too).
+// REQUIRES: totals.size() == deltas.size().
+inline void add_counts(std::span<std::uint64_t> totals, std::span<const std::uint64_t> deltas) {
+  assert(totals.size() == deltas.size());
+  for (std::size_t i = 0; i < totals.size(); ++i) totals[i] += deltas[i];
 }
 
 }  // namespace driftd

@@ -7,7 +7,7 @@
 //     and re-encodes to exactly the bytes it came from: the encoding is
 //     canonical;
 //   - each pane has `counters` words, not all zero, and adding them into
-//     zero totals (add_pane_delta) gives them back.
+//     zero totals (add_counts) gives them back.
 // Inputs whose counters field (offset 56) lies in (4096, kMaxPartialCounters]
 // are skipped: a pane of a few bytes decodes to `counters` words, and
 // hundreds of panes of 2^24 words would spend the run allocating, not
@@ -25,6 +25,8 @@
 #include "fuzz_check.h"
 
 namespace driftd::fuzz {
+
+using namespace driftd::cluster;
 namespace {
 
 constexpr std::size_t kCountersOffset = 56;
@@ -45,7 +47,7 @@ void check_panes(const PanePartial& partial) {
     FUZZ_CHECK(std::any_of(delta.counts.begin(), delta.counts.end(),
                            [](std::uint64_t count) { return count != 0; }));
     std::vector<std::uint64_t> totals(partial.counters, 0);
-    add_pane_delta(totals, delta.counts);
+    add_counts(totals, delta.counts);
     FUZZ_CHECK(totals == delta.counts);
   }
 }
