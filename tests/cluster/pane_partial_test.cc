@@ -14,6 +14,8 @@
 
 #include <catch2/catch.hpp>
 
+#include "support/bitwise_crc32c.h"
+
 #include "common/error.h"
 
 namespace driftd::cluster {
@@ -27,16 +29,7 @@ std::vector<std::byte> to_bytes(const std::vector<std::uint8_t>& values) {
   return out;
 }
 
-// CRC-32C bit by bit (reflected polynomial 0x82F63B78), apart from the
-// library's table-driven one.
-std::uint32_t bitwise_crc32c(std::span<const std::byte> bytes) {
-  std::uint32_t crc = 0xFFFFFFFF;
-  for (std::byte byte : bytes) {
-    crc ^= std::to_integer<std::uint32_t>(byte);
-    for (int bit = 0; bit < 8; ++bit) crc = (crc >> 1) ^ (0x82F63B78u & (0u - (crc & 1u)));
-  }
-  return ~crc;
-}
+using testing::bitwise_crc32c;
 
 void append(std::vector<std::byte>& out, std::uint64_t value, int size) {
   for (int i = 0; i < size; ++i) out.push_back(static_cast<std::byte>(value >> (8 * i)));

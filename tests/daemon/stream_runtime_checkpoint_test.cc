@@ -27,26 +27,8 @@ constexpr int64_t kNow = kStart + 60 * kMinute;
 // 9999-12-31T23:59:59Z.
 constexpr int64_t kYear9999 = 253'402'300'799'000;
 
-config::StreamConfig stream_config() {
-  return config::parse_config(R"({
-    "storage": {"path": "unused.db"},
-    "streams": [{
-      "name": "s", "source": {"type": "http"},
-      "event_time": {"field": "/t"},
-      "window": {"type": "tumbling", "size": "1m"},
-      "reference": {"type": "capture", "events": 50},
-      "features": [{"name": "x", "path": "/x", "type": "numeric", "bins": 8}]}]})")
-      .streams[0];
-}
-
-// `n` events at time t with values 0..n-1 (mod 97).
-std::vector<std::string> events(int64_t t, int n) {
-  std::vector<std::string> out;
-  for (int i = 0; i < n; ++i) {
-    out.push_back("{\"t\": " + std::to_string(t) + ", \"x\": " + std::to_string(i % 97) + "}");
-  }
-  return out;
-}
+using test::events;
+using test::stream_config;
 
 IngestResult ingest(StreamRuntime& runtime, const std::vector<std::string>& documents,
                     std::optional<int64_t> time_limit = std::nullopt, int64_t now = kNow) {

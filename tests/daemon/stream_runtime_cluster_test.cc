@@ -20,25 +20,8 @@ constexpr int64_t kMinute = 60'000;
 constexpr int64_t kStart = 1'700'000'000'000 / kMinute * kMinute;
 constexpr int64_t kNow = kStart + 60 * kMinute;
 
-config::StreamConfig stream_config() {
-  return config::parse_config(R"({
-    "storage": {"path": "unused.db"},
-    "streams": [{
-      "name": "s", "source": {"type": "http"},
-      "event_time": {"field": "/t"},
-      "window": {"type": "tumbling", "size": "1m"},
-      "reference": {"type": "capture", "events": 50},
-      "features": [{"name": "x", "path": "/x", "type": "numeric", "bins": 8}]}]})")
-      .streams[0];
-}
-
-std::vector<std::string> events(int64_t t, int n) {
-  std::vector<std::string> out;
-  for (int i = 0; i < n; ++i) {
-    out.push_back("{\"t\": " + std::to_string(t) + ", \"x\": " + std::to_string(i % 97) + "}");
-  }
-  return out;
-}
+using test::events;
+using test::stream_config;
 
 // The references an instance installs: here captured by a local stream.
 StreamReferences captured_references() {

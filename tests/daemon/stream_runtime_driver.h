@@ -1,6 +1,6 @@
 // Drives a StreamRuntime the way a source does, for tests: JSON documents in
 // as one batch of writer 0, closed windows out as (start, n of the first
-// feature).
+// feature); and the event-time stream the tests drive.
 #pragma once
 
 #include <cstdint>
@@ -8,9 +8,33 @@
 #include <string>
 #include <vector>
 
+#include "config/config_parser.h"
 #include "pipeline/stream_runtime.h"
 
 namespace driftd::test {
+
+// Event time from "/t", tumbling windows of a minute, one numeric feature x
+// (8 bins) whose reference the first 50 events capture.
+inline config::StreamConfig stream_config() {
+  return config::parse_config(R"({
+    "storage": {"path": "unused.db"},
+    "streams": [{
+      "name": "s", "source": {"type": "http"},
+      "event_time": {"field": "/t"},
+      "window": {"type": "tumbling", "size": "1m"},
+      "reference": {"type": "capture", "events": 50},
+      "features": [{"name": "x", "path": "/x", "type": "numeric", "bins": 8}]}]})")
+      .streams[0];
+}
+
+// `n` events at time t with values 0..n-1 (mod 97).
+inline std::vector<std::string> events(int64_t t, int n) {
+  std::vector<std::string> out;
+  for (int i = 0; i < n; ++i) {
+    out.push_back("{\"t\": " + std::to_string(t) + ", \"x\": " + std::to_string(i % 97) + "}");
+  }
+  return out;
+}
 
 // Ingests `documents` (copied with the decoder's padding) as one batch at
 // clock `now`, under the source's `time_limit`.

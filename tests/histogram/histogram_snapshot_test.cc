@@ -5,6 +5,8 @@
 
 #include <catch2/catch.hpp>
 
+#include "support/bitwise_crc32c.h"
+
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
@@ -28,17 +30,7 @@ using Bytes = std::vector<std::byte>;
 
 constexpr std::uint64_t kMaxCount = std::numeric_limits<std::uint64_t>::max();
 
-// CRC-32C written out bit by bit from its definition (reflected polynomial
-// 0x82F63B78, initial and final value 0xFFFFFFFF): independent of the
-// Boost implementation the library uses.
-std::uint32_t bitwise_crc32c(std::span<const std::byte> bytes) {
-  std::uint32_t crc = 0xFFFFFFFF;
-  for (std::byte byte : bytes) {
-    crc ^= std::to_integer<std::uint32_t>(byte);
-    for (int bit = 0; bit < 8; ++bit) crc = (crc >> 1) ^ (0x82F63B78u & (0u - (crc & 1u)));
-  }
-  return ~crc;
-}
+using testing::bitwise_crc32c;
 
 void append_le(Bytes& bytes, std::uint64_t value, std::size_t size) {
   for (std::size_t i = 0; i < size; ++i) bytes.push_back(static_cast<std::byte>(value >> (8 * i)));
