@@ -101,8 +101,10 @@ struct Callbacks {
 
 KafkaSource::KafkaSource(const config::KafkaConfig& kafka, std::vector<StreamRuntime*> streams,
                          std::size_t first_writer,
-                         const std::optional<std::string>& group_instance_id)
+                         const std::optional<std::string>& group_instance_id,
+                         ClusterCuts* cluster)
     : config_(kafka),
+      cluster_(cluster),
       streams_(std::move(streams)),
       topic_names_(subscribed_topics(streams_)),
       health_(topic_names_, Clock::system()),
@@ -408,6 +410,88 @@ bool KafkaSource::behind(std::size_t stream, int32_t partition) const {
   return next ? *next < high : low < high;
 }
 
+std::vector<PartitionState> KafkaSource::partition_states(const StreamRuntime& stream) const {
+  std::vector<PartitionState> out;
+  const std::size_t s = stream_index(stream);
+  if (s == streams_.size()) return out;
+  const std::string& topic = positions_[s].topic();
+  PartitionList fetch_positions(rd_kafka_topic_partition_list_new(0));
+  for (const Topic& candidate : topics_) {
+    if (candidate.name != topic) continue;
+    for (const int32_t partition : candidate.assigned) {
+      rd_kafka_topic_partition_list_add(fetch_positions.get(), topic.c_str(), partition);
+    }
+  }
+  // Where the consumer fetches next: the start of a partition nothing was
+  // read from yet (its committed offset once fetching began).
+  rd_kafka_position(handle_->rk, fetch_positions.get());
+  for (int i = 0; i < fetch_positions->cnt; ++i) {
+    const rd_kafka_topic_partition_t& entry = fetch_positions->elems[i];
+    PartitionState state;
+    state.partition = entry.partition;
+    state.next_offset = positions_[s].next_offset(entry.partition);
+    if (!state.next_offset && entry.offset >= 0) state.next_offset = entry.offset;
+    state.latest_ms = times_[s].latest_of(entry.partition);
+    state.behind = behind(s, entry.partition);
+    out.push_back(state);
+  }
+  std::sort(out.begin(), out.end(),
+            [](const PartitionState& a, const PartitionState& b) { return a.partition < b.partition; });
+  return out;
+}
+
+rd_kafka_consumer_group_metadata_t* KafkaSource::group_metadata() const {
+  return rd_kafka_consumer_group_metadata(handle_->rk);
+}
+
+void KafkaSource::rewind(const StreamRuntime& stream, std::span<const RewindPoint> points) {
+  const std::size_t s = stream_index(stream);
+  if (s == streams_.size()) return;
+  const std::string& topic = positions_[s].topic();
+  const Topic* owned = nullptr;
+  for (const Topic& candidate : topics_) {
+    if (candidate.name == topic) owned = &candidate;
+  }
+  if (owned == nullptr) return;
+  PartitionList seeks(rd_kafka_topic_partition_list_new(0));
+  PartitionList committed(rd_kafka_topic_partition_list_new(0));
+  for (const RewindPoint& point : points) {
+    if (std::find(owned->assigned.begin(), owned->assigned.end(), point.partition) ==
+        owned->assigned.end()) {
+      continue;
+    }
+    rd_kafka_topic_partition_list_add(point.next_offset ? seeks.get() : committed.get(),
+                                      topic.c_str(), point.partition)
+        ->offset = point.next_offset.value_or(RD_KAFKA_OFFSET_INVALID);
+  }
+  if (committed->cnt > 0) {
+    // The group's committed offsets: a broker round trip, on this rare path.
+    if (const rd_kafka_resp_err_t error = rd_kafka_committed(handle_->rk, committed.get(), 10'000)) {
+      client_log_.report(std::string("rewind: reading committed offsets: ") + rd_kafka_err2str(error));
+    }
+    for (int i = 0; i < committed->cnt; ++i) {
+      const rd_kafka_topic_partition_t& entry = committed->elems[i];
+      // No committed offset yet: the start of the partition (auto.offset.reset
+      // is earliest unless the user changed it).
+      rd_kafka_topic_partition_list_add(seeks.get(), topic.c_str(), entry.partition)->offset =
+          entry.offset >= 0 ? entry.offset : RD_KAFKA_OFFSET_BEGINNING;
+    }
+  }
+  for (const RewindPoint& point : points) {
+    const rd_kafka_topic_partition_t* seek =
+        rd_kafka_topic_partition_list_find(seeks.get(), topic.c_str(), point.partition);
+    if (seek == nullptr) continue;
+    positions_[s].rewind(point.partition,
+                         seek->offset >= 0 ? std::optional<int64_t>(seek->offset) : std::nullopt);
+    times_[s].rewind(point.partition, point.latest_ms);
+  }
+  if (seeks->cnt == 0) return;
+  if (rd_kafka_error_t* failure = rd_kafka_seek_partitions(handle_->rk, seeks.get(), 10'000)) {
+    client_log_.report(std::string("rewind: ") + rd_kafka_error_string(failure));
+    rd_kafka_error_destroy(failure);
+  }
+}
+
 std::optional<int64_t> KafkaSource::start_offset(const Topic& topic, int32_t partition) const {
   std::optional<int64_t> start;
   for (const std::size_t s : topic.streams) {
@@ -511,8 +595,17 @@ void KafkaSource::apply_rebalance(int error, rd_kafka_topic_partition_list_t* pa
     return;
   }
   if (error == RD_KAFKA_RESP_ERR__REVOKE_PARTITIONS) {
-    // What is durable in SQLite goes to Kafka before another member reads on.
-    if (!rd_kafka_assignment_lost(rk)) {
+    const bool lost = rd_kafka_assignment_lost(rk);
+    if (cluster_ != nullptr) {
+      // Cluster mode: a cut commits what was read before another member
+      // reads on; a lost assignment's events are the new holders' now.
+      if (lost) {
+        cluster_->discard_since_cut();
+      } else {
+        cluster_->cut_before_revoke();
+      }
+    } else if (!lost) {
+      // What is durable in SQLite goes to Kafka before another member reads on.
       durable_changed_.store(true, std::memory_order_relaxed);
       commit_durable_offsets(false);
     }

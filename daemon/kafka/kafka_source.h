@@ -73,8 +73,42 @@
 struct rd_kafka_message_s;
 struct rd_kafka_queue_s;
 struct rd_kafka_topic_partition_list_s;
+struct rd_kafka_consumer_group_metadata_s;
 
 namespace driftd::kafka {
+
+// Cluster mode (docs/architecture.md, "Cluster mode"): the instance's cuts
+// commit the offsets, in the transactions that produce its partials; the
+// source asks for a cut before partitions leave this member. Called on
+// thread 0 in a rebalance, every consumer thread parked.
+class ClusterCuts {
+ public:
+  virtual ~ClusterCuts() = default;
+  // Partitions are about to be revoked: cut now, so whoever reads them next
+  // starts where this member stopped.
+  virtual void cut_before_revoke() = 0;
+  // The assignment was lost (the group went on without this member): what
+  // the streams recorded since the last cut covers events the new holders
+  // read again, so it is discarded.
+  virtual void discard_since_cut() = 0;
+};
+
+// A partition of a stream's topic as a cluster cut reports it.
+struct PartitionState {
+  int32_t partition = 0;
+  // The next offset to count; nullopt when unknown (nothing read or fetched
+  // since the partition was assigned).
+  std::optional<int64_t> next_offset;
+  int64_t latest_ms = INT64_MIN;  // the latest event time read (INT64_MIN: none)
+  bool behind = true;             // messages left to read
+};
+
+// Where a partition goes back to after an aborted cut.
+struct RewindPoint {
+  int32_t partition = 0;
+  std::optional<int64_t> next_offset;  // nullopt: the group's committed offset
+  int64_t latest_ms = INT64_MIN;
+};
 
 // Readable from any thread (relaxed: statistics).
 struct KafkaCounters {
@@ -103,9 +137,12 @@ class KafkaSource {
   // (instance_id.h); nullopt: a dynamic member, unless kafka.properties
   // sets one. Logs the membership used. Throws config::ConfigError for a
   // property librdkafka refuses (see consumer_config.h).
+  // `cluster`: cluster mode's cuts (must outlive the source); nullptr for one
+  // instance on its own, whose positions are SQLite's.
   KafkaSource(const config::KafkaConfig& kafka, std::vector<StreamRuntime*> streams,
               std::size_t first_writer,
-              const std::optional<std::string>& group_instance_id = {});
+              const std::optional<std::string>& group_instance_id = {},
+              ClusterCuts* cluster = nullptr);
   ~KafkaSource();
   KafkaSource(const KafkaSource&) = delete;
   KafkaSource& operator=(const KafkaSource&) = delete;
@@ -144,6 +181,19 @@ class KafkaSource {
   std::optional<std::vector<SourcePosition>> positions(const StreamRuntime& stream) const;
   // `positions` of `stream` are committed to SQLite.
   void durable(const StreamRuntime& stream, std::vector<SourcePosition> positions);
+
+  // ---- Cluster mode (paused, or in a ClusterCuts call) ------------------------
+  // The partitions of `stream`'s topic assigned to this member now.
+  std::vector<PartitionState> partition_states(const StreamRuntime& stream) const;
+  // The consumer's group metadata for send_offsets_to_transaction(); the
+  // caller destroys it (rd_kafka_consumer_group_metadata_destroy).
+  rd_kafka_consumer_group_metadata_s* group_metadata() const;
+  // After an aborted cut: `stream` goes back to each point (position and
+  // latest event time) in its topic and the consumer seeks there, so what
+  // the cut covered is read again. Partitions not assigned are skipped.
+  // Every stream of a topic is rewound to the same offsets (in cluster mode
+  // they read the same messages).
+  void rewind(const StreamRuntime& stream, std::span<const RewindPoint> points);
 
   // ---- Status -----------------------------------------------------------------
   const KafkaCounters& counters() const { return counters_; }
@@ -209,6 +259,7 @@ class KafkaSource {
   friend struct Callbacks;
 
   const config::KafkaConfig config_;
+  ClusterCuts* const cluster_;  // nullptr: one instance on its own
   std::vector<StreamRuntime*> streams_;
   std::vector<Topic> topics_;
   std::vector<std::string> topic_names_;  // subscribed; immutable after construction

@@ -92,6 +92,10 @@ class PartitionTimes {
 
   // The latest time seen on partition (INT64_MIN when none).
   int64_t latest_of(int32_t partition) const;
+  // Sets the latest time of `partition` back to `latest` (cluster mode: the
+  // partition is read again from an earlier offset). REQUIRES: `partition`
+  // was assigned(); no other thread uses it meanwhile.
+  void rewind(int32_t partition, int64_t latest) { latest_.store(partition, latest); }
 
  private:
   static constexpr int64_t kNone = INT64_MIN;

@@ -52,6 +52,13 @@ class StreamPositions {
     return true;
   }
 
+  // Sets the position in `partition` back to `next` (nullopt: unknown, so
+  // every message counts): cluster mode, reading again after an aborted
+  // cut. REQUIRES: `partition` reserved; no consumer thread runs meanwhile.
+  void rewind(int32_t partition, std::optional<int64_t> next) {
+    next_.store(partition, next.value_or(kUnknown));
+  }
+
   // Every partition with a position, in partition order.
   std::vector<SourcePosition> snapshot() const;
 

@@ -1,0 +1,162 @@
+#include "cluster/instance_cuts.h"
+
+#include <algorithm>
+#include <chrono>
+#include <memory>
+
+#include <librdkafka/rdkafka.h>
+
+#include "cluster/pane_partial.h"
+#include "common/clock.h"
+#include "window/pane.h"
+
+namespace driftd::cluster {
+namespace {
+
+constexpr std::chrono::milliseconds kTransactionTimeout{30'000};
+
+struct PartitionListDeleter {
+  void operator()(rd_kafka_topic_partition_list_t* list) const {
+    rd_kafka_topic_partition_list_destroy(list);
+  }
+};
+struct GroupMetadataDeleter {
+  void operator()(rd_kafka_consumer_group_metadata_t* metadata) const {
+    rd_kafka_consumer_group_metadata_destroy(metadata);
+  }
+};
+
+int64_t clamp_time(int64_t time) { return std::clamp(time, kMinTimestampMs, kMaxTimestampMs); }
+
+}  // namespace
+
+InstanceCuts::InstanceCuts(std::vector<StreamRuntime*> streams,
+                           std::vector<int64_t> reference_versions, CutPublisher& publisher,
+                           std::string producer)
+    : streams_(std::move(streams)),
+      reference_versions_(std::move(reference_versions)),
+      publisher_(publisher),
+      producer_(std::move(producer)),
+      committed_(streams_.size()) {}
+
+CutPublisher::Result InstanceCuts::cut(int64_t now_ms) {
+  const kafka::KafkaSource::Pause pause = source_->pause();
+  return cut_parked(now_ms);
+}
+
+void InstanceCuts::cut_before_revoke() {
+  cut_parked(Clock::system().wall_ms());
+  // Partitions that leave may come back after other members committed
+  // beyond these points: from now on a rewind asks the group.
+  std::lock_guard lock(mutex_);
+  for (auto& points : committed_) points.clear();
+}
+
+void InstanceCuts::discard_since_cut() {
+  std::lock_guard lock(mutex_);
+  const int64_t now_ms = Clock::system().wall_ms();
+  for (StreamRuntime* stream : streams_) {
+    if (stream->monitoring()) stream->cut(now_ms);  // dropped
+  }
+  ++counters_.discarded;
+  rewind_all();
+  for (auto& points : committed_) points.clear();
+}
+
+CutPublisher::Result InstanceCuts::cut_parked(int64_t now_ms) {
+  std::lock_guard lock(mutex_);
+  if (fenced_) return {CutPublisher::Outcome::fenced, "fenced before"};
+  std::vector<std::vector<std::byte>> values;
+  std::vector<CutPublisher::Record> records;
+  std::unique_ptr<rd_kafka_topic_partition_list_t, PartitionListDeleter> offsets(
+      rd_kafka_topic_partition_list_new(0));
+  std::vector<std::map<int32_t, kafka::RewindPoint>> reached(streams_.size());
+  values.reserve(streams_.size());
+  for (std::size_t s = 0; s < streams_.size(); ++s) {
+    StreamRuntime& stream = *streams_[s];
+    if (!stream.monitoring()) continue;  // no reference yet: nothing recorded
+    PaneCut pane_cut = stream.cut(now_ms);
+    PanePartial partial;
+    partial.stream = stream.config().name;
+    partial.producer = producer_;
+    partial.sequence = ++sequence_;
+    partial.reference_version = reference_versions_[s];
+    partial.layout_fingerprint = pane_cut.layout_fingerprint;
+    partial.counters = static_cast<uint32_t>(pane_cut.counters);
+    partial.events_seen = pane_cut.events;
+    partial.malformed = pane_cut.malformed;
+    partial.invalid_event_time = pane_cut.invalid_event_time;
+    for (PanePiece& piece : pane_cut.panes) {
+      partial.panes.push_back({piece.pane, std::move(piece.deltas)});
+    }
+    const std::string& topic = stream.config().source.topic;
+    for (const kafka::PartitionState& state : source_->partition_states(stream)) {
+      if (!state.next_offset) continue;  // nothing known to report or commit
+      partial.partitions.push_back({.partition = state.partition,
+                                    .next_offset = *state.next_offset,
+                                    .watermark_ms = clamp_time(state.latest_ms),
+                                    .behind = state.behind});
+      reached[s][state.partition] = {state.partition, state.next_offset, state.latest_ms};
+      // Streams sharing a topic read the same messages: the smallest
+      // position is the one that loses nothing.
+      rd_kafka_topic_partition_t* entry =
+          rd_kafka_topic_partition_list_find(offsets.get(), topic.c_str(), state.partition);
+      if (entry == nullptr) {
+        rd_kafka_topic_partition_list_add(offsets.get(), topic.c_str(), state.partition)->offset =
+            *state.next_offset;
+      } else {
+        entry->offset = std::min(entry->offset, *state.next_offset);
+      }
+    }
+    if (partial.panes.empty() && partial.partitions.empty() && partial.events_seen == 0) continue;
+    values.push_back(encode_pane_partial(partial));
+    records.push_back({stream.config().name, values.back()});
+  }
+  const std::unique_ptr<rd_kafka_consumer_group_metadata_t, GroupMetadataDeleter> group(
+      source_->group_metadata());
+  CutPublisher::Result result = publisher_.publish(records, offsets.get(), group.get(),
+                                                   kTransactionTimeout);
+  switch (result.outcome) {
+    case CutPublisher::Outcome::committed:
+      ++counters_.committed;
+      for (const std::vector<std::byte>& value : values) counters_.partial_bytes += value.size();
+      for (std::size_t s = 0; s < streams_.size(); ++s) {
+        for (const auto& [partition, point] : reached[s]) committed_[s][partition] = point;
+      }
+      break;
+    case CutPublisher::Outcome::aborted:
+      ++counters_.aborted;
+      rewind_all();
+      break;
+    case CutPublisher::Outcome::fenced:
+      fenced_ = true;
+      break;
+  }
+  return result;
+}
+
+void InstanceCuts::rewind_all() {
+  for (std::size_t s = 0; s < streams_.size(); ++s) {
+    std::vector<kafka::RewindPoint> points;
+    for (const kafka::PartitionState& state : source_->partition_states(*streams_[s])) {
+      const auto known = committed_[s].find(state.partition);
+      // A partition no cut has committed since it came: the group's offset.
+      points.push_back(known != committed_[s].end()
+                           ? known->second
+                           : kafka::RewindPoint{state.partition, std::nullopt, INT64_MIN});
+    }
+    source_->rewind(*streams_[s], points);
+  }
+}
+
+CutCounters InstanceCuts::counters() const {
+  std::lock_guard lock(mutex_);
+  return counters_;
+}
+
+bool InstanceCuts::fenced() const {
+  std::lock_guard lock(mutex_);
+  return fenced_;
+}
+
+}  // namespace driftd::cluster

@@ -1,0 +1,86 @@
+// InstanceCuts: an instance's cuts in cluster mode. A cut takes, with the
+// consumer threads paused at a batch boundary, everything each stream
+// recorded since the previous cut (StreamRuntime::cut), pane by pane, with
+// the progress of the source partitions this member holds, and publishes
+// one pane partial per stream together with the offsets they cover in one
+// Kafka transaction (CutPublisher). The consumer threads stay paused until
+// the transaction is settled, so after an aborted one the streams' partitions
+// go back to the previous cut's positions and latest event times
+// (KafkaSource::rewind) and what the cut covered is read and counted again:
+// nothing is lost or counted twice. A fenced producer (this instance's id
+// taken over elsewhere) stops the cuts for good: the instance must leave.
+//
+// The source calls it too (kafka::ClusterCuts): a cut before partitions are
+// revoked, and a discard when the assignment was lost.
+//
+// Thread safety: cut() from the window manager thread; the ClusterCuts
+// calls from the source's thread 0 in a rebalance. The two never overlap
+// (a rebalance waits for the manager's pause to end, and the manager's pause
+// for the rebalance); mutex_ makes the state's ownership explicit.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <mutex>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "cluster/cut_publisher.h"
+#include "kafka/kafka_source.h"
+#include "pipeline/stream_runtime.h"
+
+namespace driftd::cluster {
+
+struct CutCounters {
+  uint64_t committed = 0;
+  uint64_t aborted = 0;
+  uint64_t discarded = 0;  // cuts thrown away after a lost assignment
+  uint64_t partial_bytes = 0;
+};
+
+class InstanceCuts : public kafka::ClusterCuts {
+ public:
+  // `streams`: the instance's streams (WindowRole::cluster_instance, all
+  // read from the source), each binned with `reference_versions[i]`;
+  // `producer`: this instance's id, named in its partials. `publisher` must
+  // outlive this.
+  InstanceCuts(std::vector<StreamRuntime*> streams, std::vector<int64_t> reference_versions,
+               CutPublisher& publisher, std::string producer);
+
+  // REQUIRES: before the source starts; the source outlives this.
+  void attach(kafka::KafkaSource& source) { source_ = &source; }
+
+  // The periodic cut at clock `now_ms` (processing-time panes): pauses the
+  // source for its duration.
+  CutPublisher::Result cut(int64_t now_ms);
+
+  // kafka::ClusterCuts (the source's thread 0, consumer threads parked).
+  void cut_before_revoke() override;
+  void discard_since_cut() override;
+
+  CutCounters counters() const;
+  bool fenced() const;
+
+ private:
+  // A cut while the consumer threads are parked.
+  CutPublisher::Result cut_parked(int64_t now_ms);
+  // Every stream back to the last committed cut's positions.
+  void rewind_all();
+
+  const std::vector<StreamRuntime*> streams_;
+  const std::vector<int64_t> reference_versions_;
+  CutPublisher& publisher_;
+  const std::string producer_;
+  kafka::KafkaSource* source_ = nullptr;
+
+  mutable std::mutex mutex_;
+  uint64_t sequence_ = 0;
+  bool fenced_ = false;
+  CutCounters counters_;
+  // By stream and partition: where the last committed cut left it (cleared
+  // when partitions leave: then the group's committed offsets are asked).
+  std::vector<std::map<int32_t, kafka::RewindPoint>> committed_;
+};
+
+}  // namespace driftd::cluster
