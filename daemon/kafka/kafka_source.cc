@@ -414,26 +414,12 @@ std::vector<PartitionState> KafkaSource::partition_states(const StreamRuntime& s
   std::vector<PartitionState> out;
   const std::size_t s = stream_index(stream);
   if (s == streams_.size()) return out;
-  const std::string& topic = positions_[s].topic();
-  PartitionList fetch_positions(rd_kafka_topic_partition_list_new(0));
-  for (const Topic& candidate : topics_) {
-    if (candidate.name != topic) continue;
-    for (const int32_t partition : candidate.assigned) {
-      rd_kafka_topic_partition_list_add(fetch_positions.get(), topic.c_str(), partition);
+  for (const Topic& topic : topics_) {
+    if (topic.name != positions_[s].topic()) continue;
+    for (const int32_t partition : topic.assigned) {
+      out.push_back({partition, positions_[s].next_offset(partition), times_[s].latest_of(partition),
+                     behind(s, partition)});
     }
-  }
-  // Where the consumer fetches next: the start of a partition nothing was
-  // read from yet (its committed offset once fetching began).
-  rd_kafka_position(handle_->rk, fetch_positions.get());
-  for (int i = 0; i < fetch_positions->cnt; ++i) {
-    const rd_kafka_topic_partition_t& entry = fetch_positions->elems[i];
-    PartitionState state;
-    state.partition = entry.partition;
-    state.next_offset = positions_[s].next_offset(entry.partition);
-    if (!state.next_offset && entry.offset >= 0) state.next_offset = entry.offset;
-    state.latest_ms = times_[s].latest_of(entry.partition);
-    state.behind = behind(s, entry.partition);
-    out.push_back(state);
   }
   std::sort(out.begin(), out.end(),
             [](const PartitionState& a, const PartitionState& b) { return a.partition < b.partition; });
@@ -490,6 +476,34 @@ void KafkaSource::rewind(const StreamRuntime& stream, std::span<const RewindPoin
     client_log_.report(std::string("rewind: ") + rd_kafka_error_string(failure));
     rd_kafka_error_destroy(failure);
   }
+}
+
+std::vector<std::optional<int64_t>> KafkaSource::group_starts(
+    const rd_kafka_topic_partition_list_t* partitions) {
+  std::vector<std::optional<int64_t>> starts(static_cast<std::size_t>(partitions->cnt));
+  PartitionList committed(rd_kafka_topic_partition_list_copy(partitions));
+  // Broker round trips, once per assignment, on thread 0 in the rebalance.
+  if (const rd_kafka_resp_err_t error = rd_kafka_committed(handle_->rk, committed.get(), 10'000)) {
+    client_log_.report(std::string("reading the group's committed offsets: ") +
+                       rd_kafka_err2str(error));
+    return starts;
+  }
+  for (int i = 0; i < committed->cnt; ++i) {
+    const rd_kafka_topic_partition_t& entry = committed->elems[i];
+    if (entry.offset >= 0) {
+      starts[static_cast<std::size_t>(i)] = entry.offset;
+      continue;
+    }
+    // Never committed: the partition's start (a new group reads the topic
+    // from its beginning in cluster mode).
+    int64_t low = 0;
+    int64_t high = 0;
+    if (rd_kafka_query_watermark_offsets(handle_->rk, entry.topic, entry.partition, &low, &high,
+                                         10'000) == RD_KAFKA_RESP_ERR_NO_ERROR) {
+      starts[static_cast<std::size_t>(i)] = low;
+    }
+  }
+  return starts;
 }
 
 std::optional<int64_t> KafkaSource::start_offset(const Topic& topic, int32_t partition) const {
@@ -569,16 +583,22 @@ void KafkaSource::apply_rebalance(int error, rd_kafka_topic_partition_list_t* pa
     return names;
   };
   if (error == RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS) {
+    std::vector<std::optional<int64_t>> cluster_starts(static_cast<std::size_t>(partitions->cnt));
+    if (cluster_ != nullptr) cluster_starts = group_starts(partitions);
     for (int i = 0; i < partitions->cnt; ++i) {
       rd_kafka_topic_partition_t& partition = partitions->elems[i];
       Topic* topic = find_topic(partition.topic);
       if (topic == nullptr) continue;
-      // The positions in SQLite decide where reading starts.
-      partition.offset =
-          start_offset(*topic, partition.partition).value_or(RD_KAFKA_OFFSET_INVALID);
+      // The positions in SQLite decide where reading starts; in cluster mode
+      // the group's committed offsets (the last cut of whoever held it).
+      const std::optional<int64_t> cluster_start = cluster_starts[static_cast<std::size_t>(i)];
+      partition.offset = cluster_ != nullptr
+                             ? cluster_start.value_or(RD_KAFKA_OFFSET_INVALID)
+                             : start_offset(*topic, partition.partition).value_or(RD_KAFKA_OFFSET_INVALID);
       const int64_t activity = activity_.now();
       for (const std::size_t s : topic->streams) {
         positions_[s].reserve(partition.partition);
+        if (cluster_ != nullptr) positions_[s].rewind(partition.partition, cluster_start);
         times_[s].assigned(partition.partition, activity);
       }
       topic->readers.push_back(route(*topic, partition.partition));

@@ -96,8 +96,8 @@ class ClusterCuts {
 // A partition of a stream's topic as a cluster cut reports it.
 struct PartitionState {
   int32_t partition = 0;
-  // The next offset to count; nullopt when unknown (nothing read or fetched
-  // since the partition was assigned).
+  // The next offset to count; nullopt when unknown (the broker did not say
+  // where the partition starts when it was assigned).
   std::optional<int64_t> next_offset;
   int64_t latest_ms = INT64_MIN;  // the latest event time read (INT64_MIN: none)
   bool behind = true;             // messages left to read
@@ -242,6 +242,11 @@ class KafkaSource {
   void raise_frontiers();
   void commit_durable_offsets(bool wait);
   std::optional<int64_t> start_offset(const Topic& topic, int32_t partition) const;
+  // Cluster mode: where each newly assigned partition starts, by index in
+  // `partitions`: the group's committed offset, else the partition's first
+  // (nullopt when the broker did not say). Thread 0, in a rebalance.
+  std::vector<std::optional<int64_t>> group_starts(
+      const rd_kafka_topic_partition_list_s* partitions);
   // Picks the consumer thread that reads a newly assigned partition (the one
   // reading fewest) and routes the partition's messages to its queue.
   std::size_t route(const Topic& topic, int32_t partition);
