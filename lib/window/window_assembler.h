@@ -105,6 +105,8 @@ struct WindowCheckpoint {
   PaneId first_open_pane = 0;       // Blocks before it are closed panes.
   std::int64_t next_sequence = 0;   // Count windows: next sequence number.
   std::vector<std::uint64_t> counts;  // One block per pane from first_pane on.
+
+  friend bool operator==(const WindowCheckpoint&, const WindowCheckpoint&) = default;
 };
 
 class WindowAssembler {
