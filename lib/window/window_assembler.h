@@ -47,8 +47,9 @@
 // Checkpoints
 //   checkpoint() settles the recorder (a consistent cut, see the recorder's
 //   Guarantee 3) and copies every pane a future window needs: the last
-//   panes_per_window - 1 closed panes and all open panes. restore() loads such
-//   a checkpoint into a fresh assembler. Not included: late totals (metrics,
+//   panes_per_window - 1 closed panes (fewer while the first panes are
+//   closing: none before initial_first_open_pane()) and all open panes.
+//   restore() loads such a checkpoint into a fresh assembler. Not included: late totals (metrics,
 //   not window content) and pieces waiting in the caller's slow path.
 //
 // Guarantees
