@@ -324,5 +324,28 @@ TEST_CASE("a restored owner re-derives its watermark from the partitions, holdin
   CHECK(new_owner.source().entries() == old_owner.source().entries());
 }
 
+TEST_CASE("a restored owner holds time for the partitions its checkpoint counted, heard from "
+          "or not") {
+  const WindowSpec spec = WindowSpec::tumbling(milliseconds(100), TimeDomain::event_time);
+  StreamMerge old_owner(spec, kCounters, kReferenceVersion, kFingerprint, kIdleMs);
+  old_owner.set_partition_count(3);  // partition 2's holder has not cut yet
+  old_owner.add(partial_of({progress(0, 1, 1'050), progress(1, 1, 1'020)}, {{1'050, 1}}, 100), 0);
+  CHECK(poll_windows(old_owner, 10 * kIdleMs).empty());
+  const MergeCheckpoint checkpoint = old_owner.checkpoint();
+  REQUIRE(checkpoint.partition_count == 3);
+  REQUIRE(checkpoint.source.size() == 2);
+
+  // Before the new owner's metadata says how many partitions there are.
+  StreamMerge new_owner(spec, kCounters, kReferenceVersion, kFingerprint, kIdleMs);
+  new_owner.restore(checkpoint, 0);
+  CHECK(new_owner.source().partition_count() == 3);
+  new_owner.add(partial_of({progress(0, 2, 5'000), progress(1, 2, 5'000)}, {{4'990, 0}}, 100), 10);
+  CHECK(poll_windows(new_owner, 10 * kIdleMs).empty());  // partition 2 holds at the beginning
+  new_owner.add(partial_of({progress(2, 1, 5'000)}, {{1'010, 2}}, 100), 10 * kIdleMs);
+  const Windows windows = poll_windows(new_owner, 20 * kIdleMs);
+  REQUIRE(windows.size() == 2);
+  CHECK(windows.begin()->second == std::vector<uint64_t>{2, 0, 1, 1, 0});  // none late
+}
+
 }  // namespace
 }  // namespace driftd::cluster
