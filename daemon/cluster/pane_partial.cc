@@ -4,6 +4,7 @@
 #include <cstring>
 #include <stdexcept>
 
+#include "cluster/sparse_counts.h"
 #include "common/binary_codec.h"
 #include "common/error.h"
 
@@ -74,38 +75,6 @@ std::string problem_of(const PanePartial& partial) {
   return {};
 }
 
-// Unsigned LEB128: 7 bits a byte, the lowest first, the high bit set on
-// every byte but the last.
-void append_varint(std::vector<std::byte>& out, std::uint64_t value) {
-  while (value >= 0x80) {
-    out.push_back(static_cast<std::byte>((value & 0x7F) | 0x80));
-    value >>= 7;
-  }
-  out.push_back(static_cast<std::byte>(value));
-}
-
-// The shortest form only, at most 10 bytes, at most 2^64 - 1.
-std::uint64_t read_varint(LittleEndianReader& reader, const char* field) {
-  std::uint64_t value = 0;
-  for (int i = 0; i < 10; ++i) {
-    const auto byte = reader.get<std::uint8_t>(field);
-    if (i == 9 && (byte & 0x80) != 0) {
-      throw InputError(std::string("pane partial has a varint longer than 10 bytes at ") + field);
-    }
-    if (i == 9 && byte > 1) {
-      throw InputError(std::string("pane partial has a varint above 2^64 - 1 at ") + field);
-    }
-    value |= static_cast<std::uint64_t>(byte & 0x7F) << (7 * i);
-    if ((byte & 0x80) == 0) {
-      if (i > 0 && byte == 0) {
-        throw InputError(std::string("pane partial has an overlong varint at ") + field);
-      }
-      return value;
-    }
-  }
-  return value;  // not reached: the tenth byte returns or throws
-}
-
 void append_name(std::vector<std::byte>& out, const std::string& name) {
   append_le<std::uint8_t>(out, static_cast<std::uint8_t>(name.size()));
   for (char c : name) out.push_back(static_cast<std::byte>(c));
@@ -116,64 +85,6 @@ std::string read_name(LittleEndianReader& reader, const char* field) {
   if (length == 0) throw InputError(std::string("pane partial has an empty ") + field);
   const std::span<const std::byte> raw = reader.take(length, field);
   return std::string(reinterpret_cast<const char*>(raw.data()), raw.size());
-}
-
-// The runs of docs/histogram-format.md: (zeros, literals, the literals),
-// every zero run but the first non-empty, trailing zeros implied.
-void append_counts(std::vector<std::byte>& out, const std::vector<std::uint64_t>& counts) {
-  std::uint64_t runs = 0;
-  bool in_literals = false;
-  for (std::uint64_t count : counts) {
-    if (count != 0 && !in_literals) ++runs;
-    in_literals = count != 0;
-  }
-  append_varint(out, runs);
-  std::size_t i = 0;
-  const std::size_t n = counts.size();
-  while (true) {
-    const std::size_t zeros_start = i;
-    while (i < n && counts[i] == 0) ++i;
-    if (i == n) break;
-    const std::size_t literals_start = i;
-    while (i < n && counts[i] != 0) ++i;
-    append_varint(out, literals_start - zeros_start);
-    append_varint(out, i - literals_start);
-    for (std::size_t k = literals_start; k < i; ++k) append_varint(out, counts[k]);
-  }
-}
-
-std::vector<std::uint64_t> read_counts(LittleEndianReader& reader, std::uint32_t counters,
-                                       const std::string& which) {
-  const std::uint64_t runs = read_varint(reader, "run count");
-  if (runs == 0) throw InputError("pane partial " + which + " is all zeros");
-  // The first run covers at least one word, every later one at least two.
-  if (runs > (std::uint64_t{counters} + 1) / 2) {
-    throw InputError("pane partial " + which + " has more runs than its " +
-                     std::to_string(counters) + " counters can hold");
-  }
-  std::vector<std::uint64_t> counts(counters, 0);
-  std::uint64_t position = 0;
-  for (std::uint64_t run = 0; run < runs; ++run) {
-    const std::uint64_t zeros = read_varint(reader, "zero run");
-    if (zeros == 0 && run > 0) {
-      throw InputError("pane partial " + which + " has an empty zero run after its first run");
-    }
-    if (zeros > counters - position) {
-      throw InputError("pane partial " + which + " has runs beyond its counters");
-    }
-    position += zeros;
-    const std::uint64_t literals = read_varint(reader, "literal count");
-    if (literals == 0) throw InputError("pane partial " + which + " has a run without literals");
-    if (literals > counters - position) {
-      throw InputError("pane partial " + which + " has runs beyond its counters");
-    }
-    for (std::uint64_t k = 0; k < literals; ++k) {
-      const std::uint64_t count = read_varint(reader, "literal");
-      if (count == 0) throw InputError("pane partial " + which + " has a zero literal");
-      counts[position++] = count;
-    }
-  }
-  return counts;
 }
 
 }  // namespace
@@ -208,7 +119,7 @@ std::vector<std::byte> encode_pane_partial(const PanePartial& partial) {
   append_le<std::uint32_t>(out, static_cast<std::uint32_t>(partial.panes.size()));
   for (const PaneDelta& delta : partial.panes) {
     append_le<std::int64_t>(out, delta.pane);
-    append_counts(out, delta.counts);
+    append_sparse_counts(out, delta.counts);
   }
   append_le<std::uint32_t>(out, crc32c(out));
   return out;
@@ -311,7 +222,8 @@ PanePartial decode_pane_partial(std::span<const std::byte> bytes) {
                        std::to_string(out.panes.back().pane) +
                        ": panes must be distinct and ascending");
     }
-    delta.counts = read_counts(reader, out.counters, which);
+    delta.counts.assign(out.counters, 0);
+    read_sparse_counts(reader, delta.counts, which, ZeroBlock::refused);
     out.panes.push_back(std::move(delta));
   }
   if (reader.remaining() != 0) throw InputError("pane partial has trailing bytes");

@@ -1,9 +1,37 @@
 #include "cluster/stream_merge.h"
 
+#include <algorithm>
+#include <cassert>
+#include <string>
+
+#include "cluster/merge_checkpoint.h"
+#include "common/error.h"
+
 namespace driftd::cluster {
 namespace {
 
 constexpr std::size_t kOwnerWriter = 0;  // the assembler's one writer: the owner
+
+// The pieces added up per pane, ascending, those summing to zero left out:
+// what record_into() would record (it sorts by pane, and pieces of one pane
+// are admitted or not together).
+std::vector<PanePiece> added_up(std::vector<PanePiece> pieces) {
+  std::stable_sort(pieces.begin(), pieces.end(),
+                   [](const PanePiece& a, const PanePiece& b) { return a.pane < b.pane; });
+  std::vector<PanePiece> out;
+  for (PanePiece& piece : pieces) {
+    if (!out.empty() && out.back().pane == piece.pane) {
+      add_counts(out.back().deltas, piece.deltas);
+    } else {
+      out.push_back(std::move(piece));
+    }
+  }
+  std::erase_if(out, [](const PanePiece& piece) {
+    return std::all_of(piece.deltas.begin(), piece.deltas.end(),
+                       [](uint64_t delta) { return delta == 0; });
+  });
+  return out;
+}
 
 }  // namespace
 
@@ -39,6 +67,45 @@ StreamMerge::Outcome StreamMerge::add(const PanePartial& partial, int64_t activi
   totals_.malformed += partial.malformed;
   totals_.invalid_event_time += partial.invalid_event_time;
   return Outcome::added;
+}
+
+MergeCheckpoint StreamMerge::checkpoint() {
+  MergeCheckpoint out;
+  out.reference_version = reference_version_;
+  out.layout_fingerprint = layout_fingerprint_;
+  out.counters = static_cast<uint32_t>(assembler_.counters());
+  [[maybe_unused]] const bool complete = assembler_.checkpoint(out.windows);
+  assert(complete);  // only count windows have holes
+  out.waiting = added_up(waiting_.pieces());
+  out.partition_count = source_.partition_count();
+  out.source = source_.entries();
+  out.totals = totals_;
+  return out;
+}
+
+void StreamMerge::restore(const MergeCheckpoint& checkpoint, int64_t activity) {
+  if (checkpoint.reference_version != reference_version_) {
+    throw InputError("merge checkpoint of reference version " +
+                     std::to_string(checkpoint.reference_version) + ", the owner's is " +
+                     std::to_string(reference_version_));
+  }
+  if (checkpoint.layout_fingerprint != layout_fingerprint_) {
+    throw InputError("merge checkpoint of another counter layout (fingerprint " +
+                     std::to_string(checkpoint.layout_fingerprint) + ", the owner's is " +
+                     std::to_string(layout_fingerprint_) + ")");
+  }
+  if (checkpoint.counters != assembler_.counters()) {
+    throw InputError("merge checkpoint of " + std::to_string(checkpoint.counters) +
+                     " counters, the owner has " + std::to_string(assembler_.counters()));
+  }
+  if (const std::string problem = merge_checkpoint_problem(checkpoint); !problem.empty()) {
+    throw InputError("invalid merge checkpoint: " + problem);
+  }
+  assembler_.restore(checkpoint.windows);  // checks everything before it changes anything
+  waiting_.assign(checkpoint.waiting);
+  source_.set_partition_count(checkpoint.partition_count);
+  source_.restore(checkpoint.source, activity);
+  totals_ = checkpoint.totals;
 }
 
 }  // namespace driftd::cluster

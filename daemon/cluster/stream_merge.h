@@ -18,6 +18,29 @@
 // Its progress is not applied either, so its partitions keep holding time
 // until a partial that fits covers them.
 //
+// Checkpoints (failover)
+//   checkpoint() takes everything the windows to come depend on: the
+//   assembler's panes (WindowAssembler::checkpoint()), the waiting deltas,
+//   the partitions' progress and the totals. Its binary form, which the
+//   owner produces to the state topic with its results, is
+//   merge_checkpoint.h. A new owner restore()s a fresh StreamMerge from it
+//   and adds the partials after the checkpoint's next_partials_offset: the
+//   windows it emits then continue exactly after the last one the old owner
+//   emitted before its checkpoint, and those the old owner emitted after it
+//   come again with the same counts, unless a delta late for one owner was
+//   on time for the other (the re-derived watermark below may rise later
+//   than the old owner's did).
+//   The watermark is not in the checkpoint: poll() re-derives it from the
+//   restored partitions' progress. It is needed for nothing else: it acts
+//   only through its pane (Watermark::first_unclosable_pane), and after a
+//   poll() every pane before that one is closed, so the checkpoint's first
+//   open pane stands for it; a re-derived watermark below it closes nothing
+//   (no window is emitted twice), one above closes what the partitions
+//   allow. Restored partitions hold time for a whole idle_timeout again
+//   (source_progress.h): windows the old owner would have closed because
+//   some partitions were idle close up to idle_timeout later, never
+//   earlier.
+//
 // Thread safety: one thread, the owner's.
 #pragma once
 
@@ -44,6 +67,33 @@ struct MergeTotals {
   uint64_t events_seen = 0;          // the producers' tallies outside panes
   uint64_t malformed = 0;
   uint64_t invalid_event_time = 0;
+
+  friend bool operator==(const MergeTotals&, const MergeTotals&) = default;
+};
+
+// A StreamMerge's state at a cut, for another owner to resume from (see
+// "Checkpoints" above; merge_checkpoint.h says when it is valid and encodes
+// it).
+struct MergeCheckpoint {
+  // The owner's; restore() refuses a checkpoint with others.
+  int64_t reference_version = 0;
+  uint64_t layout_fingerprint = 0;
+  uint32_t counters = 1;
+  // The first offset of the stream's partition of the partials topic not
+  // added yet: where the restored owner resumes. The caller's to set
+  // (checkpoint() leaves it 0); StreamMerge only carries it.
+  int64_t next_partials_offset = 0;
+  // The assembler's panes (time windows: next_sequence is 0).
+  WindowCheckpoint windows;
+  // The deltas waiting beyond the horizon, added up per pane: ascending
+  // panes, none all zero.
+  std::vector<PanePiece> waiting;
+  // The source topic's partition count and the partitions heard from.
+  int32_t partition_count = 0;
+  std::vector<SourceProgress::Entry> source;
+  MergeTotals totals;
+
+  friend bool operator==(const MergeCheckpoint&, const MergeCheckpoint&) = default;
 };
 
 class StreamMerge {
@@ -74,6 +124,21 @@ class StreamMerge {
     });
     while (const std::optional<ClosedWindow> window = assembler_.next_window()) emit(*window);
   }
+
+  // The state to resume from (next_partials_offset left 0 for the caller).
+  // Call it between poll()s, never from poll()'s emit.
+  MergeCheckpoint checkpoint();
+
+  // Loads `checkpoint` at owner activity time `activity` (every partition
+  // it names holds time for a whole idle_timeout from then on); the
+  // partition count grows to the checkpoint's. REQUIRES: a fresh StreamMerge
+  // (no partial added, no poll; set_partition_count() allowed) with the
+  // spec, counters, reference version and layout fingerprint the
+  // checkpoint was taken with. Throws InputError, changing nothing, when
+  // the checkpoint does not fit: another reference version, layout
+  // fingerprint or counters, not valid (merge_checkpoint.h), or panes the
+  // assembler refuses (another window spec).
+  void restore(const MergeCheckpoint& checkpoint, int64_t activity);
 
   const MergeTotals& totals() const { return totals_; }
   const SourceProgress& source() const { return source_; }

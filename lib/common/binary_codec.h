@@ -64,6 +64,8 @@ class LittleEndianReader {
 
   std::size_t remaining() const { return bytes_.size() - offset_; }
   std::size_t offset() const { return offset_; }
+  // The format's name, for messages of the reads built on this one.
+  const char* what() const { return what_; }
 
  private:
   std::span<const std::byte> bytes_;

@@ -133,7 +133,11 @@ bool WindowAssembler::checkpoint(WindowCheckpoint& out) {
   assert(next_to_fold_ == last_closed_.end);
   recorder_.settle();
   const PaneId first_open = recorder_.first_open_pane();
-  out.first_pane = first_open - (spec_.panes_per_window() - 1);
+  // Panes before the first a fresh assembler opens were never folded (their
+  // blocks, shared with none of the folded panes, are zeros), and restore()
+  // could not name them: valid_pane().
+  out.first_pane =
+      std::max(first_open - (spec_.panes_per_window() - 1), initial_first_open_pane(spec_));
   out.first_open_pane = first_open;
   out.next_sequence = sequencer_ ? sequencer_->next_sequence() : 0;
   out.counts.clear();

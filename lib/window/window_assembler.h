@@ -47,8 +47,9 @@
 // Checkpoints
 //   checkpoint() settles the recorder (a consistent cut, see the recorder's
 //   Guarantee 3) and copies every pane a future window needs: the last
-//   panes_per_window - 1 closed panes and all open panes. restore() loads such
-//   a checkpoint into a fresh assembler. Not included: late totals (metrics,
+//   panes_per_window - 1 closed panes (fewer while the first panes are
+//   closing: none before initial_first_open_pane()) and all open panes.
+//   restore() loads such a checkpoint into a fresh assembler. Not included: late totals (metrics,
 //   not window content) and pieces waiting in the caller's slow path.
 //
 // Guarantees
@@ -105,6 +106,8 @@ struct WindowCheckpoint {
   PaneId first_open_pane = 0;       // Blocks before it are closed panes.
   std::int64_t next_sequence = 0;   // Count windows: next sequence number.
   std::vector<std::uint64_t> counts;  // One block per pane from first_pane on.
+
+  friend bool operator==(const WindowCheckpoint&, const WindowCheckpoint&) = default;
 };
 
 class WindowAssembler {

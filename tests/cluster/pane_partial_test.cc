@@ -14,33 +14,18 @@
 
 #include <catch2/catch.hpp>
 
-#include "support/bitwise_crc32c.h"
-
 #include "common/error.h"
+#include "support/format_bytes.h"
 
 namespace driftd::cluster {
 namespace {
 
 constexpr std::uint64_t kAllOnes = std::numeric_limits<std::uint64_t>::max();
 
-std::vector<std::byte> to_bytes(const std::vector<std::uint8_t>& values) {
-  std::vector<std::byte> out;
-  for (std::uint8_t value : values) out.push_back(static_cast<std::byte>(value));
-  return out;
-}
-
+using testing::append;
 using testing::bitwise_crc32c;
-
-void append(std::vector<std::byte>& out, std::uint64_t value, int size) {
-  for (int i = 0; i < size; ++i) out.push_back(static_cast<std::byte>(value >> (8 * i)));
-}
-
-// `body` followed by its CRC-32C: a crafted encoding that passes the
-// checksum, so the decoder looks at its fields.
-std::vector<std::byte> sealed(std::vector<std::byte> body) {
-  append(body, bitwise_crc32c(body), 4);
-  return body;
-}
+using testing::sealed;
+using testing::to_bytes;
 
 // The partial of docs/histogram-format.md's example.
 PanePartial documented_partial() {

@@ -57,6 +57,7 @@ void check_panes(const PanePartial& partial) {
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   using namespace driftd;
+  using namespace driftd::cluster;
   if (size == 0) return 0;
   const bool seal = (data[0] & 1) != 0;
   std::vector<std::byte> bytes(size - 1);

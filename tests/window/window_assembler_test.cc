@@ -252,6 +252,48 @@ TEST_CASE("a restored checkpoint resumes the open windows where they were") {
   CHECK(after_restored == after_original);
 }
 
+// Found by tests/cluster/owner_failover_test.cc (a stream's owner may
+// checkpoint before its watermark ever rose): the checkpoint of a sliding
+// window named closed panes before the first pane a fresh assembler opens,
+// which restore() refuses as outside the spec's range.
+TEST_CASE("a checkpoint taken before panes_per_window - 1 panes closed restores") {
+  const auto spec = WindowSpec::sliding(30s, 10s, TimeDomain::event_time);
+  const PaneId first = driftd::initial_first_open_pane(spec);
+  const std::int64_t start = driftd::kMinTimestampMs;
+  const auto resumes_alike = [&](WindowAssembler& original, PaneId first_open) {
+    WindowCheckpoint checkpoint;
+    REQUIRE(original.checkpoint(checkpoint));
+    CHECK(checkpoint.first_open_pane == first_open);
+    CHECK(checkpoint.first_pane == first);  // none before the first pane
+    WindowAssembler restored(spec, 2, 1);
+    restored.restore(checkpoint);
+    std::vector<Window> after_original;
+    std::vector<Window> after_restored;
+    ingest(original, start + 15'000, 7, after_original);
+    ingest(restored, start + 15'000, 7, after_restored);
+    original.watermark().observe(start + 100'000);
+    restored.watermark().observe(start + 100'000);
+    for (Window& window : due_windows(original)) after_original.push_back(std::move(window));
+    for (Window& window : due_windows(restored)) after_restored.push_back(std::move(window));
+    CHECK_FALSE(after_original.empty());
+    CHECK(after_restored == after_original);
+  };
+  SECTION("no pane closed: the watermark has not risen") {
+    WindowAssembler original(spec, 2, 1);
+    CHECK(due_windows(original).empty());
+    resumes_alike(original, first);
+  }
+  SECTION("one pane closed") {
+    WindowAssembler original(spec, 2, 1);
+    std::vector<Window> windows;
+    ingest(original, start, 3, windows);
+    original.watermark().observe(start + 10'000);
+    for (Window& window : due_windows(original)) windows.push_back(std::move(window));
+    CHECK(windows.size() == 1);  // the window ending with the first pane
+    resumes_alike(original, first + 1);  // and the next, which sums it too
+  }
+}
+
 TEST_CASE("a count-window checkpoint with reserved but unrecorded events is refused") {
   WindowAssembler assembler(WindowSpec::count(100), 2, 1);
   const auto in_flight = assembler.sequencer().reserve(30);
