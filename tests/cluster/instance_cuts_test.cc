@@ -1,9 +1,10 @@
-// Cluster mode's instance side on the real broker: instances consume a
-// 3-partition topic, record pane deltas and cut them into the partials topic
-// with their offsets. One instance dies without a last cut (what it recorded
-// since its last cut is lost with it) and another takes its partitions
-// over from the committed offsets. The partials, as a read_committed reader
-// sees them, hold every event exactly once, in its pane and bin.
+// Cluster mode on the real broker: instances consume a 3-partition topic,
+// record pane deltas and cut them into the partials topic with their
+// offsets. One instance dies without a last cut (what it recorded since its
+// last cut is lost with it) and another takes its partitions over from the
+// committed offsets. The partials, as a read_committed reader sees them,
+// hold every event exactly once, in its pane and bin; and the stream's owner,
+// merging them, closes windows that hold exactly their events.
 #include "cluster/instance_cuts.h"
 
 #include <atomic>
@@ -18,6 +19,7 @@
 #include <librdkafka/rdkafka.h>
 
 #include "cluster/pane_partial.h"
+#include "cluster/partials_owner.h"
 #include "common/clock.h"
 #include "config/config_parser.h"
 #include "kafka_test_support.h"
@@ -34,6 +36,7 @@ constexpr int kPartitions = 3;
 constexpr int kEventsPerPartition = 400;
 constexpr int64_t kStart = 1'700'000'000'000;
 constexpr std::size_t kBins = 4;  // edges 10, 20, 30
+const std::vector<double> kReferenceValues{5, 15, 25, 35, 1, 12, 22, 33};
 
 // Forwards the source's calls to the instance's cuts until the instance
 // "dies": then a revoke gets no last cut, as after kill -9.
@@ -82,9 +85,9 @@ struct Instance {
         cuts({&stream}, {1}, publisher, id),
         mortal(cuts),
         source(config.kafka.value(), {&stream}, 0, std::nullopt, &mortal) {
-    const std::vector<double> values{5, 15, 25, 35, 1, 12, 22, 33};
     StreamReferences references;
-    references.features.push_back(numeric_reference(config.streams[0].features[0], values));
+    references.features.push_back(
+        numeric_reference(config.streams[0].features[0], kReferenceValues));
     stream.install_references(std::move(references));
     cuts.attach(source);
     source.start();
@@ -203,6 +206,49 @@ TEST_CASE("instances' cuts hold every event once, through a crash without a last
   CHECK(first_published == kPartitions * kHalf);
   CHECK(first_accepted == kPartitions * kEventsPerPartition);
   CHECK(counted == truth);
+
+  // The owner merges the partials into windows (1 s, tumbling): every one it
+  // closes holds exactly its events, none late.
+  config::ClusterConfig cluster;
+  cluster.partials_topic = partials_topic;
+  cluster.owner_group_id = group + ".owners";
+  std::vector<OwnedStreamSpec> owned(1);
+  owned[0].config = &config.streams[0];
+  owned[0].references.features.push_back(
+      numeric_reference(config.streams[0].features[0], kReferenceValues));
+  owned[0].reference_version = 1;
+  owned[0].source_partitions = kPartitions;
+  PartialsOwner owner(config.kafka.value(), cluster, std::move(owned));
+  CutPublisher results(config.kafka.value(), unique("instances-results"), unique("owner"),
+                       milliseconds(60'000));
+  std::map<PaneId, PaneTruth> windows;
+  uint64_t late = 0;
+  const auto on_window = [&](const OwnedWindow& window) {
+    CHECK(window.bounds.end - window.bounds.start == 1000);
+    PaneTruth& pane = windows[window.bounds.start / 1000];
+    pane.events = window.counts[0];
+    for (std::size_t b = 0; b < kBins; ++b) pane.bins[b] = window.counts[1 + b];
+    CHECK(window.evaluation->features[0].n == window.counts[0]);
+    late += window.late;
+  };
+  const auto publish = [&](const rd_kafka_topic_partition_list_s* offsets,
+                           const rd_kafka_consumer_group_metadata_s* metadata) {
+    return results.publish({}, offsets, metadata, milliseconds(30'000));
+  };
+  // Every window but the last closes (the partitions, quiet now, hold time
+  // for idle_timeout on the owner's clock, which stops with the partials).
+  for (const Steady::time_point give_up = Steady::now() + std::chrono::seconds(60);
+       Steady::now() < give_up && windows.size() + 1 < truth.size();) {
+    REQUIRE(owner.step(milliseconds(200), on_window, publish));
+  }
+  std::map<PaneId, PaneTruth> closed_truth = truth;
+  closed_truth.erase(std::prev(closed_truth.end()));
+  CHECK(windows == closed_truth);
+  CHECK(late == 0);
+  CHECK(owner.counters().rejected == 0);
+  CHECK(owner.counters().malformed_partials == 0);
+  CHECK(owner.counters().transactions > 0);
+  owner.close();
 }
 
 }  // namespace

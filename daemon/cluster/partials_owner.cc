@@ -1,0 +1,169 @@
+#include "cluster/partials_owner.h"
+
+#include <chrono>
+#include <stdexcept>
+#include <utility>
+
+#include <librdkafka/rdkafka.h>
+
+#include "cluster/pane_partial.h"
+#include "common/clock.h"
+#include "common/error.h"
+#include "kafka/consumer_config.h"
+#include "pipeline/stream_layout.h"
+
+namespace driftd::cluster {
+namespace {
+
+constexpr std::size_t kBatch = 1000;
+
+struct PartitionListDeleter {
+  void operator()(rd_kafka_topic_partition_list_t* list) const {
+    rd_kafka_topic_partition_list_destroy(list);
+  }
+};
+struct GroupMetadataDeleter {
+  void operator()(rd_kafka_consumer_group_metadata_t* metadata) const {
+    rd_kafka_consumer_group_metadata_destroy(metadata);
+  }
+};
+
+int64_t steady_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             Clock::system().steady().time_since_epoch())
+      .count();
+}
+
+struct Callbacks {
+  static void error(rd_kafka_t*, int, const char* reason, void* opaque) {
+    static_cast<kafka::ClientLog*>(opaque)->report(reason);
+  }
+  static void log(const rd_kafka_t* rk, int level, const char* facility, const char* text) {
+    static_cast<kafka::ClientLog*>(rd_kafka_opaque(rk))->log(level, facility, text);
+  }
+};
+
+}  // namespace
+
+void PartialsOwner::HandleDeleter::operator()(rd_kafka_s* handle) const { rd_kafka_destroy(handle); }
+
+PartialsOwner::PartialsOwner(const config::KafkaConfig& kafka, const config::ClusterConfig& cluster,
+                             std::vector<OwnedStreamSpec> streams)
+    : topic_(cluster.partials_topic),
+      client_log_("partials topic " + topic_ + " (owner): ", {topic_}, Clock::system()) {
+  for (OwnedStreamSpec& spec : streams) {
+    Owned& owned = streams_.emplace_back();
+    owned.layout = std::make_unique<CounterLayout>(counter_layout(*spec.config, spec.references));
+    owned.merge = std::make_unique<StreamMerge>(
+        window_spec(*spec.config), owned.layout->size(), spec.reference_version,
+        owned.layout->fingerprint(),
+        spec.config->event_time ? spec.config->event_time->idle_timeout.count() : 0);
+    owned.merge->set_partition_count(spec.source_partitions);
+    owned.alerts = std::make_unique<StreamAlerts>(*spec.config);
+    owned.spec = std::move(spec);
+  }
+  config::KafkaConfig owners = kafka;
+  owners.group_id = cluster.owner_group_id;
+  kafka::ConfPtr conf = kafka::make_consumer_config(owners, std::nullopt);
+  kafka::set_conf(conf.get(), "isolation.level", "read_committed", "cluster");
+  rd_kafka_conf_set_opaque(conf.get(), &client_log_);
+  rd_kafka_conf_set_error_cb(conf.get(), &Callbacks::error);
+  rd_kafka_conf_set_log_cb(conf.get(), &Callbacks::log);
+  char error[512];
+  rd_kafka_t* consumer = rd_kafka_new(RD_KAFKA_CONSUMER, conf.get(), error, sizeof error);
+  if (consumer == nullptr) throw std::runtime_error(std::string("cluster owner: ") + error);
+  conf.release();  // rd_kafka_new() took it
+  consumer_.reset(consumer);
+  rd_kafka_poll_set_consumer(consumer);
+  rd_kafka_topic_partition_list_t* subscription = rd_kafka_topic_partition_list_new(1);
+  rd_kafka_topic_partition_list_add(subscription, topic_.c_str(), RD_KAFKA_PARTITION_UA);
+  const rd_kafka_resp_err_t subscribed = rd_kafka_subscribe(consumer, subscription);
+  rd_kafka_topic_partition_list_destroy(subscription);
+  if (subscribed != RD_KAFKA_RESP_ERR_NO_ERROR) {
+    throw std::runtime_error("cluster owner: subscribing to " + topic_ + ": " +
+                             rd_kafka_err2str(subscribed));
+  }
+}
+
+PartialsOwner::~PartialsOwner() { close(); }
+
+void PartialsOwner::close() {
+  if (closed_ || consumer_ == nullptr) return;
+  closed_ = true;
+  rd_kafka_consumer_close(consumer_.get());
+}
+
+PartialsOwner::Owned* PartialsOwner::stream_named(const std::string& name) {
+  for (Owned& owned : streams_) {
+    if (owned.spec.config->name == name) return &owned;
+  }
+  return nullptr;
+}
+
+bool PartialsOwner::step(std::chrono::milliseconds wait, const OnWindow& on_window,
+                         const Publish& publish) {
+  if (failed_) return false;
+  const auto deadline = std::chrono::steady_clock::now() + wait;
+  bool consumed = false;
+  for (std::size_t n = 0; n < kBatch; ++n) {
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+        deadline - std::chrono::steady_clock::now());
+    rd_kafka_message_t* message =
+        rd_kafka_consumer_poll(consumer_.get(), n == 0 ? static_cast<int>(std::max<int64_t>(left.count(), 0)) : 0);
+    if (message == nullptr) break;
+    if (message->err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+      if (message->err != RD_KAFKA_RESP_ERR__PARTITION_EOF) {
+        client_log_.report(rd_kafka_message_errstr(message));
+      }
+      rd_kafka_message_destroy(message);
+      continue;
+    }
+    consumed = true;
+    consumed_[message->partition] = message->offset + 1;
+    ++counters_.partials;
+    try {
+      const PanePartial partial = decode_pane_partial(
+          std::span(static_cast<const std::byte*>(message->payload), message->len));
+      if (Owned* owned = stream_named(partial.stream)) {
+        const int64_t activity = activity_.count_delivery(steady_ms());
+        if (owned->merge->add(partial, activity) != StreamMerge::Outcome::added) ++counters_.rejected;
+      } else {
+        ++counters_.unknown_streams;
+      }
+    } catch (const InputError& error) {
+      ++counters_.malformed_partials;
+      client_log_.report(std::string("a partial that does not decode: ") + error.what());
+    }
+    rd_kafka_message_destroy(message);
+  }
+  for (Owned& owned : streams_) {
+    owned.merge->poll(activity_.now(), [&](const ClosedWindow& window) {
+      const uint64_t late_now = owned.merge->totals().late_events;
+      const WindowEvaluation evaluation = evaluate_window(
+          *owned.spec.config, owned.spec.references, *owned.layout, window.counts, window.bounds);
+      OwnedWindow result{owned.spec.config, window.counts, window.bounds,
+                         late_now - owned.late_reported, &evaluation, owned.alerts->apply(evaluation)};
+      owned.late_reported = late_now;
+      ++counters_.windows;
+      on_window(result);
+    });
+  }
+  if (!consumed) return true;
+  std::unique_ptr<rd_kafka_topic_partition_list_t, PartitionListDeleter> offsets(
+      rd_kafka_topic_partition_list_new(static_cast<int>(consumed_.size())));
+  for (const auto& [partition, next] : consumed_) {
+    rd_kafka_topic_partition_list_add(offsets.get(), topic_.c_str(), partition)->offset = next;
+  }
+  const std::unique_ptr<rd_kafka_consumer_group_metadata_t, GroupMetadataDeleter> group(
+      rd_kafka_consumer_group_metadata(consumer_.get()));
+  const CutPublisher::Result result = publish(offsets.get(), group.get());
+  if (result.outcome != CutPublisher::Outcome::committed) {
+    failed_ = "the results transaction did not commit (" + result.error +
+              "); without the owner's checkpoint this owner cannot recover";
+    return false;
+  }
+  ++counters_.transactions;
+  return true;
+}
+
+}  // namespace driftd::cluster
