@@ -41,9 +41,9 @@ namespace driftd::cluster {
 // Bounds of a valid result; decode_window_result() refuses anything beyond.
 // The names and the counter block follow the pane partial's limits
 // (kMaxPartialNameBytes, 1..kMaxPartialCounters words). kMaxResultChanges:
-// one window changes each (subject, rule) at most once, and no
-// configuration bound on subjects x rules is smaller; 65,536 changes (18
-// bytes each, about 1.2 MB) is a round bound far above any real window.
+// one window changes each (subject, rule) at most once, but no
+// configuration limit bounds subjects x rules, so this is a round bound:
+// 65,536 changes (18 bytes each, about 1.2 MB), far above real windows.
 inline constexpr std::size_t kMaxResultChanges = std::size_t{1} << 16;
 
 struct WindowResult {
