@@ -18,6 +18,8 @@ struct AlertChange {
   Transition transition;
   Severity severity;  // after the transition
   double value;
+
+  friend bool operator==(const AlertChange&, const AlertChange&) = default;
 };
 
 }  // namespace driftd

@@ -1,7 +1,8 @@
 // Lets a fuzz target reach past the CRC-32C that the histogram snapshot,
-// window checkpoint, pane partial and merge checkpoint formats end with:
-// random bytes almost never carry a matching checksum, so the decoder would
-// reject nearly every input at the checksum and never look at the fields.
+// window checkpoint, pane partial, merge checkpoint and window result
+// formats end with: random bytes almost never carry a matching checksum, so
+// the decoder would reject nearly every input at the checksum and never look
+// at the fields.
 //
 // seal_crc32c() overwrites the last four bytes with the CRC-32C
 // (common/binary_codec.h, little-endian) of the bytes before them, as the
