@@ -7,6 +7,7 @@
 #include <librdkafka/rdkafka.h>
 
 #include "cluster/pane_partial.h"
+#include "cluster/window_result.h"
 #include "common/clock.h"
 #include "common/error.h"
 #include "kafka/consumer_config.h"
@@ -16,6 +17,7 @@ namespace driftd::cluster {
 namespace {
 
 constexpr std::size_t kBatch = 1000;
+constexpr std::chrono::milliseconds kTransactionTimeout{30'000};
 
 struct PartitionListDeleter {
   void operator()(rd_kafka_topic_partition_list_t* list) const {
@@ -48,8 +50,11 @@ struct Callbacks {
 void PartialsOwner::HandleDeleter::operator()(rd_kafka_s* handle) const { rd_kafka_destroy(handle); }
 
 PartialsOwner::PartialsOwner(const config::KafkaConfig& kafka, const config::ClusterConfig& cluster,
-                             std::vector<OwnedStreamSpec> streams)
+                             std::vector<OwnedStreamSpec> streams, CutPublisher& results,
+                             std::string owner)
     : topic_(cluster.partials_topic),
+      results_(results),
+      owner_(std::move(owner)),
       client_log_("partials topic " + topic_ + " (owner): ", {topic_}, Clock::system()) {
   for (OwnedStreamSpec& spec : streams) {
     Owned& owned = streams_.emplace_back();
@@ -100,8 +105,7 @@ PartialsOwner::Owned* PartialsOwner::stream_named(const std::string& name) {
   return nullptr;
 }
 
-bool PartialsOwner::step(std::chrono::milliseconds wait, const OnWindow& on_window,
-                         const Publish& publish) {
+bool PartialsOwner::step(std::chrono::milliseconds wait, const OnWindow& on_window) {
   if (failed_) return false;
   const auto deadline = std::chrono::steady_clock::now() + wait;
   bool consumed = false;
@@ -136,18 +140,33 @@ bool PartialsOwner::step(std::chrono::milliseconds wait, const OnWindow& on_wind
     }
     rd_kafka_message_destroy(message);
   }
+  std::vector<std::vector<std::byte>> values;
+  std::vector<std::string_view> keys;
   for (Owned& owned : streams_) {
     owned.merge->poll(activity_.now(), [&](const ClosedWindow& window) {
       const uint64_t late_now = owned.merge->totals().late_events;
       const WindowEvaluation evaluation = evaluate_window(
           *owned.spec.config, owned.spec.references, *owned.layout, window.counts, window.bounds);
-      OwnedWindow result{owned.spec.config, window.counts, window.bounds,
+      OwnedWindow closed{owned.spec.config, window.counts, window.bounds,
                          late_now - owned.late_reported, &evaluation, owned.alerts->apply(evaluation)};
       owned.late_reported = late_now;
       ++counters_.windows;
-      on_window(result);
+      if (on_window) on_window(closed);
+      WindowResult result;
+      result.stream = owned.spec.config->name;
+      result.owner = owner_;
+      result.reference_version = owned.spec.reference_version;
+      result.layout_fingerprint = owned.layout->fingerprint();
+      result.bounds = closed.bounds;
+      result.late = closed.late;
+      result.counts.assign(window.counts.begin(), window.counts.end());
+      result.changes = std::move(closed.changes);
+      values.push_back(encode_window_result(result));
+      keys.push_back(owned.spec.config->name);
     });
   }
+  std::vector<CutPublisher::Record> records;
+  for (std::size_t r = 0; r < values.size(); ++r) records.push_back({keys[r], values[r]});
   if (!consumed) return true;
   std::unique_ptr<rd_kafka_topic_partition_list_t, PartitionListDeleter> offsets(
       rd_kafka_topic_partition_list_new(static_cast<int>(consumed_.size())));
@@ -156,7 +175,8 @@ bool PartialsOwner::step(std::chrono::milliseconds wait, const OnWindow& on_wind
   }
   const std::unique_ptr<rd_kafka_consumer_group_metadata_t, GroupMetadataDeleter> group(
       rd_kafka_consumer_group_metadata(consumer_.get()));
-  const CutPublisher::Result result = publish(offsets.get(), group.get());
+  const CutPublisher::Result result =
+      results_.publish(records, offsets.get(), group.get(), kTransactionTimeout);
   if (result.outcome != CutPublisher::Outcome::committed) {
     failed_ = "the results transaction did not commit (" + result.error +
               "); without the owner's checkpoint this owner cannot recover";

@@ -2,9 +2,10 @@
 // partials topic (read_committed) for the partitions the group assigns it,
 // so it owns the streams whose keys map there: it adds each stream's
 // partials up (StreamMerge), evaluates every window that closes against the
-// stream's references, runs the stream's alert rules (StreamAlerts) and
-// hands each window's result to the caller; the caller's publish() puts the
-// results and the partials offsets in one transaction.
+// stream's references, runs the stream's alert rules (StreamAlerts), and
+// produces each window's result (window_result.h: the merged counts and the
+// alert changes, keyed by the stream) to the results topic in one
+// transaction with the partials offsets it consumed (CutPublisher).
 //
 // Not built yet (issue 15): the owner's checkpoint in the state topic, so
 // this owner cannot fail over: partitions it loses are dropped with their
@@ -70,23 +71,21 @@ struct OwnerCounters {
 
 class PartialsOwner {
  public:
-  // Joins `cluster.owner_group_id` on `cluster.partials_topic`. Throws
+  // Joins `cluster.owner_group_id` on `cluster.partials_topic`; `results`
+  // (a transactional producer on cluster.results_topic, outliving this)
+  // publishes; `owner` names this instance in the results. Throws
   // config::ConfigError for a property librdkafka refuses.
   PartialsOwner(const config::KafkaConfig& kafka, const config::ClusterConfig& cluster,
-                std::vector<OwnedStreamSpec> streams);
+                std::vector<OwnedStreamSpec> streams, CutPublisher& results, std::string owner);
   ~PartialsOwner();
   PartialsOwner(const PartialsOwner&) = delete;
   PartialsOwner& operator=(const PartialsOwner&) = delete;
 
   // One step: waits up to `wait` for partials, adds them, closes the windows
-  // they allow and calls on_window for each, then has `publisher` commit the
-  // results (`results`: the records on_window's caller made, produced by the
-  // caller) with the partials offsets consumed. Returns false once failed().
+  // they allow (calling on_window for each, if given), and commits their
+  // results with the partials offsets consumed. Returns false once failed().
   using OnWindow = std::function<void(const OwnedWindow&)>;
-  using Publish = std::function<CutPublisher::Result(
-      const rd_kafka_topic_partition_list_s* offsets,
-      const rd_kafka_consumer_group_metadata_s* group)>;
-  bool step(std::chrono::milliseconds wait, const OnWindow& on_window, const Publish& publish);
+  bool step(std::chrono::milliseconds wait, const OnWindow& on_window = {});
 
   // Leaves the owners' group.
   void close();
@@ -111,6 +110,8 @@ class PartialsOwner {
 
   const std::string topic_;
   std::vector<Owned> streams_;
+  CutPublisher& results_;
+  const std::string owner_;
   kafka::ClientLog client_log_;
   std::unique_ptr<rd_kafka_s, HandleDeleter> consumer_;
   kafka::ActivityClock activity_;
