@@ -7,6 +7,7 @@
 #include <librdkafka/rdkafka.h>
 
 #include "kafka/producer_config.h"
+#include "kafka/rdkafka_owned.h"
 
 namespace driftd::cluster {
 namespace {
@@ -20,16 +21,6 @@ int remaining_ms(Clock::time_point deadline) {
   return static_cast<int>(std::clamp<std::int64_t>(left.count(), 0, 3'600'000));
 }
 
-// librdkafka's C callbacks, forwarding to the client log given as opaque.
-struct Callbacks {
-  static void error(rd_kafka_t*, int, const char* reason, void* opaque) {
-    static_cast<kafka::ClientLog*>(opaque)->report(reason);
-  }
-  static void log(const rd_kafka_t* rk, int level, const char* facility, const char* text) {
-    static_cast<kafka::ClientLog*>(rd_kafka_opaque(rk))->log(level, facility, text);
-  }
-};
-
 }  // namespace
 
 void CutPublisher::ProducerDeleter::operator()(rd_kafka_s* producer) const {
@@ -41,9 +32,7 @@ CutPublisher::CutPublisher(const config::KafkaConfig& kafka, std::string topic,
     : topic_(std::move(topic)),
       client_log_("partials topic " + topic_ + ": ", {topic_}, driftd::Clock::system()) {
   kafka::ConfPtr conf = kafka::make_producer_config(kafka, transactional_id);
-  rd_kafka_conf_set_opaque(conf.get(), &client_log_);
-  rd_kafka_conf_set_error_cb(conf.get(), &Callbacks::error);
-  rd_kafka_conf_set_log_cb(conf.get(), &Callbacks::log);
+  kafka::log_to(conf.get(), client_log_);
   char error[512];
   rd_kafka_t* producer = rd_kafka_new(RD_KAFKA_PRODUCER, conf.get(), error, sizeof error);
   if (producer == nullptr) throw std::runtime_error(std::string("cluster producer: ") + error);

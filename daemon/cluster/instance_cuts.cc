@@ -8,23 +8,13 @@
 
 #include "cluster/pane_partial.h"
 #include "common/clock.h"
+#include "kafka/rdkafka_owned.h"
 #include "window/pane.h"
 
 namespace driftd::cluster {
 namespace {
 
 constexpr std::chrono::milliseconds kTransactionTimeout{30'000};
-
-struct PartitionListDeleter {
-  void operator()(rd_kafka_topic_partition_list_t* list) const {
-    rd_kafka_topic_partition_list_destroy(list);
-  }
-};
-struct GroupMetadataDeleter {
-  void operator()(rd_kafka_consumer_group_metadata_t* metadata) const {
-    rd_kafka_consumer_group_metadata_destroy(metadata);
-  }
-};
 
 int64_t clamp_time(int64_t time) { return std::clamp(time, kMinTimestampMs, kMaxTimestampMs); }
 
@@ -68,8 +58,7 @@ CutPublisher::Result InstanceCuts::cut_parked(int64_t now_ms) {
   if (fenced_) return {CutPublisher::Outcome::fenced, "fenced before"};
   std::vector<std::vector<std::byte>> values;
   std::vector<CutPublisher::Record> records;
-  std::unique_ptr<rd_kafka_topic_partition_list_t, PartitionListDeleter> offsets(
-      rd_kafka_topic_partition_list_new(0));
+  kafka::PartitionList offsets(rd_kafka_topic_partition_list_new(0));
   std::vector<std::map<int32_t, kafka::RewindPoint>> reached(streams_.size());
   values.reserve(streams_.size());
   for (std::size_t s = 0; s < streams_.size(); ++s) {
@@ -112,8 +101,7 @@ CutPublisher::Result InstanceCuts::cut_parked(int64_t now_ms) {
     values.push_back(encode_pane_partial(partial));
     records.push_back({stream.config().name, values.back()});
   }
-  const std::unique_ptr<rd_kafka_consumer_group_metadata_t, GroupMetadataDeleter> group(
-      source_->group_metadata());
+  const kafka::GroupMetadata group(source_->group_metadata());
   CutPublisher::Result result = publisher_.publish(records, offsets.get(), group.get(),
                                                    kTransactionTimeout);
   switch (result.outcome) {

@@ -1,9 +1,9 @@
 #include "cluster/merge_checkpoint.h"
 
 #include <algorithm>
-#include <cstring>
 #include <stdexcept>
 
+#include "cluster/framed_format.h"
 #include "cluster/sparse_counts.h"
 #include "common/binary_codec.h"
 #include "common/error.h"
@@ -12,14 +12,12 @@ namespace driftd::cluster {
 namespace {
 
 // The layout of docs/histogram-format.md, "Owner checkpoints (cluster mode)".
-constexpr char kMagic[4] = {'D', 'M', 'C', 'K'};
-constexpr std::uint8_t kVersion = 1;
-constexpr const char* kWhat = "merge checkpoint";
-constexpr std::size_t kChecksumBytes = 4;
+constexpr std::size_t kChecksumBytes = FramedFormat::kChecksumBytes;
 // Everything up to the block count.
 constexpr std::size_t kFixedBytes = 124;
 // The smallest checkpoint: one block of zeros, no pieces, no entries.
 constexpr std::size_t kMinBytes = kFixedBytes + 1 + 4 + 4 + kChecksumBytes;
+constexpr FramedFormat kFormat{{'D', 'M', 'C', 'K'}, 1, kMinBytes, "merge checkpoint"};
 // A piece's pane, then one run: its zeros, one literal and that literal.
 constexpr std::size_t kMinPieceBytes = 8 + 1 + 1 + 1 + 1;
 constexpr std::size_t kEntryBytes = 21;
@@ -145,10 +143,7 @@ std::vector<std::byte> encode_merge_checkpoint(const MergeCheckpoint& checkpoint
   std::vector<std::byte> out;
   out.reserve(kMinBytes + blocks + kMinPieceBytes * checkpoint.waiting.size() +
               kEntryBytes * checkpoint.source.size());
-  for (char c : kMagic) out.push_back(static_cast<std::byte>(c));
-  append_le<std::uint8_t>(out, kVersion);
-  append_le<std::uint8_t>(out, 0);
-  append_le<std::uint16_t>(out, 0);
+  kFormat.begin(out);
   append_le<std::int64_t>(out, checkpoint.reference_version);
   append_le<std::uint64_t>(out, checkpoint.layout_fingerprint);
   append_le<std::uint32_t>(out, counters);
@@ -178,36 +173,12 @@ std::vector<std::byte> encode_merge_checkpoint(const MergeCheckpoint& checkpoint
     append_le<std::int64_t>(out, entry.latest_ms);
     append_le<std::uint8_t>(out, entry.behind ? kBehindFlag : 0);
   }
-  append_le<std::uint32_t>(out, crc32c(out));
+  kFormat.end(out);
   return out;
 }
 
 MergeCheckpoint decode_merge_checkpoint(std::span<const std::byte> bytes) {
-  if (bytes.size() < 4 || std::memcmp(bytes.data(), kMagic, 4) != 0) {
-    throw InputError("not a merge checkpoint (bad magic)");
-  }
-  // The version before the checksum: a later version may end otherwise, and
-  // an owner should say that it meets a newer one's checkpoint, not
-  // corruption.
-  if (bytes.size() < 5) throw InputError("merge checkpoint is truncated at version");
-  const auto version = static_cast<std::uint8_t>(bytes[4]);
-  if (version != kVersion) {
-    throw InputError("merge checkpoint has unknown format version " + std::to_string(version));
-  }
-  if (bytes.size() < kMinBytes) {
-    throw InputError("merge checkpoint is truncated (" + std::to_string(bytes.size()) +
-                     " bytes, at least " + std::to_string(kMinBytes) + ")");
-  }
-  const std::span<const std::byte> body = bytes.first(bytes.size() - kChecksumBytes);
-  LittleEndianReader trailer(bytes.last(kChecksumBytes), kWhat);
-  if (trailer.get<std::uint32_t>("checksum") != crc32c(body)) {
-    throw InputError("merge checkpoint is corrupt (CRC mismatch)");
-  }
-
-  LittleEndianReader reader(body.subspan(5), kWhat);
-  if (reader.get<std::uint8_t>("reserved") != 0 || reader.get<std::uint16_t>("reserved") != 0) {
-    throw InputError("merge checkpoint has non-zero reserved bytes");
-  }
+  LittleEndianReader reader = kFormat.open(bytes);
   MergeCheckpoint out;
   out.reference_version = reader.get<std::int64_t>("reference version");
   out.layout_fingerprint = reader.get<std::uint64_t>("layout fingerprint");

@@ -1,9 +1,9 @@
 #include "cluster/pane_partial.h"
 
 #include <algorithm>
-#include <cstring>
 #include <stdexcept>
 
+#include "cluster/framed_format.h"
 #include "cluster/sparse_counts.h"
 #include "common/binary_codec.h"
 #include "common/error.h"
@@ -12,13 +12,11 @@ namespace driftd::cluster {
 namespace {
 
 // The layout of docs/histogram-format.md, "Pane partials (cluster mode)".
-constexpr char kMagic[4] = {'D', 'P', 'P', 'T'};
-constexpr std::uint8_t kVersion = 1;
-constexpr const char* kWhat = "pane partial";
-constexpr std::size_t kChecksumBytes = 4;
+constexpr std::size_t kChecksumBytes = FramedFormat::kChecksumBytes;
 // The smallest partial: the fixed header (61 bytes with the stream's
 // length), one-byte names, no partitions, no panes, the checksum.
 constexpr std::size_t kMinBytes = 61 + 1 + 1 + 1 + 4 + 4 + kChecksumBytes;
+constexpr FramedFormat kFormat{{'D', 'P', 'P', 'T'}, 1, kMinBytes, "pane partial"};
 constexpr std::size_t kPartitionBytes = 21;
 // A pane's id, then one run: its zeros, one literal and that literal.
 constexpr std::size_t kMinPaneBytes = 8 + 1 + 1 + 1 + 1;
@@ -96,10 +94,7 @@ std::vector<std::byte> encode_pane_partial(const PanePartial& partial) {
   std::vector<std::byte> out;
   out.reserve(kMinBytes + partial.stream.size() + partial.producer.size() +
               kPartitionBytes * partial.partitions.size() + kMinPaneBytes * partial.panes.size());
-  for (char c : kMagic) out.push_back(static_cast<std::byte>(c));
-  append_le<std::uint8_t>(out, kVersion);
-  append_le<std::uint8_t>(out, 0);
-  append_le<std::uint16_t>(out, 0);
+  kFormat.begin(out);
   append_le<std::uint64_t>(out, partial.sequence);
   append_le<std::int64_t>(out, partial.reference_version);
   append_le<std::uint64_t>(out, partial.layout_fingerprint);
@@ -121,35 +116,12 @@ std::vector<std::byte> encode_pane_partial(const PanePartial& partial) {
     append_le<std::int64_t>(out, delta.pane);
     append_sparse_counts(out, delta.counts);
   }
-  append_le<std::uint32_t>(out, crc32c(out));
+  kFormat.end(out);
   return out;
 }
 
 PanePartial decode_pane_partial(std::span<const std::byte> bytes) {
-  if (bytes.size() < 4 || std::memcmp(bytes.data(), kMagic, 4) != 0) {
-    throw InputError("not a pane partial (bad magic)");
-  }
-  // The version before the checksum: a later version may end otherwise, and
-  // an instance should say that it meets a newer producer, not corruption.
-  if (bytes.size() < 5) throw InputError("pane partial is truncated at version");
-  const auto version = static_cast<std::uint8_t>(bytes[4]);
-  if (version != kVersion) {
-    throw InputError("pane partial has unknown format version " + std::to_string(version));
-  }
-  if (bytes.size() < kMinBytes) {
-    throw InputError("pane partial is truncated (" + std::to_string(bytes.size()) +
-                     " bytes, at least " + std::to_string(kMinBytes) + ")");
-  }
-  const std::span<const std::byte> body = bytes.first(bytes.size() - kChecksumBytes);
-  LittleEndianReader trailer(bytes.last(kChecksumBytes), kWhat);
-  if (trailer.get<std::uint32_t>("checksum") != crc32c(body)) {
-    throw InputError("pane partial is corrupt (CRC mismatch)");
-  }
-
-  LittleEndianReader reader(body.subspan(5), kWhat);
-  if (reader.get<std::uint8_t>("reserved") != 0 || reader.get<std::uint16_t>("reserved") != 0) {
-    throw InputError("pane partial has non-zero reserved bytes");
-  }
+  LittleEndianReader reader = kFormat.open(bytes);
   PanePartial out;
   out.sequence = reader.get<std::uint64_t>("sequence");
   out.reference_version = reader.get<std::int64_t>("reference version");

@@ -11,6 +11,7 @@
 #include "common/clock.h"
 #include "common/error.h"
 #include "kafka/consumer_config.h"
+#include "kafka/rdkafka_owned.h"
 #include "pipeline/stream_layout.h"
 
 namespace driftd::cluster {
@@ -19,31 +20,11 @@ namespace {
 constexpr std::size_t kBatch = 1000;
 constexpr std::chrono::milliseconds kTransactionTimeout{30'000};
 
-struct PartitionListDeleter {
-  void operator()(rd_kafka_topic_partition_list_t* list) const {
-    rd_kafka_topic_partition_list_destroy(list);
-  }
-};
-struct GroupMetadataDeleter {
-  void operator()(rd_kafka_consumer_group_metadata_t* metadata) const {
-    rd_kafka_consumer_group_metadata_destroy(metadata);
-  }
-};
-
 int64_t steady_ms() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(
              Clock::system().steady().time_since_epoch())
       .count();
 }
-
-struct Callbacks {
-  static void error(rd_kafka_t*, int, const char* reason, void* opaque) {
-    static_cast<kafka::ClientLog*>(opaque)->report(reason);
-  }
-  static void log(const rd_kafka_t* rk, int level, const char* facility, const char* text) {
-    static_cast<kafka::ClientLog*>(rd_kafka_opaque(rk))->log(level, facility, text);
-  }
-};
 
 }  // namespace
 
@@ -71,9 +52,7 @@ PartialsOwner::PartialsOwner(const config::KafkaConfig& kafka, const config::Clu
   owners.group_id = cluster.owner_group_id;
   kafka::ConfPtr conf = kafka::make_consumer_config(owners, std::nullopt);
   kafka::set_conf(conf.get(), "isolation.level", "read_committed", "cluster");
-  rd_kafka_conf_set_opaque(conf.get(), &client_log_);
-  rd_kafka_conf_set_error_cb(conf.get(), &Callbacks::error);
-  rd_kafka_conf_set_log_cb(conf.get(), &Callbacks::log);
+  kafka::log_to(conf.get(), client_log_);
   char error[512];
   rd_kafka_t* consumer = rd_kafka_new(RD_KAFKA_CONSUMER, conf.get(), error, sizeof error);
   if (consumer == nullptr) throw std::runtime_error(std::string("cluster owner: ") + error);
@@ -168,13 +147,11 @@ bool PartialsOwner::step(std::chrono::milliseconds wait, const OnWindow& on_wind
   std::vector<CutPublisher::Record> records;
   for (std::size_t r = 0; r < values.size(); ++r) records.push_back({keys[r], values[r]});
   if (!consumed) return true;
-  std::unique_ptr<rd_kafka_topic_partition_list_t, PartitionListDeleter> offsets(
-      rd_kafka_topic_partition_list_new(static_cast<int>(consumed_.size())));
+  kafka::PartitionList offsets(rd_kafka_topic_partition_list_new(static_cast<int>(consumed_.size())));
   for (const auto& [partition, next] : consumed_) {
     rd_kafka_topic_partition_list_add(offsets.get(), topic_.c_str(), partition)->offset = next;
   }
-  const std::unique_ptr<rd_kafka_consumer_group_metadata_t, GroupMetadataDeleter> group(
-      rd_kafka_consumer_group_metadata(consumer_.get()));
+  const kafka::GroupMetadata group(rd_kafka_consumer_group_metadata(consumer_.get()));
   const CutPublisher::Result result =
       results_.publish(records, offsets.get(), group.get(), kTransactionTimeout);
   if (result.outcome != CutPublisher::Outcome::committed) {

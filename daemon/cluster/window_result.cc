@@ -2,10 +2,10 @@
 
 #include <bit>
 #include <cmath>
-#include <cstring>
 #include <limits>
 #include <stdexcept>
 
+#include "cluster/framed_format.h"
 #include "cluster/sparse_counts.h"
 #include "common/binary_codec.h"
 #include "common/error.h"
@@ -14,14 +14,12 @@ namespace driftd::cluster {
 namespace {
 
 // The layout of docs/histogram-format.md, "Window results (cluster mode)".
-constexpr char kMagic[4] = {'D', 'W', 'R', 'S'};
-constexpr std::uint8_t kVersion = 1;
-constexpr const char* kWhat = "window result";
-constexpr std::size_t kChecksumBytes = 4;
+constexpr std::size_t kChecksumBytes = FramedFormat::kChecksumBytes;
 // Everything up to the stream's length.
 constexpr std::size_t kFixedBytes = 52;
 // The smallest result: one-byte names, a block of zeros, no changes.
 constexpr std::size_t kMinBytes = kFixedBytes + 2 + 2 + 1 + 4 + kChecksumBytes;
+constexpr FramedFormat kFormat{{'D', 'W', 'R', 'S'}, 1, kMinBytes, "window result"};
 constexpr std::size_t kChangeBytes = 18;
 
 bool valid_time(std::int64_t ms) { return ms >= kMinTimestampMs && ms <= kMaxTimestampMs; }
@@ -115,10 +113,7 @@ std::vector<std::byte> encode_window_result(const WindowResult& result) {
   std::vector<std::byte> out;
   out.reserve(kMinBytes + result.stream.size() + result.owner.size() +
               kChangeBytes * result.changes.size());
-  for (char c : kMagic) out.push_back(static_cast<std::byte>(c));
-  append_le<std::uint8_t>(out, kVersion);
-  append_le<std::uint8_t>(out, 0);
-  append_le<std::uint16_t>(out, 0);
+  kFormat.begin(out);
   append_le<std::int64_t>(out, result.reference_version);
   append_le<std::uint64_t>(out, result.layout_fingerprint);
   append_le<std::int64_t>(out, result.bounds.start);
@@ -136,36 +131,12 @@ std::vector<std::byte> encode_window_result(const WindowResult& result) {
     append_le<std::uint8_t>(out, static_cast<std::uint8_t>(change.severity));
     append_le<std::uint64_t>(out, std::bit_cast<std::uint64_t>(change.value));
   }
-  append_le<std::uint32_t>(out, crc32c(out));
+  kFormat.end(out);
   return out;
 }
 
 WindowResult decode_window_result(std::span<const std::byte> bytes) {
-  if (bytes.size() < 4 || std::memcmp(bytes.data(), kMagic, 4) != 0) {
-    throw InputError("not a window result (bad magic)");
-  }
-  // The version before the checksum: a later version may end otherwise, and
-  // an instance should say that it meets a newer owner's result, not
-  // corruption.
-  if (bytes.size() < 5) throw InputError("window result is truncated at version");
-  const auto version = static_cast<std::uint8_t>(bytes[4]);
-  if (version != kVersion) {
-    throw InputError("window result has unknown format version " + std::to_string(version));
-  }
-  if (bytes.size() < kMinBytes) {
-    throw InputError("window result is truncated (" + std::to_string(bytes.size()) +
-                     " bytes, at least " + std::to_string(kMinBytes) + ")");
-  }
-  const std::span<const std::byte> body = bytes.first(bytes.size() - kChecksumBytes);
-  LittleEndianReader trailer(bytes.last(kChecksumBytes), kWhat);
-  if (trailer.get<std::uint32_t>("checksum") != crc32c(body)) {
-    throw InputError("window result is corrupt (CRC mismatch)");
-  }
-
-  LittleEndianReader reader(body.subspan(5), kWhat);
-  if (reader.get<std::uint8_t>("reserved") != 0 || reader.get<std::uint16_t>("reserved") != 0) {
-    throw InputError("window result has non-zero reserved bytes");
-  }
+  LittleEndianReader reader = kFormat.open(bytes);
   WindowResult out;
   out.reference_version = reader.get<std::int64_t>("reference version");
   out.layout_fingerprint = reader.get<std::uint64_t>("layout fingerprint");

@@ -17,6 +17,7 @@
 #include "kafka/client_log.h"
 #include "kafka/client_message.h"
 #include "kafka/consumer_config.h"
+#include "kafka/rdkafka_owned.h"
 
 namespace driftd::kafka {
 namespace {
@@ -38,12 +39,6 @@ uint64_t nanoseconds_since(std::chrono::steady_clock::time_point start) {
                                    .count());
 }
 
-struct PartitionListDeleter {
-  void operator()(rd_kafka_topic_partition_list_t* list) const {
-    rd_kafka_topic_partition_list_destroy(list);
-  }
-};
-using PartitionList = std::unique_ptr<rd_kafka_topic_partition_list_t, PartitionListDeleter>;
 
 // The topics of `streams`, each once, in the order of the streams.
 std::vector<std::string> subscribed_topics(const std::vector<StreamRuntime*>& streams) {

@@ -1,0 +1,47 @@
+#include "cluster/framed_format.h"
+
+#include <cstring>
+#include <string>
+
+#include "common/error.h"
+
+namespace driftd::cluster {
+
+void FramedFormat::begin(std::vector<std::byte>& out) const {
+  for (char c : magic) out.push_back(static_cast<std::byte>(c));
+  append_le<std::uint8_t>(out, version);
+  append_le<std::uint8_t>(out, 0);
+  append_le<std::uint16_t>(out, 0);
+}
+
+void FramedFormat::end(std::vector<std::byte>& out) const {
+  append_le<std::uint32_t>(out, crc32c(out));
+}
+
+LittleEndianReader FramedFormat::open(std::span<const std::byte> bytes) const {
+  const std::string name(what);
+  if (bytes.size() < 4 || std::memcmp(bytes.data(), magic, 4) != 0) {
+    throw InputError("not a " + name + " (bad magic)");
+  }
+  if (bytes.size() < 5) throw InputError(name + " is truncated at version");
+  const auto found = static_cast<std::uint8_t>(bytes[4]);
+  if (found != version) {
+    throw InputError(name + " has unknown format version " + std::to_string(found));
+  }
+  if (bytes.size() < min_bytes) {
+    throw InputError(name + " is truncated (" + std::to_string(bytes.size()) +
+                     " bytes, at least " + std::to_string(min_bytes) + ")");
+  }
+  const std::span<const std::byte> body = bytes.first(bytes.size() - kChecksumBytes);
+  LittleEndianReader trailer(bytes.last(kChecksumBytes), what);
+  if (trailer.get<std::uint32_t>("checksum") != crc32c(body)) {
+    throw InputError(name + " is corrupt (CRC mismatch)");
+  }
+  LittleEndianReader reader(body.subspan(5), what);
+  if (reader.get<std::uint8_t>("reserved") != 0 || reader.get<std::uint16_t>("reserved") != 0) {
+    throw InputError(name + " has non-zero reserved bytes");
+  }
+  return reader;
+}
+
+}  // namespace driftd::cluster
