@@ -44,4 +44,16 @@ LittleEndianReader FramedFormat::open(std::span<const std::byte> bytes) const {
   return reader;
 }
 
+void FramedFormat::append_name(std::vector<std::byte>& out, const std::string& name) {
+  append_le<std::uint8_t>(out, static_cast<std::uint8_t>(name.size()));
+  for (char c : name) out.push_back(static_cast<std::byte>(c));
+}
+
+std::string FramedFormat::read_name(LittleEndianReader& reader, const char* field) const {
+  const auto length = reader.get<std::uint8_t>(field);
+  if (length == 0) throw InputError(std::string(what) + " has an empty " + field);
+  const std::span<const std::byte> raw = reader.take(length, field);
+  return std::string(reinterpret_cast<const char*>(raw.data()), raw.size());
+}
+
 }  // namespace driftd::cluster

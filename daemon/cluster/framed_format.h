@@ -15,6 +15,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <span>
+#include <string>
 #include <vector>
 
 #include "common/binary_codec.h"
@@ -35,6 +36,12 @@ struct FramedFormat {
   void end(std::vector<std::byte>& out) const;
   // The reader over the fields of a frame that passes every check.
   LittleEndianReader open(std::span<const std::byte> bytes) const;
+
+  // A name (a stream's, an instance's): its length in one byte, then its
+  // bytes. REQUIRES: 1..255 bytes.
+  static void append_name(std::vector<std::byte>& out, const std::string& name);
+  // The same read back; an empty one is refused.
+  std::string read_name(LittleEndianReader& reader, const char* field) const;
 };
 
 }  // namespace driftd::cluster

@@ -73,18 +73,6 @@ std::string problem_of(const PanePartial& partial) {
   return {};
 }
 
-void append_name(std::vector<std::byte>& out, const std::string& name) {
-  append_le<std::uint8_t>(out, static_cast<std::uint8_t>(name.size()));
-  for (char c : name) out.push_back(static_cast<std::byte>(c));
-}
-
-std::string read_name(LittleEndianReader& reader, const char* field) {
-  const auto length = reader.get<std::uint8_t>(field);
-  if (length == 0) throw InputError(std::string("pane partial has an empty ") + field);
-  const std::span<const std::byte> raw = reader.take(length, field);
-  return std::string(reinterpret_cast<const char*>(raw.data()), raw.size());
-}
-
 }  // namespace
 
 std::vector<std::byte> encode_pane_partial(const PanePartial& partial) {
@@ -102,8 +90,8 @@ std::vector<std::byte> encode_pane_partial(const PanePartial& partial) {
   append_le<std::uint64_t>(out, partial.malformed);
   append_le<std::uint64_t>(out, partial.invalid_event_time);
   append_le<std::uint32_t>(out, partial.counters);
-  append_name(out, partial.stream);
-  append_name(out, partial.producer);
+  FramedFormat::append_name(out, partial.stream);
+  FramedFormat::append_name(out, partial.producer);
   append_le<std::uint32_t>(out, static_cast<std::uint32_t>(partial.partitions.size()));
   for (const PartitionProgress& progress : partial.partitions) {
     append_le<std::int32_t>(out, progress.partition);
@@ -134,8 +122,8 @@ PanePartial decode_pane_partial(std::span<const std::byte> bytes) {
     throw InputError("pane partial counters must be 1 to " + std::to_string(kMaxPartialCounters) +
                      ", got " + std::to_string(out.counters));
   }
-  out.stream = read_name(reader, "stream");
-  out.producer = read_name(reader, "producer");
+  out.stream = kFormat.read_name(reader, "stream");
+  out.producer = kFormat.read_name(reader, "producer");
 
   const auto partitions = reader.get<std::uint32_t>("partition count");
   if (partitions > kMaxPartialPartitions) {

@@ -62,18 +62,6 @@ std::string transition_problem(Transition transition, Severity severity) {
   return {};
 }
 
-void append_name(std::vector<std::byte>& out, const std::string& name) {
-  append_le<std::uint8_t>(out, static_cast<std::uint8_t>(name.size()));
-  for (char c : name) out.push_back(static_cast<std::byte>(c));
-}
-
-std::string read_name(LittleEndianReader& reader, const char* field) {
-  const auto length = reader.get<std::uint8_t>(field);
-  if (length == 0) throw InputError(std::string("window result has an empty ") + field);
-  const std::span<const std::byte> raw = reader.take(length, field);
-  return std::string(reinterpret_cast<const char*>(raw.data()), raw.size());
-}
-
 }  // namespace
 
 std::string window_result_problem(const WindowResult& result) {
@@ -120,8 +108,8 @@ std::vector<std::byte> encode_window_result(const WindowResult& result) {
   append_le<std::int64_t>(out, result.bounds.end);
   append_le<std::uint64_t>(out, result.late);
   append_le<std::uint32_t>(out, static_cast<std::uint32_t>(result.counts.size()));
-  append_name(out, result.stream);
-  append_name(out, result.owner);
+  FramedFormat::append_name(out, result.stream);
+  FramedFormat::append_name(out, result.owner);
   append_sparse_counts(out, result.counts);
   append_le<std::uint32_t>(out, static_cast<std::uint32_t>(result.changes.size()));
   for (const AlertChange& change : result.changes) {
@@ -151,8 +139,8 @@ WindowResult decode_window_result(std::span<const std::byte> bytes) {
     throw InputError("window result counters must be 1 to " +
                      std::to_string(kMaxPartialCounters) + ", got " + std::to_string(counters));
   }
-  out.stream = read_name(reader, "stream");
-  out.owner = read_name(reader, "owner");
+  out.stream = kFormat.read_name(reader, "stream");
+  out.owner = kFormat.read_name(reader, "owner");
   out.counts.assign(counters, 0);
   read_sparse_counts(reader, out.counts, "counts", ZeroBlock::allowed);
 
