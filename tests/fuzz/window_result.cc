@@ -51,10 +51,7 @@ bool skipped(const std::vector<std::byte>& bytes) {
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   using namespace driftd;
   if (size == 0) return 0;
-  const bool seal = (data[0] & 1) != 0;
-  std::vector<std::byte> bytes(size - 1);
-  for (std::size_t i = 1; i < size; ++i) bytes[i - 1] = static_cast<std::byte>(data[i]);
-  if (seal && bytes.size() >= 4) fuzz::seal_crc32c(bytes);
+  const std::vector<std::byte> bytes = fuzz::sealed_input(data, size);
   if (fuzz::skipped(bytes)) return 0;
 
   cluster::WindowResult decoded;
