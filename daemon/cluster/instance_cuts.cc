@@ -22,11 +22,12 @@ int64_t clamp_time(int64_t time) { return std::clamp(time, kMinTimestampMs, kMax
 
 InstanceCuts::InstanceCuts(std::vector<StreamRuntime*> streams,
                            std::vector<int64_t> reference_versions, CutPublisher& publisher,
-                           std::string producer)
+                           std::string producer, const Clock& clock)
     : streams_(std::move(streams)),
       reference_versions_(std::move(reference_versions)),
       publisher_(publisher),
       producer_(std::move(producer)),
+      clock_(clock),
       committed_(streams_.size()) {}
 
 CutPublisher::Result InstanceCuts::cut(int64_t now_ms) {
@@ -35,7 +36,7 @@ CutPublisher::Result InstanceCuts::cut(int64_t now_ms) {
 }
 
 void InstanceCuts::cut_before_revoke() {
-  cut_parked(Clock::system().wall_ms());
+  cut_parked(clock_.wall_ms());
   // Partitions that leave may come back after other members committed
   // beyond these points: from now on a rewind asks the group.
   std::lock_guard lock(mutex_);
@@ -44,7 +45,7 @@ void InstanceCuts::cut_before_revoke() {
 
 void InstanceCuts::discard_since_cut() {
   std::lock_guard lock(mutex_);
-  const int64_t now_ms = Clock::system().wall_ms();
+  const int64_t now_ms = clock_.wall_ms();
   for (StreamRuntime* stream : streams_) {
     if (stream->monitoring()) stream->cut(now_ms);  // dropped
   }

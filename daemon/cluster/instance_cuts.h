@@ -27,6 +27,7 @@
 #include <vector>
 
 #include "cluster/cut_publisher.h"
+#include "common/clock.h"
 #include "kafka/kafka_source.h"
 #include "pipeline/stream_runtime.h"
 
@@ -43,10 +44,11 @@ class InstanceCuts : public kafka::ClusterCuts {
  public:
   // `streams`: the instance's streams (WindowRole::cluster_instance, all
   // read from the source), each binned with `reference_versions[i]`;
-  // `producer`: this instance's id, named in its partials. `publisher` must
-  // outlive this.
+  // `producer`: this instance's id, named in its partials. `publisher` and
+  // `clock` (the processing time of the source's cuts) must outlive this.
   InstanceCuts(std::vector<StreamRuntime*> streams, std::vector<int64_t> reference_versions,
-               CutPublisher& publisher, std::string producer);
+               CutPublisher& publisher, std::string producer,
+               const Clock& clock = Clock::system());
 
   // REQUIRES: before the source starts; the source outlives this.
   void attach(kafka::KafkaSource& source) { source_ = &source; }
@@ -72,6 +74,7 @@ class InstanceCuts : public kafka::ClusterCuts {
   const std::vector<int64_t> reference_versions_;
   CutPublisher& publisher_;
   const std::string producer_;
+  const Clock& clock_;
   kafka::KafkaSource* source_ = nullptr;
 
   mutable std::mutex mutex_;

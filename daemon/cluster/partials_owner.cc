@@ -20,11 +20,6 @@ namespace {
 constexpr std::size_t kBatch = 1000;
 constexpr std::chrono::milliseconds kTransactionTimeout{30'000};
 
-int64_t steady_ms() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             Clock::system().steady().time_since_epoch())
-      .count();
-}
 
 }  // namespace
 
@@ -32,11 +27,12 @@ void PartialsOwner::HandleDeleter::operator()(rd_kafka_s* handle) const { rd_kaf
 
 PartialsOwner::PartialsOwner(const config::KafkaConfig& kafka, const config::ClusterConfig& cluster,
                              std::vector<OwnedStreamSpec> streams, CutPublisher& results,
-                             std::string owner)
+                             std::string owner, const Clock& clock)
     : topic_(cluster.partials_topic),
       results_(results),
       owner_(std::move(owner)),
-      client_log_("partials topic " + topic_ + " (owner): ", {topic_}, Clock::system()) {
+      clock_(clock),
+      client_log_("partials topic " + topic_ + " (owner): ", {topic_}, clock_) {
   for (OwnedStreamSpec& spec : streams) {
     Owned& owned = streams_.emplace_back();
     owned.layout = std::make_unique<CounterLayout>(counter_layout(*spec.config, spec.references));
@@ -108,7 +104,9 @@ bool PartialsOwner::step(std::chrono::milliseconds wait, const OnWindow& on_wind
       const PanePartial partial = decode_pane_partial(
           std::span(static_cast<const std::byte*>(message->payload), message->len));
       if (Owned* owned = stream_named(partial.stream)) {
-        const int64_t activity = activity_.count_delivery(steady_ms());
+        const int64_t activity = activity_.count_delivery(std::chrono::duration_cast<std::chrono::milliseconds>(
+                                   clock_.steady().time_since_epoch())
+                                   .count());
         if (owned->merge->add(partial, activity) != StreamMerge::Outcome::added) ++counters_.rejected;
       } else {
         ++counters_.unknown_streams;

@@ -27,6 +27,7 @@
 
 #include "cluster/cut_publisher.h"
 #include "cluster/stream_merge.h"
+#include "common/clock.h"
 #include "config/config.h"
 #include "kafka/activity_clock.h"
 #include "kafka/client_log.h"
@@ -73,10 +74,12 @@ class PartialsOwner {
  public:
   // Joins `cluster.owner_group_id` on `cluster.partials_topic`; `results`
   // (a transactional producer on cluster.results_topic, outliving this)
-  // publishes; `owner` names this instance in the results. Throws
+  // publishes; `owner` names this instance in the results; `clock` (its
+  // steady time drives the activity clock) must outlive this. Throws
   // config::ConfigError for a property librdkafka refuses.
   PartialsOwner(const config::KafkaConfig& kafka, const config::ClusterConfig& cluster,
-                std::vector<OwnedStreamSpec> streams, CutPublisher& results, std::string owner);
+                std::vector<OwnedStreamSpec> streams, CutPublisher& results, std::string owner,
+                const Clock& clock = Clock::system());
   ~PartialsOwner();
   PartialsOwner(const PartialsOwner&) = delete;
   PartialsOwner& operator=(const PartialsOwner&) = delete;
@@ -112,6 +115,7 @@ class PartialsOwner {
   std::vector<Owned> streams_;
   CutPublisher& results_;
   const std::string owner_;
+  const Clock& clock_;
   kafka::ClientLog client_log_;
   std::unique_ptr<rd_kafka_s, HandleDeleter> consumer_;
   kafka::ActivityClock activity_;
