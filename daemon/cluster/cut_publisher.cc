@@ -10,6 +10,8 @@
 #include "kafka/rdkafka_owned.h"
 
 namespace driftd::cluster {
+
+static_assert(CutPublisher::kAnyPartition == RD_KAFKA_PARTITION_UA);
 namespace {
 
 using Clock = std::chrono::steady_clock;
@@ -102,15 +104,16 @@ CutPublisher::Result CutPublisher::publish(std::span<const Record> records,
     return {Outcome::fenced, reason};
   }
   for (const Record& record : records) {
+    const std::string topic(record.topic.empty() ? std::string_view(topic_) : record.topic);
     const rd_kafka_resp_err_t error = rd_kafka_producev(
-        producer, RD_KAFKA_V_TOPIC(topic_.c_str()),
+        producer, RD_KAFKA_V_TOPIC(topic.c_str()), RD_KAFKA_V_PARTITION(record.partition),
         RD_KAFKA_V_KEY(record.key.data(), record.key.size()),
         // librdkafka copies the value: the caller's buffers are free at return.
         RD_KAFKA_V_VALUE(const_cast<std::byte*>(record.value.data()), record.value.size()),
         RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY), RD_KAFKA_V_END);
     if (error != RD_KAFKA_RESP_ERR_NO_ERROR) {
-      return abort(std::string("a partial of ") + std::to_string(record.value.size()) +
-                       " bytes was refused: " + rd_kafka_err2str(error),
+      return abort("a record of " + std::to_string(record.value.size()) + " bytes for " + topic +
+                       " was refused: " + rd_kafka_err2str(error),
                    deadline);
     }
   }

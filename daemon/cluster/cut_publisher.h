@@ -19,11 +19,15 @@
 //              producer can do nothing more; the caller stops its cluster
 //              work and leaves the group.
 //
-// Thread safety: one thread at a time (the window manager's).
+// The owner publishes with it too: window results, its state records (in the
+// state topic, Record::topic) and the partials offsets it consumed.
+//
+// Thread safety: one thread at a time (the window manager's, the owner's).
 #pragma once
 
 #include <chrono>
 #include <cstddef>
+#include <cstdint>
 #include <memory>
 #include <span>
 #include <string>
@@ -41,9 +45,14 @@ namespace driftd::cluster {
 
 class CutPublisher {
  public:
+  // To `topic` (empty: the publisher's), in `partition` (kAnyPartition:
+  // the partitioner's choice by key).
+  static constexpr int32_t kAnyPartition = -1;  // RD_KAFKA_PARTITION_UA
   struct Record {
     std::string_view key;
     std::span<const std::byte> value;
+    std::string_view topic = {};
+    int32_t partition = kAnyPartition;
   };
   enum class Outcome { committed, aborted, fenced };
   struct Result {

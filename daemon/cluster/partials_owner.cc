@@ -1,14 +1,16 @@
 #include "cluster/partials_owner.h"
 
+#include <algorithm>
 #include <chrono>
+#include <cstring>
 #include <stdexcept>
 #include <utility>
 
 #include <librdkafka/rdkafka.h>
 
+#include "cluster/owner_state.h"
 #include "cluster/pane_partial.h"
 #include "cluster/window_result.h"
-#include "common/clock.h"
 #include "common/error.h"
 #include "kafka/consumer_config.h"
 #include "kafka/rdkafka_owned.h"
@@ -19,9 +21,29 @@ namespace {
 
 constexpr std::size_t kBatch = 1000;
 constexpr std::chrono::milliseconds kTransactionTimeout{30'000};
+// Reading a state partition, and the committed offsets after an abort.
+constexpr std::chrono::milliseconds kTakeOverTimeout{30'000};
 
+std::chrono::milliseconds millis(Clock::SteadyTime::duration duration) {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(duration);
+}
 
 }  // namespace
+
+// librdkafka's C callbacks, forwarding to the owner given as opaque.
+struct PartialsOwner::Callbacks {
+  static PartialsOwner& self(void* opaque) { return *static_cast<PartialsOwner*>(opaque); }
+  static void rebalance(rd_kafka_t*, rd_kafka_resp_err_t error,
+                        rd_kafka_topic_partition_list_t* partitions, void* opaque) {
+    self(opaque).on_rebalance(error, partitions);
+  }
+  static void error(rd_kafka_t*, int, const char* reason, void* opaque) {
+    self(opaque).client_log_.report(reason);
+  }
+  static void log(const rd_kafka_t* rk, int level, const char* facility, const char* text) {
+    self(rd_kafka_opaque(rk)).client_log_.log(level, facility, text);
+  }
+};
 
 void PartialsOwner::HandleDeleter::operator()(rd_kafka_s* handle) const { rd_kafka_destroy(handle); }
 
@@ -29,39 +51,34 @@ PartialsOwner::PartialsOwner(const config::KafkaConfig& kafka, const config::Clu
                              std::vector<OwnedStreamSpec> streams, CutPublisher& results,
                              std::string owner, const Clock& clock)
     : topic_(cluster.partials_topic),
+      state_topic_(cluster.state_topic),
+      commit_interval_(std::chrono::duration_cast<std::chrono::milliseconds>(cluster.commit_interval)),
+      specs_(std::move(streams)),
       results_(results),
       owner_(std::move(owner)),
       clock_(clock),
-      client_log_("partials topic " + topic_ + " (owner): ", {topic_}, clock_) {
-  for (OwnedStreamSpec& spec : streams) {
-    Owned& owned = streams_.emplace_back();
-    owned.layout = std::make_unique<CounterLayout>(counter_layout(*spec.config, spec.references));
-    owned.merge = std::make_unique<StreamMerge>(
-        window_spec(*spec.config), owned.layout->size(), spec.reference_version,
-        owned.layout->fingerprint(),
-        spec.config->event_time ? spec.config->event_time->idle_timeout.count() : 0);
-    owned.merge->set_partition_count(spec.source_partitions);
-    owned.alerts = std::make_unique<StreamAlerts>(*spec.config);
-    owned.spec = std::move(spec);
-  }
+      client_log_("partials topic " + topic_ + " (owner): ", {topic_}, clock_),
+      states_(kafka, state_topic_, clock_),
+      last_commit_(clock_.steady()) {
   config::KafkaConfig owners = kafka;
   owners.group_id = cluster.owner_group_id;
   kafka::ConfPtr conf = kafka::make_consumer_config(owners, std::nullopt);
   kafka::set_conf(conf.get(), "isolation.level", "read_committed", "cluster");
-  kafka::log_to(conf.get(), client_log_);
+  rd_kafka_conf_set_opaque(conf.get(), this);
+  rd_kafka_conf_set_log_cb(conf.get(), &Callbacks::log);
+  rd_kafka_conf_set_error_cb(conf.get(), &Callbacks::error);
+  rd_kafka_conf_set_rebalance_cb(conf.get(), &Callbacks::rebalance);
   char error[512];
   rd_kafka_t* consumer = rd_kafka_new(RD_KAFKA_CONSUMER, conf.get(), error, sizeof error);
   if (consumer == nullptr) throw std::runtime_error(std::string("cluster owner: ") + error);
   conf.release();  // rd_kafka_new() took it
   consumer_.reset(consumer);
   rd_kafka_poll_set_consumer(consumer);
-  rd_kafka_topic_partition_list_t* subscription = rd_kafka_topic_partition_list_new(1);
-  rd_kafka_topic_partition_list_add(subscription, topic_.c_str(), RD_KAFKA_PARTITION_UA);
-  const rd_kafka_resp_err_t subscribed = rd_kafka_subscribe(consumer, subscription);
-  rd_kafka_topic_partition_list_destroy(subscription);
-  if (subscribed != RD_KAFKA_RESP_ERR_NO_ERROR) {
+  const kafka::PartitionList subscription(rd_kafka_topic_partition_list_new(1));
+  rd_kafka_topic_partition_list_add(subscription.get(), topic_.c_str(), RD_KAFKA_PARTITION_UA);
+  if (const rd_kafka_resp_err_t failed = rd_kafka_subscribe(consumer, subscription.get())) {
     throw std::runtime_error("cluster owner: subscribing to " + topic_ + ": " +
-                             rd_kafka_err2str(subscribed));
+                             rd_kafka_err2str(failed));
   }
 }
 
@@ -70,95 +87,277 @@ PartialsOwner::~PartialsOwner() { close(); }
 void PartialsOwner::close() {
   if (closed_ || consumer_ == nullptr) return;
   closed_ = true;
+  // Revokes through on_rebalance: nothing is committed once closing.
   rd_kafka_consumer_close(consumer_.get());
 }
 
-PartialsOwner::Owned* PartialsOwner::stream_named(const std::string& name) {
-  for (Owned& owned : streams_) {
-    if (owned.spec.config->name == name) return &owned;
+std::vector<std::string> PartialsOwner::owned_streams() const {
+  std::vector<std::string> names;
+  for (const auto& [name, owned] : owned_) names.push_back(name);
+  return names;
+}
+
+const OwnedStreamSpec* PartialsOwner::spec_named(const std::string& name) const {
+  for (const OwnedStreamSpec& spec : specs_) {
+    if (spec.config->name == name) return &spec;
   }
   return nullptr;
 }
 
-bool PartialsOwner::step(std::chrono::milliseconds wait, const OnWindow& on_window) {
-  if (failed_) return false;
-  const auto deadline = std::chrono::steady_clock::now() + wait;
-  bool consumed = false;
-  for (std::size_t n = 0; n < kBatch; ++n) {
-    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
-        deadline - std::chrono::steady_clock::now());
-    rd_kafka_message_t* message =
-        rd_kafka_consumer_poll(consumer_.get(), n == 0 ? static_cast<int>(std::max<int64_t>(left.count(), 0)) : 0);
-    if (message == nullptr) break;
-    if (message->err != RD_KAFKA_RESP_ERR_NO_ERROR) {
-      if (message->err != RD_KAFKA_RESP_ERR__PARTITION_EOF) {
-        client_log_.report(rd_kafka_message_errstr(message));
-      }
-      rd_kafka_message_destroy(message);
-      continue;
-    }
-    consumed = true;
-    consumed_[message->partition] = message->offset + 1;
-    ++counters_.partials;
+int64_t PartialsOwner::activity_now() {
+  return activity_.count_delivery(millis(clock_.steady().time_since_epoch()).count());
+}
+
+PartialsOwner::Owned PartialsOwner::make_owned(const OwnedStreamSpec& spec, int32_t partition) const {
+  Owned owned;
+  owned.spec = &spec;
+  owned.partition = partition;
+  owned.layout = std::make_unique<CounterLayout>(counter_layout(*spec.config, spec.references));
+  owned.merge = std::make_unique<StreamMerge>(
+      window_spec(*spec.config), owned.layout->size(), spec.reference_version,
+      owned.layout->fingerprint(),
+      spec.config->event_time ? spec.config->event_time->idle_timeout.count() : 0);
+  owned.merge->set_partition_count(spec.source_partitions);
+  owned.alerts = std::make_unique<StreamAlerts>(*spec.config);
+  return owned;
+}
+
+void PartialsOwner::take_over(int32_t partition) {
+  for (const auto& [name, bytes] : states_.read(partition, kTakeOverTimeout)) {
+    const OwnedStreamSpec* spec = spec_named(name);
+    if (spec == nullptr) continue;  // a stream not configured here
+    Owned owned = make_owned(*spec, partition);
     try {
-      const PanePartial partial = decode_pane_partial(
-          std::span(static_cast<const std::byte*>(message->payload), message->len));
-      if (Owned* owned = stream_named(partial.stream)) {
-        const int64_t activity = activity_.count_delivery(std::chrono::duration_cast<std::chrono::milliseconds>(
-                                   clock_.steady().time_since_epoch())
-                                   .count());
-        if (owned->merge->add(partial, activity) != StreamMerge::Outcome::added) ++counters_.rejected;
-      } else {
-        ++counters_.unknown_streams;
-      }
+      const OwnerState state = decode_owner_state(bytes);
+      if (state.stream != name) throw InputError("the state of " + state.stream + " under key " + name);
+      owned.merge->restore(state.merge, activity_.now());
+      owned.alerts->resume(state.rules);
+      owned.late_reported = state.late_reported;
+      ++counters_.states_restored;
     } catch (const InputError& error) {
-      ++counters_.malformed_partials;
-      client_log_.report(std::string("a partial that does not decode: ") + error.what());
+      // Another configuration wrote it (reference, layout, windows, rules):
+      // the stream starts again from its next partials.
+      ++counters_.states_refused;
+      client_log_.report("the state of stream " + name + " is refused, it starts fresh: " +
+                         error.what());
+      owned = make_owned(*spec, partition);
     }
-    rd_kafka_message_destroy(message);
+    owned_.insert_or_assign(name, std::move(owned));
   }
-  std::vector<std::vector<std::byte>> values;
-  std::vector<std::string_view> keys;
-  for (Owned& owned : streams_) {
+}
+
+void PartialsOwner::drop(int32_t partition) {
+  std::erase_if(owned_, [&](const auto& entry) { return entry.second.partition == partition; });
+  std::erase_if(pending_, [&](const PendingResult& result) { return result.partition == partition; });
+  consumed_.erase(partition);
+  assigned_.erase(partition);
+}
+
+void PartialsOwner::add_partial(std::span<const std::byte> payload, int32_t partition) {
+  ++counters_.partials;
+  try {
+    const PanePartial partial = decode_pane_partial(payload);
+    auto found = owned_.find(partial.stream);
+    if (found == owned_.end()) {
+      const OwnedStreamSpec* spec = spec_named(partial.stream);
+      if (spec == nullptr) {
+        ++counters_.unknown_streams;
+        return;
+      }
+      found = owned_.emplace(partial.stream, make_owned(*spec, partition)).first;
+    }
+    Owned& owned = found->second;
+    if (owned.merge->add(partial, activity_now()) != StreamMerge::Outcome::added) {
+      ++counters_.rejected;
+    }
+    owned.moved = true;
+  } catch (const InputError& error) {
+    ++counters_.malformed_partials;
+    client_log_.report(std::string("a partial that does not decode: ") + error.what());
+  }
+}
+
+void PartialsOwner::close_windows(const OnWindow& on_window) {
+  for (auto& [name, owned] : owned_) {
     owned.merge->poll(activity_.now(), [&](const ClosedWindow& window) {
+      const config::StreamConfig& stream = *owned.spec->config;
       const uint64_t late_now = owned.merge->totals().late_events;
-      const WindowEvaluation evaluation = evaluate_window(
-          *owned.spec.config, owned.spec.references, *owned.layout, window.counts, window.bounds);
-      OwnedWindow closed{owned.spec.config, window.counts, window.bounds,
-                         late_now - owned.late_reported, &evaluation, owned.alerts->apply(evaluation)};
+      const WindowEvaluation evaluation =
+          evaluate_window(stream, owned.spec->references, *owned.layout, window.counts, window.bounds);
+      OwnedWindow closed{&stream, window.counts, window.bounds, late_now - owned.late_reported,
+                         &evaluation, owned.alerts->apply(evaluation)};
       owned.late_reported = late_now;
+      owned.moved = true;
       ++counters_.windows;
       if (on_window) on_window(closed);
       WindowResult result;
-      result.stream = owned.spec.config->name;
+      result.stream = stream.name;
       result.owner = owner_;
-      result.reference_version = owned.spec.reference_version;
+      result.reference_version = owned.spec->reference_version;
       result.layout_fingerprint = owned.layout->fingerprint();
       result.bounds = closed.bounds;
       result.late = closed.late;
       result.counts.assign(window.counts.begin(), window.counts.end());
       result.changes = std::move(closed.changes);
-      values.push_back(encode_window_result(result));
-      keys.push_back(owned.spec.config->name);
+      pending_.push_back({owned.partition, stream.name, encode_window_result(result)});
     });
   }
+}
+
+bool PartialsOwner::step(std::chrono::milliseconds wait, const OnWindow& on_window) {
+  if (failed_) return false;
+  const auto deadline = clock_.steady() + wait;
+  for (std::size_t n = 0; n < kBatch; ++n) {
+    const auto left = n == 0 ? std::max<int64_t>(millis(deadline - clock_.steady()).count(), 0) : 0;
+    rd_kafka_message_t* message = rd_kafka_consumer_poll(consumer_.get(), static_cast<int>(left));
+    if (message == nullptr) break;
+    const std::unique_ptr<rd_kafka_message_t, void (*)(rd_kafka_message_t*)> owned(
+        message, rd_kafka_message_destroy);
+    if (message->err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+      if (message->err != RD_KAFKA_RESP_ERR__PARTITION_EOF) {
+        client_log_.report(rd_kafka_message_errstr(message));
+      }
+      continue;
+    }
+    // A message of a partition revoked meanwhile is not this owner's.
+    if (!assigned_.contains(message->partition)) continue;
+    consumed_[message->partition] = message->offset + 1;
+    consumed_since_commit_ = true;
+    add_partial(std::span(static_cast<const std::byte*>(message->payload), message->len),
+                message->partition);
+  }
+  close_windows(on_window);
+  if (clock_.steady() - last_commit_ >= commit_interval_) commit();
+  return !failed_;
+}
+
+void PartialsOwner::commit() {
+  last_commit_ = clock_.steady();
+  // Windows close without partials too (idle partitions on the activity
+  // clock): then their results and states go out with the same offsets.
+  if (!consumed_since_commit_ && pending_.empty()) return;
+  std::vector<std::vector<std::byte>> states;
   std::vector<CutPublisher::Record> records;
-  for (std::size_t r = 0; r < values.size(); ++r) records.push_back({keys[r], values[r]});
-  if (!consumed) return true;
-  kafka::PartitionList offsets(rd_kafka_topic_partition_list_new(static_cast<int>(consumed_.size())));
+  for (const PendingResult& result : pending_) {
+    records.push_back({result.stream, result.value, {}, result.partition});
+  }
+  for (auto& [name, owned] : owned_) {
+    if (!owned.moved) continue;
+    OwnerState state;
+    state.stream = name;
+    state.merge = owned.merge->checkpoint();
+    const auto consumed = consumed_.find(owned.partition);
+    if (consumed != consumed_.end()) state.merge.next_partials_offset = consumed->second;
+    state.late_reported = owned.late_reported;
+    state.rules = owned.alerts->states();
+    states.push_back(encode_owner_state(state));
+  }
+  std::size_t next_state = 0;
+  for (auto& [name, owned] : owned_) {
+    if (!owned.moved) continue;
+    records.push_back({name, states[next_state++], state_topic_, owned.partition});
+  }
+  const kafka::PartitionList offsets(rd_kafka_topic_partition_list_new(static_cast<int>(consumed_.size())));
   for (const auto& [partition, next] : consumed_) {
     rd_kafka_topic_partition_list_add(offsets.get(), topic_.c_str(), partition)->offset = next;
   }
   const kafka::GroupMetadata group(rd_kafka_consumer_group_metadata(consumer_.get()));
   const CutPublisher::Result result =
       results_.publish(records, offsets.get(), group.get(), kTransactionTimeout);
-  if (result.outcome != CutPublisher::Outcome::committed) {
-    failed_ = "the results transaction did not commit (" + result.error +
-              "); without the owner's checkpoint this owner cannot recover";
-    return false;
+  switch (result.outcome) {
+    case CutPublisher::Outcome::committed:
+      ++counters_.transactions;
+      counters_.windows_published += pending_.size();
+      pending_.clear();
+      consumed_since_commit_ = false;
+      for (auto& [name, owned] : owned_) owned.moved = false;
+      return;
+    case CutPublisher::Outcome::aborted:
+      ++counters_.aborts;
+      client_log_.report("the results transaction aborted (" + result.error +
+                         "): reloading from the state topic");
+      reload();
+      return;
+    case CutPublisher::Outcome::fenced:
+      failed_ = "the results producer was fenced: " + result.error;
+      return;
   }
-  ++counters_.transactions;
-  return true;
+}
+
+void PartialsOwner::reload() {
+  const std::set<int32_t> partitions = assigned_;
+  owned_.clear();
+  pending_.clear();
+  consumed_.clear();
+  consumed_since_commit_ = false;
+  if (partitions.empty()) return;
+  const kafka::PartitionList positions(rd_kafka_topic_partition_list_new(static_cast<int>(partitions.size())));
+  for (const int32_t partition : partitions) {
+    rd_kafka_topic_partition_list_add(positions.get(), topic_.c_str(), partition);
+  }
+  rd_kafka_t* consumer = consumer_.get();
+  if (const rd_kafka_resp_err_t failed =
+          rd_kafka_committed(consumer, positions.get(), static_cast<int>(kTakeOverTimeout.count()))) {
+    failed_ = std::string("reading the committed partials offsets after an abort: ") +
+              rd_kafka_err2str(failed);
+    return;
+  }
+  for (int i = 0; i < positions->cnt; ++i) {
+    if (positions->elems[i].offset < 0) positions->elems[i].offset = RD_KAFKA_OFFSET_BEGINNING;
+  }
+  if (rd_kafka_error_t* error = rd_kafka_seek_partitions(
+          consumer, positions.get(), static_cast<int>(kTakeOverTimeout.count()))) {
+    failed_ = std::string("rewinding the partials after an abort: ") + rd_kafka_error_string(error);
+    rd_kafka_error_destroy(error);
+    return;
+  }
+  for (const int32_t partition : partitions) take_over(partition);
+}
+
+void PartialsOwner::on_rebalance(int error, rd_kafka_topic_partition_list_t* partitions) {
+  rd_kafka_t* consumer = consumer_.get();
+  const bool cooperative = std::strcmp(rd_kafka_rebalance_protocol(consumer), "COOPERATIVE") == 0;
+  const auto check = [this](rd_kafka_error_t* failure) {
+    if (failure == nullptr) return;
+    client_log_.report(std::string("rebalance: ") + rd_kafka_error_string(failure));
+    rd_kafka_error_destroy(failure);
+  };
+  if (error == RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS) {
+    for (int i = 0; i < partitions->cnt; ++i) {
+      const int32_t partition = partitions->elems[i].partition;
+      assigned_.insert(partition);
+      try {
+        take_over(partition);
+      } catch (const std::runtime_error& failure) {
+        // Reading on without the state would merge windows from the middle.
+        failed_ = std::string("taking over partials partition ") + std::to_string(partition) +
+                  ": " + failure.what();
+      }
+    }
+    client_log_.reached();
+    if (cooperative) {
+      check(rd_kafka_incremental_assign(consumer, partitions));
+    } else if (const rd_kafka_resp_err_t failed = rd_kafka_assign(consumer, partitions)) {
+      client_log_.report(std::string("assign: ") + rd_kafka_err2str(failed));
+    }
+    return;
+  }
+  if (error == RD_KAFKA_RESP_ERR__REVOKE_PARTITIONS) {
+    // What was merged goes out before the next owner reads on; a lost
+    // assignment (or a closing owner) leaves it to the next owner instead.
+    if (!closed_ && !failed_ && !rd_kafka_assignment_lost(consumer)) commit();
+    for (int i = 0; i < partitions->cnt; ++i) drop(partitions->elems[i].partition);
+    if (cooperative) {
+      check(rd_kafka_incremental_unassign(consumer, partitions));
+    } else {
+      rd_kafka_assign(consumer, nullptr);
+    }
+    return;
+  }
+  client_log_.report(std::string("rebalance failed: ") +
+                     rd_kafka_err2str(static_cast<rd_kafka_resp_err_t>(error)));
+  for (const int32_t partition : std::set<int32_t>(assigned_)) drop(partition);
+  rd_kafka_assign(consumer, nullptr);
 }
 
 }  // namespace driftd::cluster

@@ -1,16 +1,32 @@
 // PartialsOwner: a member of cluster mode's owners' group. It consumes the
 // partials topic (read_committed) for the partitions the group assigns it,
-// so it owns the streams whose keys map there: it adds each stream's
+// so it owns the streams whose partials land there: it adds each stream's
 // partials up (StreamMerge), evaluates every window that closes against the
 // stream's references, runs the stream's alert rules (StreamAlerts), and
-// produces each window's result (window_result.h: the merged counts and the
-// alert changes, keyed by the stream) to the results topic in one
-// transaction with the partials offsets it consumed (CutPublisher).
+// every `cluster.commit_interval` produces, in one transaction with the
+// partials offsets it consumed (CutPublisher): each closed window's result
+// (window_result.h: the merged counts and the alert changes, keyed by the
+// stream) to the results topic, and the state of every stream that moved
+// (owner_state.h: the merge's checkpoint, the rule states) to the compacted
+// state topic, in the partition of the stream's partials.
 //
-// Not built yet (issue 15): the owner's checkpoint in the state topic, so
-// this owner cannot fail over: partitions it loses are dropped with their
-// open windows, and an aborted results transaction leaves it unusable
-// (failed() says so). Until then cluster mode stays refused by driftd.
+// Failover. When the group assigns a partials partition, the owner reads the
+// same partition of the state topic to its end (StateTopicReader) and
+// restores each stream found there before it reads the partials after the
+// group's committed offset, which the state's transaction committed; a
+// stream with no state yet starts fresh at its first partial. Its windows
+// then continue exactly after the last committed one (stream_merge.h,
+// "Checkpoints"). A revoked partition is committed first (what was merged
+// goes out before the next owner reads on), then dropped; a lost one is
+// dropped with what was merged since the last commit, which the next owner
+// merges again. An aborted transaction makes the owner reload every
+// partition it holds that way: nothing it merged since its last commit is
+// lost or counted twice. Only a fenced producer (another process with this
+// owner's transactional.id) ends it: failed() says why.
+//
+// on_window sees each window as it closes, before its transaction commits:
+// after an abort or a failover the same window comes again (with the same
+// counts). What every instance shows comes from the results topic.
 //
 // Thread safety: one thread (the owner's loop).
 #pragma once
@@ -21,11 +37,13 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <span>
 #include <string>
 #include <vector>
 
 #include "cluster/cut_publisher.h"
+#include "cluster/state_topic_reader.h"
 #include "cluster/stream_merge.h"
 #include "common/clock.h"
 #include "config/config.h"
@@ -38,6 +56,7 @@
 #include "pipeline/window_evaluator.h"
 
 struct rd_kafka_s;
+struct rd_kafka_topic_partition_list_s;
 
 namespace driftd::cluster {
 
@@ -66,17 +85,22 @@ struct OwnerCounters {
   uint64_t malformed_partials = 0;  // not decodable
   uint64_t unknown_streams = 0;     // partials of a stream not configured here
   uint64_t rejected = 0;            // another reference version or layout
-  uint64_t windows = 0;
-  uint64_t transactions = 0;
+  uint64_t windows = 0;             // closed (again after an abort or a failover)
+  uint64_t windows_published = 0;   // in committed transactions
+  uint64_t transactions = 0;        // committed
+  uint64_t aborts = 0;              // transactions aborted, each followed by a reload
+  uint64_t states_restored = 0;     // streams resumed from the state topic
+  uint64_t states_refused = 0;      // states that did not decode or fit: the stream starts fresh
 };
 
 class PartialsOwner {
  public:
-  // Joins `cluster.owner_group_id` on `cluster.partials_topic`; `results`
-  // (a transactional producer on cluster.results_topic, outliving this)
-  // publishes; `owner` names this instance in the results; `clock` (its
-  // steady time drives the activity clock) must outlive this. Throws
-  // config::ConfigError for a property librdkafka refuses.
+  // Joins `cluster.owner_group_id` on `cluster.partials_topic`, reading
+  // states from `cluster.state_topic`; `results` (a transactional producer,
+  // outliving this) publishes to `cluster.results_topic` and the state
+  // topic; `owner` names this instance in the results; `clock` (its steady
+  // time drives the activity clock and the commit interval) must outlive
+  // this. Throws config::ConfigError for a property librdkafka refuses.
   PartialsOwner(const config::KafkaConfig& kafka, const config::ClusterConfig& cluster,
                 std::vector<OwnedStreamSpec> streams, CutPublisher& results, std::string owner,
                 const Clock& clock = Clock::system());
@@ -85,42 +109,76 @@ class PartialsOwner {
   PartialsOwner& operator=(const PartialsOwner&) = delete;
 
   // One step: waits up to `wait` for partials, adds them, closes the windows
-  // they allow (calling on_window for each, if given), and commits their
-  // results with the partials offsets consumed. Returns false once failed().
+  // they allow (calling on_window for each, if given), and, once
+  // commit_interval has passed since the last commit, commits. Returns
+  // false once failed().
   using OnWindow = std::function<void(const OwnedWindow&)>;
   bool step(std::chrono::milliseconds wait, const OnWindow& on_window = {});
 
-  // Leaves the owners' group.
+  // Leaves the owners' group without committing: what was merged since the
+  // last commit is merged again by the next owner.
   void close();
 
+  // The streams this owner holds now.
+  std::vector<std::string> owned_streams() const;
   const OwnerCounters& counters() const { return counters_; }
-  // Why the owner can no longer go on (an aborted or fenced transaction).
+  // Why the owner can no longer go on (a fenced producer).
   const std::optional<std::string>& failed() const { return failed_; }
 
  private:
   struct Owned {
-    OwnedStreamSpec spec;
+    const OwnedStreamSpec* spec = nullptr;
+    int32_t partition = 0;  // of the partials and state topics
     std::unique_ptr<CounterLayout> layout;
     std::unique_ptr<StreamMerge> merge;
     std::unique_ptr<StreamAlerts> alerts;
     uint64_t late_reported = 0;
+    bool moved = false;  // since the last commit: its state goes out with it
   };
-  Owned* stream_named(const std::string& name);
+  struct PendingResult {
+    int32_t partition;
+    std::string stream;
+    std::vector<std::byte> value;
+  };
+  struct Callbacks;
+
+  const OwnedStreamSpec* spec_named(const std::string& name) const;
+  int64_t activity_now();
+  Owned make_owned(const OwnedStreamSpec& spec, int32_t partition) const;
+  // Restores the streams whose states are in `partition` of the state topic.
+  void take_over(int32_t partition);
+  void drop(int32_t partition);
+  void add_partial(std::span<const std::byte> payload, int32_t partition);
+  void close_windows(const OnWindow& on_window);
+  // Publishes what is pending; after an abort, reload()s.
+  void commit();
+  // Drops everything merged since the last commit and takes every assigned
+  // partition over again from the state topic and the committed offsets.
+  void reload();
+  void on_rebalance(int error, rd_kafka_topic_partition_list_s* partitions);
 
   struct HandleDeleter {
     void operator()(rd_kafka_s* handle) const;
   };
 
   const std::string topic_;
-  std::vector<Owned> streams_;
+  const std::string state_topic_;
+  const std::chrono::milliseconds commit_interval_;
+  const std::vector<OwnedStreamSpec> specs_;
   CutPublisher& results_;
   const std::string owner_;
   const Clock& clock_;
   kafka::ClientLog client_log_;
+  StateTopicReader states_;
   std::unique_ptr<rd_kafka_s, HandleDeleter> consumer_;
   kafka::ActivityClock activity_;
-  // By partials partition: the next offset to commit, after the last step.
+  std::set<int32_t> assigned_;
+  std::map<std::string, Owned> owned_;  // by stream name
+  // By partials partition: the offset after the last partial consumed.
   std::map<int32_t, int64_t> consumed_;
+  bool consumed_since_commit_ = false;
+  std::vector<PendingResult> pending_;
+  Clock::SteadyTime last_commit_;
   OwnerCounters counters_;
   std::optional<std::string> failed_;
   bool closed_ = false;

@@ -115,7 +115,7 @@
 // | `references_topic`   | string   | `"<kafka.group_id>.references"` | a Kafka topic name; compacted: each stream's active reference |
 // | `state_topic`        | string   | `"<kafka.group_id>.owner-state"` | a Kafka topic name; compacted: the owners' checkpoints |
 // | `owner_group_id`     | string   | `"<kafka.group_id>.owners"` | not empty, not kafka.group_id; the consumer group in which the instances share the partials topic's partitions: the instance assigned a stream's partition is its owner |
-// | `commit_interval`    | duration | `"1s"`  | 10ms to 1m; how often an instance produces its pane deltas and commits its source offsets, in one Kafka transaction |
+// | `commit_interval`    | duration | `"1s"`  | 10ms to 1m; how often an instance produces its pane deltas with its source offsets, and a stream's owner its results and state with its partials offsets, each in one Kafka transaction |
 // | `topic_partitions`   | integer  | 12      | 1..10000; partitions of the internal topics driftd creates (partials, results, references, state) |
 // | `replication_factor` | integer  | -1      | -1 (the broker's default) or 1..32; replicas of the internal topics driftd creates |
 //

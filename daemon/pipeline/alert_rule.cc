@@ -100,10 +100,11 @@ Transition AlertRuleState::observe(const config::AlertRule& rule, const RuleEvid
   return Transition::kNone;
 }
 
-AlertRuleState AlertRuleState::restore(Severity severity, uint32_t streak) {
+AlertRuleState AlertRuleState::restore(Severity severity, uint32_t streak, double cusum) {
   AlertRuleState state;
   state.severity_ = severity;
   state.streak_ = streak;
+  state.cusum_ = cusum;
   return state;
 }
 

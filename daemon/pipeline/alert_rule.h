@@ -65,9 +65,12 @@ class AlertRuleState {
   // The CUSUM of a sequential rule that is not firing; 0 otherwise.
   double cusum() const { return cusum_; }
 
-  // For restarts: the severity and streak (a sequential rule's sum starts
-  // again at 0).
-  static AlertRuleState restore(Severity severity, uint32_t streak);
+  // For restarts: the severity, the streak and the CUSUM (a single
+  // instance restarts a sequential rule's sum at 0; a cluster owner's
+  // checkpoint carries it). REQUIRES: cusum finite, >= 0, and 0 when firing.
+  static AlertRuleState restore(Severity severity, uint32_t streak, double cusum = 0);
+
+  friend bool operator==(const AlertRuleState&, const AlertRuleState&) = default;
 
  private:
   Severity severity_ = Severity::kNone;

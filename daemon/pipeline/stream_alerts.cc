@@ -1,8 +1,11 @@
 #include "pipeline/stream_alerts.h"
 
 #include <algorithm>
+#include <cstddef>
 #include <optional>
+#include <string>
 
+#include "common/error.h"
 #include "pipeline/rule_evidence.h"
 
 namespace driftd {
@@ -50,6 +53,25 @@ Severity StreamAlerts::subject_severity(std::size_t subject) const {
 
 void StreamAlerts::restore(std::size_t subject, std::size_t rule, Severity severity) {
   states_[subject][rule] = AlertRuleState::restore(severity, 0);
+}
+
+std::vector<AlertRuleState> StreamAlerts::states() const {
+  std::vector<AlertRuleState> flat;
+  flat.reserve(states_.size() * stream_.alerts.size());
+  for (const auto& rules : states_) flat.insert(flat.end(), rules.begin(), rules.end());
+  return flat;
+}
+
+void StreamAlerts::resume(std::span<const AlertRuleState> states) {
+  const std::size_t rules = stream_.alerts.size();
+  if (states.size() != states_.size() * rules) {
+    throw InputError("stream " + stream_.name + " has " + std::to_string(states_.size() * rules) +
+                     " alert rule states (subjects x rules), the checkpoint " +
+                     std::to_string(states.size()));
+  }
+  for (std::size_t s = 0; s < states_.size(); ++s) {
+    std::copy_n(states.begin() + static_cast<std::ptrdiff_t>(s * rules), rules, states_[s].begin());
+  }
 }
 
 }  // namespace driftd

@@ -10,6 +10,7 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <span>
 #include <vector>
 
 #include "config/config.h"
@@ -35,6 +36,13 @@ class StreamAlerts {
   // Restores a rule's state (an open alert found in storage at start).
   // REQUIRES: subject < config::subject_count(stream), rule < its alerts.
   void restore(std::size_t subject, std::size_t rule, Severity severity);
+
+  // Every rule state, subject by subject ([subject][rule] flattened): what
+  // a cluster owner's checkpoint keeps (cluster/owner_state.h).
+  std::vector<AlertRuleState> states() const;
+  // Loads what states() returned. Throws InputError, changing nothing, when
+  // `states` does not have subject_count x rules entries.
+  void resume(std::span<const AlertRuleState> states);
 
  private:
   const config::StreamConfig& stream_;

@@ -4,7 +4,9 @@
 // last cut is lost with it) and another takes its partitions over from the
 // committed offsets. The partials, as a read_committed reader sees them,
 // hold every event exactly once, in its pane and bin; and the stream's owner,
-// merging them, closes windows that hold exactly their events.
+// merging them, closes windows that hold exactly their events: also when the
+// first owner dies mid-stream and a second resumes from the state topic,
+// whose results (counts and alert changes) equal an uninterrupted owner's.
 #include "cluster/instance_cuts.h"
 
 #include <atomic>
@@ -75,7 +77,8 @@ config::Config instance_config(const std::string& group, const std::string& sour
       "event_time": {"field": "/t"},
       "window": {"type": "tumbling", "size": "1s"},
       "features": [{"name": "x", "path": "/x", "type": "numeric", "binning": "edges",
-                    "edges": [10, 20, 30]}]}]})");
+                    "edges": [10, 20, 30]}],
+      "alerts": [{"metric": "tv", "warn": 0.2, "critical": 0.4, "for": 2}]}]})");
 }
 
 // One instance: its stream, producer, cuts and consumer.
@@ -110,6 +113,44 @@ struct Instance {
   kafka::KafkaSource source;
 };
 
+// A stream owner with its own owners' group, state and results topics.
+struct Owner {
+  Owner(const config::Config& config, const std::string& partials, const std::string& name)
+      : cluster(owner_cluster(partials, name)),
+        results(config.kafka.value(), cluster.results_topic, unique(name), milliseconds(60'000)),
+        owner(config.kafka.value(), cluster, specs(config), results, name) {}
+  static config::ClusterConfig owner_cluster(const std::string& partials, const std::string& name) {
+    config::ClusterConfig cluster;
+    cluster.partials_topic = partials;
+    cluster.owner_group_id = unique(name + "-owners");
+    cluster.results_topic = unique(name + "-results");
+    cluster.state_topic = unique(name + "-state");
+    cluster.commit_interval = milliseconds(200);
+    Handle admin = make_client(RD_KAFKA_PRODUCER, {{"bootstrap.servers", bootstrap()}});
+    create_topic(admin.get(), cluster.results_topic, 1);
+    create_topic(admin.get(), cluster.state_topic, 1);
+    return cluster;
+  }
+  static std::vector<OwnedStreamSpec> specs(const config::Config& config) {
+    std::vector<OwnedStreamSpec> owned(1);
+    owned[0].config = &config.streams[0];
+    owned[0].references.features.push_back(
+        numeric_reference(config.streams[0].features[0], kReferenceValues));
+    owned[0].reference_version = 1;
+    owned[0].source_partitions = kPartitions;
+    return owned;
+  }
+  // Another member of the same owners' group, on the same topics.
+  Owner(const config::Config& config, const Owner& peer, const std::string& name)
+      : cluster(peer.cluster),
+        results(config.kafka.value(), cluster.results_topic, unique(name), milliseconds(60'000)),
+        owner(config.kafka.value(), cluster, specs(config), results, name) {}
+
+  config::ClusterConfig cluster;
+  CutPublisher results;
+  PartialsOwner owner;
+};
+
 TEST_CASE("instances' cuts hold every event once, through a crash without a last cut") {
   const std::string source_topic = unique("instances-source");
   const std::string partials_topic = unique("instances-partials");
@@ -123,7 +164,9 @@ TEST_CASE("instances' cuts hold every event once, through a crash without a last
     for (int i = from; i < to; ++i) {
       for (int p = 0; p < kPartitions; ++p) {
         const int64_t t = kStart + int64_t{i} * 10 + p;
-        const int x = (i * 7 + p * 3) % 40;
+        // From the second quarter on, two events in three are above 30.
+        const int x = i >= kEventsPerPartition / 4 && (i + p) % 3 != 0 ? 30 + (i * 7 + p * 3) % 10
+                                                                        : (i * 7 + p * 3) % 40;
         const std::string event =
             "{\"t\": " + std::to_string(t) + ", \"x\": " + std::to_string(x) + "}";
         REQUIRE(rd_kafka_producev(source_producer.get(), RD_KAFKA_V_TOPIC(source_topic.c_str()),
@@ -144,18 +187,23 @@ TEST_CASE("instances' cuts hold every event once, through a crash without a last
   const auto now = [] { return Clock::system().wall_ms(); };
 
   // The first instance cuts the first half, then reads the second half and
-  // dies before its next cut.
+  // dies before its next cut. The first owner merges its partials, commits
+  // at least one window, and dies too (whatever it merged since its last
+  // commit lost with it).
+  Owner owner_a(config, partials_topic, "owner-a");
   uint64_t first_accepted = 0;
   {
     Instance first(config, partials_topic, unique("instance-a"));
     const auto accepted = [&] { return first.stream.counters().accepted.load(); };
     int cuts = 0;
     for (const Steady::time_point give_up = Steady::now() + std::chrono::seconds(60);
-         Steady::now() < give_up && (cuts < 3 || accepted() < kPartitions * kHalf);) {
-      std::this_thread::sleep_for(milliseconds(100));
+         Steady::now() < give_up && (cuts < 3 || accepted() < kPartitions * kHalf ||
+                                     owner_a.owner.counters().windows_published < 1);) {
+      REQUIRE(owner_a.owner.step(milliseconds(100)));
       if (first.cuts.cut(now()).outcome == CutPublisher::Outcome::committed) ++cuts;
     }
     REQUIRE(cuts >= 3);
+    REQUIRE(owner_a.owner.counters().windows_published >= 1);
     CHECK(first.cuts.cut(now()).outcome == CutPublisher::Outcome::committed);
     produce(kHalf, kEventsPerPartition);
     for (const Steady::time_point give_up = Steady::now() + std::chrono::seconds(30);
@@ -169,12 +217,17 @@ TEST_CASE("instances' cuts hold every event once, through a crash without a last
     CHECK(first.cuts.counters().aborted == 0);
   }
 
-  // The second takes every partition over from the committed offsets.
+  const uint64_t first_owner_published = owner_a.owner.counters().windows_published;
+  owner_a.owner.close();
+
+  // The second takes every partition over from the committed offsets, and
+  // the second owner the stream from the state topic.
+  Owner owner_b(config, owner_a, "owner-b");
   {
     Instance second(config, partials_topic, unique("instance-b"));
     for (const Steady::time_point give_up = Steady::now() + std::chrono::seconds(90);
          Steady::now() < give_up && !second.read_all();) {
-      std::this_thread::sleep_for(milliseconds(100));
+      REQUIRE(owner_b.owner.step(milliseconds(100)));
       second.cuts.cut(now());
     }
     REQUIRE(second.read_all());
@@ -182,6 +235,14 @@ TEST_CASE("instances' cuts hold every event once, through a crash without a last
     second.source.stop();
     second.source.close();
   }
+  for (const Steady::time_point give_up = Steady::now() + std::chrono::seconds(60);
+       Steady::now() < give_up &&
+       first_owner_published + owner_b.owner.counters().windows_published < truth.size() - 1;) {
+    REQUIRE(owner_b.owner.step(milliseconds(200)));
+  }
+  owner_b.owner.close();
+  CHECK(owner_b.owner.counters().states_restored == 1);
+  CHECK(owner_b.owner.counters().states_refused == 0);
 
   // What the owner will read.
   std::map<PaneId, PaneTruth> counted;
@@ -208,56 +269,51 @@ TEST_CASE("instances' cuts hold every event once, through a crash without a last
   CHECK(first_accepted == kPartitions * kEventsPerPartition);
   CHECK(counted == truth);
 
-  // The owner merges the partials into windows (1 s, tumbling): every one it
-  // closes holds exactly its events, none late.
-  config::ClusterConfig cluster;
-  cluster.partials_topic = partials_topic;
-  cluster.owner_group_id = group + ".owners";
-  std::vector<OwnedStreamSpec> owned(1);
-  owned[0].config = &config.streams[0];
-  owned[0].references.features.push_back(
-      numeric_reference(config.streams[0].features[0], kReferenceValues));
-  owned[0].reference_version = 1;
-  owned[0].source_partitions = kPartitions;
-  const std::string results_topic = unique("instances-results");
-  CutPublisher results(config.kafka.value(), results_topic, unique("owner"), milliseconds(60'000));
-  PartialsOwner owner(config.kafka.value(), cluster, std::move(owned), results, "owner-1");
-  std::size_t closed = 0;
-  uint64_t evaluated = 0;
-  const auto on_window = [&](const OwnedWindow& window) {
-    ++closed;
-    evaluated += window.evaluation->features[0].n;
-  };
-  // Every window but the last closes (the partitions, quiet now, hold time
-  // for idle_timeout on the owner's clock, which stops with the partials).
-  for (const Steady::time_point give_up = Steady::now() + std::chrono::seconds(60);
-       Steady::now() < give_up && closed + 1 < truth.size();) {
-    REQUIRE(owner.step(milliseconds(200), on_window));
-  }
-  CHECK(owner.counters().rejected == 0);
-  CHECK(owner.counters().malformed_partials == 0);
-  owner.close();
-
-  // The results topic, as every instance will read it.
-  std::map<PaneId, PaneTruth> windows;
-  uint64_t late = 0;
-  for (const std::string& value : read_committed(results_topic, closed)) {
-    const WindowResult result =
-        decode_window_result(std::as_bytes(std::span(value.data(), value.size())));
-    CHECK(result.stream == "payments");
-    CHECK(result.bounds.end - result.bounds.start == 1000);
-    PaneTruth& pane = windows[result.bounds.start / 1000];
-    pane.events = result.counts[0];
-    for (std::size_t b = 0; b < kBins; ++b) pane.bins[b] = result.counts[1 + b];
-    late += result.late;
-  }
+  // The stream's owner merged the partials meanwhile. Every window but the
+  // last (the partitions, quiet now, hold time for idle_timeout on the
+  // owner's clock, which stops with the partials) is in the results topic
+  // exactly once, with exactly its events, none late: through the first
+  // owner's death and the second's take-over from the state topic.
   std::map<PaneId, PaneTruth> closed_truth = truth;
   closed_truth.erase(std::prev(closed_truth.end()));
-  CHECK(windows == closed_truth);
-  CHECK(late == 0);
-  uint64_t closed_events = 0;
-  for (const auto& [pane, counts] : closed_truth) closed_events += counts.events;
-  CHECK(evaluated == closed_events);
+  const auto results_of = [&](const std::string& topic, std::size_t expected) {
+    std::map<PaneId, PaneTruth> windows;
+    std::vector<WindowResult> results;
+    uint64_t late = 0;
+    for (const std::string& value : read_committed(topic, expected)) {
+      WindowResult result = decode_window_result(std::as_bytes(std::span(value.data(), value.size())));
+      CHECK(result.stream == "payments");
+      CHECK(result.bounds.end - result.bounds.start == 1000);
+      PaneTruth& pane = windows[result.bounds.start / 1000];
+      CHECK(pane.events == 0);  // once
+      pane.events = result.counts[0];
+      for (std::size_t b = 0; b < kBins; ++b) pane.bins[b] = result.counts[1 + b];
+      late += result.late;
+      result.owner.clear();
+      results.push_back(std::move(result));
+    }
+    CHECK(windows == closed_truth);
+    CHECK(late == 0);
+    return results;
+  };
+  const std::vector<WindowResult> failed_over = results_of(owner_a.cluster.results_topic, closed_truth.size());
+  CHECK(first_owner_published >= 1);
+  CHECK(first_owner_published < closed_truth.size());
+
+  // One owner that never fails, over the same partials from the beginning,
+  // publishes the same results: the same counts and the same alert changes.
+  Owner single(config, partials_topic, "single");
+  for (const Steady::time_point give_up = Steady::now() + std::chrono::seconds(60);
+       Steady::now() < give_up && single.owner.counters().windows_published < closed_truth.size();) {
+    REQUIRE(single.owner.step(milliseconds(200)));
+  }
+  single.owner.close();
+  CHECK(single.owner.counters().states_restored == 0);
+  const std::vector<WindowResult> uninterrupted = results_of(single.cluster.results_topic, closed_truth.size());
+  CHECK(failed_over == uninterrupted);
+  std::size_t changes = 0;
+  for (const WindowResult& result : uninterrupted) changes += result.changes.size();
+  CHECK(changes >= 1);  // the drift fired the rule
 }
 
 }  // namespace

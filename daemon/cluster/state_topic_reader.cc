@@ -1,0 +1,84 @@
+#include "cluster/state_topic_reader.h"
+
+#include <algorithm>
+#include <stdexcept>
+#include <utility>
+
+#include <librdkafka/rdkafka.h>
+
+#include "kafka/consumer_config.h"
+#include "kafka/rdkafka_owned.h"
+
+namespace driftd::cluster {
+
+void StateTopicReader::HandleDeleter::operator()(rd_kafka_s* handle) const {
+  rd_kafka_consumer_close(handle);
+  rd_kafka_destroy(handle);
+}
+
+StateTopicReader::StateTopicReader(const config::KafkaConfig& kafka, std::string topic,
+                                   const Clock& clock)
+    : topic_(std::move(topic)), client_log_("state topic " + topic_ + ": ", {topic_}, clock) {
+  kafka::ConfPtr conf = kafka::make_consumer_config(kafka, std::nullopt);
+  kafka::set_conf(conf.get(), "isolation.level", "read_committed", "cluster");
+  kafka::set_conf(conf.get(), "enable.partition.eof", "true", "cluster");
+  kafka::log_to(conf.get(), client_log_);
+  char error[512];
+  rd_kafka_t* consumer = rd_kafka_new(RD_KAFKA_CONSUMER, conf.get(), error, sizeof error);
+  if (consumer == nullptr) throw std::runtime_error(std::string("state topic reader: ") + error);
+  conf.release();  // rd_kafka_new() took it
+  consumer_.reset(consumer);
+}
+
+StateTopicReader::~StateTopicReader() = default;
+
+std::map<std::string, std::vector<std::byte>> StateTopicReader::read(
+    int32_t partition, std::chrono::milliseconds timeout) {
+  rd_kafka_t* consumer = consumer_.get();
+  const kafka::PartitionList assignment(rd_kafka_topic_partition_list_new(1));
+  rd_kafka_topic_partition_list_add(assignment.get(), topic_.c_str(), partition)->offset =
+      RD_KAFKA_OFFSET_BEGINNING;
+  if (const rd_kafka_resp_err_t failed = rd_kafka_assign(consumer, assignment.get())) {
+    throw std::runtime_error("state topic " + topic_ + ": assigning partition " +
+                             std::to_string(partition) + ": " + rd_kafka_err2str(failed));
+  }
+  struct Unassign {
+    rd_kafka_t* consumer;
+    ~Unassign() { rd_kafka_assign(consumer, nullptr); }
+  } unassign{consumer};
+
+  std::map<std::string, std::vector<std::byte>> latest;
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  for (;;) {
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+        deadline - std::chrono::steady_clock::now());
+    if (left.count() <= 0) {
+      throw std::runtime_error("state topic " + topic_ + ": partition " +
+                               std::to_string(partition) + " not read to its end within " +
+                               std::to_string(timeout.count()) + " ms");
+    }
+    rd_kafka_message_t* message =
+        rd_kafka_consumer_poll(consumer, static_cast<int>(std::min<int64_t>(left.count(), 100)));
+    if (message == nullptr) continue;
+    const std::unique_ptr<rd_kafka_message_t, void (*)(rd_kafka_message_t*)> owned(
+        message, rd_kafka_message_destroy);
+    if (message->err == RD_KAFKA_RESP_ERR__PARTITION_EOF) {
+      if (message->partition == partition) return latest;
+      continue;
+    }
+    if (message->err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+      client_log_.report(rd_kafka_message_errstr(message));
+      continue;
+    }
+    std::string key;
+    if (message->key != nullptr) key.assign(static_cast<const char*>(message->key), message->key_len);
+    if (message->payload == nullptr) {
+      latest.erase(key);
+      continue;
+    }
+    const auto* value = static_cast<const std::byte*>(message->payload);
+    latest[std::move(key)].assign(value, value + message->len);
+  }
+}
+
+}  // namespace driftd::cluster
