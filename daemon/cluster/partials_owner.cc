@@ -178,7 +178,8 @@ void PartialsOwner::add_partial(std::span<const std::byte> payload, int32_t part
 }
 
 void PartialsOwner::close_windows(const OnWindow& on_window) {
-  for (auto& [name, owned] : owned_) {
+  for (auto& entry : owned_) {
+    Owned& owned = entry.second;  // not a structured binding: the lambda captures it
     owned.merge->poll(activity_.now(), [&](const ClosedWindow& window) {
       const config::StreamConfig& stream = *owned.spec->config;
       const uint64_t late_now = owned.merge->totals().late_events;
