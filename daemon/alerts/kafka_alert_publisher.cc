@@ -97,6 +97,7 @@ bool KafkaAlertPublisher::publish_batch() {
   if (events.empty()) return false;
   delivery_errors_.store(0, std::memory_order_relaxed);
   for (const store::AlertEvent& event : events) {
+    if (!event.delivered_here) continue;  // another cluster instance's to publish
     const std::string key = event.stream + "/" + event.feature;
     const std::string id = std::to_string(event.id);
     for (;;) {

@@ -117,7 +117,7 @@ std::size_t WebhookStore::enqueue(std::size_t max_events, int64_t now_ms) {
           AlertFilter::parse(filter_pairs(nlohmann::json::parse(cursor.filters)));
       Append append{cursor.id, cursor.enqueued_through, events.back().id, {}};
       for (const store::AlertEvent& event : events) {
-        if (filter.matches(event)) append.event_ids.push_back(event.id);
+        if (event.delivered_here && filter.matches(event)) append.event_ids.push_back(event.id);
       }
       appends.push_back(std::move(append));
     }

@@ -48,7 +48,7 @@ struct PartialsOwner::Callbacks {
 void PartialsOwner::HandleDeleter::operator()(rd_kafka_s* handle) const { rd_kafka_destroy(handle); }
 
 PartialsOwner::PartialsOwner(const config::KafkaConfig& kafka, const config::ClusterConfig& cluster,
-                             std::vector<OwnedStreamSpec> streams, CutPublisher& results,
+                             std::vector<ClusterStream> streams, CutPublisher& results,
                              std::string owner, const Clock& clock)
     : topic_(cluster.partials_topic),
       state_topic_(cluster.state_topic),
@@ -97,8 +97,8 @@ std::vector<std::string> PartialsOwner::owned_streams() const {
   return names;
 }
 
-const OwnedStreamSpec* PartialsOwner::spec_named(const std::string& name) const {
-  for (const OwnedStreamSpec& spec : specs_) {
+const ClusterStream* PartialsOwner::spec_named(const std::string& name) const {
+  for (const ClusterStream& spec : specs_) {
     if (spec.config->name == name) return &spec;
   }
   return nullptr;
@@ -108,7 +108,7 @@ int64_t PartialsOwner::activity_now() {
   return activity_.count_delivery(millis(clock_.steady().time_since_epoch()).count());
 }
 
-PartialsOwner::Owned PartialsOwner::make_owned(const OwnedStreamSpec& spec, int32_t partition) const {
+PartialsOwner::Owned PartialsOwner::make_owned(const ClusterStream& spec, int32_t partition) const {
   Owned owned;
   owned.spec = &spec;
   owned.partition = partition;
@@ -124,7 +124,7 @@ PartialsOwner::Owned PartialsOwner::make_owned(const OwnedStreamSpec& spec, int3
 
 void PartialsOwner::take_over(int32_t partition) {
   for (const auto& [name, bytes] : states_.read(partition, kTakeOverTimeout)) {
-    const OwnedStreamSpec* spec = spec_named(name);
+    const ClusterStream* spec = spec_named(name);
     if (spec == nullptr) continue;  // a stream not configured here
     Owned owned = make_owned(*spec, partition);
     try {
@@ -159,7 +159,7 @@ void PartialsOwner::add_partial(std::span<const std::byte> payload, int32_t part
     const PanePartial partial = decode_pane_partial(payload);
     auto found = owned_.find(partial.stream);
     if (found == owned_.end()) {
-      const OwnedStreamSpec* spec = spec_named(partial.stream);
+      const ClusterStream* spec = spec_named(partial.stream);
       if (spec == nullptr) {
         ++counters_.unknown_streams;
         return;
@@ -240,7 +240,7 @@ void PartialsOwner::commit() {
   std::vector<std::vector<std::byte>> states;
   std::vector<CutPublisher::Record> records;
   for (const PendingResult& result : pending_) {
-    records.push_back({result.stream, result.value, {}, result.partition});
+    records.push_back({result.stream, result.value, {}, kResultsPartition});
   }
   for (auto& [name, owned] : owned_) {
     if (!owned.moved) continue;

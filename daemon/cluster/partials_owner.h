@@ -6,7 +6,7 @@
 // every `cluster.commit_interval` produces, in one transaction with the
 // partials offsets it consumed (CutPublisher): each closed window's result
 // (window_result.h: the merged counts and the alert changes, keyed by the
-// stream) to the results topic, and the state of every stream that moved
+// stream) to the results topic's one partition, and the state of every stream that moved
 // (owner_state.h: the merge's checkpoint, the rule states) to the compacted
 // state topic, in the partition of the stream's partials.
 //
@@ -42,6 +42,7 @@
 #include <string>
 #include <vector>
 
+#include "cluster/cluster_stream.h"
 #include "cluster/cut_publisher.h"
 #include "cluster/state_topic_reader.h"
 #include "cluster/stream_merge.h"
@@ -52,23 +53,12 @@
 #include "pipeline/alert_change.h"
 #include "pipeline/counter_layout.h"
 #include "pipeline/stream_alerts.h"
-#include "pipeline/stream_references.h"
 #include "pipeline/window_evaluator.h"
 
 struct rd_kafka_s;
 struct rd_kafka_topic_partition_list_s;
 
 namespace driftd::cluster {
-
-// A stream the owner may own: its configuration (outliving the owner), the
-// references its instances bin with, their version, and how many partitions
-// its source topic has.
-struct OwnedStreamSpec {
-  const config::StreamConfig* config = nullptr;
-  StreamReferences references;
-  int64_t reference_version = 0;
-  int32_t source_partitions = 0;
-};
 
 // One closed window of an owned stream, as evaluated and alerted on.
 struct OwnedWindow {
@@ -102,7 +92,7 @@ class PartialsOwner {
   // time drives the activity clock and the commit interval) must outlive
   // this. Throws config::ConfigError for a property librdkafka refuses.
   PartialsOwner(const config::KafkaConfig& kafka, const config::ClusterConfig& cluster,
-                std::vector<OwnedStreamSpec> streams, CutPublisher& results, std::string owner,
+                std::vector<ClusterStream> streams, CutPublisher& results, std::string owner,
                 const Clock& clock = Clock::system());
   ~PartialsOwner();
   PartialsOwner(const PartialsOwner&) = delete;
@@ -127,7 +117,7 @@ class PartialsOwner {
 
  private:
   struct Owned {
-    const OwnedStreamSpec* spec = nullptr;
+    const ClusterStream* spec = nullptr;
     int32_t partition = 0;  // of the partials and state topics
     std::unique_ptr<CounterLayout> layout;
     std::unique_ptr<StreamMerge> merge;
@@ -136,15 +126,15 @@ class PartialsOwner {
     bool moved = false;  // since the last commit: its state goes out with it
   };
   struct PendingResult {
-    int32_t partition;
+    int32_t partition;  // of the stream's partials
     std::string stream;
     std::vector<std::byte> value;
   };
   struct Callbacks;
 
-  const OwnedStreamSpec* spec_named(const std::string& name) const;
+  const ClusterStream* spec_named(const std::string& name) const;
   int64_t activity_now();
-  Owned make_owned(const OwnedStreamSpec& spec, int32_t partition) const;
+  Owned make_owned(const ClusterStream& spec, int32_t partition) const;
   // Restores the streams whose states are in `partition` of the state topic.
   void take_over(int32_t partition);
   void drop(int32_t partition);
@@ -164,7 +154,7 @@ class PartialsOwner {
   const std::string topic_;
   const std::string state_topic_;
   const std::chrono::milliseconds commit_interval_;
-  const std::vector<OwnedStreamSpec> specs_;
+  const std::vector<ClusterStream> specs_;
   CutPublisher& results_;
   const std::string owner_;
   const Clock& clock_;

@@ -46,6 +46,19 @@ namespace driftd::cluster {
 // 65,536 changes (18 bytes each, about 1.2 MB), far above real windows.
 inline constexpr std::size_t kMaxResultChanges = std::size_t{1} << 16;
 
+// The results topic's one partition, which every owner produces to: one
+// order of every stream's results, the same for every instance reading it,
+// so the alert events it carries are numbered the same everywhere.
+inline constexpr std::int32_t kResultsPartition = 0;
+
+// The id of the alert event of change `change` of the result at `offset`
+// of that partition: (offset << 16) + change + 1, increasing with offset
+// and change, never 0, never shared (a result has at most
+// kMaxResultChanges = 2^16 changes). REQUIRES: offset < 2^46.
+inline std::int64_t alert_event_id(std::int64_t offset, std::size_t change) {
+  return offset * static_cast<std::int64_t>(kMaxResultChanges) + static_cast<std::int64_t>(change) + 1;
+}
+
 struct WindowResult {
   std::string stream;  // 1..kMaxPartialNameBytes bytes
   std::string owner;   // the owning instance's id, 1..kMaxPartialNameBytes bytes (diagnostics)

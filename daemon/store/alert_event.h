@@ -16,6 +16,10 @@ struct AlertEvent {
   std::string severity;    // "warn" | "critical" (resolved: the episode's last)
   std::string transition;  // "fired" | "escalated" | "deescalated" | "resolved"
   std::string json;        // the published document
+  // Whether this instance delivers it (webhooks, Alertmanager, the alert
+  // topic): always for one instance; in cluster mode only for the results
+  // it published as the stream's owner. Every instance serves every event.
+  bool delivered_here = true;
 };
 
 }  // namespace driftd::store

@@ -12,7 +12,8 @@
 
 namespace driftd::store {
 
-// Events with id > `after`, in id order, at most `limit`.
+// Events with id > `after`, in id order, at most `limit`; deliverers skip
+// those not AlertEvent::delivered_here but move their cursors past them.
 std::vector<AlertEvent> read_alert_events(Database& db, int64_t after, std::size_t limit);
 
 // The newest event id (0 when there is none).

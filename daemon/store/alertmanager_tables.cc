@@ -104,6 +104,7 @@ int64_t open_alertmanager_outbox(Database& db, int64_t now_ms) {
 
 void apply_alert_events(Database& db, std::span<const AlertEvent> events, int64_t now_ms) {
   for (const AlertEvent& event : events) {
+    if (!event.delivered_here) continue;  // another cluster instance tells Alertmanager
     const nlohmann::json document = nlohmann::json::parse(event.json);
     const int64_t alert_id = document.at("alert_id").get<int64_t>();
     const int64_t at = document.at("at").get<int64_t>();

@@ -83,8 +83,8 @@ struct DriftStore::Statements {
       : insert_window(db.prepare(insert_window_sql())),
         open_alert(db.prepare(
             "INSERT INTO alerts (stream, feature, rule, metric, value, threshold, severity, "
-            "state, window_start, window_end, opened_at, evidence) "
-            "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 'firing', ?8, ?9, ?10, ?11)")),
+            "state, window_start, window_end, opened_at, evidence, id) "
+            "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 'firing', ?8, ?9, ?10, ?11, ?12)")),
         find_open_alert(db.prepare(
             "SELECT id, severity FROM alerts "
             "WHERE stream = ?1 AND feature = ?2 AND rule = ?3 AND state = 'firing'")),
@@ -96,8 +96,8 @@ struct DriftStore::Statements {
             "UPDATE alerts SET value = ?2, threshold = ?3, severity = coalesce(?4, severity), "
             "evidence = ?5, state = ?6, resolved_at = ?7 WHERE id = ?1")),
         insert_event(db.prepare(
-            "INSERT INTO alert_events (id, alert_id, transition, severity, at, payload) "
-            "VALUES (?1, ?2, ?3, ?4, ?5, ?6)")),
+            "INSERT INTO alert_events (id, alert_id, transition, severity, at, payload, "
+            "delivered_here) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)")),
         joint_windows(db) {}
 
   Statement insert_window;
@@ -270,7 +270,7 @@ std::vector<AlertEvent> DriftStore::commit_windows(const config::StreamConfig& s
   for (const WindowCommit& commit : windows) {
     insert_metrics(stream, references.features, commit, now);
     statements().joint_windows.insert(stream, references, commit.window, commit.late, now);
-    record_alert_changes(stream, references, commit, now);
+    record_alert_changes(stream, references, commit, now, nullptr);
   }
   if (checkpoint != nullptr) {
     db_.prepare(
@@ -300,6 +300,40 @@ std::vector<AlertEvent> DriftStore::commit_windows(const config::StreamConfig& s
   }
   transaction.commit();
   return std::move(published_);
+}
+
+std::vector<AlertEvent> DriftStore::commit_result(const config::StreamConfig* stream,
+                                                  const StreamReferences* references,
+                                                  const WindowCommit* window,
+                                                  const ResultOrigin& origin) {
+  published_.clear();
+  statements().reset();
+  Transaction transaction(db_);
+  if (stream != nullptr) {
+    insert_metrics(*stream, references->features, *window, origin.at);
+    statements().joint_windows.insert(*stream, *references, window->window, window->late, origin.at);
+    record_alert_changes(*stream, *references, *window, origin.at, &origin);
+  }
+  db_.prepare(
+         "INSERT INTO cluster_result_positions (topic, partition, next_offset, updated_at) "
+         "VALUES (?1, ?2, ?3, ?4) ON CONFLICT (topic, partition) DO UPDATE SET "
+         "next_offset = excluded.next_offset, updated_at = excluded.updated_at")
+      .bind(1, std::string_view(origin.topic))
+      .bind(2, int64_t{origin.partition})
+      .bind(3, origin.offset + 1)
+      .bind(4, origin.at)
+      .run();
+  transaction.commit();
+  return std::move(published_);
+}
+
+std::map<int32_t, int64_t> DriftStore::load_result_positions(const std::string& topic) {
+  std::map<int32_t, int64_t> out;
+  Statement query = db_.prepare(
+      "SELECT partition, next_offset FROM cluster_result_positions WHERE topic = ?1");
+  query.bind(1, std::string_view(topic));
+  while (query.step()) out[static_cast<int32_t>(query.column_int(0))] = query.column_int(1);
+  return out;
 }
 
 std::vector<SourcePosition> DriftStore::load_positions(const config::StreamConfig& stream) {
@@ -382,7 +416,8 @@ void DriftStore::insert_metrics(const config::StreamConfig& stream,
 
 void DriftStore::record_alert_changes(const config::StreamConfig& stream,
                                       const StreamReferences& references,
-                                      const WindowCommit& commit, int64_t now) {
+                                      const WindowCommit& commit, int64_t now,
+                                      const ResultOrigin* origin) {
   const WindowEvaluation& window = commit.window;
   Statements& sql = statements();
   Statement& open = sql.open_alert;
@@ -390,8 +425,20 @@ void DriftStore::record_alert_changes(const config::StreamConfig& stream,
   Statement& last_event_id = sql.last_event_id;
   Statement& update = sql.update_alert;
   Statement& event = sql.insert_event;
-  for (const AlertChange& change : commit.changes) {
+  for (std::size_t c = 0; c < commit.changes.size(); ++c) {
+    const AlertChange& change = commit.changes[c];
     const config::AlertRule& rule = stream.alerts[change.rule];
+    // The event's id: the result's (the same on every cluster instance),
+    // else the next of this database's. Taken here, inside the single
+    // writer's transaction, so it can be part of it.
+    int64_t event_id = 0;
+    if (origin != nullptr) {
+      event_id = origin->first_event_id + static_cast<int64_t>(c);
+    } else {
+      last_event_id.step();
+      event_id = last_event_id.column_int(0) + 1;
+      last_event_id.reset();
+    }
     const std::string& feature_name = config::subject_name(stream, change.subject);
     const double threshold = change.transition == Transition::kResolved
                                  ? rule.resolve_below
@@ -412,8 +459,15 @@ void DriftStore::record_alert_changes(const config::StreamConfig& stream,
           .bind(8, window.bounds.start)
           .bind(9, window.bounds.end)
           .bind(10, now)
-          .bind(11, std::string_view(evidence_text))
-          .run();
+          .bind(11, std::string_view(evidence_text));
+      // A cluster alert is named after the event that fired it; else NULL:
+      // the next rowid.
+      if (origin != nullptr) {
+        open.bind(12, event_id);
+      } else {
+        open.bind_null(12);
+      }
+      open.run();
       alert_id = db_.last_insert_rowid();
     } else {
       find_open.bind(1, std::string_view(stream.name))
@@ -444,11 +498,7 @@ void DriftStore::record_alert_changes(const config::StreamConfig& stream,
       }
       update.run();
     }
-    // The event as every subscriber gets it (docs/api.md): the id is taken
-    // here, inside the single writer's transaction, so it can be part of it.
-    last_event_id.step();
-    const int64_t event_id = last_event_id.column_int(0) + 1;
-    last_event_id.reset();
+    // The event as every subscriber gets it (docs/api.md).
     nlohmann::json payload = evidence;
     payload["event_id"] = event_id;
     payload["alert_id"] = alert_id;
@@ -465,13 +515,15 @@ void DriftStore::record_alert_changes(const config::StreamConfig& stream,
                          feature_name,
                          severity,
                          to_string(change.transition),
-                         payload.dump()};
+                         payload.dump(),
+                         origin == nullptr || origin->delivered_here};
     event.bind(1, event_id)
         .bind(2, alert_id)
         .bind(3, std::string_view(published.transition))
         .bind(4, std::string_view(severity))
         .bind(5, now)
         .bind(6, std::string_view(published.json))
+        .bind(7, int64_t{published.delivered_here ? 1 : 0})
         .run();
     published_.push_back(std::move(published));
   }

@@ -14,6 +14,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <map>
 #include <memory>
 #include <optional>
 #include <span>
@@ -39,6 +40,19 @@ struct WindowCommit {
   WindowEvaluation window;
   uint64_t late;
   std::vector<AlertChange> changes;
+};
+
+// Where a window result of cluster mode (cluster/window_result.h) comes
+// from: its record in the results topic. The record's offset gives its
+// alert events their ids and its timestamp the rows' time, so every
+// instance writes the same rows.
+struct ResultOrigin {
+  std::string topic;
+  int32_t partition = 0;
+  int64_t offset = 0;
+  int64_t at = 0;              // ms: the record's timestamp
+  int64_t first_event_id = 0;  // of its first alert change; the others follow
+  bool delivered_here = false;  // this instance published it as the stream's owner
 };
 
 struct OpenAlert {
@@ -102,6 +116,18 @@ class DriftStore {
                                          const std::vector<std::byte>* checkpoint,
                                          std::span<const SourcePosition> positions = {});
 
+  // Cluster mode: one transaction with the window a result brings (its
+  // metrics rows; its alert changes, events numbered from
+  // origin.first_event_id and a fired alert named after its event) and the
+  // results topic's position after it. With `stream` null (a stream not
+  // configured here, a result that does not fit) only the position moves.
+  // Returns the alert events written, to publish once committed.
+  std::vector<AlertEvent> commit_result(const config::StreamConfig* stream,
+                                        const StreamReferences* references,
+                                        const WindowCommit* window, const ResultOrigin& origin);
+  // The next offset of each partition of the results topic `topic`.
+  std::map<int32_t, int64_t> load_result_positions(const std::string& topic);
+
   // The stream's stored source positions (empty for a new stream).
   std::vector<SourcePosition> load_positions(const config::StreamConfig& stream);
 
@@ -118,9 +144,10 @@ class DriftStore {
                       std::span<const FeatureReference> references, const WindowCommit& commit,
                       int64_t now);
   // The alert rows and alert_events of its changes (events go to published_).
+  // `origin`: a cluster result's ids and time, or null.
   void record_alert_changes(const config::StreamConfig& stream,
                             const StreamReferences& references, const WindowCommit& commit,
-                            int64_t now);
+                            int64_t now, const ResultOrigin* origin);
   Statements& statements();  // prepared on first use, then reused
 
   struct FileIdentity {

@@ -131,8 +131,8 @@ struct Owner {
     create_topic(admin.get(), cluster.state_topic, 1);
     return cluster;
   }
-  static std::vector<OwnedStreamSpec> specs(const config::Config& config) {
-    std::vector<OwnedStreamSpec> owned(1);
+  static std::vector<ClusterStream> specs(const config::Config& config) {
+    std::vector<ClusterStream> owned(1);
     owned[0].config = &config.streams[0];
     owned[0].references.features.push_back(
         numeric_reference(config.streams[0].features[0], kReferenceValues));

@@ -1,0 +1,164 @@
+#include "cluster/results_materializer.h"
+
+#include <algorithm>
+#include <span>
+#include <stdexcept>
+#include <utility>
+
+#include <librdkafka/rdkafka.h>
+
+#include "cluster/window_result.h"
+#include "common/error.h"
+#include "kafka/consumer_config.h"
+#include "kafka/rdkafka_owned.h"
+#include "pipeline/stream_layout.h"
+#include "pipeline/window_evaluator.h"
+
+namespace driftd::cluster {
+namespace {
+
+// Why `result` does not fit `stream` as this instance has it; empty if it does.
+std::string misfit(const WindowResult& result, const ClusterStream& stream,
+                   const CounterLayout& layout) {
+  if (result.reference_version != stream.reference_version) {
+    return "reference version " + std::to_string(result.reference_version) + ", this instance's " +
+           std::to_string(stream.reference_version);
+  }
+  if (result.layout_fingerprint != layout.fingerprint() || result.counts.size() != layout.size()) {
+    return "another counter layout";
+  }
+  const std::size_t subjects = config::subject_count(*stream.config);
+  for (const AlertChange& change : result.changes) {
+    if (change.subject >= subjects || change.rule >= stream.config->alerts.size()) {
+      return "an alert change of subject " + std::to_string(change.subject) + ", rule " +
+             std::to_string(change.rule) + ", which the stream does not have";
+    }
+  }
+  return {};
+}
+
+}  // namespace
+
+void ResultsMaterializer::HandleDeleter::operator()(rd_kafka_s* handle) const {
+  rd_kafka_consumer_close(handle);
+  rd_kafka_destroy(handle);
+}
+
+ResultsMaterializer::ResultsMaterializer(const config::KafkaConfig& kafka,
+                                         const config::ClusterConfig& cluster,
+                                         const std::vector<ClusterStream>& streams,
+                                         store::DriftStore& store, std::string instance_id,
+                                         const Clock& clock)
+    : topic_(cluster.results_topic),
+      store_(store),
+      instance_id_(std::move(instance_id)),
+      client_log_("results topic " + topic_ + ": ", {topic_}, clock) {
+  for (const ClusterStream& stream : streams) {
+    streams_.push_back(
+        {&stream, std::make_unique<CounterLayout>(counter_layout(*stream.config, stream.references))});
+  }
+  kafka::ConfPtr conf = kafka::make_consumer_config(kafka, std::nullopt);
+  kafka::set_conf(conf.get(), "isolation.level", "read_committed", "cluster");
+  kafka::log_to(conf.get(), client_log_);
+  char error[512];
+  rd_kafka_t* consumer = rd_kafka_new(RD_KAFKA_CONSUMER, conf.get(), error, sizeof error);
+  if (consumer == nullptr) throw std::runtime_error(std::string("results materializer: ") + error);
+  conf.release();  // rd_kafka_new() took it
+  consumer_.reset(consumer);
+  rewind();
+}
+
+ResultsMaterializer::~ResultsMaterializer() = default;
+
+const ResultsMaterializer::Stream* ResultsMaterializer::stream_named(const std::string& name) const {
+  for (const Stream& stream : streams_) {
+    if (stream.spec->config->name == name) return &stream;
+  }
+  return nullptr;
+}
+
+void ResultsMaterializer::rewind() {
+  const std::map<int32_t, int64_t> positions = store_.load_result_positions(topic_);
+  const auto found = positions.find(kResultsPartition);
+  next_offset_ = found != positions.end() ? found->second : 0;
+  const kafka::PartitionList assignment(rd_kafka_topic_partition_list_new(1));
+  rd_kafka_topic_partition_list_add(assignment.get(), topic_.c_str(), kResultsPartition)->offset =
+      next_offset_ > 0 ? next_offset_ : RD_KAFKA_OFFSET_BEGINNING;
+  if (const rd_kafka_resp_err_t failed = rd_kafka_assign(consumer_.get(), assignment.get())) {
+    throw std::runtime_error("results topic " + topic_ + ": assigning: " + rd_kafka_err2str(failed));
+  }
+}
+
+std::vector<store::AlertEvent> ResultsMaterializer::poll(std::chrono::milliseconds wait,
+                                                         std::size_t limit) {
+  std::vector<store::AlertEvent> events;
+  for (std::size_t n = 0; n < limit; ++n) {
+    rd_kafka_message_t* message =
+        rd_kafka_consumer_poll(consumer_.get(), n == 0 ? static_cast<int>(wait.count()) : 0);
+    if (message == nullptr) break;
+    const std::unique_ptr<rd_kafka_message_t, void (*)(rd_kafka_message_t*)> owned(
+        message, rd_kafka_message_destroy);
+    if (message->err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+      if (message->err != RD_KAFKA_RESP_ERR__PARTITION_EOF) {
+        client_log_.report(rd_kafka_message_errstr(message));
+      }
+      continue;
+    }
+    if (message->partition != kResultsPartition || message->offset < next_offset_) continue;
+    rd_kafka_timestamp_type_t type = RD_KAFKA_TIMESTAMP_NOT_AVAILABLE;
+    const int64_t timestamp = rd_kafka_message_timestamp(message, &type);
+    try {
+      std::vector<store::AlertEvent> committed =
+          commit(message->payload, message->len, message->offset, timestamp);
+      std::move(committed.begin(), committed.end(), std::back_inserter(events));
+    } catch (...) {
+      rewind();
+      throw;
+    }
+    next_offset_ = message->offset + 1;
+  }
+  return events;
+}
+
+std::vector<store::AlertEvent> ResultsMaterializer::commit(const void* payload, std::size_t size,
+                                                           int64_t offset, int64_t timestamp_ms) {
+  store::ResultOrigin origin;
+  origin.topic = topic_;
+  origin.partition = kResultsPartition;
+  origin.offset = offset;
+  origin.at = std::max<int64_t>(timestamp_ms, 0);
+  origin.first_event_id = alert_event_id(offset, 0);
+  WindowResult result;
+  try {
+    result = decode_window_result(std::span(static_cast<const std::byte*>(payload), size));
+  } catch (const InputError& error) {
+    ++counters_.malformed;
+    ++counters_.skipped;
+    client_log_.report("result at offset " + std::to_string(offset) +
+                       " does not decode, skipped: " + error.what());
+    return store_.commit_result(nullptr, nullptr, nullptr, origin);
+  }
+  const Stream* stream = stream_named(result.stream);
+  std::string problem = stream == nullptr ? "" : misfit(result, *stream->spec, *stream->layout);
+  if (stream == nullptr || !problem.empty()) {
+    ++(stream == nullptr ? counters_.unknown_streams : counters_.not_fitting);
+    ++counters_.skipped;
+    if (stream != nullptr) {
+      client_log_.report("result of stream " + result.stream + " at offset " +
+                         std::to_string(offset) + " does not fit this instance (" + problem +
+                         "), skipped");
+    }
+    return store_.commit_result(nullptr, nullptr, nullptr, origin);
+  }
+  const ClusterStream& spec = *stream->spec;
+  store::WindowCommit window{
+      evaluate_window(*spec.config, spec.references, *stream->layout, result.counts, result.bounds),
+      result.late, std::move(result.changes)};
+  origin.delivered_here = result.owner == instance_id_;
+  std::vector<store::AlertEvent> events =
+      store_.commit_result(spec.config, &spec.references, &window, origin);
+  ++counters_.results;
+  return events;
+}
+
+}  // namespace driftd::cluster

@@ -1,0 +1,101 @@
+// ResultsMaterializer: every instance in cluster mode writes the results
+// topic (window_result.h) into its own SQLite, so that history, /v1/alerts,
+// server-sent events and driftctl answer the same on every instance.
+//
+// It reads the topic's one partition (kResultsPartition) read_committed,
+// from the position SQLite holds, and commits each result in one SQLite
+// transaction with the position after it (store::DriftStore::commit_result):
+// a restart neither loses nor repeats one. A result's counts are evaluated
+// here with the stream's references, with the code the owner ran, and its
+// alert changes (the owner's) are recorded as they are: the alert events
+// are numbered from the result's offset (alert_event_id) and dated with the
+// record's timestamp, so every instance writes the same rows. Events of the
+// results this instance published as the stream's owner are marked
+// delivered here (webhooks, Alertmanager, the alert topic deliver those, so
+// each event is delivered once); every instance serves every event.
+//
+// A result that does not fit this instance (a stream not configured here,
+// another reference version or counter layout, a change naming a subject or
+// rule the stream does not have) or that does not decode is counted,
+// logged, and skipped: its position is still committed.
+//
+// Thread safety: one thread, the SQLite writer's (the window manager's).
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "cluster/cluster_stream.h"
+#include "common/clock.h"
+#include "config/config.h"
+#include "kafka/client_log.h"
+#include "pipeline/counter_layout.h"
+#include "store/alert_event.h"
+#include "store/drift_store.h"
+
+struct rd_kafka_s;
+
+namespace driftd::cluster {
+
+struct MaterializerCounters {
+  uint64_t results = 0;    // committed to SQLite with their rows
+  uint64_t skipped = 0;    // committed without rows: not decodable or not fitting
+  uint64_t unknown_streams = 0;
+  uint64_t malformed = 0;
+  uint64_t not_fitting = 0;  // another reference version, layout, subject or rule
+};
+
+class ResultsMaterializer {
+ public:
+  // Reads `cluster.results_topic` from the position `store` holds (its
+  // beginning for a new database); `instance_id` is this instance's
+  // kafka.instance_id (results whose owner it names are delivered here).
+  // `streams` and `store` must outlive this. Throws config::ConfigError for
+  // a property librdkafka refuses, std::runtime_error when the consumer
+  // cannot be made.
+  ResultsMaterializer(const config::KafkaConfig& kafka, const config::ClusterConfig& cluster,
+                      const std::vector<ClusterStream>& streams, store::DriftStore& store,
+                      std::string instance_id, const Clock& clock = Clock::system());
+  ~ResultsMaterializer();
+  ResultsMaterializer(const ResultsMaterializer&) = delete;
+  ResultsMaterializer& operator=(const ResultsMaterializer&) = delete;
+
+  // Commits the results available within `wait`, at most `limit`; returns
+  // the alert events committed, in id order, to publish. Throws what the
+  // store throws (store::SqliteError), after rewinding to the last
+  // committed position: the next call reads the failed result again.
+  std::vector<store::AlertEvent> poll(std::chrono::milliseconds wait, std::size_t limit);
+
+  const MaterializerCounters& counters() const { return counters_; }
+  // The next offset to read: everything before it is in SQLite.
+  int64_t next_offset() const { return next_offset_; }
+
+ private:
+  struct Stream {
+    const ClusterStream* spec;
+    std::unique_ptr<CounterLayout> layout;
+  };
+  const Stream* stream_named(const std::string& name) const;
+  // Seeks to the position SQLite holds.
+  void rewind();
+  std::vector<store::AlertEvent> commit(const void* payload, std::size_t size, int64_t offset,
+                                        int64_t timestamp_ms);
+
+  struct HandleDeleter {
+    void operator()(rd_kafka_s* handle) const;
+  };
+
+  const std::string topic_;
+  std::vector<Stream> streams_;
+  store::DriftStore& store_;
+  const std::string instance_id_;
+  kafka::ClientLog client_log_;
+  std::unique_ptr<rd_kafka_s, HandleDeleter> consumer_;
+  int64_t next_offset_ = 0;
+  MaterializerCounters counters_;
+};
+
+}  // namespace driftd::cluster

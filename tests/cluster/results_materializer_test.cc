@@ -1,0 +1,218 @@
+// Every instance writes the results topic into its own SQLite
+// (results_materializer.h), on the real broker: two instances' databases
+// hold the same rows, byte for byte, including alert and event ids derived
+// from the results' offsets and times from the records' timestamps; a
+// result that does not decode or fit is skipped with its position; a
+// restart reads on from the stored position; only the publishing owner's
+// events are delivered here.
+#include "cluster/results_materializer.h"
+
+#include <chrono>
+#include <cmath>
+#include <cstdint>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include <catch2/catch.hpp>
+#include <librdkafka/rdkafka.h>
+
+#include "cluster/window_result.h"
+#include "config/config_parser.h"
+#include "kafka_test_support.h"
+#include "pipeline/feature_reference.h"
+#include "pipeline/stream_layout.h"
+#include "store/alert_event_reader.h"
+
+namespace driftd::cluster {
+namespace {
+
+using namespace testing;  // kafka_test_support.h
+using std::chrono::milliseconds;
+
+config::Config materializer_config(const std::string& db) {
+  return config::parse_config(R"({
+    "storage": {"path": ")" + db + R"("},
+    "kafka": {"brokers": ")" + bootstrap() + R"(", "group_id": "unused"},
+    "streams": [{
+      "name": "payments", "source": {"type": "kafka", "topic": "unused"},
+      "window": {"type": "tumbling", "size": "1s"},
+      "features": [{"name": "x", "path": "/x", "type": "numeric", "binning": "edges",
+                    "edges": [10, 20, 30]}],
+      "alerts": [{"metric": "tv", "warn": 0.2, "critical": 0.4}]}]})");
+}
+
+std::filesystem::path fresh_db(const std::string& name) {
+  const auto dir = std::filesystem::temp_directory_path() / "driftd_results_materializer_test";
+  std::filesystem::create_directories(dir);
+  const auto file = dir / (name + ".db");
+  std::filesystem::remove(file);
+  return file;
+}
+
+// One instance: its configuration, store, references (saved, so they have
+// ids) and materializer.
+struct Instance {
+  Instance(const std::string& name, const config::ClusterConfig& cluster)
+      : config(materializer_config(fresh_db(name).string())), store(config.storage) {
+    store.sync_stream(config.streams[0]);
+    ClusterStream& stream = streams.emplace_back();
+    stream.config = &config.streams[0];
+    stream.references.features.push_back(
+        numeric_reference(config.streams[0].features[0], std::vector<double>{5, 15, 25, 35}));
+    store.save_references(config.streams[0], stream.references, "test");
+    stream.reference_version = 1;
+    materializer = std::make_unique<ResultsMaterializer>(config.kafka.value(), cluster, streams,
+                                                         store, name);
+  }
+  void read_to(int64_t offset) {
+    for (const Steady::time_point give_up = Steady::now() + std::chrono::seconds(30);
+         Steady::now() < give_up && materializer->next_offset() < offset;) {
+      for (const store::AlertEvent& event : materializer->poll(milliseconds(100), 100)) {
+        published.push_back(event);
+      }
+    }
+    REQUIRE(materializer->next_offset() == offset);
+  }
+  // Every row of the tables the results fill, as text (but who delivers
+  // the events, which differs by design).
+  std::vector<std::string> rows() {
+    std::vector<std::string> out;
+    for (const char* sql :
+         {"SELECT * FROM window_metrics ORDER BY id", "SELECT * FROM alerts ORDER BY id",
+          "SELECT id, alert_id, transition, severity, at, payload FROM alert_events ORDER BY id"}) {
+      store::Statement query = store.database().prepare(sql);
+      while (query.step()) {
+        std::string row;
+        for (int c = 0; c < query.column_count(); ++c) {
+          row += (query.is_null(c) ? std::string("NULL") : query.column_text(c)) + "|";
+        }
+        out.push_back(row);
+      }
+    }
+    return out;
+  }
+
+  config::Config config;
+  store::DriftStore store;
+  std::vector<ClusterStream> streams;
+  std::unique_ptr<ResultsMaterializer> materializer;
+  std::vector<store::AlertEvent> published;
+};
+
+TEST_CASE("instances write the results topic into the same SQLite rows") {
+  config::ClusterConfig cluster;
+  cluster.results_topic = unique("materialized-results");
+  Handle producer = make_client(RD_KAFKA_PRODUCER, {{"bootstrap.servers", bootstrap()}});
+  create_topic(producer.get(), cluster.results_topic, 1);
+
+  const config::Config config = materializer_config("unused.db");
+  StreamReferences references;
+  references.features.push_back(
+      numeric_reference(config.streams[0].features[0], std::vector<double>{5, 15, 25, 35}));
+  const CounterLayout layout = counter_layout(config.streams[0], references);
+  const auto result = [&](int64_t start, std::vector<uint64_t> bins, std::vector<AlertChange> changes,
+                          const std::string& owner) {
+    WindowResult out;
+    out.stream = "payments";
+    out.owner = owner;
+    out.reference_version = 1;
+    out.layout_fingerprint = layout.fingerprint();
+    out.bounds = {start, start + 1000};
+    out.counts.assign(layout.size(), 0);
+    const FeatureSlots& slots = layout.feature(0);
+    for (std::size_t b = 0; b < bins.size(); ++b) {
+      out.counts[slots.first + b] = bins[b];
+      out.counts[CounterLayout::kEvents] += bins[b];
+    }
+    out.changes = std::move(changes);
+    return encode_window_result(out);
+  };
+  const auto produce = [&](const std::vector<std::byte>& value, int64_t timestamp) {
+    REQUIRE(rd_kafka_producev(producer.get(), RD_KAFKA_V_TOPIC(cluster.results_topic.c_str()),
+                              RD_KAFKA_V_PARTITION(kResultsPartition),
+                              RD_KAFKA_V_VALUE(const_cast<std::byte*>(value.data()), value.size()),
+                              RD_KAFKA_V_TIMESTAMP(timestamp), RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
+                              RD_KAFKA_V_END) == RD_KAFKA_RESP_ERR_NO_ERROR);
+  };
+  const int64_t t0 = 1'700'000'000'000;
+  produce(result(t0, {25, 25, 25, 25}, {}, "a"), t0 + 1500);                            // offset 0
+  produce(result(t0 + 1000, {5, 5, 5, 85},
+                 {{0, 0, Transition::kFired, Severity::kCritical, 0.6}}, "a"), t0 + 2500);  // 1
+  WindowResult foreign;
+  foreign.stream = "not-here";
+  foreign.owner = "a";
+  foreign.bounds = {t0, t0 + 1000};
+  foreign.counts = {1};
+  produce(encode_window_result(foreign), t0 + 2600);                                    // 2
+  produce(std::vector<std::byte>(7, std::byte{0x44}), t0 + 2700);                       // 3: garbage
+  produce(result(t0 + 2000, {25, 25, 25, 25},
+                 {{0, 0, Transition::kResolved, Severity::kNone, 0.0}}, "b"), t0 + 3500);   // 4
+  REQUIRE(rd_kafka_flush(producer.get(), 30'000) == RD_KAFKA_RESP_ERR_NO_ERROR);
+
+  Instance a("a", cluster);
+  a.read_to(5);
+  CHECK(a.materializer->counters().results == 3);
+  CHECK(a.materializer->counters().unknown_streams == 1);
+  CHECK(a.materializer->counters().malformed == 1);
+  CHECK(a.materializer->counters().skipped == 2);
+
+  // The events: ids from the offsets, times from the timestamps; a's own
+  // result is delivered here, b's is not (b delivers it).
+  REQUIRE(a.published.size() == 2);
+  CHECK(a.published[0].id == alert_event_id(1, 0));
+  CHECK(a.published[0].transition == "fired");
+  CHECK(a.published[0].delivered_here);
+  CHECK(a.published[1].id == alert_event_id(4, 0));
+  CHECK(a.published[1].transition == "resolved");
+  CHECK_FALSE(a.published[1].delivered_here);
+  const std::vector<store::AlertEvent> stored = store::read_alert_events(a.store.database(), 0, 10);
+  REQUIRE(stored.size() == 2);
+  CHECK(stored[0].json == a.published[0].json);
+  CHECK(stored[1].delivered_here == false);
+  {
+    store::Statement alert = a.store.database().prepare(
+        "SELECT id, state, opened_at, resolved_at, window_start FROM alerts");
+    REQUIRE(alert.step());
+    CHECK(alert.column_int(0) == alert_event_id(1, 0));
+    CHECK(alert.column_text(1) == "resolved");
+    CHECK(alert.column_int(2) == t0 + 2500);
+    CHECK(alert.column_int(3) == t0 + 3500);
+    CHECK(alert.column_int(4) == t0 + 1000);
+    store::Statement window = a.store.database().prepare(
+        "SELECT n, tv FROM window_metrics WHERE window_start = ?1");
+    window.bind(1, t0 + 1000);
+    REQUIRE(window.step());
+    CHECK(window.column_int(0) == 100);
+    // docs/metrics.md: each bin smoothed by 0.5 (the window's 100 values,
+    // the reference's 4 at one per bin).
+    const double p[] = {5.5 / 102, 5.5 / 102, 5.5 / 102, 85.5 / 102};
+    double tv = 0;
+    for (const double share : p) tv += std::abs(share - 0.25) / 2;
+    CHECK(window.column_double(1) == Approx(tv).epsilon(1e-12));
+  }
+
+  // Another instance writes the same rows.
+  Instance b("b", cluster);
+  b.read_to(5);
+  CHECK(b.rows() == a.rows());
+  CHECK(b.published.size() == 2);
+  CHECK_FALSE(b.published[0].delivered_here);
+  CHECK(b.published[1].delivered_here);
+
+  // A restart reads on from the stored position: nothing twice.
+  a.materializer = std::make_unique<ResultsMaterializer>(a.config.kafka.value(), cluster, a.streams,
+                                                         a.store, "a");
+  CHECK(a.materializer->next_offset() == 5);
+  produce(result(t0 + 3000, {25, 25, 25, 25}, {}, "a"), t0 + 4500);  // offset 5
+  REQUIRE(rd_kafka_flush(producer.get(), 30'000) == RD_KAFKA_RESP_ERR_NO_ERROR);
+  a.read_to(6);
+  b.read_to(6);
+  CHECK(a.rows() == b.rows());
+  store::Statement count = a.store.database().prepare("SELECT count(*) FROM window_metrics");
+  REQUIRE(count.step());
+  CHECK(count.column_int(0) == 4);
+}
+
+}  // namespace
+}  // namespace driftd::cluster
