@@ -15,8 +15,8 @@
 // committed; HTTP is unavailable for that moment.
 //
 // Exit codes: 0 after a clean drain (SIGTERM/SIGINT), 78 (EX_CONFIG) for a
-// bad configuration or one this build cannot run yet (cluster mode:
-// refuse_unbuilt()), 64 (EX_USAGE) for bad arguments, 1 for a failure at
+// bad configuration or one this build cannot run yet (cluster mode with
+// captured references: refuse_unbuilt()), 64 (EX_USAGE) for bad arguments, 1 for a failure at
 // start (database, listening socket).
 #include <cerrno>
 #include <csignal>
@@ -35,6 +35,7 @@
 
 #include "app/alert_stream_route.h"
 #include "app/api_routes.h"
+#include "app/cluster_node.h"
 #include "app/daemon_metrics.h"
 #include "app/history_routes.h"
 #include "alerts/kafka_alert_publisher.h"
@@ -100,11 +101,18 @@ driftd::config::Config load_runnable_config(const std::string& path) {
 // What a valid configuration may ask that this build cannot run yet, refused
 // with the ConfigError naming it: at start and at SIGHUP (which keeps the
 // running configuration), not by --check-config, which validates the file.
-// Cluster mode (config/README.md, "cluster") is configured and validated, not
-// built.
+// Cluster mode (config/README.md, "cluster") runs with file references
+// only: captures, imports and promotions through the references topic are
+// not built yet.
 void refuse_unbuilt(const driftd::config::Config& config) {
-  if (config.cluster) {
-    throw driftd::config::ConfigError("cluster", "cluster mode is not available yet in this build");
+  if (!config.cluster) return;
+  for (std::size_t s = 0; s < config.streams.size(); ++s) {
+    if (config.streams[s].reference.type != driftd::config::ReferenceType::file) {
+      throw driftd::config::ConfigError(
+          "streams[" + std::to_string(s) + "].reference.type",
+          "cluster mode takes file references only in this build (every instance reads the same "
+          "file); captured references are not available in cluster mode yet");
+    }
   }
 }
 
@@ -152,7 +160,9 @@ int run(const std::string& config_path, bool& reload) {
   std::vector<std::unique_ptr<driftd::StreamRuntime>> streams;
   std::vector<driftd::StreamRuntime*> kafka_streams;
   for (const auto& stream : config.streams) {
-    streams.push_back(std::make_unique<driftd::StreamRuntime>(stream, io_threads + kafka_threads));
+    streams.push_back(std::make_unique<driftd::StreamRuntime>(
+        stream, io_threads + kafka_threads,
+        config.cluster ? driftd::WindowRole::cluster_instance : driftd::WindowRole::local));
     if (stream.source.type == driftd::config::SourceType::kafka) {
       kafka_streams.push_back(streams.back().get());
     }
@@ -168,6 +178,7 @@ int run(const std::string& config_path, bool& reload) {
   std::unique_ptr<driftd::alerts::KafkaAlertPublisher> alert_topic;
   std::unique_ptr<driftd::alerts::AlertmanagerNotifier> alertmanager;
   std::unique_ptr<driftd::kafka::KafkaSource> kafka;
+  std::unique_ptr<driftd::ClusterNode> cluster;
   std::unique_ptr<driftd::WindowManager> manager;
   std::unique_ptr<driftd::store::ReadPool> read_pool;  // the historical API's queries
   std::shared_ptr<boost::asio::ssl::context> tls;
@@ -207,13 +218,23 @@ int run(const std::string& config_path, bool& reload) {
     });
     manager = std::make_unique<driftd::WindowManager>(config, *store, streams);
     manager->set_alert_feed(alert_feed.get());
+    if (config.cluster) {
+      // Cluster mode: the references first (load() installs only them in
+      // cluster mode), which the node binds its partials to; then the node,
+      // whose cuts the source calls on rebalances.
+      manager->load();
+      cluster = std::make_unique<driftd::ClusterNode>(config, streams, *store);
+      manager->set_cluster(cluster.get());
+    }
     if (!kafka_streams.empty()) {
       kafka = std::make_unique<driftd::kafka::KafkaSource>(
           *config.kafka, kafka_streams, first_kafka_writer,
-          driftd::kafka::group_instance_id(config));
+          driftd::kafka::group_instance_id(config), cluster ? &cluster->cuts() : nullptr);
+      if (cluster) cluster->attach(*kafka);
       manager->set_kafka_source(kafka.get());
     }
     manager->start();
+    if (cluster) cluster->start_owner();
     if (kafka) kafka->start();
   } catch (const driftd::config::ConfigError& error) {
     std::fprintf(stderr, "driftd: %s: %s\n", config_path.c_str(), error.what());
@@ -310,6 +331,7 @@ int run(const std::string& config_path, bool& reload) {
   webhooks->stop();
   if (alert_topic) alert_topic->stop();
   if (alertmanager) alertmanager->stop();
+  if (cluster) cluster->stop_owner();  // commits what it merged, leaves the owners' group
   manager->stop();          // closes and commits what is due, checkpoints exactly
   if (kafka) kafka->close();  // commits the durable offsets, leaves the group
   std::fprintf(stderr, reload ? "driftd: stopped for the reload\n" : "driftd: stopped\n");

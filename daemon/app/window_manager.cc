@@ -32,6 +32,7 @@ void WindowManager::load_stream(StreamRuntime& stream) {
   store_.sync_stream(config);
   if (auto stored = store_.load_active_references(config)) {
     stream.install_references(std::move(*stored));
+    if (config_.cluster) return;  // windows, alert states and positions live in Kafka
     if (const auto bytes = store_.load_checkpoint(config)) {
       try {
         if (stream.restore(decode_checkpoint(*bytes), clock_.wall_ms())) {
@@ -53,10 +54,19 @@ void WindowManager::load_stream(StreamRuntime& stream) {
     store_.save_references(config, references, "file:" + config.reference.path.string());
     stream.install_references(std::move(references));
   }
+  if (config_.cluster) return;
   for (const store::OpenAlert& alert : store_.open_alerts(config)) {
     stream.alerts().restore(alert.subject, alert.rule, alert.severity);
   }
   if (kafka_ != nullptr) kafka_->restore(stream, store_.load_positions(config));
+}
+
+void WindowManager::load() {
+  if (loaded_) return;
+  loaded_ = true;
+  pending_.resize(streams_.size());
+  references_unsaved_.assign(streams_.size(), false);
+  for (auto& stream : streams_) load_stream(*stream);
 }
 
 void WindowManager::start() {
@@ -67,9 +77,7 @@ void WindowManager::start() {
     }
     wake_.notify_all();
   });
-  pending_.resize(streams_.size());
-  references_unsaved_.assign(streams_.size(), false);
-  for (auto& stream : streams_) load_stream(*stream);
+  load();
   thread_ = std::thread([this] {
     name_this_thread("window-manager");
     run();
@@ -244,21 +252,58 @@ CommitCoordinator::Outcome WindowManager::commit(std::size_t stream_index, Cut& 
   }
   for (const store::WindowCommit& window : pending) {
     latest_drift_.update(stream_index, stream, window.window, clock_.wall_ms());
-    for (const AlertChange& change : window.changes) {
-      std::fprintf(stderr, "driftd: alert %s: stream '%s' %s '%s' %s = %g (%s)\n",
-                   to_string(change.transition), config.name.c_str(),
-                   std::string(config::to_string(config::subject_kind(config, change.subject)))
-                       .c_str(),
-                   config::subject_name(config, change.subject).c_str(),
-                   std::string(config::to_string(config.alerts[change.rule].metric)).c_str(),
-                   change.value, to_string(change.severity));
-    }
+    log_alert_changes(config, window.changes);
   }
   pending.clear();
   return CommitCoordinator::Outcome::kCommitted;
 }
 
+void WindowManager::log_alert_changes(const config::StreamConfig& config,
+                                      std::span<const AlertChange> changes) {
+  for (const AlertChange& change : changes) {
+    std::fprintf(stderr, "driftd: alert %s: stream '%s' %s '%s' %s = %g (%s)\n",
+                 to_string(change.transition), config.name.c_str(),
+                 std::string(config::to_string(config::subject_kind(config, change.subject))).c_str(),
+                 config::subject_name(config, change.subject).c_str(),
+                 std::string(config::to_string(config.alerts[change.rule].metric)).c_str(),
+                 change.value, to_string(change.severity));
+  }
+}
+
+void WindowManager::cluster_tick(bool final) {
+  const auto started = std::chrono::steady_clock::now();
+  try {
+    store_.verify_file();
+    cluster::Materialized done = cluster_->tick(final);
+    if (alert_feed_ != nullptr && !done.events.empty()) alert_feed_->publish(done.events);
+    for (const cluster::MaterializedWindow& window : done.windows) {
+      StreamRuntime& stream = *streams_[window.stream];
+      latest_drift_.update(window.stream, stream, window.evaluation, clock_.wall_ms());
+      log_alert_changes(stream.config(), window.changes);
+    }
+    if (!done.windows.empty()) {
+      commits_.fetch_add(1, std::memory_order_relaxed);
+      commit_latency_.observe(std::chrono::duration_cast<std::chrono::microseconds>(
+          std::chrono::steady_clock::now() - started));
+    }
+    streams_behind_.store(0, std::memory_order_relaxed);
+    std::lock_guard lock(problem_mutex_);
+    commit_problem_.clear();
+  } catch (const std::exception& error) {
+    // The materializer rewound: the failed result is read again next tick.
+    commit_failures_.fetch_add(1, std::memory_order_relaxed);
+    streams_behind_.store(streams_.size(), std::memory_order_relaxed);
+    std::fprintf(stderr, "driftd: cluster results: %s (retrying)\n", error.what());
+    std::lock_guard lock(problem_mutex_);
+    commit_problem_ = error.what();
+  }
+}
+
 void WindowManager::tick(bool final, bool with_kafka) {
+  if (cluster_ != nullptr) {
+    cluster_tick(final);
+    return;
+  }
   const int64_t now = clock_.wall_ms();
   std::vector<std::optional<Cut>> cuts(streams_.size());
   std::vector<bool> prepare_failed(streams_.size(), false);

@@ -39,6 +39,7 @@
 #include <vector>
 
 #include "alerts/alert_feed.h"
+#include "app/cluster_node.h"
 #include "common/clock.h"
 #include "app/commit_coordinator.h"
 #include "app/durable_acks.h"
@@ -64,10 +65,18 @@ class WindowManager {
   void set_kafka_source(kafka::KafkaSource* kafka) { kafka_ = kafka; }
   // Where committed alert events go (subscribers). REQUIRES: before start().
   void set_alert_feed(alerts::AlertFeed* feed) { alert_feed_ = feed; }
+  // Cluster mode: every tick hands the cut and the results' commit to
+  // `cluster` (cluster_node.h) instead of closing windows here; at start
+  // only the references are installed (no checkpoint, positions or alert
+  // states: those live in Kafka). REQUIRES: before start().
+  void set_cluster(ClusterNode* cluster) { cluster_ = cluster; }
   ~WindowManager();
 
   // Loads references, open windows, open alerts and Kafka positions (on the
-  // calling thread, before any ingest), then starts the loop.
+  // calling thread, before any ingest; in cluster mode the references
+  // only). Idempotent; start() does it if not done.
+  void load();
+  // load(), then starts the loop.
   void start();
   // Stops the loop after a last tick that closes what is due and
   // checkpoints the open windows; answers held for durability and not made
@@ -115,6 +124,9 @@ class WindowManager {
   // with_kafka: also the Kafka streams (their cut pauses the consumer); the
   // early ticks that held answers ask for leave them to the regular tick.
   void tick(bool final, bool with_kafka);
+  // Cluster mode's tick: the cut, then the results committed.
+  void cluster_tick(bool final);
+  void log_alert_changes(const config::StreamConfig& config, std::span<const AlertChange> changes);
   void load_stream(StreamRuntime& stream);
   // storage.retention: folds old window rows into rollups (store/retention.h);
   // storage.event_retention: prunes the delivered alert delivery log
@@ -134,6 +146,8 @@ class WindowManager {
   std::vector<std::unique_ptr<StreamRuntime>>& streams_;
   kafka::KafkaSource* kafka_ = nullptr;
   alerts::AlertFeed* alert_feed_ = nullptr;
+  ClusterNode* cluster_ = nullptr;
+  bool loaded_ = false;
   std::chrono::milliseconds tick_interval_{100};
   // Per stream; manager thread only. Closed windows not committed yet: kept
   // in order and retried at the next tick, so a transient SQLite error loses

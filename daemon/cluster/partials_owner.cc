@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdio>
 #include <cstring>
 #include <stdexcept>
 #include <utility>
@@ -49,7 +50,8 @@ void PartialsOwner::HandleDeleter::operator()(rd_kafka_s* handle) const { rd_kaf
 
 PartialsOwner::PartialsOwner(const config::KafkaConfig& kafka, const config::ClusterConfig& cluster,
                              std::vector<ClusterStream> streams, CutPublisher& results,
-                             std::string owner, const Clock& clock)
+                             std::string owner, const Clock& clock,
+                             const std::optional<std::string>& group_instance_id)
     : topic_(cluster.partials_topic),
       state_topic_(cluster.state_topic),
       commit_interval_(std::chrono::duration_cast<std::chrono::milliseconds>(cluster.commit_interval)),
@@ -62,7 +64,7 @@ PartialsOwner::PartialsOwner(const config::KafkaConfig& kafka, const config::Clu
       last_commit_(clock_.steady()) {
   config::KafkaConfig owners = kafka;
   owners.group_id = cluster.owner_group_id;
-  kafka::ConfPtr conf = kafka::make_consumer_config(owners, std::nullopt);
+  kafka::ConfPtr conf = kafka::make_consumer_config(owners, group_instance_id);
   kafka::set_conf(conf.get(), "isolation.level", "read_committed", "cluster");
   rd_kafka_conf_set_opaque(conf.get(), this);
   rd_kafka_conf_set_log_cb(conf.get(), &Callbacks::log);
@@ -89,6 +91,12 @@ void PartialsOwner::close() {
   closed_ = true;
   // Revokes through on_rebalance: nothing is committed once closing.
   rd_kafka_consumer_close(consumer_.get());
+}
+
+void PartialsOwner::leave() {
+  if (closed_ || consumer_ == nullptr) return;
+  if (!failed_) commit();
+  close();
 }
 
 std::vector<std::string> PartialsOwner::owned_streams() const {
@@ -167,8 +175,17 @@ void PartialsOwner::add_partial(std::span<const std::byte> payload, int32_t part
       found = owned_.emplace(partial.stream, make_owned(*spec, partition)).first;
     }
     Owned& owned = found->second;
-    if (owned.merge->add(partial, activity_now()) != StreamMerge::Outcome::added) {
+    const StreamMerge::Outcome outcome = owned.merge->add(partial, activity_now());
+    if (outcome != StreamMerge::Outcome::added) {
       ++counters_.rejected;
+      client_log_.report("a partial of stream " + partial.stream + " from " + partial.producer +
+                         " is rejected: binned with " +
+                         (outcome == StreamMerge::Outcome::rejected_reference
+                              ? "reference version " + std::to_string(partial.reference_version) +
+                                    ", this owner's is " +
+                                    std::to_string(owned.spec->reference_version)
+                              : std::string("another counter layout")) +
+                         " (instances with different configurations or reference files?)");
     }
     owned.moved = true;
   } catch (const InputError& error) {
@@ -336,6 +353,9 @@ void PartialsOwner::on_rebalance(int error, rd_kafka_topic_partition_list_t* par
       }
     }
     client_log_.reached();
+    std::fprintf(stderr, "driftd: cluster owner: %d partials partition(s) assigned, %zu stream(s) "
+                         "restored from the state topic so far\n",
+                 partitions->cnt, static_cast<std::size_t>(counters_.states_restored));
     if (cooperative) {
       check(rd_kafka_incremental_assign(consumer, partitions));
     } else if (const rd_kafka_resp_err_t failed = rd_kafka_assign(consumer, partitions)) {

@@ -88,12 +88,16 @@ class PartialsOwner {
   // Joins `cluster.owner_group_id` on `cluster.partials_topic`, reading
   // states from `cluster.state_topic`; `results` (a transactional producer,
   // outliving this) publishes to `cluster.results_topic` and the state
-  // topic; `owner` names this instance in the results; `clock` (its steady
-  // time drives the activity clock and the commit interval) must outlive
-  // this. Throws config::ConfigError for a property librdkafka refuses.
+  // topic; `owner` names this instance in the results; `group_instance_id`
+  // makes it a static member of the owners' group (a restarted instance
+  // takes its partitions back at once; nullopt: dynamic); `clock` (its
+  // steady time drives the activity clock and the commit interval) must
+  // outlive this. Throws config::ConfigError for a property librdkafka
+  // refuses.
   PartialsOwner(const config::KafkaConfig& kafka, const config::ClusterConfig& cluster,
                 std::vector<ClusterStream> streams, CutPublisher& results, std::string owner,
-                const Clock& clock = Clock::system());
+                const Clock& clock = Clock::system(),
+                const std::optional<std::string>& group_instance_id = std::nullopt);
   ~PartialsOwner();
   PartialsOwner(const PartialsOwner&) = delete;
   PartialsOwner& operator=(const PartialsOwner&) = delete;
@@ -106,8 +110,10 @@ class PartialsOwner {
   bool step(std::chrono::milliseconds wait, const OnWindow& on_window = {});
 
   // Leaves the owners' group without committing: what was merged since the
-  // last commit is merged again by the next owner.
+  // last commit is merged again by the next owner (as after a crash).
   void close();
+  // Commits what was merged, then leaves: the next owner starts from it.
+  void leave();
 
   // The streams this owner holds now.
   std::vector<std::string> owned_streams() const;

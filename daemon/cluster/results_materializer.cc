@@ -1,6 +1,7 @@
 #include "cluster/results_materializer.h"
 
 #include <algorithm>
+#include <iterator>
 #include <span>
 #include <stdexcept>
 #include <utility>
@@ -89,9 +90,8 @@ void ResultsMaterializer::rewind() {
   }
 }
 
-std::vector<store::AlertEvent> ResultsMaterializer::poll(std::chrono::milliseconds wait,
-                                                         std::size_t limit) {
-  std::vector<store::AlertEvent> events;
+Materialized ResultsMaterializer::poll(std::chrono::milliseconds wait, std::size_t limit) {
+  Materialized out;
   for (std::size_t n = 0; n < limit; ++n) {
     rd_kafka_message_t* message =
         rd_kafka_consumer_poll(consumer_.get(), n == 0 ? static_cast<int>(wait.count()) : 0);
@@ -108,20 +108,18 @@ std::vector<store::AlertEvent> ResultsMaterializer::poll(std::chrono::millisecon
     rd_kafka_timestamp_type_t type = RD_KAFKA_TIMESTAMP_NOT_AVAILABLE;
     const int64_t timestamp = rd_kafka_message_timestamp(message, &type);
     try {
-      std::vector<store::AlertEvent> committed =
-          commit(message->payload, message->len, message->offset, timestamp);
-      std::move(committed.begin(), committed.end(), std::back_inserter(events));
+      commit(message->payload, message->len, message->offset, timestamp, out);
     } catch (...) {
       rewind();
       throw;
     }
     next_offset_ = message->offset + 1;
   }
-  return events;
+  return out;
 }
 
-std::vector<store::AlertEvent> ResultsMaterializer::commit(const void* payload, std::size_t size,
-                                                           int64_t offset, int64_t timestamp_ms) {
+void ResultsMaterializer::commit(const void* payload, std::size_t size, int64_t offset,
+                                 int64_t timestamp_ms, Materialized& out) {
   store::ResultOrigin origin;
   origin.topic = topic_;
   origin.partition = kResultsPartition;
@@ -136,7 +134,8 @@ std::vector<store::AlertEvent> ResultsMaterializer::commit(const void* payload, 
     ++counters_.skipped;
     client_log_.report("result at offset " + std::to_string(offset) +
                        " does not decode, skipped: " + error.what());
-    return store_.commit_result(nullptr, nullptr, nullptr, origin);
+    store_.commit_result(nullptr, nullptr, nullptr, origin);
+    return;
   }
   const Stream* stream = stream_named(result.stream);
   std::string problem = stream == nullptr ? "" : misfit(result, *stream->spec, *stream->layout);
@@ -148,7 +147,8 @@ std::vector<store::AlertEvent> ResultsMaterializer::commit(const void* payload, 
                          std::to_string(offset) + " does not fit this instance (" + problem +
                          "), skipped");
     }
-    return store_.commit_result(nullptr, nullptr, nullptr, origin);
+    store_.commit_result(nullptr, nullptr, nullptr, origin);
+    return;
   }
   const ClusterStream& spec = *stream->spec;
   store::WindowCommit window{
@@ -158,7 +158,9 @@ std::vector<store::AlertEvent> ResultsMaterializer::commit(const void* payload, 
   std::vector<store::AlertEvent> events =
       store_.commit_result(spec.config, &spec.references, &window, origin);
   ++counters_.results;
-  return events;
+  std::move(events.begin(), events.end(), std::back_inserter(out.events));
+  out.windows.push_back({static_cast<std::size_t>(stream - streams_.data()),
+                         std::move(window.window), std::move(window.changes)});
 }
 
 }  // namespace driftd::cluster

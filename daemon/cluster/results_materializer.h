@@ -32,13 +32,27 @@
 #include "common/clock.h"
 #include "config/config.h"
 #include "kafka/client_log.h"
+#include "pipeline/alert_change.h"
 #include "pipeline/counter_layout.h"
+#include "pipeline/window_evaluator.h"
 #include "store/alert_event.h"
 #include "store/drift_store.h"
 
 struct rd_kafka_s;
 
 namespace driftd::cluster {
+
+// What one poll() committed: the alert events, in id order, to publish, and
+// each window with its evaluation (for the latest-drift gauges).
+struct MaterializedWindow {
+  std::size_t stream = 0;  // index into the streams given
+  WindowEvaluation evaluation;
+  std::vector<AlertChange> changes;
+};
+struct Materialized {
+  std::vector<store::AlertEvent> events;
+  std::vector<MaterializedWindow> windows;
+};
 
 struct MaterializerCounters {
   uint64_t results = 0;    // committed to SQLite with their rows
@@ -63,11 +77,11 @@ class ResultsMaterializer {
   ResultsMaterializer(const ResultsMaterializer&) = delete;
   ResultsMaterializer& operator=(const ResultsMaterializer&) = delete;
 
-  // Commits the results available within `wait`, at most `limit`; returns
-  // the alert events committed, in id order, to publish. Throws what the
-  // store throws (store::SqliteError), after rewinding to the last
-  // committed position: the next call reads the failed result again.
-  std::vector<store::AlertEvent> poll(std::chrono::milliseconds wait, std::size_t limit);
+  // Commits the results available within `wait`, at most `limit`, and
+  // returns what they brought. Throws what the store throws
+  // (store::SqliteError), after rewinding to the last committed position:
+  // the next call reads the failed result again.
+  Materialized poll(std::chrono::milliseconds wait, std::size_t limit);
 
   const MaterializerCounters& counters() const { return counters_; }
   // The next offset to read: everything before it is in SQLite.
@@ -81,8 +95,8 @@ class ResultsMaterializer {
   const Stream* stream_named(const std::string& name) const;
   // Seeks to the position SQLite holds.
   void rewind();
-  std::vector<store::AlertEvent> commit(const void* payload, std::size_t size, int64_t offset,
-                                        int64_t timestamp_ms);
+  void commit(const void* payload, std::size_t size, int64_t offset, int64_t timestamp_ms,
+              Materialized& out);
 
   struct HandleDeleter {
     void operator()(rd_kafka_s* handle) const;

@@ -68,7 +68,7 @@ struct Instance {
   void read_to(int64_t offset) {
     for (const Steady::time_point give_up = Steady::now() + std::chrono::seconds(30);
          Steady::now() < give_up && materializer->next_offset() < offset;) {
-      for (const store::AlertEvent& event : materializer->poll(milliseconds(100), 100)) {
+      for (const store::AlertEvent& event : materializer->poll(milliseconds(100), 100).events) {
         published.push_back(event);
       }
     }

@@ -1,0 +1,138 @@
+#include "app/cluster_node.h"
+
+#include <cstdio>
+#include <stdexcept>
+#include <utility>
+
+#include "cluster/cluster_topics.h"
+#include "cluster/reference_record.h"
+#include "common/thread_name.h"
+#include "kafka/instance_id.h"
+
+namespace driftd {
+namespace {
+
+constexpr std::chrono::milliseconds kSetupTimeout{60'000};
+constexpr std::chrono::milliseconds kOwnerWait{100};
+// Results committed to SQLite per tick, at most (a catch-up spreads over
+// ticks, so the loop keeps its other duties).
+constexpr std::size_t kResultsPerTick = 1000;
+
+// FNV-1a, 64 bit, of `bytes`, as a positive version number.
+int64_t version_of(std::span<const std::byte> bytes) {
+  uint64_t hash = 0xcbf29ce484222325ULL;
+  for (const std::byte byte : bytes) {
+    hash ^= std::to_integer<uint64_t>(byte);
+    hash *= 0x100000001b3ULL;
+  }
+  return static_cast<int64_t>(hash >> 2) + 1;
+}
+
+std::string instance_id_of(const config::Config& config) {
+  const std::optional<std::string> id = kafka::group_instance_id(config);
+  // The configuration's rules refuse kafka.instance_id "" in cluster mode.
+  if (!id || id->empty()) throw std::runtime_error("cluster mode needs a kafka.instance_id");
+  return *id;
+}
+
+// The cluster's view of each stream, once the internal topics exist.
+std::vector<cluster::ClusterStream> cluster_streams_of(
+    const config::Config& config, const std::vector<std::unique_ptr<StreamRuntime>>& streams) {
+  cluster::ensure_cluster_topics(*config.kafka, *config.cluster, kSetupTimeout);
+  std::vector<std::string> topics;
+  for (const auto& stream : streams) topics.push_back(stream->config().source.topic);
+  const std::map<std::string, int32_t> partitions =
+      cluster::partition_counts(*config.kafka, topics, kSetupTimeout);
+  std::vector<cluster::ClusterStream> out;
+  for (const auto& stream : streams) {
+    cluster::ClusterStream& spec = out.emplace_back();
+    spec.config = &stream->config();
+    spec.references = stream->references();
+    spec.source_partitions = partitions.at(stream->config().source.topic);
+    // The version every instance derives from the same reference: its
+    // canonical bytes with nothing instance-specific in them.
+    cluster::ReferenceRecord record;
+    record.stream = spec.config->name;
+    record.version = 1;
+    record.references = spec.references;
+    spec.reference_version = version_of(encode_reference_record(record, *spec.config));
+  }
+  return out;
+}
+
+std::vector<StreamRuntime*> runtimes(const std::vector<std::unique_ptr<StreamRuntime>>& streams) {
+  std::vector<StreamRuntime*> out;
+  for (const auto& stream : streams) out.push_back(stream.get());
+  return out;
+}
+
+std::vector<int64_t> versions(const std::vector<cluster::ClusterStream>& streams) {
+  std::vector<int64_t> out;
+  for (const cluster::ClusterStream& stream : streams) out.push_back(stream.reference_version);
+  return out;
+}
+
+}  // namespace
+
+ClusterNode::ClusterNode(const config::Config& config,
+                         std::vector<std::unique_ptr<StreamRuntime>>& streams,
+                         store::DriftStore& store, const Clock& clock)
+    : config_(config),
+      clock_(clock),
+      instance_id_(instance_id_of(config)),
+      cluster_streams_(cluster_streams_of(config, streams)),
+      cut_publisher_(*config.kafka, config.cluster->partials_topic, instance_id_ + ".cuts",
+                     kSetupTimeout),
+      cuts_(runtimes(streams), versions(cluster_streams_), cut_publisher_, instance_id_, clock),
+      results_publisher_(*config.kafka, config.cluster->results_topic, instance_id_ + ".owner",
+                         kSetupTimeout),
+      materializer_(*config.kafka, *config.cluster, cluster_streams_, store, instance_id_, clock),
+      last_cut_(clock.steady()) {}
+
+ClusterNode::~ClusterNode() { stop_owner(); }
+
+void ClusterNode::start_owner() {
+  owner_ = std::make_unique<cluster::PartialsOwner>(*config_.kafka, *config_.cluster,
+                                                    cluster_streams_, results_publisher_,
+                                                    instance_id_, clock_, instance_id_ + ".owner");
+  owner_thread_ = std::thread([this] {
+    name_this_thread("cluster-owner");
+    while (!stopping_.load(std::memory_order_acquire)) {
+      if (owner_->step(kOwnerWait)) continue;
+      std::lock_guard lock(failure_mutex_);
+      owner_failure_ = *owner_->failed();
+      std::fprintf(stderr, "driftd: cluster owner stopped: %s\n", owner_failure_->c_str());
+      return;
+    }
+  });
+}
+
+void ClusterNode::stop_owner() {
+  if (!owner_thread_.joinable()) return;
+  stopping_.store(true, std::memory_order_release);
+  owner_thread_.join();
+  owner_->leave();
+}
+
+std::optional<std::string> ClusterNode::failure() const {
+  if (cuts_.fenced()) return std::string("the cuts' producer was fenced: this instance id runs elsewhere");
+  std::lock_guard lock(failure_mutex_);
+  return owner_failure_;
+}
+
+cluster::Materialized ClusterNode::tick(bool final) {
+  const Clock::SteadyTime now = clock_.steady();
+  if (!cuts_.fenced() && (final || now - last_cut_ >= config_.cluster->commit_interval)) {
+    last_cut_ = now;
+    const cluster::CutPublisher::Result result = cuts_.cut(clock_.wall_ms());
+    if (result.outcome != cluster::CutPublisher::Outcome::committed) {
+      std::fprintf(stderr, "driftd: cluster cut %s: %s\n",
+                   result.outcome == cluster::CutPublisher::Outcome::aborted ? "aborted (read again)"
+                                                                             : "fenced",
+                   result.error.c_str());
+    }
+  }
+  return materializer_.poll(std::chrono::milliseconds(0), kResultsPerTick);
+}
+
+}  // namespace driftd

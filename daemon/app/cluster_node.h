@@ -1,0 +1,98 @@
+// ClusterNode: what one driftd instance runs in cluster mode
+// (docs/architecture.md, "Cluster mode") besides its HTTP API and its Kafka
+// source:
+//   - its cuts (cluster::InstanceCuts): every cluster.commit_interval, on
+//     the window manager's thread, what the streams recorded goes to the
+//     partials topic with the source offsets, in one transaction;
+//   - a stream owner (cluster::PartialsOwner) on a thread of its own, a
+//     member of the owners' group: it merges the partials of the streams
+//     the group gives it and publishes their windows and alert changes;
+//   - the results topic written into this instance's SQLite
+//     (cluster::ResultsMaterializer), on the window manager's thread, which
+//     owns the SQLite writer.
+// At construction it makes the internal topics that are missing and reads
+// the source topics' partition counts. References: every instance reads
+// the stream's reference file (reference.type "file": the only kind
+// cluster mode takes in this build) and binds its partials to a version
+// derived from the reference's canonical bytes (cluster/reference_record.h),
+// so instances with different files are told apart (their partials are
+// rejected by the owner) rather than merged.
+//
+// Thread safety: construct, attach(), start_owner() and stop_owner() from
+// the main thread; tick() from the window manager's thread; counters from
+// any thread.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "cluster/cluster_stream.h"
+#include "cluster/cut_publisher.h"
+#include "cluster/instance_cuts.h"
+#include "cluster/partials_owner.h"
+#include "cluster/results_materializer.h"
+#include "common/clock.h"
+#include "config/config.h"
+#include "kafka/kafka_source.h"
+#include "pipeline/stream_runtime.h"
+#include "store/drift_store.h"
+
+namespace driftd {
+
+class ClusterNode {
+ public:
+  // REQUIRES: config.cluster and config.kafka set; every stream's
+  // references installed. `streams`, `store` and `clock` outlive this.
+  // Throws std::runtime_error (or config::ConfigError for a librdkafka
+  // property) when the topics or the transactional producers cannot be
+  // set up.
+  ClusterNode(const config::Config& config, std::vector<std::unique_ptr<StreamRuntime>>& streams,
+              store::DriftStore& store, const Clock& clock = Clock::system());
+  ~ClusterNode();
+  ClusterNode(const ClusterNode&) = delete;
+  ClusterNode& operator=(const ClusterNode&) = delete;
+
+  // REQUIRES: before the source starts; the source outlives this.
+  void attach(kafka::KafkaSource& source) { cuts_.attach(source); }
+  // What the source calls on rebalances (a cut before a revoke).
+  kafka::ClusterCuts& cuts() { return cuts_; }
+  // Starts the owner's thread.
+  void start_owner();
+  // Commits what the owner merged and leaves the owners' group. Idempotent.
+  void stop_owner();
+
+  // Window manager thread: a cut when commit_interval has passed since the
+  // last one (or `final`), then the results available, committed.
+  cluster::Materialized tick(bool final);
+
+  // Whether the cuts or the owner can no longer go on (a fenced producer:
+  // this instance's id runs elsewhere); why.
+  std::optional<std::string> failure() const;
+  const std::vector<cluster::ClusterStream>& streams() const { return cluster_streams_; }
+  cluster::CutCounters cut_counters() const { return cuts_.counters(); }
+
+ private:
+  const config::Config& config_;
+  const Clock& clock_;
+  const std::string instance_id_;
+  std::vector<cluster::ClusterStream> cluster_streams_;
+  cluster::CutPublisher cut_publisher_;
+  cluster::InstanceCuts cuts_;
+  cluster::CutPublisher results_publisher_;
+  std::unique_ptr<cluster::PartialsOwner> owner_;
+  cluster::ResultsMaterializer materializer_;
+  Clock::SteadyTime last_cut_;
+
+  std::thread owner_thread_;
+  std::atomic<bool> stopping_{false};
+  mutable std::mutex failure_mutex_;
+  std::optional<std::string> owner_failure_;  // guarded by failure_mutex_
+};
+
+}  // namespace driftd
