@@ -1,14 +1,15 @@
 #!/usr/bin/python3
-"""The cluster section while cluster mode is configured but not built:
+"""The cluster section, and what cluster mode cannot run yet (a captured
+reference; file references only in this build):
 
   * `driftd --check-config` validates a configuration with "cluster" as any
     other (exit 0 when valid; exit 78 naming the field for a cluster rule);
   * `driftd --print-config-schema` describes the section;
-  * `driftd --config` refuses to start with it: exit 78 and the one line
-    `driftd: FILE: cluster: cluster mode is not available yet in this
-    build`, before it opens the database or listens;
-  * SIGHUP to a running driftd with a configuration that adds "cluster":
-    reported, the running configuration kept, the daemon still serving.
+  * `driftd --config` refuses to start cluster mode with a captured
+    reference: exit 78 and the one line naming streams[0].reference.type,
+    before it opens the database or listens;
+  * SIGHUP to a running driftd with such a configuration: reported, the
+    running configuration kept, the daemon still serving.
 
 usage: /usr/bin/python3 cluster_config_test.py DRIFTD_BINARY
 """
@@ -24,13 +25,16 @@ import time
 from driftd_harness import Daemon, check, curl, run, write_config
 
 EX_CONFIG = 78
-REFUSED = "cluster: cluster mode is not available yet in this build"
+REFUSED = ("streams[0].reference.type: cluster mode takes file references only in this build "
+           "(every instance reads the same file); captured references are not available in "
+           "cluster mode yet")
 FEATURES = [{"name": "amount", "path": "/amount", "type": "numeric"}]
 
 
 def cluster_config(workdir):
-    """A valid cluster configuration; nothing listens on its broker, and
-    driftd must refuse it before trying."""
+    """A valid cluster configuration with a captured reference (the
+    default); nothing listens on its broker, and driftd must refuse it
+    before trying."""
     return {
         "storage": {"path": os.path.join(workdir, "cluster.db")},
         "http": {"listen": "127.0.0.1:0"},
@@ -73,7 +77,8 @@ def main():
         started = driftd(binary, "--config", path)
         check(started.returncode == EX_CONFIG and started.stderr == f"driftd: {path}: {REFUSED}\n"
               and started.stdout == "",
-              f"driftd refuses to start in cluster mode, in one line ({started.stderr!r})")
+              f"driftd refuses cluster mode with a captured reference, in one line "
+              f"({started.stderr!r})")
         check(not os.path.exists(config["storage"]["path"]),
               "... before it opens the database")
 
