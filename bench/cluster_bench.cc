@@ -97,7 +97,7 @@ void BM_OwnerMerge(benchmark::State& state) {
   std::vector<std::vector<std::byte>> encoded;
   const PanePartial model = make_partial(counters, bins, 1, events, 0, 0, random);
   StreamMerge merge(WindowSpec::tumbling(std::chrono::milliseconds(kPaneMs), TimeDomain::event_time),
-                    counters, 1, 42, 10'000);
+                    counters, 1, 42, 10'000, 10'000);
   merge.set_partition_count(kInstances * 10);
   PaneId pane = kStart / kPaneMs;
   int64_t activity = 0;

@@ -55,6 +55,9 @@ PartialsOwner::PartialsOwner(const config::KafkaConfig& kafka, const config::Clu
     : topic_(cluster.partials_topic),
       state_topic_(cluster.state_topic),
       commit_interval_(std::chrono::duration_cast<std::chrono::milliseconds>(cluster.commit_interval)),
+      // Every instance names its partitions at each cut: a partition unnamed
+      // for three cuts has lost its holder (source_progress.h).
+      report_timeout_(std::max(3 * commit_interval_, std::chrono::milliseconds(1000))),
       specs_(std::move(streams)),
       results_(results),
       owner_(std::move(owner)),
@@ -124,7 +127,8 @@ PartialsOwner::Owned PartialsOwner::make_owned(const ClusterStream& spec, int32_
   owned.merge = std::make_unique<StreamMerge>(
       window_spec(*spec.config), owned.layout->size(), spec.reference_version,
       owned.layout->fingerprint(),
-      spec.config->event_time ? spec.config->event_time->idle_timeout.count() : 0);
+      spec.config->event_time ? spec.config->event_time->idle_timeout.count() : 0,
+      report_timeout_.count());
   owned.merge->set_partition_count(spec.source_partitions);
   owned.alerts = std::make_unique<StreamAlerts>(*spec.config);
   return owned;

@@ -160,6 +160,7 @@ class PartialsOwner {
   const std::string topic_;
   const std::string state_topic_;
   const std::chrono::milliseconds commit_interval_;
+  const std::chrono::milliseconds report_timeout_;
   const std::vector<ClusterStream> specs_;
   CutPublisher& results_;
   const std::string owner_;

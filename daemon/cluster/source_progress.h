@@ -12,6 +12,16 @@
 // partials bring events: an instance whose partitions are all quiet cannot
 // make them idle by itself, as in one instance.
 //
+// Only a holder can say a partition is idle: every cut of an instance names
+// every partition it holds, so a partition no partial has named for
+// report_timeout of activity time (its holder died, or it is between two
+// holders in a rebalance) holds time at its latest event time, like one
+// with messages to read, until a holder names it again (from then on it
+// holds for a whole idle_timeout, as after a restore). Otherwise the
+// events its next holder reads would find their windows closed by the
+// others' progress (late), which one instance, reading every partition
+// itself, never sees.
+//
 // An entry whose next offset is below the one known for its partition is
 // stale (a partial cut before a rebalance that another holder's partial
 // already passed; the broker's transactions make this rare) and ignored:
@@ -43,8 +53,10 @@ class SourceProgress {
     friend bool operator==(const Entry&, const Entry&) = default;
   };
 
-  // idle_timeout_ms >= 0: the stream's event_time.idle_timeout.
-  explicit SourceProgress(int64_t idle_timeout_ms);
+  // idle_timeout_ms >= 0: the stream's event_time.idle_timeout;
+  // report_timeout_ms > 0: how long (activity time) a partition may go
+  // unnamed before it holds time (a few of the instances' commit_interval).
+  SourceProgress(int64_t idle_timeout_ms, int64_t report_timeout_ms);
 
   // The source topic has `count` partitions (the owner's metadata); only
   // grows. Partitions not heard from yet hold time at its beginning.
@@ -73,9 +85,11 @@ class SourceProgress {
     bool heard = false;
     int64_t next_offset = 0;
     bool behind = false;
+    int64_t named_at = 0;  // activity time of the last partial naming it
   };
   void heard_from(int32_t partition, int64_t activity);
 
+  const int64_t report_timeout_ms_;
   kafka::PartitionTimes times_;
   std::vector<int32_t> owned_;        // 0 .. partition_count() - 1
   std::vector<Partition> partitions_;  // by partition number

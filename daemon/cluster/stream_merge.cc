@@ -36,11 +36,12 @@ std::vector<PanePiece> added_up(std::vector<PanePiece> pieces) {
 }  // namespace
 
 StreamMerge::StreamMerge(const WindowSpec& spec, std::size_t counters, int64_t reference_version,
-                         uint64_t layout_fingerprint, int64_t idle_timeout_ms)
+                         uint64_t layout_fingerprint, int64_t idle_timeout_ms,
+                         int64_t report_timeout_ms)
     : reference_version_(reference_version),
       layout_fingerprint_(layout_fingerprint),
       assembler_(spec, counters, 1),
-      source_(idle_timeout_ms) {}
+      source_(idle_timeout_ms, report_timeout_ms) {}
 
 StreamMerge::Outcome StreamMerge::add(const PanePartial& partial, int64_t activity) {
   if (partial.layout_fingerprint != layout_fingerprint_ ||

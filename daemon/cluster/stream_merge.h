@@ -101,9 +101,11 @@ class StreamMerge {
   enum class Outcome { added, rejected_reference, rejected_layout };
 
   // REQUIRES: a time window spec (count windows have no cluster mode);
-  // counters > 0. idle_timeout_ms: the stream's event_time.idle_timeout.
+  // counters > 0. idle_timeout_ms: the stream's event_time.idle_timeout;
+  // report_timeout_ms: how long a partition may go unnamed by partials
+  // before it holds time (source_progress.h).
   StreamMerge(const WindowSpec& spec, std::size_t counters, int64_t reference_version,
-              uint64_t layout_fingerprint, int64_t idle_timeout_ms);
+              uint64_t layout_fingerprint, int64_t idle_timeout_ms, int64_t report_timeout_ms);
 
   // The source topic's partition count from the owner's metadata.
   void set_partition_count(int32_t count) { source_.set_partition_count(count); }

@@ -29,6 +29,9 @@ inline constexpr std::size_t kCounters = 1 + kBins;  // events, then one count p
 inline constexpr int64_t kReferenceVersion = 3;
 inline constexpr uint64_t kFingerprint = 0xfeedULL;
 inline constexpr int64_t kIdleMs = 1'000;
+// How long a partition may go unnamed by partials before it holds time
+// (source_progress.h; the owner uses three of the instances' cuts).
+inline constexpr int64_t kReportMs = 3'000;
 
 struct Event {
   int64_t time;
@@ -61,8 +64,9 @@ class OwnerSide {
   // An instance has just produced topic.back() (its transaction committed).
   // `random` is the simulation's, for the owner's own random moments.
   virtual void produced(std::span<const PanePartial> topic, std::mt19937_64& random) = 0;
-  // Every event has been read and cut: no partial comes any more. Called
-  // three times, each after kIdleMs of the owner's activity without one.
+  // Every event has been read and cut; every instance has cut again (empty
+  // partials, naming their partitions): kIdleMs of the owner's activity
+  // pass without a partial bringing events. Three times.
   virtual void quiet() = 0;
 };
 

@@ -76,7 +76,7 @@ class FailingOwners : public OwnerSide {
   // A new owner: fresh, or restored from `saved`.
   void start(const std::vector<std::byte>* saved) {
     merge_ = std::make_unique<StreamMerge>(scenario_.spec, kCounters, kReferenceVersion,
-                                           kFingerprint, kIdleMs);
+                                           kFingerprint, kIdleMs, kReportMs);
     if (saved == nullptr || (restores_started_++ % 2) == 0) {
       merge_->set_partition_count(scenario_.partitions);  // the owner's metadata
     }
@@ -215,7 +215,7 @@ Windows poll_windows(StreamMerge& merge, int64_t activity) {
 // panes (and, sliding, its closed ones), a delta waiting beyond them, its
 // three partitions heard from, totals.
 MergeCheckpoint checkpoint_of(const WindowSpec& spec) {
-  StreamMerge owner(spec, kCounters, kReferenceVersion, kFingerprint, kIdleMs);
+  StreamMerge owner(spec, kCounters, kReferenceVersion, kFingerprint, kIdleMs, kReportMs);
   owner.set_partition_count(3);
   owner.add(partial_of({progress(0, 3, 1'050), progress(1, 2, 1'020)},
                        {{1'050, 1}, {1'020, 2}, {990, 3}}, spec.slide().count()),
@@ -244,17 +244,17 @@ TEST_CASE("restore refuses a checkpoint of another reference, layout, counters o
   REQUIRE(std::any_of(checkpoint.windows.counts.begin(), checkpoint.windows.counts.end(),
                       [](uint64_t count) { return count != 0; }));
 
-  StreamMerge other_reference(tumbling, kCounters, kReferenceVersion + 1, kFingerprint, kIdleMs);
+  StreamMerge other_reference(tumbling, kCounters, kReferenceVersion + 1, kFingerprint, kIdleMs, kReportMs);
   CHECK_THROWS_WITH(other_reference.restore(checkpoint, 0),
                     Contains("merge checkpoint of reference version 3, the owner's is 4"));
-  StreamMerge other_layout(tumbling, kCounters, kReferenceVersion, kFingerprint + 1, kIdleMs);
+  StreamMerge other_layout(tumbling, kCounters, kReferenceVersion, kFingerprint + 1, kIdleMs, kReportMs);
   CHECK_THROWS_WITH(other_layout.restore(checkpoint, 0),
                     Contains("merge checkpoint of another counter layout"));
-  StreamMerge other_counters(tumbling, kCounters + 1, kReferenceVersion, kFingerprint, kIdleMs);
+  StreamMerge other_counters(tumbling, kCounters + 1, kReferenceVersion, kFingerprint, kIdleMs, kReportMs);
   CHECK_THROWS_WITH(other_counters.restore(checkpoint, 0),
                     Contains("merge checkpoint of 5 counters, the owner has 6"));
 
-  StreamMerge owner(tumbling, kCounters, kReferenceVersion, kFingerprint, kIdleMs);
+  StreamMerge owner(tumbling, kCounters, kReferenceVersion, kFingerprint, kIdleMs, kReportMs);
   // Two closed panes a window of one pane cannot have.
   const MergeCheckpoint of_sliding = checkpoint_of(sliding);
   REQUIRE(of_sliding.windows.first_open_pane - of_sliding.windows.first_pane == 2);
@@ -281,7 +281,7 @@ TEST_CASE("a restored owner re-derives its watermark from the partitions, holdin
   const auto partial = [](std::vector<PartitionProgress> partitions, std::vector<Event> events) {
     return partial_of(std::move(partitions), events, 100);
   };
-  StreamMerge old_owner(spec, kCounters, kReferenceVersion, kFingerprint, kIdleMs);
+  StreamMerge old_owner(spec, kCounters, kReferenceVersion, kFingerprint, kIdleMs, kReportMs);
   old_owner.set_partition_count(2);
   old_owner.add(partial({progress(0, 1, 1'050), progress(1, 1, 1'020)}, {{1'050, 1}, {1'020, 2}}),
                 0);
@@ -300,7 +300,7 @@ TEST_CASE("a restored owner re-derives its watermark from the partitions, holdin
 
   const MergeCheckpoint checkpoint = old_owner.checkpoint();
   REQUIRE(checkpoint.windows.first_open_pane == 16);
-  StreamMerge new_owner(spec, kCounters, kReferenceVersion, kFingerprint, kIdleMs);
+  StreamMerge new_owner(spec, kCounters, kReferenceVersion, kFingerprint, kIdleMs, kReportMs);
   const int64_t restored_at = 5'000;
   new_owner.restore(decode_merge_checkpoint(encode_merge_checkpoint(checkpoint)), restored_at);
   // Its watermark comes back as the frontier of partitions that all hold
@@ -327,7 +327,7 @@ TEST_CASE("a restored owner re-derives its watermark from the partitions, holdin
 TEST_CASE("a restored owner holds time for the partitions its checkpoint counted, heard from "
           "or not") {
   const WindowSpec spec = WindowSpec::tumbling(milliseconds(100), TimeDomain::event_time);
-  StreamMerge old_owner(spec, kCounters, kReferenceVersion, kFingerprint, kIdleMs);
+  StreamMerge old_owner(spec, kCounters, kReferenceVersion, kFingerprint, kIdleMs, kReportMs);
   old_owner.set_partition_count(3);  // partition 2's holder has not cut yet
   old_owner.add(partial_of({progress(0, 1, 1'050), progress(1, 1, 1'020)}, {{1'050, 1}}, 100), 0);
   CHECK(poll_windows(old_owner, 10 * kIdleMs).empty());
@@ -336,7 +336,7 @@ TEST_CASE("a restored owner holds time for the partitions its checkpoint counted
   REQUIRE(checkpoint.source.size() == 2);
 
   // Before the new owner's metadata says how many partitions there are.
-  StreamMerge new_owner(spec, kCounters, kReferenceVersion, kFingerprint, kIdleMs);
+  StreamMerge new_owner(spec, kCounters, kReferenceVersion, kFingerprint, kIdleMs, kReportMs);
   new_owner.restore(checkpoint, 0);
   CHECK(new_owner.source().partition_count() == 3);
   new_owner.add(partial_of({progress(0, 2, 5'000), progress(1, 2, 5'000)}, {{4'990, 0}}, 100), 10);

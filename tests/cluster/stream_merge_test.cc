@@ -24,7 +24,7 @@ using std::chrono::milliseconds;
 class SteadyOwner : public OwnerSide {
  public:
   explicit SteadyOwner(const Scenario& scenario)
-      : merge_(scenario.spec, kCounters, kReferenceVersion, kFingerprint, kIdleMs) {
+      : merge_(scenario.spec, kCounters, kReferenceVersion, kFingerprint, kIdleMs, kReportMs) {
     merge_.set_partition_count(scenario.partitions);
   }
 
@@ -81,7 +81,7 @@ TEST_CASE("merged partials give every window exactly its events, through crashes
 
 TEST_CASE("a partial binned with another reference or layout is rejected, its progress too") {
   StreamMerge owner(WindowSpec::tumbling(milliseconds(100), TimeDomain::event_time), kCounters,
-                    kReferenceVersion, kFingerprint, kIdleMs);
+                    kReferenceVersion, kFingerprint, kIdleMs, kReportMs);
   owner.set_partition_count(1);
   PanePartial partial;
   partial.stream = "payments";

@@ -55,7 +55,7 @@ void check_restore(const cluster::MergeCheckpoint& checkpoint, bool sliding) {
                                     milliseconds(50))
               : WindowSpec::tumbling(milliseconds(100), TimeDomain::event_time);
   cluster::StreamMerge merge(spec, checkpoint.counters, checkpoint.reference_version,
-                             checkpoint.layout_fingerprint, kIdleMs);
+                             checkpoint.layout_fingerprint, kIdleMs, kIdleMs);
   try {
     merge.restore(checkpoint, kActivity);
   } catch (const InputError&) {
