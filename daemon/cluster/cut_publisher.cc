@@ -17,6 +17,8 @@ namespace {
 using Clock = std::chrono::steady_clock;
 
 constexpr std::chrono::milliseconds kRetryPause{100};
+// What an abort after a refused commit may take.
+constexpr std::chrono::milliseconds kAbortTime{10'000};
 
 int remaining_ms(Clock::time_point deadline) {
   const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
@@ -54,15 +56,23 @@ CutPublisher::~CutPublisher() = default;
 CutPublisher::Result CutPublisher::abort(std::string reason, Clock::time_point deadline) {
   for (;;) {
     rd_kafka_error_t* failure = rd_kafka_abort_transaction(producer_.get(), remaining_ms(deadline));
-    if (failure == nullptr) return {Outcome::aborted, std::move(reason)};
+    if (failure == nullptr) {
+      abort_pending_ = false;
+      return {Outcome::aborted, std::move(reason)};
+    }
     const bool fatal = rd_kafka_error_is_fatal(failure);
     const bool retriable = rd_kafka_error_is_retriable(failure);
     reason += std::string("; the abort failed: ") + rd_kafka_error_string(failure);
     rd_kafka_error_destroy(failure);
-    // An abort that cannot finish leaves the producer unusable: fatal.
-    if (fatal || !retriable || Clock::now() >= deadline) {
+    if (fatal || !retriable) {
       fenced_ = true;
       return {Outcome::fenced, std::move(reason)};
+    }
+    if (Clock::now() >= deadline) {
+      // The broker is away: nothing of the transaction is committed, and
+      // the next publish() finishes the abort before it begins.
+      abort_pending_ = true;
+      return {Outcome::aborted, std::move(reason) + " (the abort is finished at the next cut)"};
     }
     std::this_thread::sleep_for(kRetryPause);
   }
@@ -96,6 +106,12 @@ CutPublisher::Result CutPublisher::publish(std::span<const Record> records,
   const Clock::time_point deadline = Clock::now() + timeout;
   rd_kafka_t* producer = producer_.get();
   bool retry = false;
+  if (abort_pending_) {
+    if (Result result = abort("the previous transaction's abort", deadline); abort_pending_ ||
+                                                                              result.outcome == Outcome::fenced) {
+      return result;
+    }
+  }
   if (rd_kafka_error_t* failure = rd_kafka_begin_transaction(producer)) {
     // Beginning only fails for a producer that cannot go on.
     const std::string reason = rd_kafka_error_string(failure);
@@ -123,12 +139,21 @@ CutPublisher::Result CutPublisher::publish(std::span<const Record> records,
     if (failure == nullptr) break;
     if (Result result = settle(failure, deadline, retry); !retry) return result;
   } while (retry);
-  do {
+  for (;;) {
     rd_kafka_error_t* failure = rd_kafka_commit_transaction(producer, remaining_ms(deadline));
     if (failure == nullptr) return {Outcome::committed, ""};
-    if (Result result = settle(failure, deadline, retry); !retry) return result;
-  } while (retry);
-  return {Outcome::committed, ""};
+    // A commit that timed out may still complete on the broker: only
+    // calling it again tells (librdkafka's rule), so a retriable failure is
+    // retried past the deadline, until the commit succeeds or the broker
+    // settles it otherwise (its transaction.timeout.ms bounds the wait).
+    if (rd_kafka_error_is_retriable(failure) && !rd_kafka_error_is_fatal(failure) &&
+        !rd_kafka_error_txn_requires_abort(failure)) {
+      rd_kafka_error_destroy(failure);
+      std::this_thread::sleep_for(kRetryPause);
+      continue;
+    }
+    return settle(failure, std::max(deadline, Clock::now() + kAbortTime), retry);
+  }
 }
 
 }  // namespace driftd::cluster

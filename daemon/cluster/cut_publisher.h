@@ -10,10 +10,15 @@
 // Outcomes of publish():
 //   committed  both are durable.
 //   aborted    this cut's transaction was aborted (a record refused, the
-//              broker asked for an abort, the deadline passed): none of it is
-//              visible and the group's offsets are as before. The caller
-//              discards the cut's counts and rewinds its partitions to the
-//              committed offsets. The next publish() may succeed.
+//              broker asked for an abort, the deadline passed before the
+//              commit): none of it is visible and the group's offsets are as
+//              before. The caller discards the cut's counts and rewinds its
+//              partitions to the committed offsets. The next publish() may
+//              succeed; an abort the broker could not be told of in time
+//              (it is away) is finished first.
+//   A commit that was sent is never reported aborted on a timeout: it may
+//   still complete, so publish() waits for its outcome (at most the
+//   broker's transaction.timeout.ms), even past `timeout`.
 //   fenced     a fatal error, such as a newer producer with the same
 //              transactional.id (the instance restarted elsewhere): this
 //              producer can do nothing more; the caller stops its cluster
@@ -95,6 +100,9 @@ class CutPublisher {
   kafka::ClientLog client_log_;
   std::unique_ptr<rd_kafka_s, ProducerDeleter> producer_;
   bool fenced_ = false;
+  // An abort that timed out (the broker away): finished before the next
+  // transaction begins.
+  bool abort_pending_ = false;
 };
 
 }  // namespace driftd::cluster
