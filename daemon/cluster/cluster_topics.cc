@@ -3,6 +3,7 @@
 #include <cstdio>
 #include <memory>
 #include <stdexcept>
+#include <thread>
 #include <utility>
 
 #include <librdkafka/rdkafka.h>
@@ -117,7 +118,12 @@ void ensure_cluster_topics(const config::KafkaConfig& kafka, const config::Clust
   }
   if (!missing.empty()) {
     create(client.get(), missing, cluster.replication_factor, timeout);
-    found = existing(client.get(), names, timeout);
+    // The broker's metadata shows a new topic a moment after it is made.
+    const auto give_up = std::chrono::steady_clock::now() + timeout;
+    do {
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+      found = existing(client.get(), names, timeout);
+    } while (found.size() < wanted.size() && std::chrono::steady_clock::now() < give_up);
   }
   for (const Wanted& topic : wanted) {
     if (!found.contains(topic.name)) {

@@ -1,0 +1,258 @@
+#!/usr/bin/python3
+"""Cluster mode end to end on the real broker (issue 15's proof): several
+driftd processes as one monitor, against one driftd on its own.
+
+A 6-partition topic carries PER_PARTITION events per partition, in event-time
+order per partition (10 ms apart, 1 s tumbling windows), the second half
+drifted. Three instances (A, B, C) with the same cluster configuration start
+on the first third. Then A is killed with SIGKILL, a fourth (D) starts, the
+second third is produced, the broker is stopped (SIGSTOP) for BROKER_PAUSE_S
+seconds, and the last third is produced. Finally A restarts on its own
+database.
+
+Checked:
+  * every instance's SQLite holds every window that can close (all but the
+    last), each exactly once, with the count the events produced give it
+    (computed here from the events, independently): produced = counted, and
+    no event late;
+  * a single driftd (no cluster section, its own group) over the same topic
+    stores the same windows: counts, missing, invalid and histograms, bin by
+    bin, for every feature;
+  * every instance answers /v1/alerts with the same list, which is the single
+    driftd's (the same alerts on the same windows), and the drift fired one;
+  * every instance stores the same alert events (ids from the results topic)
+    and delivers only those it published as the stream's owner.
+usage: /usr/bin/python3 cluster_end_to_end_test.py DRIFTD_BINARY
+"""
+import json
+import os
+import random
+import signal
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "daemon"))
+from driftd_harness import Daemon, check, curl, fail, run, write_config  # noqa: E402
+
+REPO = os.path.abspath(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
+KAFKA = os.path.join(REPO, "scripts", "kafka")
+PARTITIONS = 6
+PER_PARTITION = 2400
+STEP_MS = 10
+T0 = 1_700_000_000_000
+WINDOW_MS = 1000
+BROKER_PAUSE_S = 30
+CATEGORIES = ["a", "b", "c", "d"]
+
+
+def kafka(*args):
+    return subprocess.run([KAFKA, *args], check=True, capture_output=True, text=True).stdout.strip()
+
+
+def event(partition, i):
+    """Event i of a partition: deterministic, drifted from the second half on."""
+    rng = random.Random(partition * 1_000_003 + i)
+    drifted = i >= PER_PARTITION // 2
+    x = rng.gauss(1.0 if drifted else 0.0, 1.0)
+    weights = [1, 1, 1, 3] if drifted else [1, 1, 1, 1]
+    return {"t": T0 + i * STEP_MS + partition, "x": x, "c": rng.choices(CATEGORIES, weights)[0]}
+
+
+def produce(broker, topic, first, last, workdir):
+    for partition in range(PARTITIONS):
+        path = os.path.join(workdir, f"events-{partition}-{first}.ndjson")
+        with open(path, "w") as f:
+            for i in range(first, last):
+                f.write(json.dumps(event(partition, i)) + "\n")
+        subprocess.run(["kcat", "-P", "-b", broker, "-t", topic, "-p", str(partition), "-l", path],
+                       check=True)
+
+
+def expected_windows():
+    """Events per window that can close: every window but the one holding
+    the latest event time (no watermark passes it)."""
+    counts = {}
+    latest = 0
+    for partition in range(PARTITIONS):
+        for i in range(PER_PARTITION):
+            t = T0 + i * STEP_MS + partition
+            start = t - t % WINDOW_MS
+            counts[start] = counts.get(start, 0) + 1
+            latest = max(latest, t)
+    return {start: n for start, n in counts.items() if start + WINDOW_MS <= latest}
+
+
+def config(workdir, broker, group, topic, reference, cluster):
+    settings = {
+        "storage": {"path": "test.db"},
+        "http": {"listen": "127.0.0.1:0"},
+        # A dead member's partitions move after 6 s (the broker's minimum).
+        "kafka": {"brokers": broker, "group_id": group,
+                  "properties": {"session.timeout.ms": "6000"}},
+        "streams": [{
+            "name": "payments", "source": {"type": "kafka", "topic": topic},
+            "event_time": {"field": "/t", "idle_timeout": "3s"},
+            "window": {"type": "tumbling", "size": "1s"},
+            "reference": {"type": "file", "path": reference},
+            "features": [{"name": "x", "path": "/x", "type": "numeric", "bins": 8},
+                         {"name": "c", "path": "/c", "type": "categorical"}],
+            "alerts": [{"metric": "jsd", "warn": 0.02, "critical": 0.1, "max_p_value": 0.01,
+                        "for": 2}]}]}
+    if cluster:
+        settings["cluster"] = {"commit_interval": "200ms", "topic_partitions": 3}
+    return write_config(workdir, settings)
+
+
+def windows(db_path):
+    """(feature, start, end, n, missing, invalid, late, histogram) of every stored window."""
+    with sqlite3.connect(db_path) as db:
+        return db.execute(
+            "SELECT feature, window_start, window_end, n, missing, invalid, late, histogram "
+            "FROM window_metrics ORDER BY feature, window_start").fetchall()
+
+
+def window_count(db_path):
+    if not os.path.exists(db_path):
+        return 0
+    with sqlite3.connect(db_path) as db:
+        try:
+            return db.execute("SELECT count(*) FROM window_metrics WHERE feature = 'x'").fetchone()[0]
+        except sqlite3.OperationalError:
+            return 0
+
+
+def wait_for_window_count(daemons, count, seconds):
+    deadline = time.time() + seconds
+    while time.time() < deadline:
+        counts = [window_count(os.path.join(d.workdir, "test.db")) for d in daemons]
+        if all(c >= count for c in counts):
+            return counts
+        time.sleep(0.5)
+    return [window_count(os.path.join(d.workdir, "test.db")) for d in daemons]
+
+
+def alerts(daemon):
+    status, text = curl(daemon.url("/v1/alerts"))
+    if status != 200:
+        fail(f"/v1/alerts answers {status}: {text}")
+    return json.loads(text)
+
+
+def alert_summary(listed):
+    """What must agree between a cluster and one driftd: which alert, on
+    which window, how it ended (ids and wall-clock times differ)."""
+    out = []
+    for alert in listed["alerts"]:
+        out.append((alert["stream"], alert["feature"], alert["rule"], alert["severity"],
+                    alert["state"], alert["window_start"], alert["window_end"]))
+    return sorted(out)
+
+
+def events_of(db_path):
+    with sqlite3.connect(db_path) as db:
+        return db.execute("SELECT id, alert_id, transition, severity, at, payload, delivered_here "
+                          "FROM alert_events ORDER BY id").fetchall()
+
+
+class Instance:
+    def __init__(self, binary, base, name, config_args):
+        self.workdir = os.path.join(base, name)
+        os.makedirs(self.workdir, exist_ok=True)
+        self.config_path = config(self.workdir, *config_args)
+        self.binary = binary
+        self.daemon = None
+
+    def start(self):
+        self.daemon = Daemon(self.binary, self.workdir, self.config_path)
+        return self
+
+    def url(self, path):
+        return self.daemon.url(path)
+
+
+def main():
+    binary = os.path.abspath(sys.argv[1])
+    broker = kafka("bootstrap")
+    run_id = f"{os.getpid()}-{int(time.time())}"
+    topic = f"cluster-e2e-{run_id}"
+    kafka("create-topic", topic, str(PARTITIONS))
+    base = tempfile.mkdtemp(prefix="driftd-cluster-e2e-")
+    reference = os.path.join(base, "reference.csv")
+    rng = random.Random(7)
+    with open(reference, "w") as f:
+        f.write("x,c\n")
+        for _ in range(5000):
+            f.write(f"{rng.gauss(0.0, 1.0)},{rng.choice(CATEGORIES)}\n")
+    expected = expected_windows()
+    cluster_args = (broker, f"cluster-{run_id}", topic, reference, True)
+
+    third = PER_PARTITION // 3
+    produce(broker, topic, 0, third, base)
+    a, b, c = (Instance(binary, base, name, cluster_args).start() for name in "abc")
+    counts = wait_for_window_count([a, b, c], 3, 120)
+    check(all(n >= 3 for n in counts), f"three instances commit their first windows ({counts})")
+
+    a.daemon.kill()
+    d = Instance(binary, base, "d", cluster_args).start()
+    produce(broker, topic, third, 2 * third, base)
+    time.sleep(3)
+    broker_pid = int(kafka("pid"))
+    os.kill(broker_pid, signal.SIGSTOP)
+    time.sleep(BROKER_PAUSE_S)
+    os.kill(broker_pid, signal.SIGCONT)
+    produce(broker, topic, 2 * third, PER_PARTITION, base)
+
+    live = [b, c, d]
+    counts = wait_for_window_count(live, len(expected), 300)
+    check(all(n == len(expected) for n in counts),
+          f"after A's SIGKILL, D's start and {BROKER_PAUSE_S} s without the broker, every live "
+          f"instance holds the {len(expected)} windows that can close ({counts})")
+    a.start()  # on its own database: it catches up from its stored position
+    everyone = [a, b, c, d]
+    counts = wait_for_window_count(everyone, len(expected), 120)
+    check(counts == [len(expected)] * 4, f"A, restarted, catches up too ({counts})")
+
+    rows = windows(os.path.join(b.workdir, "test.db"))
+    for instance in everyone:
+        check(windows(os.path.join(instance.workdir, "test.db")) == rows,
+              f"instance {os.path.basename(instance.workdir)} stores the same windows, "
+              "histograms included")
+    counted = {start: n for feature, start, _, n, _, _, _, _ in rows if feature == "x"}
+    check(counted == expected,
+          f"each window counts exactly its produced events ({sum(counted.values())} counted, "
+          f"{sum(expected.values())} produced before the last window)")
+    check(sum(row[6] for row in rows) == 0, "no event late")
+
+    single = Instance(binary, base, "single",
+                      (broker, f"single-{run_id}", topic, reference, False)).start()
+    counts = wait_for_window_count([single], len(expected), 180)
+    check(counts == [len(expected)], f"one driftd on its own closes the same {len(expected)} windows")
+    check(windows(os.path.join(single.workdir, "test.db")) == rows,
+          "its windows equal the cluster's, bin by bin")
+
+    listed = [alerts(instance) for instance in everyone]
+    check(all(alert_list == listed[0] for alert_list in listed),
+          "every instance answers /v1/alerts with the same list")
+    summary = alert_summary(listed[0])
+    check(len(summary) >= 1, f"the drift fired an alert ({summary})")
+    check(alert_summary(alerts(single)) == summary, "the single driftd raised the same alerts")
+
+    stored = [events_of(os.path.join(i.workdir, "test.db")) for i in everyone]
+    without_delivery = [[event[:6] for event in events] for events in stored]
+    check(all(events == without_delivery[0] for events in without_delivery),
+          "every instance stores the same alert events, ids included")
+    delivered = [sum(event[6] for event in events) for events in stored]
+    check(sum(delivered) == len(stored[0]),
+          f"each event is delivered by exactly one instance, its owner ({delivered})")
+
+    for instance in everyone + [single]:
+        check(instance.daemon.stop() == 0,
+              f"{os.path.basename(instance.workdir)} drains and exits 0")
+    print("PASS")
+
+
+if __name__ == "__main__":
+    run(main)
