@@ -24,6 +24,8 @@ constexpr std::size_t kBatch = 1000;
 constexpr std::chrono::milliseconds kTransactionTimeout{30'000};
 // Reading a state partition, and the committed offsets after an abort.
 constexpr std::chrono::milliseconds kTakeOverTimeout{30'000};
+// After a take-over that could not finish (the broker away).
+constexpr std::chrono::milliseconds kLoadRetry{1'000};
 
 std::chrono::milliseconds millis(Clock::SteadyTime::duration duration) {
   return std::chrono::duration_cast<std::chrono::milliseconds>(duration);
@@ -159,6 +161,7 @@ void PartialsOwner::take_over(int32_t partition) {
 }
 
 void PartialsOwner::drop(int32_t partition) {
+  unloaded_.erase(partition);
   std::erase_if(owned_, [&](const auto& entry) { return entry.second.partition == partition; });
   std::erase_if(pending_, [&](const PendingResult& result) { return result.partition == partition; });
   consumed_.erase(partition);
@@ -228,6 +231,7 @@ void PartialsOwner::close_windows(const OnWindow& on_window) {
 
 bool PartialsOwner::step(std::chrono::milliseconds wait, const OnWindow& on_window) {
   if (failed_) return false;
+  load_unloaded();
   const auto deadline = clock_.steady() + wait;
   for (std::size_t n = 0; n < kBatch; ++n) {
     const auto left = n == 0 ? std::max<int64_t>(millis(deadline - clock_.steady()).count(), 0) : 0;
@@ -241,8 +245,9 @@ bool PartialsOwner::step(std::chrono::milliseconds wait, const OnWindow& on_wind
       }
       continue;
     }
-    // A message of a partition revoked meanwhile is not this owner's.
-    if (!assigned_.contains(message->partition)) continue;
+    // A message of a partition revoked meanwhile is not this owner's; one
+    // of a partition not loaded yet is read again once it is.
+    if (!assigned_.contains(message->partition) || unloaded_.contains(message->partition)) continue;
     consumed_[message->partition] = message->offset + 1;
     consumed_since_commit_ = true;
     add_partial(std::span(static_cast<const std::byte*>(message->payload), message->len),
@@ -307,33 +312,67 @@ void PartialsOwner::commit() {
 }
 
 void PartialsOwner::reload() {
-  const std::set<int32_t> partitions = assigned_;
   owned_.clear();
   pending_.clear();
   consumed_.clear();
   consumed_since_commit_ = false;
+  unload(assigned_);
+}
+
+void PartialsOwner::unload(const std::set<int32_t>& partitions) {
   if (partitions.empty()) return;
+  const kafka::PartitionList list(rd_kafka_topic_partition_list_new(static_cast<int>(partitions.size())));
+  for (const int32_t partition : partitions) {
+    rd_kafka_topic_partition_list_add(list.get(), topic_.c_str(), partition);
+    unloaded_.insert(partition);
+  }
+  // Nothing of them is read until they are loaded (their messages fetched
+  // meanwhile are skipped; loading seeks back to the committed offset).
+  rd_kafka_pause_partitions(consumer_.get(), list.get());
+}
+
+void PartialsOwner::load_unloaded() {
+  if (unloaded_.empty() || clock_.steady() < next_load_) return;
+  const std::set<int32_t> partitions = unloaded_;
   const kafka::PartitionList positions(rd_kafka_topic_partition_list_new(static_cast<int>(partitions.size())));
   for (const int32_t partition : partitions) {
     rd_kafka_topic_partition_list_add(positions.get(), topic_.c_str(), partition);
   }
   rd_kafka_t* consumer = consumer_.get();
-  if (const rd_kafka_resp_err_t failed =
-          rd_kafka_committed(consumer, positions.get(), static_cast<int>(kTakeOverTimeout.count()))) {
-    failed_ = std::string("reading the committed partials offsets after an abort: ") +
-              rd_kafka_err2str(failed);
+  try {
+    // Where the state's transaction left the partials, and the state.
+    if (const rd_kafka_resp_err_t failed =
+            rd_kafka_committed(consumer, positions.get(), static_cast<int>(kTakeOverTimeout.count()))) {
+      throw std::runtime_error(std::string("reading the committed partials offsets: ") +
+                               rd_kafka_err2str(failed));
+    }
+    for (int i = 0; i < positions->cnt; ++i) {
+      if (positions->elems[i].offset < 0) positions->elems[i].offset = RD_KAFKA_OFFSET_BEGINNING;
+    }
+    if (rd_kafka_error_t* error = rd_kafka_seek_partitions(
+            consumer, positions.get(), static_cast<int>(kTakeOverTimeout.count()))) {
+      const std::string reason = rd_kafka_error_string(error);
+      rd_kafka_error_destroy(error);
+      throw std::runtime_error("rewinding the partials: " + reason);
+    }
+    for (const int32_t partition : partitions) {
+      std::erase_if(owned_, [&](const auto& entry) { return entry.second.partition == partition; });
+      take_over(partition);
+    }
+  } catch (const std::runtime_error& failure) {
+    // The broker away: try again a little later, these partitions paused.
+    for (const int32_t partition : partitions) {
+      std::erase_if(owned_, [&](const auto& entry) { return entry.second.partition == partition; });
+    }
+    next_load_ = clock_.steady() + kLoadRetry;
+    client_log_.report(std::string("taking partials partitions over (retrying): ") + failure.what());
     return;
   }
-  for (int i = 0; i < positions->cnt; ++i) {
-    if (positions->elems[i].offset < 0) positions->elems[i].offset = RD_KAFKA_OFFSET_BEGINNING;
-  }
-  if (rd_kafka_error_t* error = rd_kafka_seek_partitions(
-          consumer, positions.get(), static_cast<int>(kTakeOverTimeout.count()))) {
-    failed_ = std::string("rewinding the partials after an abort: ") + rd_kafka_error_string(error);
-    rd_kafka_error_destroy(error);
-    return;
-  }
-  for (const int32_t partition : partitions) take_over(partition);
+  for (const int32_t partition : partitions) unloaded_.erase(partition);
+  rd_kafka_resume_partitions(consumer, positions.get());
+  std::fprintf(stderr, "driftd: cluster owner: %zu partials partition(s) taken over, %llu stream(s) "
+                       "restored from the state topic so far\n",
+               partitions.size(), static_cast<unsigned long long>(counters_.states_restored));
 }
 
 void PartialsOwner::on_rebalance(int error, rd_kafka_topic_partition_list_t* partitions) {
@@ -345,26 +384,18 @@ void PartialsOwner::on_rebalance(int error, rd_kafka_topic_partition_list_t* par
     rd_kafka_error_destroy(failure);
   };
   if (error == RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS) {
-    for (int i = 0; i < partitions->cnt; ++i) {
-      const int32_t partition = partitions->elems[i].partition;
-      assigned_.insert(partition);
-      try {
-        take_over(partition);
-      } catch (const std::runtime_error& failure) {
-        // Reading on without the state would merge windows from the middle.
-        failed_ = std::string("taking over partials partition ") + std::to_string(partition) +
-                  ": " + failure.what();
-      }
-    }
     client_log_.reached();
-    std::fprintf(stderr, "driftd: cluster owner: %d partials partition(s) assigned, %zu stream(s) "
-                         "restored from the state topic so far\n",
-                 partitions->cnt, static_cast<std::size_t>(counters_.states_restored));
     if (cooperative) {
       check(rd_kafka_incremental_assign(consumer, partitions));
     } else if (const rd_kafka_resp_err_t failed = rd_kafka_assign(consumer, partitions)) {
       client_log_.report(std::string("assign: ") + rd_kafka_err2str(failed));
     }
+    // Taken over outside the callback (load_unloaded(), at the next step):
+    // the state read may wait for the broker.
+    std::set<int32_t> added;
+    for (int i = 0; i < partitions->cnt; ++i) added.insert(partitions->elems[i].partition);
+    assigned_.insert(added.begin(), added.end());
+    unload(added);
     return;
   }
   if (error == RD_KAFKA_RESP_ERR__REVOKE_PARTITIONS) {

@@ -10,11 +10,12 @@
 // (owner_state.h: the merge's checkpoint, the rule states) to the compacted
 // state topic, in the partition of the stream's partials.
 //
-// Failover. When the group assigns a partials partition, the owner reads the
-// same partition of the state topic to its end (StateTopicReader) and
-// restores each stream found there before it reads the partials after the
-// group's committed offset, which the state's transaction committed; a
-// stream with no state yet starts fresh at its first partial. Its windows
+// Failover. When the group assigns a partials partition, the owner pauses
+// it, and at its next step reads the same partition of the state topic to
+// its end (StateTopicReader), restores each stream found there, seeks the
+// partials to the group's committed offset, which the state's transaction
+// committed, and resumes (retried every second while the broker does not
+// answer); a stream with no state yet starts fresh at its first partial. Its windows
 // then continue exactly after the last committed one (stream_merge.h,
 // "Checkpoints"). A revoked partition is committed first (what was merged
 // goes out before the next owner reads on), then dropped; a lost one is
@@ -151,6 +152,12 @@ class PartialsOwner {
   // Drops everything merged since the last commit and takes every assigned
   // partition over again from the state topic and the committed offsets.
   void reload();
+  // Pauses `partitions` until load_unloaded() has taken them over.
+  void unload(const std::set<int32_t>& partitions);
+  // Takes the unloaded partitions over: their committed offsets, a seek
+  // there, their streams' states; retried after kLoadRetry when the broker
+  // does not answer.
+  void load_unloaded();
   void on_rebalance(int error, rd_kafka_topic_partition_list_s* partitions);
 
   struct HandleDeleter {
@@ -170,6 +177,8 @@ class PartialsOwner {
   std::unique_ptr<rd_kafka_s, HandleDeleter> consumer_;
   kafka::ActivityClock activity_;
   std::set<int32_t> assigned_;
+  std::set<int32_t> unloaded_;  // assigned, paused, not taken over yet
+  Clock::SteadyTime next_load_{};
   std::map<std::string, Owned> owned_;  // by stream name
   // By partials partition: the offset after the last partial consumed.
   std::map<int32_t, int64_t> consumed_;
