@@ -72,10 +72,8 @@ class ClusterNode {
   cluster::Materialized tick(bool final);
 
   // Whether the cuts or the owner can no longer go on (a fenced producer:
-  // this instance's id runs elsewhere); why.
+  // this instance's id runs elsewhere); why. /readyz reports it.
   std::optional<std::string> failure() const;
-  const std::vector<cluster::ClusterStream>& streams() const { return cluster_streams_; }
-  cluster::CutCounters cut_counters() const { return cuts_.counters(); }
 
  private:
   const config::Config& config_;

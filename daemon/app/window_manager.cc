@@ -286,9 +286,12 @@ void WindowManager::cluster_tick(bool final) {
       commit_latency_.observe(std::chrono::duration_cast<std::chrono::microseconds>(
           std::chrono::steady_clock::now() - started));
     }
-    streams_behind_.store(0, std::memory_order_relaxed);
+    // A fenced producer (this instance id runs elsewhere) stops this
+    // instance's part; /readyz says so until it is restarted.
+    const std::optional<std::string> failure = cluster_->failure();
+    streams_behind_.store(failure ? streams_.size() : 0, std::memory_order_relaxed);
     std::lock_guard lock(problem_mutex_);
-    commit_problem_.clear();
+    commit_problem_ = failure.value_or("");
   } catch (const std::exception& error) {
     // The materializer rewound: the failed result is read again next tick.
     commit_failures_.fetch_add(1, std::memory_order_relaxed);

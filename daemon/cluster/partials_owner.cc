@@ -104,12 +104,6 @@ void PartialsOwner::leave() {
   close();
 }
 
-std::vector<std::string> PartialsOwner::owned_streams() const {
-  std::vector<std::string> names;
-  for (const auto& [name, owned] : owned_) names.push_back(name);
-  return names;
-}
-
 const ClusterStream* PartialsOwner::spec_named(const std::string& name) const {
   for (const ClusterStream& spec : specs_) {
     if (spec.config->name == name) return &spec;

@@ -116,8 +116,6 @@ class PartialsOwner {
   // Commits what was merged, then leaves: the next owner starts from it.
   void leave();
 
-  // The streams this owner holds now.
-  std::vector<std::string> owned_streams() const;
   const OwnerCounters& counters() const { return counters_; }
   // Why the owner can no longer go on (a fenced producer).
   const std::optional<std::string>& failed() const { return failed_; }
