@@ -98,8 +98,10 @@ void ClusterNode::start_owner() {
   owner_thread_ = std::thread([this] {
     name_this_thread("cluster-owner");
     while (!stopping_.load(std::memory_order_acquire)) {
-      if (owner_->step(kOwnerWait)) continue;
-      std::lock_guard lock(failure_mutex_);
+      const bool going_on = owner_->step(kOwnerWait);
+      std::lock_guard lock(mutex_);
+      owner_counters_ = owner_->counters();
+      if (going_on) continue;
       owner_failure_ = *owner_->failed();
       std::fprintf(stderr, "driftd: cluster owner stopped: %s\n", owner_failure_->c_str());
       return;
@@ -116,8 +118,18 @@ void ClusterNode::stop_owner() {
 
 std::optional<std::string> ClusterNode::failure() const {
   if (cuts_.fenced()) return std::string("the cuts' producer was fenced: this instance id runs elsewhere");
-  std::lock_guard lock(failure_mutex_);
+  std::lock_guard lock(mutex_);
   return owner_failure_;
+}
+
+ClusterProgress ClusterNode::progress() const {
+  ClusterProgress out;
+  out.cuts = cuts_.counters();
+  std::lock_guard lock(mutex_);
+  out.owner = owner_counters_;
+  out.results = result_counters_;
+  out.results_next_offset = results_next_offset_;
+  return out;
 }
 
 cluster::Materialized ClusterNode::tick(bool final) {
@@ -132,7 +144,11 @@ cluster::Materialized ClusterNode::tick(bool final) {
                    result.error.c_str());
     }
   }
-  return materializer_.poll(std::chrono::milliseconds(0), kResultsPerTick);
+  cluster::Materialized done = materializer_.poll(std::chrono::milliseconds(0), kResultsPerTick);
+  std::lock_guard lock(mutex_);
+  result_counters_ = materializer_.counters();
+  results_next_offset_ = materializer_.next_offset();
+  return done;
 }
 
 }  // namespace driftd

@@ -27,6 +27,7 @@
 #include <chrono>
 #include <cstdint>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <thread>
@@ -44,6 +45,14 @@
 #include "store/drift_store.h"
 
 namespace driftd {
+
+// What the node has done so far, for /metrics (cluster_metrics.h).
+struct ClusterProgress {
+  cluster::CutCounters cuts;
+  cluster::OwnerCounters owner;
+  cluster::MaterializerCounters results;
+  int64_t results_next_offset = 0;
+};
 
 class ClusterNode {
  public:
@@ -74,6 +83,9 @@ class ClusterNode {
   // Whether the cuts or the owner can no longer go on (a fenced producer:
   // this instance's id runs elsewhere); why. /readyz reports it.
   std::optional<std::string> failure() const;
+  // Any thread: a snapshot of the counters (the owner's as of its last
+  // step, the results' as of the last tick).
+  ClusterProgress progress() const;
 
  private:
   const config::Config& config_;
@@ -89,8 +101,13 @@ class ClusterNode {
 
   std::thread owner_thread_;
   std::atomic<bool> stopping_{false};
-  mutable std::mutex failure_mutex_;
-  std::optional<std::string> owner_failure_;  // guarded by failure_mutex_
+  // Guards what other threads read: the owner thread's failure and
+  // counters, the window manager's results counters.
+  mutable std::mutex mutex_;
+  std::optional<std::string> owner_failure_;     // guarded by mutex_
+  cluster::OwnerCounters owner_counters_;        // guarded by mutex_
+  cluster::MaterializerCounters result_counters_;  // guarded by mutex_
+  int64_t results_next_offset_ = 0;              // guarded by mutex_
 };
 
 }  // namespace driftd

@@ -6,6 +6,7 @@
 #include "app/latest_drift.h"
 #include "app/window_manager_metrics.h"
 #include "http/server_metrics.h"
+#include "app/cluster_metrics.h"
 #include "kafka/kafka_metrics.h"
 #include "pipeline/stream_metrics.h"
 
@@ -55,6 +56,11 @@ void register_daemon_metrics(metrics::MetricsRegistry& registry, const MetricSou
                    kafka::write_kafka_metrics(*kafka, out);
                  });
   }
+  if (sources.cluster != nullptr) {
+    registry.add(cluster_metric_families(), [cluster = sources.cluster](metrics::MetricsWriter& out) {
+      write_cluster_metrics(*cluster, out);
+    });
+  }
 }
 
 std::vector<const metrics::MetricFamily*> every_daemon_metric_family() {
@@ -64,7 +70,7 @@ std::vector<const metrics::MetricFamily*> every_daemon_metric_family() {
       LatestDrift::metric_families(),    http::server_metric_families(),
       alerts::alert_feed_metric_families(), alerts::webhook_metric_families(),
       alerts::alert_topic_metric_families(), alerts::alertmanager_metric_families(),
-      kafka::kafka_metric_families()};
+      kafka::kafka_metric_families(),    cluster_metric_families()};
   std::vector<const metrics::MetricFamily*> families;
   for (const auto& part : parts) families.insert(families.end(), part.begin(), part.end());
   return families;

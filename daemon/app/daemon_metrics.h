@@ -11,6 +11,7 @@
 #include "alerts/alertmanager_notifier.h"
 #include "alerts/kafka_alert_publisher.h"
 #include "alerts/webhook_dispatcher.h"
+#include "app/cluster_node.h"
 #include "app/window_manager.h"
 #include "http/server.h"
 #include "kafka/kafka_source.h"
@@ -30,6 +31,7 @@ struct MetricSources {
   const alerts::KafkaAlertPublisher* alert_topic;  // null without kafka.alert_topic
   const alerts::AlertmanagerNotifier* alertmanager;  // null without alertmanager
   const kafka::KafkaSource* kafka;                 // null without Kafka streams
+  const ClusterNode* cluster = nullptr;            // null without the cluster section
 };
 
 void register_daemon_metrics(metrics::MetricsRegistry& registry, const MetricSources& sources);

@@ -249,7 +249,7 @@ int run(const std::string& config_path, bool& reload) {
   driftd::metrics::MetricsRegistry metrics;
   driftd::register_daemon_metrics(metrics, {&streams, manager.get(), &server, alert_feed.get(),
                                             webhooks.get(), alert_topic.get(), alertmanager.get(),
-                                            kafka.get()});
+                                            kafka.get(), cluster.get()});
   driftd::register_api_routes(server.router(), {&streams, manager.get(), config.http.ingest_ack,
                                                 &ready, kafka.get(), &metrics});
   driftd::register_subscription_routes(server.router(), *webhook_store, config.webhooks);

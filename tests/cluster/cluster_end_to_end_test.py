@@ -21,7 +21,8 @@ Checked:
   * every instance answers /v1/alerts with the same list, which is the single
     driftd's (the same alerts on the same windows), and the drift fired one;
   * every instance stores the same alert events (ids from the results topic)
-    and delivers only those it published as the stream's owner.
+    and delivers only those it published as the stream's owner;
+  * each instance's /metrics counts the results it stored and its cuts.
 usage: /usr/bin/python3 cluster_end_to_end_test.py DRIFTD_BINARY
 """
 import json
@@ -151,6 +152,19 @@ def alert_summary(listed):
     return sorted(out)
 
 
+def metric_samples(instance):
+    """/metrics as {series: value}."""
+    status, text = curl(instance.url("/metrics"))
+    if status != 200:
+        fail(f"/metrics answers {status}")
+    out = {}
+    for line in text.splitlines():
+        if line and not line.startswith("#"):
+            series, value = line.rsplit(" ", 1)
+            out[series] = float(value)
+    return out
+
+
 def events_of(db_path):
     with sqlite3.connect(db_path) as db:
         return db.execute("SELECT id, alert_id, transition, severity, at, payload, delivered_here "
@@ -247,6 +261,14 @@ def main():
     delivered = [sum(event[6] for event in events) for events in stored]
     check(sum(delivered) == len(stored[0]),
           f"each event is delivered by exactly one instance, its owner ({delivered})")
+
+    for instance in everyone:
+        name = os.path.basename(instance.workdir)
+        samples = metric_samples(instance)
+        check(samples.get('driftd_cluster_results_total{outcome="stored"}') == len(expected) and
+              samples.get('driftd_cluster_results_total{outcome="skipped"}') == 0 and
+              samples.get('driftd_cluster_cuts_total{outcome="committed"}', 0) > 0,
+              f"{name}'s /metrics: {len(expected)} results stored, none skipped, cuts committed")
 
     for instance in everyone + [single]:
         check(instance.daemon.stop() == 0,
