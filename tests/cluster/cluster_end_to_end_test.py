@@ -262,13 +262,15 @@ def main():
     check(sum(delivered) == len(stored[0]),
           f"each event is delivered by exactly one instance, its owner ({delivered})")
 
-    for instance in everyone:
-        name = os.path.basename(instance.workdir)
-        samples = metric_samples(instance)
-        check(samples.get('driftd_cluster_results_total{outcome="stored"}') == len(expected) and
-              samples.get('driftd_cluster_results_total{outcome="skipped"}') == 0 and
-              samples.get('driftd_cluster_cuts_total{outcome="committed"}', 0) > 0,
-              f"{name}'s /metrics: {len(expected)} results stored, none skipped, cuts committed")
+    samples = {os.path.basename(i.workdir): metric_samples(i) for i in everyone}
+    check(all(samples[name].get('driftd_cluster_results_total{outcome="stored"}') == len(expected)
+              for name in "bcd"),
+          f"/metrics of B, C and D: {len(expected)} results stored since their start")
+    check(all(s.get('driftd_cluster_results_total{outcome="skipped"}') == 0 and
+              s.get('driftd_cluster_cuts_total{outcome="committed"}', 0) > 0 and
+              s.get("driftd_cluster_results_next_offset") ==
+              samples["b"].get("driftd_cluster_results_next_offset") for s in samples.values()),
+          "every instance's /metrics: no result skipped, cuts committed, the same results position")
 
     for instance in everyone + [single]:
         check(instance.daemon.stop() == 0,
