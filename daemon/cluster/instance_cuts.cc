@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <chrono>
 #include <memory>
+#include <string_view>
+#include <utility>
 
 #include <librdkafka/rdkafka.h>
 
@@ -58,10 +60,10 @@ CutPublisher::Result InstanceCuts::cut_parked(int64_t now_ms) {
   std::lock_guard lock(mutex_);
   if (fenced_) return {CutPublisher::Outcome::fenced, "fenced before"};
   std::vector<std::vector<std::byte>> values;
+  std::vector<std::string_view> keys;  // each value's stream
   std::vector<CutPublisher::Record> records;
   kafka::PartitionList offsets(rd_kafka_topic_partition_list_new(0));
   std::vector<std::map<int32_t, kafka::RewindPoint>> reached(streams_.size());
-  values.reserve(streams_.size());
   for (std::size_t s = 0; s < streams_.size(); ++s) {
     StreamRuntime& stream = *streams_[s];
     if (!stream.monitoring()) continue;  // no reference yet: nothing recorded
@@ -99,9 +101,13 @@ CutPublisher::Result InstanceCuts::cut_parked(int64_t now_ms) {
       }
     }
     if (partial.panes.empty() && partial.partitions.empty() && partial.events_seen == 0) continue;
-    values.push_back(encode_pane_partial(partial));
-    records.push_back({stream.config().name, values.back()});
+    for (std::vector<std::byte>& value : encode_pane_partial_records(partial)) {
+      values.push_back(std::move(value));
+      keys.push_back(stream.config().name);
+    }
   }
+  // Once every value is in place: the records point into them.
+  for (std::size_t v = 0; v < values.size(); ++v) records.push_back({keys[v], values[v]});
   const kafka::GroupMetadata group(source_->group_metadata());
   CutPublisher::Result result = publisher_.publish(records, offsets.get(), group.get(),
                                                    kTransactionTimeout);

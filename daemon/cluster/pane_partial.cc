@@ -190,4 +190,26 @@ PanePartial decode_pane_partial(std::span<const std::byte> bytes) {
   return out;
 }
 
+std::vector<std::vector<std::byte>> encode_pane_partial_records(const PanePartial& partial,
+                                                              std::size_t max_record_bytes) {
+  std::vector<std::vector<std::byte>> records;
+  records.push_back(encode_pane_partial(partial));
+  if (records.back().size() <= max_record_bytes || partial.panes.size() <= 1) return records;
+  records.clear();
+  PanePartial one = partial;  // the header; tallies and progress on the last
+  one.events_seen = one.malformed = one.invalid_event_time = 0;
+  one.partitions.clear();
+  for (std::size_t p = 0; p < partial.panes.size(); ++p) {
+    if (p + 1 == partial.panes.size()) {
+      one.events_seen = partial.events_seen;
+      one.malformed = partial.malformed;
+      one.invalid_event_time = partial.invalid_event_time;
+      one.partitions = partial.partitions;
+    }
+    one.panes.assign(1, partial.panes[p]);
+    records.push_back(encode_pane_partial(one));
+  }
+  return records;
+}
+
 }  // namespace driftd::cluster

@@ -99,6 +99,22 @@ struct PanePartial {
 // first violation otherwise.
 std::vector<std::byte> encode_pane_partial(const PanePartial& partial);
 
+// A record of the partials topic must stay below the producer's and the
+// broker's message size limits (librdkafka's message.max.bytes and the
+// broker's max.message.bytes, about 1 MB by default).
+inline constexpr std::size_t kMaxPartialRecordBytes = 900'000;
+
+// The records of one cut of one stream: encode_pane_partial(partial) when it
+// has at most `max_record_bytes`, else one partial per pane, in pane order,
+// the producer's tallies and the partitions' progress on the last one only
+// (the owner applies a partition's progress once every pane before it is
+// in, so nothing it covers can find its window closed). A single pane
+// larger than the limit stays one record (the producer's limit then refuses
+// it: the layout is too large for the topic's message size).
+// REQUIRES: `partial` is valid.
+std::vector<std::vector<std::byte>> encode_pane_partial_records(
+    const PanePartial& partial, std::size_t max_record_bytes = kMaxPartialRecordBytes);
+
 // Throws InputError naming the defect on anything but the canonical
 // encoding of a valid partial (truncated, corrupt, foreign or non-canonical
 // bytes) and never crashes. It allocates in proportion to the input's size,

@@ -505,6 +505,43 @@ TEST_CASE("Invalid pane partials are not encoded") {
   });
 }
 
+TEST_CASE("A cut too large for one record is one record per pane, progress and tallies last") {
+  PartialGenerator generator(20261204);
+  for (int round = 0; round < 50; ++round) {
+    const PanePartial partial = generator.next();
+    const std::vector<std::byte> whole = encode_pane_partial(partial);
+    // Fits: the one encoding.
+    CHECK(encode_pane_partial_records(partial, whole.size()) ==
+          std::vector<std::vector<std::byte>>{whole});
+    const std::vector<std::vector<std::byte>> records =
+        encode_pane_partial_records(partial, whole.size() - 1);
+    if (partial.panes.size() <= 1) {
+      CHECK(records == std::vector<std::vector<std::byte>>{whole});
+      continue;
+    }
+    REQUIRE(records.size() == partial.panes.size());
+    std::vector<PaneDelta> panes;
+    for (std::size_t r = 0; r < records.size(); ++r) {
+      const PanePartial part = decode_pane_partial(records[r]);
+      CHECK(part.stream == partial.stream);
+      CHECK(part.producer == partial.producer);
+      CHECK(part.sequence == partial.sequence);
+      CHECK(part.reference_version == partial.reference_version);
+      CHECK(part.layout_fingerprint == partial.layout_fingerprint);
+      CHECK(part.counters == partial.counters);
+      REQUIRE(part.panes.size() == 1);
+      panes.push_back(part.panes[0]);
+      const bool last = r + 1 == records.size();
+      CHECK(part.partitions ==
+            (last ? partial.partitions : std::vector<PartitionProgress>{}));
+      CHECK(part.events_seen == (last ? partial.events_seen : 0));
+      CHECK(part.malformed == (last ? partial.malformed : 0));
+      CHECK(part.invalid_event_time == (last ? partial.invalid_event_time : 0));
+    }
+    CHECK(panes == partial.panes);
+  }
+}
+
 TEST_CASE("add_counts adds modulo 2^64") {
   std::vector<std::uint64_t> totals = {kAllOnes, 5, 1ULL << 63, 0};
   add_counts(totals, std::vector<std::uint64_t>{1, kAllOnes, 1ULL << 63, 0});
