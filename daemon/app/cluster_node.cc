@@ -94,7 +94,7 @@ ClusterNode::~ClusterNode() { stop_owner(); }
 void ClusterNode::start_owner() {
   owner_ = std::make_unique<cluster::PartialsOwner>(*config_.kafka, *config_.cluster,
                                                     cluster_streams_, results_publisher_,
-                                                    instance_id_, clock_, instance_id_ + ".owner");
+                                                    instance_id_, clock_);
   owner_thread_ = std::thread([this] {
     name_this_thread("cluster-owner");
     while (!stopping_.load(std::memory_order_acquire)) {

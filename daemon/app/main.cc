@@ -229,7 +229,11 @@ int run(const std::string& config_path, bool& reload) {
     if (!kafka_streams.empty()) {
       kafka = std::make_unique<driftd::kafka::KafkaSource>(
           *config.kafka, kafka_streams, first_kafka_writer,
-          driftd::kafka::group_instance_id(config), cluster ? &cluster->cuts() : nullptr);
+          // Cluster mode: dynamic members (a rebalance costs a cut, and
+          // librdkafka 2.0 makes a static member fenced after a broker
+          // outage fatal); kafka.instance_id still names the transactions.
+          cluster ? std::nullopt : driftd::kafka::group_instance_id(config),
+          cluster ? &cluster->cuts() : nullptr);
       if (cluster) cluster->attach(*kafka);
       manager->set_kafka_source(kafka.get());
     }

@@ -40,8 +40,15 @@ struct PartialsOwner::Callbacks {
                         rd_kafka_topic_partition_list_t* partitions, void* opaque) {
     self(opaque).on_rebalance(error, partitions);
   }
-  static void error(rd_kafka_t*, int, const char* reason, void* opaque) {
-    self(opaque).client_log_.report(reason);
+  static void error(rd_kafka_t* rk, int error, const char* reason, void* opaque) {
+    PartialsOwner& owner = self(opaque);
+    owner.client_log_.report(reason);
+    if (error == RD_KAFKA_RESP_ERR__FATAL) {
+      // Served from the owner's poll, on its thread.
+      char why[512];
+      rd_kafka_fatal_error(rk, why, sizeof why);
+      owner.failed_ = std::string("the owners' consumer failed: ") + why;
+    }
   }
   static void log(const rd_kafka_t* rk, int level, const char* facility, const char* text) {
     self(rd_kafka_opaque(rk)).client_log_.log(level, facility, text);
@@ -52,8 +59,7 @@ void PartialsOwner::HandleDeleter::operator()(rd_kafka_s* handle) const { rd_kaf
 
 PartialsOwner::PartialsOwner(const config::KafkaConfig& kafka, const config::ClusterConfig& cluster,
                              std::vector<ClusterStream> streams, CutPublisher& results,
-                             std::string owner, const Clock& clock,
-                             const std::optional<std::string>& group_instance_id)
+                             std::string owner, const Clock& clock)
     : topic_(cluster.partials_topic),
       state_topic_(cluster.state_topic),
       commit_interval_(std::chrono::duration_cast<std::chrono::milliseconds>(cluster.commit_interval)),
@@ -69,7 +75,7 @@ PartialsOwner::PartialsOwner(const config::KafkaConfig& kafka, const config::Clu
       last_commit_(clock_.steady()) {
   config::KafkaConfig owners = kafka;
   owners.group_id = cluster.owner_group_id;
-  kafka::ConfPtr conf = kafka::make_consumer_config(owners, group_instance_id);
+  kafka::ConfPtr conf = kafka::make_consumer_config(owners, std::nullopt);
   kafka::set_conf(conf.get(), "isolation.level", "read_committed", "cluster");
   rd_kafka_conf_set_opaque(conf.get(), this);
   rd_kafka_conf_set_log_cb(conf.get(), &Callbacks::log);

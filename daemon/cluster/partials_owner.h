@@ -23,7 +23,8 @@
 // merges again. An aborted transaction makes the owner reload every
 // partition it holds that way: nothing it merged since its last commit is
 // lost or counted twice. Only a fenced producer (another process with this
-// owner's transactional.id) ends it: failed() says why.
+// owner's transactional.id) or a fatal consumer error ends it: failed()
+// says why.
 //
 // on_window sees each window as it closes, before its transaction commits:
 // after an abort or a failover the same window comes again (with the same
@@ -89,16 +90,14 @@ class PartialsOwner {
   // Joins `cluster.owner_group_id` on `cluster.partials_topic`, reading
   // states from `cluster.state_topic`; `results` (a transactional producer,
   // outliving this) publishes to `cluster.results_topic` and the state
-  // topic; `owner` names this instance in the results; `group_instance_id`
-  // makes it a static member of the owners' group (a restarted instance
-  // takes its partitions back at once; nullopt: dynamic); `clock` (its
-  // steady time drives the activity clock and the commit interval) must
-  // outlive this. Throws config::ConfigError for a property librdkafka
-  // refuses.
+  // topic; `owner` names this instance in the results; `clock` (its steady
+  // time drives the activity clock and the commit interval) must outlive
+  // this. A dynamic member of the owners' group (librdkafka 2.0 makes a
+  // static member fenced after a broker outage fatal). Throws
+  // config::ConfigError for a property librdkafka refuses.
   PartialsOwner(const config::KafkaConfig& kafka, const config::ClusterConfig& cluster,
                 std::vector<ClusterStream> streams, CutPublisher& results, std::string owner,
-                const Clock& clock = Clock::system(),
-                const std::optional<std::string>& group_instance_id = std::nullopt);
+                const Clock& clock = Clock::system());
   ~PartialsOwner();
   PartialsOwner(const PartialsOwner&) = delete;
   PartialsOwner& operator=(const PartialsOwner&) = delete;
@@ -117,7 +116,8 @@ class PartialsOwner {
   void leave();
 
   const OwnerCounters& counters() const { return counters_; }
-  // Why the owner can no longer go on (a fenced producer).
+  // Why the owner can no longer go on (a fenced producer, a fatal consumer
+  // error).
   const std::optional<std::string>& failed() const { return failed_; }
 
  private:
