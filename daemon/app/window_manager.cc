@@ -32,8 +32,8 @@ void WindowManager::load_stream(StreamRuntime& stream) {
   store_.sync_stream(config);
   if (auto stored = store_.load_active_references(config)) {
     stream.install_references(std::move(*stored));
-    if (config_.cluster) return;  // windows, alert states and positions live in Kafka
-    if (const auto bytes = store_.load_checkpoint(config)) {
+    // Cluster mode: open windows and positions live in Kafka.
+    if (const auto bytes = config_.cluster ? std::nullopt : store_.load_checkpoint(config)) {
       try {
         if (stream.restore(decode_checkpoint(*bytes), clock_.wall_ms())) {
           std::fprintf(stderr, "driftd: stream '%s': open windows restored\n", config.name.c_str());
@@ -54,11 +54,13 @@ void WindowManager::load_stream(StreamRuntime& stream) {
     store_.save_references(config, references, "file:" + config.reference.path.string());
     stream.install_references(std::move(references));
   }
-  if (config_.cluster) return;
+  // In cluster mode the rules run at the stream's owner; here they only
+  // mirror the stored alerts (and the results' changes, cluster_tick) for
+  // the gauges.
   for (const store::OpenAlert& alert : store_.open_alerts(config)) {
     stream.alerts().restore(alert.subject, alert.rule, alert.severity);
   }
-  if (kafka_ != nullptr) kafka_->restore(stream, store_.load_positions(config));
+  if (kafka_ != nullptr && !config_.cluster) kafka_->restore(stream, store_.load_positions(config));
 }
 
 void WindowManager::load() {
@@ -280,6 +282,10 @@ void WindowManager::cluster_tick(bool final) {
       StreamRuntime& stream = *streams_[window.stream];
       latest_drift_.update(window.stream, stream, window.evaluation, clock_.wall_ms());
       log_alert_changes(stream.config(), window.changes);
+      // The owner's changes, mirrored for the alert gauges.
+      for (const AlertChange& change : window.changes) {
+        stream.alerts().restore(change.subject, change.rule, change.severity);
+      }
     }
     if (!done.windows.empty()) {
       commits_.fetch_add(1, std::memory_order_relaxed);
@@ -305,6 +311,7 @@ void WindowManager::cluster_tick(bool final) {
 void WindowManager::tick(bool final, bool with_kafka) {
   if (cluster_ != nullptr) {
     cluster_tick(final);
+    count_open_alerts();
     return;
   }
   const int64_t now = clock_.wall_ms();
@@ -367,6 +374,10 @@ void WindowManager::tick(bool final, bool with_kafka) {
   }
   for (DurableAcks::Answer& answer : durable) answer(true);
   for (DurableAcks::Answer& answer : not_durable) answer(false);
+  count_open_alerts();
+}
+
+void WindowManager::count_open_alerts() {
   std::array<uint64_t, 2> open{};
   for (const auto& stream : streams_) {
     const auto counts = stream->alerts().open();

@@ -126,6 +126,8 @@ class WindowManager {
   void tick(bool final, bool with_kafka);
   // Cluster mode's tick: the cut, then the results committed.
   void cluster_tick(bool final);
+  // open_alerts_ from the streams' rule states.
+  void count_open_alerts();
   void log_alert_changes(const config::StreamConfig& config, std::span<const AlertChange> changes);
   void load_stream(StreamRuntime& stream);
   // storage.retention: folds old window rows into rollups (store/retention.h);

@@ -271,6 +271,13 @@ def main():
               s.get("driftd_cluster_results_next_offset") ==
               samples["b"].get("driftd_cluster_results_next_offset") for s in samples.values()),
           "every instance's /metrics: no result skipped, cuts committed, the same results position")
+    firing = {"warn": 0, "critical": 0}
+    for alert in listed[0]["alerts"]:
+        if alert["state"] == "firing":
+            firing[alert["severity"]] += 1
+    check(all(s.get(f'driftd_alerts_open{{severity="{level}"}}') == count
+              for s in samples.values() for level, count in firing.items()),
+          f"every instance's alert gauges count the firing alerts ({firing})")
 
     for instance in everyone + [single]:
         check(instance.daemon.stop() == 0,
