@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <thread>
 #include <cstdio>
 #include <cstring>
 #include <limits>
@@ -478,10 +479,18 @@ std::vector<std::optional<int64_t>> KafkaSource::group_starts(
   std::vector<std::optional<int64_t>> starts(static_cast<std::size_t>(partitions->cnt));
   PartitionList committed(rd_kafka_topic_partition_list_copy(partitions));
   // Broker round trips, once per assignment, on thread 0 in the rebalance.
-  if (const rd_kafka_resp_err_t error = rd_kafka_committed(handle_->rk, committed.get(), 10'000)) {
+  // The group's coordinator may be moving ("not coordinator" right after a
+  // broker outage): asked again for up to 30 s. Assigned without a start,
+  // a partition waits for librdkafka's own lookup, which may not come
+  // back, and in cluster mode a partition no cut names holds the stream's
+  // time: no window would close.
+  for (int attempt = 0;; ++attempt) {
+    const rd_kafka_resp_err_t error = rd_kafka_committed(handle_->rk, committed.get(), 10'000);
+    if (error == RD_KAFKA_RESP_ERR_NO_ERROR) break;
     client_log_.report(std::string("reading the group's committed offsets: ") +
-                       rd_kafka_err2str(error));
-    return starts;
+                       rd_kafka_err2str(error) + (attempt < 60 ? " (asking again)" : ""));
+    if (attempt >= 60) return starts;
+    std::this_thread::sleep_for(std::chrono::milliseconds(500));
   }
   for (int i = 0; i < committed->cnt; ++i) {
     const rd_kafka_topic_partition_t& entry = committed->elems[i];
