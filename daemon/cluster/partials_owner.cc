@@ -237,8 +237,7 @@ bool PartialsOwner::step(std::chrono::milliseconds wait, const OnWindow& on_wind
     const auto left = n == 0 ? std::max<int64_t>(millis(deadline - clock_.steady()).count(), 0) : 0;
     rd_kafka_message_t* message = rd_kafka_consumer_poll(consumer_.get(), static_cast<int>(left));
     if (message == nullptr) break;
-    const std::unique_ptr<rd_kafka_message_t, void (*)(rd_kafka_message_t*)> owned(
-        message, rd_kafka_message_destroy);
+    const kafka::Message owned(message);
     if (message->err != RD_KAFKA_RESP_ERR_NO_ERROR) {
       if (message->err != RD_KAFKA_RESP_ERR__PARTITION_EOF) {
         client_log_.report(rd_kafka_message_errstr(message));

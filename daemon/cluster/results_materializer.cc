@@ -96,8 +96,7 @@ Materialized ResultsMaterializer::poll(std::chrono::milliseconds wait, std::size
     rd_kafka_message_t* message =
         rd_kafka_consumer_poll(consumer_.get(), n == 0 ? static_cast<int>(wait.count()) : 0);
     if (message == nullptr) break;
-    const std::unique_ptr<rd_kafka_message_t, void (*)(rd_kafka_message_t*)> owned(
-        message, rd_kafka_message_destroy);
+    const kafka::Message owned(message);
     if (message->err != RD_KAFKA_RESP_ERR_NO_ERROR) {
       if (message->err != RD_KAFKA_RESP_ERR__PARTITION_EOF) {
         client_log_.report(rd_kafka_message_errstr(message));

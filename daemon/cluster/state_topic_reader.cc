@@ -60,8 +60,7 @@ std::map<std::string, std::vector<std::byte>> StateTopicReader::read(
     rd_kafka_message_t* message =
         rd_kafka_consumer_poll(consumer, static_cast<int>(std::min<int64_t>(left.count(), 100)));
     if (message == nullptr) continue;
-    const std::unique_ptr<rd_kafka_message_t, void (*)(rd_kafka_message_t*)> owned(
-        message, rd_kafka_message_destroy);
+    const kafka::Message owned(message);
     if (message->err == RD_KAFKA_RESP_ERR__PARTITION_EOF) {
       if (message->partition == partition) return latest;
       continue;

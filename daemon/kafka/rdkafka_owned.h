@@ -1,4 +1,4 @@
-// librdkafka objects owned by RAII (partition lists, group metadata), and the
+// librdkafka objects owned by RAII (partition lists, group metadata, polled messages), and the
 // one way a client's log and errors reach its ClientLog, for every driftd
 // client that has no callbacks of its own to add.
 //
@@ -20,6 +20,12 @@ struct PartitionListDeleter {
   }
 };
 using PartitionList = std::unique_ptr<rd_kafka_topic_partition_list_t, PartitionListDeleter>;
+
+struct MessageDeleter {
+  void operator()(rd_kafka_message_t* message) const { rd_kafka_message_destroy(message); }
+};
+// A message from rd_kafka_consumer_poll(), destroyed with its owner.
+using Message = std::unique_ptr<rd_kafka_message_t, MessageDeleter>;
 
 struct GroupMetadataDeleter {
   void operator()(rd_kafka_consumer_group_metadata_t* metadata) const {
