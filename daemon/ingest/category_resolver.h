@@ -17,7 +17,11 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
+#include <string>
 #include <string_view>
+#include <unordered_map>
+#include <vector>
 
 namespace driftd {
 class CategoryDictionary;
@@ -51,6 +55,27 @@ class DictionaryResolver final : public CategoryResolver {
 class IgnoringResolver final : public CategoryResolver {
  public:
   std::uint32_t resolve(std::string_view) override { return 0; }
+};
+
+// Interns every value it meets: id = position of first appearance, value(id)
+// gives the text back. For rows whose categories are not binned yet (a
+// reference capture, cluster mode's raw rows). Allocates per new value.
+class InterningResolver final : public CategoryResolver {
+ public:
+  std::uint32_t resolve(std::string_view value) override;
+  // REQUIRES: id < size().
+  std::string_view value(std::uint32_t id) const { return values_[id]; }
+  std::size_t size() const { return values_.size(); }
+
+ private:
+  struct Hash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view text) const noexcept {
+      return std::hash<std::string_view>{}(text);
+    }
+  };
+  std::unordered_map<std::string, std::uint32_t, Hash, std::equal_to<>> ids_;
+  std::vector<std::string> values_;
 };
 
 }  // namespace driftd::ingest

@@ -37,22 +37,34 @@ void DecodedBatch::shape(std::size_t numeric, std::size_t categorical, bool has_
 void DecodedBatch::append_row(const DecodedBatch& source, std::size_t row) {
   shape(source.numeric_.size(), source.categorical_.size(), source.has_event_time_);
   if (has_event_time_) event_time_ms_.push_back(source.event_time_ms_[row]);
-  for (std::size_t c = 0; c < numeric_.size(); ++c) {
-    const double value = source.numeric_[c][row];
-    numeric_[c].push_back(value);
-    if (is_invalid_number(value)) {
-      ++numeric_counts_[c].invalid;
-    } else if (std::isnan(value)) {  // missing
-      ++numeric_counts_[c].missing;
-    }
-  }
-  for (std::size_t c = 0; c < categorical_.size(); ++c) {
-    const std::uint32_t id = source.categorical_[c][row];
-    categorical_[c].push_back(id);
-    if (id == kMissingCategory) ++categorical_counts_[c].missing;
-    if (id == kInvalidCategory) ++categorical_counts_[c].invalid;
-  }
+  for (std::size_t c = 0; c < numeric_.size(); ++c) push_number(c, source.numeric_[c][row]);
+  for (std::size_t c = 0; c < categorical_.size(); ++c) push_category(c, source.categorical_[c][row]);
   ++rows_;
+}
+
+void DecodedBatch::append_values(bool event_time, std::int64_t time_ms,
+                                 std::span<const double> numbers,
+                                 std::span<const std::uint32_t> ids) {
+  shape(numbers.size(), ids.size(), event_time);
+  if (has_event_time_) event_time_ms_.push_back(time_ms);
+  for (std::size_t c = 0; c < numeric_.size(); ++c) push_number(c, numbers[c]);
+  for (std::size_t c = 0; c < categorical_.size(); ++c) push_category(c, ids[c]);
+  ++rows_;
+}
+
+void DecodedBatch::push_number(std::size_t column, double value) {
+  numeric_[column].push_back(value);
+  if (is_invalid_number(value)) {
+    ++numeric_counts_[column].invalid;
+  } else if (std::isnan(value)) {  // missing
+    ++numeric_counts_[column].missing;
+  }
+}
+
+void DecodedBatch::push_category(std::size_t column, std::uint32_t id) {
+  categorical_[column].push_back(id);
+  if (id == kMissingCategory) ++categorical_counts_[column].missing;
+  if (id == kInvalidCategory) ++categorical_counts_[column].invalid;
 }
 
 }  // namespace driftd::ingest

@@ -101,12 +101,21 @@ class DecodedBatch {
   // This batch takes source's shape first (clearing it if it had another).
   // REQUIRES: row < source.rows().
   void append_row(const DecodedBatch& source, std::size_t row);
+  // Appends one row given its values (rows decoded elsewhere: raw_rows.h),
+  // counting its missing and invalid values; with event_time, time_ms is
+  // its event time. This batch takes the shape (numbers.size(), ids.size(),
+  // event_time) first, clearing it if it had another.
+  void append_values(bool event_time, std::int64_t time_ms, std::span<const double> numbers,
+                     std::span<const std::uint32_t> ids);
 
  private:
   friend class EventDecoder;
 
   // Gives the batch this shape, clearing it if it had another.
   void shape(std::size_t numeric, std::size_t categorical, bool has_event_time);
+  // Appends one value to a column, counting it if missing or invalid.
+  void push_number(std::size_t column, double value);
+  void push_category(std::size_t column, std::uint32_t id);
 
   std::size_t rows_ = 0;
   std::uint64_t malformed_ = 0;

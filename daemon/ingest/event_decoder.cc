@@ -799,6 +799,8 @@ EventDecoder& EventDecoder::operator=(EventDecoder&&) noexcept = default;
 
 const DecoderSchema& EventDecoder::schema() const { return impl_->schema; }
 
+std::span<CategoryResolver* const> EventDecoder::resolvers() const { return impl_->resolvers; }
+
 std::string_view EventDecoder::last_reason() const { return impl_->reason; }
 
 void EventDecoder::set_latest_event_time(std::int64_t latest_ms) {

@@ -66,6 +66,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <span>
 #include <string_view>
 #include <vector>
 
@@ -100,6 +101,8 @@ class EventDecoder {
   EventDecoder& operator=(const EventDecoder&) = delete;
 
   const DecoderSchema& schema() const;
+  // The resolvers given at construction, by categorical column.
+  std::span<CategoryResolver* const> resolvers() const;
 
   // Decodes one document (a Kafka message) into batch. capacity is the
   // number of readable bytes from json.data(); >= json.size() +

@@ -7,15 +7,6 @@
 
 namespace driftd {
 
-uint32_t InterningResolver::resolve(std::string_view value) {
-  const auto found = ids_.find(value);
-  if (found != ids_.end()) return found->second;
-  const auto id = static_cast<uint32_t>(values_.size());
-  values_.emplace_back(value);
-  ids_.emplace(values_.back(), id);
-  return id;
-}
-
 ReferenceCapture::ReferenceCapture(const config::StreamConfig& stream, const StreamSchema& schema)
     : stream_(stream),
       schema_(schema),
@@ -40,7 +31,7 @@ ReferenceCapture::ReferenceCapture(const config::StreamConfig& stream, const Str
 
 std::vector<ingest::CategoryResolver*> ReferenceCapture::resolvers() {
   std::vector<ingest::CategoryResolver*> out;
-  for (InterningResolver& resolver : resolvers_) out.push_back(&resolver);
+  for (ingest::InterningResolver& resolver : resolvers_) out.push_back(&resolver);
   return out;
 }
 

@@ -38,7 +38,6 @@
 #include <optional>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <vector>
 
 #include "config/config.h"
@@ -49,23 +48,6 @@
 #include "pipeline/stream_schema.h"
 
 namespace driftd {
-
-// Interns category strings: id = position of first appearance.
-class InterningResolver final : public ingest::CategoryResolver {
- public:
-  uint32_t resolve(std::string_view value) override;
-  std::string_view value(uint32_t id) const { return values_[id]; }
-
- private:
-  struct Hash {
-    using is_transparent = void;
-    std::size_t operator()(std::string_view text) const noexcept {
-      return std::hash<std::string_view>{}(text);
-    }
-  };
-  std::unordered_map<std::string, uint32_t, Hash, std::equal_to<>> ids_;
-  std::vector<std::string> values_;
-};
 
 class ReferenceCapture {
  public:
@@ -130,7 +112,7 @@ class ReferenceCapture {
   int64_t window_length_ms_ = 0;
   uint64_t captured_ = 0;
   bool complete_ = false;
-  std::vector<InterningResolver> resolvers_;            // per categorical column
+  std::vector<ingest::InterningResolver> resolvers_;            // per categorical column
   std::vector<std::vector<double>> numeric_values_;     // per numeric column
   std::vector<std::vector<uint32_t>> category_values_;  // per categorical column (ids)
 

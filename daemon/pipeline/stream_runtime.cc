@@ -62,7 +62,11 @@ StreamRuntime::StreamRuntime(config::StreamConfig config, std::size_t writers, W
       role_(role),
       feature_counters_(std::make_unique<FeatureCounters[]>(config_.features.size())),
       alerts_(config_) {
-  if (config_.reference.type == config::ReferenceType::capture) {
+  if (config_.reference.type != config::ReferenceType::capture) return;
+  if (role_ == WindowRole::cluster_instance) {
+    spool_ = std::make_unique<RowSpool>(schema_.decoder);
+    capture_decoder_ = std::make_unique<ingest::EventDecoder>(schema_.decoder, spool_->resolvers());
+  } else {
     capture_ = std::make_unique<ReferenceCapture>(config_, schema_);
     capture_decoder_ = std::make_unique<ingest::EventDecoder>(schema_.decoder, capture_->resolvers());
   }
@@ -118,6 +122,17 @@ IngestResult StreamRuntime::ingest_documents(std::size_t writer,
       now_ms, time_limit);
 }
 
+IngestResult StreamRuntime::ingest_rows(std::size_t writer, const ingest::RawRows& rows,
+                                        int64_t now_ms, std::optional<int64_t> time_limit) {
+  const bool event_time = config_.event_time.has_value();
+  return ingest(
+      writer,
+      [&](ingest::EventDecoder& decoder, ingest::DecodedBatch& batch) {
+        return ingest::append_raw_rows(rows, event_time, decoder.resolvers(), batch);
+      },
+      now_ms, time_limit);
+}
+
 namespace {
 
 // The latest event time of a decoded batch's rows (none: kMinTimestampMs).
@@ -165,7 +180,7 @@ IngestResult StreamRuntime::ingest_capturing(std::size_t writer, const Decode& d
     lock.unlock();
     return ingest(writer, decode, now_ms, time_limit);
   }
-  if (!capture_) {
+  if (!capture_decoder_) {
     throw std::logic_error("stream '" + config_.name + "' has no reference installed");
   }
   capture_batch_.clear();
@@ -174,6 +189,10 @@ IngestResult StreamRuntime::ingest_capturing(std::size_t writer, const Decode& d
   result.summary = decode(*capture_decoder_, capture_batch_);
   count(result.summary);
   result.latest_event_time = latest_event_time(capture_batch_);
+  if (spool_) {
+    spool_->append(capture_batch_, now_ms);
+    return result;
+  }
   const int64_t frontier =
       time_limit ? std::min(result.latest_event_time, *time_limit) : result.latest_event_time;
   const std::size_t taken = capture_->absorb(capture_batch_, now_ms, frontier);
@@ -322,7 +341,7 @@ void StreamRuntime::start_monitoring(StreamReferences references,
                                      std::optional<int64_t> windows_from_ms) {
   references_ = std::move(references);
   layout_ = std::make_unique<CounterLayout>(counter_layout(config_, references_));
-  if (role_ == WindowRole::cluster_instance) {
+  if (role_ != WindowRole::local) {
     deltas_ = std::make_unique<PaneDeltaRecorder>(window_spec_, layout_->size(), writers_);
   } else {
     assembler_ = std::make_unique<WindowAssembler>(window_spec_, layout_->size(), writers_);
@@ -349,6 +368,23 @@ StreamReferences* StreamRuntime::take_new_references() {
 
 PaneCut StreamRuntime::cut(int64_t now_ms) {
   PaneCut out;
+  if (spool_) {
+    std::lock_guard lock(capture_mutex_);
+    out.rows = spool_->take();
+    // Writers that see monitoring never come back to the spool.
+    if (monitoring_.load(std::memory_order_acquire)) {
+      capture_decoder_.reset();
+      spool_.reset();
+    }
+  }
+  const auto since_cut = [](const std::atomic<uint64_t>& now, std::atomic<uint64_t>& at_cut) {
+    const uint64_t value = now.load(std::memory_order_relaxed);
+    return value - at_cut.exchange(value, std::memory_order_relaxed);
+  };
+  out.events = since_cut(counters_.events, cut_counters_.events);
+  out.malformed = since_cut(counters_.malformed, cut_counters_.malformed);
+  out.invalid_event_time = since_cut(counters_.invalid_event_time, cut_counters_.invalid_event_time);
+  if (!monitoring()) return out;
   out.counters = layout_->size();
   out.layout_fingerprint = layout_->fingerprint();
   if (window_spec_.domain() == TimeDomain::processing_time) deltas_->watermark().observe(now_ms);
@@ -367,13 +403,6 @@ PaneCut StreamRuntime::cut(int64_t now_ms) {
       out.panes.push_back({pane, std::move(counts)});
     }
   }
-  const auto since_cut = [](const std::atomic<uint64_t>& now, std::atomic<uint64_t>& at_cut) {
-    const uint64_t value = now.load(std::memory_order_relaxed);
-    return value - at_cut.exchange(value, std::memory_order_relaxed);
-  };
-  out.events = since_cut(counters_.events, cut_counters_.events);
-  out.malformed = since_cut(counters_.malformed, cut_counters_.malformed);
-  out.invalid_event_time = since_cut(counters_.invalid_event_time, cut_counters_.invalid_event_time);
   return out;
 }
 

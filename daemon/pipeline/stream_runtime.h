@@ -39,11 +39,13 @@
 #include "ingest/decoded_batch.h"
 #include "ingest/error_sink.h"
 #include "ingest/event_decoder.h"
+#include "ingest/raw_rows.h"
 #include "pipeline/batch_recorder.h"
 #include "pipeline/checkpoint_codec.h"
 #include "pipeline/counter_layout.h"
 #include "pipeline/feature_reference.h"
 #include "pipeline/reference_capture.h"
+#include "pipeline/row_spool.h"
 #include "pipeline/stream_alerts.h"
 #include "pipeline/stream_references.h"
 #include "pipeline/stream_schema.h"
@@ -53,16 +55,27 @@
 
 namespace driftd {
 
-// Where a stream's writers record: into its own windows (one instance), or,
-// as an instance of cluster mode, into pane deltas that cut() hands to the
-// stream's owner (docs/architecture.md, "Cluster mode").
-enum class WindowRole { local, cluster_instance };
+// Where a stream's writers record (docs/architecture.md, "Cluster mode"):
+//   local             into its own windows (one instance);
+//   cluster_instance  into pane deltas that cut() hands to the stream's
+//                     owner; while the stream has no reference, a capture
+//                     stream's rows go to a RowSpool instead (cut() hands
+//                     them over too) until install_references() brings the
+//                     reference the owner captured;
+//   cluster_owner     the owner's binning of the rows instances sent
+//                     (ingest_rows()): a capture stream captures its
+//                     reference from them as one instance would, then
+//                     records into pane deltas for cut().
+enum class WindowRole { local, cluster_instance, cluster_owner };
 
 // What a cluster instance recorded for a stream since its previous cut.
 struct PaneCut {
-  std::vector<PanePiece> panes;  // ascending, distinct, none all zero
-  std::size_t counters = 0;      // words per pane
-  uint64_t layout_fingerprint = 0;
+  // Spooled rows (cluster_instance, no reference yet, or just installed).
+  ingest::RawRows rows;
+  // Monitoring: ascending, distinct, none all zero.
+  std::vector<PanePiece> panes;
+  std::size_t counters = 0;      // words per pane (monitoring)
+  uint64_t layout_fingerprint = 0;  // (monitoring)
   // Counted since the previous cut, outside any pane (read without the
   // recorder's consistent cut: exact over a run of cuts, not per cut).
   uint64_t events = 0;
@@ -144,6 +157,12 @@ class StreamRuntime {
   // REQUIRES: writer < writers.
   IngestResult ingest_documents(std::size_t writer, std::span<const SourceDocument> documents,
                                 int64_t now_ms, std::optional<int64_t> time_limit = std::nullopt);
+  // Rows decoded elsewhere (a cluster instance's spooled rows, at the
+  // stream's owner: WindowRole::cluster_owner), recorded or captured like
+  // decoded events; with event time, their times are their event times.
+  // REQUIRES: writer < writers; the rows' columns those of the stream.
+  IngestResult ingest_rows(std::size_t writer, const ingest::RawRows& rows, int64_t now_ms,
+                           std::optional<int64_t> time_limit = std::nullopt);
   // Event-time windows: the source allows the watermark to rise to
   // `frontier` without a new batch (partitions that held it back went idle
   // or were revoked); while capturing, this may end the capture. Others:
@@ -152,9 +171,12 @@ class StreamRuntime {
 
   // ---- Window manager ---------------------------------------------------------
   // Installs references loaded from storage or read from a file, skipping
-  // the capture. REQUIRES: called before any ingest; one reference per
-  // feature, pair and group (one without reference for each that has none:
-  // it is logged); a pair's cells over its features' bins.
+  // the capture; a cluster instance's capture stream may also be given its
+  // captured reference while it spools (writers take it from their next
+  // batch on). REQUIRES: not monitoring; before any ingest but for such a
+  // spool; one reference per feature, pair and group (one without
+  // reference for each that has none: it is logged); a pair's cells over
+  // its features' bins.
   void install_references(StreamReferences references);
 
   // The references of a capture that just completed, once, so the manager
@@ -162,11 +184,12 @@ class StreamRuntime {
   StreamReferences* take_new_references();
   StreamReferences& references() { return references_; }
 
-  // Cluster mode's instances (WindowRole::cluster_instance): everything the
-  // writers recorded since the previous cut, pane by pane (the pieces they
-  // could not place included), a consistent cut of the batches begun before
-  // it (pane_delta_recorder.h). Processing-time windows: `now_ms` moves the
-  // open range. REQUIRES: monitoring, a time window.
+  // Cluster mode (WindowRole::cluster_instance or cluster_owner):
+  // everything the writers recorded since the previous cut, pane by pane
+  // (the pieces they could not place included), a consistent cut of the
+  // batches begun before it (pane_delta_recorder.h), and the rows spooled
+  // since the previous cut. Processing-time windows: `now_ms` moves the
+  // open range. REQUIRES: a cluster role, a time window.
   PaneCut cut(int64_t now_ms);
 
   // Closes every window that is due at `now_ms` and hands each evaluation to
@@ -248,6 +271,7 @@ class StreamRuntime {
   // Capture phase, guarded by capture_mutex_.
   std::mutex capture_mutex_;
   std::unique_ptr<ReferenceCapture> capture_;
+  std::unique_ptr<RowSpool> spool_;  // cluster_instance: instead of capture_
   std::unique_ptr<ingest::EventDecoder> capture_decoder_;
   ingest::DecodedBatch capture_batch_;
 
@@ -257,7 +281,7 @@ class StreamRuntime {
   StreamReferences references_;
   std::unique_ptr<CounterLayout> layout_;
   std::unique_ptr<WindowAssembler> assembler_;   // WindowRole::local
-  std::unique_ptr<PaneDeltaRecorder> deltas_;    // WindowRole::cluster_instance
+  std::unique_ptr<PaneDeltaRecorder> deltas_;    // the cluster roles
   std::vector<std::unique_ptr<Writer>> writer_states_;
   DeferredPieces deferred_;
   bool new_references_ = false;  // guarded by capture_mutex_

@@ -1,6 +1,10 @@
 // A stream as cluster mode's instance runs it: the writers record pane
 // deltas, and each cut hands out what they recorded since the previous one,
-// pane by pane, with nothing judged late and nothing lost.
+// pane by pane, with nothing judged late and nothing lost; a capture stream
+// spools its rows until the reference comes. And as its owner bins them: a
+// capture from the instances' rows is the capture one instance makes of the
+// same events.
+#include <cmath>
 #include <cstdint>
 #include <map>
 #include <string>
@@ -73,6 +77,161 @@ TEST_CASE("A cluster instance's cuts hand out every event in its pane, once") {
   const PaneCut empty = instance.cut(kNow);
   CHECK(empty.panes.empty());
   CHECK(empty.events == 0);
+}
+
+// A capture stream with a numeric and a categorical feature: 40 events.
+config::StreamConfig capture_config() {
+  return config::parse_config(R"({
+    "storage": {"path": "unused.db"},
+    "streams": [{
+      "name": "s", "source": {"type": "http"},
+      "event_time": {"field": "/t"},
+      "window": {"type": "tumbling", "size": "1m"},
+      "reference": {"type": "capture", "events": 40},
+      "features": [{"name": "x", "path": "/x", "type": "numeric", "bins": 6},
+                   {"name": "c", "path": "/c", "type": "categorical"}]}]})")
+      .streams[0];
+}
+
+// Event i at kStart + i seconds: x = i * 7 % 23 (missing every 9th, a
+// string every 13th), c one of four words (absent every 5th, an array
+// every 11th).
+std::vector<std::string> mixed_events(int from, int to) {
+  static const char* const kWords[] = {"red", "green", "blue", ""};
+  std::vector<std::string> out;
+  for (int i = from; i < to; ++i) {
+    std::string event = "{\"t\": " + std::to_string(kStart + i * 1000);
+    if (i % 13 == 0) {
+      event += ", \"x\": \"seven\"";
+    } else if (i % 9 != 0) {
+      event += ", \"x\": " + std::to_string(i * 7 % 23);
+    }
+    if (i % 11 == 0) {
+      event += ", \"c\": [5]";
+    } else if (i % 5 != 0) {
+      event += ", \"c\": \"" + std::string(kWords[i * 3 % 4]) + "\"";
+    }
+    out.push_back(event + "}");
+  }
+  return out;
+}
+
+TEST_CASE("A cluster instance spools a capture stream's rows until the reference comes") {
+  StreamRuntime instance(capture_config(), 1, WindowRole::cluster_instance);
+  test::ingest_json(instance, mixed_events(0, 30), std::nullopt, kNow);
+  test::ingest_json(instance, {"not json"}, std::nullopt, kNow);
+  CHECK_FALSE(instance.monitoring());
+
+  const PaneCut first = instance.cut(kNow);
+  CHECK(first.panes.empty());
+  CHECK(first.events == 31);
+  CHECK(first.malformed == 1);
+  REQUIRE(first.rows.rows() == 30);
+  CHECK(first.rows.times_ms[29] == kStart + 29'000);
+  CHECK(first.rows.numeric[0][1] == 7.0);
+  CHECK(std::isnan(first.rows.numeric[0][9]));
+  CHECK_FALSE(ingest::is_invalid_number(first.rows.numeric[0][9]));  // missing
+  CHECK(ingest::is_invalid_number(first.rows.numeric[0][13]));
+  // The categories in order of first use: row 1 "", row 2 "blue", ...
+  const ingest::RawCategoricalColumn& c = first.rows.categorical[0];
+  CHECK(c.values == std::vector<std::string>{"", "blue", "green", "red"});
+  CHECK(c.ids[0] == ingest::kInvalidCategory);
+  CHECK(c.ids[5] == ingest::kMissingCategory);
+  CHECK(c.ids[1] == 0);
+  CHECK(c.ids[2] == 1);
+
+  // The next cut has only what came since, its categories numbered anew.
+  test::ingest_json(instance, mixed_events(30, 33), std::nullopt, kNow);
+  const PaneCut second = instance.cut(kNow);
+  REQUIRE(second.rows.rows() == 3);
+  CHECK(second.rows.categorical[0].values == std::vector<std::string>{"green", "red"});
+  CHECK(second.events == 3);
+
+  // Rows spooled before the reference arrives go out with the first cut
+  // after it, beside the panes recorded with it; then only panes.
+  test::ingest_json(instance, mixed_events(33, 35), std::nullopt, kNow);
+  StreamRuntime local(capture_config(), 1);
+  test::ingest_json(local, mixed_events(0, 40), std::nullopt, kNow);
+  local.observe_event_time(0, kNow, kNow);
+  REQUIRE(local.monitoring());
+  instance.install_references(local.references());
+  CHECK(instance.monitoring());
+  test::ingest_json(instance, mixed_events(35, 38), std::nullopt, kNow);
+  const PaneCut third = instance.cut(kNow);
+  CHECK(third.rows.rows() == 2);
+  CHECK(events_by_pane(third) == std::map<PaneId, uint64_t>{{kStart / kMinute, 3}});
+  CHECK(third.layout_fingerprint != 0);
+  test::ingest_json(instance, mixed_events(38, 39), std::nullopt, kNow);
+  const PaneCut fourth = instance.cut(kNow);
+  CHECK(fourth.rows.rows() == 0);
+  CHECK(events_by_pane(fourth) == std::map<PaneId, uint64_t>{{kStart / kMinute, 1}});
+}
+
+// The bins and counts of a reference, comparable.
+struct ReferenceView {
+  std::vector<double> edges;
+  std::vector<std::string> categories;
+  std::vector<uint64_t> counts;
+  uint64_t missing = 0;
+  friend bool operator==(const ReferenceView&, const ReferenceView&) = default;
+};
+std::vector<ReferenceView> view(const StreamReferences& references) {
+  std::vector<ReferenceView> out;
+  for (const FeatureReference& reference : references.features) {
+    ReferenceView& v = out.emplace_back();
+    if (reference.bins.is_numeric()) {
+      const auto edges = reference.bins.binning().edges();
+      v.edges.assign(edges.begin(), edges.end());
+    } else {
+      const auto categories = reference.bins.dictionary().categories();
+      v.categories.assign(categories.begin(), categories.end());
+    }
+    v.counts = reference.counts;
+    v.missing = reference.missing;
+  }
+  return out;
+}
+
+TEST_CASE("An owner captures from the instances' rows the reference one instance captures") {
+  // 130 events over minutes 0..2 (event i at second i), the capture's 40
+  // end in minute 0, so the reference is minute 0's 60 events.
+  StreamRuntime local(capture_config(), 1);
+  test::ingest_json(local, mixed_events(0, 130), std::nullopt, kNow);
+  local.observe_event_time(0, kNow, kNow);
+  REQUIRE(local.monitoring());
+
+  // Two instances read alternate events in other batches.
+  StreamRuntime one(capture_config(), 1, WindowRole::cluster_instance);
+  StreamRuntime two(capture_config(), 1, WindowRole::cluster_instance);
+  const std::vector<std::string> all = mixed_events(0, 130);
+  for (std::size_t i = 0; i < all.size(); ++i) {
+    test::ingest_json(i % 2 == 0 ? one : two, {all[i]}, std::nullopt, kNow);
+  }
+  StreamRuntime owner(capture_config(), 1, WindowRole::cluster_owner);
+  // The second instance's rows first, as they may arrive; the capture
+  // waits for the frontier.
+  owner.ingest_rows(0, two.cut(kNow).rows, kNow, kStart);
+  owner.ingest_rows(0, one.cut(kNow).rows, kNow, kStart);
+  CHECK_FALSE(owner.monitoring());
+  owner.observe_event_time(0, kNow, kNow);
+  REQUIRE(owner.monitoring());
+  REQUIRE(owner.take_new_references() != nullptr);
+  CHECK(view(owner.references()) == view(local.references()));
+  CHECK(view(owner.references())[0].counts.size() == 6);
+
+  // The rows beyond the capture's minute are binned into their panes, as
+  // the local stream's windows hold them.
+  const PaneCut binned = owner.cut(kNow);
+  CHECK(events_by_pane(binned) ==
+        std::map<PaneId, uint64_t>{{kStart / kMinute + 1, 60}, {kStart / kMinute + 2, 10}});
+  CHECK(test::poll(local).size() == 2);
+
+  // Rows that come once it monitors are binned too.
+  StreamRuntime third(capture_config(), 1, WindowRole::cluster_instance);
+  test::ingest_json(third, mixed_events(130, 135), std::nullopt, kNow);
+  const IngestResult result = owner.ingest_rows(0, third.cut(kNow).rows, kNow);
+  CHECK(result.summary.rows == 5);
+  CHECK(events_by_pane(owner.cut(kNow)) == std::map<PaneId, uint64_t>{{kStart / kMinute + 2, 5}});
 }
 
 }  // namespace
