@@ -38,25 +38,38 @@ std::vector<PanePiece> added_up(std::vector<PanePiece> pieces) {
 StreamMerge::StreamMerge(const WindowSpec& spec, std::size_t counters, int64_t reference_version,
                          uint64_t layout_fingerprint, int64_t idle_timeout_ms,
                          int64_t report_timeout_ms)
-    : reference_version_(reference_version),
+    : spec_(spec),
+      reference_version_(reference_version),
       layout_fingerprint_(layout_fingerprint),
-      assembler_(spec, counters, 1),
+      assembler_(std::in_place, spec, counters, 1),
       source_(idle_timeout_ms, report_timeout_ms) {}
 
+void StreamMerge::set_reference(int64_t reference_version, uint64_t layout_fingerprint,
+                                std::size_t counters, int64_t windows_from_ms) {
+  assert(reference_version_ == 0);
+  reference_version_ = reference_version;
+  layout_fingerprint_ = layout_fingerprint;
+  assembler_.emplace(spec_, counters, 1);
+  WindowCheckpoint start;
+  start.first_pane = start.first_open_pane = assembler_->clock().pane_of(windows_from_ms);
+  assembler_->restore(start);
+}
+
 StreamMerge::Outcome StreamMerge::add(const PanePartial& partial, int64_t activity) {
-  if (partial.layout_fingerprint != layout_fingerprint_ ||
-      partial.counters != assembler_.counters()) {
+  const bool spooling = partial.reference_version == 0 && partial.panes.empty();
+  if (!spooling && (partial.layout_fingerprint != layout_fingerprint_ ||
+                    partial.counters != assembler_->counters())) {
     ++totals_.rejected_layout;
     return Outcome::rejected_layout;
   }
-  if (partial.reference_version != reference_version_) {
+  if (!spooling && partial.reference_version != reference_version_) {
     ++totals_.rejected_reference;
     return Outcome::rejected_reference;
   }
   // A delta whose pane is open is added at once; one beyond the open range
   // waits until the watermark admits it.
   for (const PaneDelta& delta : partial.panes) {
-    switch (assembler_.recorder().record(kOwnerWriter, delta.pane, delta.counts)) {
+    switch (assembler_->recorder().record(kOwnerWriter, delta.pane, delta.counts)) {
       case RecordOutcome::recorded: break;
       case RecordOutcome::late: totals_.late_events += delta.counts[WindowAssembler::kEventCounter]; break;
       case RecordOutcome::beyond_horizon: waiting_.add(PanePiece{delta.pane, delta.counts}); break;
@@ -74,8 +87,8 @@ MergeCheckpoint StreamMerge::checkpoint() {
   MergeCheckpoint out;
   out.reference_version = reference_version_;
   out.layout_fingerprint = layout_fingerprint_;
-  out.counters = static_cast<uint32_t>(assembler_.counters());
-  [[maybe_unused]] const bool complete = assembler_.checkpoint(out.windows);
+  out.counters = static_cast<uint32_t>(assembler_->counters());
+  [[maybe_unused]] const bool complete = assembler_->checkpoint(out.windows);
   assert(complete);  // only count windows have holes
   out.waiting = added_up(waiting_.pieces());
   out.partition_count = source_.partition_count();
@@ -95,14 +108,14 @@ void StreamMerge::restore(const MergeCheckpoint& checkpoint, int64_t activity) {
                      std::to_string(checkpoint.layout_fingerprint) + ", the owner's is " +
                      std::to_string(layout_fingerprint_) + ")");
   }
-  if (checkpoint.counters != assembler_.counters()) {
+  if (checkpoint.counters != assembler_->counters()) {
     throw InputError("merge checkpoint of " + std::to_string(checkpoint.counters) +
-                     " counters, the owner has " + std::to_string(assembler_.counters()));
+                     " counters, the owner has " + std::to_string(assembler_->counters()));
   }
   if (const std::string problem = merge_checkpoint_problem(checkpoint); !problem.empty()) {
     throw InputError("invalid merge checkpoint: " + problem);
   }
-  assembler_.restore(checkpoint.windows);  // checks everything before it changes anything
+  assembler_->restore(checkpoint.windows);  // checks everything before it changes anything
   waiting_.assign(checkpoint.waiting);
   source_.set_partition_count(checkpoint.partition_count);
   source_.restore(checkpoint.source, activity);

@@ -16,7 +16,15 @@
 // instance with another configuration, or not yet on the stream's current
 // reference) is rejected, never added: its counts would be in other bins.
 // Its progress is not applied either, so its partitions keep holding time
-// until a partial that fits covers them.
+// until a partial that fits covers them. The exception is the partial of an
+// instance still spooling a capture stream's rows (reference version 0, no
+// panes): its rows reached the owner on their own (capture_rows.h), so its
+// progress and tallies are applied whatever the merge's reference.
+//
+// A stream whose owner captures its reference starts without one
+// (reference version 0, layout fingerprint 0, one counter): it follows the
+// partitions' progress, which the capture's end depends on, and holds no
+// window until set_reference() gives it the captured reference's layout.
 //
 // Checkpoints (failover)
 //   checkpoint() takes everything the windows to come depend on: the
@@ -113,18 +121,30 @@ class StreamMerge {
   // Adds one partial at owner activity time `activity`.
   Outcome add(const PanePartial& partial, int64_t activity);
 
+  // The captured reference: its version (>= 1), layout and counters; the
+  // windows start at the pane of `windows_from_ms` (the capture's cut).
+  // REQUIRES: reference_version() == 0.
+  void set_reference(int64_t reference_version, uint64_t layout_fingerprint,
+                     std::size_t counters, int64_t windows_from_ms);
+  int64_t reference_version() const { return reference_version_; }
+  uint64_t layout_fingerprint() const { return layout_fingerprint_; }
+
+  // How far the partitions' progress lets the stream's time rise at
+  // `activity` (before allowed lateness), if anywhere yet.
+  std::optional<int64_t> frontier(int64_t activity) { return source_.frontier(activity); }
+
   // Raises the watermark to the partitions' frontier at `activity`, records
   // the deltas it admits and calls emit(const ClosedWindow&) for every
   // window due, in order (each valid during the call).
   template <class Emit>
   void poll(int64_t activity, Emit&& emit) {
     if (const std::optional<int64_t> frontier = source_.frontier(activity)) {
-      assembler_.watermark().observe(*frontier);
+      assembler_->watermark().observe(*frontier);
     }
-    waiting_.record_into(assembler_, emit, [&](const PanePiece& piece) {
+    waiting_.record_into(*assembler_, emit, [&](const PanePiece& piece) {
       totals_.late_events += piece.deltas[WindowAssembler::kEventCounter];
     });
-    while (const std::optional<ClosedWindow> window = assembler_.next_window()) emit(*window);
+    while (const std::optional<ClosedWindow> window = assembler_->next_window()) emit(*window);
   }
 
   // The state to resume from (next_partials_offset left 0 for the caller).
@@ -146,9 +166,10 @@ class StreamMerge {
   const SourceProgress& source() const { return source_; }
 
  private:
-  const int64_t reference_version_;
-  const uint64_t layout_fingerprint_;
-  WindowAssembler assembler_;
+  const WindowSpec spec_;
+  int64_t reference_version_;
+  uint64_t layout_fingerprint_;
+  std::optional<WindowAssembler> assembler_;  // always engaged
   WaitingPieces waiting_;
   SourceProgress source_;
   MergeTotals totals_;

@@ -104,5 +104,48 @@ TEST_CASE("a partial binned with another reference or layout is rejected, its pr
   CHECK(owner.totals().partials == 0);
 }
 
+TEST_CASE("a capture stream follows the progress without a reference; its windows start at the cut") {
+  StreamMerge owner(WindowSpec::tumbling(milliseconds(100), TimeDomain::event_time), 1, 0, 0,
+                    kIdleMs, kReportMs);
+  owner.set_partition_count(1);
+  // An instance still spooling: its rows went to the owner on their own.
+  PanePartial spooling;
+  spooling.stream = "payments";
+  spooling.producer = "spooler";
+  spooling.events_seen = 7;
+  spooling.partitions.push_back({.partition = 0, .next_offset = 5, .watermark_ms = 1'050, .behind = false});
+  CHECK(owner.add(spooling, 1) == StreamMerge::Outcome::added);
+  CHECK(owner.frontier(1) == 1'050);
+  PanePartial binned;
+  binned.stream = "payments";
+  binned.producer = "installed";
+  binned.reference_version = kReferenceVersion;
+  binned.layout_fingerprint = kFingerprint;
+  binned.counters = kCounters;
+  binned.panes.push_back({9, deltas_of({950, 1})});
+  binned.panes.push_back({10, deltas_of({1'020, 2})});
+  CHECK(owner.add(binned, 2) == StreamMerge::Outcome::rejected_layout);  // no reference yet
+  int windows = 0;
+  owner.poll(3, [&](const ClosedWindow&) { ++windows; });
+  CHECK(windows == 0);
+
+  owner.set_reference(kReferenceVersion, kFingerprint, kCounters, 1'000);
+  CHECK(owner.reference_version() == kReferenceVersion);
+  CHECK(owner.add(binned, 4) == StreamMerge::Outcome::added);
+  CHECK(owner.totals().late_events == 1);  // pane 9 is before the cut
+  // A spooler's progress is still applied: its rows are binned on their own.
+  spooling.partitions[0] = {.partition = 0, .next_offset = 9, .watermark_ms = 1'150, .behind = false};
+  CHECK(owner.add(spooling, 5) == StreamMerge::Outcome::added);
+  std::vector<Interval> closed;
+  owner.poll(6, [&](const ClosedWindow& window) {
+    closed.push_back(window.bounds);
+    CHECK(window.counts[0] == 1);
+  });
+  REQUIRE(closed.size() == 1);
+  CHECK(closed[0].start == 1'000);
+  CHECK(owner.totals().events_seen == 14);
+  CHECK(owner.totals().partials == 3);
+}
+
 }  // namespace
 }  // namespace driftd::cluster
