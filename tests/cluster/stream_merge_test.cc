@@ -104,7 +104,7 @@ TEST_CASE("a partial binned with another reference or layout is rejected, its pr
   CHECK(owner.totals().partials == 0);
 }
 
-TEST_CASE("a capture stream follows the progress without a reference; its windows start at the cut") {
+TEST_CASE("a capture stream follows the progress without a reference, its windows start at the cut") {
   StreamMerge owner(WindowSpec::tumbling(milliseconds(100), TimeDomain::event_time), 1, 0, 0,
                     kIdleMs, kReportMs);
   owner.set_partition_count(1);
