@@ -5,24 +5,27 @@
                                              [--events N] [--throughput-events N]
 
 BUILD_DIR (default build/) holds bin/driftd and bin/loadgen; the broker is
-scripts/kafka's (started here when none runs). Every driftd reads its
-stream's reference from one file: 100,000 undrifted loadgen events dumped
-from a topic of their own (cluster mode takes file references).
+scripts/kafka's (started here when none runs).
 
   failover    The scenario the issue measured before cluster mode: two
               instances in one group, event-time windows of 1 s on the
-              message timestamps, 10,000 events/s for N events (default
+              message timestamps, each stream capturing its reference from
+              its first window, 10,000 events/s for N events (default
               600,000: 60 s), the second half drifted; instance 2 is killed
               with SIGKILL at 35 s and restarted at 45 s. Then one driftd on
               its own reads the same topic. Reported: events produced, in
               closed windows on each instance and on the single driftd, late,
-              windows, alert episodes and alert events on each, references.
+              windows, alert episodes and alert events on each, the
+              reference versions each stored and whether they are the
+              single driftd's (bins and counts).
   throughput  N events (default 3,000,000) on a 6-partition topic, read by
               1, 2 and 3 instances in cluster mode (a new group each time)
               and by one driftd without the cluster section: wall time until
               every event is counted (the instances' /v1/streams counts
               summed) and events per CPU-second of the instances (utime +
-              stime from /proc), as ratios to the single driftd's.
+              stime from /proc), as ratios to the single driftd's. Every
+              driftd reads the stream's reference from one file: 100,000
+              undrifted loadgen events dumped from a topic of their own.
 
 The machine has 2 cores: 3 instances share them, so wall time says little
 beyond 2; events per CPU-second is the figure that carries to more machines.
@@ -66,14 +69,18 @@ def reference_file(args, broker, workdir):
     return path
 
 
+CAPTURE = {"type": "capture"}
+
+
 def config(args, broker, group, topic, reference, cluster):
+    """`reference`: the stream's reference section."""
     settings = {
         "kafka": {"brokers": broker.bootstrap, "group_id": group,
                   "properties": {"auto.offset.reset": "earliest", "session.timeout.ms": "6000"}},
         "streams": [{"name": "load", "source": {"type": "kafka", "topic": topic},
                      "event_time": {"kafka_timestamp": True},
                      "window": {"type": "tumbling", "size": "1s"},
-                     "reference": {"type": "file", "path": reference},
+                     "reference": reference,
                      "features": features(args)}]}
     if cluster:
         settings["cluster"] = {"commit_interval": "500ms", "topic_partitions": 4}
@@ -117,10 +124,17 @@ def wait_stable(db_paths, seconds, timeout):
     die(f"the windows did not settle in {timeout} s: {last}")
 
 
-def scenario_failover(args, broker, base, reference):
+def reference_rows(db_path):
+    """The active reference's bins and counts, feature by feature (its
+    moments' last bits depend on the order rows came in)."""
+    return query(db_path, "SELECT feature, bins_json, histogram, n, missing FROM "
+                          "reference_distributions WHERE active = 1 ORDER BY feature")
+
+
+def scenario_failover(args, broker, base, _reference):
     topic = broker.new_topic(4)
     group = f"cluster-{uuid.uuid4().hex[:12]}"
-    settings = config(args, broker, group, topic, reference, cluster=True)
+    settings = config(args, broker, group, topic, CAPTURE, cluster=True)
     instances = [start(args, base, f"failover-{i}", settings) for i in (1, 2)]
     produced = {}
 
@@ -143,14 +157,16 @@ def scenario_failover(args, broker, base, reference):
     cluster = wait_stable([d.db_path for d in instances], 15, 300)
 
     single = start(args, base, "failover-single",
-                   config(args, broker, f"single-{uuid.uuid4().hex[:12]}", topic, reference, False))
+                   config(args, broker, f"single-{uuid.uuid4().hex[:12]}", topic, CAPTURE, False))
     alone = wait_stable([single.db_path], 15, 300)[0]
     result = {"produced": args.events,
               "instances": [{"windows": w, "in_closed_windows": n, "late": late,
                              "alert_episodes": alert_counts(d.db_path)[0],
                              "alert_events": alert_counts(d.db_path)[1],
                              "references": query(d.db_path, "SELECT count(DISTINCT version) FROM "
-                                                            "reference_distributions")[0][0]}
+                                                            "reference_distributions")[0][0],
+                             "reference_is_single_driftds": reference_rows(d.db_path) ==
+                                                           reference_rows(single.db_path)}
                             for d, (w, n, late) in zip(instances, cluster)],
               "single": {"windows": alone[0], "in_closed_windows": alone[1], "late": alone[2],
                          "alert_episodes": alert_counts(single.db_path)[0]}}
@@ -167,8 +183,8 @@ def scenario_throughput(args, broker, base, reference):
     runs = {}
     for label, count, cluster in (("single", 1, False), ("1", 1, True), ("2", 2, True),
                                   ("3", 3, True)):
-        settings = config(args, broker, f"throughput-{uuid.uuid4().hex[:12]}", topic, reference,
-                          cluster)
+        settings = config(args, broker, f"throughput-{uuid.uuid4().hex[:12]}", topic,
+                          {"type": "file", "path": reference}, cluster)
         began = time.time()
         daemons = [start(args, base, f"throughput-{label}-{i}", settings) for i in range(count)]
         deadline = time.monotonic() + 600

@@ -17,9 +17,15 @@ constexpr MetricFamily kPartialBytes{"driftd_cluster_partial_bytes_total", Metri
                                      "Bytes of pane partials in committed cuts."};
 constexpr MetricFamily kOwnerPartials{
     "driftd_cluster_owner_partials_total", MetricType::counter,
-    "Pane partials this instance's stream owner read, by outcome: added; rejected (another "
-    "reference version or counter layout); malformed; unknown (a stream not configured here).",
+    "Records of the partials topic this instance's stream owner read, by outcome: added (pane "
+    "partials); rows (capture rows, while the stream has no reference or from instances that "
+    "have not installed it); rejected (another reference version, counter layout or "
+    "columns); malformed; unknown (a stream not configured here).",
     {"outcome"}};
+constexpr MetricFamily kOwnerCaptures{
+    "driftd_cluster_owner_captures_total", MetricType::counter,
+    "References this instance's owner captured from the instances' rows and published (again "
+    "after an aborted transaction or a failover)."};
 constexpr MetricFamily kOwnerWindows{
     "driftd_cluster_owner_windows_total", MetricType::counter,
     "Windows this instance's owner published in committed transactions."};
@@ -42,9 +48,9 @@ constexpr MetricFamily kResultsOffset{
     "driftd_cluster_results_next_offset", MetricType::gauge,
     "The next offset of the results topic to write into SQLite."};
 
-constexpr std::array kFamilies{&kCuts,         &kPartialBytes, &kOwnerPartials,
-                               &kOwnerWindows, &kOwnerTransactions, &kOwnerStates,
-                               &kResults,      &kResultsOffset};
+constexpr std::array kFamilies{&kCuts,          &kPartialBytes, &kOwnerPartials,
+                               &kOwnerWindows,  &kOwnerTransactions, &kOwnerStates,
+                               &kOwnerCaptures, &kResults,      &kResultsOffset};
 
 double value(uint64_t count) { return static_cast<double>(count); }
 
@@ -59,9 +65,11 @@ void write_cluster_metrics(const ClusterNode& node, metrics::MetricsWriter& out)
   out.sample(kCuts, {"discarded"}, value(progress.cuts.discarded));
   out.sample(kPartialBytes, {}, value(progress.cuts.partial_bytes));
   const cluster::OwnerCounters& owner = progress.owner;
-  const uint64_t not_added = owner.rejected + owner.malformed_partials + owner.unknown_streams;
+  const uint64_t not_added =
+      owner.rows_added + owner.rejected + owner.malformed_partials + owner.unknown_streams;
   out.sample(kOwnerPartials, {"added"},
              value(owner.partials >= not_added ? owner.partials - not_added : 0));
+  out.sample(kOwnerPartials, {"rows"}, value(owner.rows_added));
   out.sample(kOwnerPartials, {"rejected"}, value(owner.rejected));
   out.sample(kOwnerPartials, {"malformed"}, value(owner.malformed_partials));
   out.sample(kOwnerPartials, {"unknown"}, value(owner.unknown_streams));
@@ -70,6 +78,7 @@ void write_cluster_metrics(const ClusterNode& node, metrics::MetricsWriter& out)
   out.sample(kOwnerTransactions, {"aborted"}, value(owner.aborts));
   out.sample(kOwnerStates, {"restored"}, value(owner.states_restored));
   out.sample(kOwnerStates, {"refused"}, value(owner.states_refused));
+  out.sample(kOwnerCaptures, {}, value(owner.references_captured));
   out.sample(kResults, {"stored"}, value(progress.results.results));
   out.sample(kResults, {"skipped"}, value(progress.results.skipped));
   out.sample(kResultsOffset, {}, static_cast<double>(progress.results_next_offset));

@@ -1,11 +1,13 @@
 #include "app/cluster_node.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <stdexcept>
 #include <utility>
 
 #include "cluster/cluster_topics.h"
 #include "cluster/reference_record.h"
+#include "common/error.h"
 #include "common/thread_name.h"
 #include "kafka/instance_id.h"
 
@@ -17,16 +19,6 @@ constexpr std::chrono::milliseconds kOwnerWait{100};
 // Results committed to SQLite per tick, at most (a catch-up spreads over
 // ticks, so the loop keeps its other duties).
 constexpr std::size_t kResultsPerTick = 1000;
-
-// FNV-1a, 64 bit, of `bytes`, as a positive version number.
-int64_t version_of(std::span<const std::byte> bytes) {
-  uint64_t hash = 0xcbf29ce484222325ULL;
-  for (const std::byte byte : bytes) {
-    hash ^= std::to_integer<uint64_t>(byte);
-    hash *= 0x100000001b3ULL;
-  }
-  return static_cast<int64_t>(hash >> 2) + 1;
-}
 
 std::string instance_id_of(const config::Config& config) {
   const std::optional<std::string> id = kafka::group_instance_id(config);
@@ -47,15 +39,12 @@ std::vector<cluster::ClusterStream> cluster_streams_of(
   for (const auto& stream : streams) {
     cluster::ClusterStream& spec = out.emplace_back();
     spec.config = &stream->config();
-    spec.references = stream->references();
     spec.source_partitions = partitions.at(stream->config().source.topic);
-    // The version every instance derives from the same reference: its
-    // canonical bytes with nothing instance-specific in them.
-    cluster::ReferenceRecord record;
-    record.stream = spec.config->name;
-    record.version = 1;
-    record.references = spec.references;
-    spec.reference_version = version_of(encode_reference_record(record, *spec.config));
+    if (spec.config->reference.type == config::ReferenceType::capture) continue;  // the owner's
+    spec.references = stream->references();
+    // The version every instance derives from the same reference file.
+    spec.reference_version =
+        cluster::versioned_reference_record(*spec.config, spec.references, "file", 0).version;
   }
   return out;
 }
@@ -80,14 +69,72 @@ ClusterNode::ClusterNode(const config::Config& config,
     : config_(config),
       clock_(clock),
       instance_id_(instance_id_of(config)),
+      runtimes_(runtimes(streams)),
+      store_(store),
       cluster_streams_(cluster_streams_of(config, streams)),
+      references_follower_(*config.kafka, config.cluster->references_topic, clock),
+      installed_versions_(streams.size(), 0),
       cut_publisher_(*config.kafka, config.cluster->partials_topic, instance_id_ + ".cuts",
                      kSetupTimeout),
       cuts_(runtimes(streams), versions(cluster_streams_), cut_publisher_, instance_id_, clock),
       results_publisher_(*config.kafka, config.cluster->results_topic, instance_id_ + ".owner",
                          kSetupTimeout),
       materializer_(*config.kafka, *config.cluster, cluster_streams_, store, instance_id_, clock),
-      last_cut_(clock.steady()) {}
+      last_cut_(clock.steady()) {
+  for (const cluster::KeyedRecord& record : references_follower_.read_to_end(kSetupTimeout)) {
+    install_captured(record);
+  }
+}
+
+void ClusterNode::install_captured(const cluster::KeyedRecord& record) {
+  const auto found = std::ranges::find_if(cluster_streams_, [&](const cluster::ClusterStream& stream) {
+    return stream.config->name == record.key &&
+           stream.config->reference.type == config::ReferenceType::capture;
+  });
+  if (found == cluster_streams_.end() || record.value.empty()) return;
+  const std::size_t s = static_cast<std::size_t>(found - cluster_streams_.begin());
+  const config::StreamConfig& config = *found->config;
+  cluster::ReferenceRecord captured;
+  try {
+    captured = cluster::decode_reference_record(record.value, config);
+  } catch (const InputError& error) {
+    std::fprintf(stderr, "driftd: stream '%s': the references topic's reference does not fit this "
+                         "instance's configuration, not installed: %s\n",
+                 config.name.c_str(), error.what());
+    return;
+  }
+  if (captured.version == installed_versions_[s]) return;
+  if (installed_versions_[s] != 0) {
+    std::fprintf(stderr, "driftd: stream '%s': the references topic holds reference version %lld; "
+                         "this instance bins with version %lld until it restarts\n",
+                 config.name.c_str(), static_cast<long long>(captured.version),
+                 static_cast<long long>(installed_versions_[s]));
+    return;
+  }
+  // The stored reference when it is this one (a restart), else stored now.
+  StreamReferences references;
+  std::optional<StreamReferences> stored = store_.load_active_references(config);
+  bool same = false;
+  try {
+    same = stored && cluster::versioned_reference_record(config, *stored, "", 0).version ==
+                         captured.version;
+  } catch (const std::invalid_argument&) {
+    same = false;  // not a reference the cluster could have published
+  }
+  if (same) {
+    references = std::move(*stored);
+  } else {
+    references = std::move(captured.references);
+    store_.save_references(config, references, "capture (cluster)");
+  }
+  runtimes_[s]->install_references(references);
+  cuts_.set_reference_version(s, captured.version);
+  materializer_.set_references(s, std::make_shared<const StreamReferences>(std::move(references)),
+                               captured.version);
+  installed_versions_[s] = captured.version;
+  std::fprintf(stderr, "driftd: stream '%s': installed the captured reference version %lld\n",
+               config.name.c_str(), static_cast<long long>(captured.version));
+}
 
 ClusterNode::~ClusterNode() { stop_owner(); }
 
@@ -143,6 +190,9 @@ cluster::Materialized ClusterNode::tick(bool final) {
                                                                              : "fenced",
                    result.error.c_str());
     }
+  }
+  for (const cluster::KeyedRecord& record : references_follower_.poll(std::chrono::milliseconds(0))) {
+    install_captured(record);
   }
   cluster::Materialized done = materializer_.poll(std::chrono::milliseconds(0), kResultsPerTick);
   std::lock_guard lock(mutex_);

@@ -11,12 +11,18 @@
 //     (cluster::ResultsMaterializer), on the window manager's thread, which
 //     owns the SQLite writer.
 // At construction it makes the internal topics that are missing and reads
-// the source topics' partition counts. References: every instance reads
-// the stream's reference file (reference.type "file": the only kind
-// cluster mode takes in this build) and binds its partials to a version
-// derived from the reference's canonical bytes (cluster/reference_record.h),
-// so instances with different files are told apart (their partials are
-// rejected by the owner) rather than merged.
+// the source topics' partition counts. References: a stream with a
+// reference file has every instance read the file, and its partials name a
+// version derived from the reference's canonical bytes
+// (cluster/reference_record.h), so instances with different files are told
+// apart (their partials are rejected by the owner) rather than merged. A
+// stream that captures its reference spools its rows to its owner until
+// the owner publishes the captured reference to the references topic; the
+// node follows that topic (cluster::ReferencesFollower: to its end at
+// construction, then at every tick) and installs a stream's reference into
+// its runtime, its cuts, the materializer and SQLite (reusing the stored
+// one when it is the same), once: a later version is logged and installed
+// at the next start.
 //
 // Thread safety: construct, attach(), start_owner() and stop_owner() from
 // the main thread; tick() from the window manager's thread; counters from
@@ -37,6 +43,7 @@
 #include "cluster/cut_publisher.h"
 #include "cluster/instance_cuts.h"
 #include "cluster/partials_owner.h"
+#include "cluster/references_follower.h"
 #include "cluster/results_materializer.h"
 #include "common/clock.h"
 #include "config/config.h"
@@ -57,7 +64,8 @@ struct ClusterProgress {
 class ClusterNode {
  public:
   // REQUIRES: config.cluster and config.kafka set; every stream's
-  // references installed. `streams`, `store` and `clock` outlive this.
+  // references installed but those captured (which it installs). `streams`,
+  // `store` and `clock` outlive this.
   // Throws std::runtime_error (or config::ConfigError for a librdkafka
   // property) when the topics or the transactional producers cannot be
   // set up.
@@ -88,10 +96,18 @@ class ClusterNode {
   ClusterProgress progress() const;
 
  private:
+  // Installs a record of the references topic (a stream's captured
+  // reference) if it is the first for its stream.
+  void install_captured(const cluster::KeyedRecord& record);
+
   const config::Config& config_;
   const Clock& clock_;
   const std::string instance_id_;
+  std::vector<StreamRuntime*> runtimes_;
+  store::DriftStore& store_;
   std::vector<cluster::ClusterStream> cluster_streams_;
+  cluster::ReferencesFollower references_follower_;
+  std::vector<int64_t> installed_versions_;  // captured references, by stream (0: none yet)
   cluster::CutPublisher cut_publisher_;
   cluster::InstanceCuts cuts_;
   cluster::CutPublisher results_publisher_;

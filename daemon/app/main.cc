@@ -15,9 +15,9 @@
 // committed; HTTP is unavailable for that moment.
 //
 // Exit codes: 0 after a clean drain (SIGTERM/SIGINT), 78 (EX_CONFIG) for a
-// bad configuration or one this build cannot run yet (cluster mode with
-// captured references: refuse_unbuilt()), 64 (EX_USAGE) for bad arguments, 1 for a failure at
-// start (database, listening socket).
+// bad configuration or one this build cannot run yet (cluster mode with a
+// processing-time capture: refuse_unbuilt()), 64 (EX_USAGE) for bad
+// arguments, 1 for a failure at start (database, listening socket).
 #include <cerrno>
 #include <csignal>
 #include <cstdio>
@@ -101,17 +101,18 @@ driftd::config::Config load_runnable_config(const std::string& path) {
 // What a valid configuration may ask that this build cannot run yet, refused
 // with the ConfigError naming it: at start and at SIGHUP (which keeps the
 // running configuration), not by --check-config, which validates the file.
-// Cluster mode (config/README.md, "cluster") runs with file references
-// only: captures, imports and promotions through the references topic are
-// not built yet.
+// Cluster mode (config/README.md, "cluster") captures a reference at the
+// stream's owner by event time only: a processing-time capture would need
+// the instances' arrival clocks to order rows across instances.
 void refuse_unbuilt(const driftd::config::Config& config) {
   if (!config.cluster) return;
   for (std::size_t s = 0; s < config.streams.size(); ++s) {
-    if (config.streams[s].reference.type != driftd::config::ReferenceType::file) {
+    const driftd::config::StreamConfig& stream = config.streams[s];
+    if (stream.reference.type == driftd::config::ReferenceType::capture && !stream.event_time) {
       throw driftd::config::ConfigError(
           "streams[" + std::to_string(s) + "].reference.type",
-          "cluster mode takes file references only in this build (every instance reads the same "
-          "file); captured references are not available in cluster mode yet");
+          "cluster mode captures a reference in event-time windows only in this build: give the "
+          "stream an event_time, or a reference file");
     }
   }
 }

@@ -30,7 +30,12 @@ WindowManager::~WindowManager() { stop(); }
 void WindowManager::load_stream(StreamRuntime& stream) {
   const config::StreamConfig& config = stream.config();
   store_.sync_stream(config);
-  if (auto stored = store_.load_active_references(config)) {
+  // Cluster mode: a captured reference comes from the references topic
+  // (ClusterNode), whatever this instance stored before.
+  const bool from_cluster = config_.cluster && config.reference.type == config::ReferenceType::capture;
+  if (from_cluster) {
+    // Installed by the cluster node.
+  } else if (auto stored = store_.load_active_references(config)) {
     stream.install_references(std::move(*stored));
     // Cluster mode: open windows and positions live in Kafka.
     if (const auto bytes = config_.cluster ? std::nullopt : store_.load_checkpoint(config)) {

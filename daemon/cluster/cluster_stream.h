@@ -1,7 +1,7 @@
 // A stream as cluster mode's parts that work on its counts see it (the
 // owner merging partials, every instance materialising results): its
-// configuration, the references its instances bin with and their version,
-// and how many partitions its source topic has.
+// configuration, the references its instances bin with and their version
+// (a reference file's), and how many partitions its source topic has.
 //
 // Thread safety: a value; immutable while the parts using it run.
 #pragma once
@@ -15,6 +15,8 @@ namespace driftd::cluster {
 
 struct ClusterStream {
   const config::StreamConfig* config = nullptr;  // outlives the parts using it
+  // A reference file's; none (version 0) for a captured reference, which
+  // the owner captures and publishes (partials_owner.h).
   StreamReferences references;
   int64_t reference_version = 0;
   int32_t source_partitions = 0;

@@ -51,7 +51,8 @@ namespace driftd::cluster {
 class CutPublisher {
  public:
   // To `topic` (empty: the publisher's), in `partition` (kAnyPartition:
-  // the partitioner's choice by key).
+  // the partitioner's choice by key). An empty value is a null one: the
+  // key's tombstone on a compacted topic.
   static constexpr int32_t kAnyPartition = -1;  // RD_KAFKA_PARTITION_UA
   struct Record {
     std::string_view key;

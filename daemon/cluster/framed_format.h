@@ -9,6 +9,9 @@
 // format's smallest size; the checksum; zero reserved bytes. It returns a
 // reader over the fields between the reserved bytes and the checksum.
 //
+// valid_utf8() is the check the formats that carry values of JSON events
+// (a reference's categories, capture rows' categorical values) share.
+//
 // Thread safety: an immutable description; pure functions.
 #pragma once
 
@@ -16,6 +19,7 @@
 #include <cstdint>
 #include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "common/binary_codec.h"
@@ -43,5 +47,11 @@ struct FramedFormat {
   // The same read back; an empty one is refused.
   std::string read_name(LittleEndianReader& reader, const char* field) const;
 };
+
+// Whether `text` is well-formed UTF-8 (Unicode's table 3-7: no overlong
+// forms, no surrogates, nothing above U+10FFFF), as the strings of JSON
+// events are; FeatureBins::to_json() (the store's form, the API's) throws
+// on anything else.
+bool valid_utf8(std::string_view text);
 
 }  // namespace driftd::cluster

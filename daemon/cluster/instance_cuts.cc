@@ -8,6 +8,7 @@
 
 #include <librdkafka/rdkafka.h>
 
+#include "cluster/capture_rows.h"
 #include "cluster/pane_partial.h"
 #include "common/clock.h"
 #include "kafka/rdkafka_owned.h"
@@ -21,6 +22,11 @@ constexpr std::chrono::milliseconds kTransactionTimeout{30'000};
 int64_t clamp_time(int64_t time) { return std::clamp(time, kMinTimestampMs, kMaxTimestampMs); }
 
 }  // namespace
+
+void InstanceCuts::set_reference_version(std::size_t stream, int64_t version) {
+  std::lock_guard lock(mutex_);
+  reference_versions_[stream] = version;
+}
 
 InstanceCuts::InstanceCuts(std::vector<StreamRuntime*> streams,
                            std::vector<int64_t> reference_versions, CutPublisher& publisher,
@@ -49,7 +55,7 @@ void InstanceCuts::discard_since_cut() {
   std::lock_guard lock(mutex_);
   const int64_t now_ms = clock_.wall_ms();
   for (StreamRuntime* stream : streams_) {
-    if (stream->monitoring()) stream->cut(now_ms);  // dropped
+    stream->cut(now_ms);  // dropped
   }
   ++counters_.discarded;
   rewind_all();
@@ -66,15 +72,27 @@ CutPublisher::Result InstanceCuts::cut_parked(int64_t now_ms) {
   std::vector<std::map<int32_t, kafka::RewindPoint>> reached(streams_.size());
   for (std::size_t s = 0; s < streams_.size(); ++s) {
     StreamRuntime& stream = *streams_[s];
-    if (!stream.monitoring()) continue;  // no reference yet: nothing recorded
+    const bool monitoring = stream.monitoring();
     PaneCut pane_cut = stream.cut(now_ms);
+    const uint64_t sequence = ++sequence_;
+    // Rows spooled without a reference go first: the owner has them before
+    // the progress that covers them.
+    if (pane_cut.rows.rows() > 0) {
+      const CaptureRows rows{.stream = stream.config().name, .producer = producer_,
+                             .sequence = sequence, .rows = std::move(pane_cut.rows)};
+      for (std::vector<std::byte>& value : encode_capture_rows_records(rows)) {
+        values.push_back(std::move(value));
+        keys.push_back(stream.config().name);
+      }
+    }
     PanePartial partial;
     partial.stream = stream.config().name;
     partial.producer = producer_;
-    partial.sequence = ++sequence_;
-    partial.reference_version = reference_versions_[s];
+    partial.sequence = sequence;
+    // Spooling (no reference yet): version 0, no panes (stream_merge.h).
+    partial.reference_version = monitoring ? reference_versions_[s] : 0;
     partial.layout_fingerprint = pane_cut.layout_fingerprint;
-    partial.counters = static_cast<uint32_t>(pane_cut.counters);
+    partial.counters = static_cast<uint32_t>(std::max<std::size_t>(pane_cut.counters, 1));
     partial.events_seen = pane_cut.events;
     partial.malformed = pane_cut.malformed;
     partial.invalid_event_time = pane_cut.invalid_event_time;

@@ -2,8 +2,9 @@
 // consumer threads paused at a batch boundary, everything each stream
 // recorded since the previous cut (StreamRuntime::cut), pane by pane, with
 // the progress of the source partitions this member holds, and publishes
-// one pane partial per stream together with the offsets they cover in one
-// Kafka transaction (CutPublisher). The consumer threads stay paused until
+// one pane partial per stream (preceded by its spooled rows while it has no
+// reference) together with the offsets they cover in one Kafka transaction
+// (CutPublisher). The consumer threads stay paused until
 // the transaction is settled, so after an aborted one the streams' partitions
 // go back to the previous cut's positions and latest event times
 // (KafkaSource::rewind) and what the cut covered is read and counted again:
@@ -53,6 +54,12 @@ class InstanceCuts : public kafka::ClusterCuts {
   // REQUIRES: before the source starts; the source outlives this.
   void attach(kafka::KafkaSource& source) { source_ = &source; }
 
+  // Stream `stream` (an index into `streams`) bins with `version` from now
+  // on: a captured reference just installed. A capture stream cuts its
+  // spooled rows (capture_rows.h) until then, and its partials name
+  // version 0. REQUIRES: the window manager thread.
+  void set_reference_version(std::size_t stream, int64_t version);
+
   // The periodic cut at clock `now_ms` (processing-time panes): pauses the
   // source for its duration.
   CutPublisher::Result cut(int64_t now_ms);
@@ -71,7 +78,7 @@ class InstanceCuts : public kafka::ClusterCuts {
   void rewind_all();
 
   const std::vector<StreamRuntime*> streams_;
-  const std::vector<int64_t> reference_versions_;
+  std::vector<int64_t> reference_versions_;  // guarded by mutex_
   CutPublisher& publisher_;
   const std::string producer_;
   const Clock& clock_;

@@ -1,6 +1,8 @@
 #include "cluster/owner_state.h"
 
+#include <algorithm>
 #include <bit>
+#include <charconv>
 #include <cmath>
 #include <stdexcept>
 
@@ -109,6 +111,31 @@ OwnerState decode_owner_state(std::span<const std::byte> bytes) {
   const auto merge_bytes = reader.get<std::uint32_t>("merge checkpoint length");
   out.merge = decode_merge_checkpoint(reader.take(merge_bytes, "merge checkpoint"));
   if (reader.remaining() != 0) throw InputError("owner state has trailing bytes");
+  return out;
+}
+
+namespace {
+constexpr std::string_view kChunkInfix = "/capture/";
+constexpr std::size_t kChunkDigits = 20;  // UINT64_MAX has 20
+}  // namespace
+
+std::string capture_chunk_key(std::string_view stream, std::uint64_t number) {
+  std::string digits = std::to_string(number);
+  return std::string(stream) + std::string(kChunkInfix) +
+         std::string(kChunkDigits - digits.size(), '0') + digits;
+}
+
+std::optional<CaptureChunkKey> parse_capture_chunk_key(std::string_view key) {
+  const std::size_t infix = key.find(kChunkInfix);
+  if (infix == std::string_view::npos || infix == 0) return std::nullopt;
+  const std::string_view digits = key.substr(infix + kChunkInfix.size());
+  if (digits.size() != kChunkDigits ||
+      !std::all_of(digits.begin(), digits.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+    return std::nullopt;
+  }
+  CaptureChunkKey out{std::string(key.substr(0, infix)), 0};
+  const auto [end, error] = std::from_chars(digits.data(), digits.data() + digits.size(), out.number);
+  if (error != std::errc() || end != digits.data() + digits.size()) return std::nullopt;
   return out;
 }
 

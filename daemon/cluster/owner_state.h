@@ -16,13 +16,22 @@
 // only valid ones, and the encoding is canonical (bytes that decode
 // re-encode to exactly themselves).
 //
+// A stream that captures its reference has capture chunks beside its
+// state while the capture runs: the capture rows its owner received
+// (capture_rows.h), under the keys capture_chunk_key() makes: the stream's
+// name, "/capture/" and the chunk's number in 20 decimal digits (a stream
+// name has no '/', config/string_format.h). The owner deletes them
+// (tombstones) when the capture ends.
+//
 // Thread safety: plain values and pure functions.
 #pragma once
 
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "cluster/stream_merge.h"
@@ -56,5 +65,13 @@ std::vector<std::byte> encode_owner_state(const OwnerState& state);
 // encoding of a valid state, and never crashes; it allocates in proportion
 // to the input's size plus what decode_merge_checkpoint() allows.
 OwnerState decode_owner_state(std::span<const std::byte> bytes);
+
+struct CaptureChunkKey {
+  std::string stream;
+  std::uint64_t number = 0;
+};
+std::string capture_chunk_key(std::string_view stream, std::uint64_t number);
+// The chunk a key names; nullopt for any other key (a stream's state).
+std::optional<CaptureChunkKey> parse_capture_chunk_key(std::string_view key);
 
 }  // namespace driftd::cluster

@@ -4,11 +4,13 @@
 #include <chrono>
 #include <cstdio>
 #include <cstring>
+#include <deque>
 #include <stdexcept>
 #include <utility>
 
 #include <librdkafka/rdkafka.h>
 
+#include "cluster/capture_rows.h"
 #include "cluster/owner_state.h"
 #include "cluster/pane_partial.h"
 #include "cluster/window_result.h"
@@ -71,7 +73,9 @@ PartialsOwner::PartialsOwner(const config::KafkaConfig& kafka, const config::Clu
       owner_(std::move(owner)),
       clock_(clock),
       client_log_("partials topic " + topic_ + " (owner): ", {topic_}, clock_),
+      references_topic_(cluster.references_topic),
       states_(kafka, state_topic_, clock_),
+      references_(kafka, references_topic_, clock_),
       last_commit_(clock_.steady()) {
   config::KafkaConfig owners = kafka;
   owners.group_id = cluster.owner_group_id;
@@ -125,21 +129,65 @@ PartialsOwner::Owned PartialsOwner::make_owned(const ClusterStream& spec, int32_
   Owned owned;
   owned.spec = &spec;
   owned.partition = partition;
-  owned.layout = std::make_unique<CounterLayout>(counter_layout(*spec.config, spec.references));
+  owned.alerts = std::make_unique<StreamAlerts>(*spec.config);
+  const config::StreamConfig& config = *spec.config;
+  if (config.reference.type != config::ReferenceType::capture) {
+    install(owned, std::make_shared<const StreamReferences>(spec.references), spec.reference_version);
+    return owned;
+  }
+  owned.binner = std::make_unique<StreamRuntime>(config, 1, WindowRole::cluster_owner);
+  if (const auto known = known_references_.find(config.name); known != known_references_.end()) {
+    install(owned, std::make_shared<const StreamReferences>(known->second.references),
+            known->second.version);
+    return owned;
+  }
+  // No reference yet: the merge follows the partitions for the capture.
   owned.merge = std::make_unique<StreamMerge>(
-      window_spec(*spec.config), owned.layout->size(), spec.reference_version,
-      owned.layout->fingerprint(),
-      spec.config->event_time ? spec.config->event_time->idle_timeout.count() : 0,
+      window_spec(config), 1, 0, 0, config.event_time ? config.event_time->idle_timeout.count() : 0,
       report_timeout_.count());
   owned.merge->set_partition_count(spec.source_partitions);
-  owned.alerts = std::make_unique<StreamAlerts>(*spec.config);
   return owned;
 }
 
-void PartialsOwner::take_over(int32_t partition) {
-  for (const auto& [name, bytes] : states_.read(partition, kTakeOverTimeout)) {
+void PartialsOwner::install(Owned& owned, std::shared_ptr<const StreamReferences> references,
+                            int64_t version) const {
+  const config::StreamConfig& config = *owned.spec->config;
+  owned.layout = std::make_unique<CounterLayout>(counter_layout(config, *references));
+  if (owned.binner && !owned.binner->monitoring()) owned.binner->install_references(*references);
+  owned.references = std::move(references);
+  owned.reference_version = version;
+  if (owned.merge) return;  // a capture that just ended: set_reference() follows
+  owned.merge = std::make_unique<StreamMerge>(
+      window_spec(config), owned.layout->size(), version, owned.layout->fingerprint(),
+      config.event_time ? config.event_time->idle_timeout.count() : 0, report_timeout_.count());
+  owned.merge->set_partition_count(owned.spec->source_partitions);
+}
+
+void PartialsOwner::read_references() {
+  for (const auto& [name, bytes] : references_.read(0, kTakeOverTimeout)) {
     const ClusterStream* spec = spec_named(name);
-    if (spec == nullptr) continue;  // a stream not configured here
+    if (spec == nullptr || spec->config->reference.type != config::ReferenceType::capture) continue;
+    try {
+      known_references_.insert_or_assign(name, decode_reference_record(bytes, *spec->config));
+    } catch (const InputError& error) {
+      client_log_.report("the reference of stream " + name +
+                         " in the references topic does not fit its configuration: " + error.what());
+    }
+  }
+}
+
+void PartialsOwner::take_over(int32_t partition) {
+  const std::map<std::string, std::vector<std::byte>> records = states_.read(partition, kTakeOverTimeout);
+  // The capture chunks, by stream and number.
+  std::map<std::string, std::map<uint64_t, std::vector<std::byte>>> chunks;
+  for (const auto& [key, bytes] : records) {
+    if (const std::optional<CaptureChunkKey> chunk = parse_capture_chunk_key(key)) {
+      chunks[chunk->stream][chunk->number] = bytes;
+    }
+  }
+  for (const auto& [name, bytes] : records) {
+    const ClusterStream* spec = spec_named(name);
+    if (spec == nullptr) continue;  // a chunk, or a stream not configured here
     Owned owned = make_owned(*spec, partition);
     try {
       const OwnerState state = decode_owner_state(bytes);
@@ -147,6 +195,7 @@ void PartialsOwner::take_over(int32_t partition) {
       owned.merge->restore(state.merge, activity_.now());
       owned.alerts->resume(state.rules);
       owned.late_reported = state.late_reported;
+      if (owned.reference_version == 0) replay_capture(owned, chunks[name]);
       ++counters_.states_restored;
     } catch (const InputError& error) {
       // Another configuration wrote it (reference, layout, windows, rules):
@@ -172,16 +221,9 @@ void PartialsOwner::add_partial(std::span<const std::byte> payload, int32_t part
   ++counters_.partials;
   try {
     const PanePartial partial = decode_pane_partial(payload);
-    auto found = owned_.find(partial.stream);
-    if (found == owned_.end()) {
-      const ClusterStream* spec = spec_named(partial.stream);
-      if (spec == nullptr) {
-        ++counters_.unknown_streams;
-        return;
-      }
-      found = owned_.emplace(partial.stream, make_owned(*spec, partition)).first;
-    }
-    Owned& owned = found->second;
+    Owned* const found = owned_for(partial.stream, partition);
+    if (found == nullptr) return;
+    Owned& owned = *found;
     const StreamMerge::Outcome outcome = owned.merge->add(partial, activity_now());
     if (outcome != StreamMerge::Outcome::added) {
       ++counters_.rejected;
@@ -189,8 +231,7 @@ void PartialsOwner::add_partial(std::span<const std::byte> payload, int32_t part
                          " is rejected: binned with " +
                          (outcome == StreamMerge::Outcome::rejected_reference
                               ? "reference version " + std::to_string(partial.reference_version) +
-                                    ", this owner's is " +
-                                    std::to_string(owned.spec->reference_version)
+                                    ", this owner's is " + std::to_string(owned.reference_version)
                               : std::string("another counter layout")) +
                          " (instances with different configurations or reference files?)");
     }
@@ -201,14 +242,113 @@ void PartialsOwner::add_partial(std::span<const std::byte> payload, int32_t part
   }
 }
 
+PartialsOwner::Owned* PartialsOwner::owned_for(const std::string& stream, int32_t partition) {
+  auto found = owned_.find(stream);
+  if (found != owned_.end()) return &found->second;
+  const ClusterStream* spec = spec_named(stream);
+  if (spec == nullptr) {
+    ++counters_.unknown_streams;
+    return nullptr;
+  }
+  return &owned_.emplace(stream, make_owned(*spec, partition)).first->second;
+}
+
+void PartialsOwner::add_rows(std::span<const std::byte> payload, int32_t partition) {
+  ++counters_.partials;
+  CaptureRows record;
+  try {
+    record = decode_capture_rows(payload);
+  } catch (const InputError& error) {
+    ++counters_.malformed_partials;
+    client_log_.report(std::string("capture rows that do not decode: ") + error.what());
+    return;
+  }
+  Owned* const found = owned_for(record.stream, partition);
+  if (found == nullptr) return;
+  Owned& owned = *found;
+  const ingest::DecoderSchema& schema = owned.binner ? owned.binner->schema().decoder
+                                                     : ingest::DecoderSchema();
+  if (!owned.binner || record.rows.numeric.size() != schema.numeric_count() ||
+      record.rows.categorical.size() != schema.categorical_count()) {
+    ++counters_.rejected;
+    client_log_.report("capture rows of stream " + record.stream + " from " + record.producer +
+                       " are rejected: " +
+                       (owned.binner ? "other columns than the stream's"
+                                     : "the stream's reference is a file here") +
+                       " (instances with different configurations?)");
+    return;
+  }
+  owned.moved = true;
+  ++counters_.rows_added;
+  if (owned.binner->monitoring()) {
+    owned.binner->ingest_rows(0, record.rows, clock_.wall_ms());
+    add_binned(owned);
+    return;
+  }
+  // Captured: the capture ends when the partitions' progress allows
+  // (try_end_capture), not at these rows' own times.
+  owned.binner->ingest_rows(0, record.rows, clock_.wall_ms(), kMinTimestampMs);
+  owned.capture_rows.push_back(std::move(record.rows));
+}
+
+void PartialsOwner::add_binned(Owned& owned) {
+  PaneCut cut = owned.binner->cut(clock_.wall_ms());
+  if (cut.panes.empty()) return;
+  PanePartial partial;
+  partial.stream = owned.spec->config->name;
+  partial.producer = owner_;
+  partial.reference_version = owned.reference_version;
+  partial.layout_fingerprint = cut.layout_fingerprint;
+  partial.counters = static_cast<uint32_t>(cut.counters);
+  for (PanePiece& piece : cut.panes) partial.panes.push_back({piece.pane, std::move(piece.deltas)});
+  owned.merge->add(partial, activity_.now());
+}
+
+void PartialsOwner::try_end_capture(Owned& owned) {
+  if (!owned.binner || owned.binner->monitoring()) return;
+  if (const std::optional<int64_t> frontier = owned.merge->frontier(activity_.now())) {
+    owned.binner->observe_event_time(0, *frontier, clock_.wall_ms());
+  }
+  if (owned.binner->monitoring()) on_captured(owned);
+}
+
+void PartialsOwner::on_captured(Owned& owned) {
+  const config::StreamConfig& config = *owned.spec->config;
+  const StreamReferences* references = owned.binner->take_new_references();
+  ReferenceRecord record =
+      versioned_reference_record(config, *references, "capture", clock_.wall_ms());
+  install(owned, std::make_shared<const StreamReferences>(*references), record.version);
+  // A capture ends on a pane boundary of event time: windows start there.
+  owned.merge->set_reference(record.version, owned.layout->fingerprint(), owned.layout->size(),
+                             owned.binner->windows_from_ms().value_or(kMinTimestampMs));
+  owned.captured = std::move(record);
+  owned.capture_rows.clear();
+  owned.moved = true;
+  ++counters_.references_captured;
+  std::fprintf(stderr, "driftd: cluster owner: stream '%s' captured its reference (version %lld)\n",
+               config.name.c_str(), static_cast<long long>(owned.reference_version));
+  add_binned(owned);  // the rows beyond the cut
+}
+
+void PartialsOwner::replay_capture(Owned& owned,
+                                   const std::map<uint64_t, std::vector<std::byte>>& chunks) {
+  for (const auto& [number, bytes] : chunks) {
+    const CaptureRows rows = decode_capture_rows(bytes);
+    owned.binner->ingest_rows(0, rows.rows, clock_.wall_ms(), kMinTimestampMs);
+    owned.capture_chunks = std::max(owned.capture_chunks, number + 1);
+  }
+}
+
 void PartialsOwner::close_windows(const OnWindow& on_window) {
   for (auto& entry : owned_) {
     Owned& owned = entry.second;  // not a structured binding: the lambda captures it
+    try_end_capture(owned);
+    if (owned.reference_version == 0) continue;  // capturing: no window yet
     owned.merge->poll(activity_.now(), [&](const ClosedWindow& window) {
       const config::StreamConfig& stream = *owned.spec->config;
       const uint64_t late_now = owned.merge->totals().late_events;
       const WindowEvaluation evaluation =
-          evaluate_window(stream, owned.spec->references, *owned.layout, window.counts, window.bounds);
+          evaluate_window(stream, *owned.references, *owned.layout, window.counts, window.bounds);
       OwnedWindow closed{&stream, window.counts, window.bounds, late_now - owned.late_reported,
                          &evaluation, owned.alerts->apply(evaluation)};
       owned.late_reported = late_now;
@@ -218,7 +358,7 @@ void PartialsOwner::close_windows(const OnWindow& on_window) {
       WindowResult result;
       result.stream = stream.name;
       result.owner = owner_;
-      result.reference_version = owned.spec->reference_version;
+      result.reference_version = owned.reference_version;
       result.layout_fingerprint = owned.layout->fingerprint();
       result.bounds = closed.bounds;
       result.late = closed.late;
@@ -249,8 +389,12 @@ bool PartialsOwner::step(std::chrono::milliseconds wait, const OnWindow& on_wind
     if (!assigned_.contains(message->partition) || unloaded_.contains(message->partition)) continue;
     consumed_[message->partition] = message->offset + 1;
     consumed_since_commit_ = true;
-    add_partial(std::span(static_cast<const std::byte*>(message->payload), message->len),
-                message->partition);
+    const std::span payload(static_cast<const std::byte*>(message->payload), message->len);
+    if (is_capture_rows(payload)) {
+      add_rows(payload, message->partition);
+    } else {
+      add_partial(payload, message->partition);
+    }
   }
   close_windows(on_window);
   if (clock_.steady() - last_commit_ >= commit_interval_) commit();
@@ -262,11 +406,39 @@ void PartialsOwner::commit() {
   // Windows close without partials too (idle partitions on the activity
   // clock): then their results and states go out with the same offsets.
   if (!consumed_since_commit_ && pending_.empty()) return;
-  std::vector<std::vector<std::byte>> states;
+  // The records point into these (a deque keeps them where they are).
+  std::deque<std::vector<std::byte>> values;
+  std::deque<std::string> keys;
   std::vector<CutPublisher::Record> records;
+  // Captures: an ended one's reference and the deletion of its chunks, a
+  // running one's rows since the last commit as new chunks.
+  std::map<std::string, uint64_t> chunks_after;
+  for (auto& [name, owned] : owned_) {
+    if (owned.captured) {
+      records.push_back({name, values.emplace_back(encode_reference_record(*owned.captured,
+                                                                           *owned.spec->config)),
+                         references_topic_, 0});
+      for (uint64_t n = 0; n < owned.capture_chunks; ++n) {
+        records.push_back({keys.emplace_back(capture_chunk_key(name, n)), {}, state_topic_,
+                           owned.partition});
+      }
+      chunks_after[name] = 0;
+      continue;
+    }
+    uint64_t next = owned.capture_chunks;
+    for (const ingest::RawRows& rows : owned.capture_rows) {
+      const CaptureRows chunk{.stream = name, .producer = owner_, .sequence = next, .rows = rows};
+      for (std::vector<std::byte>& bytes : encode_capture_rows_records(chunk)) {
+        records.push_back({keys.emplace_back(capture_chunk_key(name, next++)),
+                           values.emplace_back(std::move(bytes)), state_topic_, owned.partition});
+      }
+    }
+    chunks_after[name] = next;
+  }
   for (const PendingResult& result : pending_) {
     records.push_back({result.stream, result.value, {}, kResultsPartition});
   }
+  std::vector<std::vector<std::byte>> states;
   for (auto& [name, owned] : owned_) {
     if (!owned.moved) continue;
     OwnerState state;
@@ -296,7 +468,15 @@ void PartialsOwner::commit() {
       counters_.windows_published += pending_.size();
       pending_.clear();
       consumed_since_commit_ = false;
-      for (auto& [name, owned] : owned_) owned.moved = false;
+      for (auto& [name, owned] : owned_) {
+        owned.moved = false;
+        owned.capture_rows.clear();
+        owned.capture_chunks = chunks_after[name];
+        if (owned.captured) {
+          known_references_.insert_or_assign(name, std::move(*owned.captured));
+          owned.captured.reset();
+        }
+      }
       return;
     case CutPublisher::Outcome::aborted:
       ++counters_.aborts;
@@ -354,6 +534,7 @@ void PartialsOwner::load_unloaded() {
       rd_kafka_error_destroy(error);
       throw std::runtime_error("rewinding the partials: " + reason);
     }
+    read_references();
     for (const int32_t partition : partitions) {
       std::erase_if(owned_, [&](const auto& entry) { return entry.second.partition == partition; });
       take_over(partition);

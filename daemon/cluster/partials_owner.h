@@ -26,6 +26,24 @@
 // owner's transactional.id) or a fatal consumer error ends it: failed()
 // says why.
 //
+// Captured references (docs/architecture.md, "Cluster mode", shared
+// references). A stream whose reference is captured has none until its
+// owner captures it from the rows instances spool (capture_rows.h): a
+// StreamRuntime in the owner's role (WindowRole::cluster_owner) captures
+// from them as one instance captures from its events, ending at a pane
+// boundary once the partitions' progress has passed it. The owner then
+// publishes the reference to the references topic (its version derived
+// from its bytes, reference_record.h) in its next transaction, starts the
+// stream's windows at the capture's cut and bins the rows beyond it, and
+// those that keep coming from instances that have not installed the
+// reference yet, into the windows as it merges the partials of those that
+// have. Until the capture ends, every transaction also writes the rows
+// received since the previous one to the state topic, as chunks keyed
+// "<stream>/capture/<n>" beside the stream's state, so a new owner captures
+// from the same rows; the transaction that publishes the reference deletes
+// them. A new owner finds a stream's captured reference in the references
+// topic, which it reads when it takes partitions over.
+//
 // on_window sees each window as it closes, before its transaction commits:
 // after an abort or a failover the same window comes again (with the same
 // counts). What every instance shows comes from the results topic.
@@ -46,15 +64,18 @@
 
 #include "cluster/cluster_stream.h"
 #include "cluster/cut_publisher.h"
+#include "cluster/reference_record.h"
 #include "cluster/state_topic_reader.h"
 #include "cluster/stream_merge.h"
 #include "common/clock.h"
 #include "config/config.h"
+#include "ingest/raw_rows.h"
 #include "kafka/activity_clock.h"
 #include "kafka/client_log.h"
 #include "pipeline/alert_change.h"
 #include "pipeline/counter_layout.h"
 #include "pipeline/stream_alerts.h"
+#include "pipeline/stream_runtime.h"
 #include "pipeline/window_evaluator.h"
 
 struct rd_kafka_s;
@@ -73,16 +94,18 @@ struct OwnedWindow {
 };
 
 struct OwnerCounters {
-  uint64_t partials = 0;
+  uint64_t partials = 0;            // records read: pane partials and capture rows
   uint64_t malformed_partials = 0;  // not decodable
   uint64_t unknown_streams = 0;     // partials of a stream not configured here
-  uint64_t rejected = 0;            // another reference version or layout
+  uint64_t rejected = 0;            // another reference version, layout or columns
   uint64_t windows = 0;             // closed (again after an abort or a failover)
   uint64_t windows_published = 0;   // in committed transactions
   uint64_t transactions = 0;        // committed
   uint64_t aborts = 0;              // transactions aborted, each followed by a reload
   uint64_t states_restored = 0;     // streams resumed from the state topic
   uint64_t states_refused = 0;      // states that did not decode or fit: the stream starts fresh
+  uint64_t rows_added = 0;          // capture rows records captured from or binned
+  uint64_t references_captured = 0;  // captures ended (again after an abort or a failover)
 };
 
 class PartialsOwner {
@@ -124,11 +147,20 @@ class PartialsOwner {
   struct Owned {
     const ClusterStream* spec = nullptr;
     int32_t partition = 0;  // of the partials and state topics
+    // What its windows are evaluated with: the file's references, or the
+    // captured ones (none while capturing: reference_version 0).
+    std::shared_ptr<const StreamReferences> references;
+    int64_t reference_version = 0;
     std::unique_ptr<CounterLayout> layout;
     std::unique_ptr<StreamMerge> merge;
     std::unique_ptr<StreamAlerts> alerts;
     uint64_t late_reported = 0;
     bool moved = false;  // since the last commit: its state goes out with it
+    // A capture stream: captures from the instances' rows, then bins them.
+    std::unique_ptr<StreamRuntime> binner;
+    std::vector<ingest::RawRows> capture_rows;  // received since the last commit, while capturing
+    uint64_t capture_chunks = 0;                // chunks of the state topic holding the earlier ones
+    std::optional<ReferenceRecord> captured;    // to publish with the next commit
   };
   struct PendingResult {
     int32_t partition;  // of the stream's partials
@@ -140,6 +172,22 @@ class PartialsOwner {
   const ClusterStream* spec_named(const std::string& name) const;
   int64_t activity_now();
   Owned make_owned(const ClusterStream& spec, int32_t partition) const;
+  // The owned stream a partial or rows record names, made when new; null
+  // (counted) for a stream not configured here.
+  Owned* owned_for(const std::string& stream, int32_t partition);
+  // Gives `owned` its references (a fresh stream, or the captured ones).
+  void install(Owned& owned, std::shared_ptr<const StreamReferences> references,
+               int64_t version) const;
+  // Reads the references topic: the captured references known.
+  void read_references();
+  // Restores a capturing stream's rows from its chunks of the state topic.
+  void replay_capture(Owned& owned, const std::map<uint64_t, std::vector<std::byte>>& chunks);
+  void add_rows(std::span<const std::byte> payload, int32_t partition);
+  // The binner's pane deltas into the merge.
+  void add_binned(Owned& owned);
+  // Ends the capture if the partitions' progress allows it.
+  void try_end_capture(Owned& owned);
+  void on_captured(Owned& owned);
   // Restores the streams whose states are in `partition` of the state topic.
   void take_over(int32_t partition);
   void drop(int32_t partition);
@@ -171,7 +219,12 @@ class PartialsOwner {
   const std::string owner_;
   const Clock& clock_;
   kafka::ClientLog client_log_;
+  const std::string references_topic_;
   StateTopicReader states_;
+  StateTopicReader references_;  // the references topic's one partition
+  // The captured references in the references topic (as of the last
+  // take-over, and this owner's own since): by stream.
+  std::map<std::string, ReferenceRecord> known_references_;
   std::unique_ptr<rd_kafka_s, HandleDeleter> consumer_;
   kafka::ActivityClock activity_;
   std::set<int32_t> assigned_;

@@ -4,7 +4,6 @@
 #include <cmath>
 #include <limits>
 #include <stdexcept>
-#include <string_view>
 #include <utility>
 
 #include "cluster/framed_format.h"
@@ -71,46 +70,6 @@ std::string total_problem(std::span<const std::uint64_t> counts) {
   }
   if (total == 0) return "counts are all zero";
   return {};
-}
-
-// Whether `text` is well-formed UTF-8 (Unicode's table 3-7: no overlong
-// forms, no surrogates, nothing above U+10FFFF). Categories are values of
-// JSON events, which are; FeatureBins::to_json() (the store's form, the
-// API's) throws on anything else.
-bool valid_utf8(std::string_view text) {
-  std::size_t i = 0;
-  while (i < text.size()) {
-    const auto lead = static_cast<unsigned char>(text[i]);
-    if (lead < 0x80) {
-      ++i;
-      continue;
-    }
-    std::size_t length = 0;
-    unsigned char low = 0x80;   // the second byte's range
-    unsigned char high = 0xbf;
-    if (lead >= 0xc2 && lead <= 0xdf) {
-      length = 2;
-    } else if (lead >= 0xe0 && lead <= 0xef) {
-      length = 3;
-      if (lead == 0xe0) low = 0xa0;   // overlong
-      if (lead == 0xed) high = 0x9f;  // surrogates
-    } else if (lead >= 0xf0 && lead <= 0xf4) {
-      length = 4;
-      if (lead == 0xf0) low = 0x90;   // overlong
-      if (lead == 0xf4) high = 0x8f;  // above U+10FFFF
-    } else {
-      return false;
-    }
-    if (text.size() - i < length) return false;
-    const auto second = static_cast<unsigned char>(text[i + 1]);
-    if (second < low || second > high) return false;
-    for (std::size_t k = 2; k < length; ++k) {
-      const auto next = static_cast<unsigned char>(text[i + k]);
-      if (next < 0x80 || next > 0xbf) return false;
-    }
-    i += length;
-  }
-  return true;
 }
 
 std::string moments_problem(const MeanVariance& moments) {
@@ -631,6 +590,26 @@ ReferenceRecord decode_reference_record(std::span<const std::byte> bytes,
   }
   if (reader.remaining() != 0) throw InputError("reference record has trailing bytes");
   return out;
+}
+
+ReferenceRecord versioned_reference_record(const config::StreamConfig& stream,
+                                           StreamReferences references, std::string origin,
+                                           std::int64_t created_at_ms) {
+  ReferenceRecord record;
+  record.stream = stream.name;
+  record.version = 1;
+  record.references = std::move(references);
+  // FNV-1a, 64 bit, of the canonical bytes with nothing but the references
+  // varying in them, as a positive version number.
+  uint64_t hash = 0xcbf29ce484222325ULL;
+  for (const std::byte byte : encode_reference_record(record, stream)) {
+    hash ^= std::to_integer<uint64_t>(byte);
+    hash *= 0x100000001b3ULL;
+  }
+  record.version = static_cast<int64_t>(hash >> 2) + 1;
+  record.origin = std::move(origin);
+  record.created_at_ms = created_at_ms;
+  return record;
 }
 
 }  // namespace driftd::cluster

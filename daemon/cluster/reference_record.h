@@ -98,4 +98,13 @@ std::vector<std::byte> encode_reference_record(const ReferenceRecord& record,
 ReferenceRecord decode_reference_record(std::span<const std::byte> bytes,
                                         const config::StreamConfig& stream);
 
+// The record of `references` for `stream`, its version derived from the
+// references alone (a hash of their canonical bytes, >= 1): every instance
+// that reads the same reference file, or captures the same rows, gets the
+// same version, and different references get different ones but for a
+// 2^-62 chance. REQUIRES: the record fits `stream`.
+ReferenceRecord versioned_reference_record(const config::StreamConfig& stream,
+                                           StreamReferences references, std::string origin,
+                                           std::int64_t created_at_ms);
+
 }  // namespace driftd::cluster

@@ -18,19 +18,20 @@
 namespace driftd::cluster {
 namespace {
 
-// Why `result` does not fit `stream` as this instance has it; empty if it does.
-std::string misfit(const WindowResult& result, const ClusterStream& stream,
-                   const CounterLayout& layout) {
-  if (result.reference_version != stream.reference_version) {
+// Why `result` does not fit the stream's reference version, layout and
+// configuration as this instance has them; empty if it does.
+std::string misfit(const WindowResult& result, int64_t reference_version,
+                   const CounterLayout& layout, const config::StreamConfig& config) {
+  if (result.reference_version != reference_version) {
     return "reference version " + std::to_string(result.reference_version) + ", this instance's " +
-           std::to_string(stream.reference_version);
+           std::to_string(reference_version);
   }
   if (result.layout_fingerprint != layout.fingerprint() || result.counts.size() != layout.size()) {
     return "another counter layout";
   }
-  const std::size_t subjects = config::subject_count(*stream.config);
+  const std::size_t subjects = config::subject_count(config);
   for (const AlertChange& change : result.changes) {
-    if (change.subject >= subjects || change.rule >= stream.config->alerts.size()) {
+    if (change.subject >= subjects || change.rule >= config.alerts.size()) {
       return "an alert change of subject " + std::to_string(change.subject) + ", rule " +
              std::to_string(change.rule) + ", which the stream does not have";
     }
@@ -55,8 +56,11 @@ ResultsMaterializer::ResultsMaterializer(const config::KafkaConfig& kafka,
       instance_id_(std::move(instance_id)),
       client_log_("results topic " + topic_ + ": ", {topic_}, clock) {
   for (const ClusterStream& stream : streams) {
-    streams_.push_back(
-        {&stream, std::make_unique<CounterLayout>(counter_layout(*stream.config, stream.references))});
+    streams_.push_back(Stream{&stream, nullptr, 0, nullptr});
+    if (stream.config->reference.type != config::ReferenceType::capture) {
+      set_references(streams_.size() - 1, std::make_shared<const StreamReferences>(stream.references),
+                     stream.reference_version);
+    }
   }
   kafka::ConfPtr conf = kafka::make_consumer_config(kafka, std::nullopt);
   kafka::set_conf(conf.get(), "isolation.level", "read_committed", "cluster");
@@ -90,35 +94,53 @@ void ResultsMaterializer::rewind() {
   }
 }
 
+void ResultsMaterializer::set_references(std::size_t stream,
+                                         std::shared_ptr<const StreamReferences> references,
+                                         int64_t version) {
+  Stream& target = streams_[stream];
+  target.layout = std::make_unique<CounterLayout>(counter_layout(*target.spec->config, *references));
+  target.references = std::move(references);
+  target.reference_version = version;
+}
+
 Materialized ResultsMaterializer::poll(std::chrono::milliseconds wait, std::size_t limit) {
   Materialized out;
   for (std::size_t n = 0; n < limit; ++n) {
-    rd_kafka_message_t* message =
-        rd_kafka_consumer_poll(consumer_.get(), n == 0 ? static_cast<int>(wait.count()) : 0);
-    if (message == nullptr) break;
-    const kafka::Message owned(message);
-    if (message->err != RD_KAFKA_RESP_ERR_NO_ERROR) {
-      if (message->err != RD_KAFKA_RESP_ERR__PARTITION_EOF) {
-        client_log_.report(rd_kafka_message_errstr(message));
+    kafka::Message owned = std::move(waiting_);
+    if (!owned) {
+      rd_kafka_message_t* message =
+          rd_kafka_consumer_poll(consumer_.get(), n == 0 ? static_cast<int>(wait.count()) : 0);
+      if (message == nullptr) break;
+      owned.reset(message);
+    }
+    const rd_kafka_message_t& message = *owned;
+    if (message.err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+      if (message.err != RD_KAFKA_RESP_ERR__PARTITION_EOF) {
+        client_log_.report(rd_kafka_message_errstr(&message));
       }
       continue;
     }
-    if (message->partition != kResultsPartition || message->offset < next_offset_) continue;
-    rd_kafka_timestamp_type_t type = RD_KAFKA_TIMESTAMP_NOT_AVAILABLE;
-    const int64_t timestamp = rd_kafka_message_timestamp(message, &type);
+    if (message.partition != kResultsPartition || message.offset < next_offset_) continue;
+    bool committed = false;
     try {
-      commit(message->payload, message->len, message->offset, timestamp, out);
+      committed = commit(message, out);
     } catch (...) {
       rewind();
       throw;
     }
-    next_offset_ = message->offset + 1;
+    if (!committed) {
+      waiting_ = std::move(owned);
+      break;
+    }
+    next_offset_ = message.offset + 1;
   }
   return out;
 }
 
-void ResultsMaterializer::commit(const void* payload, std::size_t size, int64_t offset,
-                                 int64_t timestamp_ms, Materialized& out) {
+bool ResultsMaterializer::commit(const rd_kafka_message_t& message, Materialized& out) {
+  rd_kafka_timestamp_type_t type = RD_KAFKA_TIMESTAMP_NOT_AVAILABLE;
+  const int64_t timestamp_ms = rd_kafka_message_timestamp(&message, &type);
+  const int64_t offset = message.offset;
   store::ResultOrigin origin;
   origin.topic = topic_;
   origin.partition = kResultsPartition;
@@ -127,17 +149,22 @@ void ResultsMaterializer::commit(const void* payload, std::size_t size, int64_t 
   origin.first_event_id = alert_event_id(offset, 0);
   WindowResult result;
   try {
-    result = decode_window_result(std::span(static_cast<const std::byte*>(payload), size));
+    result = decode_window_result(
+        std::span(static_cast<const std::byte*>(message.payload), message.len));
   } catch (const InputError& error) {
     ++counters_.malformed;
     ++counters_.skipped;
     client_log_.report("result at offset " + std::to_string(offset) +
                        " does not decode, skipped: " + error.what());
     store_.commit_result(nullptr, nullptr, nullptr, origin);
-    return;
+    return true;
   }
   const Stream* stream = stream_named(result.stream);
-  std::string problem = stream == nullptr ? "" : misfit(result, *stream->spec, *stream->layout);
+  if (stream != nullptr && stream->references == nullptr) return false;  // its reference comes
+  std::string problem =
+      stream == nullptr
+          ? ""
+          : misfit(result, stream->reference_version, *stream->layout, *stream->spec->config);
   if (stream == nullptr || !problem.empty()) {
     ++(stream == nullptr ? counters_.unknown_streams : counters_.not_fitting);
     ++counters_.skipped;
@@ -147,19 +174,20 @@ void ResultsMaterializer::commit(const void* payload, std::size_t size, int64_t 
                          "), skipped");
     }
     store_.commit_result(nullptr, nullptr, nullptr, origin);
-    return;
+    return true;
   }
-  const ClusterStream& spec = *stream->spec;
+  const config::StreamConfig& config = *stream->spec->config;
   store::WindowCommit window{
-      evaluate_window(*spec.config, spec.references, *stream->layout, result.counts, result.bounds),
+      evaluate_window(config, *stream->references, *stream->layout, result.counts, result.bounds),
       result.late, std::move(result.changes)};
   origin.delivered_here = result.owner == instance_id_;
   std::vector<store::AlertEvent> events =
-      store_.commit_result(spec.config, &spec.references, &window, origin);
+      store_.commit_result(&config, stream->references.get(), &window, origin);
   ++counters_.results;
   std::move(events.begin(), events.end(), std::back_inserter(out.events));
   out.windows.push_back({static_cast<std::size_t>(stream - streams_.data()),
                          std::move(window.window), std::move(window.changes)});
+  return true;
 }
 
 }  // namespace driftd::cluster

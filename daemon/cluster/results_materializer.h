@@ -14,6 +14,12 @@
 // delivered here (webhooks, Alertmanager, the alert topic deliver those, so
 // each event is delivered once); every instance serves every event.
 //
+// A captured reference (partials_owner.h) reaches every instance through
+// the references topic (references_follower.h), which the owner writes in
+// the transaction of the stream's first result: the instance gives it here
+// with set_references(), and a result of a capture stream that has none yet
+// waits for it (poll() stops at that result until then).
+//
 // A result that does not fit this instance (a stream not configured here,
 // another reference version or counter layout, a change naming a subject or
 // rule the stream does not have) or that does not decode is counted,
@@ -32,6 +38,7 @@
 #include "common/clock.h"
 #include "config/config.h"
 #include "kafka/client_log.h"
+#include "kafka/rdkafka_owned.h"
 #include "pipeline/alert_change.h"
 #include "pipeline/counter_layout.h"
 #include "pipeline/window_evaluator.h"
@@ -39,6 +46,7 @@
 #include "store/drift_store.h"
 
 struct rd_kafka_s;
+struct rd_kafka_message_s;
 
 namespace driftd::cluster {
 
@@ -83,6 +91,11 @@ class ResultsMaterializer {
   // the next call reads the failed result again.
   Materialized poll(std::chrono::milliseconds wait, std::size_t limit);
 
+  // Stream `stream` (an index into `streams`) evaluates with `references`
+  // of `version` from now on: a captured reference, stored (ids set).
+  void set_references(std::size_t stream, std::shared_ptr<const StreamReferences> references,
+                      int64_t version);
+
   const MaterializerCounters& counters() const { return counters_; }
   // The next offset to read: everything before it is in SQLite.
   int64_t next_offset() const { return next_offset_; }
@@ -90,13 +103,16 @@ class ResultsMaterializer {
  private:
   struct Stream {
     const ClusterStream* spec;
+    std::shared_ptr<const StreamReferences> references;  // none yet: a capture stream
+    int64_t reference_version = 0;
     std::unique_ptr<CounterLayout> layout;
   };
   const Stream* stream_named(const std::string& name) const;
   // Seeks to the position SQLite holds.
   void rewind();
-  void commit(const void* payload, std::size_t size, int64_t offset, int64_t timestamp_ms,
-              Materialized& out);
+  // Commits the result in `message`; false (nothing done) when its stream
+  // waits for its captured reference.
+  bool commit(const rd_kafka_message_s& message, Materialized& out);
 
   struct HandleDeleter {
     void operator()(rd_kafka_s* handle) const;
@@ -109,6 +125,7 @@ class ResultsMaterializer {
   kafka::ClientLog client_log_;
   std::unique_ptr<rd_kafka_s, HandleDeleter> consumer_;
   int64_t next_offset_ = 0;
+  kafka::Message waiting_;  // the result whose stream waits for its reference
   MaterializerCounters counters_;
 };
 

@@ -340,6 +340,7 @@ std::size_t StreamRuntime::features_without_reference() const {
 void StreamRuntime::start_monitoring(StreamReferences references,
                                      std::optional<int64_t> windows_from_ms) {
   references_ = std::move(references);
+  windows_from_ms_ = windows_from_ms;
   layout_ = std::make_unique<CounterLayout>(counter_layout(config_, references_));
   if (role_ != WindowRole::local) {
     deltas_ = std::make_unique<PaneDeltaRecorder>(window_spec_, layout_->size(), writers_);

@@ -129,6 +129,7 @@ class StreamRuntime {
   StreamRuntime& operator=(const StreamRuntime&) = delete;
 
   const config::StreamConfig& config() const { return config_; }
+  const StreamSchema& schema() const { return schema_; }
   const StreamCounters& counters() const { return counters_; }
   // REQUIRES: feature < config().features.size().
   const FeatureCounters& feature_counters(std::size_t feature) const {
@@ -182,6 +183,9 @@ class StreamRuntime {
   // The references of a capture that just completed, once, so the manager
   // can store them (and set their ids) before windows refer to them.
   StreamReferences* take_new_references();
+  // Where the windows start, once monitoring after an event-time capture:
+  // the capture's cut (ms); nullopt otherwise.
+  std::optional<int64_t> windows_from_ms() const { return windows_from_ms_; }
   StreamReferences& references() { return references_; }
 
   // Cluster mode (WindowRole::cluster_instance or cluster_owner):
@@ -285,6 +289,7 @@ class StreamRuntime {
   std::vector<std::unique_ptr<Writer>> writer_states_;
   DeferredPieces deferred_;
   bool new_references_ = false;  // guarded by capture_mutex_
+  std::optional<int64_t> windows_from_ms_;  // written before monitoring_ is set
 
   // Window manager only.
   WaitingPieces waiting_pieces_;  // deferred, still beyond the horizon

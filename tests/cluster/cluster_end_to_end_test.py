@@ -4,7 +4,10 @@ driftd processes as one monitor, against one driftd on its own.
 
 A 6-partition topic carries PER_PARTITION events per partition, in event-time
 order per partition (10 ms apart, 1 s tumbling windows), the second half
-drifted. Three instances (A, B, C) with the same cluster configuration start
+drifted. Two streams read it: "payments" compares with a reference file,
+"captured" captures its reference from its first CAPTURE_EVENTS events (at
+the stream's owner, from the rows every instance spools, then published to
+the references topic). Three instances (A, B, C) with the same cluster configuration start
 on the first third. Then A is killed with SIGKILL, a fourth (D) starts, the
 second third is produced, the broker is stopped (SIGSTOP) for BROKER_PAUSE_S
 seconds, and the last third is produced. Finally A restarts on its own
@@ -12,9 +15,11 @@ database.
 
 Checked:
   * every instance's SQLite holds every window that can close (all but the
-    last), each exactly once, with the count the events produced give it
-    (computed here from the events, independently): produced = counted, and
-    no event late;
+    last; the captured stream's start after its reference's window), each
+    exactly once, with the count the events produced give it (computed here
+    from the events, independently): produced = counted, and no event late;
+  * every instance stores the captured reference the single driftd captures
+    (bins and counts);
   * a single driftd (no cluster section, its own group) over the same topic
     stores the same windows: counts, missing, invalid and histograms, bin by
     bin, for every feature;
@@ -47,6 +52,9 @@ T0 = 1_700_000_000_000
 WINDOW_MS = 1000
 BROKER_PAUSE_S = 30
 CATEGORIES = ["a", "b", "c", "d"]
+# The captured reference: the first window's events (the 600th earliest
+# event is the first window's last, and a capture ends at its pane's end).
+CAPTURE_EVENTS = 600
 
 
 def kafka(*args):
@@ -73,8 +81,9 @@ def produce(broker, topic, first, last, workdir):
 
 
 def expected_windows():
-    """Events per window that can close: every window but the one holding
-    the latest event time (no watermark passes it)."""
+    """Events per window that can close, by stream: every window but the one
+    holding the latest event time (no watermark passes it); the captured
+    stream's from the end of its reference's window on."""
     counts = {}
     latest = 0
     for partition in range(PARTITIONS):
@@ -83,7 +92,12 @@ def expected_windows():
             start = t - t % WINDOW_MS
             counts[start] = counts.get(start, 0) + 1
             latest = max(latest, t)
-    return {start: n for start, n in counts.items() if start + WINDOW_MS <= latest}
+    closed = {start: n for start, n in counts.items() if start + WINDOW_MS <= latest}
+    earliest = sorted(T0 + i * STEP_MS + p for p in range(PARTITIONS) for i in range(PER_PARTITION))
+    last_captured = earliest[CAPTURE_EVENTS - 1]
+    cut = last_captured - last_captured % WINDOW_MS + WINDOW_MS
+    return {"payments": closed,
+            "captured": {start: n for start, n in closed.items() if start >= cut}}
 
 
 def config(workdir, broker, group, topic, reference, cluster):
@@ -94,25 +108,38 @@ def config(workdir, broker, group, topic, reference, cluster):
         "kafka": {"brokers": broker, "group_id": group,
                   "properties": {"session.timeout.ms": "6000"}},
         "streams": [{
-            "name": "payments", "source": {"type": "kafka", "topic": topic},
+            "name": name, "source": {"type": "kafka", "topic": topic},
             "event_time": {"field": "/t", "idle_timeout": "3s"},
             "window": {"type": "tumbling", "size": "1s"},
-            "reference": {"type": "file", "path": reference},
+            "reference": stream_reference,
             "features": [{"name": "x", "path": "/x", "type": "numeric", "bins": 8},
                          {"name": "c", "path": "/c", "type": "categorical"}],
             "alerts": [{"metric": "jsd", "warn": 0.02, "critical": 0.1, "max_p_value": 0.01,
-                        "for": 2}]}]}
+                        "for": 2}]}
+            for name, stream_reference in (
+                ("payments", {"type": "file", "path": reference}),
+                ("captured", {"type": "capture", "events": CAPTURE_EVENTS}))]}
     if cluster:
         settings["cluster"] = {"commit_interval": "200ms", "topic_partitions": 3}
     return write_config(workdir, settings)
 
 
 def windows(db_path):
-    """(feature, start, end, n, missing, invalid, late, histogram) of every stored window."""
+    """(stream, feature, start, end, n, missing, invalid, late, histogram) of
+    every stored window."""
     with sqlite3.connect(db_path) as db:
         return db.execute(
-            "SELECT feature, window_start, window_end, n, missing, invalid, late, histogram "
-            "FROM window_metrics ORDER BY feature, window_start").fetchall()
+            "SELECT stream, feature, window_start, window_end, n, missing, invalid, late, "
+            "histogram FROM window_metrics ORDER BY stream, feature, window_start").fetchall()
+
+
+def captured_reference(db_path):
+    """The captured stream's active reference: bins, counts, n, missing of
+    each feature (its moments' last bits depend on the order rows came in)."""
+    with sqlite3.connect(db_path) as db:
+        return db.execute(
+            "SELECT feature, version, bins_json, histogram, n, missing FROM reference_distributions "
+            "WHERE stream = 'captured' AND active = 1 ORDER BY feature").fetchall()
 
 
 def window_count(db_path):
@@ -201,6 +228,7 @@ def main():
         for _ in range(5000):
             f.write(f"{rng.gauss(0.0, 1.0)},{rng.choice(CATEGORIES)}\n")
     expected = expected_windows()
+    closing = sum(len(by_start) for by_start in expected.values())  # windows of x, both streams
     cluster_args = (broker, f"cluster-{run_id}", topic, reference, True)
 
     third = PER_PARTITION // 3
@@ -220,32 +248,42 @@ def main():
     produce(broker, topic, 2 * third, PER_PARTITION, base)
 
     live = [b, c, d]
-    counts = wait_for_window_count(live, len(expected), 300)
-    check(all(n == len(expected) for n in counts),
+    counts = wait_for_window_count(live, closing, 300)
+    check(all(n == closing for n in counts),
           f"after A's SIGKILL, D's start and {BROKER_PAUSE_S} s without the broker, every live "
-          f"instance holds the {len(expected)} windows that can close ({counts})")
+          f"instance holds the {closing} windows that can close ({counts})")
     a.start()  # on its own database: it catches up from its stored position
     everyone = [a, b, c, d]
-    counts = wait_for_window_count(everyone, len(expected), 120)
-    check(counts == [len(expected)] * 4, f"A, restarted, catches up too ({counts})")
+    counts = wait_for_window_count(everyone, closing, 120)
+    check(counts == [closing] * 4, f"A, restarted, catches up too ({counts})")
 
     rows = windows(os.path.join(b.workdir, "test.db"))
     for instance in everyone:
         check(windows(os.path.join(instance.workdir, "test.db")) == rows,
               f"instance {os.path.basename(instance.workdir)} stores the same windows, "
               "histograms included")
-    counted = {start: n for feature, start, _, n, _, _, _, _ in rows if feature == "x"}
-    check(counted == expected,
-          f"each window counts exactly its produced events ({sum(counted.values())} counted, "
-          f"{sum(expected.values())} produced before the last window)")
-    check(sum(row[6] for row in rows) == 0, "no event late")
+    for name, by_start in expected.items():
+        counted = {start: n for stream, feature, start, _, n, _, _, _, _ in rows
+                   if stream == name and feature == "x"}
+        check(counted == by_start,
+              f"each window of {name} counts exactly its produced events "
+              f"({sum(counted.values())} counted, {sum(by_start.values())} produced in its windows)")
+    check(sum(row[7] for row in rows) == 0, "no event late")
+    reference_rows = captured_reference(os.path.join(b.workdir, "test.db"))
+    check(len(reference_rows) == 2 and all(row[4] == CAPTURE_EVENTS for row in reference_rows),
+          f"the captured reference holds the first window's {CAPTURE_EVENTS} events")
+    check(all(captured_reference(os.path.join(i.workdir, "test.db")) == reference_rows
+              for i in everyone), "every instance stores the same captured reference")
 
     single = Instance(binary, base, "single",
                       (broker, f"single-{run_id}", topic, reference, False)).start()
-    counts = wait_for_window_count([single], len(expected), 180)
-    check(counts == [len(expected)], f"one driftd on its own closes the same {len(expected)} windows")
+    counts = wait_for_window_count([single], closing, 180)
+    check(counts == [closing], f"one driftd on its own closes the same {closing} windows")
     check(windows(os.path.join(single.workdir, "test.db")) == rows,
           "its windows equal the cluster's, bin by bin")
+    check([row[:1] + row[2:] for row in captured_reference(os.path.join(single.workdir, "test.db"))]
+          == [row[:1] + row[2:] for row in reference_rows],
+          "it captures the reference the cluster captured (bins and counts)")
 
     listed = [alerts(instance) for instance in everyone]
     check(all(alert_list == listed[0] for alert_list in listed),
@@ -263,9 +301,9 @@ def main():
           f"each event is delivered by exactly one instance, its owner ({delivered})")
 
     samples = {os.path.basename(i.workdir): metric_samples(i) for i in everyone}
-    check(all(samples[name].get('driftd_cluster_results_total{outcome="stored"}') == len(expected)
+    check(all(samples[name].get('driftd_cluster_results_total{outcome="stored"}') == closing
               for name in "bcd"),
-          f"/metrics of B, C and D: {len(expected)} results stored since their start")
+          f"/metrics of B, C and D: {closing} results stored since their start")
     check(all(s.get('driftd_cluster_results_total{outcome="skipped"}') == 0 and
               s.get('driftd_cluster_cuts_total{outcome="committed"}', 0) > 0 and
               s.get("driftd_cluster_results_next_offset") ==

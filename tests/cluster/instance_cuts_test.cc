@@ -13,6 +13,7 @@
 #include <chrono>
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -21,6 +22,8 @@
 #include <librdkafka/rdkafka.h>
 
 #include "cluster/pane_partial.h"
+#include "cluster/reference_record.h"
+#include "cluster/state_topic_reader.h"
 #include "cluster/partials_owner.h"
 #include "cluster/window_result.h"
 #include "common/clock.h"
@@ -67,7 +70,9 @@ struct PaneTruth {
 
 std::size_t bin_of(int x) { return x < 10 ? 0 : x < 20 ? 1 : x < 30 ? 2 : 3; }
 
-config::Config instance_config(const std::string& group, const std::string& source) {
+// `reference`: the stream's reference section, a capture by default.
+config::Config instance_config(const std::string& group, const std::string& source,
+                               const std::string& reference = R"({"type": "capture"})") {
   return config::parse_config(R"({
     "storage": {"path": "unused.db"},
     "kafka": {"brokers": ")" + bootstrap() + R"(", "group_id": ")" + group + R"(",
@@ -76,25 +81,60 @@ config::Config instance_config(const std::string& group, const std::string& sour
       "name": "payments", "source": {"type": "kafka", "topic": ")" + source + R"("},
       "event_time": {"field": "/t"},
       "window": {"type": "tumbling", "size": "1s"},
+      "reference": )" + reference + R"(,
       "features": [{"name": "x", "path": "/x", "type": "numeric", "binning": "edges",
                     "edges": [10, 20, 30]}],
       "alerts": [{"metric": "tv", "warn": 0.2, "critical": 0.4, "for": 2}]}]})");
 }
 
+// A reference file's stream (the file is not read: the tests install it).
+const std::string kFileReference = R"({"type": "file", "path": "unused.csv"})";
+
+// Produces events [from, to) of every partition of `topic`, adding each to
+// `truth`: event i of partition p at kStart + 10 i + p ms; from the second
+// quarter on, two events in three are above 30.
+void produce(rd_kafka_t* producer, const std::string& topic, int from, int to,
+             std::map<PaneId, PaneTruth>& truth) {
+  for (int i = from; i < to; ++i) {
+    for (int p = 0; p < kPartitions; ++p) {
+      const int64_t t = kStart + int64_t{i} * 10 + p;
+      const int x = i >= kEventsPerPartition / 4 && (i + p) % 3 != 0 ? 30 + (i * 7 + p * 3) % 10
+                                                                      : (i * 7 + p * 3) % 40;
+      const std::string event =
+          "{\"t\": " + std::to_string(t) + ", \"x\": " + std::to_string(x) + "}";
+      REQUIRE(rd_kafka_producev(producer, RD_KAFKA_V_TOPIC(topic.c_str()), RD_KAFKA_V_PARTITION(p),
+                                RD_KAFKA_V_VALUE(const_cast<char*>(event.data()), event.size()),
+                                RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
+                                RD_KAFKA_V_END) == RD_KAFKA_RESP_ERR_NO_ERROR);
+      PaneTruth& pane = truth[t / 1000];
+      ++pane.events;
+      ++pane.bins[bin_of(x)];
+    }
+  }
+  REQUIRE(rd_kafka_flush(producer, 30'000) == RD_KAFKA_RESP_ERR_NO_ERROR);
+}
+
 // One instance: its stream, producer, cuts and consumer.
+// A stream that captures its reference spools its rows (nothing installs
+// the owner's reference here: its rows keep going to the owner).
 struct Instance {
   Instance(const config::Config& config, const std::string& partials, const std::string& id)
       : stream(config.streams[0], 1, WindowRole::cluster_instance),
         publisher(config.kafka.value(), partials, id, milliseconds(60'000)),
-        cuts({&stream}, {1}, publisher, id),
+        cuts({&stream}, {captures(config) ? 0 : 1}, publisher, id),
         mortal(cuts),
         source(config.kafka.value(), {&stream}, 0, std::nullopt, &mortal) {
-    StreamReferences references;
-    references.features.push_back(
-        numeric_reference(config.streams[0].features[0], kReferenceValues));
-    stream.install_references(std::move(references));
+    if (!captures(config)) {
+      StreamReferences references;
+      references.features.push_back(
+          numeric_reference(config.streams[0].features[0], kReferenceValues));
+      stream.install_references(std::move(references));
+    }
     cuts.attach(source);
     source.start();
+  }
+  static bool captures(const config::Config& config) {
+    return config.streams[0].reference.type == config::ReferenceType::capture;
   }
   // Whether every partition of the topic is read to its end.
   bool read_all() {
@@ -125,19 +165,22 @@ struct Owner {
     cluster.owner_group_id = unique(name + "-owners");
     cluster.results_topic = unique(name + "-results");
     cluster.state_topic = unique(name + "-state");
+    cluster.references_topic = unique(name + "-references");
     cluster.commit_interval = milliseconds(200);
     Handle admin = make_client(RD_KAFKA_PRODUCER, {{"bootstrap.servers", bootstrap()}});
     create_topic(admin.get(), cluster.results_topic, 1);
     create_topic(admin.get(), cluster.state_topic, 1);
+    create_topic(admin.get(), cluster.references_topic, 1);
     return cluster;
   }
   static std::vector<ClusterStream> specs(const config::Config& config) {
     std::vector<ClusterStream> owned(1);
     owned[0].config = &config.streams[0];
+    owned[0].source_partitions = kPartitions;
+    if (Instance::captures(config)) return owned;  // the owner captures it
     owned[0].references.features.push_back(
         numeric_reference(config.streams[0].features[0], kReferenceValues));
     owned[0].reference_version = 1;
-    owned[0].source_partitions = kPartitions;
     return owned;
   }
   // Another member of the same owners' group, on the same topics.
@@ -159,31 +202,12 @@ TEST_CASE("instances' cuts hold every event once, through a crash without a last
   Handle source_producer = make_client(RD_KAFKA_PRODUCER, {{"bootstrap.servers", bootstrap()}});
   create_topic(source_producer.get(), source_topic, kPartitions);
   create_topic(source_producer.get(), partials_topic, 1);
-  // Events [from, to) of every partition.
   const auto produce = [&](int from, int to) {
-    for (int i = from; i < to; ++i) {
-      for (int p = 0; p < kPartitions; ++p) {
-        const int64_t t = kStart + int64_t{i} * 10 + p;
-        // From the second quarter on, two events in three are above 30.
-        const int x = i >= kEventsPerPartition / 4 && (i + p) % 3 != 0 ? 30 + (i * 7 + p * 3) % 10
-                                                                        : (i * 7 + p * 3) % 40;
-        const std::string event =
-            "{\"t\": " + std::to_string(t) + ", \"x\": " + std::to_string(x) + "}";
-        REQUIRE(rd_kafka_producev(source_producer.get(), RD_KAFKA_V_TOPIC(source_topic.c_str()),
-                                  RD_KAFKA_V_PARTITION(p),
-                                  RD_KAFKA_V_VALUE(const_cast<char*>(event.data()), event.size()),
-                                  RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
-                                  RD_KAFKA_V_END) == RD_KAFKA_RESP_ERR_NO_ERROR);
-        PaneTruth& pane = truth[t / 1000];
-        ++pane.events;
-        ++pane.bins[bin_of(x)];
-      }
-    }
-    REQUIRE(rd_kafka_flush(source_producer.get(), 30'000) == RD_KAFKA_RESP_ERR_NO_ERROR);
+    cluster::produce(source_producer.get(), source_topic, from, to, truth);
   };
   constexpr int kHalf = kEventsPerPartition / 2;
   produce(0, kHalf);
-  const config::Config config = instance_config(group, source_topic);
+  const config::Config config = instance_config(group, source_topic, kFileReference);
   const auto now = [] { return Clock::system().wall_ms(); };
 
   // The first instance cuts the first half, then reads the second half and
@@ -314,6 +338,118 @@ TEST_CASE("instances' cuts hold every event once, through a crash without a last
   std::size_t changes = 0;
   for (const WindowResult& result : uninterrupted) changes += result.changes.size();
   CHECK(changes >= 1);  // the drift fired the rule
+}
+
+// The windows in a results topic, with their results (owner cleared).
+struct Published {
+  std::map<PaneId, PaneTruth> windows;
+  std::vector<WindowResult> results;
+  uint64_t late = 0;
+};
+Published published(const std::string& topic, std::size_t expected) {
+  Published out;
+  for (const std::string& value : read_committed(topic, expected)) {
+    WindowResult result = decode_window_result(std::as_bytes(std::span(value.data(), value.size())));
+    PaneTruth& pane = out.windows[result.bounds.start / 1000];
+    CHECK(pane.events == 0);  // once
+    pane.events = result.counts[0];
+    for (std::size_t b = 0; b < kBins; ++b) pane.bins[b] = result.counts[1 + b];
+    out.late += result.late;
+    result.owner.clear();
+    out.results.push_back(std::move(result));
+  }
+  return out;
+}
+
+TEST_CASE("the owner captures the reference from the instances' rows, through a failover "
+          "mid-capture, as one owner would") {
+  const std::string source_topic = unique("capture-source");
+  const std::string partials_topic = unique("capture-partials");
+  std::map<PaneId, PaneTruth> truth;
+  Handle source_producer = make_client(RD_KAFKA_PRODUCER, {{"bootstrap.servers", bootstrap()}});
+  create_topic(source_producer.get(), source_topic, kPartitions);
+  create_topic(source_producer.get(), partials_topic, 1);
+  // The capture of 30 events ends at the end of the first window (the pane
+  // of its 30th earliest event), once every partition has passed it: not
+  // with the first 20 events of each partition, all in that window.
+  const config::Config config =
+      instance_config(unique("capture"), source_topic, R"({"type": "capture", "events": 30})");
+  const auto now = [] { return Clock::system().wall_ms(); };
+  produce(source_producer.get(), source_topic, 0, 20, truth);
+
+  Instance instance(config, partials_topic, unique("capture-instance"));
+  Owner owner_a(config, partials_topic, "capture-a");
+  // The first owner receives rows and commits them (as chunks of its
+  // state) at least once, then dies mid-capture.
+  std::optional<uint64_t> transactions_before_rows;
+  for (const Steady::time_point give_up = Steady::now() + std::chrono::seconds(60);
+       Steady::now() < give_up;) {
+    REQUIRE(owner_a.owner.step(milliseconds(100)));
+    instance.cuts.cut(now());
+    const OwnerCounters& counters = owner_a.owner.counters();
+    if (!transactions_before_rows && counters.rows_added > 0) {
+      transactions_before_rows = counters.transactions;
+    }
+    if (transactions_before_rows && counters.transactions > *transactions_before_rows) break;
+  }
+  REQUIRE(owner_a.owner.counters().rows_added >= 1);
+  REQUIRE(owner_a.owner.counters().transactions >= 1);
+  CHECK(owner_a.owner.counters().references_captured == 0);
+  owner_a.owner.close();
+
+  // The second owner resumes the capture from the state topic; the
+  // instance, which never installs the reference here, sends rows all
+  // along, which the owner bins once it captured.
+  produce(source_producer.get(), source_topic, 20, kEventsPerPartition, truth);
+  std::map<PaneId, PaneTruth> closed_truth = truth;
+  closed_truth.erase(closed_truth.begin());               // the reference's window
+  closed_truth.erase(std::prev(closed_truth.end()));      // holds the latest event: never closes
+  Owner owner_b(config, owner_a, "capture-b");
+  for (const Steady::time_point give_up = Steady::now() + std::chrono::seconds(90);
+       Steady::now() < give_up &&
+       (!instance.read_all() || owner_b.owner.counters().windows_published < closed_truth.size());) {
+    REQUIRE(owner_b.owner.step(milliseconds(100)));
+    instance.cuts.cut(now());
+  }
+  instance.source.stop();
+  instance.source.close();
+  owner_b.owner.close();
+  CHECK(owner_b.owner.counters().states_restored == 1);
+  CHECK(owner_b.owner.counters().references_captured == 1);
+
+  const Published failed_over = published(owner_a.cluster.results_topic, closed_truth.size());
+  CHECK(failed_over.windows == closed_truth);
+  CHECK(failed_over.late == 0);
+  const std::vector<std::string> references = read_committed(owner_a.cluster.references_topic, 1);
+  REQUIRE(references.size() == 1);
+  const ReferenceRecord captured = decode_reference_record(
+      std::as_bytes(std::span(references[0].data(), references[0].size())), config.streams[0]);
+  // The first window's events, in its bins.
+  REQUIRE(captured.references.features.size() == 1);
+  CHECK(captured.references.features[0].counts == truth.begin()->second.bins);
+  CHECK(captured.origin == "capture");
+
+  // One owner that never fails captures the same reference from the same
+  // rows and publishes the same results.
+  Owner single(config, partials_topic, "capture-single");
+  for (const Steady::time_point give_up = Steady::now() + std::chrono::seconds(60);
+       Steady::now() < give_up && single.owner.counters().windows_published < closed_truth.size();) {
+    REQUIRE(single.owner.step(milliseconds(200)));
+  }
+  single.owner.close();
+  CHECK(single.owner.counters().states_restored == 0);
+  CHECK(published(single.cluster.results_topic, closed_truth.size()).results == failed_over.results);
+  const std::vector<std::string> single_references = read_committed(single.cluster.references_topic, 1);
+  REQUIRE(single_references.size() == 1);
+  CHECK(decode_reference_record(std::as_bytes(std::span(single_references[0].data(),
+                                                        single_references[0].size())),
+                                config.streams[0])
+            .version == captured.version);
+  // The capture's chunks are deleted: the stream's state is all that is left.
+  StateTopicReader state(config.kafka.value(), owner_a.cluster.state_topic, Clock::system());
+  const auto latest = state.read(0, std::chrono::seconds(30));
+  CHECK(latest.size() == 1);
+  CHECK(latest.contains("payments"));
 }
 
 }  // namespace

@@ -30,13 +30,17 @@ namespace {
 using namespace testing;  // kafka_test_support.h
 using std::chrono::milliseconds;
 
-config::Config materializer_config(const std::string& db) {
+// `reference`: the stream's reference section (a file the tests do not
+// read: they give the references themselves).
+config::Config materializer_config(
+    const std::string& db, const std::string& reference = R"({"type": "file", "path": "unused.csv"})") {
   return config::parse_config(R"({
     "storage": {"path": ")" + db + R"("},
     "kafka": {"brokers": ")" + bootstrap() + R"(", "group_id": "unused"},
     "streams": [{
       "name": "payments", "source": {"type": "kafka", "topic": "unused"},
       "window": {"type": "tumbling", "size": "1s"},
+      "reference": )" + reference + R"(,
       "features": [{"name": "x", "path": "/x", "type": "numeric", "binning": "edges",
                     "edges": [10, 20, 30]}],
       "alerts": [{"metric": "tv", "warn": 0.2, "critical": 0.4}]}]})");
@@ -52,9 +56,13 @@ std::filesystem::path fresh_db(const std::string& name) {
 
 // One instance: its configuration, store, references (saved, so they have
 // ids) and materializer.
+// With `captured`, the stream captures its reference: the materializer
+// has none until set_references().
 struct Instance {
-  Instance(const std::string& name, const config::ClusterConfig& cluster)
-      : config(materializer_config(fresh_db(name).string())), store(config.storage) {
+  Instance(const std::string& name, const config::ClusterConfig& cluster, bool captured = false)
+      : config(captured ? materializer_config(fresh_db(name).string(), R"({"type": "capture"})")
+                        : materializer_config(fresh_db(name).string())),
+        store(config.storage) {
     store.sync_stream(config.streams[0]);
     ClusterStream& stream = streams.emplace_back();
     stream.config = &config.streams[0];
@@ -212,6 +220,18 @@ TEST_CASE("instances write the results topic into the same SQLite rows") {
   store::Statement count = a.store.database().prepare("SELECT count(*) FROM window_metrics");
   REQUIRE(count.step());
   CHECK(count.column_int(0) == 4);
+
+  // A stream whose reference is captured: its results wait for the
+  // reference (which driftd installs from the references topic), then are
+  // written as everywhere else.
+  Instance c("c", cluster, true);
+  for (int poll = 0; poll < 10; ++poll) c.materializer->poll(milliseconds(100), 100);
+  CHECK(c.materializer->next_offset() == 0);
+  CHECK(c.materializer->counters().results == 0);
+  c.materializer->set_references(0, std::make_shared<const StreamReferences>(c.streams[0].references),
+                                 1);
+  c.read_to(6);
+  CHECK(c.rows() == a.rows());
 }
 
 }  // namespace

@@ -1,12 +1,12 @@
 #!/usr/bin/python3
 """The cluster section, and what cluster mode cannot run yet (a captured
-reference; file references only in this build):
+reference in processing-time windows):
 
   * `driftd --check-config` validates a configuration with "cluster" as any
     other (exit 0 when valid; exit 78 naming the field for a cluster rule);
   * `driftd --print-config-schema` describes the section;
   * `driftd --config` refuses to start cluster mode with a captured
-    reference: exit 78 and the one line naming streams[0].reference.type,
+    reference and processing-time windows: exit 78 and the one line naming streams[0].reference.type,
     before it opens the database or listens;
   * SIGHUP to a running driftd with such a configuration: reported, the
     running configuration kept, the daemon still serving.
@@ -25,15 +25,14 @@ import time
 from driftd_harness import Daemon, check, curl, run, write_config
 
 EX_CONFIG = 78
-REFUSED = ("streams[0].reference.type: cluster mode takes file references only in this build "
-           "(every instance reads the same file); captured references are not available in "
-           "cluster mode yet")
+REFUSED = ("streams[0].reference.type: cluster mode captures a reference in event-time windows "
+           "only in this build: give the stream an event_time, or a reference file")
 FEATURES = [{"name": "amount", "path": "/amount", "type": "numeric"}]
 
 
 def cluster_config(workdir):
     """A valid cluster configuration with a captured reference (the
-    default); nothing listens on its broker, and driftd must refuse it
+    default) in processing-time windows; nothing listens on its broker, and driftd must refuse it
     before trying."""
     return {
         "storage": {"path": os.path.join(workdir, "cluster.db")},
