@@ -63,6 +63,12 @@ int run_reference_import(int argc, const char* const* argv) {
   if (file.empty()) throw UsageError("--file is required (a CSV or NDJSON file)");
 
   const config::Config config = load_config(config_path);
+  if (config.cluster) {
+    throw UsageError(config_path +
+                     ": cluster mode: a reference imported into one instance's database would "
+                     "reach no other instance, and cluster mode does not take imported references "
+                     "in this build (use a reference file: reference.type \"file\")");
+  }
   const config::StreamConfig& stream = find_stream(config, stream_name, config_path);
   // Built before the database is opened, so a bad file changes nothing.
   StreamReferences references = references_from_file(stream, file);

@@ -215,6 +215,12 @@ Promotion promote_window(DriftStore& store, const std::string& stream, int64_t w
                          std::span<const std::string> requested) {
   Database& db = store.database();
   Transaction transaction(db);  // the checks and the write see one state
+  if (db.prepare("SELECT 1 FROM cluster_result_positions LIMIT 1").step()) {
+    throw InputError(
+        "this database is a cluster-mode instance's (it holds the results topic's windows): a "
+        "reference promoted here would reach no other instance, and cluster mode does not take "
+        "promoted references in this build");
+  }
   const std::vector<std::string> features = stream_features(db, stream);
   const std::vector<JointSubject> joint = stream_joint_subjects(db, stream);
   std::vector<std::string> known = features;

@@ -19,8 +19,9 @@
 //     group's complete rows' mean and covariance (its joint_window_metrics
 //     row's detail); a pair not promoted keeps its reference, now over the
 //     promoted versions of its features (same bins).
-// Refused with InputError, writing nothing, when the database has no such
-// stream, a name is none of the stream's features (streams.config_json),
+// Refused with InputError, writing nothing, when the database is a cluster
+// mode instance's (it has a results topic position: the other instances
+// would never see the promotion), has no such stream, a name is none of the stream's features (streams.config_json),
 // pairs or groups (those with an active reference), one has no window row
 // starting at `window_start`, the window was compared with a reference
 // version that is no longer active, or the window holds no value of a

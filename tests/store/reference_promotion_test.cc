@@ -122,6 +122,14 @@ TEST_CASE("promote refuses and writes nothing") {
   SECTION("an unknown stream") {
     CHECK(refused(1000, {}, "other") == "the database has no stream 'other'");
   }
+  SECTION("a cluster-mode instance's database") {
+    db.execute("INSERT INTO cluster_result_positions (topic, partition, next_offset, updated_at) "
+            "VALUES ('results', 0, 7, 0)");
+    CHECK(refused(1000, {}) ==
+          "this database is a cluster-mode instance's (it holds the results topic's windows): a "
+          "reference promoted here would reach no other instance, and cluster mode does not take "
+          "promoted references in this build");
+  }
   SECTION("a window that holds no value") {
     test::insert_window_row(db, "demo", "amount", 4000, {0, 0, 0}, 5, 0);
     CHECK(refused(4000, {"amount"}) ==
