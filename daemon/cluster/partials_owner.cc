@@ -33,6 +33,13 @@ std::chrono::milliseconds millis(Clock::SteadyTime::duration duration) {
   return std::chrono::duration_cast<std::chrono::milliseconds>(duration);
 }
 
+// Whether rows have the stream's columns (an instance or an earlier owner
+// with another configuration sends others).
+bool fits(const ingest::RawRows& rows, const StreamSchema& schema) {
+  return rows.numeric.size() == schema.decoder.numeric_count() &&
+         rows.categorical.size() == schema.decoder.categorical_count();
+}
+
 }  // namespace
 
 // librdkafka's C callbacks, forwarding to the owner given as opaque.
@@ -266,10 +273,7 @@ void PartialsOwner::add_rows(std::span<const std::byte> payload, int32_t partiti
   Owned* const found = owned_for(record.stream, partition);
   if (found == nullptr) return;
   Owned& owned = *found;
-  const ingest::DecoderSchema& schema = owned.binner ? owned.binner->schema().decoder
-                                                     : ingest::DecoderSchema();
-  if (!owned.binner || record.rows.numeric.size() != schema.numeric_count() ||
-      record.rows.categorical.size() != schema.categorical_count()) {
+  if (!owned.binner || !fits(record.rows, owned.binner->schema())) {
     ++counters_.rejected;
     client_log_.report("capture rows of stream " + record.stream + " from " + record.producer +
                        " are rejected: " +
@@ -315,8 +319,17 @@ void PartialsOwner::try_end_capture(Owned& owned) {
 void PartialsOwner::on_captured(Owned& owned) {
   const config::StreamConfig& config = *owned.spec->config;
   const StreamReferences* references = owned.binner->take_new_references();
-  ReferenceRecord record =
-      versioned_reference_record(config, *references, "capture", clock_.wall_ms());
+  ReferenceRecord record;
+  try {
+    record = versioned_reference_record(config, *references, "capture", clock_.wall_ms());
+  } catch (const std::invalid_argument& error) {
+    // Nothing a reference record can carry (a variance beyond double range):
+    // the stream stays without windows, its partials rejected, until the
+    // configuration gives it a reference file.
+    client_log_.report("stream " + config.name + " captured a reference that cannot be published: " +
+                       error.what());
+    return;
+  }
   install(owned, std::make_shared<const StreamReferences>(*references), record.version);
   // A capture ends on a pane boundary of event time: windows start there.
   owned.merge->set_reference(record.version, owned.layout->fingerprint(), owned.layout->size(),
@@ -334,6 +347,9 @@ void PartialsOwner::replay_capture(Owned& owned,
                                    const std::map<uint64_t, std::vector<std::byte>>& chunks) {
   for (const auto& [number, bytes] : chunks) {
     const CaptureRows rows = decode_capture_rows(bytes);
+    if (!fits(rows.rows, owned.binner->schema())) {
+      throw InputError("capture chunk " + std::to_string(number) + " has other columns than the stream");
+    }
     owned.binner->ingest_rows(0, rows.rows, clock_.wall_ms(), kMinTimestampMs);
     owned.capture_chunks = std::max(owned.capture_chunks, number + 1);
   }

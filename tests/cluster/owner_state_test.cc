@@ -8,6 +8,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <limits>
+#include <optional>
 #include <random>
 #include <stdexcept>
 #include <string>
@@ -225,6 +226,24 @@ TEST_CASE("Invalid owner states are not encoded") {
   SECTION("an invalid merge checkpoint") {
     state.merge.counters = 0;
     CHECK_THROWS_WITH(encode_owner_state(state), Catch::Contains("merge checkpoint: counters must be"));
+  }
+}
+
+TEST_CASE("capture chunk keys name their stream and number, and nothing else parses as one") {
+  CHECK(capture_chunk_key("payments", 7) == "payments/capture/00000000000000000007");
+  for (const uint64_t number : {uint64_t{0}, uint64_t{41}, UINT64_MAX}) {
+    const std::optional<CaptureChunkKey> parsed =
+        parse_capture_chunk_key(capture_chunk_key("a.b-c_d", number));
+    REQUIRE(parsed.has_value());
+    CHECK(parsed->stream == "a.b-c_d");
+    CHECK(parsed->number == number);
+  }
+  for (const char* other : {"payments", "payments/capture/", "/capture/00000000000000000001",
+                            "payments/capture/0000000000000000001", "payments/capture/1",
+                            "payments/capture/0000000000000000000x",
+                            "payments/capture/99999999999999999999"}) {
+    INFO(other);
+    CHECK_FALSE(parse_capture_chunk_key(other).has_value());
   }
 }
 
