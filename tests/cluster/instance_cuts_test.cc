@@ -7,6 +7,10 @@
 // merging them, closes windows that hold exactly their events: also when the
 // first owner dies mid-stream and a second resumes from the state topic,
 // whose results (counts and alert changes) equal an uninterrupted owner's.
+// A stream that captures its reference: the instance spools rows, the owner
+// captures from them; the first owner dies mid-capture, the second captures
+// from the same rows (the chunks of the state topic), and its reference and
+// results equal an uninterrupted owner's.
 #include "cluster/instance_cuts.h"
 
 #include <atomic>
