@@ -18,8 +18,8 @@
 #include "common/clock.h"
 #include "config/config.h"
 #include "kafka/client_log.h"
+#include "kafka/rdkafka_owned.h"
 
-struct rd_kafka_s;
 
 namespace driftd::cluster {
 
@@ -45,16 +45,13 @@ class ReferencesFollower {
   std::vector<KeyedRecord> poll(std::chrono::milliseconds wait);
 
  private:
-  struct HandleDeleter {
-    void operator()(rd_kafka_s* handle) const;
-  };
   // One message, if any within `wait`: appended to `out` when a record;
   // true at the partition's end.
   bool poll_one(std::chrono::milliseconds wait, std::vector<KeyedRecord>& out, bool& got);
 
   const std::string topic_;
   kafka::ClientLog client_log_;
-  std::unique_ptr<rd_kafka_s, HandleDeleter> consumer_;
+  kafka::Consumer consumer_;
 };
 
 }  // namespace driftd::cluster

@@ -8,9 +8,9 @@
 
 #include <librdkafka/rdkafka.h>
 
+#include "cluster/internal_topic_consumer.h"
 #include "cluster/window_result.h"
 #include "common/error.h"
-#include "kafka/consumer_config.h"
 #include "kafka/rdkafka_owned.h"
 #include "pipeline/stream_layout.h"
 #include "pipeline/window_evaluator.h"
@@ -41,11 +41,6 @@ std::string misfit(const WindowResult& result, int64_t reference_version,
 
 }  // namespace
 
-void ResultsMaterializer::HandleDeleter::operator()(rd_kafka_s* handle) const {
-  rd_kafka_consumer_close(handle);
-  rd_kafka_destroy(handle);
-}
-
 ResultsMaterializer::ResultsMaterializer(const config::KafkaConfig& kafka,
                                          const config::ClusterConfig& cluster,
                                          const std::vector<ClusterStream>& streams,
@@ -62,14 +57,7 @@ ResultsMaterializer::ResultsMaterializer(const config::KafkaConfig& kafka,
                      stream.reference_version);
     }
   }
-  kafka::ConfPtr conf = kafka::make_consumer_config(kafka, std::nullopt);
-  kafka::set_conf(conf.get(), "isolation.level", "read_committed", "cluster");
-  kafka::log_to(conf.get(), client_log_);
-  char error[512];
-  rd_kafka_t* consumer = rd_kafka_new(RD_KAFKA_CONSUMER, conf.get(), error, sizeof error);
-  if (consumer == nullptr) throw std::runtime_error(std::string("results materializer: ") + error);
-  conf.release();  // rd_kafka_new() took it
-  consumer_.reset(consumer);
+  consumer_ = make_internal_topic_consumer(kafka, client_log_, "results materializer");
   rewind();
 }
 

@@ -45,7 +45,6 @@
 #include "store/alert_event.h"
 #include "store/drift_store.h"
 
-struct rd_kafka_s;
 struct rd_kafka_message_s;
 
 namespace driftd::cluster {
@@ -114,16 +113,12 @@ class ResultsMaterializer {
   // waits for its captured reference.
   bool commit(const rd_kafka_message_s& message, Materialized& out);
 
-  struct HandleDeleter {
-    void operator()(rd_kafka_s* handle) const;
-  };
-
   const std::string topic_;
   std::vector<Stream> streams_;
   store::DriftStore& store_;
   const std::string instance_id_;
   kafka::ClientLog client_log_;
-  std::unique_ptr<rd_kafka_s, HandleDeleter> consumer_;
+  kafka::Consumer consumer_;
   int64_t next_offset_ = 0;
   kafka::Message waiting_;  // the result whose stream waits for its reference
   MaterializerCounters counters_;

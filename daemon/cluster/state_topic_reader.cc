@@ -6,28 +6,15 @@
 
 #include <librdkafka/rdkafka.h>
 
-#include "kafka/consumer_config.h"
+#include "cluster/internal_topic_consumer.h"
 #include "kafka/rdkafka_owned.h"
 
 namespace driftd::cluster {
 
-void StateTopicReader::HandleDeleter::operator()(rd_kafka_s* handle) const {
-  rd_kafka_consumer_close(handle);
-  rd_kafka_destroy(handle);
-}
-
 StateTopicReader::StateTopicReader(const config::KafkaConfig& kafka, std::string topic,
                                    const Clock& clock)
     : topic_(std::move(topic)), client_log_("state topic " + topic_ + ": ", {topic_}, clock) {
-  kafka::ConfPtr conf = kafka::make_consumer_config(kafka, std::nullopt);
-  kafka::set_conf(conf.get(), "isolation.level", "read_committed", "cluster");
-  kafka::set_conf(conf.get(), "enable.partition.eof", "true", "cluster");
-  kafka::log_to(conf.get(), client_log_);
-  char error[512];
-  rd_kafka_t* consumer = rd_kafka_new(RD_KAFKA_CONSUMER, conf.get(), error, sizeof error);
-  if (consumer == nullptr) throw std::runtime_error(std::string("state topic reader: ") + error);
-  conf.release();  // rd_kafka_new() took it
-  consumer_.reset(consumer);
+  consumer_ = make_internal_topic_consumer(kafka, client_log_, "state topic reader");
 }
 
 StateTopicReader::~StateTopicReader() = default;

@@ -20,8 +20,8 @@
 #include "common/clock.h"
 #include "config/config.h"
 #include "kafka/client_log.h"
+#include "kafka/rdkafka_owned.h"
 
-struct rd_kafka_s;
 
 namespace driftd::cluster {
 
@@ -41,13 +41,9 @@ class StateTopicReader {
                                                       std::chrono::milliseconds timeout);
 
  private:
-  struct HandleDeleter {
-    void operator()(rd_kafka_s* handle) const;
-  };
-
   const std::string topic_;
   kafka::ClientLog client_log_;
-  std::unique_ptr<rd_kafka_s, HandleDeleter> consumer_;
+  kafka::Consumer consumer_;
 };
 
 }  // namespace driftd::cluster

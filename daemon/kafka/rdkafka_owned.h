@@ -1,4 +1,5 @@
-// librdkafka objects owned by RAII (partition lists, group metadata, polled messages), and the
+// librdkafka objects owned by RAII (partition lists, consumers, group metadata, polled
+// messages), and the
 // one way a client's log and errors reach its ClientLog, for every driftd
 // client that has no callbacks of its own to add.
 //
@@ -26,6 +27,15 @@ struct MessageDeleter {
 };
 // A message from rd_kafka_consumer_poll(), destroyed with its owner.
 using Message = std::unique_ptr<rd_kafka_message_t, MessageDeleter>;
+
+// A consumer, closed (leaving its group, if any) then destroyed.
+struct ConsumerDeleter {
+  void operator()(rd_kafka_t* consumer) const {
+    rd_kafka_consumer_close(consumer);
+    rd_kafka_destroy(consumer);
+  }
+};
+using Consumer = std::unique_ptr<rd_kafka_t, ConsumerDeleter>;
 
 struct GroupMetadataDeleter {
   void operator()(rd_kafka_consumer_group_metadata_t* metadata) const {
