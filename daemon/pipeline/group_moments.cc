@@ -25,7 +25,10 @@ inline uint64_t rounded_bits(double y) {
 // On x86-64, compiled twice and picked at load time: with AVX2 where the CPU
 // has it (4 doubles a vector), and for the baseline (2). The arithmetic is
 // exact or correctly rounded element by element, so both give the same sums.
-#if defined(__x86_64__)
+// Not under ThreadSanitizer: the picking is an ifunc resolver that the
+// dynamic loader runs before TSan's runtime is set up, and TSan instruments
+// it (it crashed every TSan binary at load on a host where it ran).
+#if defined(__x86_64__) && !defined(__SANITIZE_THREAD__)
 #define DRIFTD_GROUP_MOMENTS_CLONES __attribute__((target_clones("avx2", "default")))
 #else
 #define DRIFTD_GROUP_MOMENTS_CLONES
