@@ -28,7 +28,15 @@ inline uint64_t rounded_bits(double y) {
 // Not under ThreadSanitizer: the picking is an ifunc resolver that the
 // dynamic loader runs before TSan's runtime is set up, and TSan instruments
 // it (it crashed every TSan binary at load on a host where it ran).
-#if defined(__x86_64__) && !defined(__SANITIZE_THREAD__)
+// GCC says ThreadSanitizer with __SANITIZE_THREAD__, clang with __has_feature.
+#if defined(__SANITIZE_THREAD__)
+#define DRIFTD_UNDER_THREAD_SANITIZER 1
+#elif defined(__has_feature)
+#if __has_feature(thread_sanitizer)
+#define DRIFTD_UNDER_THREAD_SANITIZER 1
+#endif
+#endif
+#if defined(__x86_64__) && !defined(DRIFTD_UNDER_THREAD_SANITIZER)
 #define DRIFTD_GROUP_MOMENTS_CLONES __attribute__((target_clones("avx2", "default")))
 #else
 #define DRIFTD_GROUP_MOMENTS_CLONES

@@ -66,7 +66,9 @@ TEST_CASE("Timer durations stop at 2^62 ns: the steady clock and Asio deadlines 
       {"webhooks", "timeout"},
       {"webhooks", "retry_initial"},
   };
-  for (const auto& [section, field] : timers) {
+  for (const auto& timer : timers) {
+    const std::string& section = timer.first;
+    const std::string& field = timer.second;
     const auto with = [&](const std::string& value) {
       return with_top("\"" + section + "\": {\"" + field + "\": \"" + value + "\"" +
                       (field == "retry_initial" ? ", \"retry_max\": \"" + value + "\"" : "") +

@@ -117,14 +117,23 @@ Inputs make_inputs(bool with_subnormals) {
     }
   };
   std::uniform_real_distribution<double> unit(-1.0, 1.0);
+  // Every random draw is its own statement: the order in which a call's
+  // arguments are evaluated differs between compilers (GCC right to left,
+  // clang left to right), and the inputs must not.
+  // near(a, r): a scaled by (1 + r), kept finite (a may be close to the
+  // largest double).
+  const auto near = [](double a, double r) { return std::min(a * (1 + r), kMax); };
   for (int i = 0; i < 4000; ++i) {
     const double a = random_positive();
-    add(random_positive(), a, random_positive());
+    const double x = random_positive();
+    add(x, a, random_positive());
     // b within a few ulp, a few millionths, a few tenths of a.
-    const double near = std::nextafter(a, (i % 2 == 0) ? HUGE_VAL : 0.0);
-    add(1.0 + unit(rng) * 1e-6, a, near);
-    add(1.0 + unit(rng) * 0.4, a, a * (1 + unit(rng) * 1e-6));
-    add(std::ldexp(1.0 + unit(rng) * 1e-3, i % 200 - 100), a, a * (1 + unit(rng) * 0.4));
+    const double next = std::nextafter(a, (i % 2 == 0) ? HUGE_VAL : 0.0);
+    add(1.0 + unit(rng) * 1e-6, a, std::min(next, kMax));
+    const double x_near_one = 1.0 + unit(rng) * 0.4;
+    add(x_near_one, a, near(a, unit(rng) * 1e-6));
+    const double x_scaled = std::ldexp(1.0 + unit(rng) * 1e-3, i % 200 - 100);
+    add(x_scaled, a, near(a, unit(rng) * 0.4));
   }
   for (int step = -8; step <= 8; ++step) {  // next to 1 and to sqrt(2)/2, sqrt(2)
     add(1.0 + step * 0x1p-52, 1.0 + step * 0x1p-52, 1.0);

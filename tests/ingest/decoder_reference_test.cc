@@ -260,7 +260,7 @@ TEST_CASE("The trie decoder agrees with an at_pointer reference on random events
   DecodedBatch batch;
   std::string body;
   std::vector<Decoded> expected_rows;
-  std::size_t rows = 0, with_time = 0, nested = 0, invalid = 0;
+  std::size_t rows = 0, nested = 0, invalid = 0, invalid_time = 0;
 
   for (int i = 0; i < 4000; ++i) {
     const std::string json = generator.event();
@@ -290,14 +290,16 @@ TEST_CASE("The trie decoder agrees with an at_pointer reference on random events
       if (expected.number_states[2] == 0 || expected.number_states[3] == 0) ++nested;
       expected_rows.push_back(expected);
     }
-    with_time += outcome != EventOutcome::kInvalidEventTime ? 1 : 0;
+    invalid_time += outcome == EventOutcome::kInvalidEventTime ? 1 : 0;
     body += json + "\n";
   }
   // The workload exercised what it should.
-  INFO("rows " << rows << " nested " << nested << " invalid " << invalid);
+  INFO("rows " << rows << " nested " << nested << " invalid " << invalid << " invalid time "
+                << invalid_time);
   CHECK(rows > 300);
   CHECK(nested > 30);
   CHECK(invalid > 100);
+  CHECK(invalid_time > 30);
 
   // The NDJSON path decodes the same rows.
   DecodedBatch from_body;

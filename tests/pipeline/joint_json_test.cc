@@ -54,10 +54,10 @@ TEST_CASE("A pair compared without smoothing writes its infinities as null and l
   CHECK(json["given_x"]["marginal"].get<double>() == Approx(0.0).margin(1e-15));
   CHECK(json["given_x"]["conditional"].is_null());
   CHECK(json["given_x"]["joint"].is_null());
-  CHECK(json["given_x"]["infinite"] == nlohmann::json{"conditional", "joint"});
+  CHECK(json["given_x"]["infinite"] == nlohmann::ordered_json{"conditional", "joint"});
   CHECK(json["top_x"][0]["label"] == kXLabels[1]);
   CHECK(json["top_x"][0]["contribution"].is_null());
-  CHECK(json["top_x"][0]["infinite"] == nlohmann::json{"contribution"});
+  CHECK(json["top_x"][0]["infinite"] == nlohmann::ordered_json{"contribution"});
 }
 
 TEST_CASE("A window without a complete event gives a pair without comparisons") {
