@@ -44,13 +44,18 @@ constexpr MetricFamily kResults{
     "Results of the results topic written into SQLite, by outcome: stored; skipped (not "
     "decodable, or not fitting this instance's configuration).",
     {"outcome"}};
+constexpr MetricFamily kResultsMissed{
+    "driftd_cluster_results_missed_offsets_total", MetricType::counter,
+    "Offsets of the results topic deleted by its retention before this instance stored them: "
+    "its history lacks their windows (cluster.results_retention)."};
 constexpr MetricFamily kResultsOffset{
     "driftd_cluster_results_next_offset", MetricType::gauge,
     "The next offset of the results topic to write into SQLite."};
 
-constexpr std::array kFamilies{&kCuts,          &kPartialBytes, &kOwnerPartials,
+constexpr std::array kFamilies{&kCuts,          &kPartialBytes,      &kOwnerPartials,
                                &kOwnerWindows,  &kOwnerTransactions, &kOwnerStates,
-                               &kOwnerCaptures, &kResults,      &kResultsOffset};
+                               &kOwnerCaptures, &kResults,           &kResultsMissed,
+                               &kResultsOffset};
 
 double value(uint64_t count) { return static_cast<double>(count); }
 
@@ -81,6 +86,7 @@ void write_cluster_metrics(const ClusterNode& node, metrics::MetricsWriter& out)
   out.sample(kOwnerCaptures, {}, value(owner.references_captured));
   out.sample(kResults, {"stored"}, value(progress.results.results));
   out.sample(kResults, {"skipped"}, value(progress.results.skipped));
+  out.sample(kResultsMissed, {}, value(progress.results.missed_offsets));
   out.sample(kResultsOffset, {}, static_cast<double>(progress.results_next_offset));
 }
 

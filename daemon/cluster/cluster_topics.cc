@@ -3,8 +3,10 @@
 #include <cstdio>
 #include <memory>
 #include <stdexcept>
+#include <string>
 #include <thread>
 #include <utility>
+#include <vector>
 
 #include <librdkafka/rdkafka.h>
 
@@ -55,7 +57,7 @@ std::map<std::string, int32_t> existing(rd_kafka_t* client, const std::vector<st
 struct Wanted {
   std::string name;
   int32_t partitions;
-  bool compact;
+  std::vector<std::pair<std::string, std::string>> settings;  // topic configuration
 };
 
 void create(rd_kafka_t* client, const std::vector<Wanted>& topics, int32_t replication_factor,
@@ -71,7 +73,9 @@ void create(rd_kafka_t* client, const std::vector<Wanted>& topics, int32_t repli
                                                       replication_factor, error, sizeof error);
     if (made == nullptr) throw std::runtime_error("cluster topic " + topic.name + ": " + error);
     news.push_back(made);
-    if (topic.compact) rd_kafka_NewTopic_set_config(made, "cleanup.policy", "compact");
+    for (const auto& [key, value] : topic.settings) {
+      rd_kafka_NewTopic_set_config(made, key.c_str(), value.c_str());
+    }
   }
   rd_kafka_queue_t* queue = rd_kafka_queue_new(client);
   const std::unique_ptr<rd_kafka_queue_t, void (*)(rd_kafka_queue_t*)> owned_queue(
@@ -104,10 +108,19 @@ void create(rd_kafka_t* client, const std::vector<Wanted>& topics, int32_t repli
 void ensure_cluster_topics(const config::KafkaConfig& kafka, const config::ClusterConfig& cluster,
                            std::chrono::milliseconds timeout) {
   const auto partitions = static_cast<int32_t>(cluster.topic_partitions);
-  const std::vector<Wanted> wanted = {{cluster.partials_topic, partitions, false},
-                                      {cluster.state_topic, partitions, true},
-                                      {cluster.results_topic, 1, false},
-                                      {cluster.references_topic, 1, true}};
+  const std::pair<std::string, std::string> compacted{"cleanup.policy", "compact"};
+  // The results are every instance's history: kept as long as asked, by
+  // default for ever (-1), not the broker's default retention (7 days).
+  const std::pair<std::string, std::string> results_retention{
+      "retention.ms", cluster.results_retention
+                          ? std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(
+                                               *cluster.results_retention)
+                                               .count())
+                          : "-1"};
+  const std::vector<Wanted> wanted = {{cluster.partials_topic, partitions, {}},
+                                      {cluster.state_topic, partitions, {compacted}},
+                                      {cluster.results_topic, 1, {results_retention}},
+                                      {cluster.references_topic, 1, {compacted}}};
   std::vector<std::string> names;
   for (const Wanted& topic : wanted) names.push_back(topic.name);
   const Handle client = admin_client(kafka);

@@ -2,8 +2,8 @@
 // at start: the internal topics (created when missing, as
 // docs/architecture.md's "Cluster mode" table says: the partials and the
 // compacted state topic with cluster.topic_partitions partitions each, the
-// results topic with one partition, the compacted references topic with
-// one) and the partition count of each source topic, which a stream's owner
+// results topic with one partition and cluster.results_retention, for ever
+// by default, the compacted references topic with one) and the partition count of each source topic, which a stream's owner
 // needs to know when every partition has passed a window.
 //
 // Guarantees: ensure_cluster_topics() returns only once every internal

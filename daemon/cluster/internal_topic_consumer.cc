@@ -8,10 +8,13 @@
 namespace driftd::cluster {
 
 kafka::Consumer make_internal_topic_consumer(const config::KafkaConfig& kafka,
-                                             kafka::ClientLog& log, const char* what) {
+                                             kafka::ClientLog& log, const char* what,
+                                             OutOfRange out_of_range) {
   kafka::ConfPtr conf = kafka::make_consumer_config(kafka, std::nullopt);
   kafka::set_conf(conf.get(), "isolation.level", "read_committed", "cluster");
   kafka::set_conf(conf.get(), "enable.partition.eof", "true", "cluster");
+  kafka::set_conf(conf.get(), "auto.offset.reset",
+                  out_of_range == OutOfRange::report ? "error" : "earliest", "cluster");
   kafka::log_to(conf.get(), log);
   char error[512];
   rd_kafka_t* consumer = rd_kafka_new(RD_KAFKA_CONSUMER, conf.get(), error, sizeof error);

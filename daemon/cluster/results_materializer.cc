@@ -49,6 +49,7 @@ ResultsMaterializer::ResultsMaterializer(const config::KafkaConfig& kafka,
     : topic_(cluster.results_topic),
       store_(store),
       instance_id_(std::move(instance_id)),
+      clock_(clock),
       client_log_("results topic " + topic_ + ": ", {topic_}, clock) {
   for (const ClusterStream& stream : streams) {
     streams_.push_back(Stream{&stream, nullptr, 0, nullptr});
@@ -57,7 +58,8 @@ ResultsMaterializer::ResultsMaterializer(const config::KafkaConfig& kafka,
                      stream.reference_version);
     }
   }
-  consumer_ = make_internal_topic_consumer(kafka, client_log_, "results materializer");
+  consumer_ = make_internal_topic_consumer(kafka, client_log_, "results materializer",
+                                          OutOfRange::report);
   rewind();
 }
 
@@ -74,12 +76,47 @@ void ResultsMaterializer::rewind() {
   const std::map<int32_t, int64_t> positions = store_.load_result_positions(topic_);
   const auto found = positions.find(kResultsPartition);
   next_offset_ = found != positions.end() ? found->second : 0;
+  assign();
+}
+
+void ResultsMaterializer::assign() {
   const kafka::PartitionList assignment(rd_kafka_topic_partition_list_new(1));
   rd_kafka_topic_partition_list_add(assignment.get(), topic_.c_str(), kResultsPartition)->offset =
       next_offset_ > 0 ? next_offset_ : RD_KAFKA_OFFSET_BEGINNING;
   if (const rd_kafka_resp_err_t failed = rd_kafka_assign(consumer_.get(), assignment.get())) {
     throw std::runtime_error("results topic " + topic_ + ": assigning: " + rd_kafka_err2str(failed));
   }
+}
+
+void ResultsMaterializer::skip_deleted() {
+  int64_t first = 0;
+  int64_t end = 0;
+  if (const rd_kafka_resp_err_t failed = rd_kafka_query_watermark_offsets(
+          consumer_.get(), topic_.c_str(), kResultsPartition, &first, &end, 10'000)) {
+    // Asked again at the next poll, when the consumer reports it again.
+    client_log_.report(std::string("offset ") + std::to_string(next_offset_) +
+                       " is gone and the topic's first offset is unknown (" +
+                       rd_kafka_err2str(failed) + ")");
+    assign();
+    return;
+  }
+  if (first > next_offset_) {
+    client_log_.report("results at offsets " + std::to_string(next_offset_) + " to " +
+                       std::to_string(first - 1) +
+                       " were deleted (the topic's retention) before this instance stored them: "
+                       "its history lacks their windows; reading on from offset " +
+                       std::to_string(first));
+    counters_.missed_offsets += static_cast<uint64_t>(first - next_offset_);
+    // The position moves past them durably: a restart does not count them again.
+    store::ResultOrigin origin;
+    origin.topic = topic_;
+    origin.partition = kResultsPartition;
+    origin.offset = first - 1;
+    origin.at = clock_.wall_ms();
+    store_.commit_result(nullptr, nullptr, nullptr, origin);
+    next_offset_ = first;
+  }
+  assign();
 }
 
 void ResultsMaterializer::set_references(std::size_t stream,
@@ -102,6 +139,15 @@ Materialized ResultsMaterializer::poll(std::chrono::milliseconds wait, std::size
       owned.reset(message);
     }
     const rd_kafka_message_t& message = *owned;
+    if (message.err == RD_KAFKA_RESP_ERR__AUTO_OFFSET_RESET) {
+      try {
+        skip_deleted();
+      } catch (...) {
+        rewind();
+        throw;
+      }
+      continue;
+    }
     if (message.err != RD_KAFKA_RESP_ERR_NO_ERROR) {
       if (message.err != RD_KAFKA_RESP_ERR__PARTITION_EOF) {
         client_log_.report(rd_kafka_message_errstr(&message));

@@ -23,7 +23,9 @@
 // A result that does not fit this instance (a stream not configured here,
 // another reference version or counter layout, a change naming a subject or
 // rule the stream does not have) or that does not decode is counted,
-// logged, and skipped: its position is still committed.
+// logged, and skipped: its position is still committed. Results the topic
+// deleted (its retention) before this instance read them are counted,
+// logged, and skipped with their offsets' position, likewise.
 //
 // Thread safety: one thread, the SQLite writer's (the window manager's).
 #pragma once
@@ -67,6 +69,10 @@ struct MaterializerCounters {
   uint64_t unknown_streams = 0;
   uint64_t malformed = 0;
   uint64_t not_fitting = 0;  // another reference version, layout, subject or rule
+  // Offsets the topic had deleted (retention) before this instance stored
+  // them: the results among them are missing from its history. An upper
+  // bound: transaction markers take offsets too.
+  uint64_t missed_offsets = 0;
 };
 
 class ResultsMaterializer {
@@ -109,6 +115,11 @@ class ResultsMaterializer {
   const Stream* stream_named(const std::string& name) const;
   // Seeks to the position SQLite holds.
   void rewind();
+  // Reads from next_offset_.
+  void assign();
+  // The consumer found next_offset_ deleted: records in SQLite that the
+  // results up to the topic's first offset are missed, and reads on from it.
+  void skip_deleted();
   // Commits the result in `message`; false (nothing done) when its stream
   // waits for its captured reference.
   bool commit(const rd_kafka_message_s& message, Materialized& out);
@@ -117,6 +128,7 @@ class ResultsMaterializer {
   std::vector<Stream> streams_;
   store::DriftStore& store_;
   const std::string instance_id_;
+  const Clock& clock_;
   kafka::ClientLog client_log_;
   kafka::Consumer consumer_;
   int64_t next_offset_ = 0;

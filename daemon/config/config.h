@@ -106,8 +106,6 @@
 // in every stream, and a kafka.instance_id other than "" (a stable id per
 // instance, for its transactional.id). The four topics are distinct from
 // each other, from every stream's source topic and from kafka.alert_topic.
-// Not run yet: driftd --check-config validates it, driftd refuses to start
-// with it.
 // | field                | type     | default | rules |
 // |----------------------|----------|---------|-------|
 // | `partials_topic`     | string   | `"<kafka.group_id>.partials"` | a Kafka topic name; the instances' pane deltas |
@@ -118,6 +116,7 @@
 // | `commit_interval`    | duration | `"1s"`  | 10ms to 1m; how often an instance produces its pane deltas with its source offsets, and a stream's owner its results and state with its partials offsets, each in one Kafka transaction |
 // | `topic_partitions`   | integer  | 12      | 1..10000; partitions of the internal topics driftd creates (partials, results, references, state) |
 // | `replication_factor` | integer  | -1      | -1 (the broker's default) or 1..32; replicas of the internal topics driftd creates |
+// | `results_retention`  | duration | absent (keep all) | > 0, at most the timestamp limit; the results topic's `retention.ms` when driftd creates it (an existing topic keeps its own); an instance that was away longer finds older results deleted, logs the gap and counts it (`driftd_cluster_results_missed_offsets_total`) |
 //
 // streams[i]
 // | field             | type   | default  | rules |
@@ -343,6 +342,7 @@ struct ClusterConfig {
   Duration commit_interval = std::chrono::seconds(1);  // pane deltas + offsets, one transaction
   std::uint32_t topic_partitions = 12;    // of the internal topics driftd creates
   std::int32_t replication_factor = -1;   // of those topics; -1: the broker's default
+  std::optional<Duration> results_retention;  // the results topic's; nullopt: keep every result
 
   friend bool operator==(const ClusterConfig&, const ClusterConfig&) = default;
 };

@@ -216,7 +216,8 @@ ClusterConfig read_cluster(const Node& node) {
       .on("topic_partitions", [&](const Node& n) { out.topic_partitions = to_u32(n.integer()); })
       .on("replication_factor", [&](const Node& n) {
         out.replication_factor = static_cast<std::int32_t>(n.integer_or_minus_one());
-      });
+      })
+      .on("results_retention", [&](const Node& n) { out.results_retention = n.duration(); });
   reader.read();
   return out;
 }

@@ -365,13 +365,16 @@ constexpr Field kClusterFields[] = {
      .type = integer_or_minus_one(1, kMaxReplicationFactor, "the broker's default"),
      .default_json = "-1",
      .description = "Replicas of the internal topics driftd creates; -1: the broker's default."},
+    {.key = "results_retention", .type = timespan(),
+     .description = "The results topic's retention.ms when driftd creates it (an existing topic "
+       "keeps its own): an instance away longer finds older results deleted, and logs and counts "
+       "the gap; absent: every result is kept."},
 };
 }  // namespace
 
 constexpr ObjectSpec kCluster{
     .name = "cluster",
-    .description = "Cluster mode: several driftd instances as one monitor over Kafka (not run "
-                   "yet: driftd --check-config validates it, driftd refuses to start with it).",
+    .description = "Cluster mode: several driftd instances as one monitor over Kafka.",
     .fields = kClusterFields};
 
 // ---------------------------------------------------------------- a stream's parts

@@ -1,6 +1,7 @@
 // What the tests of cluster mode against the real broker (scripts/kafka)
 // share: the broker's address, unique names, plain librdkafka clients, topic
-// creation and a read_committed reader.
+// creation, a topic's configuration, deleting records (as retention does)
+// and a read_committed reader.
 #pragma once
 
 #include <unistd.h>
@@ -68,6 +69,59 @@ inline void create_topic(rd_kafka_t* client, const std::string& name, int partit
   rd_kafka_event_destroy(event);
   rd_kafka_queue_destroy(queue);
   rd_kafka_NewTopic_destroy(topic);
+}
+
+// One admin request's result event from `queue`, which the caller destroys.
+inline rd_kafka_event_t* admin_result(rd_kafka_queue_t* queue) {
+  rd_kafka_event_t* event = rd_kafka_queue_poll(queue, 60'000);
+  REQUIRE(event != nullptr);
+  REQUIRE(rd_kafka_event_error(event) == RD_KAFKA_RESP_ERR_NO_ERROR);
+  return event;
+}
+
+// The value of `key` in `topic`'s configuration, as the broker describes it.
+inline std::string topic_config(rd_kafka_t* client, const std::string& topic, const std::string& key) {
+  rd_kafka_ConfigResource_t* resource = rd_kafka_ConfigResource_new(RD_KAFKA_RESOURCE_TOPIC, topic.c_str());
+  rd_kafka_queue_t* queue = rd_kafka_queue_new(client);
+  rd_kafka_DescribeConfigs(client, &resource, 1, nullptr, queue);
+  rd_kafka_event_t* event = admin_result(queue);
+  std::size_t resources = 0;
+  const rd_kafka_ConfigResource_t** described = rd_kafka_DescribeConfigs_result_resources(
+      rd_kafka_event_DescribeConfigs_result(event), &resources);
+  REQUIRE(resources == 1);
+  std::size_t entries = 0;
+  const rd_kafka_ConfigEntry_t** configs = rd_kafka_ConfigResource_configs(described[0], &entries);
+  std::string value = "(absent)";
+  for (std::size_t i = 0; i < entries; ++i) {
+    if (key == rd_kafka_ConfigEntry_name(configs[i])) {
+      const char* found = rd_kafka_ConfigEntry_value(configs[i]);
+      value = found != nullptr ? found : "(null)";
+    }
+  }
+  rd_kafka_event_destroy(event);
+  rd_kafka_queue_destroy(queue);
+  rd_kafka_ConfigResource_destroy(resource);
+  return value;
+}
+
+// Deletes partition 0 of `topic` before `offset`, as its retention would:
+// `offset` becomes the partition's first.
+inline void delete_records_before(rd_kafka_t* client, const std::string& topic, int64_t offset) {
+  rd_kafka_topic_partition_list_t* before = rd_kafka_topic_partition_list_new(1);
+  rd_kafka_topic_partition_list_add(before, topic.c_str(), 0)->offset = offset;
+  rd_kafka_DeleteRecords_t* request = rd_kafka_DeleteRecords_new(before);
+  rd_kafka_topic_partition_list_destroy(before);
+  rd_kafka_queue_t* queue = rd_kafka_queue_new(client);
+  rd_kafka_DeleteRecords(client, &request, 1, nullptr, queue);
+  rd_kafka_event_t* event = admin_result(queue);
+  const rd_kafka_topic_partition_list_t* result =
+      rd_kafka_DeleteRecords_result_offsets(rd_kafka_event_DeleteRecords_result(event));
+  REQUIRE(result->cnt == 1);
+  CHECK(result->elems[0].err == RD_KAFKA_RESP_ERR_NO_ERROR);
+  CHECK(result->elems[0].offset == offset);  // the new low watermark
+  rd_kafka_event_destroy(event);
+  rd_kafka_queue_destroy(queue);
+  rd_kafka_DeleteRecords_destroy(request);
 }
 
 // The values a read_committed reader finds in partition 0 of `topic`, read

@@ -4,7 +4,8 @@
 // from the results' offsets and times from the records' timestamps; a
 // result that does not decode or fit is skipped with its position; a
 // restart reads on from the stored position; only the publishing owner's
-// events are delivered here.
+// events are delivered here; results the topic's retention deleted before
+// an instance read them are counted, skipped and not counted again.
 #include "cluster/results_materializer.h"
 
 #include <chrono>
@@ -108,19 +109,15 @@ struct Instance {
   std::vector<store::AlertEvent> published;
 };
 
-TEST_CASE("instances write the results topic into the same SQLite rows") {
-  config::ClusterConfig cluster;
-  cluster.results_topic = unique("materialized-results");
-  Handle producer = make_client(RD_KAFKA_PRODUCER, {{"bootstrap.servers", bootstrap()}});
-  create_topic(producer.get(), cluster.results_topic, 1);
-
-  const config::Config config = materializer_config("unused.db");
-  StreamReferences references;
-  references.features.push_back(
-      numeric_reference(config.streams[0].features[0], std::vector<double>{5, 15, 25, 35}));
-  const CounterLayout layout = counter_layout(config.streams[0], references);
-  const auto result = [&](int64_t start, std::vector<uint64_t> bins, std::vector<AlertChange> changes,
-                          const std::string& owner) {
+// A results topic of its own, and an owner's results for it: stream
+// payments, reference version 1, the instances' layout.
+struct ResultsTopic {
+  ResultsTopic() {
+    cluster.results_topic = unique("materialized-results");
+    create_topic(producer.get(), cluster.results_topic, 1);
+  }
+  std::vector<std::byte> result(int64_t start, const std::vector<uint64_t>& bins,
+                                std::vector<AlertChange> changes, const std::string& owner) const {
     WindowResult out;
     out.stream = "payments";
     out.owner = owner;
@@ -135,28 +132,47 @@ TEST_CASE("instances write the results topic into the same SQLite rows") {
     }
     out.changes = std::move(changes);
     return encode_window_result(out);
-  };
-  const auto produce = [&](const std::vector<std::byte>& value, int64_t timestamp) {
+  }
+  void produce(const std::vector<std::byte>& value, int64_t timestamp) {
     REQUIRE(rd_kafka_producev(producer.get(), RD_KAFKA_V_TOPIC(cluster.results_topic.c_str()),
                               RD_KAFKA_V_PARTITION(kResultsPartition),
                               RD_KAFKA_V_VALUE(const_cast<std::byte*>(value.data()), value.size()),
                               RD_KAFKA_V_TIMESTAMP(timestamp), RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
                               RD_KAFKA_V_END) == RD_KAFKA_RESP_ERR_NO_ERROR);
-  };
+  }
+  void flush() { REQUIRE(rd_kafka_flush(producer.get(), 30'000) == RD_KAFKA_RESP_ERR_NO_ERROR); }
+
+  config::ClusterConfig cluster;
+  Handle producer = make_client(RD_KAFKA_PRODUCER, {{"bootstrap.servers", bootstrap()}});
+  const config::Config config = materializer_config("unused.db");
+  const StreamReferences references = [this] {
+    StreamReferences out;
+    out.features.push_back(
+        numeric_reference(config.streams[0].features[0], std::vector<double>{5, 15, 25, 35}));
+    return out;
+  }();
+  const CounterLayout layout = counter_layout(config.streams[0], references);
+};
+
+TEST_CASE("instances write the results topic into the same SQLite rows") {
+  ResultsTopic topic;
+  const config::ClusterConfig& cluster = topic.cluster;
   const int64_t t0 = 1'700'000'000'000;
-  produce(result(t0, {25, 25, 25, 25}, {}, "a"), t0 + 1500);                            // offset 0
-  produce(result(t0 + 1000, {5, 5, 5, 85},
-                 {{0, 0, Transition::kFired, Severity::kCritical, 0.6}}, "a"), t0 + 2500);  // 1
+  topic.produce(topic.result(t0, {25, 25, 25, 25}, {}, "a"), t0 + 1500);  // offset 0
+  topic.produce(topic.result(t0 + 1000, {5, 5, 5, 85},
+                             {{0, 0, Transition::kFired, Severity::kCritical, 0.6}}, "a"),
+                t0 + 2500);  // 1
   WindowResult foreign;
   foreign.stream = "not-here";
   foreign.owner = "a";
   foreign.bounds = {t0, t0 + 1000};
   foreign.counts = {1};
-  produce(encode_window_result(foreign), t0 + 2600);                                    // 2
-  produce(std::vector<std::byte>(7, std::byte{0x44}), t0 + 2700);                       // 3: garbage
-  produce(result(t0 + 2000, {25, 25, 25, 25},
-                 {{0, 0, Transition::kResolved, Severity::kNone, 0.0}}, "b"), t0 + 3500);   // 4
-  REQUIRE(rd_kafka_flush(producer.get(), 30'000) == RD_KAFKA_RESP_ERR_NO_ERROR);
+  topic.produce(encode_window_result(foreign), t0 + 2600);               // 2
+  topic.produce(std::vector<std::byte>(7, std::byte{0x44}), t0 + 2700);  // 3: garbage
+  topic.produce(topic.result(t0 + 2000, {25, 25, 25, 25},
+                             {{0, 0, Transition::kResolved, Severity::kNone, 0.0}}, "b"),
+                t0 + 3500);  // 4
+  topic.flush();
 
   Instance a("a", cluster);
   a.read_to(5);
@@ -212,8 +228,8 @@ TEST_CASE("instances write the results topic into the same SQLite rows") {
   a.materializer = std::make_unique<ResultsMaterializer>(a.config.kafka.value(), cluster, a.streams,
                                                          a.store, "a");
   CHECK(a.materializer->next_offset() == 5);
-  produce(result(t0 + 3000, {25, 25, 25, 25}, {}, "a"), t0 + 4500);  // offset 5
-  REQUIRE(rd_kafka_flush(producer.get(), 30'000) == RD_KAFKA_RESP_ERR_NO_ERROR);
+  topic.produce(topic.result(t0 + 3000, {25, 25, 25, 25}, {}, "a"), t0 + 4500);  // offset 5
+  topic.flush();
   a.read_to(6);
   b.read_to(6);
   CHECK(a.rows() == b.rows());
@@ -232,6 +248,53 @@ TEST_CASE("instances write the results topic into the same SQLite rows") {
                                  1);
   c.read_to(6);
   CHECK(c.rows() == a.rows());
+}
+
+TEST_CASE("results the topic deleted before an instance stored them are counted and skipped") {
+  ResultsTopic topic;
+  const int64_t t0 = 1'700'000'000'000;
+  const auto produce_window = [&](int64_t w) {
+    topic.produce(topic.result(t0 + w * 1000, {1, 1, 1, 1}, {}, "a"), t0 + w * 1000 + 1500);
+  };
+  for (int64_t w = 0; w < 3; ++w) produce_window(w);  // offsets 0 to 2
+  topic.flush();
+  Instance a("a-retention", topic.cluster);
+  a.read_to(3);
+
+  // While a is away, two more windows come, and retention deletes them.
+  a.materializer.reset();
+  for (int64_t w = 3; w < 5; ++w) produce_window(w);
+  topic.flush();
+  delete_records_before(topic.producer.get(), topic.cluster.results_topic, 5);
+
+  a.materializer = std::make_unique<ResultsMaterializer>(a.config.kafka.value(), topic.cluster,
+                                                         a.streams, a.store, "a");
+  a.read_to(5);
+  CHECK(a.materializer->counters().missed_offsets == 2);
+  CHECK(a.materializer->counters().results == 0);
+
+  // The skip is stored with the position: a restart misses nothing more,
+  // and reads what comes next.
+  a.materializer = std::make_unique<ResultsMaterializer>(a.config.kafka.value(), topic.cluster,
+                                                         a.streams, a.store, "a");
+  CHECK(a.materializer->next_offset() == 5);
+  produce_window(5);
+  topic.flush();
+  a.read_to(6);
+  CHECK(a.materializer->counters().missed_offsets == 0);
+  CHECK(a.materializer->counters().results == 1);
+  store::Statement windows =
+      a.store.database().prepare("SELECT window_start FROM window_metrics ORDER BY window_start");
+  std::vector<int64_t> starts;
+  while (windows.step()) starts.push_back(windows.column_int(0));
+  CHECK(starts == std::vector<int64_t>{t0, t0 + 1000, t0 + 2000, t0 + 5000});
+
+  // A new instance starts at the topic's first offset: nothing missed, its
+  // history begins there.
+  Instance b("b-retention", topic.cluster);
+  b.read_to(6);
+  CHECK(b.materializer->counters().missed_offsets == 0);
+  CHECK(b.materializer->counters().results == 1);
 }
 
 }  // namespace

@@ -270,7 +270,7 @@ const std::vector<BadConfig>& bad_configs() {
       {with_cluster(R"({"partials": "p"})"),
        "cluster.partials: unknown field (expected one of: partials_topic, results_topic, "
        "references_topic, state_topic, owner_group_id, commit_interval, topic_partitions, "
-       "replication_factor)"},
+       "replication_factor, results_retention)"},
       {with_cluster(R"({"results_topic": "drift/results"})"),
        "cluster.results_topic: must be a Kafka topic name: 1 to 249 characters from A-Z, a-z, "
        "0-9, '_', '.' and '-'"},
@@ -299,6 +299,10 @@ const std::vector<BadConfig>& bad_configs() {
       {with_cluster(R"({"replication_factor": 33})"), kReplicationFactor},
       {with_cluster(R"({"replication_factor": 1.5})"), kReplicationFactor},
       {with_cluster(R"({"replication_factor": "3"})"), kReplicationFactor},
+      {with_cluster(R"({"results_retention": "0s"})"),
+       "cluster.results_retention: must be greater than 0s"},
+      {with_cluster(R"({"results_retention": 86400000})"),
+       "cluster.results_retention: " + kDurationProblem},
       // ---- cluster mode against the rest of the file
       {with_cluster("{}", R"({"brokers": "b", "group_id": "g", "instance_id": ""})"),
        "kafka.instance_id: must not be \"\" (dynamic membership) in cluster mode: each instance "

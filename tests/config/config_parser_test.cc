@@ -589,6 +589,7 @@ TEST_CASE("cluster: the names made from kafka.group_id, the defaults, and absent
   CHECK(expected.commit_interval == 1s);
   CHECK(expected.topic_partitions == 12u);
   CHECK(expected.replication_factor == -1);
+  CHECK_FALSE(expected.results_retention);  // every result kept
   // The defaults written out are the same configuration.
   CHECK(parse_config(with_cluster(kafka, R"({"partials_topic": "drift.prod.partials",
       "results_topic": "drift.prod.results", "references_topic": "drift.prod.references",
@@ -610,7 +611,7 @@ TEST_CASE("cluster: every field as written") {
       R"({"partials_topic": "drift.partials.v2", "results_topic": "drift.results.v2",
           "references_topic": "drift.refs", "state_topic": "drift.state",
           "owner_group_id": "drift-owners", "commit_interval": "250ms",
-          "topic_partitions": 48, "replication_factor": 3})"));
+          "topic_partitions": 48, "replication_factor": 3, "results_retention": "30d"})"));
   REQUIRE(full.cluster);
   const ClusterConfig& cluster = *full.cluster;
   CHECK(cluster.partials_topic == "drift.partials.v2");
@@ -621,6 +622,7 @@ TEST_CASE("cluster: every field as written") {
   CHECK(cluster.commit_interval == 250ms);
   CHECK(cluster.topic_partitions == 48u);
   CHECK(cluster.replication_factor == 3);
+  CHECK(cluster.results_retention == std::chrono::hours(24 * 30));
 
   // The bounds, and -1 however an integer may be written.
   const auto parsed = [](const std::string& section) {
@@ -641,6 +643,9 @@ TEST_CASE("cluster: every field as written") {
   CHECK_FALSE(changed == cluster);
   changed = cluster;
   changed.state_topic = "drift.state2";
+  CHECK_FALSE(changed == cluster);
+  changed = cluster;
+  changed.results_retention.reset();
   CHECK_FALSE(changed == cluster);
   Config other = full;
   other.cluster->commit_interval = 1s;
