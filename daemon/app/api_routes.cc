@@ -231,6 +231,9 @@ void register_api_routes(http::Router& router, ApiContext context) {
                         "memory, retried every tick): " +
                         context.manager->commit_problem());
     }
+    if (const std::string problem = context.manager->cluster_problem(); !problem.empty()) {
+      reasons.push_back("cluster: " + problem);
+    }
     const bool degraded = !reasons.empty();
     add_reference_reasons(context, reasons);
     if (degraded) {

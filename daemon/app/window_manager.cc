@@ -119,6 +119,11 @@ std::string WindowManager::commit_problem() const {
   return commit_problem_;
 }
 
+std::string WindowManager::cluster_problem() const {
+  std::lock_guard lock(problem_mutex_);
+  return cluster_problem_;
+}
+
 void WindowManager::apply_retention() {
   try {
     const store::DeliveryLogPruned pruned = store::prune_delivery_log(
@@ -299,10 +304,10 @@ void WindowManager::cluster_tick(bool final) {
     }
     // A fenced producer (this instance id runs elsewhere) stops this
     // instance's part; /readyz says so until it is restarted.
-    const std::optional<std::string> failure = cluster_->failure();
-    streams_behind_.store(failure ? streams_.size() : 0, std::memory_order_relaxed);
+    streams_behind_.store(0, std::memory_order_relaxed);
     std::lock_guard lock(problem_mutex_);
-    commit_problem_ = failure.value_or("");
+    commit_problem_.clear();
+    cluster_problem_ = cluster_->failure().value_or("");
   } catch (const std::exception& error) {
     // The materializer rewound: the failed result is read again next tick.
     commit_failures_.fetch_add(1, std::memory_order_relaxed);

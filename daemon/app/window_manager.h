@@ -108,6 +108,10 @@ class WindowManager {
   // Any thread: the error of the last failed commit while a stream is
   // behind, empty otherwise.
   std::string commit_problem() const;
+  // Any thread: why this cluster instance's part stopped (its producer was
+  // fenced: its instance id runs elsewhere) until it is restarted; empty
+  // when it runs, or out of cluster mode.
+  std::string cluster_problem() const;
 
  private:
   // What a tick takes from a stream to commit: closed windows go to
@@ -175,7 +179,8 @@ class WindowManager {
   std::array<std::atomic<uint64_t>, 2> open_alerts_{};  // warn, critical
   std::atomic<uint64_t> streams_behind_{0};
   mutable std::mutex problem_mutex_;
-  std::string commit_problem_;  // guarded by problem_mutex_
+  std::string commit_problem_;   // guarded by problem_mutex_
+  std::string cluster_problem_;  // guarded by problem_mutex_
 };
 
 }  // namespace driftd
