@@ -487,6 +487,12 @@ std::vector<std::optional<int64_t>> KafkaSource::group_starts(
   for (int attempt = 0;; ++attempt) {
     const rd_kafka_resp_err_t error = rd_kafka_committed(handle_->rk, committed.get(), 10'000);
     if (error == RD_KAFKA_RESP_ERR_NO_ERROR) break;
+    // Stopping, or the consumer is closing (ERR__DESTROY): an assignment
+    // that came during the close is dropped at once and no answer will
+    // come; asking again would hold the drain for 30 s.
+    if (error == RD_KAFKA_RESP_ERR__DESTROY || stopping_.load(std::memory_order_relaxed)) {
+      return starts;
+    }
     client_log_.report(std::string("reading the group's committed offsets: ") +
                        rd_kafka_err2str(error) + (attempt < 60 ? " (asking again)" : ""));
     if (attempt >= 60) return starts;
