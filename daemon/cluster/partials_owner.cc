@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
-#include <cstring>
 #include <deque>
 #include <stdexcept>
 #include <utility>
@@ -17,6 +16,7 @@
 #include "common/error.h"
 #include "kafka/consumer_config.h"
 #include "kafka/rdkafka_owned.h"
+#include "kafka/rebalance_protocol.h"
 #include "pipeline/stream_layout.h"
 
 namespace driftd::cluster {
@@ -573,7 +573,7 @@ void PartialsOwner::load_unloaded() {
 
 void PartialsOwner::on_rebalance(int error, rd_kafka_topic_partition_list_t* partitions) {
   rd_kafka_t* consumer = consumer_.get();
-  const bool cooperative = std::strcmp(rd_kafka_rebalance_protocol(consumer), "COOPERATIVE") == 0;
+  const bool cooperative = kafka::cooperative_rebalance(consumer);
   const auto check = [this](rd_kafka_error_t* failure) {
     if (failure == nullptr) return;
     client_log_.report(std::string("rebalance: ") + rd_kafka_error_string(failure));

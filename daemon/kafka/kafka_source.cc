@@ -19,6 +19,7 @@
 #include "kafka/client_message.h"
 #include "kafka/consumer_config.h"
 #include "kafka/rdkafka_owned.h"
+#include "kafka/rebalance_protocol.h"
 
 namespace driftd::kafka {
 namespace {
@@ -579,7 +580,7 @@ void KafkaSource::on_rebalance(int error, rd_kafka_topic_partition_list_t* parti
 void KafkaSource::apply_rebalance(int error, rd_kafka_topic_partition_list_t* partitions) {
   counters_.rebalances.fetch_add(1, std::memory_order_relaxed);
   rd_kafka_t* rk = handle_->rk;
-  const bool cooperative = std::strcmp(rd_kafka_rebalance_protocol(rk), "COOPERATIVE") == 0;
+  const bool cooperative = cooperative_rebalance(rk);
   const auto check = [this](rd_kafka_error_t* failure) {
     if (failure == nullptr) return;
     client_log_.report(std::string("rebalance: ") + rd_kafka_error_string(failure));
