@@ -3,8 +3,9 @@
 // docs/architecture.md's "Cluster mode" table says: the partials and the
 // compacted state topic with cluster.topic_partitions partitions each, the
 // results topic with one partition and cluster.results_retention, for ever
-// by default, the compacted references topic with one) and the partition count of each source topic, which a stream's owner
-// needs to know when every partition has passed a window.
+// by default, the compacted references topic with one) and the partition
+// count of each source topic, which a stream's owner needs to know when
+// every partition has passed a window.
 //
 // Guarantees: ensure_cluster_topics() returns only once every internal
 // topic exists with the layout cluster mode depends on; it throws

@@ -115,6 +115,13 @@ void ResultsMaterializer::skip_deleted() {
     origin.at = clock_.wall_ms();
     store_.commit_result(nullptr, nullptr, nullptr, origin);
     next_offset_ = first;
+  } else if (next_offset_ > end) {
+    // Beyond the end: the topic was deleted and made again. Its offsets
+    // number other results (and their event ids would collide with the
+    // stored ones): nothing is read until an operator decides.
+    client_log_.report("stored position " + std::to_string(next_offset_) +
+                       " is beyond the topic's end " + std::to_string(end) +
+                       " (was the topic made again?): not reading it");
   }
   assign();
 }
