@@ -7,16 +7,14 @@
 //   driftd --print-metrics       list every Prometheus metric (docs/prometheus.md)
 //
 // Signals: SIGTERM/SIGINT drain (stop intake, commit, checkpoint) and exit.
-// SIGHUP re-reads the configuration: an invalid one (or one this build
-// cannot run) is reported and the running one kept; an unchanged one with
+// SIGHUP re-reads the configuration: an invalid one is reported and the running one kept; an unchanged one with
 // http.tls reloads the certificate and key (rotation) for new connections; a
 // valid, changed one is applied by draining exactly as for SIGTERM and
 // re-executing driftd in place (same pid), which resumes from what the drain
 // committed; HTTP is unavailable for that moment.
 //
 // Exit codes: 0 after a clean drain (SIGTERM/SIGINT), 78 (EX_CONFIG) for a
-// bad configuration or one this build cannot run yet (cluster mode with a
-// processing-time capture: refuse_unbuilt()), 64 (EX_USAGE) for bad
+// bad configuration, 64 (EX_USAGE) for bad
 // arguments, 1 for a failure at start (database, listening socket).
 #include <cerrno>
 #include <csignal>
@@ -98,34 +96,11 @@ driftd::config::Config load_runnable_config(const std::string& path) {
   return config;
 }
 
-// What a valid configuration may ask that this build cannot run yet, refused
-// with the ConfigError naming it: at start and at SIGHUP (which keeps the
-// running configuration), not by --check-config, which validates the file.
-// Cluster mode (config/README.md, "cluster") captures a reference at the
-// stream's owner by event time only: a processing-time capture would need
-// the instances' arrival clocks to order rows across instances.
-void refuse_unbuilt(const driftd::config::Config& config) {
-  if (!config.cluster) return;
-  for (std::size_t s = 0; s < config.streams.size(); ++s) {
-    const driftd::config::StreamConfig& stream = config.streams[s];
-    if (stream.reference.type == driftd::config::ReferenceType::capture && !stream.event_time) {
-      throw driftd::config::ConfigError(
-          "streams[" + std::to_string(s) + "].reference.type",
-          "cluster mode captures a reference in event-time windows only in this build: give the "
-          "stream an event_time, or a reference file");
-    }
-  }
-}
-
-enum class LoadFor { check, run };
-
-// load_runnable_config(), and for a run refuse_unbuilt(), or exit 78 with the
-// one line "driftd: FILE: <path>: <problem>".
-driftd::config::Config load_or_exit(const std::string& path, LoadFor purpose) {
+// load_runnable_config(), or exit 78 with the one line
+// "driftd: FILE: <path>: <problem>".
+driftd::config::Config load_or_exit(const std::string& path) {
   try {
-    driftd::config::Config config = load_runnable_config(path);
-    if (purpose == LoadFor::run) refuse_unbuilt(config);
-    return config;
+    return load_runnable_config(path);
   } catch (const driftd::config::ConfigError& error) {
     std::fprintf(stderr, "driftd: %s: %s\n", path.c_str(), error.what());
     std::exit(kExitConfig);
@@ -152,7 +127,7 @@ driftd::http::ServerOptions server_options(const driftd::config::HttpConfig& htt
 // (then `reload` is set: the caller re-executes driftd, which resumes from
 // the checkpoint and positions this run committed while draining).
 int run(const std::string& config_path, bool& reload) {
-  const driftd::config::Config config = load_or_exit(config_path, LoadFor::run);
+  const driftd::config::Config config = load_or_exit(config_path);
 
   // Writer indices: one per I/O thread, then one per Kafka consumer thread.
   const std::size_t io_threads = std::max(2u, std::thread::hardware_concurrency());
@@ -278,7 +253,6 @@ int run(const std::string& config_path, bool& reload) {
         if (signal == SIGHUP) {
           try {
             const driftd::config::Config next = load_runnable_config(config_path);
-            refuse_unbuilt(next);
             if (next == config) {
               if (server.uses_tls()) {
                 // Certificate rotation: the files may have changed under the same names.
@@ -366,7 +340,7 @@ int main(int argc, char** argv) {
   }
   const std::string path(args[1]);
   if (args[0] == "--check-config") {
-    const auto config = load_or_exit(path, LoadFor::check);
+    const auto config = load_or_exit(path);
     std::printf("%s: valid (%zu stream(s))\n", path.c_str(), config.streams.size());
     return 0;
   }

@@ -100,12 +100,17 @@ CutPublisher::Result InstanceCuts::cut_parked(int64_t now_ms) {
       partial.panes.push_back({piece.pane, std::move(piece.deltas)});
     }
     const std::string& topic = stream.config().source.topic;
+    // Processing time: a partition's time is this instance's clock, as its
+    // writers bin every event read after this cut at a later time
+    // (source_progress.h).
+    const bool processing_time = !stream.config().event_time;
     for (const kafka::PartitionState& state : source_->partition_states(stream)) {
       if (!state.next_offset) continue;  // nothing known to report or commit
-      partial.partitions.push_back({.partition = state.partition,
-                                    .next_offset = *state.next_offset,
-                                    .watermark_ms = clamp_time(state.latest_ms),
-                                    .behind = state.behind});
+      partial.partitions.push_back(
+          {.partition = state.partition,
+           .next_offset = *state.next_offset,
+           .watermark_ms = clamp_time(processing_time ? now_ms : state.latest_ms),
+           .behind = state.behind});
       reached[s][state.partition] = {state.partition, state.next_offset, state.latest_ms};
       // Streams sharing a topic read the same messages: the smallest
       // position is the one that loses nothing.

@@ -4,8 +4,11 @@
 
 namespace driftd::cluster {
 
-SourceProgress::SourceProgress(int64_t idle_timeout_ms, int64_t report_timeout_ms)
-    : report_timeout_ms_(report_timeout_ms), times_(idle_timeout_ms) {}
+SourceProgress::SourceProgress(TimeDomain domain, int64_t idle_timeout_ms,
+                               int64_t report_timeout_ms)
+    : holders_clocks_(domain == TimeDomain::processing_time),
+      report_timeout_ms_(report_timeout_ms),
+      times_(idle_timeout_ms) {}
 
 void SourceProgress::set_partition_count(int32_t count) {
   for (auto partition = static_cast<int32_t>(owned_.size()); partition < count; ++partition) {
@@ -48,7 +51,8 @@ std::size_t SourceProgress::apply(std::span<const PartitionProgress> entries, in
 std::optional<int64_t> SourceProgress::frontier(int64_t activity) {
   const std::optional<int64_t> frontier = times_.frontier(owned_, activity, [&](int32_t partition) {
     const Partition& state = partitions_[static_cast<std::size_t>(partition)];
-    return !state.heard || state.behind || activity - state.named_at > report_timeout_ms_;
+    return holders_clocks_ || !state.heard || state.behind ||
+           activity - state.named_at > report_timeout_ms_;
   });
   if (!frontier || *frontier <= kMinTimestampMs) return std::nullopt;
   return frontier;

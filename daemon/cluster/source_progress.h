@@ -22,6 +22,14 @@
 // others' progress (late), which one instance, reading every partition
 // itself, never sees.
 //
+// Processing time: a partition's time is its holder's clock at its last
+// cut (the holder bins every event it reads afterwards at a later time), so
+// it advances with every cut, events or not, and EVERY partition holds time
+// at it: a window closes once every partition's holder has cut past its
+// end, never by idleness (a holder's clock ahead of the others' would
+// otherwise close windows the others still record into). A dead holder's
+// partitions hold until their next holder names them.
+//
 // An entry whose next offset is below the one known for its partition is
 // stale (a partial cut before a rebalance that another holder's partial
 // already passed; the broker's transactions make this rare) and ignored:
@@ -38,6 +46,7 @@
 
 #include "cluster/pane_partial.h"
 #include "kafka/partition_times.h"
+#include "window/window_spec.h"
 
 namespace driftd::cluster {
 
@@ -53,10 +62,11 @@ class SourceProgress {
     friend bool operator==(const Entry&, const Entry&) = default;
   };
 
-  // idle_timeout_ms >= 0: the stream's event_time.idle_timeout;
-  // report_timeout_ms > 0: how long (activity time) a partition may go
-  // unnamed before it holds time (a few of the instances' commit_interval).
-  SourceProgress(int64_t idle_timeout_ms, int64_t report_timeout_ms);
+  // domain: the stream's windows' (see above); idle_timeout_ms >= 0: the
+  // stream's event_time.idle_timeout (event time); report_timeout_ms > 0:
+  // how long (activity time) a partition may go unnamed before it holds
+  // time (a few of the instances' commit_interval).
+  SourceProgress(TimeDomain domain, int64_t idle_timeout_ms, int64_t report_timeout_ms);
 
   // The source topic has `count` partitions (the owner's metadata); only
   // grows. Partitions not heard from yet hold time at its beginning.
@@ -89,6 +99,7 @@ class SourceProgress {
   };
   void heard_from(int32_t partition, int64_t activity);
 
+  const bool holders_clocks_;  // processing time: every partition holds
   const int64_t report_timeout_ms_;
   kafka::PartitionTimes times_;
   std::vector<int32_t> owned_;        // 0 .. partition_count() - 1

@@ -42,7 +42,7 @@ StreamMerge::StreamMerge(const WindowSpec& spec, std::size_t counters, int64_t r
       reference_version_(reference_version),
       layout_fingerprint_(layout_fingerprint),
       assembler_(std::in_place, spec, counters, 1),
-      source_(idle_timeout_ms, report_timeout_ms) {}
+      source_(spec.domain(), idle_timeout_ms, report_timeout_ms) {}
 
 void StreamMerge::set_reference(int64_t reference_version, uint64_t layout_fingerprint,
                                 std::size_t counters, int64_t windows_from_ms) {

@@ -5,9 +5,10 @@
 // counts its instance recorded since its previous cut, pane by pane, and the
 // progress of the source partitions it holds. The deltas wait
 // (waiting_pieces.h) until the stream's WindowAssembler admits their pane;
-// the progress moves the owner's SourceProgress, whose frontier is the
-// assembler's watermark (allowed lateness subtracted as in one instance).
-// So a window closes once every partition of the source topic has passed
+// the progress moves the owner's SourceProgress (in the spec's time
+// domain: event times, or in processing time the holders' clocks), whose
+// frontier is the assembler's watermark (allowed lateness subtracted as in
+// one instance). So a window closes once every partition of the source topic has passed
 // it, and holds exactly the counts of the events the instances recorded
 // for its panes; a delta for a pane already closed is late, counted here
 // once.

@@ -7,10 +7,11 @@
 
 namespace driftd {
 
-ReferenceCapture::ReferenceCapture(const config::StreamConfig& stream, const StreamSchema& schema)
+ReferenceCapture::ReferenceCapture(const config::StreamConfig& stream, const StreamSchema& schema,
+                                   const WindowSpec& windows)
     : stream_(stream),
       schema_(schema),
-      event_time_(stream.event_time.has_value() && stream.window.type != config::WindowType::count),
+      event_time_(windows.is_time_window() && windows.domain() == TimeDomain::event_time),
       resolvers_(schema.decoder.categorical_count()),
       numeric_values_(schema.decoder.numeric_count()),
       category_values_(schema.decoder.categorical_count()) {

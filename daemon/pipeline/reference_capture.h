@@ -11,7 +11,10 @@
 //   Count windows and processing time: in arrival order, after `events`
 //   events (count windows: default one window's worth), or at the first
 //   event at or after the end of the first window (by the clock).
-//   Event time: in event-time order, at a *cut* on a pane boundary (`slide`,
+//   Event time (the windows' domain, window_spec.h; a cluster owner's
+//   windows are in event time whatever the configuration, the rows of a
+//   processing-time stream carrying when their instance read them): in
+//   order of the rows' times, at a *cut* on a pane boundary (`slide`,
 //   or `size` for tumbling), so the windows after it start whole whatever
 //   order the partitions of a topic arrive in:
 //     with `events` N: the end of the pane the N-th earliest event falls in
@@ -46,13 +49,17 @@
 #include "pipeline/feature_reference.h"
 #include "pipeline/joint_reference.h"
 #include "pipeline/stream_schema.h"
+#include "window/window_spec.h"
 
 namespace driftd {
 
 class ReferenceCapture {
  public:
-  // REQUIRES: stream.reference.type == capture.
-  ReferenceCapture(const config::StreamConfig& stream, const StreamSchema& schema);
+  // `windows`: the stream's windows as its runtime records them (their
+  // domain says how the capture ends, see above). REQUIRES:
+  // stream.reference.type == capture.
+  ReferenceCapture(const config::StreamConfig& stream, const StreamSchema& schema,
+                   const WindowSpec& windows);
 
   // One resolver per categorical column, for the capture's decoder.
   std::vector<ingest::CategoryResolver*> resolvers();

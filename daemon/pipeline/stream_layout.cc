@@ -4,8 +4,9 @@
 
 namespace driftd {
 
-WindowSpec window_spec(const config::StreamConfig& stream) {
-  const TimeDomain domain = stream.event_time ? TimeDomain::event_time : TimeDomain::processing_time;
+namespace {
+
+WindowSpec window_spec_in(const config::StreamConfig& stream, TimeDomain domain) {
   switch (stream.window.type) {
     case config::WindowType::tumbling:
       return WindowSpec::tumbling(stream.window.size, domain, stream.window.allowed_lateness);
@@ -15,6 +16,17 @@ WindowSpec window_spec(const config::StreamConfig& stream) {
     case config::WindowType::count: break;
   }
   return WindowSpec::count(static_cast<int64_t>(stream.window.events));
+}
+
+}  // namespace
+
+WindowSpec window_spec(const config::StreamConfig& stream) {
+  return window_spec_in(stream,
+                        stream.event_time ? TimeDomain::event_time : TimeDomain::processing_time);
+}
+
+WindowSpec window_spec_by_row_time(const config::StreamConfig& stream) {
+  return window_spec_in(stream, TimeDomain::event_time);
 }
 
 CounterLayout counter_layout(const config::StreamConfig& stream,

@@ -13,8 +13,14 @@
 
 namespace driftd {
 
-// The stream's windows (count windows for "count").
+// The stream's windows (count windows for "count"): time windows in event
+// time with an event_time, in processing time without.
 WindowSpec window_spec(const config::StreamConfig& stream);
+// The same windows with their panes by each row's own time (the domain
+// event_time whatever the configuration): how a cluster owner bins the
+// rows instances sent it, which carry their event times or, in processing
+// time, when their instance read them.
+WindowSpec window_spec_by_row_time(const config::StreamConfig& stream);
 
 // The counters of the features, pairs and groups with a reference: a
 // feature without one keeps its (zero) missing and invalid slots, a pair or

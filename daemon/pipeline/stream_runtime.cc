@@ -58,7 +58,9 @@ StreamRuntime::StreamRuntime(config::StreamConfig config, std::size_t writers, W
     : config_(std::move(config)),
       writers_(writers),
       schema_(make_stream_schema(config_)),
-      window_spec_(window_spec(config_)),
+      // The owner's rows carry their times (stream_layout.h).
+      window_spec_(role == WindowRole::cluster_owner ? window_spec_by_row_time(config_)
+                                                     : window_spec(config_)),
       role_(role),
       feature_counters_(std::make_unique<FeatureCounters[]>(config_.features.size())),
       alerts_(config_) {
@@ -67,7 +69,7 @@ StreamRuntime::StreamRuntime(config::StreamConfig config, std::size_t writers, W
     spool_ = std::make_unique<RowSpool>(schema_.decoder);
     capture_decoder_ = std::make_unique<ingest::EventDecoder>(schema_.decoder, spool_->resolvers());
   } else {
-    capture_ = std::make_unique<ReferenceCapture>(config_, schema_);
+    capture_ = std::make_unique<ReferenceCapture>(config_, schema_, window_spec_);
     capture_decoder_ = std::make_unique<ingest::EventDecoder>(schema_.decoder, capture_->resolvers());
   }
 }
@@ -124,11 +126,11 @@ IngestResult StreamRuntime::ingest_documents(std::size_t writer,
 
 IngestResult StreamRuntime::ingest_rows(std::size_t writer, const ingest::RawRows& rows,
                                         int64_t now_ms, std::optional<int64_t> time_limit) {
-  const bool event_time = config_.event_time.has_value();
+  const bool timed = rows_timed();
   return ingest(
       writer,
       [&](ingest::EventDecoder& decoder, ingest::DecodedBatch& batch) {
-        return ingest::append_raw_rows(rows, event_time, decoder.resolvers(), batch);
+        return ingest::append_raw_rows(rows, timed, decoder.resolvers(), batch);
       },
       now_ms, time_limit);
 }
@@ -238,7 +240,7 @@ uint64_t StreamRuntime::finish_capture(std::size_t writer, std::size_t first_row
 }
 
 void StreamRuntime::observe_event_time(std::size_t writer, int64_t frontier, int64_t now_ms) {
-  if (!config_.event_time || !window_spec_.is_time_window()) return;
+  if (!rows_timed()) return;
   frontier = std::clamp(frontier, kMinTimestampMs, kMaxTimestampMs);
   if (monitoring_.load(std::memory_order_acquire)) {
     watermark().observe(frontier);

@@ -65,7 +65,12 @@ namespace driftd {
 //   cluster_owner     the owner's binning of the rows instances sent
 //                     (ingest_rows()): a capture stream captures its
 //                     reference from them as one instance would, then
-//                     records into pane deltas for cut().
+//                     records into pane deltas for cut(). Its panes are
+//                     those of the rows' own times, event times or (a
+//                     processing-time stream) when their instance read
+//                     them: its windows are in event time
+//                     (window_spec_by_row_time), and observe_event_time()
+//                     brings the frontier the partitions' progress allows.
 enum class WindowRole { local, cluster_instance, cluster_owner };
 
 // What a cluster instance recorded for a stream since its previous cut.
@@ -160,14 +165,14 @@ class StreamRuntime {
                                 int64_t now_ms, std::optional<int64_t> time_limit = std::nullopt);
   // Rows decoded elsewhere (a cluster instance's spooled rows, at the
   // stream's owner: WindowRole::cluster_owner), recorded or captured like
-  // decoded events; with event time, their times are their event times.
+  // decoded events of the rows' times (rows_timed()).
   // REQUIRES: writer < writers; the rows' columns those of the stream.
   IngestResult ingest_rows(std::size_t writer, const ingest::RawRows& rows, int64_t now_ms,
                            std::optional<int64_t> time_limit = std::nullopt);
-  // Event-time windows: the source allows the watermark to rise to
-  // `frontier` without a new batch (partitions that held it back went idle
-  // or were revoked); while capturing, this may end the capture. Others:
-  // nothing. REQUIRES: writer < writers.
+  // Event-time windows (rows_timed()): the source allows the watermark to
+  // rise to `frontier` without a new batch (partitions that held it back
+  // went idle or were revoked); while capturing, this may end the capture.
+  // Others: nothing. REQUIRES: writer < writers.
   void observe_event_time(std::size_t writer, int64_t frontier, int64_t now_ms);
 
   // ---- Window manager ---------------------------------------------------------
@@ -260,6 +265,11 @@ class StreamRuntime {
                                     std::optional<int64_t> time_limit);
   // The events found late before a restart go into the next window's row.
   void restore_late_pending(uint64_t late_pending);
+  // Whether the windows' panes come from the rows' own times (event-time
+  // windows, so also a cluster owner's) rather than from now_ms.
+  bool rows_timed() const {
+    return window_spec_.is_time_window() && window_spec_.domain() == TimeDomain::event_time;
+  }
   // Event times after this are rejected by a batch ingested at now_ms
   // (event_time.max_future ahead; no bound without event time).
   int64_t latest_acceptable_event_time(int64_t now_ms) const;

@@ -10,7 +10,9 @@
 // A stream that captures its reference: the instance spools rows, the owner
 // captures from them; the first owner dies mid-capture, the second captures
 // from the same rows (the chunks of the state topic), and its reference and
-// results equal an uninterrupted owner's.
+// results equal an uninterrupted owner's. In processing time, the windows
+// close by the instances' clocks and every event is in the reference or in
+// one window.
 #include "cluster/instance_cuts.h"
 
 #include <atomic>
@@ -74,16 +76,18 @@ struct PaneTruth {
 
 std::size_t bin_of(int x) { return x < 10 ? 0 : x < 20 ? 1 : x < 30 ? 2 : 3; }
 
-// `reference`: the stream's reference section, a capture by default.
+// `reference`: the stream's reference section, a capture by default;
+// windows in event time ("t"), or processing time.
 config::Config instance_config(const std::string& group, const std::string& source,
-                               const std::string& reference = R"({"type": "capture"})") {
+                               const std::string& reference = R"({"type": "capture"})",
+                               bool event_time = true) {
   return config::parse_config(R"({
     "storage": {"path": "unused.db"},
     "kafka": {"brokers": ")" + bootstrap() + R"(", "group_id": ")" + group + R"(",
               "properties": {"session.timeout.ms": "6000"}},
     "streams": [{
       "name": "payments", "source": {"type": "kafka", "topic": ")" + source + R"("},
-      "event_time": {"field": "/t"},
+      )" + (event_time ? R"("event_time": {"field": "/t"},)" : "") + R"(
       "window": {"type": "tumbling", "size": "1s"},
       "reference": )" + reference + R"(,
       "features": [{"name": "x", "path": "/x", "type": "numeric", "binning": "edges",
@@ -454,6 +458,88 @@ TEST_CASE("the owner captures the reference from the instances' rows, through a 
   const auto latest = state.read(0, std::chrono::seconds(30));
   CHECK(latest.size() == 1);
   CHECK(latest.contains("payments"));
+}
+
+TEST_CASE("processing time: the owner captures by when the instance read the rows, and "
+          "closes windows by its clock") {
+  const std::string source_topic = unique("processing-source");
+  const std::string partials_topic = unique("processing-partials");
+  std::map<PaneId, PaneTruth> by_event_time;  // unused: these windows are the clock's
+  Handle source_producer = make_client(RD_KAFKA_PRODUCER, {{"bootstrap.servers", bootstrap()}});
+  create_topic(source_producer.get(), source_topic, kPartitions);
+  create_topic(source_producer.get(), partials_topic, 1);
+  const config::Config config = instance_config(
+      unique("processing"), source_topic, R"({"type": "capture", "events": 30})", false);
+  const auto now = [] { return Clock::system().wall_ms(); };
+  Instance instance(config, partials_topic, unique("processing-instance"));
+  Owner owner(config, partials_topic, "processing-owner");
+  const auto run_for = [&](std::chrono::milliseconds span) {
+    for (const Steady::time_point until = Steady::now() + span; Steady::now() < until;) {
+      REQUIRE(owner.owner.step(milliseconds(50)));
+      instance.cuts.cut(now());
+    }
+  };
+  // Four batches of events, each read in its own second or later: the
+  // capture (the first window by the instance's clock holding 30 events)
+  // takes at least the first batch, the windows the rest.
+  constexpr int kBatches = 4;
+  constexpr int kPerBatch = kEventsPerPartition / kBatches;
+  for (int batch = 0; batch < kBatches; ++batch) {
+    produce(source_producer.get(), source_topic, batch * kPerBatch, (batch + 1) * kPerBatch,
+            by_event_time);
+    run_for(milliseconds(1'200));
+  }
+  for (const Steady::time_point give_up = Steady::now() + std::chrono::seconds(60);
+       Steady::now() < give_up && !instance.read_all();) {
+    run_for(milliseconds(200));
+  }
+  REQUIRE(instance.read_all());
+  // Once every event is read, a window and a cut later every window that
+  // holds one has closed.
+  run_for(milliseconds(2'500));
+  instance.source.stop();
+  instance.source.close();
+  owner.owner.close();
+  REQUIRE(owner.owner.counters().references_captured == 1);
+  const uint64_t windows = owner.owner.counters().windows_published;
+
+  const std::vector<std::string> references = read_committed(owner.cluster.references_topic, 1);
+  REQUIRE(references.size() == 1);
+  const ReferenceRecord captured = decode_reference_record(
+      std::as_bytes(std::span(references[0].data(), references[0].size())), config.streams[0]);
+  REQUIRE(captured.references.features.size() == 1);
+  uint64_t in_reference = 0;
+  for (const uint64_t count : captured.references.features[0].counts) in_reference += count;
+  CHECK(in_reference >= 30);
+  const Published results = published(owner.cluster.results_topic, windows);
+  uint64_t in_windows = 0;
+  PaneId previous = 0;
+  for (const auto& [pane, window] : results.windows) {
+    if (previous != 0) CHECK(pane == previous + 1);  // consecutive, each once
+    previous = pane;
+    in_windows += window.events;
+  }
+  INFO(in_reference << " events in the reference, " << in_windows << " in " << windows
+                    << " windows");
+  CHECK(in_reference + in_windows == kPartitions * kEventsPerPartition);
+  CHECK(in_windows >= kPartitions * kPerBatch);  // the last batch, at least
+  CHECK(results.late == 0);
+
+  // One owner over the same partials captures the same reference and
+  // publishes the same results: the times are the instance's, in its rows
+  // and its partitions' progress, not the owner's.
+  Owner single(config, partials_topic, "processing-single");
+  for (const Steady::time_point give_up = Steady::now() + std::chrono::seconds(60);
+       Steady::now() < give_up && single.owner.counters().windows_published < windows;) {
+    REQUIRE(single.owner.step(milliseconds(200)));
+  }
+  single.owner.close();
+  CHECK(published(single.cluster.results_topic, windows).results == results.results);
+  const std::vector<std::string> again = read_committed(single.cluster.references_topic, 1);
+  REQUIRE(again.size() == 1);
+  CHECK(decode_reference_record(std::as_bytes(std::span(again[0].data(), again[0].size())),
+                                config.streams[0])
+            .version == captured.version);
 }
 
 }  // namespace

@@ -1,5 +1,6 @@
 // The owner's watermark in cluster mode: every partition of the source
-// topic, whichever instance reads it, holds time as in one instance.
+// topic, whichever instance reads it, holds time as in one instance; in
+// processing time, at its holder's clock, never idle.
 #include "cluster/source_progress.h"
 
 #include <vector>
@@ -21,7 +22,7 @@ PartitionProgress progress(int32_t partition, int64_t next_offset, int64_t lates
 }
 
 TEST_CASE("no window closes before every partition of the topic has been heard from") {
-  SourceProgress source(kIdleMs, kReportMs);
+  SourceProgress source(TimeDomain::event_time, kIdleMs, kReportMs);
   source.set_partition_count(3);
   CHECK_FALSE(source.frontier(0).has_value());
   // Two instances report partitions 0 and 2; partition 1's holder has not cut yet.
@@ -42,7 +43,7 @@ TEST_CASE("no window closes before every partition of the topic has been heard f
 }
 
 TEST_CASE("a quiet partition holds for idle_timeout of the owner's activity, one behind for good") {
-  SourceProgress source(kIdleMs, kReportMs);
+  SourceProgress source(TimeDomain::event_time, kIdleMs, kReportMs);
   source.set_partition_count(3);
   source.apply(std::vector{progress(0, 10, 1'000), progress(1, 10, 2'000)}, 0);
   source.apply(std::vector{progress(2, 10, 3'000, /*behind=*/true)}, 0);
@@ -71,7 +72,7 @@ TEST_CASE("a quiet partition holds for idle_timeout of the owner's activity, one
 }
 
 TEST_CASE("progress never goes back: stale entries are ignored and counted") {
-  SourceProgress source(kIdleMs, kReportMs);
+  SourceProgress source(TimeDomain::event_time, kIdleMs, kReportMs);
   source.set_partition_count(1);
   CHECK(source.apply(std::vector{progress(0, 100, 8'000)}, 0) == 0);
   // The partition's previous holder's last partial, arriving after the new holder's.
@@ -84,7 +85,7 @@ TEST_CASE("progress never goes back: stale entries are ignored and counted") {
 }
 
 TEST_CASE("partitions added to the topic hold until heard from") {
-  SourceProgress source(kIdleMs, kReportMs);
+  SourceProgress source(TimeDomain::event_time, kIdleMs, kReportMs);
   source.set_partition_count(1);
   source.apply(std::vector{progress(0, 5, 1'000)}, 0);
   CHECK(source.frontier(0) == 1'000);
@@ -96,7 +97,7 @@ TEST_CASE("partitions added to the topic hold until heard from") {
   source.apply(std::vector{progress(1, 1, 3'000)}, 0);
   CHECK(source.frontier(0) == 1'000);
   // A partition heard from with no event time yet holds at the beginning of time.
-  SourceProgress empty(kIdleMs, kReportMs);
+  SourceProgress empty(TimeDomain::event_time, kIdleMs, kReportMs);
   empty.apply(std::vector{progress(0, 0, kMinTimestampMs), progress(1, 4, 2'000)}, 0);
   CHECK_FALSE(empty.frontier(0).has_value());
   empty.apply(std::vector{progress(0, 0, kMinTimestampMs), progress(1, 4, 2'000)}, kIdleMs);
@@ -104,12 +105,12 @@ TEST_CASE("partitions added to the topic hold until heard from") {
 }
 
 TEST_CASE("a restored owner holds every partition a whole idle_timeout again") {
-  SourceProgress source(kIdleMs, kReportMs);
+  SourceProgress source(TimeDomain::event_time, kIdleMs, kReportMs);
   source.apply(std::vector{progress(0, 10, 1'000), progress(1, 20, 5'000, true)}, 0);
   const std::vector<SourceProgress::Entry> saved = source.entries();
   CHECK(saved == std::vector<SourceProgress::Entry>{{0, 10, 1'000, false}, {1, 20, 5'000, true}});
 
-  SourceProgress restored(kIdleMs, kReportMs);
+  SourceProgress restored(TimeDomain::event_time, kIdleMs, kReportMs);
   restored.set_partition_count(2);
   restored.restore(saved, 700);
   CHECK(restored.entries() == saved);
@@ -120,7 +121,7 @@ TEST_CASE("a restored owner holds every partition a whole idle_timeout again") {
 }
 
 TEST_CASE("a partition no partial names any more holds time until a holder names it") {
-  SourceProgress source(kIdleMs, kReportMs);
+  SourceProgress source(TimeDomain::event_time, kIdleMs, kReportMs);
   source.set_partition_count(2);
   source.apply(std::vector{progress(0, 10, 1'000), progress(1, 10, 1'000)}, 0);
   // Partition 1's holder dies: only partition 0 is named, and advances.
@@ -142,6 +143,27 @@ TEST_CASE("a partition no partial names any more holds time until a holder names
     source.apply(std::vector{progress(0, 10 + activity, 1'000 + activity)}, activity);
   }
   CHECK(source.frontier(6 * kIdleMs) == 1'000 + 6 * kIdleMs);
+}
+
+TEST_CASE("processing time: every partition holds at its holder's clock, quiet or not") {
+  // idle_timeout 0, as a stream without event_time has: still none goes idle.
+  SourceProgress source(TimeDomain::processing_time, 0, kReportMs);
+  source.set_partition_count(3);
+  // Two instances: A holds 0 and 1, B holds 2; their clocks differ by 400 ms.
+  source.apply(std::vector{progress(0, 10, 5'000), progress(1, 0, 5'000)}, 0);
+  CHECK_FALSE(source.frontier(0).has_value());  // partition 2 not heard from
+  source.apply(std::vector{progress(2, 4, 4'600)}, 0);
+  CHECK(source.frontier(0) == 4'600);
+  // A cuts on, its partitions quiet (partition 1 never had an event); B
+  // stops cutting: the slowest clock holds, however long A's activity runs.
+  for (int64_t activity = 1'000; activity <= 10 * kReportMs; activity += 1'000) {
+    source.apply(std::vector{progress(0, 10, 5'000 + activity), progress(1, 0, 5'000 + activity)},
+                 activity);
+    CHECK(source.frontier(activity) == 4'600);
+  }
+  // B's next cut (or its partitions' next holder's) moves time on.
+  source.apply(std::vector{progress(2, 4, 40'000)}, 10 * kReportMs);
+  CHECK(source.frontier(10 * kReportMs) == 35'000);  // A's latest clock
 }
 
 }  // namespace

@@ -79,13 +79,15 @@ TEST_CASE("A cluster instance's cuts hand out every event in its pane, once") {
   CHECK(empty.events == 0);
 }
 
-// A capture stream with a numeric and a categorical feature: 40 events.
-config::StreamConfig capture_config() {
+// A capture stream with a numeric and a categorical feature: 40 events; in
+// event time (the events' "t"), or processing time.
+config::StreamConfig capture_config(bool event_time = true) {
   return config::parse_config(R"({
     "storage": {"path": "unused.db"},
     "streams": [{
-      "name": "s", "source": {"type": "http"},
-      "event_time": {"field": "/t"},
+      "name": "s", "source": {"type": "http"},)" +
+                              std::string(event_time ? R"("event_time": {"field": "/t"},)" : "") +
+                              R"(
       "window": {"type": "tumbling", "size": "1m"},
       "reference": {"type": "capture", "events": 40},
       "features": [{"name": "x", "path": "/x", "type": "numeric", "bins": 6},
@@ -232,6 +234,45 @@ TEST_CASE("An owner captures from the instances' rows the reference one instance
   const IngestResult result = owner.ingest_rows(0, third.cut(kNow).rows, kNow);
   CHECK(result.summary.rows == 5);
   CHECK(events_by_pane(owner.cut(kNow)) == std::map<PaneId, uint64_t>{{kStart / kMinute + 2, 5}});
+}
+
+TEST_CASE("An owner captures a processing-time stream by when the instances read its rows") {
+  // Two instances read event i at kStart + i seconds by their clocks, in
+  // turn; the capture's 40 end in minute 0, so the reference is the 60
+  // events read in minute 0: those one driftd captures in event time when
+  // the events carry those times.
+  StreamRuntime by_event_time(capture_config(), 1);
+  test::ingest_json(by_event_time, mixed_events(0, 130), std::nullopt, kNow);
+  by_event_time.observe_event_time(0, kNow, kNow);
+  REQUIRE(by_event_time.monitoring());
+
+  StreamRuntime one(capture_config(false), 1, WindowRole::cluster_instance);
+  StreamRuntime two(capture_config(false), 1, WindowRole::cluster_instance);
+  const std::vector<std::string> all = mixed_events(0, 130);
+  for (std::size_t i = 0; i < all.size(); ++i) {
+    test::ingest_json(i % 2 == 0 ? one : two, {all[i]}, std::nullopt,
+                      kStart + static_cast<int64_t>(i) * 1000);
+  }
+  const PaneCut from_two = two.cut(kNow);
+  REQUIRE(from_two.rows.rows() == 65);
+  CHECK(from_two.rows.times_ms[1] == kStart + 3'000);  // when it was read
+
+  StreamRuntime owner(capture_config(false), 1, WindowRole::cluster_owner);
+  owner.ingest_rows(0, from_two.rows, kNow, kMinTimestampMs);
+  owner.ingest_rows(0, one.cut(kNow).rows, kNow, kMinTimestampMs);
+  // Ends once the instances' clocks (the partitions' progress) pass minute 0.
+  owner.observe_event_time(0, kStart + kMinute - 1, kNow);
+  CHECK_FALSE(owner.monitoring());
+  owner.observe_event_time(0, kStart + kMinute, kNow);
+  REQUIRE(owner.monitoring());
+  REQUIRE(owner.take_new_references() != nullptr);
+  CHECK(view(owner.references()) == view(by_event_time.references()));
+  CHECK(owner.windows_from_ms() == kStart + kMinute);
+
+  // The rows read later are binned into the panes of when they were read,
+  // not of the owner's clock.
+  CHECK(events_by_pane(owner.cut(kNow)) ==
+        std::map<PaneId, uint64_t>{{kStart / kMinute + 1, 60}, {kStart / kMinute + 2, 10}});
 }
 
 }  // namespace

@@ -16,6 +16,7 @@
 #include "ingest/event_decoder.h"
 #include "pipeline/joint_reference.h"
 #include "pipeline/reference_capture.h"
+#include "pipeline/stream_layout.h"
 #include "pipeline/stream_schema.h"
 
 namespace driftd {
@@ -99,7 +100,7 @@ TEST_CASE("A captured reference builds its pairs and groups from the same rows")
       "groups": [{"name": "xy", "features": ["x", "y"]}]}]})");
   const config::StreamConfig& stream = config.streams[0];
   const StreamSchema schema = make_stream_schema(stream);
-  ReferenceCapture capture(stream, schema);
+  ReferenceCapture capture(stream, schema, window_spec(stream));
   ingest::EventDecoder decoder(schema.decoder, capture.resolvers());
   ingest::DecodedBatch batch;
   // "b" first: the capture's id for "b" is 0, the dictionary's bin for "a"
