@@ -512,13 +512,8 @@ TEST_CASE("processing time: the owner captures by when the instance read the row
   for (const uint64_t count : captured.references.features[0].counts) in_reference += count;
   CHECK(in_reference >= 30);
   const Published results = published(owner.cluster.results_topic, windows);
-  uint64_t in_windows = 0;
-  PaneId previous = 0;
-  for (const auto& [pane, window] : results.windows) {
-    if (previous != 0) CHECK(pane == previous + 1);  // consecutive, each once
-    previous = pane;
-    in_windows += window.events;
-  }
+  uint64_t in_windows = 0;  // each window once (published() checks); empty ones are not closed
+  for (const auto& [pane, window] : results.windows) in_windows += window.events;
   INFO(in_reference << " events in the reference, " << in_windows << " in " << windows
                     << " windows");
   CHECK(in_reference + in_windows == kPartitions * kEventsPerPartition);
