@@ -51,7 +51,36 @@ struct StreamRuntime::Writer {
   ingest::IgnoringResolver ignoring;
   std::unique_ptr<ingest::EventDecoder> decoder;
   ingest::DecodedBatch batch;
+  // Across a switch: the rows of one binning, when a batch needs both.
+  ingest::DecodedBatch scratch;
   BatchRecorder recorder;
+};
+
+// A scheduled switch's binning: its references, from `from_ms` on, and what
+// the writers record with them. Heap-held and never moved, so the writers'
+// recorders keep pointing into `references`.
+struct StreamRuntime::Successor {
+  Successor(const StreamRuntime& runtime, StreamReferences next, int64_t from)
+      : from_ms(from),
+        references(std::move(next)),
+        layout(std::make_unique<CounterLayout>(counter_layout(runtime.config_, references))),
+        deltas(std::make_unique<PaneDeltaRecorder>(runtime.window_spec_, layout->size(),
+                                                   runtime.writers_)),
+        prefer(runtime.writers_, 0) {
+    for (std::size_t w = 0; w < runtime.writers_; ++w) {
+      writers.push_back(std::make_unique<Writer>(runtime.schema_, references, *layout));
+    }
+  }
+
+  const int64_t from_ms;
+  StreamReferences references;
+  std::unique_ptr<CounterLayout> layout;
+  std::unique_ptr<PaneDeltaRecorder> deltas;
+  std::vector<std::unique_ptr<Writer>> writers;
+  DeferredPieces deferred;
+  // Per writer (event time): whether its last batch was mostly from
+  // from_ms on, so its next one is decoded for this binning first.
+  std::vector<char> prefer;
 };
 
 StreamRuntime::StreamRuntime(config::StreamConfig config, std::size_t writers, WindowRole role)
@@ -152,6 +181,7 @@ IngestResult StreamRuntime::ingest(std::size_t writer, const Decode& decode, int
   if (!monitoring_.load(std::memory_order_acquire)) {
     return ingest_capturing(writer, decode, now_ms, time_limit);
   }
+  if (successor_) return ingest_across_switch(writer, decode, now_ms, time_limit);
   Writer& state = *writer_states_[writer];
   state.batch.clear();
   IngestResult result;
@@ -171,6 +201,70 @@ IngestResult StreamRuntime::ingest(std::size_t writer, const Decode& decode, int
   counters_.decode_nanoseconds.fetch_add(nanoseconds(recording - decoding),
                                          std::memory_order_relaxed);
   counters_.record_nanoseconds.fetch_add(nanoseconds(done - recording), std::memory_order_relaxed);
+  return result;
+}
+
+template <class Decode>
+IngestResult StreamRuntime::ingest_across_switch(std::size_t writer, const Decode& decode,
+                                                 int64_t now_ms,
+                                                 std::optional<int64_t> time_limit) {
+  Successor& next = *successor_;
+  Writer& before = *writer_states_[writer];
+  Writer& after = *next.writers[writer];
+  const int64_t latest_acceptable = latest_acceptable_event_time(now_ms);
+  const auto decode_into = [&](Writer& state) {
+    state.batch.clear();
+    state.decoder->set_latest_event_time(latest_acceptable);
+    return decode(*state.decoder, state.batch);
+  };
+  const auto record_with = [&](Writer& state, const ingest::DecodedBatch& batch) {
+    return &state == &after ? state.recorder.record(*next.deltas, window_spec_, writer, batch, 0,
+                                                    now_ms, next.deferred, time_limit)
+                            : record(writer, batch, 0, now_ms, time_limit);
+  };
+  IngestResult result;
+  if (!rows_timed()) {
+    // Processing time: the whole batch is binned at now_ms.
+    Writer& state = now_ms >= next.from_ms ? after : before;
+    result.summary = decode_into(state);
+    count(result.summary);
+    result.late = record_with(state, state.batch);
+    counters_.late.fetch_add(result.late, std::memory_order_relaxed);
+    return result;
+  }
+  // Event time: decoded first for the binning the writer's previous batch
+  // mostly needed (categories resolve to that reference's bins), and again
+  // for the other only when some rows need it.
+  Writer& first = next.prefer[writer] != 0 ? after : before;
+  Writer& second = &first == &after ? before : after;
+  result.summary = decode_into(first);
+  count(result.summary);
+  result.latest_event_time = latest_event_time(first.batch);
+  const auto times = first.batch.event_time_ms();
+  const auto later = static_cast<std::size_t>(
+      std::ranges::count_if(times, [&](int64_t time) { return time >= next.from_ms; }));
+  const std::size_t rows = first.batch.rows();
+  next.prefer[writer] = later * 2 > rows ? 1 : 0;
+  const std::size_t own = &first == &after ? later : rows - later;
+  if (own == rows) {
+    result.late = record_with(first, first.batch);
+  } else {
+    decode_into(second);
+    if (second.batch.rows() != rows) {
+      throw std::logic_error("stream '" + config_.name +
+                             "': a batch decoded for two references gave different rows");
+    }
+    // Each binning records its rows, from the batch decoded for it.
+    for (Writer* state : {&first, &second}) {
+      const bool wants_later = state == &after;
+      state->scratch.clear();
+      for (std::size_t row = 0; row < rows; ++row) {
+        if ((times[row] >= next.from_ms) == wants_later) state->scratch.append_row(state->batch, row);
+      }
+      if (state->scratch.rows() > 0) result.late += record_with(*state, state->scratch);
+    }
+  }
+  counters_.late.fetch_add(result.late, std::memory_order_relaxed);
   return result;
 }
 
@@ -328,15 +422,26 @@ void StreamRuntime::log_joint_without_reference(const char* why) const {
 }
 
 bool StreamRuntime::has_reference(std::size_t feature) const {
-  // Acquire (in monitoring()): references_ was written before monitoring_.
-  return monitoring() && references_.features[feature].present();
+  // Acquire (in monitoring()): the flags were made before monitoring_.
+  return monitoring() && feature_has_reference_[feature].load(std::memory_order_relaxed);
 }
 
 std::size_t StreamRuntime::features_without_reference() const {
   if (!monitoring()) return 0;
-  return static_cast<std::size_t>(std::ranges::count_if(
-      references_.features,
-      [](const FeatureReference& reference) { return !reference.present(); }));
+  std::size_t without = 0;
+  for (std::size_t f = 0; f < config_.features.size(); ++f) {
+    if (!feature_has_reference_[f].load(std::memory_order_relaxed)) ++without;
+  }
+  return without;
+}
+
+void StreamRuntime::publish_feature_references() {
+  if (!feature_has_reference_) {
+    feature_has_reference_ = std::make_unique<std::atomic<bool>[]>(config_.features.size());
+  }
+  for (std::size_t f = 0; f < config_.features.size(); ++f) {
+    feature_has_reference_[f].store(references_.features[f].present(), std::memory_order_relaxed);
+  }
 }
 
 void StreamRuntime::start_monitoring(StreamReferences references,
@@ -358,6 +463,7 @@ void StreamRuntime::start_monitoring(StreamReferences references,
   for (std::size_t w = 0; w < writers_; ++w) {
     writer_states_.push_back(std::make_unique<Writer>(schema_, references_, *layout_));
   }
+  publish_feature_references();
   // Release: publishes everything above to writers that load monitoring_.
   monitoring_.store(true, std::memory_order_release);
 }
@@ -368,6 +474,32 @@ StreamReferences* StreamRuntime::take_new_references() {
   new_references_ = false;
   return &references_;
 }
+
+namespace {
+
+// Everything recorded into `deltas` since its last take, and the pieces
+// writers could not place there (recorded before the take), pane by pane:
+// ascending, none all zero.
+std::vector<PanePiece> take_panes(PaneDeltaRecorder& deltas, DeferredPieces& deferred) {
+  // Both hold only batches begun before the take.
+  std::map<PaneId, std::vector<uint64_t>> panes;
+  const auto add = [&](PaneId pane, std::span<const uint64_t> counts) {
+    std::vector<uint64_t>& total = panes[pane];
+    total.resize(counts.size(), 0);
+    add_counts(total, counts);
+  };
+  for (const PaneCounts& pane : deltas.take()) add(pane.pane, pane.counts);
+  for (const PanePiece& piece : deferred.take()) add(piece.pane, piece.deltas);
+  std::vector<PanePiece> out;
+  for (auto& [pane, counts] : panes) {
+    if (std::ranges::any_of(counts, [](uint64_t word) { return word != 0; })) {
+      out.push_back({pane, std::move(counts)});
+    }
+  }
+  return out;
+}
+
+}  // namespace
 
 PaneCut StreamRuntime::cut(int64_t now_ms) {
   PaneCut out;
@@ -388,25 +520,44 @@ PaneCut StreamRuntime::cut(int64_t now_ms) {
   out.malformed = since_cut(counters_.malformed, cut_counters_.malformed);
   out.invalid_event_time = since_cut(counters_.invalid_event_time, cut_counters_.invalid_event_time);
   if (!monitoring()) return out;
+  const bool processing_time = window_spec_.domain() == TimeDomain::processing_time;
   out.counters = layout_->size();
   out.layout_fingerprint = layout_->fingerprint();
-  if (window_spec_.domain() == TimeDomain::processing_time) deltas_->watermark().observe(now_ms);
-  // The pieces the writers could not place first (recorded before the
-  // take), then the panes: both hold only batches begun before the take.
-  std::map<PaneId, std::vector<uint64_t>> panes;
-  const auto add = [&](PaneId pane, std::span<const uint64_t> counts) {
-    std::vector<uint64_t>& total = panes[pane];
-    total.resize(counts.size(), 0);
-    add_counts(total, counts);
-  };
-  for (const PaneCounts& pane : deltas_->take()) add(pane.pane, pane.counts);
-  for (const PanePiece& piece : deferred_.take()) add(piece.pane, piece.deltas);
-  for (auto& [pane, counts] : panes) {
-    if (std::ranges::any_of(counts, [](uint64_t word) { return word != 0; })) {
-      out.panes.push_back({pane, std::move(counts)});
-    }
+  if (processing_time) deltas_->watermark().observe(now_ms);
+  out.panes = take_panes(*deltas_, deferred_);
+  if (successor_) {
+    if (processing_time) successor_->deltas->watermark().observe(now_ms);
+    out.successor = SuccessorCut{.from_ms = successor_->from_ms,
+                                 .panes = take_panes(*successor_->deltas, successor_->deferred),
+                                 .counters = successor_->layout->size(),
+                                 .layout_fingerprint = successor_->layout->fingerprint()};
   }
   return out;
+}
+
+void StreamRuntime::schedule_references(StreamReferences references, int64_t from_ms) {
+  if (role_ == WindowRole::local || !monitoring() || !window_spec_.is_time_window()) {
+    throw std::logic_error("stream '" + config_.name +
+                           "': a reference switch needs a cluster role, time windows and a "
+                           "reference to switch from");
+  }
+  if (successor_) {
+    // The scheduled switch is complete: its binning becomes the current
+    // one. Both are empty (right after a cut), and nothing else moves: the
+    // writers' recorders point into the successor's heap-held references,
+    // whose vectors keep their buffers when moved.
+    references_ = std::move(successor_->references);
+    layout_ = std::move(successor_->layout);
+    deltas_ = std::move(successor_->deltas);
+    writer_states_ = std::move(successor_->writers);
+    successor_.reset();
+    publish_feature_references();
+  }
+  successor_ = std::make_unique<Successor>(*this, std::move(references), from_ms);
+}
+
+std::optional<int64_t> StreamRuntime::switch_from_ms() const {
+  return successor_ ? std::optional<int64_t>(successor_->from_ms) : std::nullopt;
 }
 
 void StreamRuntime::poll(int64_t now_ms,

@@ -73,6 +73,15 @@ namespace driftd {
 //                     brings the frontier the partitions' progress allows.
 enum class WindowRole { local, cluster_instance, cluster_owner };
 
+// What the writers binned with a scheduled switch's references
+// (StreamRuntime::schedule_references()) since the previous cut.
+struct SuccessorCut {
+  int64_t from_ms = 0;              // where the switch is
+  std::vector<PanePiece> panes;     // ascending, distinct, none all zero
+  std::size_t counters = 0;         // words per pane
+  uint64_t layout_fingerprint = 0;
+};
+
 // What a cluster instance recorded for a stream since its previous cut.
 struct PaneCut {
   // Spooled rows (cluster_instance, no reference yet, or just installed).
@@ -81,6 +90,9 @@ struct PaneCut {
   std::vector<PanePiece> panes;
   std::size_t counters = 0;      // words per pane (monitoring)
   uint64_t layout_fingerprint = 0;  // (monitoring)
+  // With a switch scheduled: what was binned with its references (the
+  // panes above hold what was binned with the current ones).
+  std::optional<SuccessorCut> successor;
   // Counted since the previous cut, outside any pane (read without the
   // recorder's consistent cut: exact over a run of cuts, not per cut).
   uint64_t events = 0;
@@ -201,6 +213,22 @@ class StreamRuntime {
   // open range. REQUIRES: a cluster role, a time window.
   PaneCut cut(int64_t now_ms);
 
+  // A reference switch (cluster roles; docs/architecture.md, "Cluster
+  // mode", reference switches): from `from_ms` on, the writers bin with
+  // `references`, rows before it with the current ones. In event time each
+  // row goes by its own time; in processing time each batch by its now_ms.
+  // cut() hands the two binnings' panes out apart (PaneCut::successor). A
+  // switch scheduled before is completed first: its references become the
+  // current ones (rows before its time, late for the owner by now, are
+  // then binned with them). REQUIRES: a cluster role; monitoring; from_ms
+  // on a pane boundary; the references fit the stream (one per feature,
+  // pair and group); no writer running and nothing recorded since the
+  // last cut() (an instance's cut with its consumers parked, or the
+  // owner's thread right after its cut()).
+  void schedule_references(StreamReferences references, int64_t from_ms);
+  // Where the scheduled switch is, if one is.
+  std::optional<int64_t> switch_from_ms() const;
+
   // Closes every window that is due at `now_ms` and hands each evaluation to
   // `on_window` (with the events found late since the previous window).
   // REQUIRES: WindowRole::local (so for checkpoint() and restore()).
@@ -231,6 +259,7 @@ class StreamRuntime {
 
  private:
   struct Writer;
+  struct Successor;
 
   // Records rows [first_row, ...) of a decoded batch into the windows or
   // the pane deltas, as the role says; returns the rows found late.
@@ -243,6 +272,11 @@ class StreamRuntime {
   template <class Decode>
   IngestResult ingest(std::size_t writer, const Decode& decode, int64_t now_ms,
                       std::optional<int64_t> time_limit);
+  // The monitoring phase's ingest with a switch scheduled: each row binned
+  // with the references of its time (schedule_references()).
+  template <class Decode>
+  IngestResult ingest_across_switch(std::size_t writer, const Decode& decode, int64_t now_ms,
+                                    std::optional<int64_t> time_limit);
   template <class Decode>
   IngestResult ingest_capturing(std::size_t writer, const Decode& decode, int64_t now_ms,
                                 std::optional<int64_t> time_limit);
@@ -254,6 +288,9 @@ class StreamRuntime {
   // Builds the writers' state and publishes it. windows_from_ms: the first
   // window starts at the pane of this time (events before it are late).
   void start_monitoring(StreamReferences references, std::optional<int64_t> windows_from_ms);
+  // Which features have a reference, for readers on other threads
+  // (has_reference()), from references_.
+  void publish_feature_references();
   // Logs each pair and group without reference, saying `why`.
   void log_joint_without_reference(const char* why) const;
   void count(const ingest::BodySummary& summary);
@@ -300,6 +337,12 @@ class StreamRuntime {
   DeferredPieces deferred_;
   bool new_references_ = false;  // guarded by capture_mutex_
   std::optional<int64_t> windows_from_ms_;  // written before monitoring_ is set
+  // Per feature: has a reference (has_reference() on any thread, while a
+  // switch may replace references_ on the window manager's).
+  std::unique_ptr<std::atomic<bool>[]> feature_has_reference_;
+  // Cluster roles: a scheduled switch; made, replaced and read by writers
+  // only as schedule_references() says (no writer running meanwhile).
+  std::unique_ptr<Successor> successor_;
 
   // Window manager only.
   WaitingPieces waiting_pieces_;  // deferred, still beyond the horizon

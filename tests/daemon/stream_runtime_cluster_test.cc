@@ -1,9 +1,10 @@
 // A stream as cluster mode's instance runs it: the writers record pane
 // deltas, and each cut hands out what they recorded since the previous one,
 // pane by pane, with nothing judged late and nothing lost; a capture stream
-// spools its rows until the reference comes. And as its owner bins them: a
-// capture from the instances' rows is the capture one instance makes of the
-// same events.
+// spools its rows until the reference comes; across a scheduled reference
+// switch, each row is binned with the references of its time. And as its
+// owner bins them: a capture from the instances' rows is the capture one
+// instance makes of the same events.
 #include <cmath>
 #include <cstdint>
 #include <map>
@@ -273,6 +274,135 @@ TEST_CASE("An owner captures a processing-time stream by when the instances read
   // not of the owner's clock.
   CHECK(events_by_pane(owner.cut(kNow)) ==
         std::map<PaneId, uint64_t>{{kStart / kMinute + 1, 60}, {kStart / kMinute + 2, 10}});
+}
+
+// The references one driftd captures from the minute of events starting
+// at `from` (mixed_events(from, from + 60)) with capture_config().
+StreamReferences references_of_minute(int from) {
+  StreamRuntime local(capture_config(), 1);
+  const std::vector<std::string> minute = mixed_events(from, from + 60);
+  // Shifted to minute 0 whatever `from`, so the capture ends at minute 1.
+  std::vector<std::string> shifted;
+  for (int i = 0; i < 60; ++i) {
+    std::string event = minute[static_cast<std::size_t>(i)];
+    const std::string time = std::to_string(kStart + (from + i) * 1000);
+    event.replace(event.find(time), time.size(), std::to_string(kStart + i * 1000));
+    shifted.push_back(event);
+  }
+  test::ingest_json(local, shifted, std::nullopt, kNow);
+  local.observe_event_time(0, kStart + kMinute, kNow);
+  REQUIRE(local.monitoring());
+  return local.references();
+}
+
+// The panes of a cut from `first` (inclusive) to `last` (exclusive).
+std::vector<PanePiece> panes_between(const std::vector<PanePiece>& panes, PaneId first, PaneId last) {
+  std::vector<PanePiece> out;
+  for (const PanePiece& piece : panes) {
+    if (piece.pane >= first && piece.pane < last) out.push_back(piece);
+  }
+  return out;
+}
+
+// What an instance with only `references` bins of `events` (one batch per
+// event, each at its own time in processing time).
+PaneCut binned_with(const StreamReferences& references, const std::vector<std::string>& events,
+                    bool event_time) {
+  StreamRuntime alone(capture_config(event_time), 1, WindowRole::cluster_instance);
+  alone.install_references(references);
+  for (std::size_t i = 0; i < events.size(); ++i) {
+    test::ingest_json(alone, {events[i]}, std::nullopt,
+                      event_time ? kNow : kStart + static_cast<int64_t>(i) * 1000);
+  }
+  return alone.cut(kNow);
+}
+
+TEST_CASE("Across a reference switch each row is binned with the references of its time") {
+  // Two references with other bins: minute 0's events, and those 300
+  // events later (other values, other category frequencies).
+  const StreamReferences old_references = references_of_minute(0);
+  const StreamReferences new_references = references_of_minute(300);
+  REQUIRE(view(old_references) != view(new_references));
+  const PaneId first = kStart / kMinute;
+  const PaneId switch_pane = first + 2;
+  const int64_t switch_ms = kStart + 2 * kMinute;
+
+  SECTION("event time: rows on both sides in the same batches, in any order") {
+    StreamRuntime instance(capture_config(), 1, WindowRole::cluster_instance);
+    instance.install_references(old_references);
+    instance.cut(kNow);
+    instance.schedule_references(new_references, switch_ms);
+    CHECK(instance.switch_from_ms() == switch_ms);
+    // Minutes 0 to 3 in batches of 25 (each batch straddling the switch
+    // holds rows of both), then a late row of minute 1 after minute 3.
+    std::vector<std::string> all = mixed_events(0, 240);
+    std::vector<std::string> late = mixed_events(70, 71);
+    for (std::size_t from = 0; from < all.size(); from += 25) {
+      const std::vector<std::string> batch(all.begin() + static_cast<std::ptrdiff_t>(from),
+                                           all.begin() + static_cast<std::ptrdiff_t>(
+                                                             std::min(from + 25, all.size())));
+      test::ingest_json(instance, batch, std::nullopt, kNow);
+    }
+    test::ingest_json(instance, late, std::nullopt, kNow);
+    all.push_back(late[0]);
+    const PaneCut cut = instance.cut(kNow);
+    CHECK(cut.events == 241);
+    REQUIRE(cut.successor.has_value());
+    CHECK(cut.successor->from_ms == switch_ms);
+
+    const PaneCut old_alone = binned_with(old_references, all, true);
+    const PaneCut new_alone = binned_with(new_references, all, true);
+    CHECK(cut.panes == panes_between(old_alone.panes, first, switch_pane));
+    CHECK(cut.layout_fingerprint == old_alone.layout_fingerprint);
+    CHECK(cut.successor->panes == panes_between(new_alone.panes, switch_pane, first + 4));
+    CHECK(cut.successor->layout_fingerprint == new_alone.layout_fingerprint);
+    CHECK(cut.successor->counters == new_alone.counters);
+    CHECK(events_by_pane(cut) == std::map<PaneId, uint64_t>{{first, 60}, {first + 1, 61}});
+  }
+
+  SECTION("processing time: each batch by when it was read") {
+    StreamRuntime instance(capture_config(false), 1, WindowRole::cluster_instance);
+    instance.install_references(old_references);
+    instance.schedule_references(new_references, switch_ms);
+    const std::vector<std::string> all = mixed_events(0, 240);
+    for (std::size_t i = 0; i < all.size(); ++i) {
+      test::ingest_json(instance, {all[i]}, std::nullopt, kStart + static_cast<int64_t>(i) * 1000);
+    }
+    const PaneCut cut = instance.cut(kNow);
+    REQUIRE(cut.successor.has_value());
+    CHECK(cut.panes == panes_between(binned_with(old_references, all, false).panes, first,
+                                     switch_pane));
+    CHECK(cut.successor->panes ==
+          panes_between(binned_with(new_references, all, false).panes, switch_pane, first + 4));
+  }
+
+  SECTION("a second switch completes the first: its references become the current ones") {
+    StreamRuntime instance(capture_config(), 1, WindowRole::cluster_instance);
+    instance.install_references(old_references);
+    instance.schedule_references(new_references, switch_ms);
+    test::ingest_json(instance, mixed_events(0, 180), std::nullopt, kNow);
+    instance.cut(kNow);
+    const StreamReferences third = references_of_minute(600);
+    instance.schedule_references(third, kStart + 4 * kMinute);
+    CHECK(instance.switch_from_ms() == kStart + 4 * kMinute);
+    CHECK(view(instance.references()) == view(new_references));
+    CHECK(instance.has_reference(0));
+    // A straggler of minute 1 is binned with the references now current.
+    const std::vector<std::string> rows = mixed_events(61, 62);
+    test::ingest_json(instance, rows, std::nullopt, kNow);
+    const PaneCut cut = instance.cut(kNow);
+    CHECK(cut.panes == binned_with(new_references, rows, true).panes);
+    REQUIRE(cut.successor.has_value());
+    CHECK(cut.successor->panes.empty());
+  }
+
+  SECTION("only a cluster role with a reference can switch") {
+    StreamRuntime local(capture_config(), 1);
+    local.install_references(old_references);
+    CHECK_THROWS_AS(local.schedule_references(new_references, switch_ms), std::logic_error);
+    StreamRuntime spooling(capture_config(), 1, WindowRole::cluster_instance);
+    CHECK_THROWS_AS(spooling.schedule_references(new_references, switch_ms), std::logic_error);
+  }
 }
 
 }  // namespace
