@@ -50,9 +50,17 @@ void StreamMerge::set_reference(int64_t reference_version, uint64_t layout_finge
   reference_version_ = reference_version;
   layout_fingerprint_ = layout_fingerprint;
   assembler_.emplace(spec_, counters, 1);
+  start_windows_at(windows_from_ms);
+}
+
+void StreamMerge::start_windows_at(int64_t from_ms) {
   WindowCheckpoint start;
-  start.first_pane = start.first_open_pane = assembler_->clock().pane_of(windows_from_ms);
+  start.first_pane = start.first_open_pane = assembler_->clock().pane_of(from_ms);
   assembler_->restore(start);
+}
+
+void StreamMerge::follow(const PanePartial& partial, int64_t activity) {
+  totals_.stale_progress += source_.apply(partial.partitions, activity);
 }
 
 StreamMerge::Outcome StreamMerge::add(const PanePartial& partial, int64_t activity) {

@@ -27,6 +27,16 @@
 // partitions' progress, which the capture's end depends on, and holds no
 // window until set_reference() gives it the captured reference's layout.
 //
+// Reference switches (the references topic's timeline): the owner runs two
+// merges across one, each fed the partials of its reference version and the
+// progress of every partial of the stream (follow()). The one switched from
+// ends its windows at the switch (end_windows_at(): windows ending after it
+// are not emitted), the one switched to starts its windows there
+// (start_windows_at(); sliding windows spanning the switch hold the events
+// from the switch on, as windows after a capture's cut: their earlier
+// counts are in the other reference's bins); the first has ended() once the
+// watermark has passed the switch, every window before it emitted.
+//
 // Checkpoints (failover)
 //   checkpoint() takes everything the windows to come depend on: the
 //   assembler's panes (WindowAssembler::checkpoint()), the waiting deltas,
@@ -127,6 +137,19 @@ class StreamMerge {
   // REQUIRES: reference_version() == 0.
   void set_reference(int64_t reference_version, uint64_t layout_fingerprint,
                      std::size_t counters, int64_t windows_from_ms);
+  // The windows start at the pane of `from_ms` (a switch to this merge's
+  // reference). REQUIRES: fresh (no partial added, no poll).
+  void start_windows_at(int64_t from_ms);
+  // No window ending after `until_ms` is emitted (a switch away from this
+  // merge's reference); ended() once every window before it has been.
+  void end_windows_at(int64_t until_ms) { windows_until_ms_ = until_ms; }
+  bool ended() {
+    return windows_until_ms_ && assembler_->watermark().current() >= *windows_until_ms_;
+  }
+  // Applies the progress of a partial the other merge of a switch added
+  // (or rejected), at owner activity time `activity`: both follow every
+  // partition.
+  void follow(const PanePartial& partial, int64_t activity);
   int64_t reference_version() const { return reference_version_; }
   uint64_t layout_fingerprint() const { return layout_fingerprint_; }
 
@@ -142,10 +165,15 @@ class StreamMerge {
     if (const std::optional<int64_t> frontier = source_.frontier(activity)) {
       assembler_->watermark().observe(*frontier);
     }
-    waiting_.record_into(*assembler_, emit, [&](const PanePiece& piece) {
+    const auto emit_before_end = [&](const ClosedWindow& window) {
+      if (!windows_until_ms_ || window.bounds.end <= *windows_until_ms_) emit(window);
+    };
+    waiting_.record_into(*assembler_, emit_before_end, [&](const PanePiece& piece) {
       totals_.late_events += piece.deltas[WindowAssembler::kEventCounter];
     });
-    while (const std::optional<ClosedWindow> window = assembler_->next_window()) emit(*window);
+    while (const std::optional<ClosedWindow> window = assembler_->next_window()) {
+      emit_before_end(*window);
+    }
   }
 
   // The state to resume from (next_partials_offset left 0 for the caller).
@@ -174,6 +202,7 @@ class StreamMerge {
   WaitingPieces waiting_;
   SourceProgress source_;
   MergeTotals totals_;
+  std::optional<int64_t> windows_until_ms_;  // end_windows_at()
 };
 
 }  // namespace driftd::cluster

@@ -147,5 +147,61 @@ TEST_CASE("a capture stream follows the progress without a reference, its window
   CHECK(owner.totals().partials == 3);
 }
 
+TEST_CASE("across a reference switch, one merge ends its windows there and the other starts them") {
+  // Sliding windows of 300 ms every 100 ms; the switch at 1000 ms.
+  const WindowSpec spec = WindowSpec::sliding(milliseconds(300), milliseconds(100),
+                                              TimeDomain::event_time);
+  constexpr int64_t kSwitchMs = 1'000;
+  constexpr int64_t kNextVersion = kReferenceVersion + 1;
+  StreamMerge before(spec, kCounters, kReferenceVersion, kFingerprint, kIdleMs, kReportMs);
+  StreamMerge after(spec, kCounters, kNextVersion, kFingerprint, kIdleMs, kReportMs);
+  before.set_partition_count(1);
+  after.set_partition_count(1);
+  before.end_windows_at(kSwitchMs);
+  after.start_windows_at(kSwitchMs);
+  // One event per pane from 500 to 1499 ms: before the switch binned with
+  // the old reference, from it with the new; the progress with each.
+  int64_t activity = 0;
+  const auto partial_at = [&](int64_t time, int64_t version) {
+    PanePartial partial;
+    partial.stream = "payments";
+    partial.producer = "instance";
+    partial.reference_version = version;
+    partial.layout_fingerprint = kFingerprint;
+    partial.counters = kCounters;
+    partial.panes.push_back({time / 100, deltas_of({time, 1})});
+    partial.partitions.push_back(
+        {.partition = 0, .next_offset = time, .watermark_ms = time, .behind = false});
+    return partial;
+  };
+  std::vector<Interval> closed_before;
+  std::vector<Interval> closed_after;
+  for (int64_t time = 550; time < 1'500; time += 100) {
+    const PanePartial partial = partial_at(time, time < kSwitchMs ? kReferenceVersion : kNextVersion);
+    StreamMerge& adds = time < kSwitchMs ? before : after;
+    StreamMerge& follows = time < kSwitchMs ? after : before;
+    CHECK(adds.add(partial, ++activity) == StreamMerge::Outcome::added);
+    follows.follow(partial, activity);
+    // Another version than a merge's is rejected, as ever.
+    CHECK(follows.add(partial, activity) == StreamMerge::Outcome::rejected_reference);
+    before.poll(activity, [&](const ClosedWindow& window) { closed_before.push_back(window.bounds); });
+    after.poll(activity, [&](const ClosedWindow& window) { closed_after.push_back(window.bounds); });
+    CHECK(before.ended() == (time >= kSwitchMs));  // the watermark is the latest time
+  }
+  // The old merge: windows ending at 1000 at the latest. The new: those
+  // after, the ones spanning the switch (ending 1100 and 1200) with the
+  // events from the switch on, as windows after a capture's cut.
+  REQUIRE_FALSE(closed_before.empty());
+  CHECK(closed_before.back().end == kSwitchMs);
+  for (const Interval& window : closed_before) CHECK(window.end <= kSwitchMs);
+  REQUIRE_FALSE(closed_after.empty());
+  CHECK(closed_after.front().end == kSwitchMs + 100);
+  for (const Interval& window : closed_after) CHECK(window.end > kSwitchMs);
+  CHECK(before.totals().late_events == 0);
+  CHECK(after.totals().late_events == 0);
+  // Both followed every partial's progress.
+  CHECK(before.source().entries() == after.source().entries());
+}
+
 }  // namespace
 }  // namespace driftd::cluster
