@@ -2,12 +2,12 @@
 
 #include <algorithm>
 #include <bit>
-#include <charconv>
 #include <cmath>
 #include <stdexcept>
 
 #include "cluster/framed_format.h"
 #include "cluster/merge_checkpoint.h"
+#include "cluster/numbered_key.h"
 #include "cluster/pane_partial.h"
 #include "common/binary_codec.h"
 #include "common/error.h"
@@ -115,28 +115,19 @@ OwnerState decode_owner_state(std::span<const std::byte> bytes) {
 }
 
 namespace {
+
 constexpr std::string_view kChunkInfix = "/capture/";
-constexpr std::size_t kChunkDigits = 20;  // UINT64_MAX has 20
+
 }  // namespace
 
 std::string capture_chunk_key(std::string_view stream, std::uint64_t number) {
-  std::string digits = std::to_string(number);
-  return std::string(stream) + std::string(kChunkInfix) +
-         std::string(kChunkDigits - digits.size(), '0') + digits;
+  return numbered_key(stream, kChunkInfix, number);
 }
 
 std::optional<CaptureChunkKey> parse_capture_chunk_key(std::string_view key) {
-  const std::size_t infix = key.find(kChunkInfix);
-  if (infix == std::string_view::npos || infix == 0) return std::nullopt;
-  const std::string_view digits = key.substr(infix + kChunkInfix.size());
-  if (digits.size() != kChunkDigits ||
-      !std::all_of(digits.begin(), digits.end(), [](char c) { return c >= '0' && c <= '9'; })) {
-    return std::nullopt;
-  }
-  CaptureChunkKey out{std::string(key.substr(0, infix)), 0};
-  const auto [end, error] = std::from_chars(digits.data(), digits.data() + digits.size(), out.number);
-  if (error != std::errc() || end != digits.data() + digits.size()) return std::nullopt;
-  return out;
+  const std::optional<NumberedKey> parsed = parse_numbered_key(key, kChunkInfix);
+  if (!parsed) return std::nullopt;
+  return CaptureChunkKey{parsed->stream, parsed->number};
 }
 
 }  // namespace driftd::cluster
