@@ -33,10 +33,18 @@ InstanceCuts::InstanceCuts(std::vector<StreamRuntime*> streams,
                            std::string producer, const Clock& clock)
     : streams_(std::move(streams)),
       reference_versions_(std::move(reference_versions)),
+      successor_versions_(streams_.size(), 0),
+      pending_switches_(streams_.size()),
       publisher_(publisher),
       producer_(std::move(producer)),
       clock_(clock),
       committed_(streams_.size()) {}
+
+void InstanceCuts::schedule_switch(std::size_t stream, StreamReferences references,
+                                   int64_t version, int64_t from_ms) {
+  std::lock_guard lock(mutex_);
+  pending_switches_[stream] = PendingSwitch{std::move(references), version, from_ms};
+}
 
 CutPublisher::Result InstanceCuts::cut(int64_t now_ms) {
   const kafka::KafkaSource::Pause pause = source_->pause();
@@ -74,6 +82,17 @@ CutPublisher::Result InstanceCuts::cut_parked(int64_t now_ms) {
     StreamRuntime& stream = *streams_[s];
     const bool monitoring = stream.monitoring();
     PaneCut pane_cut = stream.cut(now_ms);
+    // The versions the cut's panes were binned with.
+    const int64_t current_version = reference_versions_[s];
+    const int64_t successor_version = successor_versions_[s];
+    if (std::optional<PendingSwitch>& pending = pending_switches_[s]; pending && monitoring) {
+      // Nothing recorded since the cut above, no writer running: the
+      // binning switched from is the scheduled one, if any.
+      stream.schedule_references(std::move(pending->references), pending->from_ms);
+      if (successor_versions_[s] != 0) reference_versions_[s] = successor_versions_[s];
+      successor_versions_[s] = pending->version;
+      pending.reset();
+    }
     const uint64_t sequence = ++sequence_;
     // Rows spooled without a reference go first: the owner has them before
     // the progress that covers them.
@@ -90,7 +109,7 @@ CutPublisher::Result InstanceCuts::cut_parked(int64_t now_ms) {
     partial.producer = producer_;
     partial.sequence = sequence;
     // Spooling (no reference yet): version 0, no panes (stream_merge.h).
-    partial.reference_version = monitoring ? reference_versions_[s] : 0;
+    partial.reference_version = monitoring ? current_version : 0;
     partial.layout_fingerprint = pane_cut.layout_fingerprint;
     partial.counters = static_cast<uint32_t>(std::max<std::size_t>(pane_cut.counters, 1));
     partial.events_seen = pane_cut.events;
@@ -121,6 +140,25 @@ CutPublisher::Result InstanceCuts::cut_parked(int64_t now_ms) {
             *state.next_offset;
       } else {
         entry->offset = std::min(entry->offset, *state.next_offset);
+      }
+    }
+    // Across a switch, what was binned with the next references goes in a
+    // partial of its own (the progress is in the one above, which the owner
+    // applies to both binnings' windows).
+    if (pane_cut.successor && !pane_cut.successor->panes.empty()) {
+      PanePartial next;
+      next.stream = stream.config().name;
+      next.producer = producer_;
+      next.sequence = ++sequence_;
+      next.reference_version = successor_version;
+      next.layout_fingerprint = pane_cut.successor->layout_fingerprint;
+      next.counters = static_cast<uint32_t>(pane_cut.successor->counters);
+      for (PanePiece& piece : pane_cut.successor->panes) {
+        next.panes.push_back({piece.pane, std::move(piece.deltas)});
+      }
+      for (std::vector<std::byte>& value : encode_pane_partial_records(next)) {
+        values.push_back(std::move(value));
+        keys.push_back(stream.config().name);
       }
     }
     if (partial.panes.empty() && partial.partitions.empty() && partial.events_seen == 0) continue;

@@ -22,6 +22,7 @@
 
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <mutex>
 #include <string>
 #include <utility>
@@ -59,6 +60,15 @@ class InstanceCuts : public kafka::ClusterCuts {
   // spooled rows (capture_rows.h) until then, and its partials name
   // version 0. REQUIRES: the window manager thread.
   void set_reference_version(std::size_t stream, int64_t version);
+  // Stream `stream` switches to `references` (reference version `version`)
+  // from `from_ms` on (reference_timeline.h): at the next cut, with the
+  // consumers parked, after what was recorded before it is taken
+  // (StreamRuntime::schedule_references()); from then on each cut produces
+  // a partial per binning, each naming its version. A switch scheduled
+  // before is complete by then. REQUIRES: the window manager thread; the
+  // stream monitoring (a captured reference installed) by the next cut.
+  void schedule_switch(std::size_t stream, StreamReferences references, int64_t version,
+                       int64_t from_ms);
 
   // The periodic cut at clock `now_ms` (processing-time panes): pauses the
   // source for its duration.
@@ -79,6 +89,14 @@ class InstanceCuts : public kafka::ClusterCuts {
 
   const std::vector<StreamRuntime*> streams_;
   std::vector<int64_t> reference_versions_;  // guarded by mutex_
+  // By stream: the version binned from a scheduled switch on (0: none).
+  std::vector<int64_t> successor_versions_;  // guarded by mutex_
+  struct PendingSwitch {
+    StreamReferences references;
+    int64_t version = 0;
+    int64_t from_ms = 0;
+  };
+  std::vector<std::optional<PendingSwitch>> pending_switches_;  // guarded by mutex_
   CutPublisher& publisher_;
   const std::string producer_;
   const Clock& clock_;

@@ -28,6 +28,8 @@ constexpr std::chrono::milliseconds kTransactionTimeout{30'000};
 constexpr std::chrono::milliseconds kTakeOverTimeout{30'000};
 // After a take-over that could not finish (the broker away).
 constexpr std::chrono::milliseconds kLoadRetry{1'000};
+// The state topic's key of a stream's merge across a switch: "<stream>/next".
+constexpr std::string_view kNextStateSuffix = "/next";
 
 std::chrono::milliseconds millis(Clock::SteadyTime::duration duration) {
   return std::chrono::duration_cast<std::chrono::milliseconds>(duration);
@@ -84,6 +86,13 @@ PartialsOwner::PartialsOwner(const config::KafkaConfig& kafka, const config::Clu
       states_(kafka, state_topic_, clock_),
       references_(kafka, references_topic_, clock_),
       last_commit_(clock_.steady()) {
+  // A reference file's stream: its first reference is the file's, which
+  // every instance reads itself.
+  for (const ClusterStream& spec : specs_) {
+    if (spec.config->reference.type == config::ReferenceType::capture) continue;
+    timelines_[spec.config->name].set_first(
+        {spec.config->name, spec.reference_version, "file", 0, spec.references});
+  }
   config::KafkaConfig owners = kafka;
   owners.group_id = cluster.owner_group_id;
   kafka::ConfPtr conf = kafka::make_consumer_config(owners, std::nullopt);
@@ -132,20 +141,24 @@ int64_t PartialsOwner::activity_now() {
   return activity_.count_delivery(millis(clock_.steady().time_since_epoch()).count());
 }
 
-PartialsOwner::Owned PartialsOwner::make_owned(const ClusterStream& spec, int32_t partition) const {
+PartialsOwner::Owned PartialsOwner::make_owned(const ClusterStream& spec, int32_t partition,
+                                               std::optional<int64_t> version) const {
   Owned owned;
   owned.spec = &spec;
   owned.partition = partition;
   owned.alerts = std::make_unique<StreamAlerts>(*spec.config);
   const config::StreamConfig& config = *spec.config;
-  if (config.reference.type != config::ReferenceType::capture) {
-    install(owned, std::make_shared<const StreamReferences>(spec.references), spec.reference_version);
-    return owned;
+  if (config.reference.type == config::ReferenceType::capture) {
+    owned.binner = std::make_unique<StreamRuntime>(config, 1, WindowRole::cluster_owner);
   }
-  owned.binner = std::make_unique<StreamRuntime>(config, 1, WindowRole::cluster_owner);
-  if (const auto known = known_references_.find(config.name); known != known_references_.end()) {
-    install(owned, std::make_shared<const StreamReferences>(known->second.references),
-            known->second.version);
+  const ReferenceTimeline::Entry* entry = nullptr;
+  if (const auto timeline = timelines_.find(config.name); timeline != timelines_.end()) {
+    if (version) entry = timeline->second.of_version(*version);
+    if (entry == nullptr && timeline->second.has_first()) entry = &timeline->second.entries().front();
+  }
+  if (entry != nullptr) {
+    install(owned, std::make_shared<const StreamReferences>(entry->record.references),
+            entry->record.version);
     return owned;
   }
   // No reference yet: the merge follows the partitions for the capture.
@@ -160,7 +173,10 @@ void PartialsOwner::install(Owned& owned, std::shared_ptr<const StreamReferences
                             int64_t version) const {
   const config::StreamConfig& config = *owned.spec->config;
   owned.layout = std::make_unique<CounterLayout>(counter_layout(config, *references));
-  if (owned.binner && !owned.binner->monitoring()) owned.binner->install_references(*references);
+  if (owned.binner && !owned.binner->monitoring()) {
+    owned.binner->install_references(*references);
+    owned.binned_version = version;
+  }
   owned.references = std::move(references);
   owned.reference_version = version;
   if (owned.merge) return;  // a capture that just ended: set_reference() follows
@@ -171,15 +187,99 @@ void PartialsOwner::install(Owned& owned, std::shared_ptr<const StreamReferences
 }
 
 void PartialsOwner::read_references() {
-  for (const auto& [name, bytes] : references_.read(0, kTakeOverTimeout)) {
+  const std::vector<KeyedRecord> records =
+      references_read_ ? references_.poll(std::chrono::milliseconds(0))
+                       : references_.read_to_end(kTakeOverTimeout);
+  references_read_ = true;
+  for (const KeyedRecord& record : records) {
+    const std::optional<SwitchKey> switch_key = parse_reference_switch_key(record.key);
+    const std::string& name = switch_key ? switch_key->stream : record.key;
     const ClusterStream* spec = spec_named(name);
-    if (spec == nullptr || spec->config->reference.type != config::ReferenceType::capture) continue;
+    if (spec == nullptr || record.value.empty()) continue;
+    // A stream's first record is a capture's: a file's is read from the file.
+    if (!switch_key && spec->config->reference.type != config::ReferenceType::capture) continue;
     try {
-      known_references_.insert_or_assign(name, decode_reference_record(bytes, *spec->config));
+      ReferenceRecord decoded = decode_reference_record(record.value, *spec->config);
+      if (switch_key) {
+        timelines_[name].add_switch(switch_key->from_ms, std::move(decoded));
+      } else {
+        timelines_[name].set_first(std::move(decoded));
+      }
     } catch (const InputError& error) {
-      client_log_.report("the reference of stream " + name +
-                         " in the references topic does not fit its configuration: " + error.what());
+      client_log_.report("the reference of stream " + name + " in the references topic (key " +
+                         record.key + ") does not fit its configuration: " + error.what());
     }
+  }
+}
+
+void PartialsOwner::start_switch(Owned& owned) {
+  if (owned.reference_version == 0 || owned.next) return;
+  const config::StreamConfig& config = *owned.spec->config;
+  const auto timeline = timelines_.find(config.name);
+  if (timeline == timelines_.end()) return;
+  const ReferenceTimeline::Entry* entry = timeline->second.after_version(owned.reference_version);
+  if (entry == nullptr) return;
+  auto next = std::make_unique<Owned::Next>();
+  next->from_ms = entry->from_ms;
+  next->reference_version = entry->record.version;
+  next->references = std::make_shared<const StreamReferences>(entry->record.references);
+  next->layout = std::make_unique<CounterLayout>(counter_layout(config, *next->references));
+  next->merge = std::make_unique<StreamMerge>(
+      window_spec(config), next->layout->size(), next->reference_version,
+      next->layout->fingerprint(),
+      config.event_time ? config.event_time->idle_timeout.count() : 0, report_timeout_.count());
+  next->merge->set_partition_count(owned.spec->source_partitions);
+  // A switch this owner learns of after its windows passed it (an owner
+  // away meanwhile): the next windows start after those already emitted.
+  const int64_t start = std::max(entry->from_ms, owned.merge->watermark_ms());
+  if (start > entry->from_ms) {
+    client_log_.report("stream " + config.name + ": the switch to reference version " +
+                       std::to_string(next->reference_version) + " at " +
+                       std::to_string(entry->from_ms) +
+                       " ms came after the windows passed it: its windows start at " +
+                       std::to_string(start) + " ms");
+  }
+  next->merge->start_windows_at(start);
+  owned.merge->end_windows_at(start);
+  if (owned.binner && owned.binner->monitoring()) {
+    owned.binner->schedule_references(*next->references, entry->from_ms);
+    if (owned.binned_next_version != 0) owned.binned_version = owned.binned_next_version;
+    owned.binned_next_version = next->reference_version;
+  }
+  owned.next = std::move(next);
+  owned.moved = true;
+}
+
+void PartialsOwner::complete_switch(Owned& owned) {
+  if (!owned.next || !owned.merge->ended()) return;
+  // Late events counted by the merge that ends and not reported yet go
+  // with the next window (modular arithmetic, as the sum drops).
+  owned.late_reported -= owned.merge->totals().late_events;
+  Owned::Next& next = *owned.next;
+  owned.references = std::move(next.references);
+  owned.reference_version = next.reference_version;
+  owned.layout = std::move(next.layout);
+  owned.merge = std::move(next.merge);
+  std::fprintf(stderr,
+               "driftd: cluster owner: stream '%s' switched to reference version %lld from %lld ms\n",
+               owned.spec->config->name.c_str(), static_cast<long long>(owned.reference_version),
+               static_cast<long long>(next.from_ms));
+  owned.next.reset();
+  owned.next_state_stale = true;
+  owned.moved = true;
+}
+
+void PartialsOwner::restore_next(Owned& owned, std::span<const std::byte> bytes) {
+  try {
+    const OwnerState state = decode_owner_state(bytes);
+    owned.next->merge->restore(state.merge, activity_.now());
+  } catch (const InputError& error) {
+    // Another switch's (or a stale one): the next windows start fresh.
+    client_log_.report("the state of stream " + owned.spec->config->name +
+                       " across its switch is refused, its next windows start fresh: " +
+                       error.what());
+    owned.next.reset();
+    start_switch(owned);
   }
 }
 
@@ -194,15 +294,21 @@ void PartialsOwner::take_over(int32_t partition) {
   }
   for (const auto& [name, bytes] : records) {
     const ClusterStream* spec = spec_named(name);
-    if (spec == nullptr) continue;  // a chunk, or a stream not configured here
-    Owned owned = make_owned(*spec, partition);
+    if (spec == nullptr) continue;  // a chunk, a switch's state, or a stream not configured here
+    Owned owned;
     try {
       const OwnerState state = decode_owner_state(bytes);
       if (state.stream != name) throw InputError("the state of " + state.stream + " under key " + name);
+      owned = make_owned(*spec, partition, state.merge.reference_version);
       owned.merge->restore(state.merge, activity_.now());
       owned.alerts->resume(state.rules);
       owned.late_reported = state.late_reported;
       if (owned.reference_version == 0) replay_capture(owned, chunks[name]);
+      start_switch(owned);
+      if (const auto next = records.find(name + std::string(kNextStateSuffix));
+          next != records.end() && owned.next) {
+        restore_next(owned, next->second);
+      }
       ++counters_.states_restored;
     } catch (const InputError& error) {
       // Another configuration wrote it (reference, layout, windows, rules):
@@ -231,7 +337,7 @@ void PartialsOwner::add_partial(std::span<const std::byte> payload, int32_t part
     Owned* const found = owned_for(partial.stream, partition);
     if (found == nullptr) return;
     Owned& owned = *found;
-    const StreamMerge::Outcome outcome = owned.merge->add(partial, activity_now());
+    const StreamMerge::Outcome outcome = route(owned, partial, activity_now());
     if (outcome != StreamMerge::Outcome::added) {
       ++counters_.rejected;
       client_log_.report("a partial of stream " + partial.stream + " from " + partial.producer +
@@ -297,15 +403,52 @@ void PartialsOwner::add_rows(std::span<const std::byte> payload, int32_t partiti
 
 void PartialsOwner::add_binned(Owned& owned) {
   PaneCut cut = owned.binner->cut(clock_.wall_ms());
-  if (cut.panes.empty()) return;
-  PanePartial partial;
-  partial.stream = owned.spec->config->name;
-  partial.producer = owner_;
-  partial.reference_version = owned.reference_version;
-  partial.layout_fingerprint = cut.layout_fingerprint;
-  partial.counters = static_cast<uint32_t>(cut.counters);
-  for (PanePiece& piece : cut.panes) partial.panes.push_back({piece.pane, std::move(piece.deltas)});
-  owned.merge->add(partial, activity_.now());
+  const auto add = [&](std::vector<PanePiece>& panes, std::size_t counters, uint64_t fingerprint,
+                       int64_t version) {
+    if (panes.empty()) return;
+    PanePartial partial;
+    partial.stream = owned.spec->config->name;
+    partial.producer = owner_;
+    partial.reference_version = version;
+    partial.layout_fingerprint = fingerprint;
+    partial.counters = static_cast<uint32_t>(counters);
+    for (PanePiece& piece : panes) partial.panes.push_back({piece.pane, std::move(piece.deltas)});
+    route(owned, partial, activity_.now());
+  };
+  // The binner switches with the owner (start_switch()): its binnings'
+  // versions are the merges'.
+  add(cut.panes, cut.counters, cut.layout_fingerprint, owned.binned_version);
+  if (cut.successor) {
+    add(cut.successor->panes, cut.successor->counters, cut.successor->layout_fingerprint,
+        owned.binned_next_version);
+  }
+}
+
+StreamMerge::Outcome PartialsOwner::route(Owned& owned, const PanePartial& partial,
+                                          int64_t activity) {
+  start_switch(owned);  // a switch published since, before its first partial
+  // Across a switch, each merge adds the partials of its version and
+  // follows the others' progress.
+  if (owned.next && partial.reference_version == owned.next->reference_version) {
+    const StreamMerge::Outcome outcome = owned.next->merge->add(partial, activity);
+    if (outcome == StreamMerge::Outcome::added) owned.merge->follow(partial, activity);
+    return outcome;
+  }
+  // After one: an instance's stragglers binned with the references switched
+  // from, late now.
+  if (partial.reference_version != owned.reference_version && partial.reference_version != 0) {
+    const auto timeline = timelines_.find(owned.spec->config->name);
+    const ReferenceTimeline::Entry* before =
+        timeline == timelines_.end() ? nullptr
+                                     : timeline->second.before_version(owned.reference_version);
+    if (before != nullptr && before->record.version == partial.reference_version) {
+      owned.merge->add_switched_from(partial, activity);
+      return StreamMerge::Outcome::added;
+    }
+  }
+  const StreamMerge::Outcome outcome = owned.merge->add(partial, activity);
+  if (outcome == StreamMerge::Outcome::added && owned.next) owned.next->merge->follow(partial, activity);
+  return outcome;
 }
 
 void PartialsOwner::try_end_capture(Owned& owned) {
@@ -331,6 +474,7 @@ void PartialsOwner::on_captured(Owned& owned) {
     return;
   }
   install(owned, std::make_shared<const StreamReferences>(*references), record.version);
+  owned.binned_version = record.version;  // the binner captured it
   // A capture ends on a pane boundary of event time: windows start there.
   owned.merge->set_reference(record.version, owned.layout->fingerprint(), owned.layout->size(),
                              owned.binner->windows_from_ms().value_or(kMinTimestampMs));
@@ -357,32 +501,54 @@ void PartialsOwner::replay_capture(Owned& owned,
 
 void PartialsOwner::close_windows(const OnWindow& on_window) {
   for (auto& entry : owned_) {
-    Owned& owned = entry.second;  // not a structured binding: the lambda captures it
+    Owned& owned = entry.second;  // not a structured binding: the lambdas capture it
     try_end_capture(owned);
     if (owned.reference_version == 0) continue;  // capturing: no window yet
-    owned.merge->poll(activity_.now(), [&](const ClosedWindow& window) {
-      const config::StreamConfig& stream = *owned.spec->config;
-      const uint64_t late_now = owned.merge->totals().late_events;
-      const WindowEvaluation evaluation =
-          evaluate_window(stream, *owned.references, *owned.layout, window.counts, window.bounds);
-      OwnedWindow closed{&stream, window.counts, window.bounds, late_now - owned.late_reported,
-                         &evaluation, owned.alerts->apply(evaluation)};
-      owned.late_reported = late_now;
-      owned.moved = true;
-      ++counters_.windows;
-      if (on_window) on_window(closed);
-      WindowResult result;
-      result.stream = stream.name;
-      result.owner = owner_;
-      result.reference_version = owned.reference_version;
-      result.layout_fingerprint = owned.layout->fingerprint();
-      result.bounds = closed.bounds;
-      result.late = closed.late;
-      result.counts.assign(window.counts.begin(), window.counts.end());
-      result.changes = std::move(closed.changes);
-      pending_.push_back({owned.partition, stream.name, encode_window_result(result)});
+    start_switch(owned);
+    const int64_t activity = activity_.now();
+    owned.merge->poll(activity, [&](const ClosedWindow& window) {
+      publish_window(owned, window, *owned.references, *owned.layout, owned.reference_version,
+                     on_window);
     });
+    if (owned.next) {
+      const Owned::Next& next = *owned.next;
+      next.merge->poll(activity, [&](const ClosedWindow& window) {
+        publish_window(owned, window, *next.references, *next.layout, next.reference_version,
+                       on_window);
+      });
+    }
+    complete_switch(owned);
   }
+}
+
+uint64_t PartialsOwner::late_events(const Owned& owned) {
+  return owned.merge->totals().late_events +
+         (owned.next ? owned.next->merge->totals().late_events : 0);
+}
+
+void PartialsOwner::publish_window(Owned& owned, const ClosedWindow& window,
+                                   const StreamReferences& references, const CounterLayout& layout,
+                                   int64_t version, const OnWindow& on_window) {
+  const config::StreamConfig& stream = *owned.spec->config;
+  const uint64_t late_now = late_events(owned);
+  const WindowEvaluation evaluation =
+      evaluate_window(stream, references, layout, window.counts, window.bounds);
+  OwnedWindow closed{&stream, window.counts, window.bounds, late_now - owned.late_reported,
+                     &evaluation, owned.alerts->apply(evaluation)};
+  owned.late_reported = late_now;
+  owned.moved = true;
+  ++counters_.windows;
+  if (on_window) on_window(closed);
+  WindowResult result;
+  result.stream = stream.name;
+  result.owner = owner_;
+  result.reference_version = version;
+  result.layout_fingerprint = layout.fingerprint();
+  result.bounds = closed.bounds;
+  result.late = closed.late;
+  result.counts.assign(window.counts.begin(), window.counts.end());
+  result.changes = std::move(closed.changes);
+  pending_.push_back({owned.partition, stream.name, encode_window_result(result)});
 }
 
 bool PartialsOwner::step(std::chrono::milliseconds wait, const OnWindow& on_window) {
@@ -412,6 +578,8 @@ bool PartialsOwner::step(std::chrono::milliseconds wait, const OnWindow& on_wind
       add_partial(payload, message->partition);
     }
   }
+  // Switches published since (the first read is a take-over's).
+  if (references_read_) read_references();
   close_windows(on_window);
   if (clock_.steady() - last_commit_ >= commit_interval_) commit();
   return !failed_;
@@ -454,22 +622,31 @@ void PartialsOwner::commit() {
   for (const PendingResult& result : pending_) {
     records.push_back({result.stream, result.value, {}, kResultsPartition});
   }
-  std::vector<std::vector<std::byte>> states;
   for (auto& [name, owned] : owned_) {
     if (!owned.moved) continue;
+    const auto consumed = consumed_.find(owned.partition);
     OwnerState state;
     state.stream = name;
     state.merge = owned.merge->checkpoint();
-    const auto consumed = consumed_.find(owned.partition);
     if (consumed != consumed_.end()) state.merge.next_partials_offset = consumed->second;
     state.late_reported = owned.late_reported;
     state.rules = owned.alerts->states();
-    states.push_back(encode_owner_state(state));
-  }
-  std::size_t next_state = 0;
-  for (auto& [name, owned] : owned_) {
-    if (!owned.moved) continue;
-    records.push_back({name, states[next_state++], state_topic_, owned.partition});
+    records.push_back({name, values.emplace_back(encode_owner_state(state)), state_topic_,
+                       owned.partition});
+    // Across a switch, the next merge's checkpoint beside it; once the
+    // switch completed, none.
+    if (owned.next) {
+      OwnerState next;
+      next.stream = name;
+      next.merge = owned.next->merge->checkpoint();
+      if (consumed != consumed_.end()) next.merge.next_partials_offset = consumed->second;
+      records.push_back({keys.emplace_back(name + std::string(kNextStateSuffix)),
+                         values.emplace_back(encode_owner_state(next)), state_topic_,
+                         owned.partition});
+    } else if (owned.next_state_stale) {
+      records.push_back({keys.emplace_back(name + std::string(kNextStateSuffix)), {}, state_topic_,
+                         owned.partition});
+    }
   }
   const kafka::PartitionList offsets(rd_kafka_topic_partition_list_new(static_cast<int>(consumed_.size())));
   for (const auto& [partition, next] : consumed_) {
@@ -486,10 +663,11 @@ void PartialsOwner::commit() {
       consumed_since_commit_ = false;
       for (auto& [name, owned] : owned_) {
         owned.moved = false;
+        owned.next_state_stale = false;  // its deletion went out
         owned.capture_rows.clear();
         owned.capture_chunks = chunks_after[name];
         if (owned.captured) {
-          known_references_.insert_or_assign(name, std::move(*owned.captured));
+          timelines_[name].set_first(std::move(*owned.captured));
           owned.captured.reset();
         }
       }

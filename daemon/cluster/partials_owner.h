@@ -44,6 +44,18 @@
 // them. A new owner finds a stream's captured reference in the references
 // topic, which it reads when it takes partitions over.
 //
+// Reference switches (reference_timeline.h). The owner follows the
+// references topic (the first read at its first take-over, then at every
+// step). When a stream's timeline has a switch after the references its
+// windows use, it merges the partials binned with the next references
+// apart (a second StreamMerge, its windows from the switch on; every
+// partial's progress applied to both), evaluates those windows with the
+// next references and publishes them under the next version; the current
+// merge emits no window ending after the switch, and once its watermark has
+// passed the switch the next merge takes its place. Its checkpoint goes to
+// the state topic under "<stream>/next" beside the stream's until then
+// (deleted when the switch completes), so a new owner resumes both.
+//
 // on_window sees each window as it closes, before its transaction commits:
 // after an abort or a failover the same window comes again (with the same
 // counts). What every instance shows comes from the results topic.
@@ -65,6 +77,8 @@
 #include "cluster/cluster_stream.h"
 #include "cluster/cut_publisher.h"
 #include "cluster/reference_record.h"
+#include "cluster/reference_timeline.h"
+#include "cluster/references_follower.h"
 #include "cluster/state_topic_reader.h"
 #include "cluster/stream_merge.h"
 #include "common/clock.h"
@@ -158,9 +172,24 @@ class PartialsOwner {
     bool moved = false;  // since the last commit: its state goes out with it
     // A capture stream: captures from the instances' rows, then bins them.
     std::unique_ptr<StreamRuntime> binner;
+    // The reference versions its binner bins with, before and from its
+    // scheduled switch (0: none).
+    int64_t binned_version = 0;
+    int64_t binned_next_version = 0;
     std::vector<ingest::RawRows> capture_rows;  // received since the last commit, while capturing
     uint64_t capture_chunks = 0;                // chunks of the state topic holding the earlier ones
     std::optional<ReferenceRecord> captured;    // to publish with the next commit
+    // A reference switch ahead: the windows from `from_ms` on, merged apart
+    // with the next references, until the current merge has ended.
+    struct Next {
+      int64_t from_ms = 0;
+      int64_t reference_version = 0;
+      std::shared_ptr<const StreamReferences> references;
+      std::unique_ptr<CounterLayout> layout;
+      std::unique_ptr<StreamMerge> merge;
+    };
+    std::unique_ptr<Next> next;
+    bool next_state_stale = false;  // a switch completed: its "/next" state to delete
   };
   struct PendingResult {
     int32_t partition;  // of the stream's partials
@@ -171,15 +200,37 @@ class PartialsOwner {
 
   const ClusterStream* spec_named(const std::string& name) const;
   int64_t activity_now();
-  Owned make_owned(const ClusterStream& spec, int32_t partition) const;
+  // A stream's owned state, its windows on the references of `version`
+  // (a restored state's) or else its first ones (none yet: it captures).
+  Owned make_owned(const ClusterStream& spec, int32_t partition,
+                   std::optional<int64_t> version = std::nullopt) const;
   // The owned stream a partial or rows record names, made when new; null
   // (counted) for a stream not configured here.
   Owned* owned_for(const std::string& stream, int32_t partition);
   // Gives `owned` its references (a fresh stream, or the captured ones).
   void install(Owned& owned, std::shared_ptr<const StreamReferences> references,
                int64_t version) const;
-  // Reads the references topic: the captured references known.
+  // Reads the references topic (to its end the first time, then what came
+  // since) into the streams' timelines. Throws std::runtime_error when the
+  // first read does not reach the end.
   void read_references();
+  // Starts the switch after `owned`'s references, if its timeline has one
+  // and none is under way.
+  void start_switch(Owned& owned);
+  // The next merge takes the current one's place once that has ended.
+  void complete_switch(Owned& owned);
+  // Restores the next merge of a switch under way from its state (the
+  // "/next" record); a state that does not fit is logged and left out.
+  void restore_next(Owned& owned, std::span<const std::byte> bytes);
+  // The late events both merges of `owned` counted.
+  static uint64_t late_events(const Owned& owned);
+  // Adds a partial of `owned` to the merge of its version (stream_merge.h,
+  // reference switches).
+  StreamMerge::Outcome route(Owned& owned, const PanePartial& partial, int64_t activity);
+  // Evaluates, alerts on and queues one closed window of `owned`, binned
+  // with `references` (reference version `version`, counters `layout`).
+  void publish_window(Owned& owned, const ClosedWindow& window, const StreamReferences& references,
+                      const CounterLayout& layout, int64_t version, const OnWindow& on_window);
   // Restores a capturing stream's rows from its chunks of the state topic.
   void replay_capture(Owned& owned, const std::map<uint64_t, std::vector<std::byte>>& chunks);
   void add_rows(std::span<const std::byte> payload, int32_t partition);
@@ -221,10 +272,11 @@ class PartialsOwner {
   kafka::ClientLog client_log_;
   const std::string references_topic_;
   StateTopicReader states_;
-  StateTopicReader references_;  // the references topic's one partition
-  // The captured references in the references topic (as of the last
-  // take-over, and this owner's own since): by stream.
-  std::map<std::string, ReferenceRecord> known_references_;
+  ReferencesFollower references_;  // the references topic's one partition
+  bool references_read_ = false;   // to its end once
+  // By stream: its first reference (a file's; a captured one once in the
+  // references topic, or this owner's own) and the switches since.
+  std::map<std::string, ReferenceTimeline> timelines_;
   std::unique_ptr<rd_kafka_s, HandleDeleter> consumer_;
   kafka::ActivityClock activity_;
   std::set<int32_t> assigned_;

@@ -53,4 +53,10 @@ const ReferenceTimeline::Entry* ReferenceTimeline::after_version(int64_t version
   return entry + 1;
 }
 
+const ReferenceTimeline::Entry* ReferenceTimeline::before_version(int64_t version) const {
+  const Entry* entry = of_version(version);
+  if (entry == nullptr || entry == entries_.data()) return nullptr;
+  return entry - 1;
+}
+
 }  // namespace driftd::cluster

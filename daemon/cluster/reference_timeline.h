@@ -55,6 +55,9 @@ class ReferenceTimeline {
   // The entry after the one of `version` (the switch that ends it); null
   // when none follows or none has `version`.
   const Entry* after_version(int64_t version) const;
+  // The entry before the one of `version` (the references it switched
+  // from); null when none precedes or none has `version`.
+  const Entry* before_version(int64_t version) const;
 
  private:
   static constexpr int64_t kFirst = kMinTimestampMs;

@@ -50,7 +50,7 @@ bool ReferencesFollower::poll_one(std::chrono::milliseconds wait, std::vector<Ke
 }
 
 std::vector<KeyedRecord> ReferencesFollower::read_to_end(std::chrono::milliseconds timeout) {
-  std::vector<KeyedRecord> out;
+  std::vector<KeyedRecord>& out = read_before_;
   const auto deadline = std::chrono::steady_clock::now() + timeout;
   for (;;) {
     const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
@@ -60,7 +60,9 @@ std::vector<KeyedRecord> ReferencesFollower::read_to_end(std::chrono::millisecon
                                std::to_string(timeout.count()) + " ms");
     }
     bool got = false;
-    if (poll_one(std::min(left, std::chrono::milliseconds(100)), out, got)) return out;
+    if (poll_one(std::min(left, std::chrono::milliseconds(100)), out, got)) {
+      return std::exchange(read_before_, {});
+    }
   }
 }
 

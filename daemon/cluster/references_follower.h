@@ -39,7 +39,8 @@ class ReferencesFollower {
   ReferencesFollower& operator=(const ReferencesFollower&) = delete;
 
   // The records up to the partition's end. Throws std::runtime_error when
-  // the end is not reached within `timeout`. REQUIRES: the first call.
+  // the end is not reached within `timeout`; the records read meanwhile
+  // come with the next call. REQUIRES: no poll() before.
   std::vector<KeyedRecord> read_to_end(std::chrono::milliseconds timeout);
   // The records that came since, waiting up to `wait` for the first.
   std::vector<KeyedRecord> poll(std::chrono::milliseconds wait);
@@ -51,6 +52,7 @@ class ReferencesFollower {
 
   const std::string topic_;
   kafka::ClientLog client_log_;
+  std::vector<KeyedRecord> read_before_;  // by a read_to_end() that threw
   kafka::Consumer consumer_;
 };
 

@@ -77,18 +77,35 @@ StreamMerge::Outcome StreamMerge::add(const PanePartial& partial, int64_t activi
   // A delta whose pane is open is added at once; one beyond the open range
   // waits until the watermark admits it.
   for (const PaneDelta& delta : partial.panes) {
+    // Binned with these references after the switch away from them (an
+    // instance that learned of it late): no window of this merge holds it.
+    if (windows_until_ms_ && assembler_->clock().pane_bounds(delta.pane).start >= *windows_until_ms_) {
+      totals_.late_events += delta.counts[WindowAssembler::kEventCounter];
+      continue;
+    }
     switch (assembler_->recorder().record(kOwnerWriter, delta.pane, delta.counts)) {
       case RecordOutcome::recorded: break;
       case RecordOutcome::late: totals_.late_events += delta.counts[WindowAssembler::kEventCounter]; break;
       case RecordOutcome::beyond_horizon: waiting_.add(PanePiece{delta.pane, delta.counts}); break;
     }
   }
+  count_in(partial, activity);
+  return Outcome::added;
+}
+
+void StreamMerge::add_switched_from(const PanePartial& partial, int64_t activity) {
+  for (const PaneDelta& delta : partial.panes) {
+    totals_.late_events += delta.counts[WindowAssembler::kEventCounter];
+  }
+  count_in(partial, activity);
+}
+
+void StreamMerge::count_in(const PanePartial& partial, int64_t activity) {
   totals_.stale_progress += source_.apply(partial.partitions, activity);
   ++totals_.partials;
   totals_.events_seen += partial.events_seen;
   totals_.malformed += partial.malformed;
   totals_.invalid_event_time += partial.invalid_event_time;
-  return Outcome::added;
 }
 
 MergeCheckpoint StreamMerge::checkpoint() {

@@ -142,14 +142,23 @@ class StreamMerge {
   void start_windows_at(int64_t from_ms);
   // No window ending after `until_ms` is emitted (a switch away from this
   // merge's reference); ended() once every window before it has been.
+  // Deltas added for panes from until_ms on (binned with this merge's
+  // references by an instance that learned of the switch late) count as
+  // late: no window holds them.
   void end_windows_at(int64_t until_ms) { windows_until_ms_ = until_ms; }
+  // The watermark (kMinTimestampMs before any).
+  int64_t watermark_ms() { return assembler_->watermark().current(); }
   bool ended() {
     return windows_until_ms_ && assembler_->watermark().current() >= *windows_until_ms_;
   }
-  // Applies the progress of a partial the other merge of a switch added
-  // (or rejected), at owner activity time `activity`: both follow every
-  // partition.
+  // Applies the progress of a partial the other merge of a switch added,
+  // at owner activity time `activity`: both follow every partition.
   void follow(const PanePartial& partial, int64_t activity);
+  // A partial binned with the references this merge's were switched to
+  // from, once the merge of those has ended (an instance's stragglers from
+  // before the switch): its events are late (their windows were emitted),
+  // its progress and tallies count.
+  void add_switched_from(const PanePartial& partial, int64_t activity);
   int64_t reference_version() const { return reference_version_; }
   uint64_t layout_fingerprint() const { return layout_fingerprint_; }
 
@@ -203,6 +212,9 @@ class StreamMerge {
   SourceProgress source_;
   MergeTotals totals_;
   std::optional<int64_t> windows_until_ms_;  // end_windows_at()
+
+  // The partial's progress and tallies, once its deltas are placed.
+  void count_in(const PanePartial& partial, int64_t activity);
 };
 
 }  // namespace driftd::cluster

@@ -29,6 +29,7 @@
 
 #include "cluster/pane_partial.h"
 #include "cluster/reference_record.h"
+#include "cluster/reference_timeline.h"
 #include "cluster/state_topic_reader.h"
 #include "cluster/partials_owner.h"
 #include "cluster/window_result.h"
@@ -98,16 +99,22 @@ config::Config instance_config(const std::string& group, const std::string& sour
 // A reference file's stream (the file is not read: the tests install it).
 const std::string kFileReference = R"({"type": "file", "path": "unused.csv"})";
 
+// Event i of partition p: at kStart + 10 i + p ms; from the second quarter
+// on, two events in three are above 30.
+int64_t time_of(int i, int p) { return kStart + int64_t{i} * 10 + p; }
+int value_of(int i, int p) {
+  return i >= kEventsPerPartition / 4 && (i + p) % 3 != 0 ? 30 + (i * 7 + p * 3) % 10
+                                                          : (i * 7 + p * 3) % 40;
+}
+
 // Produces events [from, to) of every partition of `topic`, adding each to
-// `truth`: event i of partition p at kStart + 10 i + p ms; from the second
-// quarter on, two events in three are above 30.
+// `truth`.
 void produce(rd_kafka_t* producer, const std::string& topic, int from, int to,
              std::map<PaneId, PaneTruth>& truth) {
   for (int i = from; i < to; ++i) {
     for (int p = 0; p < kPartitions; ++p) {
-      const int64_t t = kStart + int64_t{i} * 10 + p;
-      const int x = i >= kEventsPerPartition / 4 && (i + p) % 3 != 0 ? 30 + (i * 7 + p * 3) % 10
-                                                                      : (i * 7 + p * 3) % 40;
+      const int64_t t = time_of(i, p);
+      const int x = value_of(i, p);
       const std::string event =
           "{\"t\": " + std::to_string(t) + ", \"x\": " + std::to_string(x) + "}";
       REQUIRE(rd_kafka_producev(producer, RD_KAFKA_V_TOPIC(topic.c_str()), RD_KAFKA_V_PARTITION(p),
@@ -535,6 +542,99 @@ TEST_CASE("processing time: the owner captures by when the instance read the row
   CHECK(decode_reference_record(std::as_bytes(std::span(again[0].data(), again[0].size())),
                                 config.streams[0])
             .version == captured.version);
+}
+
+TEST_CASE("a reference switch: windows before it counted in the old bins, from it in the new, "
+          "each event once, as one owner would") {
+  const std::string source_topic = unique("switch-source");
+  const std::string partials_topic = unique("switch-partials");
+  std::map<PaneId, PaneTruth> truth;
+  Handle producer = make_client(RD_KAFKA_PRODUCER, {{"bootstrap.servers", bootstrap()}});
+  create_topic(producer.get(), source_topic, kPartitions);
+  create_topic(producer.get(), partials_topic, 1);
+  const config::Config config = instance_config(unique("switch"), source_topic, kFileReference);
+  const config::StreamConfig& stream = config.streams[0];
+  const auto now = [] { return Clock::system().wall_ms(); };
+  // The next reference bins at 5, 15 and 25 (the file's at 10, 20 and 30),
+  // from the third second of events on.
+  config::FeatureConfig shifted = stream.features[0];
+  shifted.edges = {5, 15, 25};
+  StreamReferences next_references;
+  next_references.features.push_back(numeric_reference(shifted, kReferenceValues));
+  const ReferenceRecord next =
+      versioned_reference_record(stream, next_references, "import:test", now());
+  constexpr int64_t kSwitchMs = kStart + 2'000;
+  const auto publish_switch = [&](const std::string& references_topic) {
+    const std::string key = reference_switch_key(stream.name, kSwitchMs);
+    std::vector<std::byte> value = encode_reference_record(next, stream);
+    REQUIRE(rd_kafka_producev(producer.get(), RD_KAFKA_V_TOPIC(references_topic.c_str()),
+                              RD_KAFKA_V_KEY(key.data(), key.size()),
+                              RD_KAFKA_V_VALUE(value.data(), value.size()),
+                              RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
+                              RD_KAFKA_V_END) == RD_KAFKA_RESP_ERR_NO_ERROR);
+    REQUIRE(rd_kafka_flush(producer.get(), 30'000) == RD_KAFKA_RESP_ERR_NO_ERROR);
+  };
+
+  // The first second of events, then the switch: the owner learns it from
+  // the references topic, the instance as its node would tell it.
+  produce(producer.get(), source_topic, 0, 100, truth);
+  Instance instance(config, partials_topic, unique("switch-instance"));
+  Owner owner(config, partials_topic, "switch-owner");
+  for (const Steady::time_point give_up = Steady::now() + std::chrono::seconds(60);
+       Steady::now() < give_up && owner.owner.counters().partials < 3;) {
+    REQUIRE(owner.owner.step(milliseconds(100)));
+    instance.cuts.cut(now());
+  }
+  publish_switch(owner.cluster.references_topic);
+  // Applied at the instance's next cut, before it reads events from the
+  // switch on (its events' times are long past: the switch's time is
+  // chosen ahead of the events in production).
+  instance.cuts.schedule_switch(0, next_references, next.version, kSwitchMs);
+  instance.cuts.cut(now());
+  produce(producer.get(), source_topic, 100, kEventsPerPartition, truth);
+  std::map<PaneId, PaneTruth> closed_truth = truth;
+  closed_truth.erase(std::prev(closed_truth.end()));  // holds the latest event: never closes
+  // From the switch on, the events in the next reference's bins.
+  for (auto& [pane, window] : closed_truth) {
+    if (pane * 1000 < kSwitchMs) continue;
+    window.bins.assign(kBins, 0);
+    for (int i = 0; i < kEventsPerPartition; ++i) {
+      for (int p = 0; p < kPartitions; ++p) {
+        if (time_of(i, p) / 1000 != pane) continue;
+        const int x = value_of(i, p);
+        ++window.bins[x < 5 ? 0 : x < 15 ? 1 : x < 25 ? 2 : 3];
+      }
+    }
+  }
+  for (const Steady::time_point give_up = Steady::now() + std::chrono::seconds(90);
+       Steady::now() < give_up &&
+       (!instance.read_all() || owner.owner.counters().windows_published < closed_truth.size());) {
+    REQUIRE(owner.owner.step(milliseconds(100)));
+    instance.cuts.cut(now());
+  }
+  instance.source.stop();
+  instance.source.close();
+  owner.owner.close();
+
+  const Published results = published(owner.cluster.results_topic, closed_truth.size());
+  CHECK(results.windows == closed_truth);
+  CHECK(results.late == 0);
+  CHECK(owner.owner.counters().rejected == 0);
+  for (const WindowResult& result : results.results) {
+    CHECK(result.reference_version == (result.bounds.start < kSwitchMs ? 1 : next.version));
+  }
+
+  // One owner over the same partials, told the same switch, publishes the
+  // same results.
+  Owner single(config, partials_topic, "switch-single");
+  publish_switch(single.cluster.references_topic);
+  for (const Steady::time_point give_up = Steady::now() + std::chrono::seconds(60);
+       Steady::now() < give_up && single.owner.counters().windows_published < closed_truth.size();) {
+    REQUIRE(single.owner.step(milliseconds(200)));
+  }
+  single.owner.close();
+  const Published replayed = published(single.cluster.results_topic, closed_truth.size());
+  CHECK(replayed.results == results.results);
 }
 
 }  // namespace

@@ -32,6 +32,9 @@ TEST_CASE("a timeline orders the first reference and the switches by time") {
   CHECK(timeline.after_version(11)->record.version == 12);
   CHECK(timeline.after_version(12) == nullptr);
   CHECK(timeline.after_version(99) == nullptr);
+  CHECK(timeline.before_version(10) == nullptr);
+  CHECK(timeline.before_version(12)->record.version == 11);
+  CHECK(timeline.before_version(99) == nullptr);
   CHECK(timeline.of_version(11)->from_ms == 1'000);
   CHECK(timeline.of_version(99) == nullptr);
   // A newer record under the same key replaces it.
