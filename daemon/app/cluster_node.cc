@@ -7,6 +7,7 @@
 
 #include "cluster/cluster_topics.h"
 #include "cluster/reference_record.h"
+#include "cluster/stored_references.h"
 #include "common/error.h"
 #include "common/thread_name.h"
 #include "kafka/instance_id.h"
@@ -111,22 +112,8 @@ void ClusterNode::install_captured(const cluster::KeyedRecord& record) {
                  static_cast<long long>(installed_versions_[s]));
     return;
   }
-  // The stored reference when it is this one (a restart), else stored now.
-  StreamReferences references;
-  std::optional<StreamReferences> stored = store_.load_active_references(config);
-  bool same = false;
-  try {
-    same = stored && cluster::versioned_reference_record(config, *stored, "", 0).version ==
-                         captured.version;
-  } catch (const std::invalid_argument&) {
-    same = false;  // not a reference the cluster could have published
-  }
-  if (same) {
-    references = std::move(*stored);
-  } else {
-    references = std::move(captured.references);
-    store_.save_references(config, references, "capture (cluster)");
-  }
+  StreamReferences references = cluster::stored_references(
+      store_, config, std::move(captured.references), captured.version, "capture (cluster)");
   runtimes_[s]->install_references(references);
   cuts_.set_reference_version(s, captured.version);
   materializer_.set_references(s, std::make_shared<const StreamReferences>(std::move(references)),

@@ -1,6 +1,7 @@
 #include "cluster/results_materializer.h"
 
 #include <algorithm>
+#include <cstdio>
 #include <iterator>
 #include <span>
 #include <stdexcept>
@@ -9,6 +10,7 @@
 #include <librdkafka/rdkafka.h>
 
 #include "cluster/internal_topic_consumer.h"
+#include "cluster/stored_references.h"
 #include "cluster/window_result.h"
 #include "common/error.h"
 #include "kafka/rdkafka_owned.h"
@@ -52,7 +54,7 @@ ResultsMaterializer::ResultsMaterializer(const config::KafkaConfig& kafka,
       clock_(clock),
       client_log_("results topic " + topic_ + ": ", {topic_}, clock) {
   for (const ClusterStream& stream : streams) {
-    streams_.push_back(Stream{&stream, nullptr, 0, nullptr});
+    streams_.push_back(Stream{&stream, nullptr, 0, nullptr, {}});
     if (stream.config->reference.type != config::ReferenceType::capture) {
       set_references(streams_.size() - 1, std::make_shared<const StreamReferences>(stream.references),
                      stream.reference_version);
@@ -65,8 +67,8 @@ ResultsMaterializer::ResultsMaterializer(const config::KafkaConfig& kafka,
 
 ResultsMaterializer::~ResultsMaterializer() = default;
 
-const ResultsMaterializer::Stream* ResultsMaterializer::stream_named(const std::string& name) const {
-  for (const Stream& stream : streams_) {
+ResultsMaterializer::Stream* ResultsMaterializer::stream_named(const std::string& name) {
+  for (Stream& stream : streams_) {
     if (stream.spec->config->name == name) return &stream;
   }
   return nullptr;
@@ -135,6 +137,21 @@ void ResultsMaterializer::set_references(std::size_t stream,
   target.reference_version = version;
 }
 
+void ResultsMaterializer::add_references(std::size_t stream, int64_t version,
+                                         std::shared_ptr<const StreamReferences> references) {
+  streams_[stream].known.insert_or_assign(version, std::move(references));
+}
+
+void ResultsMaterializer::switch_to(Stream& stream, int64_t version) {
+  const config::StreamConfig& config = *stream.spec->config;
+  StreamReferences references = stored_references(store_, config, *stream.known.at(version),
+                                                  version, "switch (cluster)");
+  std::fprintf(stderr, "driftd: stream '%s': its results switch to reference version %lld\n",
+               config.name.c_str(), static_cast<long long>(version));
+  set_references(static_cast<std::size_t>(&stream - streams_.data()),
+                 std::make_shared<const StreamReferences>(std::move(references)), version);
+}
+
 Materialized ResultsMaterializer::poll(std::chrono::milliseconds wait, std::size_t limit) {
   Materialized out;
   for (std::size_t n = 0; n < limit; ++n) {
@@ -200,7 +217,11 @@ bool ResultsMaterializer::commit(const rd_kafka_message_t& message, Materialized
     store_.commit_result(nullptr, nullptr, nullptr, origin);
     return true;
   }
-  const Stream* stream = stream_named(result.stream);
+  Stream* stream = stream_named(result.stream);
+  if (stream != nullptr && result.reference_version != stream->reference_version &&
+      stream->known.contains(result.reference_version)) {
+    switch_to(*stream, result.reference_version);
+  }
   if (stream != nullptr && stream->references == nullptr) return false;  // its reference comes
   std::string problem =
       stream == nullptr

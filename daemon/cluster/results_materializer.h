@@ -20,6 +20,12 @@
 // with set_references(), and a result of a capture stream that has none yet
 // waits for it (poll() stops at that result until then).
 //
+// A reference switch (reference_timeline.h): the instance gives here every
+// version of a stream's timeline it learns of (add_references()); the first
+// result of another version than the stream's current one is evaluated
+// with that version's references, which become the stream's active ones in
+// SQLite first (stored_references.h). A version not given is not fitting.
+//
 // A result that does not fit this instance (a stream not configured here,
 // another reference version or counter layout, a change naming a subject or
 // rule the stream does not have) or that does not decode is counted,
@@ -32,6 +38,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -100,6 +107,10 @@ class ResultsMaterializer {
   // of `version` from now on: a captured reference, stored (ids set).
   void set_references(std::size_t stream, std::shared_ptr<const StreamReferences> references,
                       int64_t version);
+  // Stream `stream`'s results may name reference version `version`
+  // (its timeline's first reference, or a switch): its references.
+  void add_references(std::size_t stream, int64_t version,
+                      std::shared_ptr<const StreamReferences> references);
 
   const MaterializerCounters& counters() const { return counters_; }
   // The next offset to read: everything before it is in SQLite.
@@ -111,8 +122,12 @@ class ResultsMaterializer {
     std::shared_ptr<const StreamReferences> references;  // none yet: a capture stream
     int64_t reference_version = 0;
     std::unique_ptr<CounterLayout> layout;
+    // The versions its results may switch to (add_references()).
+    std::map<int64_t, std::shared_ptr<const StreamReferences>> known;
   };
-  const Stream* stream_named(const std::string& name) const;
+  Stream* stream_named(const std::string& name);
+  // The stream's results switch to `version` (known): its references, active in SQLite.
+  void switch_to(Stream& stream, int64_t version);
   // Seeks to the position SQLite holds.
   void rewind();
   // Reads from next_offset_.

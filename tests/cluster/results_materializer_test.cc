@@ -5,7 +5,9 @@
 // result that does not decode or fit is skipped with its position; a
 // restart reads on from the stored position; only the publishing owner's
 // events are delivered here; results the topic's retention deleted before
-// an instance read them are counted, skipped and not counted again.
+// an instance read them are counted, skipped and not counted again; results
+// of a reference switch are evaluated with its references, active in SQLite
+// from its first result on.
 #include "cluster/results_materializer.h"
 
 #include <chrono>
@@ -18,6 +20,7 @@
 #include <catch2/catch.hpp>
 #include <librdkafka/rdkafka.h>
 
+#include "cluster/reference_record.h"
 #include "cluster/window_result.h"
 #include "config/config_parser.h"
 #include "kafka_test_support.h"
@@ -117,11 +120,12 @@ struct ResultsTopic {
     create_topic(producer.get(), cluster.results_topic, 1);
   }
   std::vector<std::byte> result(int64_t start, const std::vector<uint64_t>& bins,
-                                std::vector<AlertChange> changes, const std::string& owner) const {
+                                std::vector<AlertChange> changes, const std::string& owner,
+                                int64_t version = 1) const {
     WindowResult out;
     out.stream = "payments";
     out.owner = owner;
-    out.reference_version = 1;
+    out.reference_version = version;
     out.layout_fingerprint = layout.fingerprint();
     out.bounds = {start, start + 1000};
     out.counts.assign(layout.size(), 0);
@@ -295,6 +299,59 @@ TEST_CASE("results the topic deleted before an instance stored them are counted 
   b.read_to(6);
   CHECK(b.materializer->counters().missed_offsets == 0);
   CHECK(b.materializer->counters().results == 1);
+}
+
+TEST_CASE("results of a reference switch are evaluated with its references, active from then on") {
+  ResultsTopic topic;
+  const int64_t t0 = 1'700'000'000'000;
+  // The switch's references: the same bins, other counts (a window like
+  // the first drifts from these).
+  StreamReferences switched;
+  switched.features.push_back(numeric_reference(topic.config.streams[0].features[0],
+                                                std::vector<double>{1, 2, 3, 35}));
+  // Its version, as the references topic's record names it (derived from
+  // its bytes: a restart recognises the active references by it).
+  const int64_t kSwitched = versioned_reference_record(topic.config.streams[0], switched, "", 0).version;
+  topic.produce(topic.result(t0, {25, 25, 25, 25}, {}, "a"), t0 + 1500);                 // 0
+  topic.produce(topic.result(t0 + 1000, {25, 25, 25, 25}, {}, "a", kSwitched), t0 + 2500);  // 1
+  topic.produce(topic.result(t0 + 2000, {25, 25, 25, 25}, {}, "a", kSwitched + 1), t0 + 3500);  // 2: unknown
+  topic.flush();
+
+  Instance a("switch-a", topic.cluster);
+  a.materializer->add_references(0, kSwitched, std::make_shared<const StreamReferences>(switched));
+  a.read_to(3);
+  CHECK(a.materializer->counters().results == 2);
+  CHECK(a.materializer->counters().not_fitting == 1);
+  // Each window compared with its own version's references: the same
+  // counts are no drift against the first, drift against the switch's.
+  const auto tv_of = [&](int64_t start) {
+    store::Statement query = a.store.database().prepare(
+        "SELECT m.tv, r.origin FROM window_metrics m JOIN reference_distributions r "
+        "ON r.id = m.reference_id WHERE m.window_start = ?");
+    query.bind(1, start);
+    REQUIRE(query.step());
+    return std::pair{query.column_double(0), query.column_text(1)};
+  };
+  CHECK(tv_of(t0).first == Approx(0.0).margin(1e-12));
+  CHECK(tv_of(t0).second == "test");
+  CHECK(tv_of(t0 + 1000).first > 0.3);
+  CHECK(tv_of(t0 + 1000).second == "switch (cluster)");
+  const std::optional<StreamReferences> active = a.store.load_active_references(a.config.streams[0]);
+  REQUIRE(active.has_value());
+  CHECK(active->features[0].counts == switched.features[0].counts);
+
+  // A restart stores the switch's references once: the active ones are reused.
+  a.materializer.reset();
+  a.materializer = std::make_unique<ResultsMaterializer>(a.config.kafka.value(), topic.cluster,
+                                                         a.streams, a.store, "switch-a");
+  a.materializer->add_references(0, kSwitched, std::make_shared<const StreamReferences>(switched));
+  topic.produce(topic.result(t0 + 3000, {25, 25, 25, 25}, {}, "a", kSwitched), t0 + 4500);  // 3
+  topic.flush();
+  a.read_to(4);
+  store::Statement versions = a.store.database().prepare(
+      "SELECT count(*) FROM reference_distributions WHERE origin = 'switch (cluster)'");
+  REQUIRE(versions.step());
+  CHECK(versions.column_int(0) == 1);
 }
 
 }  // namespace
