@@ -7,6 +7,7 @@
 
 #include "cluster/cluster_topics.h"
 #include "cluster/reference_record.h"
+#include "cluster/reference_timeline.h"
 #include "cluster/stored_references.h"
 #include "common/error.h"
 #include "common/thread_name.h"
@@ -75,6 +76,8 @@ ClusterNode::ClusterNode(const config::Config& config,
       cluster_streams_(cluster_streams_of(config, streams)),
       references_follower_(*config.kafka, config.cluster->references_topic, clock),
       installed_versions_(streams.size(), 0),
+      switches_(streams.size()),
+      scheduled_until_(streams.size(), INT64_MIN),
       cut_publisher_(*config.kafka, config.cluster->partials_topic, instance_id_ + ".cuts",
                      kSetupTimeout),
       cuts_(runtimes(streams), versions(cluster_streams_), cut_publisher_, instance_id_, clock),
@@ -83,18 +86,60 @@ ClusterNode::ClusterNode(const config::Config& config,
       materializer_(*config.kafka, *config.cluster, cluster_streams_, store, instance_id_, clock),
       last_cut_(clock.steady()) {
   for (const cluster::KeyedRecord& record : references_follower_.read_to_end(kSetupTimeout)) {
-    install_captured(record);
+    follow(record);
   }
+  for (std::size_t s = 0; s < switches_.size(); ++s) schedule_switches(s);
 }
 
-void ClusterNode::install_captured(const cluster::KeyedRecord& record) {
+void ClusterNode::follow(const cluster::KeyedRecord& record) {
+  const std::optional<cluster::SwitchKey> switch_key = cluster::parse_reference_switch_key(record.key);
+  const std::string& name = switch_key ? switch_key->stream : record.key;
   const auto found = std::ranges::find_if(cluster_streams_, [&](const cluster::ClusterStream& stream) {
-    return stream.config->name == record.key &&
-           stream.config->reference.type == config::ReferenceType::capture;
+    return stream.config->name == name;
   });
   if (found == cluster_streams_.end() || record.value.empty()) return;
   const std::size_t s = static_cast<std::size_t>(found - cluster_streams_.begin());
-  const config::StreamConfig& config = *found->config;
+  if (!switch_key) {
+    // A file's stream has its first reference from the file.
+    if (found->config->reference.type == config::ReferenceType::capture) install_captured(s, record);
+    return;
+  }
+  cluster::ReferenceRecord next;
+  try {
+    next = cluster::decode_reference_record(record.value, *found->config);
+  } catch (const InputError& error) {
+    std::fprintf(stderr, "driftd: stream '%s': the references topic's switch at %lld ms does not "
+                         "fit this instance's configuration, not applied: %s\n",
+                 name.c_str(), static_cast<long long>(switch_key->from_ms), error.what());
+    return;
+  }
+  if (switch_key->from_ms <= scheduled_until_[s]) {
+    std::fprintf(stderr, "driftd: stream '%s': a switch at %lld ms comes after one at %lld ms was "
+                         "applied, not applied\n",
+                 name.c_str(), static_cast<long long>(switch_key->from_ms),
+                 static_cast<long long>(scheduled_until_[s]));
+    return;
+  }
+  materializer_.add_references(s, next.version,
+                               std::make_shared<const StreamReferences>(next.references));
+  switches_[s].insert_or_assign(switch_key->from_ms, std::move(next));
+  schedule_switches(s);
+}
+
+void ClusterNode::schedule_switches(std::size_t s) {
+  if (!runtimes_[s]->monitoring()) return;  // the captured reference first
+  for (auto& [from_ms, record] : switches_[s]) {
+    if (from_ms <= scheduled_until_[s]) continue;
+    std::fprintf(stderr, "driftd: stream '%s': switches to reference version %lld (%s) from %lld ms\n",
+                 record.stream.c_str(), static_cast<long long>(record.version),
+                 record.origin.c_str(), static_cast<long long>(from_ms));
+    cuts_.schedule_switch(s, record.references, record.version, from_ms);
+    scheduled_until_[s] = from_ms;
+  }
+}
+
+void ClusterNode::install_captured(std::size_t s, const cluster::KeyedRecord& record) {
+  const config::StreamConfig& config = *cluster_streams_[s].config;
   cluster::ReferenceRecord captured;
   try {
     captured = cluster::decode_reference_record(record.value, config);
@@ -121,6 +166,7 @@ void ClusterNode::install_captured(const cluster::KeyedRecord& record) {
   installed_versions_[s] = captured.version;
   std::fprintf(stderr, "driftd: stream '%s': installed the captured reference version %lld\n",
                config.name.c_str(), static_cast<long long>(captured.version));
+  schedule_switches(s);
 }
 
 ClusterNode::~ClusterNode() { stop_owner(); }
@@ -179,7 +225,7 @@ cluster::Materialized ClusterNode::tick(bool final) {
     }
   }
   for (const cluster::KeyedRecord& record : references_follower_.poll(std::chrono::milliseconds(0))) {
-    install_captured(record);
+    follow(record);
   }
   cluster::Materialized done = materializer_.poll(std::chrono::milliseconds(0), kResultsPerTick);
   std::lock_guard lock(mutex_);

@@ -22,7 +22,10 @@
 // construction, then at every tick) and installs a stream's reference into
 // its runtime, its cuts, the materializer and SQLite (reusing the stored
 // one when it is the same), once: a later version is logged and installed
-// at the next start.
+// at the next start. A reference switch (the topic's "<stream>/switch/<ms>"
+// records, reference_timeline.h) goes to the materializer (its results'
+// references) and, once the stream has its first reference, to the cuts,
+// which apply it at their next cut: in time order, each once.
 //
 // Thread safety: construct, attach(), start_owner() and stop_owner() from
 // the main thread; tick() from the window manager's thread; counters from
@@ -32,6 +35,7 @@
 #include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -43,6 +47,7 @@
 #include "cluster/cut_publisher.h"
 #include "cluster/instance_cuts.h"
 #include "cluster/partials_owner.h"
+#include "cluster/reference_record.h"
 #include "cluster/references_follower.h"
 #include "cluster/results_materializer.h"
 #include "common/clock.h"
@@ -96,9 +101,14 @@ class ClusterNode {
   ClusterProgress progress() const;
 
  private:
-  // Installs a record of the references topic (a stream's captured
-  // reference) if it is the first for its stream.
-  void install_captured(const cluster::KeyedRecord& record);
+  // A record of the references topic: a stream's captured reference
+  // (install_captured()) or a switch.
+  void follow(const cluster::KeyedRecord& record);
+  // Installs stream s's captured reference if it is its first.
+  void install_captured(std::size_t s, const cluster::KeyedRecord& record);
+  // Hands stream s's switches after those handed before to the cuts, once
+  // its runtime monitors.
+  void schedule_switches(std::size_t s);
 
   const config::Config& config_;
   const Clock& clock_;
@@ -108,6 +118,10 @@ class ClusterNode {
   std::vector<cluster::ClusterStream> cluster_streams_;
   cluster::ReferencesFollower references_follower_;
   std::vector<int64_t> installed_versions_;  // captured references, by stream (0: none yet)
+  // By stream: its switches by time, and the time of the last one handed
+  // to the cuts.
+  std::vector<std::map<int64_t, cluster::ReferenceRecord>> switches_;
+  std::vector<int64_t> scheduled_until_;
   cluster::CutPublisher cut_publisher_;
   cluster::InstanceCuts cuts_;
   cluster::CutPublisher results_publisher_;

@@ -43,7 +43,7 @@ InstanceCuts::InstanceCuts(std::vector<StreamRuntime*> streams,
 void InstanceCuts::schedule_switch(std::size_t stream, StreamReferences references,
                                    int64_t version, int64_t from_ms) {
   std::lock_guard lock(mutex_);
-  pending_switches_[stream] = PendingSwitch{std::move(references), version, from_ms};
+  pending_switches_[stream].push_back({std::move(references), version, from_ms});
 }
 
 CutPublisher::Result InstanceCuts::cut(int64_t now_ms) {
@@ -85,13 +85,15 @@ CutPublisher::Result InstanceCuts::cut_parked(int64_t now_ms) {
     // The versions the cut's panes were binned with.
     const int64_t current_version = reference_versions_[s];
     const int64_t successor_version = successor_versions_[s];
-    if (std::optional<PendingSwitch>& pending = pending_switches_[s]; pending && monitoring) {
-      // Nothing recorded since the cut above, no writer running: the
-      // binning switched from is the scheduled one, if any.
-      stream.schedule_references(std::move(pending->references), pending->from_ms);
-      if (successor_versions_[s] != 0) reference_versions_[s] = successor_versions_[s];
-      successor_versions_[s] = pending->version;
-      pending.reset();
+    // Nothing recorded since the cut above, no writer running: each switch
+    // completes the one scheduled before it.
+    if (monitoring) {
+      for (PendingSwitch& pending : pending_switches_[s]) {
+        stream.schedule_references(std::move(pending.references), pending.from_ms);
+        if (successor_versions_[s] != 0) reference_versions_[s] = successor_versions_[s];
+        successor_versions_[s] = pending.version;
+      }
+      pending_switches_[s].clear();
     }
     const uint64_t sequence = ++sequence_;
     // Rows spooled without a reference go first: the owner has them before

@@ -64,9 +64,10 @@ class InstanceCuts : public kafka::ClusterCuts {
   // from `from_ms` on (reference_timeline.h): at the next cut, with the
   // consumers parked, after what was recorded before it is taken
   // (StreamRuntime::schedule_references()); from then on each cut produces
-  // a partial per binning, each naming its version. A switch scheduled
-  // before is complete by then. REQUIRES: the window manager thread; the
-  // stream monitoring (a captured reference installed) by the next cut.
+  // a partial per binning, each naming its version. Switches scheduled
+  // before are applied first, in order (each completing the one before).
+  // REQUIRES: the window manager thread; the stream monitoring (a captured
+  // reference installed); from_ms after the switches scheduled before.
   void schedule_switch(std::size_t stream, StreamReferences references, int64_t version,
                        int64_t from_ms);
 
@@ -96,7 +97,7 @@ class InstanceCuts : public kafka::ClusterCuts {
     int64_t version = 0;
     int64_t from_ms = 0;
   };
-  std::vector<std::optional<PendingSwitch>> pending_switches_;  // guarded by mutex_
+  std::vector<std::vector<PendingSwitch>> pending_switches_;  // guarded by mutex_
   CutPublisher& publisher_;
   const std::string producer_;
   const Clock& clock_;
