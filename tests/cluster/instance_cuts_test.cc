@@ -12,7 +12,9 @@
 // from the same rows (the chunks of the state topic), and its reference and
 // results equal an uninterrupted owner's. In processing time, the windows
 // close by the instances' clocks and every event is in the reference or in
-// one window.
+// one window. Across a reference switch, the windows before it hold their
+// events in the old reference's bins and those after in the new one's,
+// through an owner's death mid-switch.
 #include "cluster/instance_cuts.h"
 
 #include <atomic>
@@ -107,12 +109,12 @@ int value_of(int i, int p) {
                                                           : (i * 7 + p * 3) % 40;
 }
 
-// Produces events [from, to) of every partition of `topic`, adding each to
-// `truth`.
+// Produces events [from, to) of the partitions [first, last) of `topic`
+// (every one by default), adding each to `truth`.
 void produce(rd_kafka_t* producer, const std::string& topic, int from, int to,
-             std::map<PaneId, PaneTruth>& truth) {
+             std::map<PaneId, PaneTruth>& truth, int first = 0, int last = kPartitions) {
   for (int i = from; i < to; ++i) {
-    for (int p = 0; p < kPartitions; ++p) {
+    for (int p = first; p < last; ++p) {
       const int64_t t = time_of(i, p);
       const int x = value_of(i, p);
       const std::string event =
@@ -151,13 +153,14 @@ struct Instance {
   static bool captures(const config::Config& config) {
     return config.streams[0].reference.type == config::ReferenceType::capture;
   }
-  // Whether every partition of the topic is read to its end.
-  bool read_all() {
+  // Whether every partition of the topic is read up to `events` (by
+  // default: to its end).
+  bool read_all(int events = kEventsPerPartition) {
     const kafka::KafkaSource::Pause pause = source.pause();
     const std::vector<kafka::PartitionState> states = source.partition_states(stream);
     if (states.size() != kPartitions) return false;
     for (const kafka::PartitionState& state : states) {
-      if (state.next_offset != kEventsPerPartition) return false;
+      if (state.next_offset != events) return false;
     }
     return true;
   }
@@ -545,7 +548,7 @@ TEST_CASE("processing time: the owner captures by when the instance read the row
 }
 
 TEST_CASE("a reference switch: windows before it counted in the old bins, from it in the new, "
-          "each event once, as one owner would") {
+          "each event once, through an owner's failover mid-switch, as one owner would") {
   const std::string source_topic = unique("switch-source");
   const std::string partials_topic = unique("switch-partials");
   std::map<PaneId, PaneTruth> truth;
@@ -579,19 +582,44 @@ TEST_CASE("a reference switch: windows before it counted in the old bins, from i
   // the references topic, the instance as its node would tell it.
   produce(producer.get(), source_topic, 0, 100, truth);
   Instance instance(config, partials_topic, unique("switch-instance"));
-  Owner owner(config, partials_topic, "switch-owner");
+  Owner owner_a(config, partials_topic, "switch-owner-a");
   for (const Steady::time_point give_up = Steady::now() + std::chrono::seconds(60);
-       Steady::now() < give_up && owner.owner.counters().partials < 3;) {
-    REQUIRE(owner.owner.step(milliseconds(100)));
+       Steady::now() < give_up && owner_a.owner.counters().partials < 3;) {
+    REQUIRE(owner_a.owner.step(milliseconds(100)));
     instance.cuts.cut(now());
   }
-  publish_switch(owner.cluster.references_topic);
+  publish_switch(owner_a.cluster.references_topic);
   // Applied at the instance's next cut, before it reads events from the
   // switch on (its events' times are long past: the switch's time is
   // chosen ahead of the events in production).
   instance.cuts.schedule_switch(0, next_references, next.version, kSwitchMs);
   instance.cuts.cut(now());
-  produce(producer.get(), source_topic, 100, kEventsPerPartition, truth);
+  // Events on both sides of the switch, but partition 2's all before it
+  // (its time holds the watermark there); the first owner commits what it
+  // merged of them (its next merge's checkpoint beside the stream's) and
+  // dies before the switch completes.
+  produce(producer.get(), source_topic, 100, 190, truth);
+  produce(producer.get(), source_topic, 190, 250, truth, 0, 2);
+  const auto accepted = [&] { return instance.stream.counters().accepted.load(); };
+  for (const Steady::time_point give_up = Steady::now() + std::chrono::seconds(60);
+       Steady::now() < give_up && accepted() < 190 * kPartitions + 60 * 2;) {
+    REQUIRE(owner_a.owner.step(milliseconds(100)));
+    instance.cuts.cut(now());
+  }
+  REQUIRE(accepted() == 190 * kPartitions + 60 * 2);
+  instance.cuts.cut(now());
+  const uint64_t transactions = owner_a.owner.counters().transactions;
+  for (const Steady::time_point give_up = Steady::now() + std::chrono::seconds(30);
+       Steady::now() < give_up && owner_a.owner.counters().transactions < transactions + 2;) {
+    REQUIRE(owner_a.owner.step(milliseconds(100)));
+  }
+  const uint64_t first_published = owner_a.owner.counters().windows_published;
+  owner_a.owner.close();
+  CHECK(first_published == 1);  // the first second's window; the second holds at partition 2
+
+  produce(producer.get(), source_topic, 190, 250, truth, 2, 3);
+  produce(producer.get(), source_topic, 250, kEventsPerPartition, truth);
+  Owner owner(config, owner_a, "switch-owner-b");
   std::map<PaneId, PaneTruth> closed_truth = truth;
   closed_truth.erase(std::prev(closed_truth.end()));  // holds the latest event: never closes
   // From the switch on, the events in the next reference's bins.
@@ -608,13 +636,16 @@ TEST_CASE("a reference switch: windows before it counted in the old bins, from i
   }
   for (const Steady::time_point give_up = Steady::now() + std::chrono::seconds(90);
        Steady::now() < give_up &&
-       (!instance.read_all() || owner.owner.counters().windows_published < closed_truth.size());) {
+       (!instance.read_all() ||
+        first_published + owner.owner.counters().windows_published < closed_truth.size());) {
     REQUIRE(owner.owner.step(milliseconds(100)));
     instance.cuts.cut(now());
   }
   instance.source.stop();
   instance.source.close();
   owner.owner.close();
+  CHECK(owner.owner.counters().states_restored == 1);
+  CHECK(owner.owner.counters().states_refused == 0);
 
   const Published results = published(owner.cluster.results_topic, closed_truth.size());
   CHECK(results.windows == closed_truth);
