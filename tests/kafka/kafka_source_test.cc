@@ -314,7 +314,13 @@ TEST_CASE("Consumer threads share the partitions and count each message once, ac
   kafka.produce("spread", 4, 0, 4000);
   kafka.flush();
   uint64_t in_windows = 0;
-  manage(source, stream, in_windows, [&] { return stream.counters().events.load() == 4000; });
+  // A thread counts its messages once its batch is recorded, after the
+  // stream counted the batch's events: both before the checks.
+  manage(source, stream, in_windows, [&] {
+    const std::vector<ConsumerThreadStatus> threads = source.consumer_threads();
+    return stream.counters().events.load() == 4000 && threads.size() == 2 &&
+           threads[0].messages + threads[1].messages == 4000;
+  });
   // Two partitions each, and both threads read theirs.
   const std::vector<ConsumerThreadStatus> threads = source.consumer_threads();
   REQUIRE(threads.size() == 2);
