@@ -330,9 +330,9 @@ struct KafkaConfig {
 };
 
 // cluster: several driftd instances as one monitor over Kafka (the table
-// above). The parser fills in the names from kafka.group_id when absent, so
-// none is empty in a Config it returns. Configured and validated only:
-// nothing runs it yet (daemon/app/main.cc refuses it at start).
+// above; docs/architecture.md, "Cluster mode"). The parser fills in the
+// names from kafka.group_id when absent, so none is empty in a Config it
+// returns.
 struct ClusterConfig {
   std::string partials_topic;    // the instances' pane deltas
   std::string results_topic;     // window results and alert events
