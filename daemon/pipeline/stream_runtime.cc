@@ -556,10 +556,6 @@ void StreamRuntime::schedule_references(StreamReferences references, int64_t fro
   successor_ = std::make_unique<Successor>(*this, std::move(references), from_ms);
 }
 
-std::optional<int64_t> StreamRuntime::switch_from_ms() const {
-  return successor_ ? std::optional<int64_t>(successor_->from_ms) : std::nullopt;
-}
-
 void StreamRuntime::poll(int64_t now_ms,
                          const std::function<void(const WindowEvaluation&, uint64_t)>& on_window) {
   if (!monitoring()) return;

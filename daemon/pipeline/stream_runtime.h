@@ -226,8 +226,6 @@ class StreamRuntime {
   // last cut() (an instance's cut with its consumers parked, or the
   // owner's thread right after its cut()).
   void schedule_references(StreamReferences references, int64_t from_ms);
-  // Where the scheduled switch is, if one is.
-  std::optional<int64_t> switch_from_ms() const;
 
   // Closes every window that is due at `now_ms` and hands each evaluation to
   // `on_window` (with the events found late since the previous window).

@@ -32,6 +32,16 @@ struct Partition {
 
 }  // namespace
 
+PanePartial binned_partial(std::string producer, int64_t version) {
+  PanePartial partial;
+  partial.stream = "payments";
+  partial.producer = std::move(producer);
+  partial.reference_version = version;
+  partial.layout_fingerprint = kFingerprint;
+  partial.counters = kCounters;
+  return partial;
+}
+
 std::vector<uint64_t> deltas_of(const Event& event) {
   std::vector<uint64_t> deltas(kCounters, 0);
   deltas[0] = 1;

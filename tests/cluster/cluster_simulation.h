@@ -16,6 +16,7 @@
 #include <map>
 #include <random>
 #include <span>
+#include <string>
 #include <vector>
 
 #include "cluster/pane_partial.h"
@@ -40,6 +41,10 @@ struct Event {
 
 // An event's counter block: one event, one count in its bin.
 std::vector<uint64_t> deltas_of(const Event& event);
+
+// An empty partial of stream "payments" from `producer`, binned with
+// `version` in the simulation's layout (kFingerprint, kCounters).
+PanePartial binned_partial(std::string producer, int64_t version = kReferenceVersion);
 
 // total += counts, word by word (total grows to counts' size).
 void add_into(std::vector<uint64_t>& total, std::span<const uint64_t> counts);

@@ -489,15 +489,22 @@ TEST_CASE("processing time: the owner captures by when the instance read the row
       instance.cuts.cut(now());
     }
   };
-  // Four batches of events, each read in its own second or later: the
-  // capture (the first window by the instance's clock holding 30 events)
-  // takes at least the first batch, the windows the rest.
+  // Four batches of events, each read at least a window (1 s) after the one
+  // before: the capture (the first window by the instance's clock holding
+  // 30 events) takes at least the first batch, the windows the last.
   constexpr int kBatches = 4;
   constexpr int kPerBatch = kEventsPerPartition / kBatches;
+  const auto accepted = [&] { return instance.stream.counters().accepted.load(); };
   for (int batch = 0; batch < kBatches; ++batch) {
     produce(source_producer.get(), source_topic, batch * kPerBatch, (batch + 1) * kPerBatch,
             by_event_time);
-    run_for(milliseconds(1'200));
+    const uint64_t produced = static_cast<uint64_t>((batch + 1) * kPerBatch * kPartitions);
+    for (const Steady::time_point give_up = Steady::now() + std::chrono::seconds(60);
+         Steady::now() < give_up && accepted() < produced;) {
+      run_for(milliseconds(100));
+    }
+    REQUIRE(accepted() == produced);
+    run_for(milliseconds(1'100));
   }
   for (const Steady::time_point give_up = Steady::now() + std::chrono::seconds(60);
        Steady::now() < give_up && !instance.read_all();) {

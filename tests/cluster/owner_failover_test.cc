@@ -184,12 +184,7 @@ TEST_CASE("owners failing over from their checkpoints emit every window once, as
 // A partial of instance-0 with `events`, and the progress of `partitions`.
 PanePartial partial_of(std::vector<PartitionProgress> partitions, const std::vector<Event>& events,
                        int64_t pane_ms) {
-  PanePartial partial;
-  partial.stream = "payments";
-  partial.producer = "instance-0";
-  partial.reference_version = kReferenceVersion;
-  partial.layout_fingerprint = kFingerprint;
-  partial.counters = kCounters;
+  PanePartial partial = binned_partial("instance-0");
   partial.partitions = std::move(partitions);
   std::map<PaneId, std::vector<uint64_t>> panes;
   for (const Event& event : events) add_into(panes[floor_div(event.time, pane_ms)], deltas_of(event));

@@ -116,12 +116,7 @@ TEST_CASE("a capture stream follows the progress without a reference, its window
   spooling.partitions.push_back({.partition = 0, .next_offset = 5, .watermark_ms = 1'050, .behind = false});
   CHECK(owner.add(spooling, 1) == StreamMerge::Outcome::added);
   CHECK(owner.frontier(1) == 1'050);
-  PanePartial binned;
-  binned.stream = "payments";
-  binned.producer = "installed";
-  binned.reference_version = kReferenceVersion;
-  binned.layout_fingerprint = kFingerprint;
-  binned.counters = kCounters;
+  PanePartial binned = binned_partial("installed");
   binned.panes.push_back({9, deltas_of({950, 1})});
   binned.panes.push_back({10, deltas_of({1'020, 2})});
   CHECK(owner.add(binned, 2) == StreamMerge::Outcome::rejected_layout);  // no reference yet
@@ -163,12 +158,7 @@ TEST_CASE("across a reference switch, one merge ends its windows there and the o
   // the old reference, from it with the new; the progress with each.
   int64_t activity = 0;
   const auto partial_at = [&](int64_t time, int64_t version) {
-    PanePartial partial;
-    partial.stream = "payments";
-    partial.producer = "instance";
-    partial.reference_version = version;
-    partial.layout_fingerprint = kFingerprint;
-    partial.counters = kCounters;
+    PanePartial partial = binned_partial("instance", version);
     partial.panes.push_back({time / 100, deltas_of({time, 1})});
     partial.partitions.push_back(
         {.partition = 0, .next_offset = time, .watermark_ms = time, .behind = false});
