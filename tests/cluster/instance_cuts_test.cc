@@ -77,6 +77,17 @@ struct PaneTruth {
   friend bool operator==(const PaneTruth&, const PaneTruth&) = default;
 };
 
+// "pane: events [bins] ..." for a failed check's message.
+std::string describe(const std::map<PaneId, PaneTruth>& panes) {
+  std::string out;
+  for (const auto& [pane, truth] : panes) {
+    out += std::to_string(pane) + ": " + std::to_string(truth.events) + " [";
+    for (const uint64_t count : truth.bins) out += " " + std::to_string(count);
+    out += " ]  ";
+  }
+  return out;
+}
+
 std::size_t bin_of(int x) { return x < 10 ? 0 : x < 20 ? 1 : x < 30 ? 2 : 3; }
 
 // `reference`: the stream's reference section, a capture by default;
@@ -655,6 +666,7 @@ TEST_CASE("a reference switch: windows before it counted in the old bins, from i
   CHECK(owner.owner.counters().states_refused == 0);
 
   const Published results = published(owner.cluster.results_topic, closed_truth.size());
+  INFO("published: " << describe(results.windows) << "\nexpected: " << describe(closed_truth));
   CHECK(results.windows == closed_truth);
   CHECK(results.late == 0);
   CHECK(owner.owner.counters().rejected == 0);
@@ -672,6 +684,7 @@ TEST_CASE("a reference switch: windows before it counted in the old bins, from i
   }
   single.owner.close();
   const Published replayed = published(single.cluster.results_topic, closed_truth.size());
+  INFO("replayed: " << describe(replayed.windows));
   CHECK(replayed.results == results.results);
 }
 

@@ -9,6 +9,7 @@ with `run(main)`, which leaves no daemon behind whatever happens.
 import json
 import os
 import re
+import shutil
 import signal
 import socket
 import sqlite3
@@ -17,12 +18,34 @@ import sys
 import time
 
 RUNNING = []  # daemons to kill if the test fails half-way
+DAEMON_LOGS = []  # every daemon's log, shown (its end) when the test fails
+DAEMON_PIDS = set()  # driftd processes, whose threads a failure shows
+LOG_LINES_SHOWN = 60
+
+
+def dump_threads(process):
+    """The stacks of every thread of a live process (gdb), to tell where a
+    daemon that stopped making progress waits."""
+    if process.poll() is not None:
+        print(f"--- process {process.pid} exited with {process.returncode}")
+        return
+    if shutil.which("gdb") is None:
+        return
+    stacks = subprocess.run(["gdb", "-p", str(process.pid), "-batch", "-ex", "thread apply all bt"],
+                            capture_output=True, text=True, timeout=120)
+    print(f"--- threads of process {process.pid}:\n{stacks.stdout or stacks.stderr}")
 
 
 def fail(message):
     print(f"FAIL: {message}")
     for process in RUNNING:
+        if process.pid in DAEMON_PIDS:
+            dump_threads(process)
         process.kill()
+    for path in DAEMON_LOGS:
+        with open(path, errors="replace") as log:
+            lines = log.readlines()[-LOG_LINES_SHOWN:]
+        print(f"--- the last {len(lines)} lines of {path}:\n{''.join(lines)}")
     sys.exit(1)
 
 
@@ -122,11 +145,14 @@ class Daemon:
         self.scheme = scheme
         self.log_path = os.path.join(workdir, "driftd.log")
         self.log = open(self.log_path, "a")
+        if self.log_path not in DAEMON_LOGS:
+            DAEMON_LOGS.append(self.log_path)
         # Only what this run writes counts (an earlier run's port is stale).
         start_offset = os.path.getsize(self.log_path)
         self.process = subprocess.Popen([binary, "--config", config_path], cwd=workdir,
                                         stdout=self.log, stderr=self.log)
         RUNNING.append(self.process)
+        DAEMON_PIDS.add(self.process.pid)
         self.port = self._wait_for_port(start_offset)
 
     def _wait_for_port(self, log_offset):
