@@ -1,7 +1,9 @@
 #include "cli/reference_import_command.h"
 
+#include <charconv>
 #include <cstdio>
 #include <iostream>
+#include <optional>
 #include <string>
 
 #include <boost/program_options.hpp>
@@ -9,6 +11,7 @@
 
 #include "cli/cli_error.h"
 #include "cli/command_line.h"
+#include "cli/reference_switch.h"
 #include "cli/stored_references_output.h"
 #include "config/config_parser.h"
 #include "pipeline/file_reference.h"
@@ -22,13 +25,19 @@ namespace po = boost::program_options;
 constexpr const char* kUsage =
     "usage: driftctl reference import --config DRIFTD.json --stream NAME\n"
     "                                 --file DATA.csv|DATA.ndjson [--db FILE]\n"
-    "                                 [--format table|json]\n"
+    "                                 [--from MS] [--format table|json]\n"
     "\n"
     "Builds a new reference for every feature of the stream from the file's column of the\n"
     "same name, binned as the feature's config says, and stores them as the new active\n"
     "versions (the previous versions stay, inactive). --db defaults to the config's\n"
     "storage.path (a relative path is taken from the current directory). Safe while driftd\n"
-    "runs; driftd installs the new references at its next restart.\n";
+    "runs; driftd installs the new references at its next restart.\n"
+    "\n"
+    "Cluster mode (a config with a cluster section): publishes them to the references topic\n"
+    "as a switch that every instance makes at the same time, for events from then on: the\n"
+    "first pane boundary at or after --from (milliseconds since the epoch), by default the\n"
+    "earliest allowed (a minute from now, plus event_time.max_future). The database (--db)\n"
+    "is only read: its instance stores them when their first window comes.\n";
 
 config::Config load_config(const std::string& path) {
   try {
@@ -52,22 +61,28 @@ const config::StreamConfig& find_stream(const config::Config& config, const std:
 
 int run_reference_import(int argc, const char* const* argv) {
   po::options_description options("options");
-  std::string config_path, stream_name, file, db_path, format = "table";
+  std::string config_path, stream_name, file, db_path, from, format = "table";
   options.add_options()("help,h", "this help")("config", po::value(&config_path))(
       "stream", po::value(&stream_name))("file", po::value(&file))("db", po::value(&db_path))(
-      "format", po::value(&format));
+      "from", po::value(&from))("format", po::value(&format));
   if (!parse_arguments(argc, argv, options, kUsage)) return kExitOk;
   const OutputFormat output = parse_output_format(format);
   if (config_path.empty()) throw UsageError("--config is required (the driftd configuration)");
   if (stream_name.empty()) throw UsageError("--stream is required");
   if (file.empty()) throw UsageError("--file is required (a CSV or NDJSON file)");
 
+  std::optional<int64_t> from_ms;
+  if (!from.empty()) {
+    int64_t value = 0;
+    const auto [end, error] = std::from_chars(from.data(), from.data() + from.size(), value);
+    if (error != std::errc() || end != from.data() + from.size()) {
+      throw UsageError("--from " + from + ": not a time in milliseconds since the epoch");
+    }
+    from_ms = value;
+  }
   const config::Config config = load_config(config_path);
-  if (config.cluster) {
-    throw UsageError(config_path +
-                     ": cluster mode: a reference imported into one instance's database would "
-                     "reach no other instance, and cluster mode does not take imported references "
-                     "in this build (use a reference file: reference.type \"file\")");
+  if (from_ms && !config.cluster) {
+    throw UsageError("--from applies to cluster mode only (a config with a cluster section)");
   }
   const config::StreamConfig& stream = find_stream(config, stream_name, config_path);
   // Built before the database is opened, so a bad file changes nothing.
@@ -77,7 +92,13 @@ int run_reference_import(int argc, const char* const* argv) {
   store::DriftStore store(storage);
   store.sync_stream(stream);
   const std::string origin = "import:" + file;
-  store.save_references(stream, references, origin);
+  std::optional<PublishedSwitch> published;
+  if (config.cluster) {
+    published = publish_reference_switch(config, stream, references, origin, from_ms, store,
+                                         Clock::system());
+  } else {
+    store.save_references(stream, references, origin);
+  }
 
   nlohmann::ordered_json rows = nlohmann::ordered_json::array();
   for (std::size_t f = 0; f < references.features.size(); ++f) {
@@ -85,13 +106,23 @@ int run_reference_import(int argc, const char* const* argv) {
   }
   const nlohmann::ordered_json joint_rows = stored_joint_references_json(stream, references);
   if (output == OutputFormat::kJson) {
-    std::cout << stored_references_document(stream.name, storage.path.string(), origin, rows,
-                                            joint_rows)
-                     .dump(2)
-              << '\n';
+    nlohmann::ordered_json document =
+        stored_references_document(stream.name, storage.path.string(), origin, rows, joint_rows);
+    if (published) {
+      document["switch"] = {{"from_ms", published->from_ms},
+                            {"reference_version", published->version}};
+    }
+    std::cout << document.dump(2) << '\n';
   } else {
-    std::printf("stream '%s': new active references from %s in %s\n", stream.name.c_str(),
-                file.c_str(), storage.path.c_str());
+    if (published) {
+      std::printf("stream '%s': every instance switches to the references from %s (reference "
+                  "version %lld) for events from %lld ms on\n",
+                  stream.name.c_str(), file.c_str(), static_cast<long long>(published->version),
+                  static_cast<long long>(published->from_ms));
+    } else {
+      std::printf("stream '%s': new active references from %s in %s\n", stream.name.c_str(),
+                  file.c_str(), storage.path.c_str());
+    }
     print_stored_references(rows, joint_rows);
   }
   return kExitOk;

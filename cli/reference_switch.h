@@ -1,0 +1,51 @@
+// A stream's new references published as a reference switch in cluster
+// mode (docs/architecture.md, "Cluster mode", 7.): `driftctl reference
+// import` (and later `promote`) with a configuration that has a cluster
+// section. Nothing is stored in the local database: every instance's
+// materializer stores the references when the first window evaluated with
+// them arrives.
+//
+// Promises: a switch is published only when
+//   - the stream has a first reference (a file's, or its captured one is in
+//     the references topic);
+//   - the stream's latest switch, if any, is in effect in `store` (its
+//     references are the active ones there: its first window came), since
+//     an instance keeps two binnings, the current and the next;
+//   - the references differ from the latest ones;
+//   - its time is a pane boundary at least kSwitchLead plus the stream's
+//     event_time.max_future after now (instances follow the topic within
+//     that lead, so none has cut events of that time with the old
+//     references), after the latest switch.
+// Anything else throws UsageError naming the reason, having published
+// nothing.
+//
+// Thread safety: a plain function.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "common/clock.h"
+#include "config/config.h"
+#include "pipeline/stream_references.h"
+#include "store/drift_store.h"
+
+namespace driftd::cli {
+
+inline constexpr std::chrono::milliseconds kSwitchLead{60'000};
+
+struct PublishedSwitch {
+  int64_t from_ms = 0;
+  int64_t version = 0;
+};
+
+// `from_ms`: the earliest time asked (--from), or the earliest allowed.
+PublishedSwitch publish_reference_switch(const config::Config& config,
+                                         const config::StreamConfig& stream,
+                                         const StreamReferences& references,
+                                         const std::string& origin, std::optional<int64_t> from_ms,
+                                         store::DriftStore& store, const Clock& clock);
+
+}  // namespace driftd::cli
