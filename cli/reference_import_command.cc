@@ -107,7 +107,8 @@ int run_reference_import(int argc, const char* const* argv) {
   const nlohmann::ordered_json joint_rows = stored_joint_references_json(stream, references);
   if (output == OutputFormat::kJson) {
     nlohmann::ordered_json document =
-        stored_references_document(stream.name, storage.path.string(), origin, rows, joint_rows);
+        stored_references_document(stream.name, storage.path.string(), origin, rows, joint_rows,
+                                   published ? TakesEffect::at_switch : TakesEffect::at_restart);
     if (published) {
       document["switch"] = {{"from_ms", published->from_ms},
                             {"reference_version", published->version}};
@@ -123,7 +124,8 @@ int run_reference_import(int argc, const char* const* argv) {
       std::printf("stream '%s': new active references from %s in %s\n", stream.name.c_str(),
                   file.c_str(), storage.path.c_str());
     }
-    print_stored_references(rows, joint_rows);
+    print_stored_references(rows, joint_rows,
+                            published ? TakesEffect::at_switch : TakesEffect::at_restart);
   }
   return kExitOk;
 }

@@ -1,21 +1,28 @@
 #include "cli/stored_references_output.h"
 
+#include <cctype>
 #include <cstdio>
+#include <string>
 
 namespace driftd::cli {
 namespace {
 
-// When the stored references take effect; the same words in table and JSON.
-constexpr const char* kTakesEffect =
-    "a running driftd keeps its references until its next restart, which installs these "
-    "(windows still open then are dropped: they were counted against the old references)";
+// When the references take effect; the same words in table and JSON.
+const char* takes_effect(TakesEffect when) {
+  return when == TakesEffect::at_restart
+             ? "a running driftd keeps its references until its next restart, which installs "
+               "these (windows still open then are dropped: they were counted against the old "
+               "references)"
+             : "every instance bins the events from the switch on with these and compares their "
+               "windows with them; each instance stores them when the first such window comes";
+}
 
 }  // namespace
 
 nlohmann::ordered_json stored_reference_json(const std::string& feature,
                                              const FeatureReference& reference) {
   return {{"feature", feature},
-          {"version", reference.version},
+          {"version", reference.version > 0 ? nlohmann::ordered_json(reference.version) : nullptr},
           {"n", reference.n()},
           {"missing", reference.missing},
           {"bins", reference.bins.bin_count()}};
@@ -46,19 +53,21 @@ nlohmann::ordered_json stored_references_document(const std::string& stream,
                                                   const std::string& db,
                                                   const std::string& origin,
                                                   nlohmann::ordered_json rows,
-                                                  nlohmann::ordered_json joint_rows) {
+                                                  nlohmann::ordered_json joint_rows,
+                                                  TakesEffect when) {
   nlohmann::ordered_json document{
       {"stream", stream}, {"db", db}, {"origin", origin}, {"references", std::move(rows)}};
   if (!joint_rows.empty()) document["joint_references"] = std::move(joint_rows);
-  document["takes_effect"] = kTakesEffect;
+  document["takes_effect"] = takes_effect(when);
   return document;
 }
 
 void print_stored_references(const nlohmann::ordered_json& rows,
-                             const nlohmann::ordered_json& joint_rows) {
+                             const nlohmann::ordered_json& joint_rows, TakesEffect when) {
   std::printf("%-20s %-14s %10s %9s %6s\n", "feature", "version", "n", "missing", "bins");
   for (const auto& row : rows) {
-    std::string version = std::to_string(row["version"].get<int64_t>());
+    std::string version =
+        row["version"].is_null() ? "-" : std::to_string(row["version"].get<int64_t>());
     if (row.contains("previous_version")) {
       version += " (was " + std::to_string(row["previous_version"].get<int64_t>()) + ")";
     }
@@ -84,7 +93,12 @@ void print_stored_references(const nlohmann::ordered_json& rows,
                   static_cast<unsigned long long>(row["n"].get<uint64_t>()));
     }
   }
-  std::printf("Earlier versions stay stored, inactive; %s.\n", kTakesEffect);
+  if (when == TakesEffect::at_restart) {
+    std::printf("Earlier versions stay stored, inactive; %s.\n", takes_effect(when));
+  } else {
+    std::printf("%s%s.\n", std::string(1, static_cast<char>(std::toupper(*takes_effect(when)))).c_str(),
+                takes_effect(when) + 1);
+  }
 }
 
 }  // namespace driftd::cli

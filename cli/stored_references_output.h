@@ -14,7 +14,12 @@
 
 namespace driftd::cli {
 
-// {"feature", "version", "n", "missing", "bins"}; the caller may add keys.
+// When the references shown take effect: stored here (a running driftd
+// installs them at its next restart), or published as a cluster switch.
+enum class TakesEffect { at_restart, at_switch };
+
+// {"feature", "version" (null: not stored), "n", "missing", "bins"}; the
+// caller may add keys.
 nlohmann::ordered_json stored_reference_json(const std::string& feature,
                                              const FeatureReference& reference);
 
@@ -28,13 +33,15 @@ nlohmann::ordered_json stored_joint_references_json(const config::StreamConfig& 
 nlohmann::ordered_json stored_references_document(
     const std::string& stream, const std::string& db, const std::string& origin,
     nlohmann::ordered_json rows,
-    nlohmann::ordered_json joint_rows = nlohmann::ordered_json::array());
+    nlohmann::ordered_json joint_rows = nlohmann::ordered_json::array(),
+    TakesEffect when = TakesEffect::at_restart);
 
 // The table output: one line per row ("(was V)" after the version when a row has
 // "previous_version"), a line per row with "gaussian_moments", one per joint
 // row, then when the references take effect.
 void print_stored_references(const nlohmann::ordered_json& rows,
                              const nlohmann::ordered_json& joint_rows =
-                                 nlohmann::ordered_json::array());
+                                 nlohmann::ordered_json::array(),
+                             TakesEffect when = TakesEffect::at_restart);
 
 }  // namespace driftd::cli
