@@ -2,6 +2,7 @@
 
 #include <charconv>
 #include <cstdio>
+#include <filesystem>
 #include <iostream>
 #include <optional>
 #include <string>
@@ -89,14 +90,23 @@ int run_reference_import(int argc, const char* const* argv) {
   StreamReferences references = references_from_file(stream, file);
   config::StorageConfig storage = config.storage;
   if (!db_path.empty()) storage.path = db_path;
-  store::DriftStore store(storage);
-  store.sync_stream(stream);
   const std::string origin = "import:" + file;
   std::optional<PublishedSwitch> published;
   if (config.cluster) {
-    published = publish_reference_switch(config, stream, references, origin, from_ms, store,
+    // The database is only read (its active references' version); none yet
+    // is not made here.
+    std::optional<int64_t> active;
+    if (std::filesystem::exists(storage.path)) {
+      store::DriftStore store(storage);
+      if (const std::optional<StreamReferences> stored = store.load_active_references(stream)) {
+        active = cluster_version(stream, *stored);
+      }
+    }
+    published = publish_reference_switch(config, stream, references, origin, from_ms, active,
                                          Clock::system());
   } else {
+    store::DriftStore store(storage);
+    store.sync_stream(stream);
     store.save_references(stream, references, origin);
   }
 

@@ -9,6 +9,7 @@
 #include "cluster/reference_record.h"
 #include "cluster/reference_timeline.h"
 #include "cluster/references_follower.h"
+#include "config/config_error.h"
 #include "kafka/producer_config.h"
 #include "pipeline/stream_layout.h"
 #include "window/pane.h"
@@ -16,14 +17,22 @@
 namespace driftd::cli {
 namespace {
 
-constexpr std::chrono::milliseconds kKafkaTimeout{30'000};
+constexpr std::chrono::milliseconds kKafkaTimeout{10'000};
 
 // The stream's timeline as the references topic holds it.
 cluster::ReferenceTimeline read_timeline(const config::Config& config,
                                          const config::StreamConfig& stream, const Clock& clock) {
-  cluster::ReferencesFollower follower(*config.kafka, config.cluster->references_topic, clock);
+  std::vector<cluster::KeyedRecord> records;
+  try {
+    cluster::ReferencesFollower follower(*config.kafka, config.cluster->references_topic, clock);
+    records = follower.read_to_end(kKafkaTimeout);
+  } catch (const config::ConfigError& error) {
+    throw UsageError(error.path() + ": " + error.problem());
+  } catch (const std::runtime_error& error) {
+    throw UsageError(std::string("kafka: ") + error.what());
+  }
   cluster::ReferenceTimeline timeline;
-  for (const cluster::KeyedRecord& record : follower.read_to_end(kKafkaTimeout)) {
+  for (const cluster::KeyedRecord& record : records) {
     const std::optional<cluster::SwitchKey> key = cluster::parse_reference_switch_key(record.key);
     if ((key ? key->stream : record.key) != stream.name || record.value.empty()) continue;
     try {
@@ -39,18 +48,6 @@ cluster::ReferenceTimeline read_timeline(const config::Config& config,
     }
   }
   return timeline;
-}
-
-// The reference version of the stream's active references in `store`, if
-// it has some the cluster could have published.
-std::optional<int64_t> active_version(store::DriftStore& store, const config::StreamConfig& stream) {
-  const std::optional<StreamReferences> active = store.load_active_references(stream);
-  if (!active) return std::nullopt;
-  try {
-    return cluster::versioned_reference_record(stream, *active, "", 0).version;
-  } catch (const std::invalid_argument&) {
-    return std::nullopt;
-  }
 }
 
 void produce(const config::Config& config, const std::string& key,
@@ -77,11 +74,20 @@ void produce(const config::Config& config, const std::string& key,
 
 }  // namespace
 
+std::optional<int64_t> cluster_version(const config::StreamConfig& stream,
+                                       const StreamReferences& references) {
+  try {
+    return cluster::versioned_reference_record(stream, references, "", 0).version;
+  } catch (const std::invalid_argument&) {
+    return std::nullopt;
+  }
+}
+
 PublishedSwitch publish_reference_switch(const config::Config& config,
                                          const config::StreamConfig& stream,
                                          const StreamReferences& references,
                                          const std::string& origin, std::optional<int64_t> from_ms,
-                                         store::DriftStore& store, const Clock& clock) {
+                                         std::optional<int64_t> active_version, const Clock& clock) {
   const std::string what = "stream '" + stream.name + "': ";
   const cluster::ReferenceTimeline timeline = read_timeline(config, stream, clock);
   if (stream.reference.type == config::ReferenceType::capture && !timeline.has_first()) {
@@ -92,15 +98,18 @@ PublishedSwitch publish_reference_switch(const config::Config& config,
       cluster::versioned_reference_record(stream, references, origin, now_ms);
   int64_t earliest = now_ms + kSwitchLead.count() +
                      (stream.event_time ? stream.event_time->max_future.count() : 0);
+  if (const cluster::ReferenceTimeline::Entry* had = timeline.of_version(record.version)) {
+    throw UsageError(what + "these references were already its own (reference version " +
+                     std::to_string(record.version) +
+                     (had->from_ms == kMinTimestampMs ? std::string(", its first")
+                                                      : ", from " + std::to_string(had->from_ms) + " ms") +
+                     "): a switch needs new ones");
+  }
   const std::span<const cluster::ReferenceTimeline::Entry> entries = timeline.entries();
   if (!entries.empty()) {
     const cluster::ReferenceTimeline::Entry& latest = entries.back();
-    if (latest.record.version == record.version) {
-      throw UsageError(what + "these references are already its latest (version " +
-                       std::to_string(record.version) + ")");
-    }
     if (latest.from_ms != kMinTimestampMs) {
-      if (active_version(store, stream) != latest.record.version) {
+      if (active_version != latest.record.version) {
         throw UsageError(what + "its switch to reference version " +
                          std::to_string(latest.record.version) + " from " +
                          std::to_string(latest.from_ms) +
@@ -120,8 +129,12 @@ PublishedSwitch publish_reference_switch(const config::Config& config,
   const int64_t pane = window_spec(stream).slide().count();  // size() when tumbling
   const int64_t wanted = from_ms.value_or(earliest);
   const int64_t switch_ms = (wanted + pane - 1) / pane * pane;
-  produce(config, cluster::reference_switch_key(stream.name, switch_ms),
-          cluster::encode_reference_record(record, stream));
+  try {
+    produce(config, cluster::reference_switch_key(stream.name, switch_ms),
+            cluster::encode_reference_record(record, stream));
+  } catch (const config::ConfigError& error) {
+    throw UsageError(error.path() + ": " + error.problem());
+  }
   return {switch_ms, record.version};
 }
 

@@ -8,16 +8,19 @@
 // Promises: a switch is published only when
 //   - the stream has a first reference (a file's, or its captured one is in
 //     the references topic);
-//   - the stream's latest switch, if any, is in effect in `store` (its
-//     references are the active ones there: its first window came), since
-//     an instance keeps two binnings, the current and the next;
-//   - the references differ from the latest ones;
+//   - the stream's latest switch, if any, is in effect in this instance's
+//     database (`active_version`: its references are the active ones
+//     there, its first window came), since an instance keeps two binnings,
+//     the current and the next;
+//   - the references are not a version the stream had (its timeline's
+//     versions: the owner and the instances tell a switch's windows apart
+//     by version);
 //   - its time is a pane boundary at least kSwitchLead plus the stream's
 //     event_time.max_future after now (instances follow the topic within
 //     that lead, so none has cut events of that time with the old
 //     references), after the latest switch.
-// Anything else throws UsageError naming the reason, having published
-// nothing.
+// Anything else, and a broker that does not answer, throws UsageError
+// naming the reason, having published nothing.
 //
 // Thread safety: a plain function.
 #pragma once
@@ -30,7 +33,6 @@
 #include "common/clock.h"
 #include "config/config.h"
 #include "pipeline/stream_references.h"
-#include "store/drift_store.h"
 
 namespace driftd::cli {
 
@@ -41,11 +43,18 @@ struct PublishedSwitch {
   int64_t version = 0;
 };
 
-// `from_ms`: the earliest time asked (--from), or the earliest allowed.
+// `from_ms`: the earliest time asked (--from), or the earliest allowed;
+// `active_version`: the reference version of the stream's active references
+// in this instance's database (none: no database, or none active).
 PublishedSwitch publish_reference_switch(const config::Config& config,
                                          const config::StreamConfig& stream,
                                          const StreamReferences& references,
                                          const std::string& origin, std::optional<int64_t> from_ms,
-                                         store::DriftStore& store, const Clock& clock);
+                                         std::optional<int64_t> active_version, const Clock& clock);
+
+// The reference version of `references` as the cluster derives it, if the
+// cluster could have published them.
+std::optional<int64_t> cluster_version(const config::StreamConfig& stream,
+                                       const StreamReferences& references);
 
 }  // namespace driftd::cli
