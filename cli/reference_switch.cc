@@ -96,7 +96,8 @@ PublishedSwitch publish_reference_switch(const config::Config& config,
   const int64_t now_ms = clock.wall_ms();
   const cluster::ReferenceRecord record =
       cluster::versioned_reference_record(stream, references, origin, now_ms);
-  int64_t earliest = now_ms + kSwitchLead.count() +
+  const int64_t lead_ms = config.cluster->switch_lead.count();
+  int64_t earliest = now_ms + lead_ms +
                      (stream.event_time ? stream.event_time->max_future.count() : 0);
   if (const cluster::ReferenceTimeline::Entry* had = timeline.of_version(record.version)) {
     throw UsageError(what + "these references were already its own (reference version " +
@@ -122,8 +123,8 @@ PublishedSwitch publish_reference_switch(const config::Config& config,
   if (from_ms && *from_ms < earliest) {
     throw UsageError("--from " + std::to_string(*from_ms) + " ms is too early: the earliest is " +
                      std::to_string(earliest) + " ms (now, plus " +
-                     std::to_string(kSwitchLead.count()) +
-                     " ms for every instance to learn of it, plus event_time.max_future)");
+                     std::to_string(lead_ms) +
+                     " ms of cluster.switch_lead, plus event_time.max_future)");
   }
   // On a pane boundary, so no pane holds events of both references.
   const int64_t pane = window_spec(stream).slide().count();  // size() when tumbling

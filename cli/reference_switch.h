@@ -15,9 +15,9 @@
 //   - the references are not a version the stream had (its timeline's
 //     versions: the owner and the instances tell a switch's windows apart
 //     by version);
-//   - its time is a pane boundary at least kSwitchLead plus the stream's
-//     event_time.max_future after now (instances follow the topic within
-//     that lead, so none has cut events of that time with the old
+//   - its time is a pane boundary at least cluster.switch_lead plus the
+//     stream's event_time.max_future after now (instances follow the topic
+//     within that lead, so none has cut events of that time with the old
 //     references), after the latest switch.
 // Anything else, and a broker that does not answer, throws UsageError
 // naming the reason, having published nothing.
@@ -25,7 +25,6 @@
 // Thread safety: a plain function.
 #pragma once
 
-#include <chrono>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -35,8 +34,6 @@
 #include "pipeline/stream_references.h"
 
 namespace driftd::cli {
-
-inline constexpr std::chrono::milliseconds kSwitchLead{60'000};
 
 struct PublishedSwitch {
   int64_t from_ms = 0;

@@ -217,6 +217,7 @@ ClusterConfig read_cluster(const Node& node) {
       .on("replication_factor", [&](const Node& n) {
         out.replication_factor = static_cast<std::int32_t>(n.integer_or_minus_one());
       })
+      .on("switch_lead", [&](const Node& n) { out.switch_lead = n.duration(); })
       .on("results_retention", [&](const Node& n) { out.results_retention = n.duration(); });
   reader.read();
   return out;

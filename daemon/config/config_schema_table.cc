@@ -338,6 +338,14 @@ constexpr ValueType kCommitInterval = duration(
      .min_why = "each commit is a Kafka transaction, with a round trip to its coordinator and a "
                 "marker in every partition it wrote"});
 
+constexpr ValueType kSwitchLead = duration(
+    {.positive = true,
+     .max = std::chrono::hours(24),
+     .why = "a switch's references apply from this far ahead: a day is the longest wait asked",
+     .min = std::chrono::seconds(1),
+     .min_why = "every instance must have read the switch from the references topic and "
+                "applied it at a cut before its time"});
+
 constexpr Field kClusterFields[] = {
     {.key = "partials_topic", .type = formatted(StringFormat::kafka_topic),
      .description = "The topic the instances produce their pane deltas to, with their source "
@@ -365,6 +373,10 @@ constexpr Field kClusterFields[] = {
      .type = integer_or_minus_one(1, kMaxReplicationFactor, "the broker's default"),
      .default_json = "-1",
      .description = "Replicas of the internal topics driftd creates; -1: the broker's default."},
+    {.key = "switch_lead", .type = kSwitchLead, .default_json = "\"1m\"",
+     .description = "How far ahead of now (plus event_time.max_future) driftctl reference import "
+       "puts a reference switch: longer than any instance takes to read it from the references "
+       "topic and apply it at a cut."},
     {.key = "results_retention", .type = timespan(),
      .description = "The results topic's retention.ms when driftd creates it (an existing topic "
        "keeps its own): an instance away longer finds older results deleted, and logs and counts "

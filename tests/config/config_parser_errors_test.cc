@@ -270,7 +270,7 @@ const std::vector<BadConfig>& bad_configs() {
       {with_cluster(R"({"partials": "p"})"),
        "cluster.partials: unknown field (expected one of: partials_topic, results_topic, "
        "references_topic, state_topic, owner_group_id, commit_interval, topic_partitions, "
-       "replication_factor, results_retention)"},
+       "replication_factor, switch_lead, results_retention)"},
       {with_cluster(R"({"results_topic": "drift/results"})"),
        "cluster.results_topic: must be a Kafka topic name: 1 to 249 characters from A-Z, a-z, "
        "0-9, '_', '.' and '-'"},
@@ -299,6 +299,9 @@ const std::vector<BadConfig>& bad_configs() {
       {with_cluster(R"({"replication_factor": 33})"), kReplicationFactor},
       {with_cluster(R"({"replication_factor": 1.5})"), kReplicationFactor},
       {with_cluster(R"({"replication_factor": "3"})"), kReplicationFactor},
+      {with_cluster(R"({"switch_lead": "500ms"})"),
+       "cluster.switch_lead: must be at least 1s (every instance must have read the switch from "
+       "the references topic and applied it at a cut before its time)"},
       {with_cluster(R"({"results_retention": "0s"})"),
        "cluster.results_retention: must be greater than 0s"},
       {with_cluster(R"({"results_retention": 86400000})"),
