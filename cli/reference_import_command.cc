@@ -1,6 +1,5 @@
 #include "cli/reference_import_command.h"
 
-#include <charconv>
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
@@ -12,9 +11,9 @@
 
 #include "cli/cli_error.h"
 #include "cli/command_line.h"
+#include "cli/driftd_config.h"
 #include "cli/reference_switch.h"
 #include "cli/stored_references_output.h"
-#include "config/config_parser.h"
 #include "pipeline/file_reference.h"
 #include "store/drift_store.h"
 
@@ -40,24 +39,6 @@ constexpr const char* kUsage =
     "earliest allowed (a minute from now, plus event_time.max_future). The database (--db)\n"
     "is only read: its instance stores them when their first window comes.\n";
 
-config::Config load_config(const std::string& path) {
-  try {
-    return config::load_config_file(path);
-  } catch (const config::ConfigError& error) {
-    throw UsageError(path + ": " + error.what());
-  }
-}
-
-const config::StreamConfig& find_stream(const config::Config& config, const std::string& name,
-                                        const std::string& config_path) {
-  std::string names;
-  for (const config::StreamConfig& stream : config.streams) {
-    if (stream.name == name) return stream;
-    names += (names.empty() ? "" : ", ") + stream.name;
-  }
-  throw UsageError(config_path + ": no stream '" + name + "' (streams: " + names + ")");
-}
-
 }  // namespace
 
 int run_reference_import(int argc, const char* const* argv) {
@@ -72,20 +53,9 @@ int run_reference_import(int argc, const char* const* argv) {
   if (stream_name.empty()) throw UsageError("--stream is required");
   if (file.empty()) throw UsageError("--file is required (a CSV or NDJSON file)");
 
-  std::optional<int64_t> from_ms;
-  if (!from.empty()) {
-    int64_t value = 0;
-    const auto [end, error] = std::from_chars(from.data(), from.data() + from.size(), value);
-    if (error != std::errc() || end != from.data() + from.size()) {
-      throw UsageError("--from " + from + ": not a time in milliseconds since the epoch");
-    }
-    from_ms = value;
-  }
-  const config::Config config = load_config(config_path);
-  if (from_ms && !config.cluster) {
-    throw UsageError("--from applies to cluster mode only (a config with a cluster section)");
-  }
-  const config::StreamConfig& stream = find_stream(config, stream_name, config_path);
+  const config::Config config = load_driftd_config(config_path);
+  const std::optional<int64_t> from_ms = parse_switch_time(from, config);
+  const config::StreamConfig& stream = stream_named(config, stream_name, config_path);
   // Built before the database is opened, so a bad file changes nothing.
   StreamReferences references = references_from_file(stream, file);
   config::StorageConfig storage = config.storage;
@@ -98,9 +68,7 @@ int run_reference_import(int argc, const char* const* argv) {
     std::optional<int64_t> active;
     if (std::filesystem::exists(storage.path)) {
       store::DriftStore store(storage);
-      if (const std::optional<StreamReferences> stored = store.load_active_references(stream)) {
-        active = cluster_version(stream, *stored);
-      }
+      active = active_cluster_version(store, stream);
     }
     published = publish_reference_switch(config, stream, references, origin, from_ms, active,
                                          Clock::system());
@@ -119,10 +87,7 @@ int run_reference_import(int argc, const char* const* argv) {
     nlohmann::ordered_json document =
         stored_references_document(stream.name, storage.path.string(), origin, rows, joint_rows,
                                    published ? TakesEffect::at_switch : TakesEffect::at_restart);
-    if (published) {
-      document["switch"] = {{"from_ms", published->from_ms},
-                            {"reference_version", published->version}};
-    }
+    if (published) document["switch"] = switch_json(*published);
     std::cout << document.dump(2) << '\n';
   } else {
     if (published) {

@@ -1,5 +1,6 @@
 #include "cli/reference_switch.h"
 
+#include <charconv>
 #include <string>
 #include <vector>
 
@@ -11,6 +12,7 @@
 #include "cluster/references_follower.h"
 #include "config/config_error.h"
 #include "kafka/producer_config.h"
+#include "pipeline/file_reference.h"
 #include "pipeline/stream_layout.h"
 #include "window/pane.h"
 
@@ -32,6 +34,16 @@ cluster::ReferenceTimeline read_timeline(const config::Config& config,
     throw UsageError(std::string("kafka: ") + error.what());
   }
   cluster::ReferenceTimeline timeline;
+  if (stream.reference.type == config::ReferenceType::file) {
+    // Every instance reads the file itself: its version is in no record.
+    try {
+      timeline.set_first(cluster::versioned_reference_record(
+          stream, references_from_file(stream, stream.reference.path), "file", 0));
+    } catch (const InputError& error) {
+      throw UsageError("stream '" + stream.name + "': its reference file (reference.path) is "
+                       "needed to tell the new references from it: " + error.what());
+    }
+  }
   for (const cluster::KeyedRecord& record : records) {
     const std::optional<cluster::SwitchKey> key = cluster::parse_reference_switch_key(record.key);
     if ((key ? key->stream : record.key) != stream.name || record.value.empty()) continue;
@@ -74,10 +86,29 @@ void produce(const config::Config& config, const std::string& key,
 
 }  // namespace
 
-std::optional<int64_t> cluster_version(const config::StreamConfig& stream,
-                                       const StreamReferences& references) {
+nlohmann::ordered_json switch_json(const PublishedSwitch& published) {
+  return {{"from_ms", published.from_ms}, {"reference_version", published.version}};
+}
+
+std::optional<int64_t> parse_switch_time(const std::string& text, const config::Config& config) {
+  if (text.empty()) return std::nullopt;
+  if (!config.cluster) {
+    throw UsageError("--from applies to cluster mode only (a config with a cluster section)");
+  }
+  int64_t value = 0;
+  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (error != std::errc() || end != text.data() + text.size() || value < 0) {
+    throw UsageError("--from " + text + ": not a time in milliseconds since the epoch");
+  }
+  return value;
+}
+
+std::optional<int64_t> active_cluster_version(store::DriftStore& store,
+                                              const config::StreamConfig& stream) {
+  const std::optional<StreamReferences> stored = store.load_active_references(stream);
+  if (!stored) return std::nullopt;
   try {
-    return cluster::versioned_reference_record(stream, references, "", 0).version;
+    return cluster::versioned_reference_record(stream, *stored, "", 0).version;
   } catch (const std::invalid_argument&) {
     return std::nullopt;
   }
@@ -104,7 +135,8 @@ PublishedSwitch publish_reference_switch(const config::Config& config,
                      std::to_string(record.version) +
                      (had->from_ms == kMinTimestampMs ? std::string(", its first")
                                                       : ", from " + std::to_string(had->from_ms) + " ms") +
-                     "): a switch needs new ones");
+                     "): a switch needs references it never had (a switch back is not "
+                     "supported in cluster mode)");
   }
   const std::span<const cluster::ReferenceTimeline::Entry> entries = timeline.entries();
   if (!entries.empty()) {

@@ -29,9 +29,12 @@
 #include <optional>
 #include <string>
 
+#include <nlohmann/json.hpp>
+
 #include "common/clock.h"
 #include "config/config.h"
 #include "pipeline/stream_references.h"
+#include "store/drift_store.h"
 
 namespace driftd::cli {
 
@@ -39,6 +42,8 @@ struct PublishedSwitch {
   int64_t from_ms = 0;
   int64_t version = 0;
 };
+// {"from_ms", "reference_version"}: the JSON output's "switch".
+nlohmann::ordered_json switch_json(const PublishedSwitch& published);
 
 // `from_ms`: the earliest time asked (--from), or the earliest allowed;
 // `active_version`: the reference version of the stream's active references
@@ -49,9 +54,15 @@ PublishedSwitch publish_reference_switch(const config::Config& config,
                                          const std::string& origin, std::optional<int64_t> from_ms,
                                          std::optional<int64_t> active_version, const Clock& clock);
 
-// The reference version of `references` as the cluster derives it, if the
-// cluster could have published them.
-std::optional<int64_t> cluster_version(const config::StreamConfig& stream,
-                                       const StreamReferences& references);
+// The switch time asked (--from): milliseconds since the epoch; nullopt
+// for "". UsageError when it is not a number, or `config` has no cluster
+// section.
+std::optional<int64_t> parse_switch_time(const std::string& text, const config::Config& config);
+
+// The reference version, as the cluster derives it, of the stream's active
+// references in `store`; nullopt when none are active or the cluster could
+// not have published them. Only reads.
+std::optional<int64_t> active_cluster_version(store::DriftStore& store,
+                                              const config::StreamConfig& stream);
 
 }  // namespace driftd::cli

@@ -163,15 +163,17 @@ int64_t active_feature_id(Database& db, const std::string& stream, const std::st
   return query.step() ? query.column_int(0) : 0;
 }
 
-PromotedJoint promote_joint(Database& db, const std::string& stream, const JointSubject& subject,
-                            int64_t window_start, const std::string& origin, int64_t now_ms) {
+// The pair's or group's window as its new reference, not stored yet.
+PromotedJoint joint_as_reference(Database& db, const std::string& stream,
+                                 const JointSubject& subject, int64_t window_start) {
   const JointWindow window = joint_window(db, stream, subject, window_start);
   const std::string what = "the window starting at " + std::to_string(window_start) + " of " +
                            subject.kind + " '" + subject.name + "'";
-  PromotedJoint promoted{subject.name, subject.kind, window.previous_version, 0, 0};
+  PromotedJoint promoted{subject.name, subject.kind, subject.features, window.previous_version,
+                         0, 0, {}, {}};
   if (subject.kind == "pair") {
     const auto shape = nlohmann::json::parse(window.reference_body);
-    PairReference reference;
+    PairReference& reference = promoted.pair;
     reference.x_bins = shape.at("x_bins").get<std::size_t>();
     reference.y_bins = shape.at("y_bins").get<std::size_t>();
     for (const auto& row : window.detail.at("cells")) {
@@ -180,11 +182,6 @@ PromotedJoint promote_joint(Database& db, const std::string& stream, const Joint
     reference.incomplete = window.incomplete;
     promoted.n = window.detail.at("n").get<uint64_t>();
     if (promoted.n == 0) throw InputError(what + " holds no event with both values");
-    save_pair_reference(db, stream, subject.name, subject.features.at(0), subject.features.at(1),
-                        {active_feature_id(db, stream, subject.features[0]),
-                         active_feature_id(db, stream, subject.features[1])},
-                        reference, origin, now_ms);
-    promoted.version = reference.version;
     return promoted;
   }
   const std::size_t d = subject.features.size();
@@ -200,16 +197,52 @@ PromotedJoint promote_joint(Database& db, const std::string& stream, const Joint
       comoment.push_back(value.get<double>() * static_cast<double>(count - 1));
     }
   }
-  GroupReference reference = group_reference(MomentAccumulator::from_moments(
+  promoted.group = group_reference(MomentAccumulator::from_moments(
       count, window.detail.at("mean").get<std::vector<double>>(), std::vector<double>(d, 0.0),
       std::move(comoment)));
-  save_group_reference(db, stream, subject.name, subject.features, reference, origin, now_ms);
   promoted.n = count;
-  promoted.version = reference.version;
   return promoted;
 }
 
+void save_joint(Database& db, const std::string& stream, PromotedJoint& joint,
+                const std::string& origin, int64_t now_ms) {
+  if (joint.kind == "pair") {
+    save_pair_reference(db, stream, joint.name, joint.features.at(0), joint.features.at(1),
+                        {active_feature_id(db, stream, joint.features[0]),
+                         active_feature_id(db, stream, joint.features[1])},
+                        joint.pair, origin, now_ms);
+    joint.version = joint.pair.version;
+  } else {
+    save_group_reference(db, stream, joint.name, joint.features, joint.group, origin, now_ms);
+    joint.version = joint.group.version;
+  }
+}
+
 }  // namespace
+
+Promotion window_promotion(DriftStore& store, const std::string& stream, int64_t window_start,
+                           std::span<const std::string> requested) {
+  Database& db = store.database();
+  Transaction transaction(db);  // the checks see one state (nested in promote_window's)
+  const std::vector<std::string> features = stream_features(db, stream);
+  const std::vector<JointSubject> joint = stream_joint_subjects(db, stream);
+  std::vector<std::string> known = features;
+  for (const JointSubject& subject : joint) known.push_back(subject.name);
+  const std::vector<std::string> chosen =
+      subjects_to_promote(known, !joint.empty(), requested, stream);
+
+  Promotion promotion{"window:" + std::to_string(window_start), {}, {}};
+  for (const std::string& name : chosen) {
+    if (std::find(features.begin(), features.end(), name) == features.end()) continue;
+    promotion.features.push_back(window_as_reference(db, stream, name, window_start));
+  }
+  for (const JointSubject& subject : joint) {
+    if (std::find(chosen.begin(), chosen.end(), subject.name) == chosen.end()) continue;
+    promotion.joint.push_back(joint_as_reference(db, stream, subject, window_start));
+  }
+  transaction.commit();
+  return promotion;
+}
 
 Promotion promote_window(DriftStore& store, const std::string& stream, int64_t window_start,
                          std::span<const std::string> requested) {
@@ -218,26 +251,15 @@ Promotion promote_window(DriftStore& store, const std::string& stream, int64_t w
   if (db.prepare("SELECT 1 FROM cluster_result_positions LIMIT 1").step()) {
     throw InputError(
         "this database is a cluster-mode instance's (it holds the results topic's windows): a "
-        "reference promoted here would reach no other instance, and cluster mode does not take "
-        "promoted references in this build");
+        "reference promoted here would reach no other instance; give driftctl the cluster's "
+        "configuration (--config), which publishes the promotion to every instance");
   }
-  const std::vector<std::string> features = stream_features(db, stream);
-  const std::vector<JointSubject> joint = stream_joint_subjects(db, stream);
-  std::vector<std::string> known = features;
-  for (const JointSubject& subject : joint) known.push_back(subject.name);
-  const std::vector<std::string> chosen =
-      subjects_to_promote(known, !joint.empty(), requested, stream);
-
+  Promotion promotion = window_promotion(store, stream, window_start, requested);
   config::StreamConfig promoted_features;  // the names save_references stores under
   promoted_features.name = stream;
-  Promotion promotion{"window:" + std::to_string(window_start), {}, {}};
-  for (const std::string& name : chosen) {
-    if (std::find(features.begin(), features.end(), name) == features.end()) continue;
-    promotion.features.push_back(window_as_reference(db, stream, name, window_start));
-    promoted_features.features.emplace_back().name = name;
-  }
   std::vector<FeatureReference> references;
   for (PromotedReference& feature : promotion.features) {
+    promoted_features.features.emplace_back().name = feature.feature;
     references.push_back(std::move(feature.reference));
   }
   store.save_references(promoted_features, references, promotion.origin);  // nested
@@ -248,11 +270,7 @@ Promotion promote_window(DriftStore& store, const std::string& stream, int64_t w
     promotion.features[f].reference = std::move(references[f]);
   }
   const int64_t now_ms = Clock::system().wall_ms();
-  for (const JointSubject& subject : joint) {
-    if (std::find(chosen.begin(), chosen.end(), subject.name) == chosen.end()) continue;
-    promotion.joint.push_back(
-        promote_joint(db, stream, subject, window_start, promotion.origin, now_ms));
-  }
+  for (PromotedJoint& joint : promotion.joint) save_joint(db, stream, joint, promotion.origin, now_ms);
   transaction.commit();
   return promotion;
 }

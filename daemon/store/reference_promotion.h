@@ -20,8 +20,8 @@
 //     row's detail); a pair not promoted keeps its reference, now over the
 //     promoted versions of its features (same bins).
 // Refused with InputError, writing nothing, when the database is a cluster
-// mode instance's (it has a results topic position: the other instances
-// would never see the promotion), has no such stream, a name is none of the stream's features (streams.config_json),
+// mode instance's (promote_window only: it has a results topic position, and
+// the other instances would never see the promotion), has no such stream, a name is none of the stream's features (streams.config_json),
 // pairs or groups (those with an active reference), one has no window row
 // starting at `window_start`, the window was compared with a reference
 // version that is no longer active, or the window holds no value of a
@@ -39,6 +39,7 @@
 #include <vector>
 
 #include "pipeline/feature_reference.h"
+#include "pipeline/joint_reference.h"
 #include "store/drift_store.h"
 
 namespace driftd::store {
@@ -53,10 +54,13 @@ struct PromotedReference {
 
 struct PromotedJoint {
   std::string name;
-  std::string kind;              // "pair" or "group"
-  int64_t previous_version = 0;  // the active version the window was compared with
-  int64_t version = 0;           // as stored
-  uint64_t n = 0;                // events with both values, or complete rows
+  std::string kind;                   // "pair" or "group"
+  std::vector<std::string> features;  // [x, y], or the group's
+  int64_t previous_version = 0;       // the active version the window was compared with
+  int64_t version = 0;                // as stored (0: not stored)
+  uint64_t n = 0;                     // events with both values, or complete rows
+  PairReference pair;                 // the pair's new reference, when kind is "pair"
+  GroupReference group;               // the group's, when kind is "group"
 };
 
 struct Promotion {
@@ -70,5 +74,11 @@ struct Promotion {
 // groups by name).
 Promotion promote_window(DriftStore& store, const std::string& stream, int64_t window_start,
                          std::span<const std::string> features);
+
+// The same references, checked the same way, stored nowhere (ids and
+// versions 0), in a cluster instance's database too: what `driftctl
+// reference promote` publishes as a reference switch in cluster mode.
+Promotion window_promotion(DriftStore& store, const std::string& stream, int64_t window_start,
+                           std::span<const std::string> features);
 
 }  // namespace driftd::store

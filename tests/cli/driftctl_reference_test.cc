@@ -273,6 +273,37 @@ TEST_CASE("reference promote refusals are one line and exit 2") {
                              "--window-start 5000"),
                 prefix + "no database at /nonexistent.db");
 
+  check_refused(run_driftctl(promote + " --window-start 5000 --from 7000"),
+                prefix + "--from needs --config (the cluster's configuration)");
+  check_refused(run_driftctl("reference promote --config " + s.config +
+                             " --stream demo --window-start 5000 --from 7000"),
+                prefix + "--from applies to cluster mode only (a config with a cluster section)");
+
+  // Cluster mode: the window is read from the instance's database, and the
+  // promotion goes to the references topic or nowhere.
+  const std::string cluster = write_file("promote_cluster.json", R"({
+    "storage": {"path": ")" + s.db + R"("},
+    "kafka": {"brokers": "127.0.0.1:1", "group_id": "g", "instance_id": "i"},
+    "cluster": {},
+    "streams": [{"name": "demo", "source": {"type": "kafka", "topic": "t"},
+                 "window": {"type": "tumbling", "size": "1m"},
+                 "reference": {"type": "capture"},
+                 "features": [
+                   {"name": "amount", "path": "/amount", "type": "numeric", "bins": 4},
+                   {"name": "latency", "path": "/latency", "type": "numeric",
+                    "binning": "edges", "edges": [100, 200]},
+                   {"name": "country", "path": "/country", "type": "categorical",
+                    "max_categories": 2}]}]})");
+  check_refused(run_driftctl("reference promote --config " + cluster +
+                             " --stream demo --window-start 5000 --from x"),
+                prefix + "--from x: not a time in milliseconds since the epoch");
+  const RunResult unreachable = run_driftctl("reference promote --config " + cluster +
+                                             " --stream demo --window-start 5000");
+  CHECK(unreachable.exit_code == 2);
+  CHECK(unreachable.err.ends_with("driftctl reference promote: kafka: references topic "
+                                  "g.references not read to its end within 10000 ms\n"));
+  CHECK(show_json(s.db, "latency")["version"] == 1);  // nothing stored here
+
   // A newer import makes the window's reference stale.
   import_json(s);
   check_refused(run_driftctl(promote + " --window-start 5000 --feature latency"),

@@ -87,6 +87,34 @@ TEST_CASE("promote of named features leaves the others' references alone") {
   CHECK(active_version(fixture.store.database(), "amount") == 1);
 }
 
+TEST_CASE("window_promotion builds the same references and stores nothing, in a cluster "
+          "instance's database too") {
+  Fixture fixture("window_promotion");
+  Database& db = fixture.store.database();
+  db.execute("INSERT INTO cluster_result_positions (topic, partition, next_offset, updated_at) "
+             "VALUES ('results', 0, 7, 0)");
+  const auto before = fixture.store.load_active_references(fixture.stream);
+  REQUIRE(before);
+
+  const Promotion built = window_promotion(fixture.store, "demo", 1000, {});
+
+  CHECK(version_count(db) == 2);
+  CHECK(active_version(db, "amount") == 1);
+  CHECK(built.origin == "window:1000");
+  REQUIRE(built.features.size() == 2);
+  CHECK(built.features[0].previous_version == 1);
+  CHECK(built.features[0].reference.id == 0);
+  CHECK(built.features[0].reference.version == 0);
+  CHECK(built.features[0].reference.counts == std::vector<uint64_t>{3, 0, 7});
+  CHECK(built.features[0].reference.missing == 2);
+  CHECK(built.features[0].reference.bins.to_json() == before->features[0].bins.to_json());
+  CHECK_FALSE(built.features[0].reference.moments);
+  CHECK(built.features[1].reference.counts == std::vector<uint64_t>{1, 4, 5});
+  // The checks are promote_window's.
+  CHECK_THROWS_WITH(window_promotion(fixture.store, "demo", 2000, {}),
+                    "stream 'demo' has no closed window starting at 2000 for feature 'amount'");
+}
+
 TEST_CASE("promote refuses and writes nothing") {
   Fixture fixture("refusals");
   Database& db = fixture.store.database();
@@ -127,8 +155,8 @@ TEST_CASE("promote refuses and writes nothing") {
             "VALUES ('results', 0, 7, 0)");
     CHECK(refused(1000, {}) ==
           "this database is a cluster-mode instance's (it holds the results topic's windows): a "
-          "reference promoted here would reach no other instance, and cluster mode does not take "
-          "promoted references in this build");
+          "reference promoted here would reach no other instance; give driftctl the cluster's "
+          "configuration (--config), which publishes the promotion to every instance");
   }
   SECTION("a window that holds no value") {
     test::insert_window_row(db, "demo", "amount", 4000, {0, 0, 0}, 5, 0);
