@@ -28,6 +28,10 @@ constexpr std::chrono::milliseconds kTransactionTimeout{30'000};
 constexpr std::chrono::milliseconds kTakeOverTimeout{30'000};
 // After a take-over that could not finish (the broker away).
 constexpr std::chrono::milliseconds kLoadRetry{1'000};
+// How long a partial binned with a reference version this owner has not read
+// yet waits for the references topic to bring it, and each poll meanwhile.
+constexpr std::chrono::milliseconds kAwaitVersion{10'000};
+constexpr std::chrono::milliseconds kAwaitVersionPoll{100};
 // The state topic's key of a stream's merge across a switch: "<stream>/next".
 constexpr std::string_view kNextStateSuffix = "/next";
 
@@ -187,10 +191,40 @@ void PartialsOwner::install(Owned& owned, std::shared_ptr<const StreamReferences
 }
 
 void PartialsOwner::read_references() {
-  const std::vector<KeyedRecord> records =
-      references_read_ ? references_.poll(std::chrono::milliseconds(0))
-                       : references_.read_to_end(kTakeOverTimeout);
+  apply_references(references_read_ ? references_.poll(std::chrono::milliseconds(0))
+                                     : references_.read_to_end(kTakeOverTimeout));
   references_read_ = true;
+}
+
+bool PartialsOwner::knows_version(const std::string& stream, int64_t version) const {
+  const auto timeline = timelines_.find(stream);
+  return timeline != timelines_.end() && timeline->second.of_version(version) != nullptr;
+}
+
+void PartialsOwner::await_version(const Owned& owned, int64_t version) {
+  const std::string& stream = owned.spec->config->name;
+  if (version == 0 || version == owned.reference_version ||
+      (owned.next && version == owned.next->reference_version) || knows_version(stream, version) ||
+      awaited_in_vain_.contains({stream, version})) {
+    return;
+  }
+  // An instance bins with a version only after reading its record in the
+  // references topic, so the record is there: this owner has not read it
+  // yet (a switch published just now). A wait on the broker, not on this
+  // owner's clock.
+  const auto deadline = std::chrono::steady_clock::now() + kAwaitVersion;
+  while (!knows_version(stream, version) && std::chrono::steady_clock::now() < deadline) {
+    apply_references(references_.poll(kAwaitVersionPoll));
+  }
+  // None of the topic's: an instance with another reference file, whose
+  // partials are rejected without waiting again.
+  if (!knows_version(stream, version)) {
+    awaited_in_vain_.insert({stream, version});
+    ++counters_.unknown_versions;
+  }
+}
+
+void PartialsOwner::apply_references(const std::vector<KeyedRecord>& records) {
   for (const KeyedRecord& record : records) {
     const std::optional<SwitchKey> switch_key = parse_reference_switch_key(record.key);
     const std::string& name = switch_key ? switch_key->stream : record.key;
@@ -337,6 +371,7 @@ void PartialsOwner::add_partial(std::span<const std::byte> payload, int32_t part
     Owned* const found = owned_for(partial.stream, partition);
     if (found == nullptr) return;
     Owned& owned = *found;
+    await_version(owned, partial.reference_version);
     const StreamMerge::Outcome outcome = route(owned, partial, activity_now());
     if (outcome != StreamMerge::Outcome::added) {
       ++counters_.rejected;

@@ -70,6 +70,7 @@
 #include <memory>
 #include <optional>
 #include <set>
+#include <utility>
 #include <span>
 #include <string>
 #include <vector>
@@ -112,6 +113,7 @@ struct OwnerCounters {
   uint64_t malformed_partials = 0;  // not decodable
   uint64_t unknown_streams = 0;     // partials of a stream not configured here
   uint64_t rejected = 0;            // another reference version, layout or columns
+  uint64_t unknown_versions = 0;    // versions partials named, not in the references topic
   uint64_t windows = 0;             // closed (again after an abort or a failover)
   uint64_t windows_published = 0;   // in committed transactions
   uint64_t transactions = 0;        // committed
@@ -214,6 +216,14 @@ class PartialsOwner {
   // since) into the streams' timelines. Throws std::runtime_error when the
   // first read does not reach the end.
   void read_references();
+  void apply_references(const std::vector<KeyedRecord>& records);
+  bool knows_version(const std::string& stream, int64_t version) const;
+  // Before a partial binned with reference `version` is routed: when that
+  // version is none this owner knows for the stream, reads the references
+  // topic until it comes (a switch published a moment ago), for at most
+  // kAwaitVersion (once per version); a version still unknown then is the
+  // partial's to be rejected.
+  void await_version(const Owned& owned, int64_t version);
   // Starts the switch after `owned`'s references, if its timeline has one
   // and none is under way.
   void start_switch(Owned& owned);
@@ -273,6 +283,9 @@ class PartialsOwner {
   const std::string references_topic_;
   StateTopicReader states_;
   ReferencesFollower references_;  // the references topic's one partition
+  // (stream, reference version) of partials the references topic did not
+  // explain within kAwaitVersion.
+  std::set<std::pair<std::string, int64_t>> awaited_in_vain_;
   bool references_read_ = false;   // to its end once
   // By stream: its first reference (a file's; a captured one once in the
   // references topic, or this owner's own) and the switches since.

@@ -585,19 +585,22 @@ TEST_CASE("a reference switch: windows before it counted in the old bins, from i
   const ReferenceRecord next =
       versioned_reference_record(stream, next_references, "import:test", now());
   constexpr int64_t kSwitchMs = kStart + 2'000;
+  // Whether the switch's record is in `references_topic` (no REQUIRE: a
+  // thread of the test publishes it too).
   const auto publish_switch = [&](const std::string& references_topic) {
     const std::string key = reference_switch_key(stream.name, kSwitchMs);
     std::vector<std::byte> value = encode_reference_record(next, stream);
-    REQUIRE(rd_kafka_producev(producer.get(), RD_KAFKA_V_TOPIC(references_topic.c_str()),
-                              RD_KAFKA_V_KEY(key.data(), key.size()),
-                              RD_KAFKA_V_VALUE(value.data(), value.size()),
-                              RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
-                              RD_KAFKA_V_END) == RD_KAFKA_RESP_ERR_NO_ERROR);
-    REQUIRE(rd_kafka_flush(producer.get(), 30'000) == RD_KAFKA_RESP_ERR_NO_ERROR);
+    return rd_kafka_producev(producer.get(), RD_KAFKA_V_TOPIC(references_topic.c_str()),
+                             RD_KAFKA_V_KEY(key.data(), key.size()),
+                             RD_KAFKA_V_VALUE(value.data(), value.size()),
+                             RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
+                             RD_KAFKA_V_END) == RD_KAFKA_RESP_ERR_NO_ERROR &&
+           rd_kafka_flush(producer.get(), 30'000) == RD_KAFKA_RESP_ERR_NO_ERROR;
   };
 
-  // The first second of events, then the switch: the owner learns it from
-  // the references topic, the instance as its node would tell it.
+  // The first second of events, then the switch: the instance as its node
+  // would tell it, the owner from the references topic, where it comes
+  // late (below).
   produce(producer.get(), source_topic, 0, 100, truth);
   Instance instance(config, partials_topic, unique("switch-instance"));
   Owner owner_a(config, partials_topic, "switch-owner-a");
@@ -606,7 +609,6 @@ TEST_CASE("a reference switch: windows before it counted in the old bins, from i
     REQUIRE(owner_a.owner.step(milliseconds(100)));
     instance.cuts.cut(now());
   }
-  publish_switch(owner_a.cluster.references_topic);
   // Applied at the instance's next cut, before it reads events from the
   // switch on (its events' times are long past: the switch's time is
   // chosen ahead of the events in production).
@@ -618,22 +620,34 @@ TEST_CASE("a reference switch: windows before it counted in the old bins, from i
   // dies before the switch completes.
   produce(producer.get(), source_topic, 100, 190, truth);
   produce(producer.get(), source_topic, 190, 250, truth, 0, 2);
+  // The owner does not step meanwhile.
   const auto accepted = [&] { return instance.stream.counters().accepted.load(); };
   for (const Steady::time_point give_up = Steady::now() + std::chrono::seconds(60);
        Steady::now() < give_up && accepted() < 190 * kPartitions + 60 * 2;) {
-    REQUIRE(owner_a.owner.step(milliseconds(100)));
+    std::this_thread::sleep_for(milliseconds(100));
     instance.cuts.cut(now());
   }
   REQUIRE(accepted() == 190 * kPartitions + 60 * 2);
   instance.cuts.cut(now());
+  // The partials binned with the next version are there before the
+  // switch's record: the owner waits for the record (published a second
+  // into its wait) rather than reject them.
+  bool published_late = false;
+  std::thread late_record([&] {
+    std::this_thread::sleep_for(std::chrono::seconds(1));
+    published_late = publish_switch(owner_a.cluster.references_topic);
+  });
   const uint64_t transactions = owner_a.owner.counters().transactions;
   for (const Steady::time_point give_up = Steady::now() + std::chrono::seconds(30);
        Steady::now() < give_up && owner_a.owner.counters().transactions < transactions + 2;) {
     REQUIRE(owner_a.owner.step(milliseconds(100)));
   }
+  late_record.join();
+  REQUIRE(published_late);
   const uint64_t first_published = owner_a.owner.counters().windows_published;
   owner_a.owner.close();
   CHECK(first_published == 1);  // the first second's window; the second holds at partition 2
+  CHECK(owner_a.owner.counters().rejected == 0);
 
   produce(producer.get(), source_topic, 190, 250, truth, 2, 3);
   produce(producer.get(), source_topic, 250, kEventsPerPartition, truth);
@@ -661,6 +675,29 @@ TEST_CASE("a reference switch: windows before it counted in the old bins, from i
   }
   instance.source.stop();
   instance.source.close();
+  CHECK(owner.owner.counters().rejected == 0);
+  // Partials of a version the references topic never had (an instance with
+  // another reference file): the owner waits for it once, then rejects them.
+  PanePartial stale;
+  stale.stream = stream.name;
+  stale.producer = "stale-instance";
+  stale.reference_version = 12345;
+  stale.counters = 5;
+  for (int n = 0; n < 2; ++n) {
+    const std::vector<std::byte> value = encode_pane_partial(stale);
+    REQUIRE(rd_kafka_producev(producer.get(), RD_KAFKA_V_TOPIC(partials_topic.c_str()),
+                              RD_KAFKA_V_KEY(stale.stream.data(), stale.stream.size()),
+                              RD_KAFKA_V_VALUE(const_cast<std::byte*>(value.data()), value.size()),
+                              RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
+                              RD_KAFKA_V_END) == RD_KAFKA_RESP_ERR_NO_ERROR);
+  }
+  REQUIRE(rd_kafka_flush(producer.get(), 30'000) == RD_KAFKA_RESP_ERR_NO_ERROR);
+  for (const Steady::time_point give_up = Steady::now() + std::chrono::seconds(60);
+       Steady::now() < give_up && owner.owner.counters().rejected < 2;) {
+    REQUIRE(owner.owner.step(milliseconds(100)));
+  }
+  CHECK(owner.owner.counters().rejected == 2);
+  CHECK(owner.owner.counters().unknown_versions == 1);
   owner.owner.close();
   CHECK(owner.owner.counters().states_restored == 1);
   CHECK(owner.owner.counters().states_refused == 0);
@@ -669,7 +706,6 @@ TEST_CASE("a reference switch: windows before it counted in the old bins, from i
   INFO("published: " << describe(results.windows) << "\nexpected: " << describe(closed_truth));
   CHECK(results.windows == closed_truth);
   CHECK(results.late == 0);
-  CHECK(owner.owner.counters().rejected == 0);
   for (const WindowResult& result : results.results) {
     CHECK(result.reference_version == (result.bounds.start < kSwitchMs ? 1 : next.version));
   }
@@ -677,7 +713,7 @@ TEST_CASE("a reference switch: windows before it counted in the old bins, from i
   // One owner over the same partials, told the same switch, publishes the
   // same results.
   Owner single(config, partials_topic, "switch-single");
-  publish_switch(single.cluster.references_topic);
+  REQUIRE(publish_switch(single.cluster.references_topic));
   for (const Steady::time_point give_up = Steady::now() + std::chrono::seconds(60);
        Steady::now() < give_up && single.owner.counters().windows_published < closed_truth.size();) {
     REQUIRE(single.owner.step(milliseconds(200)));
