@@ -17,6 +17,8 @@ namespace {
 using Clock = std::chrono::steady_clock;
 
 constexpr std::chrono::milliseconds kRetryPause{100};
+// What a commit retried past its deadline waits each time.
+constexpr std::chrono::milliseconds kCommitRetryWait{1'000};
 // What an abort after a refused commit may take.
 constexpr std::chrono::milliseconds kAbortTime{10'000};
 
@@ -140,7 +142,10 @@ CutPublisher::Result CutPublisher::publish(std::span<const Record> records,
     if (Result result = settle(failure, deadline, retry); !retry) return result;
   } while (retry);
   for (;;) {
-    rd_kafka_error_t* failure = rd_kafka_commit_transaction(producer, remaining_ms(deadline));
+    // Past the deadline each call still waits a while: librdkafka finishes
+    // a commit (its flush, its EndTxn) only while a call waits for it.
+    rd_kafka_error_t* failure = rd_kafka_commit_transaction(
+        producer, std::max(remaining_ms(deadline), static_cast<int>(kCommitRetryWait.count())));
     if (failure == nullptr) return {Outcome::committed, ""};
     // A commit that timed out may still complete on the broker: only
     // calling it again tells (librdkafka's rule), so a retriable failure is
