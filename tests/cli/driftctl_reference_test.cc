@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <chrono>
 #include <filesystem>
+#include <fstream>
 #include <memory>
 #include <string>
 #include <thread>
@@ -57,6 +58,18 @@ Setup setup(const std::string& name) {
     }]
   })");
   return s;
+}
+
+// The same stream in cluster mode (a Kafka source, time windows), with a
+// broker that never answers: the path of the config written.
+std::string cluster_config(const Setup& s, const std::string& name) {
+  nlohmann::json config = nlohmann::json::parse(std::ifstream(s.config));
+  config["kafka"] = {{"brokers", "127.0.0.1:1"}, {"group_id", "g"}, {"instance_id", "i"}};
+  config["cluster"] = nlohmann::json::object();
+  nlohmann::json& stream = config["streams"][0];
+  stream["source"] = {{"type", "kafka"}, {"topic", "t"}};
+  stream["window"] = {{"type", "tumbling"}, {"size", "1m"}};
+  return write_file(name + ".json", config.dump());
 }
 
 std::string import_arguments(const Setup& s) {
@@ -197,13 +210,7 @@ TEST_CASE("reference import bad input is one line and exit 2") {
                 "driftctl reference import: /nonexistent.csv: cannot open file");
   // Cluster mode publishes a switch to the references topic: a broker that
   // does not answer is one line, and the database is not made.
-  const std::string cluster = write_file("import_bad_cluster.json", R"({
-    "storage": {"path": ")" + s.db + R"("},
-    "kafka": {"brokers": "127.0.0.1:1", "group_id": "g", "instance_id": "i"},
-    "cluster": {},
-    "streams": [{"name": "demo", "source": {"type": "kafka", "topic": "t"},
-                 "window": {"type": "tumbling", "size": "1m"},
-                 "features": [{"name": "amount", "path": "/amount", "type": "numeric"}]}]})");
+  const std::string cluster = cluster_config(s, "import_bad_cluster");
   const RunResult unreachable =
       run_driftctl("reference import --config " + cluster + " --stream demo --file " + s.csv);
   CHECK(unreachable.exit_code == 2);
@@ -281,19 +288,7 @@ TEST_CASE("reference promote refusals are one line and exit 2") {
 
   // Cluster mode: the window is read from the instance's database, and the
   // promotion goes to the references topic or nowhere.
-  const std::string cluster = write_file("promote_cluster.json", R"({
-    "storage": {"path": ")" + s.db + R"("},
-    "kafka": {"brokers": "127.0.0.1:1", "group_id": "g", "instance_id": "i"},
-    "cluster": {},
-    "streams": [{"name": "demo", "source": {"type": "kafka", "topic": "t"},
-                 "window": {"type": "tumbling", "size": "1m"},
-                 "reference": {"type": "capture"},
-                 "features": [
-                   {"name": "amount", "path": "/amount", "type": "numeric", "bins": 4},
-                   {"name": "latency", "path": "/latency", "type": "numeric",
-                    "binning": "edges", "edges": [100, 200]},
-                   {"name": "country", "path": "/country", "type": "categorical",
-                    "max_categories": 2}]}]})");
+  const std::string cluster = cluster_config(s, "promote_cluster");
   check_refused(run_driftctl("reference promote --config " + cluster +
                              " --stream demo --window-start 5000 --from x"),
                 prefix + "--from x: not a time in milliseconds since the epoch");
