@@ -116,7 +116,7 @@
 // | `commit_interval`    | duration | `"1s"`  | 10ms to 1m; how often an instance produces its pane deltas with its source offsets, and a stream's owner its results and state with its partials offsets, each in one Kafka transaction |
 // | `topic_partitions`   | integer  | 12      | 1..10000; partitions of the internal topics driftd creates (partials, results, references, state) |
 // | `replication_factor` | integer  | -1      | -1 (the broker's default) or 1..32; replicas of the internal topics driftd creates |
-// | `switch_lead`        | duration | `"1m"`  | 1s to 24h; how far ahead of now (plus a stream's `event_time.max_future`) `driftctl reference import` puts a reference switch: longer than any instance takes to read it and apply it at a cut |
+// | `switch_lead`        | duration | `"1m"`  | 1s to 24h; how far ahead of now (plus a stream's `event_time.max_future`) `driftctl reference import` and `promote` put a reference switch: longer than any instance takes to read it and apply it at a cut |
 // | `results_retention`  | duration | absent (keep all) | > 0, at most the timestamp limit; the results topic's `retention.ms` when driftd creates it (an existing topic keeps its own); an instance that was away longer finds older results deleted, logs the gap and counts it (`driftd_cluster_results_missed_offsets_total`) |
 //
 // streams[i]
