@@ -228,9 +228,17 @@ cluster::Materialized ClusterNode::tick(bool final) {
     follow(record);
   }
   cluster::Materialized done = materializer_.poll(std::chrono::milliseconds(0), kResultsPerTick);
-  std::lock_guard lock(mutex_);
-  result_counters_ = materializer_.counters();
-  results_next_offset_ = materializer_.next_offset();
+  {
+    std::lock_guard lock(mutex_);
+    result_counters_ = materializer_.counters();
+    results_next_offset_ = materializer_.next_offset();
+  }
+  if (on_failure_ && !failure_reported_) {
+    if (const std::optional<std::string> why = failure()) {
+      failure_reported_ = true;
+      on_failure_(*why);
+    }
+  }
   return done;
 }
 

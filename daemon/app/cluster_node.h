@@ -35,6 +35,7 @@
 #include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -96,6 +97,14 @@ class ClusterNode {
   // Whether the cuts or the owner can no longer go on (a fenced producer:
   // this instance's id runs elsewhere); why. /readyz reports it.
   std::optional<std::string> failure() const;
+  // `handler` is called once, from tick() (the window manager's thread),
+  // when failure() first says something. Such an instance must leave the
+  // groups: its partitions, which it can no longer cut, and its streams,
+  // whose windows it can no longer publish, would hold every instance's
+  // windows back while it stays. REQUIRES: before the window manager starts.
+  void on_failure(std::function<void(const std::string&)> handler) {
+    on_failure_ = std::move(handler);
+  }
   // Any thread: a snapshot of the counters (the owner's as of its last
   // step, the results' as of the last tick).
   ClusterProgress progress() const;
@@ -128,6 +137,8 @@ class ClusterNode {
   std::unique_ptr<cluster::PartialsOwner> owner_;
   cluster::ResultsMaterializer materializer_;
   Clock::SteadyTime last_cut_;
+  std::function<void(const std::string&)> on_failure_;
+  bool failure_reported_ = false;  // window manager's thread
 
   std::thread owner_thread_;
   std::atomic<bool> stopping_{false};

@@ -15,11 +15,16 @@
 //
 // Exit codes: 0 after a clean drain (SIGTERM/SIGINT), 78 (EX_CONFIG) for a
 // bad configuration, 64 (EX_USAGE) for bad
-// arguments, 1 for a failure at start (database, listening socket).
+// arguments, 1 for a failure at start (database, listening socket), 75
+// (EX_TEMPFAIL) in cluster mode after a drain forced by a fenced producer
+// (this instance id runs elsewhere): its part of the cluster left the
+// groups, so that the others go on, and a restart joins them again.
+#include <atomic>
 #include <cerrno>
 #include <csignal>
 #include <cstdio>
 #include <cstring>
+#include <functional>
 #include <string>
 #include <string_view>
 #include <thread>
@@ -28,6 +33,7 @@
 #include <unistd.h>
 
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/ssl/context.hpp>
 
@@ -62,6 +68,9 @@ namespace {
 constexpr int kExitUsage = 64;
 constexpr int kExitConfig = 78;
 constexpr int kExitStartFailure = 1;
+// Cluster mode: this instance's part can no longer go on (a fenced
+// producer); it left the groups, and a restart joins them again (EX_TEMPFAIL).
+constexpr int kExitClusterFailure = 75;
 
 constexpr const char* kUsage =
     "usage: driftd --config FILE         run the daemon\n"
@@ -158,6 +167,9 @@ int run(const std::string& config_path, bool& reload) {
   std::unique_ptr<driftd::WindowManager> manager;
   std::unique_ptr<driftd::store::ReadPool> read_pool;  // the historical API's queries
   std::shared_ptr<boost::asio::ssl::context> tls;
+  // Cluster mode: called on an I/O thread when the node fails (set once the
+  // server runs, before any handler can run).
+  std::function<void(const std::string&)> drain_for_cluster_failure;
   try {
     tls = server_tls(config.http);
     store = std::make_unique<driftd::store::DriftStore>(config.storage);
@@ -200,6 +212,9 @@ int run(const std::string& config_path, bool& reload) {
       // whose cuts the source calls on rebalances.
       manager->load();
       cluster = std::make_unique<driftd::ClusterNode>(config, streams, *store);
+      cluster->on_failure([&io, &drain_for_cluster_failure](const std::string& why) {
+        boost::asio::post(io, [&drain_for_cluster_failure, why] { drain_for_cluster_failure(why); });
+      });
       manager->set_cluster(cluster.get());
     }
     if (!kafka_streams.empty()) {
@@ -246,6 +261,23 @@ int run(const std::string& config_path, bool& reload) {
     return kExitStartFailure;
   }
 
+  int exit_code = 0;
+  std::atomic<bool> draining{false};
+  // Every way out: readiness withdrawn, the connections drained, then io stops.
+  const auto drain = [&] {
+    if (draining.exchange(true)) return false;
+    ready.store(false, std::memory_order_release);
+    server.stop(std::chrono::seconds(5), [&] { io.stop(); });
+    return true;
+  };
+  drain_for_cluster_failure = [&](const std::string& why) {
+    std::fprintf(stderr, "driftd: cluster mode: %s: draining, then leaving the groups and exiting "
+                         "with %d (a restart joins them again)\n",
+                 why.c_str(), kExitClusterFailure);
+    driftd::notify_stopping();
+    if (drain()) exit_code = kExitClusterFailure;
+  };
+
   boost::asio::signal_set signals(io, SIGINT, SIGTERM, SIGHUP);
   std::function<void(const boost::system::error_code&, int)> on_signal =
       [&](const boost::system::error_code& error, int signal) {
@@ -273,16 +305,13 @@ int run(const std::string& config_path, bool& reload) {
           }
           std::fprintf(stderr, "driftd: SIGHUP: new configuration: draining, then restarting "
                                "in place with it\n");
-          reload = true;
           driftd::notify_reloading();
-          ready.store(false, std::memory_order_release);
-          server.stop(std::chrono::seconds(5), [&] { io.stop(); });
+          reload = drain();
           return;
         }
         std::fprintf(stderr, "driftd: %s: draining\n", strsignal(signal));
         driftd::notify_stopping();
-        ready.store(false, std::memory_order_release);
-        server.stop(std::chrono::seconds(5), [&] { io.stop(); });
+        drain();
       };
   signals.async_wait(on_signal);
 
@@ -314,7 +343,7 @@ int run(const std::string& config_path, bool& reload) {
   manager->stop();          // closes and commits what is due, checkpoints exactly
   if (kafka) kafka->close();  // commits the durable offsets, leaves the group
   std::fprintf(stderr, reload ? "driftd: stopped for the reload\n" : "driftd: stopped\n");
-  return 0;
+  return exit_code;
 }
 
 }  // namespace

@@ -36,7 +36,8 @@ void CutPublisher::ProducerDeleter::operator()(rd_kafka_s* producer) const {
 CutPublisher::CutPublisher(const config::KafkaConfig& kafka, std::string topic,
                            const std::string& transactional_id, std::chrono::milliseconds timeout)
     : topic_(std::move(topic)),
-      client_log_("partials topic " + topic_ + ": ", {topic_}, driftd::Clock::system()) {
+      client_log_("transactional producer " + transactional_id + ": ", {topic_},
+                  driftd::Clock::system()) {
   kafka::ConfPtr conf = kafka::make_producer_config(kafka, transactional_id);
   kafka::log_to(conf.get(), client_log_);
   char error[512];

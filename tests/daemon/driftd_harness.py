@@ -195,6 +195,15 @@ class Daemon:
         RUNNING.remove(self.process)
         return code
 
+    def wait(self, seconds):
+        """The exit code once driftd exits on its own within `seconds`, else None."""
+        try:
+            code = self.process.wait(timeout=seconds)
+        except subprocess.TimeoutExpired:
+            return None
+        RUNNING.remove(self.process)
+        return code
+
     def kill(self):
         """SIGKILL: the crash a power cut or the OOM killer causes."""
         self.process.kill()
