@@ -35,7 +35,6 @@ import importlib.machinery
 import json
 import os
 import subprocess
-import sys
 import tempfile
 import threading
 import time

@@ -41,10 +41,8 @@ import tempfile
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "daemon"))
-from driftd_harness import Daemon, check, curl, fail, run, write_config  # noqa: E402
+from driftd_harness import Daemon, kafka, check, curl, fail, run, write_config  # noqa: E402
 
-REPO = os.path.abspath(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
-KAFKA = os.path.join(REPO, "scripts", "kafka")
 PARTITIONS = 6
 PER_PARTITION = 2400
 STEP_MS = 10
@@ -55,10 +53,6 @@ CATEGORIES = ["a", "b", "c", "d"]
 # The captured reference: the first window's events (the 600th earliest
 # event is the first window's last, and a capture ends at its pane's end).
 CAPTURE_EVENTS = 600
-
-
-def kafka(*args):
-    return subprocess.run([KAFKA, *args], check=True, capture_output=True, text=True).stdout.strip()
 
 
 def event(partition, i):

@@ -27,19 +27,13 @@ import tempfile
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "daemon"))
-from driftd_harness import Daemon, check, run, write_config  # noqa: E402
+from driftd_harness import Daemon, kafka, check, run, write_config  # noqa: E402
 
-REPO = os.path.abspath(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
-KAFKA = os.path.join(REPO, "scripts", "kafka")
 PARTITIONS = 2
 PER_PARTITION = 1200
 STEP_MS = 10
 T0 = 1_700_000_000_000
 WINDOW_MS = 1000
-
-
-def kafka(*args):
-    return subprocess.run([KAFKA, *args], check=True, capture_output=True, text=True).stdout.strip()
 
 
 def produce(broker, topic, first, last):

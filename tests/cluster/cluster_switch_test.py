@@ -31,16 +31,10 @@ import threading
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "daemon"))
-from driftd_harness import Daemon, check, run, write_config  # noqa: E402
+from driftd_harness import Daemon, kafka, check, run, write_config  # noqa: E402
 
-REPO = os.path.abspath(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
-KAFKA = os.path.join(REPO, "scripts", "kafka")
 WINDOW_MS = 2000
 FLOW_S = 16
-
-
-def kafka(*args):
-    return subprocess.run([KAFKA, *args], check=True, capture_output=True, text=True).stdout.strip()
 
 
 def write_reference(path, mean, seed):

@@ -14,6 +14,7 @@
 #include <librdkafka/rdkafka.h>
 #include <librdkafka/rdkafka_mock.h>
 
+#include "kafka/rdkafka_owned.h"
 #include "kafka_test_support.h"
 
 namespace driftd::cluster {
@@ -25,28 +26,15 @@ using std::chrono::milliseconds;
 
 constexpr int16_t kEndTxn = 26;  // the Kafka API key of a transaction's commit or abort
 
-struct GroupMetadataDeleter {
-  void operator()(rd_kafka_consumer_group_metadata_t* group) const {
-    rd_kafka_consumer_group_metadata_destroy(group);
-  }
-};
-struct PartitionListDeleter {
-  void operator()(rd_kafka_topic_partition_list_t* list) const {
-    rd_kafka_topic_partition_list_destroy(list);
-  }
-};
-
 // One cut of one record and the source offset `next_offset`.
 CutPublisher::Result publish_cut(CutPublisher& publisher, int64_t next_offset,
                                  milliseconds timeout) {
   const std::string value = "partial";
   const CutPublisher::Record records[] = {
       {"stream", std::as_bytes(std::span(value.data(), value.size()))}};
-  const std::unique_ptr<rd_kafka_topic_partition_list_t, PartitionListDeleter> offsets(
-      rd_kafka_topic_partition_list_new(1));
+  const kafka::PartitionList offsets(rd_kafka_topic_partition_list_new(1));
   rd_kafka_topic_partition_list_add(offsets.get(), "source", 0)->offset = next_offset;
-  const std::unique_ptr<rd_kafka_consumer_group_metadata_t, GroupMetadataDeleter> group(
-      rd_kafka_consumer_group_metadata_new("instances"));
+  const kafka::GroupMetadata group(rd_kafka_consumer_group_metadata_new("instances"));
   return publisher.publish(records, offsets.get(), group.get(), timeout);
 }
 

@@ -147,8 +147,8 @@ def main():
 
     # 1,000 concurrent clients, ingest going on.
     clients = []
-    request = (f"GET /v1/alerts/stream HTTP/1.1\r\nHost: 127.0.0.1\r\n"
-               f"Accept: text/event-stream\r\n\r\n").encode()
+    request = ("GET /v1/alerts/stream HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+               "Accept: text/event-stream\r\n\r\n").encode()
     for _ in range(CLIENTS):
         client = socket.create_connection(("127.0.0.1", daemon.port), timeout=30)
         client.sendall(request)

@@ -29,7 +29,6 @@ import subprocess
 import sys
 import tempfile
 import threading
-import time
 import urllib.request
 
 from driftd_harness import (RUNNING, Daemon, check, curl, fail, free_port, run, wait_for,

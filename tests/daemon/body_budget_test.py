@@ -127,7 +127,7 @@ def main():
                 "http.max_inflight_body_bytes" not in message:
             fail(f"a refusal was {status} {headers} {message}")
         sock.close()
-    print(f"ok: every refusal is 503 with Retry-After: 1 naming http.max_inflight_body_bytes")
+    print("ok: every refusal is 503 with Retry-After: 1 naming http.max_inflight_body_bytes")
     held = [sock for sock in senders if sock not in readable]
 
     body = ndjson_body(BODY)
@@ -143,7 +143,7 @@ def main():
           f"RSS {during['VmRSS'] / MIB:.1f} MiB, peak {during['VmHWM'] / MIB:.1f} MiB "
           f"(+{growth / MIB:.1f} MiB; budget {BUDGET // MIB} MiB, "
           f"{SENDERS} bodies would be {SENDERS * BODY // MIB} MiB)")
-    check(growth <= 2 * BUDGET, f"peak RSS grew by at most twice the budget")
+    check(growth <= 2 * BUDGET, "peak RSS grew by at most twice the budget")
 
     for sock in held:
         sock.close()

@@ -21,6 +21,13 @@ RUNNING = []  # daemons to kill if the test fails half-way
 DAEMON_LOGS = []  # every daemon's log, shown (its end) when the test fails
 DAEMON_PIDS = set()  # driftd processes, whose threads a failure shows
 LOG_LINES_SHOWN = 60
+REPO = os.path.abspath(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
+
+
+def kafka(*args):
+    """scripts/kafka ARGS (the test broker: bootstrap, create-topic, pid, ...): what it prints."""
+    return subprocess.run([os.path.join(REPO, "scripts", "kafka"), *args], check=True,
+                          capture_output=True, text=True).stdout.strip()
 
 
 def dump_threads(process):

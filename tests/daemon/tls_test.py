@@ -32,7 +32,7 @@ import tempfile
 import threading
 import time
 
-from driftd_harness import Daemon, check, curl, fail, run, write_config
+from driftd_harness import Daemon, check, curl, run, write_config
 
 FIXTURES = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "fixtures", "tls")
 CA = os.path.join(FIXTURES, "ca.pem")

@@ -41,10 +41,8 @@ import threading
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "daemon"))
-from driftd_harness import Daemon, check, curl, fail, run, wait_for, write_config  # noqa: E402
+from driftd_harness import Daemon, kafka, check, curl, run, wait_for, write_config  # noqa: E402
 
-REPO = os.path.abspath(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
-KAFKA = os.path.join(REPO, "scripts", "kafka")
 T0 = 1_700_000_000_000  # a multiple of the window size
 WINDOW_MS = 10_000
 END_MS = 160_000  # event time covered, from T0
@@ -52,10 +50,6 @@ BACKLOG_MS = 60_000  # what the partitions other than 0 have before driftd start
 STEP_MS = 20  # 50 events per second per partition
 REFERENCE_EVENTS = 3000
 FLUSH_TS = T0 + 3_600_000
-
-
-def kafka(*args):
-    return subprocess.run([KAFKA, *args], check=True, capture_output=True, text=True).stdout.strip()
 
 
 def events(partition, start_ms, end_ms, rng):

@@ -26,16 +26,10 @@ import tempfile
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "daemon"))
-from driftd_harness import (Daemon, check, curl, fail, run, wait_for,  # noqa: E402
+from driftd_harness import (Daemon, kafka, check, curl, run, wait_for,  # noqa: E402
                             wait_for_windows, write_config)
 
-REPO = os.path.abspath(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
-KAFKA = os.path.join(REPO, "scripts", "kafka")
 RESUME_BOUND_S = 10  # librdkafka's session.timeout.ms is 45 s
-
-
-def kafka(*args):
-    return subprocess.run([KAFKA, *args], check=True, capture_output=True, text=True).stdout.strip()
 
 
 def produce(broker, topic, first, count, workdir):
