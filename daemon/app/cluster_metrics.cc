@@ -18,9 +18,11 @@ constexpr MetricFamily kPartialBytes{"driftd_cluster_partial_bytes_total", Metri
 constexpr MetricFamily kOwnerPartials{
     "driftd_cluster_owner_partials_total", MetricType::counter,
     "Records of the partials topic this instance's stream owner read, by outcome: added (pane "
-    "partials); rows (capture rows, while the stream has no reference or from instances that "
-    "have not installed it); rejected (another reference version, counter layout or "
-    "columns); malformed; unknown (a stream not configured here).",
+    "partials); switched_from (pane partials binned with the reference the stream switched "
+    "from: an instance's stragglers, their events counted late); rows (capture rows, while the "
+    "stream has no reference or from instances that have not installed it); rejected (another "
+    "reference version, counter layout or columns); malformed; unknown (a stream not "
+    "configured here).",
     {"outcome"}};
 constexpr MetricFamily kOwnerCaptures{
     "driftd_cluster_owner_captures_total", MetricType::counter,
@@ -70,10 +72,11 @@ void write_cluster_metrics(const ClusterNode& node, metrics::MetricsWriter& out)
   out.sample(kCuts, {"discarded"}, value(progress.cuts.discarded));
   out.sample(kPartialBytes, {}, value(progress.cuts.partial_bytes));
   const cluster::OwnerCounters& owner = progress.owner;
-  const uint64_t not_added =
-      owner.rows_added + owner.rejected + owner.malformed_partials + owner.unknown_streams;
+  const uint64_t not_added = owner.switched_from + owner.rows_added + owner.rejected +
+                             owner.malformed_partials + owner.unknown_streams;
   out.sample(kOwnerPartials, {"added"},
              value(owner.partials >= not_added ? owner.partials - not_added : 0));
+  out.sample(kOwnerPartials, {"switched_from"}, value(owner.switched_from));
   out.sample(kOwnerPartials, {"rows"}, value(owner.rows_added));
   out.sample(kOwnerPartials, {"rejected"}, value(owner.rejected));
   out.sample(kOwnerPartials, {"malformed"}, value(owner.malformed_partials));

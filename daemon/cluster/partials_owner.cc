@@ -477,13 +477,35 @@ StreamMerge::Outcome PartialsOwner::route(Owned& owned, const PanePartial& parti
         timeline == timelines_.end() ? nullptr
                                      : timeline->second.before_version(owned.reference_version);
     if (before != nullptr && before->record.version == partial.reference_version) {
-      owned.merge->add_switched_from(partial, activity);
+      add_switched_from(owned, partial, activity);
       return StreamMerge::Outcome::added;
     }
   }
   const StreamMerge::Outcome outcome = owned.merge->add(partial, activity);
   if (outcome == StreamMerge::Outcome::added && owned.next) owned.next->merge->follow(partial, activity);
   return outcome;
+}
+
+void PartialsOwner::add_switched_from(Owned& owned, const PanePartial& partial,
+                                      int64_t activity) {
+  owned.merge->add_switched_from(partial, activity);
+  uint64_t events = 0;
+  for (const PaneDelta& delta : partial.panes) events += delta.counts[WindowAssembler::kEventCounter];
+  if (events == 0) return;  // the old binning's progress alone: nothing late
+  ++counters_.switched_from;
+  const std::string& stream = owned.spec->config->name;
+  if (!late_binnings_logged_.emplace(stream, partial.producer, partial.reference_version).second) {
+    return;
+  }
+  std::fprintf(stderr,
+               "driftd: cluster owner: stream '%s': instance %s sent events binned with reference "
+               "version %lld after the stream switched from it: they are counted late (%llu in "
+               "this partial; logged once per instance and version). If they are from the "
+               "switch's time on, the instance learned of the switch late: cluster.switch_lead "
+               "must exceed how late instances follow the references topic\n",
+               stream.c_str(), partial.producer.c_str(),
+               static_cast<long long>(partial.reference_version),
+               static_cast<unsigned long long>(events));
 }
 
 void PartialsOwner::try_end_capture(Owned& owned) {

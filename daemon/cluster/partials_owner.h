@@ -73,6 +73,7 @@
 #include <utility>
 #include <span>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "cluster/cluster_stream.h"
@@ -114,6 +115,9 @@ struct OwnerCounters {
   uint64_t unknown_streams = 0;     // partials of a stream not configured here
   uint64_t rejected = 0;            // another reference version, layout or columns
   uint64_t unknown_versions = 0;    // versions partials named, not in the references topic
+  // Pane partials with events binned with the version a stream switched
+  // from (an instance's stragglers), their events counted late.
+  uint64_t switched_from = 0;
   uint64_t windows = 0;             // closed (again after an abort or a failover)
   uint64_t windows_published = 0;   // in committed transactions
   uint64_t transactions = 0;        // committed
@@ -237,6 +241,9 @@ class PartialsOwner {
   // Adds a partial of `owned` to the merge of its version (stream_merge.h,
   // reference switches).
   StreamMerge::Outcome route(Owned& owned, const PanePartial& partial, int64_t activity);
+  // A partial of the version `owned` switched from, its events late:
+  // counted, and logged once per (stream, instance, version).
+  void add_switched_from(Owned& owned, const PanePartial& partial, int64_t activity);
   // Evaluates, alerts on and queues one closed window of `owned`, binned
   // with `references` (reference version `version`, counters `layout`).
   void publish_window(Owned& owned, const ClosedWindow& window, const StreamReferences& references,
@@ -286,6 +293,9 @@ class PartialsOwner {
   // (stream, reference version) of partials the references topic did not
   // explain within kAwaitVersion.
   std::set<std::pair<std::string, int64_t>> awaited_in_vain_;
+  // (stream, instance, reference version) whose events after a switch from
+  // that version were counted late: logged once each.
+  std::set<std::tuple<std::string, std::string, int64_t>> late_binnings_logged_;
   bool references_read_ = false;   // to its end once
   // By stream: its first reference (a file's; a captured one once in the
   // references topic, or this owner's own) and the switches since.

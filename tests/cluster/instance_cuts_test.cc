@@ -676,6 +676,14 @@ TEST_CASE("a reference switch: windows before it counted in the old bins, from i
   instance.source.stop();
   instance.source.close();
   CHECK(owner.owner.counters().rejected == 0);
+  const auto send = [&](const PanePartial& partial) {
+    const std::vector<std::byte> value = encode_pane_partial(partial);
+    REQUIRE(rd_kafka_producev(producer.get(), RD_KAFKA_V_TOPIC(partials_topic.c_str()),
+                              RD_KAFKA_V_KEY(partial.stream.data(), partial.stream.size()),
+                              RD_KAFKA_V_VALUE(const_cast<std::byte*>(value.data()), value.size()),
+                              RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
+                              RD_KAFKA_V_END) == RD_KAFKA_RESP_ERR_NO_ERROR);
+  };
   // Partials of a version the references topic never had (an instance with
   // another reference file): the owner waits for it once, then rejects them.
   PanePartial stale;
@@ -683,21 +691,24 @@ TEST_CASE("a reference switch: windows before it counted in the old bins, from i
   stale.producer = "stale-instance";
   stale.reference_version = 12345;
   stale.counters = 5;
-  for (int n = 0; n < 2; ++n) {
-    const std::vector<std::byte> value = encode_pane_partial(stale);
-    REQUIRE(rd_kafka_producev(producer.get(), RD_KAFKA_V_TOPIC(partials_topic.c_str()),
-                              RD_KAFKA_V_KEY(stale.stream.data(), stale.stream.size()),
-                              RD_KAFKA_V_VALUE(const_cast<std::byte*>(value.data()), value.size()),
-                              RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
-                              RD_KAFKA_V_END) == RD_KAFKA_RESP_ERR_NO_ERROR);
-  }
+  send(stale);
+  send(stale);
+  // A straggler: events after the switch binned with the version switched
+  // from (an instance that learned of the switch late), counted late.
+  PanePartial straggler = stale;
+  straggler.producer = "late-learning-instance";
+  straggler.reference_version = 1;
+  straggler.panes.push_back({kSwitchMs / 1000 + 1, {7, 0, 0, 0, 0}});
+  send(straggler);
   REQUIRE(rd_kafka_flush(producer.get(), 30'000) == RD_KAFKA_RESP_ERR_NO_ERROR);
   for (const Steady::time_point give_up = Steady::now() + std::chrono::seconds(60);
-       Steady::now() < give_up && owner.owner.counters().rejected < 2;) {
+       Steady::now() < give_up &&
+       (owner.owner.counters().rejected < 2 || owner.owner.counters().switched_from < 1);) {
     REQUIRE(owner.owner.step(milliseconds(100)));
   }
   CHECK(owner.owner.counters().rejected == 2);
   CHECK(owner.owner.counters().unknown_versions == 1);
+  CHECK(owner.owner.counters().switched_from == 1);
   owner.owner.close();
   CHECK(owner.owner.counters().states_restored == 1);
   CHECK(owner.owner.counters().states_refused == 0);
