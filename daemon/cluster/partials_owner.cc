@@ -777,7 +777,16 @@ void PartialsOwner::load_unloaded() {
                                rd_kafka_err2str(failed));
     }
     for (int i = 0; i < positions->cnt; ++i) {
-      if (positions->elems[i].offset < 0) positions->elems[i].offset = RD_KAFKA_OFFSET_BEGINNING;
+      rd_kafka_topic_partition_t& position = positions->elems[i];
+      // A partition's own error (such as an open transaction's offsets not
+      // settled yet): its offset is unknown, not absent.
+      if (position.err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+        throw std::runtime_error("reading the committed offset of partials partition " +
+                                 std::to_string(position.partition) + ": " +
+                                 rd_kafka_err2str(position.err));
+      }
+      // None committed yet: the partition's first partial.
+      if (position.offset < 0) position.offset = RD_KAFKA_OFFSET_BEGINNING;
     }
     if (rd_kafka_error_t* error = rd_kafka_seek_partitions(
             consumer, positions.get(), static_cast<int>(kTakeOverTimeout.count()))) {
@@ -816,6 +825,13 @@ void PartialsOwner::on_rebalance(int error, rd_kafka_topic_partition_list_t* par
   };
   if (error == RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS) {
     client_log_.reached();
+    // Assigned at an explicit offset, so that librdkafka does not look the
+    // group's committed offsets up itself: load_unloaded() reads them (and
+    // retries), then seeks there. librdkafka 2.0's own lookup can leave a
+    // partition never fetched when it fails on a moving coordinator during
+    // a rebalance ("Failed to fetch committed offsets for 0 partition(s)
+    // ...: Not coordinator"): its stream's windows would stop for good.
+    for (int i = 0; i < partitions->cnt; ++i) partitions->elems[i].offset = RD_KAFKA_OFFSET_END;
     if (cooperative) {
       check(rd_kafka_incremental_assign(consumer, partitions));
     } else if (const rd_kafka_resp_err_t failed = rd_kafka_assign(consumer, partitions)) {
