@@ -28,6 +28,9 @@ constexpr std::chrono::milliseconds kTransactionTimeout{30'000};
 constexpr std::chrono::milliseconds kTakeOverTimeout{30'000};
 // After a take-over that could not finish (the broker away).
 constexpr std::chrono::milliseconds kLoadRetry{1'000};
+// How long an assignment waits for the group's committed offsets
+// (start_at_committed()) before it leaves the lookup to librdkafka.
+constexpr std::chrono::milliseconds kAssignLookup{10'000};
 // How long a partial binned with a reference version this owner has not read
 // yet waits for the references topic to bring it, and each poll meanwhile.
 constexpr std::chrono::milliseconds kAwaitVersion{10'000};
@@ -815,6 +818,22 @@ void PartialsOwner::load_unloaded() {
                partitions.size(), static_cast<unsigned long long>(counters_.states_restored));
 }
 
+void PartialsOwner::start_at_committed(rd_kafka_topic_partition_list_t* partitions) {
+  const kafka::PartitionList committed(rd_kafka_topic_partition_list_copy(partitions));
+  if (rd_kafka_committed(consumer_.get(), committed.get(),
+                         static_cast<int>(kAssignLookup.count())) != RD_KAFKA_RESP_ERR_NO_ERROR) {
+    return;
+  }
+  for (int i = 0; i < committed->cnt; ++i) {
+    if (committed->elems[i].err != RD_KAFKA_RESP_ERR_NO_ERROR) return;
+  }
+  for (int i = 0; i < committed->cnt; ++i) {
+    // None committed yet: the partition's first partial, as load_unloaded() reads it.
+    const int64_t offset = committed->elems[i].offset;
+    partitions->elems[i].offset = offset >= 0 ? offset : RD_KAFKA_OFFSET_BEGINNING;
+  }
+}
+
 void PartialsOwner::on_rebalance(int error, rd_kafka_topic_partition_list_t* partitions) {
   rd_kafka_t* consumer = consumer_.get();
   const bool cooperative = kafka::cooperative_rebalance(consumer);
@@ -825,13 +844,7 @@ void PartialsOwner::on_rebalance(int error, rd_kafka_topic_partition_list_t* par
   };
   if (error == RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS) {
     client_log_.reached();
-    // Assigned at an explicit offset, so that librdkafka does not look the
-    // group's committed offsets up itself: load_unloaded() reads them (and
-    // retries), then seeks there. librdkafka 2.0's own lookup can leave a
-    // partition never fetched when it fails on a moving coordinator during
-    // a rebalance ("Failed to fetch committed offsets for 0 partition(s)
-    // ...: Not coordinator"): its stream's windows would stop for good.
-    for (int i = 0; i < partitions->cnt; ++i) partitions->elems[i].offset = RD_KAFKA_OFFSET_END;
+    start_at_committed(partitions);
     if (cooperative) {
       check(rd_kafka_incremental_assign(consumer, partitions));
     } else if (const rd_kafka_resp_err_t failed = rd_kafka_assign(consumer, partitions)) {

@@ -241,6 +241,17 @@ class PartialsOwner {
   // Adds a partial of `owned` to the merge of its version (stream_merge.h,
   // reference switches).
   StreamMerge::Outcome route(Owned& owned, const PanePartial& partial, int64_t activity);
+  // Sets each of `partitions` (being assigned) to start at the group's
+  // committed offset (the first partial when none), read here, so that
+  // librdkafka does not look the offsets up itself: its 2.0 lookup, failing
+  // on a moving coordinator during a rebalance ("Failed to fetch committed
+  // offsets for 0 partition(s) ...: Not coordinator"), can leave a partition
+  // never fetched, and its streams' windows would stop for good. Not
+  // readable within kAssignLookup: left to librdkafka after all.
+  // load_unloaded() reads them again, with the state, and seeks there: the
+  // same offsets (a logical one such as END, resolved after that seek,
+  // would move the partition past partials the owner has not read).
+  void start_at_committed(rd_kafka_topic_partition_list_t* partitions);
   // A partial of the version `owned` switched from, its events late:
   // counted, and logged once per (stream, instance, version).
   void add_switched_from(Owned& owned, const PanePartial& partial, int64_t activity);

@@ -486,7 +486,14 @@ std::vector<std::optional<int64_t>> KafkaSource::group_starts(
   // back, and in cluster mode a partition no cut names holds the stream's
   // time: no window would close.
   for (int attempt = 0;; ++attempt) {
-    const rd_kafka_resp_err_t error = rd_kafka_committed(handle_->rk, committed.get(), 10'000);
+    rd_kafka_resp_err_t error = rd_kafka_committed(handle_->rk, committed.get(), 10'000);
+    // A partition's own error (an open transaction's offsets not settled
+    // yet, UNSTABLE_OFFSET_COMMIT) leaves its offset unknown, not absent:
+    // read as "never committed", it would start at the partition's
+    // beginning and count every event again.
+    for (int i = 0; error == RD_KAFKA_RESP_ERR_NO_ERROR && i < committed->cnt; ++i) {
+      error = committed->elems[i].err;
+    }
     if (error == RD_KAFKA_RESP_ERR_NO_ERROR) break;
     // Stopping, or the consumer is closing (ERR__DESTROY): an assignment
     // that came during the close is dropped at once and no answer will
