@@ -115,7 +115,7 @@ def main():
     producer = threading.Thread(target=produce, args=(broker, topic, stop))
     producer.start()
     try:
-        time.sleep(4)
+        check(wait_for_window(a_db, 0, 30), "windows compared with the file's references are stored")
         own = driftctl(driftctl_binary, "reference", "import", "--config", a_config,
                        "--stream", "s", "--file", reference)
         check(own.returncode == 2 and "its first" in own.stderr,
@@ -149,9 +149,17 @@ def main():
     finally:
         stop.set()
         producer.join()
-    time.sleep(5)  # the last windows close
-
-    rows = [windows(os.path.join(workdir, "test.db")) for workdir, _, _ in instances]
+    # The last windows with events close, on both instances, which store the
+    # same rows once both have read the results topic that far.
+    stopped_ms = int(time.time() * 1000)
+    last_start = stopped_ms - stopped_ms % WINDOW_MS - WINDOW_MS
+    dbs = [os.path.join(workdir, "test.db") for workdir, _, _ in instances]
+    check(all(wait_for_window(db, last_start, 30) for db in dbs), "the last windows are stored")
+    deadline = time.time() + 30
+    rows = [windows(db) for db in dbs]
+    while rows[0] != rows[1] and time.time() < deadline:
+        time.sleep(0.2)
+        rows = [windows(db) for db in dbs]
     check(rows[0] == rows[1] and len(rows[0]) >= 8,
           f"both instances store the same {len(rows[0])} windows")
     before = [row for row in rows[0] if row[0] < from_ms]
